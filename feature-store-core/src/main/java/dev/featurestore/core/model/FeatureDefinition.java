@@ -1,0 +1,31 @@
+package dev.featurestore.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+
+/** One typed feature column; {@code dimension} is set for vectors only, else 0. */
+public record FeatureDefinition(String name, FeatureType type, int dimension) {
+  public static final int MAX_VECTOR_DIMENSION = 65_536;
+
+  public FeatureDefinition {
+    Names.requireValid("name", name);
+    requireNonNull(type, "type is null");
+    if (type == FeatureType.FLOAT32_VECTOR) {
+      if (dimension < 1 || dimension > MAX_VECTOR_DIMENSION) {
+        throw new InvalidInputException(
+            "dimension", "a FLOAT32_VECTOR needs a dimension in 1.." + MAX_VECTOR_DIMENSION);
+      }
+    } else if (dimension != 0) {
+      throw new InvalidInputException("dimension", "only FLOAT32_VECTOR features have a dimension");
+    }
+  }
+
+  public static FeatureDefinition scalar(String name, FeatureType type) {
+    return new FeatureDefinition(name, type, 0);
+  }
+
+  public static FeatureDefinition vector(String name, int dimension) {
+    return new FeatureDefinition(name, FeatureType.FLOAT32_VECTOR, dimension);
+  }
+}

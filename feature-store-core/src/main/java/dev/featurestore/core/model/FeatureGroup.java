@@ -1,0 +1,59 @@
+package dev.featurestore.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A feature group's definition at one schema version. Every stored row also has the entity's key
+ * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited.
+ */
+public record FeatureGroup(
+    String name,
+    Entity entity,
+    List<FeatureDefinition> features,
+    Duration ttl,
+    boolean online,
+    String description,
+    int schemaVersion) {
+  public static final String EVENT_TIME = "event_time";
+
+  public FeatureGroup {
+    Names.requireValid("name", name);
+    requireNonNull(entity, "entity is null");
+    features = List.copyOf(features);
+    requireNonNull(ttl, "ttl is null");
+    if (ttl.isNegative()) {
+      throw new InvalidInputException("ttl", "must not be negative");
+    }
+    description = description == null ? "" : description;
+    if (schemaVersion < 1) {
+      throw new IllegalArgumentException("schemaVersion starts at 1");
+    }
+    Set<String> seen = new HashSet<>();
+    seen.add(entity.name());
+    seen.add(EVENT_TIME);
+    for (int i = 0; i < features.size(); i++) {
+      String featureName = features.get(i).name();
+      if (!seen.add(featureName) || featureName.startsWith("_")) {
+        throw new InvalidInputException(
+            "features[" + i + "].name",
+            "'" + featureName + "' clashes with another column of the group");
+      }
+    }
+  }
+
+  public Optional<FeatureDefinition> feature(String featureName) {
+    return features.stream().filter(f -> f.name().equals(featureName)).findFirst();
+  }
+
+  /** TTL zero or absent means every earlier row is a candidate. */
+  public boolean hasTtl() {
+    return !ttl.isZero();
+  }
+}
