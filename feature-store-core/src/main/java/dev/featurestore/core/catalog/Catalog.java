@@ -1,0 +1,54 @@
+package dev.featurestore.core.catalog;
+
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The catalog of entities, feature groups, commits and files. Implementations make each commit
+ * atomic: either every file of a commit becomes visible with one sequence number and write time, or
+ * none does.
+ */
+public interface Catalog {
+  /** Fails with {@link dev.featurestore.core.ConflictException} when the name is taken. */
+  Entity createEntity(Entity entity);
+
+  Optional<Entity> entity(String name);
+
+  List<Entity> entities();
+
+  /** Fails with a conflict when the name is taken, not found when the entity is unknown. */
+  FeatureGroup createFeatureGroup(FeatureGroup group);
+
+  /** The group at its current schema version. */
+  Optional<FeatureGroup> featureGroup(String name);
+
+  List<FeatureGroup> featureGroups();
+
+  /** Schema evolution: a new schema version with the features appended (all nullable). */
+  FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features);
+
+  /** Makes the append's files visible; an idempotent retry returns the original commit. */
+  Commit commit(PendingAppend append);
+
+  /** The commit an idempotency key produced, if any. */
+  Optional<Commit> commitByIdempotencyKey(String groupName, String idempotencyKey);
+
+  /** Commits of a group, oldest first. */
+  List<Commit> commits(String groupName);
+
+  /** The latest commit sequence of the group (0 before its first commit). */
+  long latestSequence(String groupName);
+
+  /** The sequence of the latest commit written at or before {@code writeTime} (0 if none). */
+  long sequenceAt(String groupName, Instant writeTime);
+
+  /** Files visible to a reader bound to {@code sequence}. */
+  List<DataFile> dataFiles(String groupName, long sequence);
+
+  /** Every object key the catalog references (live or retained), for the orphan janitor. */
+  boolean referencesObject(String objectKey);
+}

@@ -1,0 +1,612 @@
+package dev.featurestore.storage.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.ConflictException;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitKind;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.NewDataFile;
+import dev.featurestore.core.catalog.PendingAppend;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/** The catalog in Postgres over plain JDBC; the schema is owned by the Flyway migrations. */
+public final class JdbcCatalog implements Catalog {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private final Transactions transactions;
+
+  public JdbcCatalog(DataSource dataSource) {
+    this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+  }
+
+  @Override
+  public Entity createEntity(Entity entity) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO entities (name, key_type, description) VALUES (?, ?, ?)")) {
+            insert.setString(1, entity.name());
+            insert.setString(2, entity.keyType().name());
+            insert.setString(3, entity.description());
+            insert.executeUpdate();
+          } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              throw new ConflictException("entity '" + entity.name() + "' already exists");
+            }
+            throw e;
+          }
+          return entity;
+        });
+  }
+
+  @Override
+  public Optional<Entity> entity(String name) {
+    return transactions.inTransaction(connection -> findEntity(connection, name));
+  }
+
+  @Override
+  public List<Entity> entities() {
+    return transactions.inTransaction(
+        connection -> {
+          List<Entity> entities = new ArrayList<>();
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT name, key_type, description FROM entities ORDER BY name");
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              entities.add(readEntity(rows));
+            }
+          }
+          return entities;
+        });
+  }
+
+  @Override
+  public FeatureGroup createFeatureGroup(FeatureGroup group) {
+    return transactions.inTransaction(
+        connection -> {
+          Entity entity =
+              findEntity(connection, group.entity().name())
+                  .orElseThrow(
+                      () ->
+                          new NotFoundException(
+                              "entity '" + group.entity().name() + "' not found"));
+          long groupId;
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO feature_groups (name, entity_name, ttl_micros, online, description)"
+                      + " VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+            insert.setString(1, group.name());
+            insert.setString(2, entity.name());
+            insert.setLong(3, toMicros(group.ttl()));
+            insert.setBoolean(4, group.online());
+            insert.setString(5, group.description());
+            try (ResultSet keys = insert.executeQuery()) {
+              keys.next();
+              groupId = keys.getLong(1);
+            }
+          } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              throw new ConflictException("feature group '" + group.name() + "' already exists");
+            }
+            throw e;
+          }
+          insertSchemaVersion(connection, groupId, 1, group.features());
+          return new FeatureGroup(
+              group.name(),
+              entity,
+              group.features(),
+              group.ttl(),
+              group.online(),
+              group.description(),
+              1);
+        });
+  }
+
+  @Override
+  public Optional<FeatureGroup> featureGroup(String name) {
+    return transactions.inTransaction(connection -> findFeatureGroup(connection, name));
+  }
+
+  @Override
+  public List<FeatureGroup> featureGroups() {
+    return transactions.inTransaction(
+        connection -> {
+          List<String> names = new ArrayList<>();
+          try (PreparedStatement select =
+                  connection.prepareStatement("SELECT name FROM feature_groups ORDER BY name");
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              names.add(rows.getString(1));
+            }
+          }
+          List<FeatureGroup> groups = new ArrayList<>();
+          for (String name : names) {
+            groups.add(findFeatureGroup(connection, name).orElseThrow());
+          }
+          return groups;
+        });
+  }
+
+  @Override
+  public FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          FeatureGroup current = findFeatureGroup(connection, groupName).orElseThrow();
+          List<FeatureDefinition> evolved = new ArrayList<>(current.features());
+          evolved.addAll(features);
+          FeatureGroup next =
+              new FeatureGroup(
+                  current.name(),
+                  current.entity(),
+                  evolved,
+                  current.ttl(),
+                  current.online(),
+                  current.description(),
+                  current.schemaVersion() + 1);
+          insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE feature_groups SET current_schema_version = ? WHERE id = ?")) {
+            update.setInt(1, next.schemaVersion());
+            update.setLong(2, row.id());
+            update.executeUpdate();
+          }
+          return next;
+        });
+  }
+
+  @Override
+  public Commit commit(PendingAppend append) {
+    return transactions.inTransaction(
+        connection -> {
+          // The row lock serialises commits of one group, so sequence and write time strictly
+          // increase.
+          GroupRow group = lockGroup(connection, append.featureGroup());
+          if (append.idempotencyKey().isPresent()) {
+            Optional<Commit> earlier =
+                findCommitByIdempotencyKey(connection, group, append.idempotencyKey().get());
+            if (earlier.isPresent()) {
+              String earlierHash = requestHash(connection, earlier.get().id());
+              if (!append.requestHash().equals(earlierHash)) {
+                throw new ConflictException(
+                    "idempotency key '"
+                        + append.idempotencyKey().get()
+                        + "' was already used for a different request");
+              }
+              return earlier.get();
+            }
+          }
+          long sequence = group.latestSequence() + 1;
+          Instant writeTime = nextWriteTime(connection, group);
+          UUID commitId = UUID.randomUUID();
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO commits (id, feature_group_id, sequence, write_time, kind,"
+                      + " schema_version, row_count, idempotency_key, request_hash, principal)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setObject(1, commitId);
+            insert.setLong(2, group.id());
+            insert.setLong(3, sequence);
+            insert.setTimestamp(4, Timestamp.from(writeTime));
+            insert.setString(5, CommitKind.APPEND.name());
+            insert.setInt(6, append.schemaVersion());
+            insert.setLong(7, append.rows());
+            insert.setString(8, append.idempotencyKey().orElse(null));
+            insert.setString(9, append.requestHash());
+            insert.setString(10, append.principal());
+            insert.executeUpdate();
+          }
+          List<UUID> fileIds = new ArrayList<>();
+          for (NewDataFile file : append.files()) {
+            fileIds.add(
+                insertDataFile(connection, group.id(), sequence, append.schemaVersion(), file));
+          }
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE feature_groups SET latest_sequence = ? WHERE id = ? AND latest_sequence = ?")) {
+            update.setLong(1, sequence);
+            update.setLong(2, group.id());
+            update.setLong(3, group.latestSequence());
+            if (update.executeUpdate() != 1) {
+              throw new ConflictException(
+                  "feature group '" + group.name() + "' changed during commit");
+            }
+          }
+          return new Commit(
+              commitId,
+              group.name(),
+              sequence,
+              writeTime,
+              CommitKind.APPEND,
+              append.schemaVersion(),
+              append.rows(),
+              fileIds);
+        });
+  }
+
+  @Override
+  public Optional<Commit> commitByIdempotencyKey(String groupName, String idempotencyKey) {
+    return transactions.inTransaction(
+        connection ->
+            findCommitByIdempotencyKey(
+                connection, findGroup(connection, groupName), idempotencyKey));
+  }
+
+  @Override
+  public List<Commit> commits(String groupName) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, groupName);
+          return selectCommits(connection, group, "c.feature_group_id = ?", group.id());
+        });
+  }
+
+  @Override
+  public long latestSequence(String groupName) {
+    return transactions.inTransaction(
+        connection -> findGroup(connection, groupName).latestSequence());
+  }
+
+  @Override
+  public long sequenceAt(String groupName, Instant writeTime) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, groupName);
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT coalesce(max(sequence), 0) FROM commits"
+                      + " WHERE feature_group_id = ? AND write_time <= ?")) {
+            select.setLong(1, group.id());
+            select.setTimestamp(2, Timestamp.from(writeTime));
+            try (ResultSet rows = select.executeQuery()) {
+              rows.next();
+              return rows.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<DataFile> dataFiles(String groupName, long sequence) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, groupName);
+          List<DataFile> files = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
+                      + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
+                      + " event_time_max, min_commit_sequence, max_commit_sequence"
+                      + " FROM data_files WHERE feature_group_id = ? AND added_sequence <= ?"
+                      + " AND (removed_sequence IS NULL OR removed_sequence > ?)"
+                      + " ORDER BY added_sequence, object_key")) {
+            select.setLong(1, group.id());
+            select.setLong(2, sequence);
+            select.setLong(3, sequence);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                long removed = rows.getLong(4);
+                Optional<Long> removedSequence =
+                    rows.wasNull() ? Optional.empty() : Optional.of(removed);
+                files.add(
+                    new DataFile(
+                        rows.getObject(1, UUID.class),
+                        rows.getString(2),
+                        rows.getLong(3),
+                        removedSequence,
+                        rows.getInt(5),
+                        rows.getLong(6),
+                        rows.getLong(7),
+                        rows.getString(8),
+                        rows.getString(9),
+                        rows.getString(10),
+                        instant(rows.getTimestamp(11)),
+                        instant(rows.getTimestamp(12)),
+                        rows.getLong(13),
+                        rows.getLong(14)));
+              }
+            }
+          }
+          return files;
+        });
+  }
+
+  @Override
+  public boolean referencesObject(String objectKey) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT EXISTS (SELECT 1 FROM data_files WHERE object_key = ?)"
+                      + " OR EXISTS (SELECT 1 FROM training_sets WHERE output_object_key = ?)"
+                      + " OR EXISTS (SELECT 1 FROM uploads WHERE object_key = ?)")) {
+            select.setString(1, objectKey);
+            select.setString(2, objectKey);
+            select.setString(3, objectKey);
+            try (ResultSet rows = select.executeQuery()) {
+              rows.next();
+              return rows.getBoolean(1);
+            }
+          }
+        });
+  }
+
+  private static Optional<Entity> findEntity(Connection connection, String name)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT name, key_type, description FROM entities WHERE name = ?")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(readEntity(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Entity readEntity(ResultSet rows) throws SQLException {
+    return new Entity(rows.getString(1), KeyType.valueOf(rows.getString(2)), rows.getString(3));
+  }
+
+  private static Optional<FeatureGroup> findFeatureGroup(Connection connection, String name)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
+                + " g.current_schema_version, v.features"
+                + " FROM feature_groups g JOIN feature_group_schema_versions v"
+                + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
+                + " WHERE g.name = ?")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        Entity entity = findEntity(connection, rows.getString(2)).orElseThrow();
+        return Optional.of(
+            new FeatureGroup(
+                rows.getString(1),
+                entity,
+                readFeatures(rows.getString(7)),
+                Duration.of(rows.getLong(3), ChronoUnit.MICROS),
+                rows.getBoolean(4),
+                rows.getString(5),
+                rows.getInt(6)));
+      }
+    }
+  }
+
+  private static void insertSchemaVersion(
+      Connection connection, long groupId, int version, List<FeatureDefinition> features)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO feature_group_schema_versions (feature_group_id, version, features)"
+                + " VALUES (?, ?, ?::jsonb)")) {
+      insert.setLong(1, groupId);
+      insert.setInt(2, version);
+      insert.setString(3, writeFeatures(features));
+      insert.executeUpdate();
+    }
+  }
+
+  private static String writeFeatures(List<FeatureDefinition> features) {
+    ArrayNode array = JSON.createArrayNode();
+    for (FeatureDefinition feature : features) {
+      array
+          .addObject()
+          .put("name", feature.name())
+          .put("type", feature.type().name())
+          .put("dimension", feature.dimension());
+    }
+    return JSON.writeValueAsString(array);
+  }
+
+  private static List<FeatureDefinition> readFeatures(String json) {
+    List<FeatureDefinition> features = new ArrayList<>();
+    for (JsonNode feature : JSON.readTree(json)) {
+      features.add(
+          new FeatureDefinition(
+              feature.get("name").asString(),
+              FeatureType.valueOf(feature.get("type").asString()),
+              feature.get("dimension").asInt()));
+    }
+    return features;
+  }
+
+  private record GroupRow(long id, String name, long latestSequence) {}
+
+  private static GroupRow findGroup(Connection connection, String name) throws SQLException {
+    return selectGroup(connection, name, "");
+  }
+
+  private static GroupRow lockGroup(Connection connection, String name) throws SQLException {
+    return selectGroup(connection, name, " FOR UPDATE");
+  }
+
+  private static GroupRow selectGroup(Connection connection, String name, String lockClause)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, name, latest_sequence FROM feature_groups WHERE name = ?" + lockClause)) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          throw new NotFoundException("feature group '" + name + "' not found");
+        }
+        return new GroupRow(rows.getLong(1), rows.getString(2), rows.getLong(3));
+      }
+    }
+  }
+
+  /** Now, truncated to microseconds, but always after the group's previous write time. */
+  private static Instant nextWriteTime(Connection connection, GroupRow group) throws SQLException {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT max(write_time) FROM commits WHERE feature_group_id = ?")) {
+      select.setLong(1, group.id());
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        Timestamp previous = rows.getTimestamp(1);
+        if (previous != null && !now.isAfter(previous.toInstant())) {
+          return previous.toInstant().plus(1, ChronoUnit.MICROS);
+        }
+        return now;
+      }
+    }
+  }
+
+  private static UUID insertDataFile(
+      Connection connection, long groupId, long sequence, int schemaVersion, NewDataFile file)
+      throws SQLException {
+    UUID id = UUID.randomUUID();
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO data_files (id, feature_group_id, object_key, added_sequence,"
+                + " schema_version, row_count, byte_size, content_hash, key_min, key_max,"
+                + " event_time_min, event_time_max, min_commit_sequence, max_commit_sequence)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setObject(1, id);
+      insert.setLong(2, groupId);
+      insert.setString(3, file.objectKey());
+      insert.setLong(4, sequence);
+      insert.setInt(5, schemaVersion);
+      insert.setLong(6, file.rowCount());
+      insert.setLong(7, file.byteSize());
+      insert.setString(8, file.contentHash());
+      insert.setString(9, file.keyMin());
+      insert.setString(10, file.keyMax());
+      insert.setTimestamp(11, timestamp(file.eventTimeMin()));
+      insert.setTimestamp(12, timestamp(file.eventTimeMax()));
+      insert.setLong(13, sequence);
+      insert.setLong(14, sequence);
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())
+          || UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new ConflictException("object '" + file.objectKey() + "' is already committed");
+      }
+      throw e;
+    }
+    return id;
+  }
+
+  private static Optional<Commit> findCommitByIdempotencyKey(
+      Connection connection, GroupRow group, String idempotencyKey) throws SQLException {
+    List<Commit> commits =
+        selectCommits(
+            connection,
+            group,
+            "c.feature_group_id = ? AND c.idempotency_key = ?",
+            group.id(),
+            idempotencyKey);
+    return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(0));
+  }
+
+  private static String requestHash(Connection connection, UUID commitId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT request_hash FROM commits WHERE id = ?")) {
+      select.setObject(1, commitId);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getString(1);
+      }
+    }
+  }
+
+  private static List<Commit> selectCommits(
+      Connection connection, GroupRow group, String condition, Object... parameters)
+      throws SQLException {
+    Map<UUID, List<UUID>> filesByCommit = new HashMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT c.id, f.id FROM commits c JOIN data_files f"
+                + " ON f.feature_group_id = c.feature_group_id AND f.added_sequence = c.sequence"
+                + " WHERE "
+                + condition
+                + " ORDER BY f.object_key")) {
+      bind(select, parameters);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          filesByCommit
+              .computeIfAbsent(rows.getObject(1, UUID.class), id -> new ArrayList<>())
+              .add(rows.getObject(2, UUID.class));
+        }
+      }
+    }
+    List<Commit> commits = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count"
+                + " FROM commits c WHERE "
+                + condition
+                + " ORDER BY c.sequence")) {
+      bind(select, parameters);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          UUID id = rows.getObject(1, UUID.class);
+          commits.add(
+              new Commit(
+                  id,
+                  group.name(),
+                  rows.getLong(2),
+                  rows.getTimestamp(3).toInstant(),
+                  CommitKind.valueOf(rows.getString(4)),
+                  rows.getInt(5),
+                  rows.getLong(6),
+                  filesByCommit.getOrDefault(id, List.of())));
+        }
+      }
+    }
+    return commits;
+  }
+
+  private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      statement.setObject(i + 1, parameters[i]);
+    }
+  }
+
+  private static long toMicros(Duration duration) {
+    return duration.getSeconds() * 1_000_000L + duration.getNano() / 1_000;
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

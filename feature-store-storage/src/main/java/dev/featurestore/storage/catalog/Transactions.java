@@ -1,0 +1,34 @@
+package dev.featurestore.storage.catalog;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Runs work in one JDBC transaction: committed when it returns, rolled back when it throws. */
+final class Transactions {
+  private final DataSource dataSource;
+
+  Transactions(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  <T> T inTransaction(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new CatalogUnavailableException("catalog database call failed: " + e.getMessage(), e);
+    }
+  }
+}
