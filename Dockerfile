@@ -1,0 +1,12 @@
+# Builds the server from this repository (used by docker-compose.yml).
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -DskipTests -pl feature-store-api -am package
+
+FROM eclipse-temurin:21-jre
+WORKDIR /app
+COPY --from=build /src/feature-store-api/target/feature-store-server.jar /app/feature-store-server.jar
+ENV FEATURE_STORE_DATA_DIR=/var/lib/feature-store
+EXPOSE 8080 6566
+ENTRYPOINT ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", "/app/feature-store-server.jar"]

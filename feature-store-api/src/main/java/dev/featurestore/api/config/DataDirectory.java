@@ -1,0 +1,28 @@
+package dev.featurestore.api.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server's data folder, checked once so that a bad one fails the start with a clear message.
+ */
+final class DataDirectory {
+  private static final String SETTING = "feature-store.data-dir (FEATURE_STORE_DATA_DIR)";
+
+  private DataDirectory() {}
+
+  /** Creates the folder if needed and proves it writable; returns its absolute path. */
+  static Path prepare(Path dataDir) {
+    Path absolute = dataDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(absolute);
+      Path probe = Files.createTempFile(absolute, ".write-check", ".tmp");
+      Files.delete(probe);
+      return absolute;
+    } catch (IOException | SecurityException e) {
+      throw new InvalidConfigurationException(
+          SETTING, "The data folder " + absolute + " is not writable: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.featurestore.api.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The server's own settings, bound from {@code feature-store.*} properties or {@code
+ * FEATURE_STORE_*} environment variables (docs/configuration.md lists them all).
+ *
+ * @param dataDir where the embedded default keeps Postgres data, local objects and the admin key
+ * @param s3 object storage in S3 (or an S3-compatible server); unset means local disk under dataDir
+ * @param maxUploadSize the largest request body a commit or upload may have
+ * @param allowedFutureSkew how far past the server's clock an event time may be
+ * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it
+ */
+@ConfigurationProperties("feature-store")
+public record FeatureStoreProperties(
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue S3 s3,
+    @DefaultValue("1GB") DataSize maxUploadSize,
+    @DefaultValue("PT5M") Duration allowedFutureSkew,
+    @DefaultValue("PT1H") Duration orphanGracePeriod) {
+
+  /**
+   * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS
+   * @param bucket the bucket holding every object of this server
+   * @param region the signing region
+   * @param accessKey the access key id; setting it (or a bucket) selects S3 over local disk
+   * @param secretKey the secret access key
+   * @param pathStyle path-style addressing, which S3-compatible servers usually need
+   * @param multipartThreshold objects at least this large are uploaded in parts
+   */
+  public record S3(
+      Optional<String> endpoint,
+      Optional<String> bucket,
+      @DefaultValue("us-east-1") String region,
+      Optional<String> accessKey,
+      Optional<String> secretKey,
+      @DefaultValue("true") boolean pathStyle,
+      @DefaultValue("16MB") DataSize multipartThreshold) {
+    public boolean configured() {
+      return bucket.isPresent() || accessKey.isPresent() || endpoint.isPresent();
+    }
+  }
+}

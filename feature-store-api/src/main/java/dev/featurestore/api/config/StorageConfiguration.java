@@ -1,0 +1,82 @@
+package dev.featurestore.api.config;
+
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.objectstore.S3ObjectStore;
+import dev.featurestore.storage.objectstore.S3Settings;
+import java.io.IOException;
+import java.net.URI;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The catalog and the object store: S3 when configured, else local disk under the data folder. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(FeatureStoreProperties.class)
+class StorageConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+  @Bean
+  Catalog catalog(DataSource dataSource) {
+    return new JdbcCatalog(dataSource);
+  }
+
+  @Bean
+  ObjectStore objectStore(FeatureStoreProperties properties) {
+    ObjectStore store =
+        properties.s3().configured()
+            ? s3ObjectStore(properties.s3())
+            : new LocalDiskObjectStore(
+                DataDirectory.prepare(properties.dataDir()).resolve("objects"));
+    try {
+      store.checkAvailable();
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidConfigurationException(
+          properties.s3().configured()
+              ? "feature-store.s3.endpoint / feature-store.s3.bucket (FEATURE_STORE_S3_ENDPOINT,"
+                  + " FEATURE_STORE_S3_BUCKET)"
+              : "feature-store.data-dir (FEATURE_STORE_DATA_DIR)",
+          "The object store at " + store.location() + " cannot be used: " + e.getMessage(),
+          e);
+    }
+    log.info("Object store: {}", store.location());
+    return store;
+  }
+
+  private static ObjectStore s3ObjectStore(FeatureStoreProperties.S3 s3) {
+    String bucket =
+        s3.bucket()
+            .orElseThrow(
+                () ->
+                    new InvalidConfigurationException(
+                        "feature-store.s3.bucket (FEATURE_STORE_S3_BUCKET)",
+                        "S3 storage is configured but no bucket is set"));
+    return new S3ObjectStore(
+        new S3Settings(
+            s3.endpoint().map(URI::create),
+            bucket,
+            s3.region(),
+            s3.accessKey(),
+            s3.secretKey(),
+            s3.pathStyle(),
+            s3.multipartThreshold().toBytes()));
+  }
+
+  @Bean
+  AbstractHealthIndicator objectStoreHealthIndicator(ObjectStore objectStore) {
+    return new AbstractHealthIndicator("object store health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) throws Exception {
+        objectStore.checkAvailable();
+        builder.up().withDetail("location", objectStore.location());
+      }
+    };
+  }
+}

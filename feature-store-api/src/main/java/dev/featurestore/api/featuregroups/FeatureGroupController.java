@@ -1,0 +1,187 @@
+package dev.featurestore.api.featuregroups;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/feature-groups")
+class FeatureGroupController {
+  private final Catalog catalog;
+
+  FeatureGroupController(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  record FeatureRequest(String name, FeatureType type, Integer dimension) {}
+
+  record FeatureGroupRequest(
+      String name,
+      String entity,
+      List<FeatureRequest> features,
+      Duration ttl,
+      Boolean online,
+      String description) {}
+
+  record FeatureGroupChange(List<FeatureRequest> addFeatures) {}
+
+  /** A group as the API shows it: its definition plus what its latest version holds. */
+  record FeatureGroupView(
+      String name,
+      String entity,
+      List<FeatureDefinition> features,
+      Duration ttl,
+      boolean online,
+      String description,
+      int schemaVersion,
+      long latestSequence,
+      long commits,
+      long rows,
+      long files,
+      String keyMin,
+      String keyMax,
+      Instant eventTimeMin,
+      Instant eventTimeMax) {}
+
+  @PostMapping
+  ResponseEntity<FeatureGroupView> create(@RequestBody FeatureGroupRequest request) {
+    if (request.entity() == null) {
+      throw new InvalidInputException("entity", "is required");
+    }
+    Entity entity =
+        catalog
+            .entity(request.entity())
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        "entity", "entity '" + request.entity() + "' does not exist"));
+    FeatureGroup group =
+        catalog.createFeatureGroup(
+            new FeatureGroup(
+                request.name(),
+                entity,
+                features("features", request.features()),
+                request.ttl() == null ? Duration.ZERO : request.ttl(),
+                Boolean.TRUE.equals(request.online()),
+                request.description(),
+                1));
+    return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
+        .body(view(group));
+  }
+
+  @GetMapping
+  List<FeatureGroupView> list() {
+    return catalog.featureGroups().stream().map(this::view).toList();
+  }
+
+  @GetMapping("/{name}")
+  FeatureGroupView get(@PathVariable String name) {
+    return view(group(name));
+  }
+
+  @PatchMapping("/{name}")
+  FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
+    group(name);
+    if (change.addFeatures() == null || change.addFeatures().isEmpty()) {
+      throw new InvalidInputException("addFeatures", "must list at least one feature");
+    }
+    return view(catalog.addFeatures(name, features("addFeatures", change.addFeatures())));
+  }
+
+  @GetMapping("/{name}/commits")
+  List<Commit> commits(@PathVariable String name) {
+    return catalog.commits(group(name).name());
+  }
+
+  private FeatureGroup group(String name) {
+    return catalog
+        .featureGroup(name)
+        .orElseThrow(() -> new NotFoundException("feature group '" + name + "' not found"));
+  }
+
+  private static List<FeatureDefinition> features(String field, List<FeatureRequest> requests) {
+    if (requests == null) {
+      throw new InvalidInputException(field, "is required");
+    }
+    List<FeatureDefinition> features = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      FeatureRequest request = requests.get(i);
+      String path = field + "[" + i + "]";
+      if (request.type() == null) {
+        throw new InvalidInputException(path + ".type", "is required");
+      }
+      try {
+        features.add(
+            new FeatureDefinition(
+                request.name(),
+                request.type(),
+                request.dimension() == null ? 0 : request.dimension()));
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(
+            path + "." + e.errors().get(0).field(), e.errors().get(0).message());
+      }
+    }
+    return features;
+  }
+
+  private FeatureGroupView view(FeatureGroup group) {
+    long latest = catalog.latestSequence(group.name());
+    List<DataFile> files = catalog.dataFiles(group.name(), latest);
+    long rows = 0;
+    String keyMin = null;
+    String keyMax = null;
+    Instant eventTimeMin = null;
+    Instant eventTimeMax = null;
+    KeyOrder order = new KeyOrder(group.entity().keyType());
+    for (DataFile file : files) {
+      rows += file.rowCount();
+      keyMin = order.min(keyMin, file.keyMin());
+      keyMax = order.max(keyMax, file.keyMax());
+      eventTimeMin = earlier(eventTimeMin, file.eventTimeMin());
+      eventTimeMax = later(eventTimeMax, file.eventTimeMax());
+    }
+    return new FeatureGroupView(
+        group.name(),
+        group.entity().name(),
+        group.features(),
+        group.ttl(),
+        group.online(),
+        group.description(),
+        group.schemaVersion(),
+        latest,
+        catalog.commits(group.name()).size(),
+        rows,
+        files.size(),
+        keyMin,
+        keyMax,
+        eventTimeMin,
+        eventTimeMax);
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isAfter(b) ? a : b;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.featurestore.api.problems;
+
+import dev.featurestore.core.ConflictException;
+import dev.featurestore.core.FieldError;
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.storage.catalog.CatalogUnavailableException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Maps every failure to an RFC 9457 problem+json answer, once, in one place: the core's exceptions
+ * to their status, and Spring MVC's own (bad JSON, wrong media type, unknown path) through the base
+ * class.
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> invalidInput(InvalidInputException e) {
+    return problem(ErrorCode.INVALID_INPUT, e.getMessage(), e.errors());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+    return problem(ErrorCode.NOT_FOUND, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+    return problem(ErrorCode.CONFLICT, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLargeException e) {
+    return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> catalogUnavailable(CatalogUnavailableException e) {
+    log.warn("Catalog call failed", e);
+    return problem(ErrorCode.CATALOG_UNAVAILABLE, "the catalog database is unavailable", List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> objectStoreFailed(IOException e) {
+    log.warn("Object store call failed", e);
+    return problem(
+        ErrorCode.OBJECT_STORE_UNAVAILABLE, "the object store is unavailable", List.of());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String field = e.getCause() instanceof DatabindException databind ? jsonPath(databind) : "body";
+    String detail = "the request body is not valid JSON for this endpoint";
+    return asObject(
+        problem(ErrorCode.INVALID_INPUT, detail, List.of(new FieldError(field, detail))));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldError> errors = new ArrayList<>();
+    e.getBindingResult()
+        .getFieldErrors()
+        .forEach(error -> errors.add(new FieldError(error.getField(), error.getDefaultMessage())));
+    return asObject(problem(ErrorCode.INVALID_INPUT, "the request is invalid", errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+      MaxUploadSizeExceededException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return asObject(problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of()));
+  }
+
+  /**
+   * Spring MVC's own problems (404 for unknown paths, 415, 405...) get our type and an errors list.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    if (body instanceof ProblemDetail problem && problem.getProperties() == null) {
+      problem.setProperty("errors", List.of());
+    }
+    return super.createResponseEntity(body, headers, statusCode, request);
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+    log.error("Unexpected failure", e);
+    return problem(ErrorCode.INTERNAL_ERROR, "an internal error occurred", List.of());
+  }
+
+  private static String jsonPath(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "body" : path.toString();
+  }
+
+  static ResponseEntity<ProblemDetail> problem(
+      ErrorCode code, String detail, List<FieldError> errors) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
+    problem.setType(code.type());
+    problem.setTitle(code.status().getReasonPhrase());
+    problem.setProperty("code", code.name());
+    problem.setProperty(
+        "errors",
+        errors.stream()
+            .map(error -> Map.of("field", error.field(), "message", error.message()))
+            .toList());
+    return ResponseEntity.status(code.status())
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+    return (ResponseEntity) response;
+  }
+}

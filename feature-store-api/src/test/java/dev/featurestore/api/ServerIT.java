@@ -1,0 +1,133 @@
+package dev.featurestore.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.testing.TestingPostgres;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.TestRestTemplate;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The whole server against a real Postgres database and local-disk objects. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureTestRestTemplate
+class ServerIT {
+  @TempDir static Path dataDir;
+
+  @DynamicPropertySource
+  static void realDatabase(DynamicPropertyRegistry registry) {
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::user);
+    registry.add("spring.datasource.password", database::password);
+    registry.add("feature-store.data-dir", dataDir::toString);
+  }
+
+  @Autowired TestRestTemplate http;
+
+  @Test
+  void healthIsUpWithDatabaseAndObjectStore() {
+    ResponseEntity<String> health = http.getForEntity("/actuator/health", String.class);
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody()).contains("\"db\"").contains("\"objectStore\"");
+    ResponseEntity<String> readiness =
+        http.getForEntity("/actuator/health/readiness", String.class);
+    assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+  }
+
+  @Test
+  void servesPrometheusMetricsAndOpenApi() {
+    assertThat(http.getForEntity("/actuator/prometheus", String.class).getBody())
+        .contains("jvm_memory_used_bytes");
+    assertThat(http.getForEntity("/v3/api-docs", String.class).getBody())
+        .contains("/api/v1/feature-groups");
+    assertThat(http.getForEntity("/swagger-ui.html", String.class).getStatusCode().value())
+        .isLessThan(400);
+  }
+
+  @Test
+  void createsAndReadsFeatureGroups() {
+    post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    ResponseEntity<String> created =
+        post(
+            "/api/v1/feature-groups",
+            """
+            {"name":"user_activity","entity":"user_id","ttl":"P30D","online":true,
+             "features":[{"name":"clicks_7d","type":"INT64"},
+                         {"name":"review_embedding","type":"FLOAT32_VECTOR","dimension":768}]}
+            """);
+    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    assertThat(created.getHeaders().getLocation()).hasPath("/api/v1/feature-groups/user_activity");
+
+    ResponseEntity<String> evolved =
+        exchange(
+            "/api/v1/feature-groups/user_activity",
+            "PATCH",
+            "{\"addFeatures\":[{\"name\":\"country\",\"type\":\"STRING\"}]}");
+    assertThat(evolved.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(evolved.getBody()).contains("\"schemaVersion\":2").contains("\"country\"");
+    assertThat(http.getForEntity("/api/v1/feature-groups", String.class).getBody())
+        .contains("user_activity");
+  }
+
+  @Test
+  void badInputIsAProblemNamingTheField() {
+    ResponseEntity<String> badName =
+        post("/api/v1/entities", "{\"name\":\"User-Id\",\"keyType\":\"STRING\"}");
+    assertThat(badName.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(badName.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(badName.getBody()).contains("\"field\":\"name\"").contains("\"status\":400");
+
+    ResponseEntity<String> badType =
+        post("/api/v1/entities", "{\"name\":\"order_id\",\"keyType\":\"UUID\"}");
+    assertThat(badType.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(badType.getBody()).contains("\"field\":\"keyType\"");
+
+    ResponseEntity<String> vectorWithoutDimension =
+        post("/api/v1/feature-groups", "{\"name\":\"g\",\"entity\":\"nobody\",\"features\":[]}");
+    assertThat(vectorWithoutDimension.getBody()).contains("\"field\":\"entity\"");
+  }
+
+  @Test
+  void duplicatesConflictAndUnknownsAreNotFound() {
+    post("/api/v1/entities", "{\"name\":\"session_id\",\"keyType\":\"INT64\"}");
+    ResponseEntity<String> duplicate =
+        post("/api/v1/entities", "{\"name\":\"session_id\",\"keyType\":\"INT64\"}");
+    assertThat(duplicate.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(duplicate.getHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+
+    ResponseEntity<String> missing = http.getForEntity("/api/v1/feature-groups/nope", String.class);
+    assertThat(missing.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    assertThat(missing.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+
+    ResponseEntity<String> noSuchPath = http.getForEntity("/api/v1/nothing-here", String.class);
+    assertThat(noSuchPath.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    assertThat(noSuchPath.getHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  private ResponseEntity<String> post(String path, String json) {
+    return exchange(path, "POST", json);
+  }
+
+  private ResponseEntity<String> exchange(String path, String method, String json) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    return http.exchange(
+        path,
+        org.springframework.http.HttpMethod.valueOf(method),
+        new HttpEntity<>(json, headers),
+        String.class);
+  }
+}

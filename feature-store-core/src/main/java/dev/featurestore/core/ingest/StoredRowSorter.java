@@ -1,0 +1,113 @@
+package dev.featurestore.core.ingest;
+
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Sorts stored rows by (key, event time) as feature files require: string keys by unsigned UTF-8
+ * bytes (Parquet's order, so file stats prune correctly), integer keys numerically. The sort is
+ * stable, so rows with the same key and event time keep their upload order.
+ */
+public final class StoredRowSorter {
+  private StoredRowSorter() {}
+
+  /** A sorted copy of {@code rows}, allocated from {@code allocator}; the caller closes both. */
+  public static VectorSchemaRoot sortedCopy(VectorSchemaRoot rows, BufferAllocator allocator) {
+    int rowCount = rows.getRowCount();
+    int[] order = sortOrder(rows);
+    VectorSchemaRoot sorted = VectorSchemaRoot.create(rows.getSchema(), allocator);
+    try {
+      sorted.allocateNew();
+      List<FieldVector> sources = rows.getFieldVectors();
+      List<FieldVector> targets = sorted.getFieldVectors();
+      for (int column = 0; column < sources.size(); column++) {
+        FieldVector source = sources.get(column);
+        FieldVector target = targets.get(column);
+        for (int row = 0; row < rowCount; row++) {
+          target.copyFromSafe(order[row], row, source);
+        }
+        target.setValueCount(rowCount);
+      }
+      sorted.setRowCount(rowCount);
+      return sorted;
+    } catch (RuntimeException e) {
+      sorted.close();
+      throw e;
+    }
+  }
+
+  /** Row positions in sorted order. */
+  static int[] sortOrder(VectorSchemaRoot rows) {
+    FieldVector key = rows.getVector(0);
+    TimeStampMicroTZVector eventTime =
+        (TimeStampMicroTZVector)
+            rows.getVector(dev.featurestore.core.model.FeatureGroup.EVENT_TIME);
+    RowComparator compare =
+        key instanceof VarCharVector strings
+            ? (a, b) -> {
+              int byKey =
+                  ByteFunctionHelpers.compare(
+                      strings.getDataBuffer(),
+                      strings.getStartOffset(a),
+                      strings.getEndOffset(a),
+                      strings.getDataBuffer(),
+                      strings.getStartOffset(b),
+                      strings.getEndOffset(b));
+              return byKey != 0 ? byKey : Long.compare(eventTime.get(a), eventTime.get(b));
+            }
+            : (a, b) -> {
+              BigIntVector longs = (BigIntVector) key;
+              int byKey = Long.compare(longs.get(a), longs.get(b));
+              return byKey != 0 ? byKey : Long.compare(eventTime.get(a), eventTime.get(b));
+            };
+    int[] order = new int[rows.getRowCount()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    mergeSort(order, new int[order.length], 0, order.length, compare);
+    return order;
+  }
+
+  /** Compares two rows by position; no boxing in the sort's inner loop. */
+  interface RowComparator {
+    int compare(int a, int b);
+  }
+
+  private static void mergeSort(
+      int[] order, int[] scratch, int from, int to, RowComparator compare) {
+    if (to - from <= 16) {
+      for (int i = from + 1; i < to; i++) {
+        int row = order[i];
+        int j = i - 1;
+        while (j >= from && compare.compare(order[j], row) > 0) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = row;
+      }
+      return;
+    }
+    int middle = (from + to) >>> 1;
+    mergeSort(order, scratch, from, middle, compare);
+    mergeSort(order, scratch, middle, to, compare);
+    if (compare.compare(order[middle - 1], order[middle]) <= 0) {
+      return;
+    }
+    System.arraycopy(order, from, scratch, from, to - from);
+    int left = from;
+    int right = middle;
+    for (int i = from; i < to; i++) {
+      if (right >= to || (left < middle && compare.compare(scratch[left], scratch[right]) <= 0)) {
+        order[i] = scratch[left++];
+      } else {
+        order[i] = scratch[right++];
+      }
+    }
+  }
+}
