@@ -1,0 +1,237 @@
+package dev.featurestore.storage.objectstore;
+
+import static dev.featurestore.storage.objectstore.ObjectKeys.requireValidKey;
+import static dev.featurestore.storage.objectstore.ObjectKeys.requireValidPrefix;
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Objects as files below a root folder, the key being the file's path relative to the root. For a
+ * single server without S3.
+ *
+ * <p>A put writes a temporary file in the target folder and renames it into place atomically, so a
+ * reader sees the whole object or none; temporary files start with '.', which no key segment may. A
+ * key cannot be both an object and the folder of other objects here ({@code a} and {@code a/b}),
+ * which S3 allows; the server's generated keys never need that.
+ */
+public final class LocalDiskObjectStore implements ObjectStore {
+  private final Path root;
+
+  public LocalDiskObjectStore(Path root) {
+    this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+  }
+
+  @Override
+  public void put(String key, Path file) throws IOException {
+    requireNonNull(file, "file is null");
+    Path target = path(key);
+    Path temporary = createTemporaryBeside(target);
+    try {
+      Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+      forceToDisk(temporary);
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] bytes) throws IOException {
+    requireNonNull(bytes, "bytes is null");
+    Path target = path(key);
+    Path temporary = createTemporaryBeside(target);
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  @Override
+  public InputStream get(String key) throws IOException {
+    Path path = existingObject(key);
+    try {
+      return Files.newInputStream(path);
+    } catch (NoSuchFileException e) {
+      throw notFound(key);
+    }
+  }
+
+  @Override
+  public byte[] getRange(String key, long offset, int length) throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must not be negative: offset " + offset + ", length " + length);
+    }
+    Path path = existingObject(key);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long available = Math.max(0, channel.size() - offset);
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
+      while (buffer.hasRemaining()) {
+        int read = channel.read(buffer, offset + buffer.position());
+        if (read < 0) {
+          break;
+        }
+      }
+      return buffer.position() == buffer.capacity()
+          ? buffer.array()
+          : Arrays.copyOf(buffer.array(), buffer.position());
+    } catch (NoSuchFileException e) {
+      throw notFound(key);
+    }
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    Path path = path(key);
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
+        throw notFound(key);
+      }
+      return attributes.size();
+    } catch (NoSuchFileException e) {
+      throw notFound(key);
+    }
+  }
+
+  @Override
+  public List<StoredObject> list(String prefix) throws IOException {
+    requireValidPrefix(prefix);
+    // Walk only the deepest folder the prefix names in full, then filter on the rest.
+    int lastSlash = prefix.lastIndexOf('/');
+    Path start = lastSlash < 0 ? root : root.resolve(prefix.substring(0, lastSlash));
+    if (!Files.isDirectory(start)) {
+      return List.of();
+    }
+    List<StoredObject> objects = new ArrayList<>();
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+            return isTemporaryOrHidden(folder) && !folder.equals(start)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            String key = key(file);
+            if (attributes.isRegularFile()
+                && !isTemporaryOrHidden(file)
+                && key.startsWith(prefix)) {
+              objects.add(
+                  new StoredObject(
+                      key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            // Deleted while we walked: it is simply not listed.
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+    objects.sort(Comparator.comparing(StoredObject::key));
+    return List.copyOf(objects);
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(path(key));
+  }
+
+  @Override
+  public void checkAvailable() throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new IOException("object store folder " + root + " does not exist or is not a folder");
+    }
+    if (!Files.isWritable(root)) {
+      throw new IOException("object store folder " + root + " is not writable by this process");
+    }
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "LocalDiskObjectStore[" + root + "]";
+  }
+
+  private Path path(String key) {
+    requireValidKey(key);
+    // Key rules already keep the path below the root; this guards against a rule being loosened.
+    Path path = root.resolve(key).normalize();
+    if (!path.startsWith(root) || path.equals(root)) {
+      throw new IllegalArgumentException("object key escapes the store folder: " + key);
+    }
+    return path;
+  }
+
+  private Path existingObject(String key) {
+    Path path = path(key);
+    if (!Files.isRegularFile(path)) {
+      throw notFound(key);
+    }
+    return path;
+  }
+
+  private static Path createTemporaryBeside(Path target) throws IOException {
+    Path folder = Files.createDirectories(target.getParent());
+    return Files.createFile(
+        folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp"));
+  }
+
+  private static void forceToDisk(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  private String key(Path file) {
+    return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  private static boolean isTemporaryOrHidden(Path path) {
+    return path.getFileName().toString().startsWith(".");
+  }
+
+  private NotFoundException notFound(String key) {
+    return new NotFoundException("no object " + key + " in " + root);
+  }
+}
