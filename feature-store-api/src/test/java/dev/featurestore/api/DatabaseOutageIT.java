@@ -2,6 +2,7 @@ package dev.featurestore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jayway.jsonpath.JsonPath;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Health follows the catalog database: DOWN while it is stopped, UP again once it is back. */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.datasource.hikari.connection-timeout=1s")
+    properties = "spring.datasource.hikari.connection-timeout=1000")
 @AutoConfigureTestRestTemplate
 class DatabaseOutageIT {
   @TempDir static Path databaseFolder;
@@ -53,7 +54,9 @@ class DatabaseOutageIT {
     postgres.close();
     ResponseEntity<String> down = health();
     assertThat(down.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-    assertThat(down.getBody()).contains("\"db\":{\"status\":\"DOWN\"");
+    assertThat(JsonPath.<String>read(down.getBody(), "$.components.db.status")).isEqualTo("DOWN");
+    assertThat(JsonPath.<String>read(down.getBody(), "$.components.objectStore.status"))
+        .isEqualTo("UP");
 
     postgres = startPostgres();
     ResponseEntity<String> up = health();

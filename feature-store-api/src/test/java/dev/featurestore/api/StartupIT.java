@@ -10,7 +10,6 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,15 +37,6 @@ class StartupIT {
   }
 
   @Test
-  void unwritableDataFolderNamesTheSetting() throws Exception {
-    Path readOnly = Files.createDirectory(dataDir.resolve("read-only"));
-    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
-    org.junit.jupiter.api.Assumptions.assumeFalse(
-        Files.isWritable(readOnly), "root ignores permissions; use a path below a file instead");
-    assertStartFailsNaming("FEATURE_STORE_DATA_DIR", "--feature-store.data-dir=" + readOnly);
-  }
-
-  @Test
   void dataFolderBelowAFileNamesTheSetting() throws Exception {
     Path file = Files.writeString(dataDir.resolve("a-file"), "not a folder");
     assertStartFailsNaming(
@@ -59,8 +49,8 @@ class StartupIT {
             () ->
                 start(
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none",
-                    "--spring.datasource.hikari.initialization-fail-timeout=1s",
-                    "--spring.datasource.hikari.connection-timeout=1s",
+                    "--spring.datasource.hikari.initialization-fail-timeout=1000",
+                    "--spring.datasource.hikari.connection-timeout=1000",
                     "--feature-store.data-dir=" + dataDir))
         .satisfies(failure -> assertThat(analyses(failure)).contains("SPRING_DATASOURCE_URL"));
   }
@@ -89,9 +79,12 @@ class StartupIT {
   /** What the registered failure analyzers tell the operator about a failed start. */
   private static String analyses(Throwable failure) {
     StringBuilder text = new StringBuilder();
+    // Boot's own analyzers need a running context to be built; ours do not, and are the ones under
+    // test.
+    SpringFactoriesLoader.FailureHandler skipAnalyzersNeedingAContext = (type, name, cause) -> {};
     for (FailureAnalyzer analyzer :
-        SpringFactoriesLoader.loadFactories(
-            FailureAnalyzer.class, StartupIT.class.getClassLoader())) {
+        SpringFactoriesLoader.forDefaultResourceLocation(StartupIT.class.getClassLoader())
+            .load(FailureAnalyzer.class, skipAnalyzersNeedingAContext)) {
       FailureAnalysis analysis = analyzer.analyze(failure);
       if (analysis != null) {
         text.append(analysis.getDescription()).append(' ').append(analysis.getAction());

@@ -12,6 +12,17 @@ final class DataDirectory {
 
   private DataDirectory() {}
 
+  /** A folder inside the data folder, created if needed. */
+  static Path prepareFolder(Path dataDir, String name) {
+    Path folder = prepare(dataDir).resolve(name);
+    try {
+      return Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          SETTING, "Cannot create " + folder + " in the data folder: " + e, e);
+    }
+  }
+
   /** Creates the folder if needed and proves it writable; returns its absolute path. */
   static Path prepare(Path dataDir) {
     Path absolute = dataDir.toAbsolutePath().normalize();

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The embedded default: when no {@code spring.datasource.url} is set, the server runs real
@@ -17,13 +20,13 @@ import org.springframework.context.annotation.Configuration;
  * so the catalog survives restarts and nothing but a JDK is needed.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "spring.datasource.url", havingValue = "", matchIfMissing = true)
+@Conditional(EmbeddedDatabaseConfiguration.NoDatasourceUrl.class)
 class EmbeddedDatabaseConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
   @Bean(destroyMethod = "close")
   EmbeddedPostgres embeddedPostgres(FeatureStoreProperties properties) {
-    Path dataFolder = DataDirectory.prepare(properties.dataDir()).resolve("postgres");
+    Path dataFolder = DataDirectory.prepareFolder(properties.dataDir(), "postgres");
     try {
       Files.createDirectories(dataFolder);
       EmbeddedPostgres postgres =
@@ -53,5 +56,14 @@ class EmbeddedDatabaseConfiguration {
     pool.setJdbcUrl(embeddedPostgres.getJdbcUrl("postgres", "postgres"));
     pool.setPoolName("catalog");
     return pool;
+  }
+
+  /** Matches when {@code spring.datasource.url} is unset or blank. */
+  static class NoDatasourceUrl implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      String url = context.getEnvironment().getProperty("spring.datasource.url");
+      return url == null || url.isBlank();
+    }
   }
 }

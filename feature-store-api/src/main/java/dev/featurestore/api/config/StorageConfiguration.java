@@ -4,6 +4,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.objectstore.MultipartPolicy;
 import dev.featurestore.storage.objectstore.S3ObjectStore;
 import dev.featurestore.storage.objectstore.S3Settings;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class StorageConfiguration {
         properties.s3().configured()
             ? s3ObjectStore(properties.s3())
             : new LocalDiskObjectStore(
-                DataDirectory.prepare(properties.dataDir()).resolve("objects"));
+                DataDirectory.prepareFolder(properties.dataDir(), "objects"));
     try {
       store.checkAvailable();
     } catch (IOException | RuntimeException e) {
@@ -58,15 +59,33 @@ class StorageConfiguration {
                     new InvalidConfigurationException(
                         "feature-store.s3.bucket (FEATURE_STORE_S3_BUCKET)",
                         "S3 storage is configured but no bucket is set"));
+    String accessKey =
+        s3.accessKey()
+            .orElseThrow(
+                () ->
+                    new InvalidConfigurationException(
+                        "feature-store.s3.access-key (FEATURE_STORE_S3_ACCESS_KEY)",
+                        "S3 storage is configured but no access key is set"));
+    String secretKey =
+        s3.secretKey()
+            .orElseThrow(
+                () ->
+                    new InvalidConfigurationException(
+                        "feature-store.s3.secret-key (FEATURE_STORE_S3_SECRET_KEY)",
+                        "S3 storage is configured but no secret key is set"));
+    long threshold = s3.multipartThreshold().toBytes();
     return new S3ObjectStore(
         new S3Settings(
             s3.endpoint().map(URI::create),
             bucket,
             s3.region(),
-            s3.accessKey(),
-            s3.secretKey(),
-            s3.pathStyle(),
-            s3.multipartThreshold().toBytes()));
+            accessKey,
+            secretKey,
+            s3.pathStyle()),
+        new MultipartPolicy(
+            threshold,
+            (int)
+                Math.max(MultipartPolicy.MINIMUM_PART_SIZE_BYTES, Math.min(threshold, 64 << 20))));
   }
 
   @Bean
