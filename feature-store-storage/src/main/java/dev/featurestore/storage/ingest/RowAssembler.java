@@ -4,6 +4,7 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -173,7 +174,7 @@ public final class RowAssembler {
 
   public void setBoolean(int column, boolean value) {
     FeatureDefinition feature = feature(column, "a boolean");
-    if (feature.type() != dev.featurestore.core.model.FeatureType.BOOL) {
+    if (feature.type() != FeatureType.BOOL) {
       throw wrongType(column, "a boolean");
     }
     batch.setBool(column, value);
@@ -181,7 +182,7 @@ public final class RowAssembler {
 
   public void setVector(int column, float[] value) {
     FeatureDefinition feature = feature(column, "an array");
-    if (feature.type() != dev.featurestore.core.model.FeatureType.FLOAT32_VECTOR) {
+    if (feature.type() != FeatureType.FLOAT32_VECTOR) {
       throw wrongType(column, "an array");
     }
     if (value.length != feature.dimension()) {
@@ -206,6 +207,25 @@ public final class RowAssembler {
     batch.setNull(column);
   }
 
+  /** An instant given as microseconds since the epoch: the event time or a TIMESTAMP feature. */
+  public void setInstantMicros(int column, long micros) {
+    if (column == EVENT_TIME) {
+      setEventTime(micros);
+      return;
+    }
+    if (feature(column, "a timestamp").type() != FeatureType.TIMESTAMP) {
+      throw wrongType(column, "a timestamp");
+    }
+    batch.setTimestamp(column, micros);
+  }
+
+  public void setBytes(int column, byte[] value) {
+    if (feature(column, "binary").type() != FeatureType.BYTES) {
+      throw wrongType(column, "binary");
+    }
+    batch.setBytes(column, value);
+  }
+
   public void setEventTime(long micros) {
     if (micros > latestEventTimeMicros) {
       throw error(
@@ -222,7 +242,8 @@ public final class RowAssembler {
   }
 
   public InvalidInputException error(String columnName, String message) {
-    return new InvalidInputException("rows[" + Math.max(rowNumber, 0) + "]." + columnName, message);
+    String row = "rows[" + Math.max(rowNumber, 0) + "]";
+    return new InvalidInputException(columnName.isEmpty() ? row : row + "." + columnName, message);
   }
 
   private String columnName(int column) {
