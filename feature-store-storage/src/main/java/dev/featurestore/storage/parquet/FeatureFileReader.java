@@ -62,11 +62,11 @@ public final class FeatureFileReader implements AutoCloseable {
   public static FeatureFileReader open(
       Path file, FeatureGroup group, FeatureFileScan scan, BufferAllocator allocator)
       throws IOException {
-    return open(new LocalInputFile(file), group, scan, allocator);
+    return open(new LocalInputFile(file), file.toString(), group, scan, allocator);
   }
 
   /**
-   * Opens the file and reads its footer.
+   * Opens the file and reads its footer; errors name the file by its {@code toString()}.
    *
    * @throws InvalidInputException when the scan names a feature the group does not have
    * @throws InvalidFeatureFileException when the file is not a readable feature file of the group
@@ -74,13 +74,27 @@ public final class FeatureFileReader implements AutoCloseable {
   public static FeatureFileReader open(
       InputFile file, FeatureGroup group, FeatureFileScan scan, BufferAllocator allocator)
       throws IOException {
+    return open(file, file.toString(), group, scan, allocator);
+  }
+
+  /**
+   * @param description names the file in errors
+   */
+  private static FeatureFileReader open(
+      InputFile file,
+      String description,
+      FeatureGroup group,
+      FeatureFileScan scan,
+      BufferAllocator allocator)
+      throws IOException {
     requireNonNull(file, "file is null");
     Schema target = projectedSchema(group, scan);
     List<String> features = target.getFields().stream().skip(5).map(Field::getName).toList();
-    String description = file.toString();
     ParquetFileReader fileReader = null;
     try {
-      fileReader = ParquetFileReader.open(file, ParquetReadOptions.builder().build());
+      fileReader =
+          ParquetFileReader.open(
+              file, ParquetReadOptions.builder().usePageChecksumVerification(true).build());
       List<BlockMetaData> blocks = fileReader.getRowGroups();
       List<Integer> rowGroups = new ArrayList<>();
       String key = group.entity().name();
