@@ -1,0 +1,323 @@
+package dev.featurestore.storage.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.model.DataFileStats;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.StoredRowSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes one feature group's stored rows to one Parquet file on local disk (a temporary file the
+ * caller then uploads), computing the file's {@link DataFileStats} on the way.
+ *
+ * <p>Rows must arrive sorted by key (unsigned UTF-8 bytes for strings), then event time: sorted
+ * files give row groups narrow key ranges, so readers can prune them. The writer checks the order
+ * rather than sorting, because every producer (ingestion, compaction, erasure) already merges
+ * sorted runs.
+ *
+ * <pre>{@code
+ * try (FeatureFileWriter writer = FeatureFileWriter.create(group, temporaryFile)) {
+ *   writer.write(batch);
+ *   DataFileStats stats = writer.finish();
+ * }
+ * }</pre>
+ *
+ * Closing a writer that was not finished deletes the partial file.
+ */
+public final class FeatureFileWriter implements AutoCloseable {
+  /** Measured in docs/benchmarks-parquet.md: ZSTD writes about as fast and smaller. */
+  public static final CompressionCodecName DEFAULT_COMPRESSION = CompressionCodecName.ZSTD;
+
+  /**
+   * Big enough that a ranged read of one column chunk amortises an object-store round trip, small
+   * enough that key-range pruning skips useful parts of a large file.
+   */
+  static final long ROW_GROUP_BYTES = 64L << 20;
+
+  private final Path path;
+  private final Schema schema;
+  private final HashingOutputFile output;
+  private final ArrowRowWriteSupport writeSupport;
+  private final ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter;
+  private final ArrowRowWriteSupport.RowCursor cursor = new ArrowRowWriteSupport.RowCursor();
+  private final KeyOrderCheck keyOrder;
+  private long rowCount;
+  private long minEventTime = Long.MAX_VALUE;
+  private long maxEventTime = Long.MIN_VALUE;
+  private long minCommitSequence = Long.MAX_VALUE;
+  private long maxCommitSequence = Long.MIN_VALUE;
+  private DataFileStats stats;
+  private boolean closed;
+
+  private FeatureFileWriter(
+      FeatureGroup group, Path path, CompressionCodecName compression, long rowGroupBytes)
+      throws IOException {
+    this.path = requireNonNull(path, "path is null");
+    this.schema = StoredRowSchema.of(group);
+    MessageType parquetSchema = StoredRowParquetSchema.of(group.name(), schema);
+    this.output = new HashingOutputFile(path);
+    this.writeSupport = new ArrowRowWriteSupport(parquetSchema);
+    this.keyOrder =
+        switch (group.entity().keyType()) {
+          case STRING -> new StringKeyOrderCheck();
+          case INT64 -> new LongKeyOrderCheck();
+        };
+    Builder builder =
+        new Builder(output, writeSupport)
+            .withConf(new PlainParquetConfiguration())
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withCompressionCodec(compression)
+            .withRowGroupSize(rowGroupBytes)
+            .withDictionaryEncoding(true);
+    // Dictionaries pay off for keys and strings; for measurements they are wasted work.
+    for (FeatureDefinition feature : group.features()) {
+      if (feature.type() == FeatureType.FLOAT32_VECTOR) {
+        String elementPath =
+            feature.name()
+                + "."
+                + StoredRowParquetSchema.LIST_GROUP
+                + "."
+                + StoredRowParquetSchema.LIST_ELEMENT;
+        builder
+            .withDictionaryEncoding(elementPath, false)
+            .withStatisticsEnabled(elementPath, false);
+      } else if (feature.type() == FeatureType.FLOAT32 || feature.type() == FeatureType.FLOAT64) {
+        builder.withDictionaryEncoding(feature.name(), false);
+      }
+    }
+    this.parquetWriter = builder.build();
+  }
+
+  public static FeatureFileWriter create(FeatureGroup group, Path path) throws IOException {
+    return create(group, path, DEFAULT_COMPRESSION);
+  }
+
+  public static FeatureFileWriter create(
+      FeatureGroup group, Path path, CompressionCodecName compression) throws IOException {
+    return create(group, path, compression, ROW_GROUP_BYTES);
+  }
+
+  /** Small row groups let tests exercise pruning without writing 64 MiB. */
+  static FeatureFileWriter create(
+      FeatureGroup group, Path path, CompressionCodecName compression, long rowGroupBytes)
+      throws IOException {
+    return new FeatureFileWriter(
+        group, path, requireNonNull(compression, "compression is null"), rowGroupBytes);
+  }
+
+  /** Appends the batch's rows; its schema must be {@link StoredRowSchema#of} the group. */
+  public void write(VectorSchemaRoot batch) throws IOException {
+    if (stats != null || closed) {
+      throw new IllegalStateException("the writer is already finished");
+    }
+    if (!batch.getSchema().equals(schema)) {
+      throw new IllegalArgumentException(
+          "batch schema " + batch.getSchema() + " is not the group's stored-row schema " + schema);
+    }
+    int rows = batch.getRowCount();
+    if (rows == 0) {
+      return;
+    }
+    for (int column = 0; column < 5; column++) {
+      FieldVector required = batch.getVector(column);
+      if (required.getNullCount() > 0) {
+        throw new IllegalArgumentException("column " + required.getName() + " has nulls");
+      }
+    }
+    TimeStampMicroTZVector eventTimes = (TimeStampMicroTZVector) batch.getVector(1);
+    BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
+    keyOrder.check(batch.getVector(0), eventTimes, rows, rowCount);
+    for (int row = 0; row < rows; row++) {
+      long eventTime = eventTimes.get(row);
+      minEventTime = Math.min(minEventTime, eventTime);
+      maxEventTime = Math.max(maxEventTime, eventTime);
+      long commitSequence = commitSequences.get(row);
+      minCommitSequence = Math.min(minCommitSequence, commitSequence);
+      maxCommitSequence = Math.max(maxCommitSequence, commitSequence);
+    }
+    writeSupport.bind(batch);
+    for (int row = 0; row < rows; row++) {
+      cursor.row = row;
+      parquetWriter.write(cursor);
+    }
+    rowCount += rows;
+  }
+
+  /** Completes the file and returns its statistics; the file is then ready to upload. */
+  public DataFileStats finish() throws IOException {
+    if (stats != null) {
+      return stats;
+    }
+    if (rowCount == 0) {
+      throw new IllegalStateException("a feature file holds at least one row");
+    }
+    closed = true;
+    parquetWriter.close();
+    stats =
+        new DataFileStats(
+            rowCount,
+            keyOrder.range(),
+            instantOfMicros(minEventTime),
+            instantOfMicros(maxEventTime),
+            minCommitSequence,
+            maxCommitSequence,
+            output.bytesWritten(),
+            output.sha256());
+    return stats;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      parquetWriter.close();
+    } finally {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  static Instant instantOfMicros(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  /** Checks (key, event time) order across batches and remembers the first and last key. */
+  private interface KeyOrderCheck {
+    void check(FieldVector keys, TimeStampMicroTZVector eventTimes, int rows, long rowsBefore);
+
+    KeyRange range();
+  }
+
+  private static IllegalArgumentException unsorted(long fileRow) {
+    return new IllegalArgumentException(
+        "rows must arrive sorted by (key, event_time); row " + fileRow + " of the file is not");
+  }
+
+  private static final class LongKeyOrderCheck implements KeyOrderCheck {
+    private long firstKey;
+    private long lastKey;
+    private long lastEventTime;
+
+    @Override
+    public void check(FieldVector keys, TimeStampMicroTZVector eventTimes, int rows, long before) {
+      BigIntVector longKeys = (BigIntVector) keys;
+      for (int row = 0; row < rows; row++) {
+        long key = longKeys.get(row);
+        long eventTime = eventTimes.get(row);
+        if (before + row > 0 && (key < lastKey || (key == lastKey && eventTime < lastEventTime))) {
+          throw unsorted(before + row);
+        }
+        lastKey = key;
+        lastEventTime = eventTime;
+      }
+      if (before == 0) {
+        firstKey = longKeys.get(0);
+      }
+    }
+
+    @Override
+    public KeyRange range() {
+      return KeyRange.ofLongs(firstKey, lastKey);
+    }
+  }
+
+  private static final class StringKeyOrderCheck implements KeyOrderCheck {
+    private byte[] firstKey = new byte[0];
+    private byte[] lastKey = new byte[0];
+    private long lastEventTime;
+
+    @Override
+    public void check(FieldVector keys, TimeStampMicroTZVector eventTimes, int rows, long before) {
+      VarCharVector stringKeys = (VarCharVector) keys;
+      ArrowBuf data = stringKeys.getDataBuffer();
+      if (before > 0) {
+        int start = stringKeys.getStartOffset(0);
+        int order =
+            ByteFunctionHelpers.compare(
+                data, start, start + stringKeys.getValueLength(0), lastKey, 0, lastKey.length);
+        if (order < 0 || (order == 0 && eventTimes.get(0) < lastEventTime)) {
+          throw unsorted(before);
+        }
+      }
+      for (int row = 1; row < rows; row++) {
+        int previousStart = stringKeys.getStartOffset(row - 1);
+        int start = stringKeys.getStartOffset(row);
+        int order =
+            ByteFunctionHelpers.compare(
+                data,
+                start,
+                start + stringKeys.getValueLength(row),
+                data,
+                previousStart,
+                previousStart + stringKeys.getValueLength(row - 1));
+        if (order < 0 || (order == 0 && eventTimes.get(row) < eventTimes.get(row - 1))) {
+          throw unsorted(before + row);
+        }
+      }
+      if (before == 0) {
+        firstKey = stringKeys.get(0);
+      }
+      lastKey = stringKeys.get(rows - 1);
+      lastEventTime = eventTimes.get(rows - 1);
+    }
+
+    @Override
+    public KeyRange range() {
+      return KeyRange.ofStrings(
+          new String(firstKey, StandardCharsets.UTF_8),
+          new String(lastKey, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static final class Builder
+      extends ParquetWriter.Builder<ArrowRowWriteSupport.RowCursor, Builder> {
+    private final ArrowRowWriteSupport writeSupport;
+
+    Builder(HashingOutputFile output, ArrowRowWriteSupport writeSupport) {
+      super(output);
+      this.writeSupport = writeSupport;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
+        org.apache.hadoop.conf.Configuration configuration) {
+      return writeSupport;
+    }
+
+    @Override
+    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
+        org.apache.parquet.conf.ParquetConfiguration configuration) {
+      return writeSupport;
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package dev.featurestore.storage.parquet;
+
+import dev.featurestore.core.InvalidInputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.VersionParser;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.impl.ColumnReaderImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads chosen row groups of a Parquet file into Arrow batches of a target schema, matching
+ * top-level columns by name. Shared by the reader of our own feature files and the reader of
+ * uploaded files, which differ only in how they report a file that does not fit.
+ *
+ * <p>Type mismatches, missing columns and bad values raise {@link InvalidInputException} naming the
+ * column.
+ */
+final class ParquetBatchReader implements AutoCloseable {
+  /** Values are read through {@link ColumnReaderImpl}'s getters, never pushed to a converter. */
+  private static final PrimitiveConverter UNUSED_CONVERTER = new PrimitiveConverter() {};
+
+  private final ParquetFileReader fileReader;
+  private final List<Integer> rowGroups;
+  private final int batchRows;
+  private final VectorSchemaRoot root;
+  private final ColumnDecoder[] decoders;
+  private final ColumnDescriptor[] descriptors;
+  private final VersionParser.ParsedVersion writerVersion;
+  private int nextRowGroup;
+  private PageReadStore currentRowGroup;
+  private long rowsLeftInRowGroup;
+
+  /**
+   * @param optionalColumns target columns a file may lack; they read as all-null
+   */
+  ParquetBatchReader(
+      ParquetFileReader fileReader,
+      Schema target,
+      List<String> optionalColumns,
+      List<Integer> rowGroups,
+      int batchRows,
+      BufferAllocator allocator) {
+    this.fileReader = fileReader;
+    this.rowGroups = List.copyOf(rowGroups);
+    this.batchRows = batchRows;
+    MessageType fileSchema = fileReader.getFooter().getFileMetaData().getSchema();
+    List<Field> fields = target.getFields();
+    this.decoders = new ColumnDecoder[fields.size()];
+    this.descriptors = new ColumnDescriptor[fields.size()];
+    List<Type> requested = new ArrayList<>();
+    for (int index = 0; index < fields.size(); index++) {
+      Field field = fields.get(index);
+      String name = field.getName();
+      if (!fileSchema.containsField(name)) {
+        if (!optionalColumns.contains(name)) {
+          throw new InvalidInputException(name, "is missing from the file");
+        }
+        decoders[index] = new ColumnDecoder.Absent(name);
+        continue;
+      }
+      Type fileType = fileSchema.getType(name);
+      requested.add(fileType);
+      MessageType single = new MessageType(fileSchema.getName(), fileType);
+      descriptors[index] = single.getColumns().get(0);
+      if (single.getColumns().size() != 1) {
+        throw mismatch(field, fileType);
+      }
+      decoders[index] = decoderFor(field, fileType, descriptors[index]);
+    }
+    fileReader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));
+    this.writerVersion = parseWriterVersion(fileReader.getFileMetaData().getCreatedBy());
+    this.root = VectorSchemaRoot.create(target, allocator);
+  }
+
+  VectorSchemaRoot batch() {
+    return root;
+  }
+
+  /** Reads up to the batch size of rows into {@link #batch()}; false when no rows are left. */
+  boolean loadNextBatch() throws IOException {
+    while (rowsLeftInRowGroup == 0) {
+      if (!startNextRowGroup()) {
+        root.setRowCount(0);
+        return false;
+      }
+    }
+    int rows = (int) Math.min(batchRows, rowsLeftInRowGroup);
+    List<FieldVector> vectors = root.getFieldVectors();
+    for (int index = 0; index < decoders.length; index++) {
+      FieldVector vector = vectors.get(index);
+      vector.setInitialCapacity(rows);
+      vector.allocateNew();
+      decoders[index].decode(vector, rows);
+    }
+    root.setRowCount(rows);
+    rowsLeftInRowGroup -= rows;
+    return true;
+  }
+
+  private boolean startNextRowGroup() throws IOException {
+    closeCurrentRowGroup();
+    if (nextRowGroup == rowGroups.size()) {
+      return false;
+    }
+    currentRowGroup = fileReader.readRowGroup(rowGroups.get(nextRowGroup++));
+    rowsLeftInRowGroup = currentRowGroup.getRowCount();
+    for (int index = 0; index < decoders.length; index++) {
+      if (descriptors[index] != null) {
+        decoders[index].startRowGroup(
+            new ColumnReaderImpl(
+                descriptors[index],
+                currentRowGroup.getPageReader(descriptors[index]),
+                UNUSED_CONVERTER,
+                writerVersion));
+      }
+    }
+    return true;
+  }
+
+  private void closeCurrentRowGroup() {
+    if (currentRowGroup != null) {
+      currentRowGroup.close();
+      currentRowGroup = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (fileReader;
+        root) {
+      closeCurrentRowGroup();
+    }
+  }
+
+  /** Old writers' versions enable parquet-java's workarounds; an unknown writer needs none. */
+  private static VersionParser.ParsedVersion parseWriterVersion(String createdBy) {
+    if (createdBy == null) {
+      return null;
+    }
+    try {
+      return VersionParser.parse(createdBy);
+    } catch (VersionParser.VersionParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static ColumnDecoder decoderFor(Field field, Type fileType, ColumnDescriptor descriptor) {
+    String name = field.getName();
+    boolean nullable = field.isNullable();
+    int maxDefinition = descriptor.getMaxDefinitionLevel();
+    ArrowType target = field.getType();
+    if (target instanceof ArrowType.FixedSizeList list) {
+      return floatVectorDecoder(field, fileType, descriptor, list.getListSize());
+    }
+    if (!fileType.isPrimitive() || fileType.isRepetition(Type.Repetition.REPEATED)) {
+      throw mismatch(field, fileType);
+    }
+    PrimitiveType primitive = fileType.asPrimitiveType();
+    PrimitiveTypeName physical = primitive.getPrimitiveTypeName();
+    LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+    switch (target.getTypeID()) {
+      case Utf8:
+        if (physical == PrimitiveTypeName.BINARY
+            && logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
+          return new ColumnDecoder.Strings(name, maxDefinition, nullable);
+        }
+        break;
+      case Binary:
+        if (physical == PrimitiveTypeName.BINARY && logical == null) {
+          return new ColumnDecoder.Bytes(name, maxDefinition, nullable);
+        }
+        break;
+      case Bool:
+        if (physical == PrimitiveTypeName.BOOLEAN) {
+          return new ColumnDecoder.Booleans(name, maxDefinition, nullable);
+        }
+        break;
+      case Int:
+        int bitWidth = ((ArrowType.Int) target).getBitWidth();
+        if (bitWidth == 64 && physical == PrimitiveTypeName.INT64 && isPlainSigned(logical, 64)) {
+          return new ColumnDecoder.Longs(name, maxDefinition, nullable);
+        }
+        if (bitWidth == 32 && physical == PrimitiveTypeName.INT32 && isPlainSigned(logical, 32)) {
+          return new ColumnDecoder.Ints(name, maxDefinition, nullable);
+        }
+        break;
+      case FloatingPoint:
+        switch (((ArrowType.FloatingPoint) target).getPrecision()) {
+          case SINGLE:
+            if (physical == PrimitiveTypeName.FLOAT) {
+              return new ColumnDecoder.Floats(name, maxDefinition, nullable);
+            }
+            break;
+          case DOUBLE:
+            if (physical == PrimitiveTypeName.DOUBLE) {
+              return new ColumnDecoder.Doubles(name, maxDefinition, nullable);
+            }
+            break;
+          default:
+            break;
+        }
+        break;
+      case Timestamp:
+        if (physical == PrimitiveTypeName.INT64
+            && logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+          if (!timestamp.isAdjustedToUTC()) {
+            throw new InvalidInputException(
+                name, "is a timestamp without time zone; times must be UTC instants");
+          }
+          return switch (timestamp.getUnit()) {
+            case MILLIS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1_000, 1);
+            case MICROS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1);
+            case NANOS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1_000);
+          };
+        }
+        break;
+      default:
+        break;
+    }
+    throw mismatch(field, fileType);
+  }
+
+  private static boolean isPlainSigned(LogicalTypeAnnotation logical, int bitWidth) {
+    return logical == null
+        || (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer
+            && integer.isSigned()
+            && integer.getBitWidth() == bitWidth);
+  }
+
+  /**
+   * Accepts the standard three-level LIST of FLOAT, whatever its level names (writers differ:
+   * list/element, bag/array...), with an optional or required element.
+   */
+  private static ColumnDecoder floatVectorDecoder(
+      Field field, Type fileType, ColumnDescriptor descriptor, int dimension) {
+    if (fileType.isPrimitive()
+        || !(fileType.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+      throw mismatch(field, fileType);
+    }
+    GroupType list = fileType.asGroupType();
+    if (list.getFieldCount() != 1 || !list.getType(0).isRepetition(Type.Repetition.REPEATED)) {
+      throw mismatch(field, fileType);
+    }
+    Type repeated = list.getType(0);
+    if (repeated.isPrimitive() || repeated.asGroupType().getFieldCount() != 1) {
+      throw mismatch(field, fileType);
+    }
+    Type element = repeated.asGroupType().getType(0);
+    if (!element.isPrimitive()
+        || element.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.FLOAT
+        || element.isRepetition(Type.Repetition.REPEATED)) {
+      throw mismatch(field, fileType);
+    }
+    int listPresentLevel = fileType.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
+    return new ColumnDecoder.FloatVectors(
+        field.getName(),
+        descriptor.getMaxDefinitionLevel(),
+        field.isNullable(),
+        listPresentLevel,
+        dimension);
+  }
+
+  private static InvalidInputException mismatch(Field field, Type fileType) {
+    return new InvalidInputException(
+        field.getName(),
+        "has Parquet type '"
+            + fileType.toString().strip()
+            + "' which cannot be read as "
+            + field.getType());
+  }
+}

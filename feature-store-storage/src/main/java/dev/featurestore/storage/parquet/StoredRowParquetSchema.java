@@ -1,0 +1,86 @@
+package dev.featurestore.storage.parquet;
+
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BOOLEAN;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Maps the stored-row Arrow schema to the Parquet schema of a feature file, using only types that
+ * DuckDB, pyarrow and Spark read natively: strings as annotated BINARY, times as INT64
+ * TIMESTAMP(MICROS, UTC) and vectors as the standard three-level LIST of FLOAT.
+ */
+final class StoredRowParquetSchema {
+  static final String LIST_GROUP = "list";
+  static final String LIST_ELEMENT = "element";
+
+  private StoredRowParquetSchema() {}
+
+  static MessageType of(String groupName, Schema arrowSchema) {
+    List<Type> fields = new ArrayList<>();
+    for (Field field : arrowSchema.getFields()) {
+      fields.add(parquetField(field));
+    }
+    return new MessageType(groupName, fields);
+  }
+
+  private static Type parquetField(Field field) {
+    Repetition repetition = field.isNullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+    String name = field.getName();
+    ArrowType type = field.getType();
+    return switch (type.getTypeID()) {
+      case Utf8 ->
+          Types.primitive(BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
+      case Binary -> Types.primitive(BINARY, repetition).named(name);
+      case Bool -> Types.primitive(BOOLEAN, repetition).named(name);
+      case Int -> {
+        ArrowType.Int integer = (ArrowType.Int) type;
+        if (!integer.getIsSigned()) {
+          throw unsupported(field);
+        }
+        yield switch (integer.getBitWidth()) {
+          case 32 -> Types.primitive(INT32, repetition).named(name);
+          case 64 -> Types.primitive(INT64, repetition).named(name);
+          default -> throw unsupported(field);
+        };
+      }
+      case FloatingPoint ->
+          switch (((ArrowType.FloatingPoint) type).getPrecision()) {
+            case SINGLE -> Types.primitive(FLOAT, repetition).named(name);
+            case DOUBLE -> Types.primitive(DOUBLE, repetition).named(name);
+            case HALF -> throw unsupported(field);
+          };
+      case Timestamp ->
+          Types.primitive(INT64, repetition)
+              .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+              .named(name);
+      case FixedSizeList ->
+          Types.buildGroup(repetition)
+              .as(LogicalTypeAnnotation.listType())
+              .addField(
+                  Types.repeatedGroup()
+                      .addField(Types.required(FLOAT).named(LIST_ELEMENT))
+                      .named(LIST_GROUP))
+              .named(name);
+      default -> throw unsupported(field);
+    };
+  }
+
+  private static IllegalArgumentException unsupported(Field field) {
+    return new IllegalArgumentException(
+        "column " + field.getName() + " has a type feature files do not store: " + field.getType());
+  }
+}
