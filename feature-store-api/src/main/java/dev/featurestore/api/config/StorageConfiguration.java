@@ -10,6 +10,8 @@ import dev.featurestore.storage.objectstore.S3Settings;
 import java.io.IOException;
 import java.net.URI;
 import javax.sql.DataSource;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,6 +25,12 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(FeatureStoreProperties.class)
 class StorageConfiguration {
   private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+  /** The root of every Arrow allocation; requests and jobs take child allocators from it. */
+  @Bean(destroyMethod = "close")
+  BufferAllocator arrowAllocator() {
+    return new RootAllocator();
+  }
 
   @Bean
   Catalog catalog(DataSource dataSource) {

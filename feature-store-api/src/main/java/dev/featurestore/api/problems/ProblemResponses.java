@@ -55,6 +55,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
+  ResponseEntity<ProblemDetail> unsupportedFormat(UnsupportedUploadFormatException e) {
+    return problem(
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        e.getMessage(),
+        List.of(new FieldError("Content-Type", e.getMessage())));
+  }
+
+  @ExceptionHandler
   ResponseEntity<ProblemDetail> catalogUnavailable(CatalogUnavailableException e) {
     log.warn("Catalog call failed", e);
     return problem(ErrorCode.CATALOG_UNAVAILABLE, "the catalog database is unavailable", List.of());

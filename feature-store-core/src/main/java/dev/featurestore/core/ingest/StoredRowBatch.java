@@ -136,8 +136,19 @@ public final class StoredRowBatch implements AutoCloseable {
     return group.features().get(feature);
   }
 
-  /** The decoded rows; the batch keeps ownership of the vectors. */
+  /**
+   * The decoded rows; the batch keeps ownership of the vectors. The commit sequence and write time
+   * are {@link StoredRowSchema#SEQUENCE_OF_ADDING_COMMIT}: the commit that adds the file is not
+   * known yet.
+   */
   public VectorSchemaRoot finish() {
+    BigIntVector commitSequence = (BigIntVector) root.getVector(StoredRowSchema.COMMIT_SEQUENCE);
+    TimeStampMicroTZVector writeTime =
+        (TimeStampMicroTZVector) root.getVector(StoredRowSchema.WRITE_TIME);
+    for (int row = 0; row < rows; row++) {
+      commitSequence.setSafe(row, StoredRowSchema.SEQUENCE_OF_ADDING_COMMIT);
+      writeTime.setSafe(row, StoredRowSchema.SEQUENCE_OF_ADDING_COMMIT);
+    }
     root.setRowCount(rows);
     return root;
   }

@@ -24,6 +24,13 @@ public final class StoredRowSchema {
   public static final String WRITE_TIME = "_write_time";
   public static final String ROW_ORDINAL = "_row_ordinal";
 
+  /**
+   * Files written by an append carry 0 as commit sequence and write time: they are written before
+   * the commit that adds them exists. Readers substitute the adding commit's values (sequences
+   * start at 1); compaction and erasure write the real values into the files they rewrite.
+   */
+  public static final long SEQUENCE_OF_ADDING_COMMIT = 0;
+
   /** Every time in the store: UTC instants with microsecond precision. */
   public static final ArrowType TIMESTAMP_TYPE =
       new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");

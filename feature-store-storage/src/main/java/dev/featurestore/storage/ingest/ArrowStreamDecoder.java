@@ -4,6 +4,8 @@ import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -35,8 +37,9 @@ public final class ArrowStreamDecoder implements UploadDecoder {
   }
 
   @Override
-  public void decode(InputStream body, RowAssembler rows) throws IOException {
-    try (ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
+  public void decode(Path file, RowAssembler rows) throws IOException {
+    try (InputStream body = Files.newInputStream(file);
+        ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
       VectorSchemaRoot batch = reader.getVectorSchemaRoot();
       List<FieldVector> vectors = batch.getFieldVectors();
       int[] columns = new int[vectors.size()];
@@ -65,7 +68,11 @@ public final class ArrowStreamDecoder implements UploadDecoder {
         throw invalid;
       }
       throw new InvalidInputException(
-          "body", "not a readable Arrow IPC stream: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+          "body",
+          "not a readable Arrow IPC stream: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage());
     }
     rows.finish();
   }
@@ -121,6 +128,8 @@ public final class ArrowStreamDecoder implements UploadDecoder {
   }
 
   private static long scale(long value, long microsPerUnit) {
-    return microsPerUnit > 0 ? Math.multiplyExact(value, microsPerUnit) : Math.floorDiv(value, -microsPerUnit);
+    return microsPerUnit > 0
+        ? Math.multiplyExact(value, microsPerUnit)
+        : Math.floorDiv(value, -microsPerUnit);
   }
 }

@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +24,13 @@ public final class CsvRowsDecoder implements UploadDecoder {
   private static final int MAX_CELL_CHARS = 1 << 20;
 
   @Override
-  public void decode(InputStream body, RowAssembler rows) throws IOException {
+  public void decode(Path file, RowAssembler rows) throws IOException {
+    try (InputStream body = Files.newInputStream(file)) {
+      decode(body, rows);
+    }
+  }
+
+  private static void decode(InputStream body, RowAssembler rows) throws IOException {
     Reader reader =
         new BufferedReader(
             new InputStreamReader(

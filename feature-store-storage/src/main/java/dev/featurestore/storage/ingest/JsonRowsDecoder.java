@@ -3,6 +3,8 @@ package dev.featurestore.storage.ingest;
 import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -17,8 +19,9 @@ public final class JsonRowsDecoder implements UploadDecoder {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   @Override
-  public void decode(InputStream body, RowAssembler rows) throws IOException {
-    try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), body)) {
+  public void decode(Path file, RowAssembler rows) throws IOException {
+    try (InputStream body = Files.newInputStream(file);
+        JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), body)) {
       expect(parser.nextToken(), JsonToken.START_OBJECT, "body", "a JSON object with \"rows\"");
       boolean sawRows = false;
       for (JsonToken token = parser.nextToken();

@@ -1,4 +1,4 @@
-package dev.featurestore.api.featuregroups;
+package dev.featurestore.api.ingest;
 
 import dev.featurestore.core.model.KeyType;
 import java.util.Comparator;

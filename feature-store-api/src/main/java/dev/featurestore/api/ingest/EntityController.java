@@ -1,4 +1,4 @@
-package dev.featurestore.api.featuregroups;
+package dev.featurestore.api.ingest;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;

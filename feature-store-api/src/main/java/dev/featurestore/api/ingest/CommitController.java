@@ -1,0 +1,76 @@
+package dev.featurestore.api.ingest;
+
+import dev.featurestore.api.problems.UnsupportedUploadFormatException;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Appends rows to a feature group: the body is the rows, in the format its Content-Type names. */
+@RestController
+class CommitController {
+  private final FeatureGroupWriter writer;
+  private final UploadSpooler spooler;
+
+  CommitController(FeatureGroupWriter writer, UploadSpooler spooler) {
+    this.writer = writer;
+    this.spooler = spooler;
+  }
+
+  record CommitView(
+      UUID commitId,
+      String featureGroup,
+      long sequence,
+      Instant writeTime,
+      long rows,
+      List<UUID> files) {
+    static CommitView of(Commit commit) {
+      return new CommitView(
+          commit.id(),
+          commit.featureGroup(),
+          commit.sequence(),
+          commit.writeTime(),
+          commit.rows(),
+          commit.files());
+    }
+  }
+
+  @PostMapping(path = "/api/v1/feature-groups/{name}/commits", consumes = "*/*")
+  ResponseEntity<CommitView> commit(
+      @PathVariable String name,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      HttpServletRequest request)
+      throws IOException {
+    UploadFormat format =
+        UploadFormat.ofContentType(request.getContentType())
+            .orElseThrow(() -> new UnsupportedUploadFormatException(request.getContentType()));
+    SpooledUpload upload = spooler.spool(request.getInputStream(), request.getContentLengthLong());
+    try {
+      Commit commit =
+          writer.append(
+              name, format, upload, Optional.ofNullable(idempotencyKey), principal(request));
+      return ResponseEntity.created(
+              URI.create("/api/v1/feature-groups/" + name + "/commits/" + commit.id()))
+          .body(CommitView.of(commit));
+    } finally {
+      Files.deleteIfExists(upload.file());
+    }
+  }
+
+  private static String principal(HttpServletRequest request) {
+    return request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
+  }
+}

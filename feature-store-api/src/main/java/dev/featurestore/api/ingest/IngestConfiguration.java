@@ -1,0 +1,41 @@
+package dev.featurestore.api.ingest;
+
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class IngestConfiguration {
+  @Bean
+  UploadSpooler uploadSpooler(FeatureStoreProperties properties) throws IOException {
+    return new UploadSpooler(temporaryFolder(properties), properties.maxUploadSize().toBytes());
+  }
+
+  @Bean
+  FeatureGroupWriter featureGroupWriter(
+      Catalog catalog,
+      ObjectStore objectStore,
+      BufferAllocator allocator,
+      FeatureStoreProperties properties)
+      throws IOException {
+    return new FeatureGroupWriter(
+        catalog,
+        objectStore,
+        allocator,
+        temporaryFolder(properties),
+        properties.allowedFutureSkew(),
+        Clock.systemUTC());
+  }
+
+  private static Path temporaryFolder(FeatureStoreProperties properties) throws IOException {
+    return Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp"));
+  }
+}

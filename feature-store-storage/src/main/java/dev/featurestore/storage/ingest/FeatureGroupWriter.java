@@ -1,0 +1,216 @@
+package dev.featurestore.storage.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.NewDataFile;
+import dev.featurestore.core.catalog.PendingAppend;
+import dev.featurestore.core.ingest.StoredRowBatch;
+import dev.featurestore.core.ingest.StoredRowSorter;
+import dev.featurestore.core.model.DataFileStats;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends uploaded rows to a feature group as one atomic commit: decode the upload in bounded
+ * batches, sort each batch by (key, event time), write it as an immutable Parquet object under a
+ * new key, then make all the objects visible in one catalog transaction. If anything fails before
+ * that transaction the objects written so far are deleted (and any the process could not delete,
+ * because it died, are swept by the orphan janitor), so a failed upload leaves no trace and can
+ * simply be retried.
+ */
+public final class FeatureGroupWriter {
+  private static final Logger log = LoggerFactory.getLogger(FeatureGroupWriter.class);
+
+  /** Decoded bytes per batch (and so per file) before it is sorted and written. */
+  private static final long TARGET_BATCH_BYTES = 64L << 20;
+
+  private final Catalog catalog;
+  private final ObjectStore objects;
+  private final BufferAllocator allocator;
+  private final Path temporaryFolder;
+  private final Duration allowedFutureSkew;
+  private final Clock clock;
+
+  public FeatureGroupWriter(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      Duration allowedFutureSkew,
+      Clock clock) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.objects = requireNonNull(objects, "objects is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.allowedFutureSkew = requireNonNull(allowedFutureSkew, "allowedFutureSkew is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** Where the objects of a group live; the janitor sweeps this prefix too. */
+  public static String objectPrefix(String groupName) {
+    return "feature-groups/" + groupName + "/";
+  }
+
+  public Commit append(
+      String groupName,
+      UploadFormat format,
+      SpooledUpload upload,
+      Optional<String> idempotencyKey,
+      String principal)
+      throws IOException {
+    FeatureGroup group =
+        catalog
+            .featureGroup(groupName)
+            .orElseThrow(
+                () -> new NotFoundException("feature group '" + groupName + "' not found"));
+    if (idempotencyKey.isPresent()) {
+      Optional<Commit> earlier = catalog.commitByIdempotencyKey(groupName, idempotencyKey.get());
+      if (earlier.isPresent()) {
+        // The catalog compares request hashes inside its transaction; a cheap early answer here.
+        return catalog.commit(
+            new PendingAppend(
+                groupName,
+                group.schemaVersion(),
+                List.of(),
+                idempotencyKey,
+                upload.sha256(),
+                principal));
+      }
+    }
+    List<NewDataFile> written = new ArrayList<>();
+    try {
+      decodeAndWrite(group, format, upload, written);
+      if (written.isEmpty()) {
+        throw new dev.featurestore.core.InvalidInputException("rows", "the upload holds no rows");
+      }
+      return catalog.commit(
+          new PendingAppend(
+              groupName,
+              group.schemaVersion(),
+              written,
+              idempotencyKey,
+              upload.sha256(),
+              principal));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(written, e);
+      throw e;
+    }
+  }
+
+  private void decodeAndWrite(
+      FeatureGroup group, UploadFormat format, SpooledUpload upload, List<NewDataFile> written)
+      throws IOException {
+    StoredRowBatch first = new StoredRowBatch(group, allocator);
+    List<StoredRowBatch> open = new ArrayList<>(List.of(first));
+    try {
+      RowAssembler rows =
+          new RowAssembler(
+              group,
+              clock.instant(),
+              allowedFutureSkew.toNanos() / 1_000,
+              first,
+              rowsPerBatch(group),
+              full -> {
+                written.add(writeFile(group, full));
+                full.close();
+                open.remove(full);
+                StoredRowBatch next = new StoredRowBatch(group, allocator);
+                open.add(next);
+                return next;
+              });
+      format.decoder(allocator).decode(upload.file(), rows);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      open.forEach(StoredRowBatch::close);
+    }
+  }
+
+  private NewDataFile writeFile(FeatureGroup group, StoredRowBatch batch) {
+    String objectKey = objectPrefix(group.name()) + UUID.randomUUID() + ".parquet";
+    Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
+    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(batch.finish(), allocator)) {
+      DataFileStats stats;
+      try (FeatureFileWriter writer = FeatureFileWriter.create(group, file)) {
+        writer.write(sorted);
+        stats = writer.finish();
+      }
+      objects.put(objectKey, file);
+      return new NewDataFile(
+          objectKey,
+          stats.rowCount(),
+          stats.byteSize(),
+          stats.sha256(),
+          keyText(stats.keyRange(), Bound.MIN),
+          keyText(stats.keyRange(), Bound.MAX),
+          stats.minEventTime(),
+          stats.maxEventTime());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.warn("Could not delete temporary file {}", file, e);
+      }
+    }
+  }
+
+  private enum Bound {
+    MIN,
+    MAX
+  }
+
+  /** The catalog keeps key bounds as text; INT64 bounds are compared numerically when read. */
+  private static String keyText(KeyRange range, Bound bound) {
+    if (range instanceof KeyRange.StringKeys strings) {
+      return bound == Bound.MIN ? strings.min() : strings.max();
+    }
+    KeyRange.LongKeys longs = (KeyRange.LongKeys) range;
+    return Long.toString(bound == Bound.MIN ? longs.min() : longs.max());
+  }
+
+  /** Rows per batch so that one batch stays near {@link #TARGET_BATCH_BYTES} decoded. */
+  static int rowsPerBatch(FeatureGroup group) {
+    long rowBytes = 48;
+    for (FeatureDefinition feature : group.features()) {
+      rowBytes +=
+          switch (feature.type()) {
+            case FLOAT32_VECTOR -> 4L * feature.dimension();
+            case STRING, BYTES -> 32;
+            default -> 8;
+          };
+    }
+    return (int) Math.max(1_024, Math.min(1_000_000, TARGET_BATCH_BYTES / rowBytes));
+  }
+
+  private void deleteQuietly(List<NewDataFile> written, Exception failure) {
+    for (NewDataFile file : written) {
+      try {
+        objects.delete(file.objectKey());
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+}

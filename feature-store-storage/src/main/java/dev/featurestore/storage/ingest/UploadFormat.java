@@ -1,0 +1,45 @@
+package dev.featurestore.storage.ingest;
+
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+
+/** The body formats a commit (or an uploaded spine) may come in, by media type. */
+public enum UploadFormat {
+  JSON("application/json"),
+  CSV("text/csv"),
+  PARQUET("application/vnd.apache.parquet"),
+  ARROW_STREAM("application/vnd.apache.arrow.stream");
+
+  private final String mediaType;
+
+  UploadFormat(String mediaType) {
+    this.mediaType = mediaType;
+  }
+
+  public String mediaType() {
+    return mediaType;
+  }
+
+  /** The format of a Content-Type header value (parameters such as charset are ignored). */
+  public static Optional<UploadFormat> ofContentType(String contentType) {
+    if (contentType == null) {
+      return Optional.empty();
+    }
+    String bare = contentType.split(";", 2)[0].strip();
+    for (UploadFormat format : values()) {
+      if (format.mediaType.equalsIgnoreCase(bare)) {
+        return Optional.of(format);
+      }
+    }
+    return Optional.empty();
+  }
+
+  UploadDecoder decoder(BufferAllocator allocator) {
+    return switch (this) {
+      case JSON -> new JsonRowsDecoder();
+      case CSV -> new CsvRowsDecoder();
+      case PARQUET -> new ParquetUploadDecoder();
+      case ARROW_STREAM -> new ArrowStreamDecoder(allocator);
+    };
+  }
+}

@@ -1,0 +1,117 @@
+package dev.featurestore.storage.read;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.parquet.FeatureFileReader;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Reads a feature group as of a commit: exactly the files visible then, as Arrow batches in the
+ * stored-row schema, with every row's commit sequence and write time filled in (append files leave
+ * them to the adding commit, see {@link StoredRowSchema#SEQUENCE_OF_ADDING_COMMIT}).
+ */
+public final class FeatureGroupReader {
+  private final Catalog catalog;
+  private final ObjectCache cache;
+  private final BufferAllocator allocator;
+
+  public FeatureGroupReader(Catalog catalog, ObjectCache cache, BufferAllocator allocator) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.cache = requireNonNull(cache, "cache is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+  }
+
+  /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */
+  public Snapshot snapshot(FeatureGroup group, long sequence) {
+    List<DataFile> files = catalog.dataFiles(group.name(), sequence);
+    Map<Long, Long> writeTimes = new HashMap<>();
+    for (Commit commit : catalog.commits(group.name())) {
+      writeTimes.put(commit.sequence(), toMicros(commit.writeTime()));
+    }
+    return new Snapshot(group, sequence, files, writeTimes);
+  }
+
+  /** The files of one version of a group; reading them never consults the catalog again. */
+  public final class Snapshot {
+    private final FeatureGroup group;
+    private final long sequence;
+    private final List<DataFile> files;
+    private final Map<Long, Long> writeTimeMicrosBySequence;
+
+    private Snapshot(
+        FeatureGroup group, long sequence, List<DataFile> files, Map<Long, Long> writeTimes) {
+      this.group = group;
+      this.sequence = sequence;
+      this.files = List.copyOf(files);
+      this.writeTimeMicrosBySequence = Map.copyOf(writeTimes);
+    }
+
+    public FeatureGroup group() {
+      return group;
+    }
+
+    public long sequence() {
+      return sequence;
+    }
+
+    public List<DataFile> files() {
+      return files;
+    }
+
+    public long rowCount() {
+      long rows = 0;
+      for (DataFile file : files) {
+        rows += file.rowCount();
+      }
+      return rows;
+    }
+
+    /** Every row of every file, batch by batch; a batch is valid during the call only. */
+    public void forEachBatch(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
+        throws IOException {
+      for (DataFile file : files) {
+        Path local = cache.localCopy(file.objectKey(), file.contentHash());
+        long writeTime = writeTimeMicrosBySequence.getOrDefault(file.addedSequence(), 0L);
+        try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, allocator)) {
+          while (reader.loadNextBatch()) {
+            VectorSchemaRoot batch = reader.batch();
+            fillAddingCommit(batch, file.addedSequence(), writeTime);
+            consumer.accept(batch);
+          }
+        }
+      }
+    }
+  }
+
+  private static void fillAddingCommit(
+      VectorSchemaRoot batch, long sequence, long writeTimeMicros) {
+    BigIntVector sequences = (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
+    TimeStampMicroTZVector writeTimes =
+        (TimeStampMicroTZVector) batch.getVector(StoredRowSchema.WRITE_TIME);
+    for (int row = 0; row < batch.getRowCount(); row++) {
+      if (sequences.get(row) == StoredRowSchema.SEQUENCE_OF_ADDING_COMMIT) {
+        sequences.set(row, sequence);
+        writeTimes.set(row, writeTimeMicros);
+      }
+    }
+  }
+
+  private static long toMicros(java.time.Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+}

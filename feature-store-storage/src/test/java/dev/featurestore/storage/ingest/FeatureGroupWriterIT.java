@@ -1,0 +1,302 @@
+package dev.featurestore.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Uploads become atomic commits of sorted Parquet files; bad uploads write nothing. */
+class FeatureGroupWriterIT {
+  private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+
+  @TempDir Path folder;
+  private RootAllocator allocator;
+  private JdbcCatalog catalog;
+  private LocalDiskObjectStore objects;
+  private FeatureGroupWriter writer;
+  private FeatureGroupReader reader;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    catalog = new JdbcCatalog(database.dataSource());
+    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    reader =
+        new FeatureGroupReader(
+            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            "user_activity",
+            user,
+            List.of(
+                FeatureDefinition.scalar("clicks_7d", FeatureType.INT64),
+                FeatureDefinition.scalar("score", FeatureType.FLOAT64),
+                FeatureDefinition.vector("embedding", 3)),
+            Duration.ofDays(30),
+            true,
+            "",
+            1));
+  }
+
+  @AfterEach
+  void noLeaks() {
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+  }
+
+  @Test
+  void jsonCommitIsStoredSortedWithItsSequence() throws IOException {
+    Commit commit =
+        append(
+            UploadFormat.JSON,
+            """
+            {"rows":[
+              {"user_id":"u2","event_time":"2026-03-01T00:00:00Z","clicks_7d":5,"score":0.5},
+              {"user_id":"u1","event_time":"2026-03-02T00:00:00+01:00","clicks_7d":3,
+               "embedding":[1,2,3]},
+              {"user_id":"u1","event_time":"2026-03-01T00:00:00Z","clicks_7d":null}
+            ]}
+            """);
+    assertThat(commit.sequence()).isEqualTo(1);
+    assertThat(commit.rows()).isEqualTo(3);
+    assertThat(rows(1))
+        .containsExactly(
+            "u1 2026-03-01T00:00:00Z seq=1 ord=2 null null null",
+            "u1 2026-03-01T23:00:00Z seq=1 ord=1 3 null [1.0, 2.0, 3.0]",
+            "u2 2026-03-01T00:00:00Z seq=1 ord=0 5 0.5 null");
+  }
+
+  @Test
+  void csvArrowAndParquetUploadsReadTheSame() throws Exception {
+    append(
+        UploadFormat.CSV,
+        "user_id,event_time,clicks_7d,score,embedding\n"
+            + "u1,2026-03-01T00:00:00Z,3,,\"[1, 2, 3]\"\n");
+    Path parquet = folder.resolve("from-duckdb.parquet");
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duckdb.createStatement()) {
+      sql.execute("SET TimeZone='UTC'");
+      sql.execute(
+          "COPY (SELECT 'u1' AS user_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' AS event_time,"
+              + " 3::BIGINT AS clicks_7d, NULL::DOUBLE AS score,"
+              + " [1, 2, 3]::FLOAT[] AS embedding) TO '"
+              + parquet
+              + "' (FORMAT parquet)");
+    }
+    appendFile(UploadFormat.PARQUET, parquet);
+    List<String> rows = rows(2);
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).replace("seq=1", "seq=?"))
+        .isEqualTo(rows.get(1).replace("seq=2", "seq=?"));
+  }
+
+  @Test
+  void idempotentRetryReturnsTheFirstCommitAndWritesNothing() throws IOException {
+    String body =
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":1}]}";
+    Commit first = append(UploadFormat.JSON, body, Optional.of("key-1"));
+    int objectsAfterFirst = objects.list("").size();
+    Commit retried = append(UploadFormat.JSON, body, Optional.of("key-1"));
+    assertThat(retried).isEqualTo(first);
+    assertThat(objects.list("")).hasSize(objectsAfterFirst);
+    assertThat(catalog.commits("user_activity")).hasSize(1);
+  }
+
+  @Test
+  void timeTravelReadsTheOlderVersion() throws IOException {
+    append(
+        UploadFormat.JSON,
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":1}]}");
+    append(
+        UploadFormat.JSON,
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":2}]}");
+    assertThat(rows(1)).containsExactly("u1 2026-03-01T00:00:00Z seq=1 ord=0 1 null null");
+    assertThat(rows(2)).hasSize(2);
+  }
+
+  @Test
+  void schemaEvolutionReadsOldFilesWithNulls() throws IOException {
+    append(
+        UploadFormat.JSON,
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":1}]}");
+    catalog.addFeatures(
+        "user_activity", List.of(FeatureDefinition.scalar("country", FeatureType.STRING)));
+    append(
+        UploadFormat.JSON,
+        "{\"rows\":[{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"country\":\"NL\"}]}");
+    assertThat(rows(2))
+        .containsExactly(
+            "u1 2026-03-01T00:00:00Z seq=1 ord=0 1 null null null",
+            "u2 2026-03-01T00:00:00Z seq=2 ord=0 null null null NL");
+  }
+
+  @Test
+  void badUploadsNameTheFieldAndWriteNothing() throws IOException {
+    // Two good rows first, so that a file may already be written when the bad row is found.
+    String good =
+        "{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\"},"
+            + "{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\"},";
+    assertRejected(
+        "{\"rows\":[" + good + "{\"event_time\":\"2026-03-01T00:00:00Z\"}]}", "rows[2].user_id");
+    assertRejected(
+        "{\"rows\":[" + good + "{\"user_id\":null,\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
+        "rows[2].user_id");
+    assertRejected("{\"rows\":[" + good + "{\"user_id\":\"u\"}]}", "rows[2].event_time");
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00\"}]}",
+        "rows[0].event_time");
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-11-01T00:06:00Z\"}]}",
+        "rows[0].event_time");
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":\"x\"}]}",
+        "rows[0].clicks_7d");
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\",\"embedding\":[1]}]}",
+        "rows[0].embedding");
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\",\"nope\":1}]}",
+        "rows[0].nope");
+    assertRejected("{\"rows\":[{\"user_id\":\"u\",", "rows[0]");
+    assertThat(objects.list("")).isEmpty();
+    assertThat(catalog.commits("user_activity")).isEmpty();
+  }
+
+  @Test
+  void truncatedParquetIsRejected() throws Exception {
+    Path parquet = folder.resolve("whole.parquet");
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duckdb.createStatement()) {
+      sql.execute(
+          "COPY (SELECT 'u' || i AS user_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' AS event_time"
+              + " FROM range(1000) t(i)) TO '"
+              + parquet
+              + "' (FORMAT parquet)");
+    }
+    byte[] bytes = Files.readAllBytes(parquet);
+    Path truncated =
+        Files.write(
+            folder.resolve("truncated.parquet"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> appendFile(UploadFormat.PARQUET, truncated))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("body");
+    assertThat(catalog.commits("user_activity")).isEmpty();
+  }
+
+  private void assertRejected(String json, String field) {
+    assertThatThrownBy(() -> append(UploadFormat.JSON, json))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> assertThat(e.errors().get(0).field()).isEqualTo(field));
+  }
+
+  private Commit append(UploadFormat format, String body) throws IOException {
+    return append(format, body, Optional.empty());
+  }
+
+  private Commit append(UploadFormat format, String body, Optional<String> idempotencyKey)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            folder.resolve("body-" + System.nanoTime()), body, StandardCharsets.UTF_8);
+    return writer.append("user_activity", format, spooled(file), idempotencyKey, "tester");
+  }
+
+  private Commit appendFile(UploadFormat format, Path file) throws IOException {
+    return writer.append("user_activity", format, spooled(file), Optional.empty(), "tester");
+  }
+
+  private static SpooledUpload spooled(Path file) throws IOException {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      return new SpooledUpload(
+          file,
+          bytes.length,
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Every stored row as of {@code sequence}, one line each, in file order. */
+  private List<String> rows(long sequence) throws IOException {
+    FeatureGroup group = catalog.featureGroup("user_activity").orElseThrow();
+    List<String> lines = new ArrayList<>();
+    reader
+        .snapshot(group, sequence)
+        .forEachBatch(
+            FeatureFileScan.allFeatures(group),
+            batch -> {
+              for (int row = 0; row < batch.getRowCount(); row++) {
+                lines.add(line(batch, row));
+              }
+            });
+    return lines;
+  }
+
+  private static String line(VectorSchemaRoot batch, int row) {
+    StringBuilder line = new StringBuilder();
+    line.append(batch.getVector(0).getObject(row));
+    long micros =
+        (Long)
+            batch
+                .getVector(1)
+                .getObject(row)
+                .getClass()
+                .cast(
+                    ((org.apache.arrow.vector.TimeStampMicroTZVector) batch.getVector(1)).get(row));
+    line.append(' ').append(Instant.EPOCH.plusNanos(micros * 1000));
+    line.append(" seq=").append(batch.getVector(2).getObject(row));
+    line.append(" ord=").append(batch.getVector(4).getObject(row));
+    for (int column = 5; column < batch.getFieldVectors().size(); column++) {
+      line.append(' ').append(batch.getVector(column).getObject(row));
+    }
+    return line.toString();
+  }
+}
