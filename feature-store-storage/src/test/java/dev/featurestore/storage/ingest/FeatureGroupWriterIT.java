@@ -34,6 +34,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +109,7 @@ class FeatureGroupWriterIT {
     assertThat(rows(1))
         .containsExactly(
             "u1 2026-03-01T00:00:00Z seq=1 ord=2 null null null",
-            "u1 2026-03-01T23:00:00Z seq=1 ord=1 3 null [1.0, 2.0, 3.0]",
+            "u1 2026-03-01T23:00:00Z seq=1 ord=1 3 null [1.0,2.0,3.0]",
             "u2 2026-03-01T00:00:00Z seq=1 ord=0 5 0.5 null");
   }
 
@@ -283,14 +284,7 @@ class FeatureGroupWriterIT {
   private static String line(VectorSchemaRoot batch, int row) {
     StringBuilder line = new StringBuilder();
     line.append(batch.getVector(0).getObject(row));
-    long micros =
-        (Long)
-            batch
-                .getVector(1)
-                .getObject(row)
-                .getClass()
-                .cast(
-                    ((org.apache.arrow.vector.TimeStampMicroTZVector) batch.getVector(1)).get(row));
+    long micros = ((TimeStampMicroTZVector) batch.getVector(1)).get(row);
     line.append(' ').append(Instant.EPOCH.plusNanos(micros * 1000));
     line.append(" seq=").append(batch.getVector(2).getObject(row));
     line.append(" ord=").append(batch.getVector(4).getObject(row));
