@@ -1,0 +1,44 @@
+package dev.featurestore.core.join;
+
+import dev.featurestore.core.model.KeyType;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Maps a group's keys to dense ids {@code 0..size()-1}, so that rows can be bucketed by key with a
+ * counting sort and spine keys found with one hash probe. Adding is single-threaded; lookups made
+ * by {@link #lookup} may run in parallel once adding is over.
+ */
+abstract sealed class KeyDictionary permits Int64KeyDictionary, Utf8KeyDictionary {
+  static final int ABSENT = -1;
+
+  static KeyDictionary forKeyType(KeyType keyType) {
+    return switch (keyType) {
+      case INT64 -> new Int64KeyDictionary();
+      case STRING -> new Utf8KeyDictionary();
+    };
+  }
+
+  abstract int size();
+
+  /** The id of the non-null key at {@code row} of {@code keys}, added when new. */
+  abstract int idOrAdd(FieldVector keys, int row);
+
+  /** Finds ids of the keys of {@code keys}; for one thread. */
+  abstract KeyLookup lookup(FieldVector keys);
+
+  /** Ids of one key vector's keys: {@link #ABSENT} for a null key or one the group lacks. */
+  interface KeyLookup {
+    int id(int row);
+  }
+
+  /** Murmur3's finaliser: spreads keys that differ in few bits over the whole table. */
+  static int mix(long value) {
+    long h = value;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return (int) h;
+  }
+}
