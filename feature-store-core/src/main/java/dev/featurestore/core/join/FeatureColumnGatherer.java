@@ -1,19 +1,18 @@
 package dev.featurestore.core.join;
 
-import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampVector;
 
 /**
- * Copies the winners' values of one requested feature into an output column. Fixed-width types get
- * typed loops (no per-value type checks); variable-width values and vectors go through {@code
- * copyFromSafe}. Slots without a winner, or whose winner lacks the column, stay null.
+ * Copies the winners' values of one requested feature into an output column. Four- and eight-byte
+ * types are copied by address (see {@link ColumnMemory}); booleans, variable-width values and
+ * vectors go through Arrow's setters. Slots without a winner, or whose winner lacks the column,
+ * stay null.
  */
 final class FeatureColumnGatherer {
+  private static final long NO_COLUMN = 0;
+
   private FeatureColumnGatherer() {}
 
   static void gather(
@@ -25,120 +24,59 @@ final class FeatureColumnGatherer {
       int rowCount) {
     output.setInitialCapacity(rowCount);
     output.allocateNew();
-    switch (output) {
-      case Float8Vector typed ->
-          gatherFloat8(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      case BigIntVector typed ->
-          gatherBigInt(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      case TimeStampVector typed ->
-          gatherTimeStamp(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      case IntVector typed ->
-          gatherInt(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      case Float4Vector typed ->
-          gatherFloat4(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      case BitVector typed ->
-          gatherBit(typed, index, featureIndex, winners, firstSpineRow, rowCount);
-      default -> gatherAny(output, index, featureIndex, winners, firstSpineRow, rowCount);
+    if (output instanceof BitVector bits) {
+      gatherBits(bits, index, featureIndex, winners, firstSpineRow, rowCount);
+    } else if (output instanceof BaseFixedWidthVector fixedWidth
+        && (fixedWidth.getTypeWidth() == Long.BYTES
+            || fixedWidth.getTypeWidth() == Integer.BYTES)) {
+      gatherFixedWidth(fixedWidth, index, featureIndex, winners, firstSpineRow, rowCount);
+    } else {
+      gatherAny(output, index, featureIndex, winners, firstSpineRow, rowCount);
     }
     output.setValueCount(rowCount);
   }
 
-  private static void gatherFloat8(
-      Float8Vector output,
+  private static void gatherFixedWidth(
+      BaseFixedWidthVector output,
       FeatureGroupIndex index,
       int featureIndex,
       int[] winners,
       int first,
       int count) {
+    if (output.getValueCapacity() < count) {
+      throw new IllegalStateException("output column was allocated too small");
+    }
+    long[] dataAddresses = new long[index.batchCount()];
+    long[] validityAddresses = new long[index.batchCount()];
+    for (int batch = 0; batch < dataAddresses.length; batch++) {
+      FieldVector source = index.batchFeatureVector(batch, featureIndex);
+      validityAddresses[batch] = source == null ? NO_COLUMN : source.getValidityBufferAddress();
+      dataAddresses[batch] = source == null ? NO_COLUMN : source.getDataBufferAddress();
+    }
+    long outputData = output.getDataBufferAddress();
+    long outputValidity = output.getValidityBufferAddress();
+    boolean eightBytes = output.getTypeWidth() == Long.BYTES;
     for (int slot = 0; slot < count; slot++) {
       int winner = winners[first + slot];
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        Float8Vector source = (Float8Vector) index.featureVector(winner, featureIndex);
-        int row = index.rowInBatch(winner);
-        if (source != null && !source.isNull(row)) {
-          output.set(slot, source.get(row));
-        }
+      if (winner == FeatureGroupIndex.NO_WINNER) {
+        continue;
       }
+      int batch = index.batchOf(winner);
+      int row = index.rowInBatch(winner);
+      long validity = validityAddresses[batch];
+      if (validity == NO_COLUMN || !ColumnMemory.isValid(validity, row)) {
+        continue;
+      }
+      if (eightBytes) {
+        ColumnMemory.putLong(outputData, slot, ColumnMemory.longAt(dataAddresses[batch], row));
+      } else {
+        ColumnMemory.putInt(outputData, slot, ColumnMemory.intAt(dataAddresses[batch], row));
+      }
+      ColumnMemory.setValid(outputValidity, slot);
     }
   }
 
-  private static void gatherBigInt(
-      BigIntVector output,
-      FeatureGroupIndex index,
-      int featureIndex,
-      int[] winners,
-      int first,
-      int count) {
-    for (int slot = 0; slot < count; slot++) {
-      int winner = winners[first + slot];
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        BigIntVector source = (BigIntVector) index.featureVector(winner, featureIndex);
-        int row = index.rowInBatch(winner);
-        if (source != null && !source.isNull(row)) {
-          output.set(slot, source.get(row));
-        }
-      }
-    }
-  }
-
-  private static void gatherTimeStamp(
-      TimeStampVector output,
-      FeatureGroupIndex index,
-      int featureIndex,
-      int[] winners,
-      int first,
-      int count) {
-    for (int slot = 0; slot < count; slot++) {
-      int winner = winners[first + slot];
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        TimeStampVector source = (TimeStampVector) index.featureVector(winner, featureIndex);
-        int row = index.rowInBatch(winner);
-        if (source != null && !source.isNull(row)) {
-          output.set(slot, source.get(row));
-        }
-      }
-    }
-  }
-
-  private static void gatherInt(
-      IntVector output,
-      FeatureGroupIndex index,
-      int featureIndex,
-      int[] winners,
-      int first,
-      int count) {
-    for (int slot = 0; slot < count; slot++) {
-      int winner = winners[first + slot];
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        IntVector source = (IntVector) index.featureVector(winner, featureIndex);
-        int row = index.rowInBatch(winner);
-        if (source != null && !source.isNull(row)) {
-          output.set(slot, source.get(row));
-        }
-      }
-    }
-  }
-
-  private static void gatherFloat4(
-      Float4Vector output,
-      FeatureGroupIndex index,
-      int featureIndex,
-      int[] winners,
-      int first,
-      int count) {
-    for (int slot = 0; slot < count; slot++) {
-      int winner = winners[first + slot];
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        Float4Vector source = (Float4Vector) index.featureVector(winner, featureIndex);
-        int row = index.rowInBatch(winner);
-        if (source != null && !source.isNull(row)) {
-          output.set(slot, source.get(row));
-        }
-      }
-    }
-  }
-
-  private static void gatherBit(
+  private static void gatherBits(
       BitVector output,
       FeatureGroupIndex index,
       int featureIndex,

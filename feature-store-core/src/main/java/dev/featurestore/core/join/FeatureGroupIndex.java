@@ -121,8 +121,23 @@ final class FeatureGroupIndex implements AutoCloseable {
 
   /** The vector holding the winner's value of the requested feature, or null when it has none. */
   FieldVector featureVector(int position, int featureIndex) {
-    FieldVector[] features = batchFeatures.get((int) (locations[position] >>> BATCH_INDEX_SHIFT));
-    return features[featureIndex];
+    return batchFeatureVector(batchOf(position), featureIndex);
+  }
+
+  int batchCount() {
+    return batchFeatures.size();
+  }
+
+  /**
+   * A source batch's vector of the requested feature; null when the batch lacks it or is unused.
+   */
+  FieldVector batchFeatureVector(int batch, int featureIndex) {
+    FieldVector[] features = batchFeatures.get(batch);
+    return features == null ? null : features[featureIndex];
+  }
+
+  int batchOf(int position) {
+    return (int) (locations[position] >>> BATCH_INDEX_SHIFT);
   }
 
   int rowInBatch(int position) {
@@ -163,6 +178,7 @@ final class FeatureGroupIndex implements AutoCloseable {
     private long[] commitSequences = new long[1024];
     private long[] rowOrdinals = new long[1024];
     private long[] locations = new long[1024];
+    private int[] visibleRows = new int[0];
 
     VisibleRows(FeatureGroupRequest request, BufferAllocator allocator) {
       this.request = request;
@@ -191,24 +207,37 @@ final class FeatureGroupIndex implements AutoCloseable {
       BigIntVector ordinalVector =
           (BigIntVector)
               requireColumn(batch, StoredRowSchema.ROW_ORDINAL, new ArrowType.Int(64, true));
-      long asOf = request.asOfCommitSequence();
       int rowCount = batch.getRowCount();
-      int visibleBefore = count;
+      for (FieldVector column : List.of(keys, eventTimeVector, commitVector, ordinalVector)) {
+        ColumnMemory.requireValues(column, rowCount);
+        if (column.getNullCount() > 0) {
+          throw new IllegalStateException(
+              "column '" + column.getField().getName() + "' of '" + group.name() + "' has nulls");
+        }
+      }
+      if (visibleRows.length < rowCount) {
+        visibleRows = new int[rowCount];
+      }
+      long asOf = request.asOfCommitSequence();
+      long commitAddress = commitVector.getDataBufferAddress();
+      int visibleCount = 0;
       for (int row = 0; row < rowCount; row++) {
-        long commitSequence = commitVector.get(row);
-        if (commitSequence > asOf) {
-          continue;
+        if (ColumnMemory.longAt(commitAddress, row) <= asOf) {
+          visibleRows[visibleCount++] = row;
         }
-        if (keys.isNull(row)) {
-          throw new IllegalStateException("a stored row of '" + group.name() + "' has no key");
-        }
-        if (count == keyIds.length) {
-          grow();
-        }
-        keyIds[count] = dictionary.idOrAdd(keys, row);
-        eventTimes[count] = eventTimeVector.get(row);
-        commitSequences[count] = commitSequence;
-        rowOrdinals[count] = ordinalVector.get(row);
+      }
+      while (count + visibleCount > keyIds.length) {
+        grow();
+      }
+      dictionary.idsOrAdd(keys, visibleRows, visibleCount, keyIds, count);
+      long eventTimeAddress = eventTimeVector.getDataBufferAddress();
+      long ordinalAddress = ordinalVector.getDataBufferAddress();
+      int visibleBefore = count;
+      for (int i = 0; i < visibleCount; i++) {
+        int row = visibleRows[i];
+        eventTimes[count] = ColumnMemory.longAt(eventTimeAddress, row);
+        commitSequences[count] = ColumnMemory.longAt(commitAddress, row);
+        rowOrdinals[count] = ColumnMemory.longAt(ordinalAddress, row);
         locations[count] = ((long) batchIndex << BATCH_INDEX_SHIFT) | row;
         count++;
       }
@@ -238,6 +267,7 @@ final class FeatureGroupIndex implements AutoCloseable {
                     + ", expected "
                     + expected.getType());
           }
+          ColumnMemory.requireValues(vector, batch.getRowCount());
           TransferPair transfer = vector.getTransferPair(allocator);
           transfer.transfer();
           features[i] = (FieldVector) transfer.getTo();

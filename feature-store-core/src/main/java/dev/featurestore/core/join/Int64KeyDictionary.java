@@ -15,8 +15,14 @@ final class Int64KeyDictionary extends KeyDictionary {
   }
 
   @Override
-  int idOrAdd(FieldVector keys, int row) {
-    long key = ((BigIntVector) keys).get(row);
+  void idsOrAdd(FieldVector keys, int[] rows, int rowCount, int[] ids, int idOffset) {
+    long keyAddress = keys.getDataBufferAddress();
+    for (int i = 0; i < rowCount; i++) {
+      ids[idOffset + i] = idOrAdd(ColumnMemory.longAt(keyAddress, rows[i]));
+    }
+  }
+
+  private int idOrAdd(long key) {
     int mask = slotKeys.length - 1;
     int slot = mix(key) & mask;
     while (slotIdsPlusOne[slot] != 0) {
@@ -37,7 +43,12 @@ final class Int64KeyDictionary extends KeyDictionary {
   @Override
   KeyLookup lookup(FieldVector keys) {
     BigIntVector keyVector = (BigIntVector) keys;
-    return row -> keyVector.isNull(row) ? ABSENT : id(keyVector.get(row));
+    long keyAddress = keyVector.getDataBufferAddress();
+    long validityAddress = keyVector.getValidityBufferAddress();
+    return row ->
+        ColumnMemory.isValid(validityAddress, row)
+            ? id(ColumnMemory.longAt(keyAddress, row))
+            : ABSENT;
   }
 
   private int id(long key) {

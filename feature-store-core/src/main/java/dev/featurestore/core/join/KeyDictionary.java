@@ -20,8 +20,11 @@ abstract sealed class KeyDictionary permits Int64KeyDictionary, Utf8KeyDictionar
 
   abstract int size();
 
-  /** The id of the non-null key at {@code row} of {@code keys}, added when new. */
-  abstract int idOrAdd(FieldVector keys, int row);
+  /**
+   * Writes to {@code ids[idOffset + i]} the id of the non-null key at row {@code rows[i]} of {@code
+   * keys}, for {@code i < rowCount}, adding keys that are new.
+   */
+  abstract void idsOrAdd(FieldVector keys, int[] rows, int rowCount, int[] ids, int idOffset);
 
   /** Finds ids of the keys of {@code keys}; for one thread. */
   abstract KeyLookup lookup(FieldVector keys);

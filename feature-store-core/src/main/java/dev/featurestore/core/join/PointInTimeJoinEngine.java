@@ -129,12 +129,14 @@ public final class PointInTimeJoinEngine {
           ForkJoinTask.adapt(
               () -> {
                 KeyDictionary.KeyLookup lookup = index.dictionary().lookup(keys);
+                long spineTimeAddress = spineTimes.getDataBufferAddress();
                 for (int row = first; row < end; row++) {
                   int keyId = lookup.id(row);
                   winners[row] =
                       keyId == KeyDictionary.ABSENT
                           ? FeatureGroupIndex.NO_WINNER
-                          : index.winner(keyId, spineTimes.get(row), ttlMicros);
+                          : index.winner(
+                              keyId, ColumnMemory.longAt(spineTimeAddress, row), ttlMicros);
                 }
               }));
     }
@@ -211,7 +213,7 @@ public final class PointInTimeJoinEngine {
           "must be a timestamp with microseconds and a time zone, was "
               + spineTimes.getField().getType());
     }
-    if (spineTimes.getNullCount() > 0) {
+    if (spineTimes.getValueCount() < spine.getRowCount() || spineTimes.getNullCount() > 0) {
       throw new InvalidInputException("spine." + timeColumn, "every spine row needs a time");
     }
     List<Field> outputFields = new ArrayList<>(spine.getSchema().getFields());
@@ -251,7 +253,9 @@ public final class PointInTimeJoinEngine {
   private static void requireKeyColumn(VectorSchemaRoot spine, Entity entity) {
     FieldVector keys = spine.getVector(entity.name());
     ArrowType expected = StoredRowSchema.keyType(entity.keyType());
-    if (keys == null || !keys.getField().getType().equals(expected)) {
+    if (keys == null
+        || !keys.getField().getType().equals(expected)
+        || keys.getValueCount() < spine.getRowCount()) {
       throw new InvalidInputException(
           "spine." + entity.name(),
           "the spine needs a key column '" + entity.name() + "' of type " + expected);

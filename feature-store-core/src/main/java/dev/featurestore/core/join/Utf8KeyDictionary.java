@@ -24,8 +24,14 @@ final class Utf8KeyDictionary extends KeyDictionary {
   }
 
   @Override
-  int idOrAdd(FieldVector keys, int row) {
+  void idsOrAdd(FieldVector keys, int[] rows, int rowCount, int[] ids, int idOffset) {
     VarCharVector keyVector = (VarCharVector) keys;
+    for (int i = 0; i < rowCount; i++) {
+      ids[idOffset + i] = idOrAdd(keyVector, rows[i]);
+    }
+  }
+
+  private int idOrAdd(VarCharVector keyVector, int row) {
     int length = copyKey(keyVector, row);
     int hash = hash(scratch, length);
     int mask = slotIdsPlusOne.length - 1;
