@@ -30,6 +30,11 @@ final class FeatureGroupIndex implements AutoCloseable {
   /** Buckets of fewer rows are sorted by insertion, larger ones by heapsort. */
   private static final int INSERTION_SORT_LIMIT = 24;
 
+  private static final int MINIMUM_CAPACITY = 1024;
+
+  /** The largest Java array, give or take the VM's header words. */
+  private static final int MAXIMUM_CAPACITY = Integer.MAX_VALUE - 8;
+
   private static final int BATCH_INDEX_SHIFT = 32;
   private static final long ROW_IN_BATCH_MASK = 0xFFFF_FFFFL;
 
@@ -173,11 +178,11 @@ final class FeatureGroupIndex implements AutoCloseable {
     private final List<Field> expectedFeatureFields;
     private final List<FieldVector[]> batchFeatures = new ArrayList<>();
     private int count;
-    private int[] keyIds = new int[1024];
-    private long[] eventTimes = new long[1024];
-    private long[] commitSequences = new long[1024];
-    private long[] rowOrdinals = new long[1024];
-    private long[] locations = new long[1024];
+    private int[] keyIds;
+    private long[] eventTimes;
+    private long[] commitSequences;
+    private long[] rowOrdinals;
+    private long[] locations;
     private int[] visibleRows = new int[0];
 
     VisibleRows(FeatureGroupRequest request, BufferAllocator allocator) {
@@ -190,6 +195,13 @@ final class FeatureGroupIndex implements AutoCloseable {
             request.group().feature(selection.featureName()).orElseThrow();
         expectedFeatureFields.add(StoredRowSchema.featureField(definition));
       }
+      long hint = request.storedRows().rowCountHint();
+      int capacity = (int) Math.clamp(hint, MINIMUM_CAPACITY, MAXIMUM_CAPACITY);
+      keyIds = new int[capacity];
+      eventTimes = new long[capacity];
+      commitSequences = new long[capacity];
+      rowOrdinals = new long[capacity];
+      locations = new long[capacity];
     }
 
     void add(VectorSchemaRoot batch) {
@@ -294,7 +306,11 @@ final class FeatureGroupIndex implements AutoCloseable {
     }
 
     private void grow() {
-      int capacity = keyIds.length * 2;
+      if (keyIds.length == MAXIMUM_CAPACITY) {
+        throw new IllegalStateException(
+            "group '" + request.group().name() + "' has more visible rows than one join can hold");
+      }
+      int capacity = (int) Math.min((long) keyIds.length * 2, MAXIMUM_CAPACITY);
       keyIds = Arrays.copyOf(keyIds, capacity);
       eventTimes = Arrays.copyOf(eventTimes, capacity);
       commitSequences = Arrays.copyOf(commitSequences, capacity);

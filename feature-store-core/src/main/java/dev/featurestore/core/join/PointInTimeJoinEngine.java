@@ -35,7 +35,7 @@ import org.apache.arrow.vector.util.TransferPair;
  *
  * <p>Memory: every Arrow buffer comes from the allocator given here and is released before {@code
  * join} returns; a group's visible rows must fit in memory (its requested features off heap, about
- * 40 bytes a row on heap).
+ * 36 bytes a row on heap).
  */
 public final class PointInTimeJoinEngine {
   private static final int TASKS_PER_THREAD = 4;

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -121,8 +122,19 @@ public final class JoinBenchmark {
     for (int f = 0; f < workload.featureCount(); f++) {
       selections.add(FeatureSelection.of(workload.featureName(f)));
     }
-    return new FeatureGroupRequest(
-        group, Long.MAX_VALUE, selections, consumer -> batches.forEach(consumer));
+    StoredRowSource storedRows =
+        new StoredRowSource() {
+          @Override
+          public void forEachBatch(Consumer<VectorSchemaRoot> batchConsumer) {
+            batches.forEach(batchConsumer);
+          }
+
+          @Override
+          public long rowCountHint() {
+            return workload.featureRowCount();
+          }
+        };
+    return new FeatureGroupRequest(group, Long.MAX_VALUE, selections, storedRows);
   }
 
   private static List<VectorSchemaRoot> featureBatches(
