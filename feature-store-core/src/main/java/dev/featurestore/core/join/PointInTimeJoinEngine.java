@@ -1,0 +1,291 @@
+package dev.featurestore.core.join;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.StoredRowSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * The offline point-in-time join of {@code semantics.md} on Arrow vectors.
+ *
+ * <p>Per group, the visible stored rows are indexed once (keys to dense ids, rows sorted by key,
+ * event time, commit and ordinal in primitive arrays); each spine row then finds its winner with
+ * one hash probe and one binary search within its key's rows. Output batches are the spine's
+ * columns, sliced without copying, followed by the winners' values gathered column by column.
+ * Groups, sorting, probing and gathering run on {@link JoinOptions#parallelism()} threads.
+ *
+ * <p>Memory: every Arrow buffer comes from the allocator given here and is released before {@code
+ * join} returns; a group's visible rows must fit in memory (its requested features off heap, about
+ * 36 bytes a row on heap).
+ */
+public final class PointInTimeJoinEngine {
+  private static final int TASKS_PER_THREAD = 4;
+
+  private final BufferAllocator allocator;
+  private final JoinOptions options;
+
+  public PointInTimeJoinEngine(BufferAllocator allocator, JoinOptions options) {
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.options = requireNonNull(options, "options is null");
+  }
+
+  public void join(PointInTimeJoinRequest request, JoinOutputSink sink) throws IOException {
+    join(request, sink, WinningRowsListener.IGNORE);
+  }
+
+  /**
+   * Writes one output row per spine row, in spine order, to {@code sink}, and tells {@code
+   * listener} which stored rows won.
+   *
+   * @throws InvalidInputException when the spine lacks a key or time column, a spine time is null
+   *     or has no time zone, or two output columns share a name
+   */
+  public void join(
+      PointInTimeJoinRequest request, JoinOutputSink sink, WinningRowsListener listener)
+      throws IOException {
+    requireNonNull(sink, "sink is null");
+    requireNonNull(listener, "listener is null");
+    Schema outputSchema = validate(request);
+    List<FeatureGroupRequest> groups = request.groups();
+    FeatureGroupIndex[] indexes = new FeatureGroupIndex[groups.size()];
+    try {
+      try (ForkJoinPool pool = new ForkJoinPool(options.parallelism())) {
+        int[][] winners = new int[groups.size()][];
+        List<ForkJoinTask<?>> groupTasks = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+          int groupIndex = g;
+          groupTasks.add(
+              ForkJoinTask.adapt(
+                  () -> {
+                    indexes[groupIndex] = buildIndex(groups.get(groupIndex));
+                    winners[groupIndex] =
+                        findWinners(request, groups.get(groupIndex), indexes[groupIndex]);
+                    listener.onWinners(
+                        groupIndex,
+                        groups.get(groupIndex),
+                        new IndexedWinningRows(indexes[groupIndex], winners[groupIndex]));
+                  }));
+        }
+        runAll(pool, groupTasks);
+        sink.begin(outputSchema);
+        int spineRowCount = request.spine().getRowCount();
+        for (int first = 0; first < spineRowCount; first += options.outputBatchRows()) {
+          int rowCount = Math.min(options.outputBatchRows(), spineRowCount - first);
+          writeBatch(pool, request, outputSchema, indexes, winners, first, rowCount, sink);
+        }
+      }
+    } finally {
+      for (FeatureGroupIndex index : indexes) {
+        if (index != null) {
+          index.close();
+        }
+      }
+    }
+  }
+
+  private FeatureGroupIndex buildIndex(FeatureGroupRequest group) {
+    try {
+      return FeatureGroupIndex.build(group, allocator, options.parallelism() * TASKS_PER_THREAD);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Per spine row, the sorted position of the group's winner or {@code NO_WINNER}. */
+  private int[] findWinners(
+      PointInTimeJoinRequest request, FeatureGroupRequest group, FeatureGroupIndex index) {
+    VectorSchemaRoot spine = request.spine();
+    FieldVector keys = spine.getVector(group.group().entity().name());
+    TimeStampVector spineTimes = (TimeStampVector) spine.getVector(request.spineTimeColumn());
+    long ttlMicros = java.util.concurrent.TimeUnit.MICROSECONDS.convert(group.group().ttl());
+    int rowCount = spine.getRowCount();
+    int[] winners = new int[rowCount];
+    int taskCount =
+        Math.max(1, Math.min(options.parallelism() * TASKS_PER_THREAD, rowCount / 4096));
+    List<ForkJoinTask<?>> tasks = new ArrayList<>(taskCount);
+    for (int task = 0; task < taskCount; task++) {
+      int first = (int) ((long) rowCount * task / taskCount);
+      int end = (int) ((long) rowCount * (task + 1) / taskCount);
+      tasks.add(
+          ForkJoinTask.adapt(
+              () -> {
+                KeyDictionary.KeyLookup lookup = index.dictionary().lookup(keys);
+                long spineTimeAddress = spineTimes.getDataBufferAddress();
+                for (int row = first; row < end; row++) {
+                  int keyId = lookup.id(row);
+                  winners[row] =
+                      keyId == KeyDictionary.ABSENT
+                          ? FeatureGroupIndex.NO_WINNER
+                          : index.winner(
+                              keyId, ColumnMemory.longAt(spineTimeAddress, row), ttlMicros);
+                }
+              }));
+    }
+    ForkJoinTask.invokeAll(tasks);
+    return winners;
+  }
+
+  private void writeBatch(
+      ForkJoinPool pool,
+      PointInTimeJoinRequest request,
+      Schema outputSchema,
+      FeatureGroupIndex[] indexes,
+      int[][] winners,
+      int firstSpineRow,
+      int rowCount,
+      JoinOutputSink sink)
+      throws IOException {
+    List<FieldVector> vectors = new ArrayList<>(outputSchema.getFields().size());
+    try {
+      for (FieldVector spineVector : request.spine().getFieldVectors()) {
+        TransferPair slice = spineVector.getTransferPair(allocator);
+        slice.splitAndTransfer(firstSpineRow, rowCount);
+        vectors.add((FieldVector) slice.getTo());
+      }
+      List<ForkJoinTask<?>> gatherTasks = new ArrayList<>();
+      int column = vectors.size();
+      for (int g = 0; g < indexes.length; g++) {
+        for (int f = 0; f < request.groups().get(g).features().size(); f++) {
+          FieldVector output = outputSchema.getFields().get(column++).createVector(allocator);
+          vectors.add(output);
+          FeatureGroupIndex index = indexes[g];
+          int[] groupWinners = winners[g];
+          int featureIndex = f;
+          gatherTasks.add(
+              ForkJoinTask.adapt(
+                  () ->
+                      FeatureColumnGatherer.gather(
+                          output, index, featureIndex, groupWinners, firstSpineRow, rowCount)));
+        }
+      }
+      runAll(pool, gatherTasks);
+    } catch (RuntimeException | Error e) {
+      vectors.forEach(FieldVector::close);
+      throw e;
+    }
+    try (VectorSchemaRoot batch =
+        new VectorSchemaRoot(outputSchema.getFields(), vectors, rowCount)) {
+      sink.accept(batch);
+    }
+  }
+
+  private static void runAll(ForkJoinPool pool, List<ForkJoinTask<?>> tasks) throws IOException {
+    try {
+      pool.invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Checks the spine against the groups and returns the output schema. */
+  private static Schema validate(PointInTimeJoinRequest request) {
+    VectorSchemaRoot spine = request.spine();
+    String timeColumn = request.spineTimeColumn();
+    FieldVector spineTimes = spine.getVector(timeColumn);
+    if (spineTimes == null) {
+      throw new InvalidInputException(
+          "spineTimeColumn", "the spine has no column '" + timeColumn + "'");
+    }
+    if (!(spineTimes.getField().getType() instanceof ArrowType.Timestamp timestamp)
+        || timestamp.getUnit() != TimeUnit.MICROSECOND
+        || timestamp.getTimezone() == null) {
+      throw new InvalidInputException(
+          "spine." + timeColumn,
+          "must be a timestamp with microseconds and a time zone, was "
+              + spineTimes.getField().getType());
+    }
+    if (spineTimes.getValueCount() < spine.getRowCount() || spineTimes.getNullCount() > 0) {
+      throw new InvalidInputException("spine." + timeColumn, "every spine row needs a time");
+    }
+    List<Field> outputFields = new ArrayList<>(spine.getSchema().getFields());
+    Map<String, String> columnOrigins = new HashMap<>();
+    for (Field field : outputFields) {
+      columnOrigins.put(field.getName(), "spine." + field.getName());
+    }
+    for (int g = 0; g < request.groups().size(); g++) {
+      FeatureGroupRequest groupRequest = request.groups().get(g);
+      FeatureGroup group = groupRequest.group();
+      requireKeyColumn(spine, group.entity());
+      for (int f = 0; f < groupRequest.features().size(); f++) {
+        FeatureSelection selection = groupRequest.features().get(f);
+        String fieldPath = "groups[" + g + "].features[" + f + "].outputColumn";
+        String clash = columnOrigins.putIfAbsent(selection.outputColumn(), fieldPath);
+        if (clash != null) {
+          throw new InvalidInputException(
+              fieldPath,
+              "output column '"
+                  + selection.outputColumn()
+                  + "' is also "
+                  + clash
+                  + "; alias one of them, e.g. "
+                  + group.name()
+                  + "__"
+                  + selection.featureName());
+        }
+        Field stored =
+            StoredRowSchema.featureField(group.feature(selection.featureName()).orElseThrow());
+        outputFields.add(
+            new Field(selection.outputColumn(), stored.getFieldType(), stored.getChildren()));
+      }
+    }
+    return new Schema(outputFields);
+  }
+
+  private static void requireKeyColumn(VectorSchemaRoot spine, Entity entity) {
+    FieldVector keys = spine.getVector(entity.name());
+    ArrowType expected = StoredRowSchema.keyType(entity.keyType());
+    if (keys == null
+        || !keys.getField().getType().equals(expected)
+        || keys.getValueCount() < spine.getRowCount()) {
+      throw new InvalidInputException(
+          "spine." + entity.name(),
+          "the spine needs a key column '" + entity.name() + "' of type " + expected);
+    }
+  }
+
+  private record IndexedWinningRows(FeatureGroupIndex index, int[] winners) implements WinningRows {
+    @Override
+    public int spineRowCount() {
+      return winners.length;
+    }
+
+    @Override
+    public boolean hasWinner(int spineRow) {
+      return winners[spineRow] != FeatureGroupIndex.NO_WINNER;
+    }
+
+    @Override
+    public long commitSequence(int spineRow) {
+      return hasWinner(spineRow) ? index.commitSequence(winners[spineRow]) : -1;
+    }
+
+    @Override
+    public long rowOrdinal(int spineRow) {
+      return hasWinner(spineRow) ? index.rowOrdinal(winners[spineRow]) : -1;
+    }
+
+    @Override
+    public long eventTimeMicros(int spineRow) {
+      return hasWinner(spineRow) ? index.eventTime(winners[spineRow]) : Long.MIN_VALUE;
+    }
+  }
+}
