@@ -37,6 +37,9 @@ public interface Catalog {
   /** The commit an idempotency key produced, if any. */
   Optional<Commit> commitByIdempotencyKey(String groupName, String idempotencyKey);
 
+  /** A commit by its id, whatever its group. */
+  Optional<Commit> findCommit(java.util.UUID commitId);
+
   /** Commits of a group, oldest first. */
   List<Commit> commits(String groupName);
 

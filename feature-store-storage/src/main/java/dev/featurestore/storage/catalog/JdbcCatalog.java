@@ -264,6 +264,29 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
+  public Optional<Commit> findCommit(UUID commitId) {
+    return transactions.inTransaction(
+        connection -> {
+          String groupName;
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT g.name FROM commits c JOIN feature_groups g ON g.id = c.feature_group_id"
+                      + " WHERE c.id = ?")) {
+            select.setObject(1, commitId);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return Optional.empty();
+              }
+              groupName = rows.getString(1);
+            }
+          }
+          GroupRow group = findGroup(connection, groupName);
+          List<Commit> found = selectCommits(connection, group, "c.id = ?", commitId);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
   public List<Commit> commits(String groupName) {
     return transactions.inTransaction(
         connection -> {

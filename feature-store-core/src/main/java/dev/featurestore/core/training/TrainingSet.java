@@ -1,0 +1,45 @@
+package dev.featurestore.core.training;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A materialised (or materialising) training set: the request as the user sent it (JSON), the
+ * catalog version it is bound to (per feature group, the commit sequence it read as of), the exact
+ * files it read, and its output object and hash once ready.
+ */
+public record TrainingSet(
+    UUID id,
+    String name,
+    TrainingSetStatus status,
+    String requestJson,
+    Map<String, Long> catalogVersion,
+    List<TrainingSetInput> inputs,
+    Optional<String> outputObjectKey,
+    Optional<String> outputHash,
+    long rows,
+    long rowsErased,
+    Map<String, Long> timingsMillis,
+    Optional<String> error,
+    Instant createdAt,
+    Optional<Instant> completedAt) {
+  public TrainingSet {
+    requireNonNull(id, "id is null");
+    requireNonNull(name, "name is null");
+    requireNonNull(status, "status is null");
+    requireNonNull(requestJson, "requestJson is null");
+    catalogVersion = Map.copyOf(catalogVersion);
+    inputs = List.copyOf(inputs);
+    requireNonNull(outputObjectKey, "outputObjectKey is null");
+    requireNonNull(outputHash, "outputHash is null");
+    timingsMillis = Map.copyOf(timingsMillis);
+    requireNonNull(error, "error is null");
+    requireNonNull(createdAt, "createdAt is null");
+    requireNonNull(completedAt, "completedAt is null");
+  }
+}

@@ -1,0 +1,33 @@
+package dev.featurestore.core.training;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Where training sets, their inputs and outputs are recorded. */
+public interface TrainingSetCatalog {
+  /** Records a new training set, PENDING, bound to {@code catalogVersion}. */
+  TrainingSet create(UUID id, String name, String requestJson, Map<String, Long> catalogVersion);
+
+  void markRunning(UUID id);
+
+  /** Marks it READY with its output and the exact files it read. */
+  TrainingSet complete(
+      UUID id,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      List<TrainingSetInput> inputs,
+      Map<String, Long> timingsMillis);
+
+  void fail(UUID id, String error);
+
+  Optional<TrainingSet> find(UUID id);
+
+  /** Newest first. */
+  List<TrainingSet> list();
+
+  /** Training sets left PENDING or RUNNING by a server that stopped; returns how many. */
+  int failUnfinished(String reason);
+}

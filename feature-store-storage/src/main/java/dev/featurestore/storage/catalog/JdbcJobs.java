@@ -1,0 +1,142 @@
+package dev.featurestore.storage.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobStatus;
+import dev.featurestore.core.jobs.Jobs;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Jobs in the {@code jobs} table. */
+public final class JdbcJobs implements Jobs {
+  private final Transactions transactions;
+
+  public JdbcJobs(DataSource dataSource) {
+    this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+  }
+
+  @Override
+  public Job create(String kind, String result, long total) {
+    UUID id = UUID.randomUUID();
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO jobs (id, kind, status, progress_total, result)"
+                      + " VALUES (?, ?, 'PENDING', ?, ?)")) {
+            insert.setObject(1, id);
+            insert.setString(2, kind);
+            insert.setLong(3, total);
+            insert.setString(4, result);
+            return insert.executeUpdate();
+          }
+        });
+    return find(id).orElseThrow();
+  }
+
+  @Override
+  public void start(UUID id) {
+    update(
+        "UPDATE jobs SET status = 'RUNNING', started_at = now() WHERE id = ? AND status = 'PENDING'",
+        id);
+  }
+
+  @Override
+  public void progress(UUID id, long done) {
+    update("UPDATE jobs SET progress_done = " + done + " WHERE id = ?", id);
+  }
+
+  @Override
+  public void succeed(UUID id) {
+    update(
+        "UPDATE jobs SET status = 'SUCCEEDED', progress_done = progress_total, finished_at = now()"
+            + " WHERE id = ? AND status = 'RUNNING'",
+        id);
+  }
+
+  @Override
+  public void fail(UUID id, String error) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+                      + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')")) {
+            update.setString(1, error);
+            update.setObject(2, id);
+            return update.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public boolean cancel(UUID id) {
+    if (find(id).isEmpty()) {
+      throw new NotFoundException("job " + id + " not found");
+    }
+    return update(
+            "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
+                + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+            id)
+        == 1;
+  }
+
+  @Override
+  public Optional<Job> find(UUID id) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id, kind, status, progress_done, progress_total, result, error,"
+                      + " created_at, finished_at FROM jobs WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new Job(
+                      rows.getObject(1, UUID.class),
+                      rows.getString(2),
+                      JobStatus.valueOf(rows.getString(3)),
+                      rows.getLong(4),
+                      rows.getLong(5),
+                      Optional.ofNullable(rows.getString(6)),
+                      Optional.ofNullable(rows.getString(7)),
+                      rows.getTimestamp(8).toInstant(),
+                      Optional.ofNullable(rows.getTimestamp(9)).map(Timestamp::toInstant)));
+            }
+          }
+        });
+  }
+
+  @Override
+  public int failUnfinished(String reason) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+                      + " WHERE status IN ('PENDING', 'RUNNING')")) {
+            update.setString(1, reason);
+            return update.executeUpdate();
+          }
+        });
+  }
+
+  private int update(String sql, UUID id) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setObject(1, id);
+            return update.executeUpdate();
+          }
+        });
+  }
+}

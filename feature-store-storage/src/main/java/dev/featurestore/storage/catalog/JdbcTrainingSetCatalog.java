@@ -1,0 +1,224 @@
+package dev.featurestore.storage.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Training sets in Postgres: the {@code training_sets} and {@code training_set_inputs} tables. */
+public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final String COLUMNS =
+      "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
+          + " row_count, rows_erased, timings::text, error, created_at, completed_at";
+
+  private final Transactions transactions;
+
+  public JdbcTrainingSetCatalog(DataSource dataSource) {
+    this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+  }
+
+  @Override
+  public TrainingSet create(
+      UUID id, String name, String requestJson, Map<String, Long> catalogVersion) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO training_sets (id, name, status, request, catalog_version)"
+                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb)")) {
+            insert.setObject(1, id);
+            insert.setString(2, name);
+            insert.setString(3, requestJson);
+            insert.setString(4, JSON.writeValueAsString(catalogVersion));
+            insert.executeUpdate();
+          }
+          return null;
+        });
+    return find(id).orElseThrow();
+  }
+
+  @Override
+  public void markRunning(UUID id) {
+    update(id, "UPDATE training_sets SET status = 'RUNNING' WHERE id = ?");
+  }
+
+  @Override
+  public TrainingSet complete(
+      UUID id,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      List<TrainingSetInput> inputs,
+      Map<String, Long> timingsMillis) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE training_sets SET status = 'READY', output_object_key = ?,"
+                      + " output_hash = ?, row_count = ?, timings = ?::jsonb,"
+                      + " completed_at = now() WHERE id = ?")) {
+            update.setString(1, outputObjectKey);
+            update.setString(2, outputHash);
+            update.setLong(3, rows);
+            update.setString(4, JSON.writeValueAsString(timingsMillis));
+            update.setObject(5, id);
+            if (update.executeUpdate() != 1) {
+              throw new NotFoundException("training set " + id + " not found");
+            }
+          }
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO training_set_inputs"
+                      + " (training_set_id, data_file_id, feature_group_id, content_hash)"
+                      + " SELECT ?, f.id, f.feature_group_id, ? FROM data_files f WHERE f.id = ?")) {
+            for (TrainingSetInput input : inputs) {
+              insert.setObject(1, id);
+              insert.setString(2, input.contentHash());
+              insert.setObject(3, input.dataFileId());
+              insert.addBatch();
+            }
+            insert.executeBatch();
+          }
+          return null;
+        });
+    return find(id).orElseThrow();
+  }
+
+  @Override
+  public void fail(UUID id, String error) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
+                      + " WHERE id = ?")) {
+            update.setString(1, error);
+            update.setObject(2, id);
+            update.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<TrainingSet> find(UUID id) {
+    return transactions.inTransaction(
+        connection -> {
+          List<TrainingSet> found = select(connection, "WHERE t.id = ?", id);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
+  public List<TrainingSet> list() {
+    return transactions.inTransaction(
+        connection -> select(connection, "ORDER BY t.created_at DESC, t.id"));
+  }
+
+  @Override
+  public int failUnfinished(String reason) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
+                      + " WHERE status IN ('PENDING', 'RUNNING')")) {
+            update.setString(1, reason);
+            return update.executeUpdate();
+          }
+        });
+  }
+
+  private void update(UUID id, String sql) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setObject(1, id);
+            return update.executeUpdate();
+          }
+        });
+  }
+
+  private static List<TrainingSet> select(Connection connection, String where, Object... parameters)
+      throws SQLException {
+    List<TrainingSet> sets = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT " + COLUMNS + " FROM training_sets t " + where)) {
+      for (int i = 0; i < parameters.length; i++) {
+        select.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          UUID id = rows.getObject(1, UUID.class);
+          sets.add(
+              new TrainingSet(
+                  id,
+                  rows.getString(2),
+                  TrainingSetStatus.valueOf(rows.getString(3)),
+                  rows.getString(4),
+                  longs(rows.getString(5)),
+                  inputs(connection, id),
+                  Optional.ofNullable(rows.getString(6)),
+                  Optional.ofNullable(rows.getString(7)),
+                  rows.getLong(8),
+                  rows.getLong(9),
+                  longs(rows.getString(10)),
+                  Optional.ofNullable(rows.getString(11)),
+                  rows.getTimestamp(12).toInstant(),
+                  Optional.ofNullable(rows.getTimestamp(13)).map(Timestamp::toInstant)));
+        }
+      }
+    }
+    return sets;
+  }
+
+  private static List<TrainingSetInput> inputs(Connection connection, UUID id) throws SQLException {
+    List<TrainingSetInput> inputs = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT g.name, i.data_file_id, i.content_hash FROM training_set_inputs i"
+                + " JOIN feature_groups g ON g.id = i.feature_group_id"
+                + " WHERE i.training_set_id = ? ORDER BY g.name, i.data_file_id")) {
+      select.setObject(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          inputs.add(
+              new TrainingSetInput(
+                  rows.getString(1), rows.getObject(2, UUID.class), rows.getString(3)));
+        }
+      }
+    }
+    return inputs;
+  }
+
+  private static Map<String, Long> longs(String json) {
+    Map<String, Long> values = new LinkedHashMap<>();
+    if (json == null) {
+      return values;
+    }
+    JsonNode node = JSON.readTree(json);
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      values.put(entry.getKey(), entry.getValue().asLong());
+    }
+    return values;
+  }
+}

@@ -1,0 +1,374 @@
+package dev.featurestore.storage.training;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.join.FeatureGroupRequest;
+import dev.featurestore.core.join.FeatureSelection;
+import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.JoinOutputSink;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
+import dev.featurestore.core.join.PointInTimeJoinRequest;
+import dev.featurestore.core.join.StoredRowSource;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.storage.parquet.ArrowParquetWriter;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Materialises training sets: binds the request to a catalog version, loads the spine, runs the
+ * point-in-time join over exactly the files visible at that version, writes the output as Parquet
+ * to the object store and records inputs, output hash and timings in the catalog.
+ *
+ * <p>{@link #prepare} does every check that can fail on the request (unknown group or feature, name
+ * clash, bad {@code asOf}) before anything is recorded; {@link #materialize} does the work.
+ */
+public final class TrainingSetBuilder {
+  private final Catalog catalog;
+  private final TrainingSetCatalog trainingSets;
+  private final FeatureGroupReader reader;
+  private final ObjectStore objects;
+  private final BufferAllocator allocator;
+  private final Path temporaryFolder;
+  private final JoinOptions joinOptions;
+
+  public TrainingSetBuilder(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      FeatureGroupReader reader,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      JoinOptions joinOptions) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
+    this.reader = requireNonNull(reader, "reader is null");
+    this.objects = requireNonNull(objects, "objects is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.joinOptions = requireNonNull(joinOptions, "joinOptions is null");
+  }
+
+  /** Where training-set outputs live in the object store. */
+  public static String outputObjectKey(UUID id) {
+    return "training-sets/" + id + ".parquet";
+  }
+
+  /** One requested group: which features, under which output names. */
+  private record GroupSelection(FeatureGroup group, List<FeatureSelection> features) {}
+
+  /** The groups to join, and the output feature columns in request order. */
+  private record Resolution(List<GroupSelection> groups, List<String> featureColumns) {}
+
+  /** A validated request bound to its catalog version, recorded as PENDING. */
+  public record PreparedTrainingSet(
+      TrainingSet trainingSet,
+      TrainingSetRequest request,
+      Map<String, Long> catalogVersion,
+      long spineRowHint) {}
+
+  /** Checks the request, binds it to a catalog version and records it as PENDING. */
+  public PreparedTrainingSet prepare(TrainingSetRequest request) {
+    List<GroupSelection> selections = resolveFeatures(request).groups();
+    Map<String, Long> catalogVersion = new LinkedHashMap<>();
+    for (GroupSelection selection : selections) {
+      String name = selection.group().name();
+      catalogVersion.put(name, sequenceAsOf(name, request.asOf()));
+    }
+    request
+        .spineFeatureGroup()
+        .ifPresent(
+            group -> {
+              if (catalog.featureGroup(group).isEmpty()) {
+                throw new InvalidInputException(
+                    "spine.featureGroup", "feature group '" + group + "' does not exist");
+              }
+              catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
+            });
+    long spineRowHint = request.inlineSpine().map(spine -> (long) spine.rows().size()).orElse(-1L);
+    TrainingSet recorded =
+        trainingSets.create(
+            UUID.randomUUID(), request.name(), request.requestJson(), catalogVersion);
+    return new PreparedTrainingSet(recorded, request, catalogVersion, spineRowHint);
+  }
+
+  /** Runs the join and stores the output; marks the training set READY, or FAILED and rethrows. */
+  public TrainingSet materialize(PreparedTrainingSet prepared) throws IOException {
+    UUID id = prepared.trainingSet().id();
+    trainingSets.markRunning(id);
+    try {
+      return run(prepared);
+    } catch (IOException | RuntimeException e) {
+      trainingSets.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw e;
+    }
+  }
+
+  private TrainingSet run(PreparedTrainingSet prepared) throws IOException {
+    TrainingSetRequest request = prepared.request();
+    Map<String, Long> timings = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    Resolution resolution = resolveFeatures(request);
+    List<GroupSelection> selections = resolution.groups();
+    List<FeatureGroupRequest> groupRequests = new ArrayList<>();
+    List<TrainingSetInput> inputs = new ArrayList<>();
+    List<Entity> entities = new ArrayList<>();
+    for (GroupSelection selection : selections) {
+      FeatureGroup group = selection.group();
+      long sequence = prepared.catalogVersion().get(group.name());
+      FeatureGroupReader.Snapshot snapshot = reader.snapshot(group, sequence);
+      for (DataFile file : snapshot.files()) {
+        inputs.add(new TrainingSetInput(group.name(), file.id(), file.contentHash()));
+      }
+      FeatureFileScan scan =
+          FeatureFileScan.features(
+              selection.features().stream().map(FeatureSelection::featureName).toList());
+      groupRequests.add(
+          new FeatureGroupRequest(
+              group, sequence, selection.features(), snapshotSource(snapshot, scan)));
+      if (!entities.contains(group.entity())) {
+        entities.add(group.entity());
+      }
+    }
+    SpineSource spineSource = spineSource(request, prepared.catalogVersion(), inputs);
+    UUID id = prepared.trainingSet().id();
+    Path output = temporaryFolder.resolve(id + ".parquet");
+    try (VectorSchemaRoot spine = spineSource.load(allocator, entities)) {
+      timings.put("spineMillis", millisSince(started));
+      long joinStarted = System.nanoTime();
+      ArrowParquetWriter.WrittenFile written;
+      List<String> columns = new ArrayList<>();
+      spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
+      columns.addAll(resolution.featureColumns());
+      try (OutputWriter sink = new OutputWriter(output, request.name(), columns)) {
+        new PointInTimeJoinEngine(allocator, joinOptions)
+            .join(new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests), sink);
+        written = sink.finish();
+      }
+      timings.put("joinAndWriteMillis", millisSince(joinStarted));
+      long uploadStarted = System.nanoTime();
+      String objectKey = outputObjectKey(id);
+      objects.put(objectKey, output);
+      timings.put("uploadMillis", millisSince(uploadStarted));
+      timings.put("totalMillis", millisSince(started));
+      return trainingSets.complete(
+          id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private SpineSource spineSource(
+      TrainingSetRequest request, Map<String, Long> catalogVersion, List<TrainingSetInput> inputs) {
+    if (request.inlineSpine().isPresent()) {
+      return request.inlineSpine().get();
+    }
+    String groupName = request.spineFeatureGroup().orElseThrow();
+    FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
+    FeatureGroupReader.Snapshot snapshot = reader.snapshot(group, catalogVersion.get(groupName));
+    for (DataFile file : snapshot.files()) {
+      TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
+      if (!inputs.contains(input)) {
+        inputs.add(input);
+      }
+    }
+    return new FeatureGroupSpine(snapshot);
+  }
+
+  private static StoredRowSource snapshotSource(
+      FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan) {
+    return new StoredRowSource() {
+      @Override
+      public void forEachBatch(java.util.function.Consumer<VectorSchemaRoot> consumer)
+          throws IOException {
+        snapshot.forEachBatch(scan, consumer);
+      }
+
+      @Override
+      public long rowCountHint() {
+        return snapshot.rowCount();
+      }
+    };
+  }
+
+  /** Checks every feature reference and gives output names; clashes need an alias. */
+  private Resolution resolveFeatures(TrainingSetRequest request) {
+    Map<String, List<FeatureSelection>> byGroup = new LinkedHashMap<>();
+    List<String> featureColumns = new ArrayList<>();
+    Map<String, FeatureGroup> groups = new HashMap<>();
+    Map<String, String> outputColumns = new HashMap<>();
+    for (int i = 0; i < request.features().size(); i++) {
+      FeatureReference reference = request.features().get(i);
+      String field = "features[" + i + "]";
+      FeatureGroup group =
+          groups.computeIfAbsent(
+              reference.group(),
+              name ->
+                  catalog
+                      .featureGroup(name)
+                      .orElseThrow(
+                          () ->
+                              new InvalidInputException(
+                                  field, "feature group '" + name + "' does not exist")));
+      List<String> names = new ArrayList<>();
+      if (reference.isAllFeatures()) {
+        group.features().forEach(feature -> names.add(feature.name()));
+      } else {
+        FeatureDefinition feature =
+            group
+                .feature(reference.feature())
+                .orElseThrow(
+                    () ->
+                        new InvalidInputException(
+                            field,
+                            "feature group '"
+                                + group.name()
+                                + "' has no feature '"
+                                + reference.feature()
+                                + "'"));
+        names.add(feature.name());
+      }
+      for (String name : names) {
+        String outputColumn = reference.alias().orElse(name);
+        String clash = outputColumns.putIfAbsent(outputColumn, group.name() + ":" + name);
+        if (clash != null) {
+          throw new InvalidInputException(
+              field,
+              "output column '"
+                  + outputColumn
+                  + "' is also "
+                  + clash
+                  + "; give one an alias, e.g. {\"feature\":\""
+                  + group.name()
+                  + ":"
+                  + name
+                  + "\",\"as\":\""
+                  + group.name()
+                  + "__"
+                  + name
+                  + "\"}");
+        }
+        featureColumns.add(outputColumn);
+        try {
+          byGroup
+              .computeIfAbsent(group.name(), g -> new ArrayList<>())
+              .add(new FeatureSelection(name, outputColumn));
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException(field + ".as", e.errors().get(0).message());
+        }
+      }
+    }
+    List<GroupSelection> selections = new ArrayList<>();
+    byGroup.forEach(
+        (name, features) -> selections.add(new GroupSelection(groups.get(name), features)));
+    return new Resolution(selections, featureColumns);
+  }
+
+  /** The sequence each group is read as of: latest, a commit's write time, or a write time. */
+  private long sequenceAsOf(String groupName, Optional<String> asOf) {
+    if (asOf.isEmpty()) {
+      return catalog.latestSequence(groupName);
+    }
+    return catalog.sequenceAt(groupName, asOfInstant(asOf.get()));
+  }
+
+  private Instant asOfInstant(String asOf) {
+    try {
+      UUID commitId = UUID.fromString(asOf);
+      return catalog
+          .findCommit(commitId)
+          .map(Commit::writeTime)
+          .orElseThrow(() -> new InvalidInputException("asOf", "no commit has id " + asOf));
+    } catch (IllegalArgumentException notAUuid) {
+      try {
+        return OffsetDateTime.parse(asOf).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new InvalidInputException(
+            "asOf", "'" + asOf + "' is neither a commit id nor an ISO-8601 instant with a zone");
+      }
+    }
+  }
+
+  private static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  /**
+   * Streams join output into the Parquet file, with columns in the requested order: the engine
+   * groups features by feature group, while the request may interleave groups.
+   */
+  private static final class OutputWriter implements JoinOutputSink, AutoCloseable {
+    private final Path path;
+    private final String name;
+    private final List<String> columnOrder;
+    private int[] engineColumnOfOutput;
+    private List<Field> outputFields;
+    private ArrowParquetWriter writer;
+
+    OutputWriter(Path path, String name, List<String> columnOrder) {
+      this.path = path;
+      this.name = name;
+      this.columnOrder = columnOrder;
+    }
+
+    @Override
+    public void begin(Schema schema) throws IOException {
+      engineColumnOfOutput = new int[columnOrder.size()];
+      outputFields = new ArrayList<>();
+      for (int i = 0; i < columnOrder.size(); i++) {
+        Field field = schema.findField(columnOrder.get(i));
+        engineColumnOfOutput[i] = schema.getFields().indexOf(field);
+        outputFields.add(field);
+      }
+      writer = new ArrowParquetWriter(path, name, new Schema(outputFields));
+    }
+
+    @Override
+    public void accept(VectorSchemaRoot batch) throws IOException {
+      List<FieldVector> vectors = new ArrayList<>();
+      for (int column : engineColumnOfOutput) {
+        vectors.add(batch.getVector(column));
+      }
+      // A view over the engine's vectors; the engine owns and frees them.
+      writer.write(new VectorSchemaRoot(outputFields, vectors, batch.getRowCount()));
+    }
+
+    ArrowParquetWriter.WrittenFile finish() throws IOException {
+      return writer.finish();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
+    }
+  }
+}
