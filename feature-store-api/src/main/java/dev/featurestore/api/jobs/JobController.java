@@ -1,0 +1,63 @@
+package dev.featurestore.api.jobs;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobStatus;
+import dev.featurestore.core.jobs.Jobs;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+  private final Jobs jobs;
+
+  JobController(Jobs jobs) {
+    this.jobs = jobs;
+  }
+
+  record Progress(long done, long total) {}
+
+  record JobView(
+      UUID id,
+      String kind,
+      JobStatus status,
+      Progress progress,
+      String result,
+      String error,
+      Instant createdAt,
+      Instant finishedAt) {
+    static JobView of(Job job) {
+      return new JobView(
+          job.id(),
+          job.kind(),
+          job.status(),
+          new Progress(job.done(), job.total()),
+          job.result().orElse(null),
+          job.error().orElse(null),
+          job.createdAt(),
+          job.finishedAt().orElse(null));
+    }
+  }
+
+  @GetMapping("/{id}")
+  JobView get(@PathVariable UUID id) {
+    return JobView.of(find(id));
+  }
+
+  /** Marks the job CANCELLED; work already running finishes its current step and is discarded. */
+  @PostMapping("/{id}/cancel")
+  JobView cancel(@PathVariable UUID id) {
+    jobs.cancel(id);
+    return JobView.of(find(id));
+  }
+
+  private Job find(UUID id) {
+    return jobs.find(id).orElseThrow(() -> new NotFoundException("job " + id + " not found"));
+  }
+}

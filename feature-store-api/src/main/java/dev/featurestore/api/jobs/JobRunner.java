@@ -1,0 +1,70 @@
+package dev.featurestore.api.jobs;
+
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.Jobs;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs jobs in the background, one at a time per core so that a big join does not starve the API.
+ * At start, jobs a stopped server left PENDING or RUNNING are marked FAILED: none stays RUNNING
+ * forever, and the caller can simply ask again.
+ */
+@Component
+public class JobRunner implements ApplicationRunner, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+  private final Jobs jobs;
+  private final ExecutorService executor =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+          Thread.ofPlatform().name("job-", 0).daemon(true).factory());
+
+  JobRunner(Jobs jobs) {
+    this.jobs = jobs;
+  }
+
+  /** Work that reports progress through the job record. */
+  @FunctionalInterface
+  public interface Work {
+    void run(Job job) throws Exception;
+  }
+
+  /** Records a job of {@code kind} whose result will be at {@code resultUri}, and starts it. */
+  public Job submit(String kind, String resultUri, long totalSteps, Work work) {
+    Job job = jobs.create(kind, resultUri, totalSteps);
+    executor.submit(() -> run(job, work));
+    return job;
+  }
+
+  private void run(Job job, Work work) {
+    UUID id = job.id();
+    jobs.start(id);
+    try {
+      work.run(job);
+      jobs.succeed(id);
+    } catch (Exception e) {
+      log.warn("Job {} ({}) failed", id, job.kind(), e);
+      jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void run(ApplicationArguments arguments) {
+    int failed = jobs.failUnfinished("the server stopped while the job was running; submit it again");
+    if (failed > 0) {
+      log.warn("Marked {} unfinished job(s) of a previous run as FAILED", failed);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
