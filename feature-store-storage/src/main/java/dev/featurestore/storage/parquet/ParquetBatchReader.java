@@ -45,6 +45,7 @@ final class ParquetBatchReader implements AutoCloseable {
   private int nextRowGroup;
   private PageReadStore currentRowGroup;
   private long rowsLeftInRowGroup;
+  private long rowsRead;
 
   /**
    * @param optionalColumns target columns a file may lack; they read as all-null
@@ -106,10 +107,12 @@ final class ParquetBatchReader implements AutoCloseable {
       FieldVector vector = vectors.get(index);
       vector.setInitialCapacity(rows);
       vector.allocateNew();
+      decoders[index].batchStartRow = rowsRead;
       decoders[index].decode(vector, rows);
     }
     root.setRowCount(rows);
     rowsLeftInRowGroup -= rows;
+    rowsRead += rows;
     return true;
   }
 
