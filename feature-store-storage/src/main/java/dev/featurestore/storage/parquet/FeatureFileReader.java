@@ -89,7 +89,11 @@ public final class FeatureFileReader implements AutoCloseable {
       throws IOException {
     requireNonNull(file, "file is null");
     Schema target = projectedSchema(group, scan);
-    List<String> features = target.getFields().stream().skip(5).map(Field::getName).toList();
+    List<String> features =
+        target.getFields().stream()
+            .skip(StoredRowParquetSchema.LEADING_COLUMNS)
+            .map(Field::getName)
+            .toList();
     ParquetFileReader fileReader = null;
     try {
       fileReader =
@@ -153,7 +157,7 @@ public final class FeatureFileReader implements AutoCloseable {
 
   private static Schema projectedSchema(FeatureGroup group, FeatureFileScan scan) {
     List<Field> all = StoredRowSchema.of(group).getFields();
-    List<Field> fields = new ArrayList<>(all.subList(0, 5));
+    List<Field> fields = new ArrayList<>(all.subList(0, StoredRowParquetSchema.LEADING_COLUMNS));
     for (int position = 0; position < scan.features().size(); position++) {
       int index = position;
       String name = scan.features().get(index);

@@ -78,10 +78,10 @@ final class ParquetBatchReader implements AutoCloseable {
       Type fileType = fileSchema.getType(name);
       requested.add(fileType);
       MessageType single = new MessageType(fileSchema.getName(), fileType);
-      descriptors[index] = single.getColumns().get(0);
       if (single.getColumns().size() != 1) {
         throw mismatch(field, fileType);
       }
+      descriptors[index] = single.getColumns().get(0);
       decoders[index] = decoderFor(field, fileType, descriptors[index]);
     }
     fileReader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));

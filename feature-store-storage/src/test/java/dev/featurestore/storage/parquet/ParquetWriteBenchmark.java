@@ -1,5 +1,6 @@
 package dev.featurestore.storage.parquet;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -8,6 +9,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,10 @@ public final class ParquetWriteBenchmark {
   private static final long BASE_SECONDS = 1_767_225_600L; // 2026-01-01T00:00:00Z
   private static final long MICROS_PER_SECOND = 1_000_000L;
 
+  /** CPU seconds of the whole process (our threads and DuckDB's), robust to a busy machine. */
+  private static final OperatingSystemMXBean OPERATING_SYSTEM =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private ParquetWriteBenchmark() {}
 
   public static void main(String[] arguments) throws Exception {
@@ -68,22 +74,18 @@ public final class ParquetWriteBenchmark {
             List.of(CompressionCodecName.ZSTD, CompressionCodecName.SNAPPY)) {
           Path ours = directory.resolve("ours-" + codec + ".parquet");
           Files.deleteIfExists(ours);
-          long ourNanos = writeOurs(group, rows, ours, codec, allocator);
+          Stopwatch ourWrite = writeOurs(group, rows, ours, codec, allocator);
           Path theirs = directory.resolve("duckdb-" + codec + ".parquet");
           Files.deleteIfExists(theirs);
-          long duckDbNanos = copyWithDuckDb(duckDb, theirs, codec);
-          report("write ours   " + codec, rows, arrowBytes, ourNanos, Files.size(ours));
-          report("write DuckDB " + codec, rows, arrowBytes, duckDbNanos, Files.size(theirs));
-          System.out.printf(
-              Locale.ROOT, "  ours/DuckDB write speed: %.2f%n", (double) duckDbNanos / ourNanos);
-          long readNanos = readOurs(group, ours, rows, allocator);
-          long duckDbReadNanos = readWithDuckDb(duckDb, ours, rows);
-          report("read ours    " + codec, rows, arrowBytes, readNanos, Files.size(ours));
-          report("scan DuckDB  " + codec, rows, arrowBytes, duckDbReadNanos, Files.size(ours));
-          System.out.printf(
-              Locale.ROOT,
-              "  ours/DuckDB read speed: %.2f%n",
-              (double) duckDbReadNanos / readNanos);
+          Stopwatch duckDbWrite = copyWithDuckDb(duckDb, theirs, codec);
+          report("write ours   " + codec, rows, arrowBytes, ourWrite, Files.size(ours));
+          report("write DuckDB " + codec, rows, arrowBytes, duckDbWrite, Files.size(theirs));
+          compare("write", ourWrite, duckDbWrite);
+          Stopwatch ourRead = readOurs(group, ours, rows, allocator);
+          Stopwatch duckDbRead = readWithDuckDb(duckDb, ours, rows);
+          report("read ours    " + codec, rows, arrowBytes, ourRead, Files.size(ours));
+          report("scan DuckDB  " + codec, rows, arrowBytes, duckDbRead, Files.size(ours));
+          compare("read", ourRead, duckDbRead);
         }
       }
     } finally {
@@ -148,47 +150,51 @@ public final class ParquetWriteBenchmark {
   }
 
   /** Times the writer only; generating the batches is not counted. */
-  private static long writeOurs(
+  private static Stopwatch writeOurs(
       FeatureGroup group,
       int rows,
       Path file,
       CompressionCodecName codec,
       BufferAllocator allocator)
       throws IOException {
-    long nanos = 0;
+    Stopwatch stopwatch = new Stopwatch();
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator);
         FeatureFileWriter writer = FeatureFileWriter.create(group, file, codec)) {
       for (long first = 0; first < rows; first += BATCH_ROWS) {
         fill(batch, first, (int) Math.min(BATCH_ROWS, rows - first));
-        long start = System.nanoTime();
+        stopwatch.start();
         writer.write(batch);
-        nanos += System.nanoTime() - start;
+        stopwatch.stop();
       }
-      long start = System.nanoTime();
+      stopwatch.start();
       DataFileStats stats = writer.finish();
-      nanos += System.nanoTime() - start;
+      stopwatch.stop();
       if (stats.rowCount() != rows) {
         throw new IllegalStateException("wrote " + stats.rowCount() + " rows, not " + rows);
       }
     }
-    return nanos;
+    return stopwatch;
   }
 
-  private static long readOurs(FeatureGroup group, Path file, int rows, BufferAllocator allocator)
-      throws IOException {
-    long start = System.nanoTime();
+  private static Stopwatch readOurs(
+      FeatureGroup group, Path file, int rows, BufferAllocator allocator) throws IOException {
+    Stopwatch stopwatch = new Stopwatch();
+    stopwatch.start();
     long read = 0;
+    int rowGroups;
     try (FeatureFileReader reader =
         FeatureFileReader.open(file, group, FeatureFileScan.allFeatures(group), allocator)) {
       while (reader.loadNextBatch()) {
         read += reader.batch().getRowCount();
       }
+      rowGroups = reader.rowGroupCount();
     }
-    long nanos = System.nanoTime() - start;
+    stopwatch.stop();
     if (read != rows) {
       throw new IllegalStateException("read " + read + " rows, not " + rows);
     }
-    return nanos;
+    System.out.printf(Locale.ROOT, "  our file has %d row groups%n", rowGroups);
+    return stopwatch;
   }
 
   private static void createDuckDbTable(Connection duckDb, int rows) throws SQLException {
@@ -213,23 +219,27 @@ public final class ParquetWriteBenchmark {
     }
   }
 
-  private static long copyWithDuckDb(Connection duckDb, Path file, CompressionCodecName codec)
+  private static Stopwatch copyWithDuckDb(Connection duckDb, Path file, CompressionCodecName codec)
       throws SQLException {
-    long start = System.nanoTime();
+    Stopwatch stopwatch = new Stopwatch();
+    stopwatch.start();
     try (Statement statement = duckDb.createStatement()) {
       statement.execute(
           "COPY benchmark TO '%s' (FORMAT parquet, COMPRESSION %s)".formatted(file, codec));
     }
-    return System.nanoTime() - start;
+    stopwatch.stop();
+    return stopwatch;
   }
 
   /** DuckDB decodes every column to aggregate it; it materialises no rows for us. */
-  private static long readWithDuckDb(Connection duckDb, Path file, int rows) throws SQLException {
+  private static Stopwatch readWithDuckDb(Connection duckDb, Path file, int rows)
+      throws SQLException {
     StringBuilder sums = new StringBuilder();
     for (int feature = 0; feature < FEATURES; feature++) {
       sums.append(", sum(f").append(feature).append(')');
     }
-    long start = System.nanoTime();
+    Stopwatch stopwatch = new Stopwatch();
+    stopwatch.start();
     try (Statement statement = duckDb.createStatement();
         ResultSet result =
             statement.executeQuery(
@@ -241,18 +251,48 @@ public final class ParquetWriteBenchmark {
         throw new IllegalStateException("DuckDB read " + result.getLong(1) + " rows");
       }
     }
-    return System.nanoTime() - start;
+    stopwatch.stop();
+    return stopwatch;
   }
 
-  private static void report(String what, int rows, long arrowBytes, long nanos, long fileBytes) {
-    double seconds = nanos / 1e9;
+  private static void report(
+      String what, int rows, long arrowBytes, Stopwatch stopwatch, long fileBytes) {
+    double seconds = stopwatch.wallNanos / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "%-20s %7.2f s  %12.0f rows/s  %7.1f MB/s (Arrow, uncompressed)  file %6.1f MB%n",
+        "%-20s %6.2f s wall %6.2f s CPU %10.0f rows/s %7.1f MB/s (Arrow bytes)  file %6.1f MB%n",
         what,
         seconds,
+        stopwatch.cpuNanos / 1e9,
         rows / seconds,
         arrowBytes / 1e6 / seconds,
         fileBytes / 1e6);
+  }
+
+  private static void compare(String what, Stopwatch ours, Stopwatch duckDb) {
+    System.out.printf(
+        Locale.ROOT,
+        "  ours/DuckDB %s speed: %.2f by wall time, %.2f by CPU time%n",
+        what,
+        (double) duckDb.wallNanos / ours.wallNanos,
+        (double) duckDb.cpuNanos / ours.cpuNanos);
+  }
+
+  /** Wall and whole-process CPU time over the started-and-stopped intervals. */
+  private static final class Stopwatch {
+    private long wallNanos;
+    private long cpuNanos;
+    private long wallStart;
+    private long cpuStart;
+
+    void start() {
+      wallStart = System.nanoTime();
+      cpuStart = OPERATING_SYSTEM.getProcessCpuTime();
+    }
+
+    void stop() {
+      wallNanos += System.nanoTime() - wallStart;
+      cpuNanos += OPERATING_SYSTEM.getProcessCpuTime() - cpuStart;
+    }
   }
 }
