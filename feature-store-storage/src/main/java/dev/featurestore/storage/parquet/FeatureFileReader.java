@@ -32,10 +32,9 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
  * features: the key, {@code event_time} and system columns, then the requested features. A feature
  * the file lacks (added to the group after the file was written) reads as all-null.
  *
- * <p>Works on any Parquet {@link InputFile}; {@link #open(Path, FeatureGroup, FeatureFileScan,
- * BufferAllocator)} reads local disk, and an object-store file only needs an {@code InputFile}
- * whose stream serves ranged reads ({@code ObjectStore.getRange}): the reader fetches the footer,
- * then only the column chunks of the row groups and columns it reads.
+ * <p>Works on any Parquet {@link InputFile}: {@link #open(Path, FeatureGroup, FeatureFileScan,
+ * BufferAllocator)} reads local disk, {@link ObjectStoreInputFile} ranged reads of an object store,
+ * which fetch the footer and then only the column chunks of the row groups and columns read.
  *
  * <pre>{@code
  * try (FeatureFileReader reader = FeatureFileReader.open(file, group, scan, allocator)) {
