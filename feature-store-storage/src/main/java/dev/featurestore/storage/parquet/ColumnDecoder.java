@@ -26,6 +26,9 @@ abstract class ColumnDecoder {
   final boolean nullable;
   ColumnReader reader;
 
+  /** The file row of the batch's first row, so errors can name the row at fault. */
+  long batchStartRow;
+
   ColumnDecoder(String column, int maxDefinitionLevel, boolean nullable) {
     this.column = column;
     this.maxDefinitionLevel = maxDefinitionLevel;
@@ -45,10 +48,14 @@ abstract class ColumnDecoder {
       return true;
     }
     if (!nullable) {
-      throw new InvalidInputException(
-          column, "has a null value but must not (batch row " + row + ")");
+      throw new InvalidInputException(at(row), "must not be null");
     }
     return false;
+  }
+
+  /** The row's field, as in {@code rows[41].user_id}. */
+  final String at(int row) {
+    return "rows[" + (batchStartRow + row) + "]." + column;
   }
 
   /** A column the file does not have: every value is null (a feature added after the file). */
@@ -241,7 +248,7 @@ abstract class ColumnDecoder {
         int definitionLevel = reader.getCurrentDefinitionLevel();
         if (definitionLevel < listPresentLevel) {
           if (!nullable) {
-            throw new InvalidInputException(column, "has a null value but must not");
+            throw new InvalidInputException(at(row), "must not be null");
           }
           reader.consume();
           continue;
@@ -254,10 +261,10 @@ abstract class ColumnDecoder {
             break; // an empty list: one entry, no element
           }
           if (definitionLevel != maxDefinitionLevel) {
-            throw new InvalidInputException(column, "has a null vector element");
+            throw new InvalidInputException(at(row), "has a null vector element");
           }
           if (count == dimension) {
-            throw wrongDimension(count + 1);
+            throw wrongDimension(row, count + 1);
           }
           elements.set(first + count, reader.getFloat());
           count++;
@@ -267,15 +274,20 @@ abstract class ColumnDecoder {
           reader.consume();
         }
         if (count != dimension) {
-          throw wrongDimension(count);
+          throw wrongDimension(row, count);
         }
         lists.setNotNull(row);
       }
     }
 
-    private InvalidInputException wrongDimension(int count) {
+    private InvalidInputException wrongDimension(int row, int count) {
       return new InvalidInputException(
-          column, "has a vector of " + count + " elements; the feature has " + dimension);
+          at(row),
+          "has a vector of "
+              + (count > dimension ? "more than " + dimension : count)
+              + " elements"
+              + "; the feature has "
+              + dimension);
     }
   }
 }

@@ -32,10 +32,9 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
  * features: the key, {@code event_time} and system columns, then the requested features. A feature
  * the file lacks (added to the group after the file was written) reads as all-null.
  *
- * <p>Works on any Parquet {@link InputFile}; {@link #open(Path, FeatureGroup, FeatureFileScan,
- * BufferAllocator)} reads local disk, and an object-store file only needs an {@code InputFile}
- * whose stream serves ranged reads ({@code ObjectStore.getRange}): the reader fetches the footer,
- * then only the column chunks of the row groups and columns it reads.
+ * <p>Works on any Parquet {@link InputFile}: {@link #open(Path, FeatureGroup, FeatureFileScan,
+ * BufferAllocator)} reads local disk, {@link ObjectStoreInputFile} ranged reads of an object store,
+ * which fetch the footer and then only the column chunks of the row groups and columns read.
  *
  * <pre>{@code
  * try (FeatureFileReader reader = FeatureFileReader.open(file, group, scan, allocator)) {
@@ -89,7 +88,11 @@ public final class FeatureFileReader implements AutoCloseable {
       throws IOException {
     requireNonNull(file, "file is null");
     Schema target = projectedSchema(group, scan);
-    List<String> features = target.getFields().stream().skip(5).map(Field::getName).toList();
+    List<String> features =
+        target.getFields().stream()
+            .skip(StoredRowParquetSchema.LEADING_COLUMNS)
+            .map(Field::getName)
+            .toList();
     ParquetFileReader fileReader = null;
     try {
       fileReader =
@@ -153,7 +156,7 @@ public final class FeatureFileReader implements AutoCloseable {
 
   private static Schema projectedSchema(FeatureGroup group, FeatureFileScan scan) {
     List<Field> all = StoredRowSchema.of(group).getFields();
-    List<Field> fields = new ArrayList<>(all.subList(0, 5));
+    List<Field> fields = new ArrayList<>(all.subList(0, StoredRowParquetSchema.LEADING_COLUMNS));
     for (int position = 0; position < scan.features().size(); position++) {
       int index = position;
       String name = scan.features().get(index);

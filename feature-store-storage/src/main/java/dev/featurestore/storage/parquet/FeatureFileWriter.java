@@ -90,8 +90,10 @@ public final class FeatureFileWriter implements AutoCloseable {
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withCompressionCodec(compression)
             .withRowGroupSize(rowGroupBytes)
-            .withDictionaryEncoding(true);
-    // Dictionaries pay off for keys and strings; for measurements they are wasted work.
+            .withDictionaryEncoding(true)
+            .withDictionaryEncoding(StoredRowSchema.ROW_ORDINAL, false);
+    // Dictionaries pay off for keys, times and strings; for unique ordinals and measurements
+    // they are wasted work.
     for (FeatureDefinition feature : group.features()) {
       if (feature.type() == FeatureType.FLOAT32_VECTOR) {
         String elementPath =
@@ -140,7 +142,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     if (rows == 0) {
       return;
     }
-    for (int column = 0; column < 5; column++) {
+    for (int column = 0; column < StoredRowParquetSchema.LEADING_COLUMNS; column++) {
       FieldVector required = batch.getVector(column);
       if (required.getNullCount() > 0) {
         throw new IllegalArgumentException("column " + required.getName() + " has nulls");
@@ -174,7 +176,12 @@ public final class FeatureFileWriter implements AutoCloseable {
       throw new IllegalStateException("a feature file holds at least one row");
     }
     closed = true;
-    parquetWriter.close();
+    try {
+      parquetWriter.close();
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(path);
+      throw e;
+    }
     stats =
         new DataFileStats(
             rowCount,

@@ -45,6 +45,7 @@ final class ParquetBatchReader implements AutoCloseable {
   private int nextRowGroup;
   private PageReadStore currentRowGroup;
   private long rowsLeftInRowGroup;
+  private long rowsRead;
 
   /**
    * @param optionalColumns target columns a file may lack; they read as all-null
@@ -77,10 +78,10 @@ final class ParquetBatchReader implements AutoCloseable {
       Type fileType = fileSchema.getType(name);
       requested.add(fileType);
       MessageType single = new MessageType(fileSchema.getName(), fileType);
-      descriptors[index] = single.getColumns().get(0);
       if (single.getColumns().size() != 1) {
         throw mismatch(field, fileType);
       }
+      descriptors[index] = single.getColumns().get(0);
       decoders[index] = decoderFor(field, fileType, descriptors[index]);
     }
     fileReader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));
@@ -106,10 +107,12 @@ final class ParquetBatchReader implements AutoCloseable {
       FieldVector vector = vectors.get(index);
       vector.setInitialCapacity(rows);
       vector.allocateNew();
+      decoders[index].batchStartRow = rowsRead;
       decoders[index].decode(vector, rows);
     }
     root.setRowCount(rows);
     rowsLeftInRowGroup -= rows;
+    rowsRead += rows;
     return true;
   }
 
@@ -174,66 +177,70 @@ final class ParquetBatchReader implements AutoCloseable {
     PrimitiveType primitive = fileType.asPrimitiveType();
     PrimitiveTypeName physical = primitive.getPrimitiveTypeName();
     LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
-    switch (target.getTypeID()) {
-      case Utf8:
-        if (physical == PrimitiveTypeName.BINARY
-            && logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
-          return new ColumnDecoder.Strings(name, maxDefinition, nullable);
-        }
-        break;
-      case Binary:
-        if (physical == PrimitiveTypeName.BINARY && logical == null) {
-          return new ColumnDecoder.Bytes(name, maxDefinition, nullable);
-        }
-        break;
-      case Bool:
-        if (physical == PrimitiveTypeName.BOOLEAN) {
-          return new ColumnDecoder.Booleans(name, maxDefinition, nullable);
-        }
-        break;
-      case Int:
-        int bitWidth = ((ArrowType.Int) target).getBitWidth();
-        if (bitWidth == 64 && physical == PrimitiveTypeName.INT64 && isPlainSigned(logical, 64)) {
-          return new ColumnDecoder.Longs(name, maxDefinition, nullable);
-        }
-        if (bitWidth == 32 && physical == PrimitiveTypeName.INT32 && isPlainSigned(logical, 32)) {
-          return new ColumnDecoder.Ints(name, maxDefinition, nullable);
-        }
-        break;
-      case FloatingPoint:
-        switch (((ArrowType.FloatingPoint) target).getPrecision()) {
-          case SINGLE:
-            if (physical == PrimitiveTypeName.FLOAT) {
-              return new ColumnDecoder.Floats(name, maxDefinition, nullable);
-            }
-            break;
-          case DOUBLE:
-            if (physical == PrimitiveTypeName.DOUBLE) {
-              return new ColumnDecoder.Doubles(name, maxDefinition, nullable);
-            }
-            break;
-          default:
-            break;
-        }
-        break;
-      case Timestamp:
-        if (physical == PrimitiveTypeName.INT64
-            && logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
-          if (!timestamp.isAdjustedToUTC()) {
-            throw new InvalidInputException(
-                name, "is a timestamp without time zone; times must be UTC instants");
+    boolean matches =
+        switch (target.getTypeID()) {
+          case Utf8 ->
+              physical == PrimitiveTypeName.BINARY
+                  && logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation;
+          case Binary -> physical == PrimitiveTypeName.BINARY && logical == null;
+          case Bool -> physical == PrimitiveTypeName.BOOLEAN;
+          case Int -> {
+            int bitWidth = ((ArrowType.Int) target).getBitWidth();
+            boolean sameWidth =
+                (bitWidth == 64 && physical == PrimitiveTypeName.INT64)
+                    || (bitWidth == 32 && physical == PrimitiveTypeName.INT32);
+            yield sameWidth && isPlainSigned(logical, bitWidth);
           }
-          return switch (timestamp.getUnit()) {
-            case MILLIS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1_000, 1);
-            case MICROS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1);
-            case NANOS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1_000);
-          };
-        }
-        break;
-      default:
-        break;
+          case FloatingPoint ->
+              switch (((ArrowType.FloatingPoint) target).getPrecision()) {
+                case SINGLE -> physical == PrimitiveTypeName.FLOAT;
+                case DOUBLE -> physical == PrimitiveTypeName.DOUBLE;
+                case HALF -> false;
+              };
+          case Timestamp ->
+              physical == PrimitiveTypeName.INT64
+                  && logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+          default -> false;
+        };
+    if (!matches) {
+      throw mismatch(field, fileType);
     }
-    throw mismatch(field, fileType);
+    return switch (target.getTypeID()) {
+      case Utf8 -> new ColumnDecoder.Strings(name, maxDefinition, nullable);
+      case Binary -> new ColumnDecoder.Bytes(name, maxDefinition, nullable);
+      case Bool -> new ColumnDecoder.Booleans(name, maxDefinition, nullable);
+      case Int ->
+          physical == PrimitiveTypeName.INT64
+              ? new ColumnDecoder.Longs(name, maxDefinition, nullable)
+              : new ColumnDecoder.Ints(name, maxDefinition, nullable);
+      case FloatingPoint ->
+          physical == PrimitiveTypeName.FLOAT
+              ? new ColumnDecoder.Floats(name, maxDefinition, nullable)
+              : new ColumnDecoder.Doubles(name, maxDefinition, nullable);
+      case Timestamp ->
+          timestampDecoder(
+              name,
+              maxDefinition,
+              nullable,
+              (LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) logical);
+      default -> throw mismatch(field, fileType);
+    };
+  }
+
+  private static ColumnDecoder timestampDecoder(
+      String name,
+      int maxDefinition,
+      boolean nullable,
+      LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+    if (!timestamp.isAdjustedToUTC()) {
+      throw new InvalidInputException(
+          name, "is a timestamp without time zone; times must be UTC instants");
+    }
+    return switch (timestamp.getUnit()) {
+      case MILLIS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1_000, 1);
+      case MICROS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1);
+      case NANOS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1_000);
+    };
   }
 
   private static boolean isPlainSigned(LogicalTypeAnnotation logical, int bitWidth) {

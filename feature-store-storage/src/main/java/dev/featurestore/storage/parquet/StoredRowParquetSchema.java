@@ -24,6 +24,9 @@ import org.apache.parquet.schema.Types;
  * TIMESTAMP(MICROS, UTC) and vectors as the standard three-level LIST of FLOAT.
  */
 final class StoredRowParquetSchema {
+  /** The key, event_time and the three system columns, which every stored row has. */
+  static final int LEADING_COLUMNS = 5;
+
   static final String LIST_GROUP = "list";
   static final String LIST_ELEMENT = "element";
 

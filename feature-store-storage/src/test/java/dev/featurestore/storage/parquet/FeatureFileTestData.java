@@ -64,8 +64,8 @@ final class FeatureFileTestData {
     int number = 0;
     for (Object key : keys(keyType, keyCount)) {
       for (int version = 0; version < versions; version++) {
-        long eventTime = BASE_MICROS + Math.min(version, versions - 2) * HOUR_MICROS;
-        long commitSequence = 1 + number % 4 + version;
+        long eventTime = BASE_MICROS + HOUR_MICROS * Math.min(version, versions - 2);
+        long commitSequence = 1L + number % 4 + version;
         rows.add(
             new StoredRows.Row(
                 key,
