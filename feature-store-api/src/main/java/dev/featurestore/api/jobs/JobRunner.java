@@ -57,7 +57,8 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
 
   @Override
   public void run(ApplicationArguments arguments) {
-    int failed = jobs.failUnfinished("the server stopped while the job was running; submit it again");
+    int failed =
+        jobs.failUnfinished("the server stopped while the job was running; submit it again");
     if (failed > 0) {
       log.warn("Marked {} unfinished job(s) of a previous run as FAILED", failed);
     }

@@ -3,26 +3,11 @@ package dev.featurestore.storage.ingest;
 import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.FloatingPointVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.BaseListVector;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
-import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Arrow IPC streams: columns are matched to the group's by name; integer, floating-point, string,
@@ -41,27 +26,9 @@ public final class ArrowStreamDecoder implements UploadDecoder {
     try (InputStream body = Files.newInputStream(file);
         ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
       VectorSchemaRoot batch = reader.getVectorSchemaRoot();
-      List<FieldVector> vectors = batch.getFieldVectors();
-      int[] columns = new int[vectors.size()];
-      long[] microsPerUnit = new long[vectors.size()];
-      for (int i = 0; i < vectors.size(); i++) {
-        Field field = vectors.get(i).getField();
-        columns[i] = rows.column(field.getName());
-        if (field.getType() instanceof ArrowType.Timestamp timestamp) {
-          if (timestamp.getTimezone() == null) {
-            throw rows.error(field.getName(), "timestamp column has no time zone; use UTC");
-          }
-          microsPerUnit[i] = microsPerUnit(timestamp);
-        }
-      }
+      ArrowBatchRows batchRows = new ArrowBatchRows(batch.getSchema(), rows);
       while (reader.loadNextBatch()) {
-        for (int row = 0; row < batch.getRowCount(); row++) {
-          rows.startRow();
-          for (int i = 0; i < vectors.size(); i++) {
-            readCell(vectors.get(i), row, columns[i], microsPerUnit[i], rows);
-          }
-          rows.endRow();
-        }
+        batchRows.read(batch);
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidInputException invalid) {
@@ -75,61 +42,5 @@ public final class ArrowStreamDecoder implements UploadDecoder {
               + e.getMessage());
     }
     rows.finish();
-  }
-
-  private static void readCell(
-      FieldVector vector, int row, int column, long microsPerUnit, RowAssembler rows) {
-    if (vector.isNull(row)) {
-      rows.setNull(column);
-    } else if (vector instanceof VarCharVector strings) {
-      rows.setText(column, new String(strings.get(row), StandardCharsets.UTF_8));
-    } else if (vector instanceof TimeStampVector times) {
-      rows.setInstantMicros(column, scale(times.get(row), microsPerUnit));
-    } else if (vector instanceof BaseIntVector integers) {
-      rows.setLong(column, integers.getValueAsLong(row));
-    } else if (vector instanceof FloatingPointVector floats) {
-      rows.setDouble(column, floats.getValueAsDouble(row));
-    } else if (vector instanceof BitVector booleans) {
-      rows.setBoolean(column, booleans.get(row) == 1);
-    } else if (vector instanceof VarBinaryVector binary) {
-      rows.setBytes(column, binary.get(row));
-    } else if (vector instanceof FixedSizeListVector || vector instanceof ListVector) {
-      rows.setVector(column, floats((BaseListVector) vector, row, rows, column));
-    } else {
-      throw rows.error(column, "Arrow type " + vector.getField().getType() + " is not supported");
-    }
-  }
-
-  private static float[] floats(BaseListVector list, int row, RowAssembler rows, int column) {
-    FieldVector elements = (FieldVector) list.getChildrenFromFields().get(0);
-    if (!(elements instanceof FloatingPointVector floats)) {
-      throw rows.error(column, "vector elements must be floating-point numbers");
-    }
-    int start = list.getElementStartIndex(row);
-    int end = list.getElementEndIndex(row);
-    float[] values = new float[end - start];
-    for (int i = start; i < end; i++) {
-      if (elements.isNull(i)) {
-        throw rows.error(column, "vector elements must not be null");
-      }
-      values[i - start] = (float) floats.getValueAsDouble(i);
-    }
-    return values;
-  }
-
-  /** Multiplier to microseconds, or a negative divisor for nanoseconds. */
-  private static long microsPerUnit(ArrowType.Timestamp timestamp) {
-    return switch (timestamp.getUnit()) {
-      case SECOND -> TimeUnit.SECONDS.toMicros(1);
-      case MILLISECOND -> TimeUnit.MILLISECONDS.toMicros(1);
-      case MICROSECOND -> 1;
-      case NANOSECOND -> -1000;
-    };
-  }
-
-  private static long scale(long value, long microsPerUnit) {
-    return microsPerUnit > 0
-        ? Math.multiplyExact(value, microsPerUnit)
-        : Math.floorDiv(value, -microsPerUnit);
   }
 }

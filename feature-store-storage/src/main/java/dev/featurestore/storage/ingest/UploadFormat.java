@@ -38,7 +38,7 @@ public enum UploadFormat {
     return switch (this) {
       case JSON -> new JsonRowsDecoder();
       case CSV -> new CsvRowsDecoder();
-      case PARQUET -> new ParquetUploadDecoder();
+      case PARQUET -> new ParquetUploadDecoder(allocator);
       case ARROW_STREAM -> new ArrowStreamDecoder(allocator);
     };
   }

@@ -37,7 +37,8 @@ public final class TrainingSetExport {
   }
 
   public static void write(Path parquet, Format format, OutputStream out) throws IOException {
-    Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    Writer writer =
+        new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(parquet))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<Type> fields = schema.getFields();
