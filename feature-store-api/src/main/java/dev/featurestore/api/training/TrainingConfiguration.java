@@ -1,0 +1,63 @@
+package dev.featurestore.api.training;
+
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcJobs;
+import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.training.TrainingSetBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import javax.sql.DataSource;
+import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class TrainingConfiguration {
+  @Bean
+  TrainingSetCatalog trainingSetCatalog(DataSource dataSource) {
+    return new JdbcTrainingSetCatalog(dataSource);
+  }
+
+  @Bean
+  Jobs jobs(DataSource dataSource) {
+    return new JdbcJobs(dataSource);
+  }
+
+  @Bean
+  ObjectCache objectCache(ObjectStore objectStore, FeatureStoreProperties properties)
+      throws IOException {
+    return new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache"));
+  }
+
+  @Bean
+  FeatureGroupReader featureGroupReader(
+      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
+    return new FeatureGroupReader(catalog, objectCache, allocator);
+  }
+
+  @Bean
+  TrainingSetBuilder trainingSetBuilder(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      FeatureGroupReader reader,
+      ObjectStore objectStore,
+      BufferAllocator allocator,
+      FeatureStoreProperties properties)
+      throws IOException {
+    return new TrainingSetBuilder(
+        catalog,
+        trainingSets,
+        reader,
+        objectStore,
+        allocator,
+        Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp")),
+        JoinOptions.DEFAULT);
+  }
+}

@@ -1,0 +1,278 @@
+package dev.featurestore.api.training;
+
+import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.training.FeatureReference;
+import dev.featurestore.storage.training.InlineSpine;
+import dev.featurestore.storage.training.TrainingSetBuilder;
+import dev.featurestore.storage.training.TrainingSetExport;
+import dev.featurestore.storage.training.TrainingSetRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Training sets: an inline spine is joined while the request waits (201); a spine read from a
+ * feature group becomes a job (202 with its location), since it may be large.
+ */
+@RestController
+@RequestMapping("/api/v1/training-sets")
+class TrainingSetController {
+  static final String PARQUET = "application/vnd.apache.parquet";
+
+  private final TrainingSetBuilder builder;
+  private final TrainingSetCatalog trainingSets;
+  private final JobRunner jobRunner;
+  private final ObjectStore objects;
+  private final ObjectCache cache;
+  private final JsonMapper json;
+
+  TrainingSetController(
+      TrainingSetBuilder builder,
+      TrainingSetCatalog trainingSets,
+      JobRunner jobRunner,
+      ObjectStore objects,
+      ObjectCache cache,
+      JsonMapper json) {
+    this.json = json;
+    this.builder = builder;
+    this.trainingSets = trainingSets;
+    this.jobRunner = jobRunner;
+    this.objects = objects;
+    this.cache = cache;
+  }
+
+  record TrainingSetView(
+      UUID id,
+      String name,
+      TrainingSetStatus status,
+      long rows,
+      long rowsErased,
+      Map<String, Long> catalogVersion,
+      List<TrainingSetInput> inputs,
+      String outputHash,
+      Map<String, Long> timingsMillis,
+      String error,
+      Instant createdAt,
+      Instant completedAt,
+      JsonNode request) {}
+
+  @PostMapping
+  ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
+    TrainingSetRequest request = parse(body);
+    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request);
+    UUID id = prepared.trainingSet().id();
+    if (request.inlineSpine().isPresent()) {
+      TrainingSet ready = builder.materialize(prepared);
+      return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));
+    }
+    Job job =
+        jobRunner.submit(
+            "TRAINING_SET",
+            "/api/v1/training-sets/" + id,
+            1,
+            started -> builder.materialize(prepared));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .location(URI.create("/api/v1/jobs/" + job.id()))
+        .body(Map.of("jobId", job.id(), "trainingSetId", id, "status", job.status()));
+  }
+
+  @GetMapping
+  List<TrainingSetView> list() {
+    return trainingSets.list().stream().map(this::view).toList();
+  }
+
+  @GetMapping("/{id}")
+  TrainingSetView get(@PathVariable UUID id) {
+    return view(find(id));
+  }
+
+  /**
+   * The output, streamed: Parquet as stored, or converted to CSV or JSON row group by row group.
+   */
+  @GetMapping("/{id}/data")
+  ResponseEntity<StreamingResponseBody> data(
+      @PathVariable UUID id,
+      @RequestParam(name = "format", required = false) String format,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
+      throws IOException {
+    TrainingSet set = find(id);
+    if (set.status() != TrainingSetStatus.READY) {
+      throw new InvalidInputException(
+          "id", "training set " + id + " is " + set.status() + ", not READY");
+    }
+    String objectKey = set.outputObjectKey().orElseThrow();
+    String mediaType = mediaType(format, accept);
+    if (mediaType.equals(PARQUET)) {
+      return ResponseEntity.ok()
+          .contentType(MediaType.parseMediaType(PARQUET))
+          .header(HttpHeaders.ETAG, "\"" + set.outputHash().orElseThrow() + "\"")
+          .body(
+              out -> {
+                try (InputStream in = objects.get(objectKey)) {
+                  in.transferTo(out);
+                }
+              });
+    }
+    TrainingSetExport.Format exportFormat =
+        mediaType.equals("text/csv") ? TrainingSetExport.Format.CSV : TrainingSetExport.Format.JSON;
+    var local = cache.localCopy(objectKey, set.outputHash().orElseThrow());
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType(mediaType))
+        .body(out -> TrainingSetExport.write(local, exportFormat, out));
+  }
+
+  private static String mediaType(String format, String accept) {
+    String wanted = format != null ? format : accept;
+    if (wanted == null
+        || wanted.contains("*/*")
+        || wanted.contains(PARQUET)
+        || "parquet".equals(wanted)) {
+      return PARQUET;
+    }
+    if (wanted.contains("text/csv") || "csv".equals(wanted)) {
+      return "text/csv";
+    }
+    if (wanted.contains("application/json") || "json".equals(wanted)) {
+      return "application/json";
+    }
+    throw new InvalidInputException(
+        format != null ? "format" : "Accept",
+        "'" + wanted + "' is not a download format: parquet, csv or json");
+  }
+
+  private TrainingSet find(UUID id) {
+    return trainingSets
+        .find(id)
+        .orElseThrow(() -> new NotFoundException("training set " + id + " not found"));
+  }
+
+  private TrainingSetView view(TrainingSet set) {
+    return new TrainingSetView(
+        set.id(),
+        set.name(),
+        set.status(),
+        set.rows(),
+        set.rowsErased(),
+        set.catalogVersion(),
+        set.inputs(),
+        set.outputHash().orElse(null),
+        set.timingsMillis(),
+        set.error().orElse(null),
+        set.createdAt(),
+        set.completedAt().orElse(null),
+        json.readTree(set.requestJson()));
+  }
+
+  private static TrainingSetRequest parse(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new InvalidInputException("body", "expected a JSON object");
+    }
+    JsonNode spine = body.path("spine");
+    if (!spine.isObject()) {
+      throw new InvalidInputException(
+          "spine", "is required: {\"rows\":[...]} or {\"featureGroup\":\"...\"}");
+    }
+    Optional<InlineSpine> inline = Optional.empty();
+    if (spine.has("rows")) {
+      if (!spine.get("rows").isArray()) {
+        throw new InvalidInputException("spine.rows", "must be an array of row objects");
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      int index = 0;
+      for (JsonNode row : spine.get("rows")) {
+        if (!row.isObject()) {
+          throw new InvalidInputException("spine.rows[" + index + "]", "must be an object");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> cell : row.properties()) {
+          values.put(
+              cell.getKey(), scalar(cell.getValue(), "spine.rows[" + index + "]." + cell.getKey()));
+        }
+        rows.add(values);
+        index++;
+      }
+      inline = Optional.of(new InlineSpine(rows));
+    }
+    Optional<String> spineGroup =
+        spine.hasNonNull("featureGroup")
+            ? Optional.of(spine.get("featureGroup").asString())
+            : Optional.empty();
+    JsonNode features = body.path("features");
+    if (!features.isArray()) {
+      throw new InvalidInputException("features", "is required: a list of \"group:feature\"");
+    }
+    List<FeatureReference> references = new ArrayList<>();
+    for (int i = 0; i < features.size(); i++) {
+      JsonNode feature = features.get(i);
+      String field = "features[" + i + "]";
+      if (feature.isString()) {
+        references.add(FeatureReference.parse(field, feature.asString(), Optional.empty()));
+      } else if (feature.isObject()) {
+        references.add(
+            FeatureReference.parse(
+                field + ".feature",
+                feature.hasNonNull("feature") ? feature.get("feature").asString() : null,
+                feature.hasNonNull("as")
+                    ? Optional.of(feature.get("as").asString())
+                    : Optional.empty()));
+      } else {
+        throw new InvalidInputException(
+            field, "expected \"group:feature\" or {\"feature\",\"as\"}");
+      }
+    }
+    Optional<String> asOf =
+        body.hasNonNull("asOf") ? Optional.of(body.get("asOf").asString()) : Optional.empty();
+    String name = body.hasNonNull("name") ? body.get("name").asString() : null;
+    return new TrainingSetRequest(name, inline, spineGroup, references, asOf, body.toString());
+  }
+
+  private static Object scalar(JsonNode value, String field) {
+    if (value.isNull()) {
+      return null;
+    }
+    if (value.isIntegralNumber()) {
+      return value.asLong();
+    }
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    if (value.isString()) {
+      return value.asString();
+    }
+    throw new InvalidInputException(field, "spine values must be strings, numbers or booleans");
+  }
+}

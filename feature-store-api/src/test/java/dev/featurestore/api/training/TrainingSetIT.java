@@ -1,0 +1,217 @@
+package dev.featurestore.api.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.TestRestTemplate;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Training sets end to end: HTTP in, point-in-time join, Parquet out, reproducible. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureTestRestTemplate
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingSetIT {
+  @DynamicPropertySource
+  static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
+    // Not @TempDir: with a per-class lifecycle the context starts before JUnit injects it.
+    Path dataDir = Files.createTempDirectory("training-set-it");
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::user);
+    registry.add("spring.datasource.password", database::password);
+    registry.add("feature-store.data-dir", dataDir::toString);
+  }
+
+  @Autowired TestRestTemplate http;
+  private String firstCommitId;
+
+  @BeforeAll
+  void defineGroups() {
+    post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"user_activity","entity":"user_id","ttl":"P30D",
+         "features":[{"name":"clicks_7d","type":"INT64"},{"name":"country","type":"STRING"}]}
+        """);
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"user_profile","entity":"user_id",
+         "features":[{"name":"country","type":"STRING"}]}
+        """);
+    ResponseEntity<String> commit =
+        post(
+            "/api/v1/feature-groups/user_activity/commits",
+            """
+            {"rows":[
+              {"user_id":"u1","event_time":"2026-03-01T00:00:00Z","clicks_7d":1,"country":"NL"},
+              {"user_id":"u1","event_time":"2026-03-10T00:00:00Z","clicks_7d":2,"country":"NL"},
+              {"user_id":"u2","event_time":"2026-01-01T00:00:00Z","clicks_7d":9,"country":"FR"}
+            ]}
+            """);
+    assertThat(commit.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    firstCommitId = JsonPath.read(commit.getBody(), "$.commitId");
+    post(
+        "/api/v1/feature-groups/user_profile/commits",
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-01-01T00:00:00Z\",\"country\":\"DE\"}]}");
+  }
+
+  @Test
+  void joinsLatestValuesAtSpineTimeOneRowPerSpineRow() {
+    // As of the first commit: another test commits a correction later.
+    ResponseEntity<String> created = post("/api/v1/training-sets", request(asOf()));
+    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    assertThat(JsonPath.<String>read(created.getBody(), "$.status")).isEqualTo("READY");
+    String id = JsonPath.read(created.getBody(), "$.id");
+
+    String json = download(id, "json");
+    List<Map<String, Object>> rows = JsonPath.read(json, "$.rows");
+    assertThat(rows).hasSize(5);
+    // u1 at 03-05: the 03-01 row (the 03-10 row is later); label passes through.
+    assertThat(rows.get(0)).containsEntry("clicks_7d", 1).containsEntry("label", 1);
+    // Duplicate spine row kept, in spine order.
+    assertThat(rows.get(1)).containsEntry("clicks_7d", 1);
+    // u1 at 03-10: inclusive upper bound.
+    assertThat(rows.get(2)).containsEntry("clicks_7d", 2);
+    // u2 at 03-05: its only row is 63 days old, outside the 30-day TTL.
+    assertThat(rows.get(3)).containsEntry("clicks_7d", null);
+    // u3 has no rows at all.
+    assertThat(rows.get(4)).containsEntry("clicks_7d", null).containsEntry("user_id", "u3");
+    assertThat(download(id, "csv"))
+        .startsWith("user_id,event_time,label,clicks_7d,profile_country\n");
+  }
+
+  @Test
+  void rematerialisingAsOfTheFirstCommitGivesIdenticalBytes() {
+    String first = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    post(
+        "/api/v1/feature-groups/user_activity/commits",
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":100}]}");
+    String again = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    byte[] firstBytes = downloadParquet(first);
+    assertThat(firstBytes).isNotEmpty().isEqualTo(downloadParquet(again));
+    String latest = JsonPath.read(post("/api/v1/training-sets", request("")).getBody(), "$.id");
+    assertThat(downloadParquet(latest)).isNotEqualTo(firstBytes);
+  }
+
+  @Test
+  void featureGroupSpineRunsAsAJob() throws InterruptedException {
+    ResponseEntity<String> accepted =
+        post(
+            "/api/v1/training-sets",
+            """
+            {"name":"from_group","spine":{"featureGroup":"user_profile"},
+             "features":["user_activity:clicks_7d"]}
+            """);
+    assertThat(accepted.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    String job = accepted.getHeaders().getLocation().getPath();
+    String status = "PENDING";
+    for (int attempt = 0; attempt < 100 && !status.equals("SUCCEEDED"); attempt++) {
+      Thread.sleep(100);
+      status = JsonPath.read(http.getForEntity(job, String.class).getBody(), "$.status");
+    }
+    assertThat(status).isEqualTo("SUCCEEDED");
+    String id = JsonPath.read(accepted.getBody(), "$.trainingSetId");
+    List<Map<String, Object>> rows = JsonPath.read(download(id, "json"), "$.rows");
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0)).containsEntry("country", "DE").containsEntry("clicks_7d", null);
+  }
+
+  @Test
+  void badRequestsNameTheField() {
+    assertField("{\"name\":\"t\",\"spine\":{\"rows\":[]},\"features\":[\"nope:x\"]}", "spine.rows");
+    assertField(
+        "{\"name\":\"t\",\"spine\":" + spine() + ",\"features\":[\"nope:x\"]}", "features[0]");
+    assertField(
+        "{\"name\":\"t\",\"spine\":" + spine() + ",\"features\":[\"user_activity:nope\"]}",
+        "features[0]");
+    assertField(
+        "{\"name\":\"t\",\"spine\":"
+            + spine()
+            + ",\"features\":[\"user_activity:country\",\"user_profile:country\"]}",
+        "features[1]");
+    assertField(
+        "{\"name\":\"t\",\"spine\":{\"rows\":[{\"event_time\":\"2026-03-05T00:00:00Z\"}]},"
+            + "\"features\":[\"user_activity:clicks_7d\"]}",
+        "spine.rows");
+    assertField(
+        "{\"name\":\"t\",\"spine\":{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-05T00:00:00\"}]},"
+            + "\"features\":[\"user_activity:clicks_7d\"]}",
+        "spine.rows[0].event_time");
+    assertField(
+        "{\"name\":\"t\",\"spine\":"
+            + spine()
+            + ",\"features\":[\"user_activity:clicks_7d\"],"
+            + "\"asOf\":\"yesterday\"}",
+        "asOf");
+  }
+
+  private void assertField(String body, String field) {
+    ResponseEntity<String> response = post("/api/v1/training-sets", body);
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(response.getHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(JsonPath.<String>read(response.getBody(), "$.errors[0].field")).isEqualTo(field);
+  }
+
+  private String asOf() {
+    return ",\"asOf\":\"" + firstCommitId + "\"";
+  }
+
+  private static String spine() {
+    return "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-05T00:00:00Z\"}]}";
+  }
+
+  private static String request(String extra) {
+    return """
+        {"name":"churn","spine":{"rows":[
+          {"user_id":"u1","event_time":"2026-03-05T00:00:00Z","label":1},
+          {"user_id":"u1","event_time":"2026-03-05T00:00:00Z","label":1},
+          {"user_id":"u1","event_time":"2026-03-10T00:00:00Z","label":0},
+          {"user_id":"u2","event_time":"2026-03-05T00:00:00Z","label":0},
+          {"user_id":"u3","event_time":"2026-03-05T00:00:00Z","label":1}]},
+         "features":["user_activity:clicks_7d",
+                     {"feature":"user_profile:country","as":"profile_country"}]%s}
+        """
+        .formatted(extra);
+  }
+
+  private String download(String id, String format) {
+    return http.getForEntity("/api/v1/training-sets/" + id + "/data?format=" + format, String.class)
+        .getBody();
+  }
+
+  private byte[] downloadParquet(String id) {
+    ResponseEntity<byte[]> response =
+        http.getForEntity("/api/v1/training-sets/" + id + "/data", byte[].class);
+    assertThat(response.getHeaders().getContentType().toString())
+        .isEqualTo("application/vnd.apache.parquet");
+    return response.getBody();
+  }
+
+  private ResponseEntity<String> post(String path, String json) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+  }
+}
