@@ -8,6 +8,7 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.training.TrainingSetBuilder;
@@ -23,6 +24,11 @@ class TrainingConfiguration {
   @Bean
   TrainingSetCatalog trainingSetCatalog(DataSource dataSource) {
     return new JdbcTrainingSetCatalog(dataSource);
+  }
+
+  @Bean
+  LineageIndex lineageIndex(DataSource dataSource) {
+    return new LineageIndex(dataSource);
   }
 
   @Bean
@@ -49,7 +55,8 @@ class TrainingConfiguration {
       FeatureGroupReader reader,
       ObjectStore objectStore,
       BufferAllocator allocator,
-      FeatureStoreProperties properties)
+      FeatureStoreProperties properties,
+      LineageIndex lineage)
       throws IOException {
     return new TrainingSetBuilder(
         catalog,
@@ -58,6 +65,7 @@ class TrainingConfiguration {
         objectStore,
         allocator,
         Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp")),
-        JoinOptions.DEFAULT);
+        JoinOptions.DEFAULT,
+        lineage);
   }
 }

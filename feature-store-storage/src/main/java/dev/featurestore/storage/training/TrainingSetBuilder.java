@@ -13,6 +13,7 @@ import dev.featurestore.core.join.JoinOutputSink;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
 import dev.featurestore.core.join.StoredRowSource;
+import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -20,10 +21,13 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.storage.lineage.KeyUse;
+import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,13 +35,18 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -58,6 +67,7 @@ public final class TrainingSetBuilder {
   private final BufferAllocator allocator;
   private final Path temporaryFolder;
   private final JoinOptions joinOptions;
+  private final LineageIndex lineage;
 
   public TrainingSetBuilder(
       Catalog catalog,
@@ -66,7 +76,9 @@ public final class TrainingSetBuilder {
       ObjectStore objects,
       BufferAllocator allocator,
       Path temporaryFolder,
-      JoinOptions joinOptions) {
+      JoinOptions joinOptions,
+      LineageIndex lineage) {
+    this.lineage = requireNonNull(lineage, "lineage is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.reader = requireNonNull(reader, "reader is null");
@@ -160,6 +172,7 @@ public final class TrainingSetBuilder {
     SpineSource spineSource = spineSource(request, prepared.catalogVersion(), inputs);
     UUID id = prepared.trainingSet().id();
     Path output = temporaryFolder.resolve(id + ".parquet");
+    KeysUsed keysUsed = new KeysUsed();
     try (VectorSchemaRoot spine = spineSource.load(allocator, entities)) {
       timings.put("spineMillis", millisSince(started));
       long joinStarted = System.nanoTime();
@@ -177,6 +190,9 @@ public final class TrainingSetBuilder {
       String objectKey = outputObjectKey(id);
       objects.put(objectKey, output);
       timings.put("uploadMillis", millisSince(uploadStarted));
+      long lineageStarted = System.nanoTime();
+      keysUsed.record(lineage, id);
+      timings.put("lineageMillis", millisSince(lineageStarted));
       timings.put("totalMillis", millisSince(started));
       return trainingSets.complete(
           id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
@@ -313,6 +329,48 @@ public final class TrainingSetBuilder {
         throw new InvalidInputException(
             "asOf", "'" + asOf + "' is neither a commit id nor an ISO-8601 instant with a zone");
       }
+    }
+  }
+
+  /** The keys a training set used, per entity, as spine rows and as join winners. */
+  private static final class KeysUsed {
+    private final Map<String, Set<String>> spineKeys = new HashMap<>();
+    private final Map<String, Set<String>> featureKeys = new ConcurrentHashMap<>();
+
+    /** A winner of group G for spine row i has the spine row's key: collect those keys. */
+    WinningRowsListener featureKeyCollector(VectorSchemaRoot spine) {
+      return (groupIndex, request, winners) -> {
+        String entity = request.group().entity().name();
+        FieldVector keys = spine.getVector(entity);
+        Set<String> used = featureKeys.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet());
+        for (int row = 0; row < winners.spineRowCount(); row++) {
+          if (winners.hasWinner(row)) {
+            used.add(keyText(keys, row));
+          }
+        }
+      };
+    }
+
+    void addSpineKeys(VectorSchemaRoot spine, List<Entity> entities) {
+      for (Entity entity : entities) {
+        FieldVector keys = spine.getVector(entity.name());
+        Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
+        for (int row = 0; row < spine.getRowCount(); row++) {
+          used.add(keyText(keys, row));
+        }
+      }
+    }
+
+    void record(LineageIndex lineage, UUID trainingSet) {
+      spineKeys.forEach((entity, keys) -> lineage.record(trainingSet, entity, KeyUse.SPINE, keys));
+      featureKeys.forEach(
+          (entity, keys) -> lineage.record(trainingSet, entity, KeyUse.FEATURES, keys));
+    }
+
+    private static String keyText(FieldVector keys, int row) {
+      return keys instanceof VarCharVector strings
+          ? new String(strings.get(row), StandardCharsets.UTF_8)
+          : Long.toString(((BigIntVector) keys).get(row));
     }
   }
 
