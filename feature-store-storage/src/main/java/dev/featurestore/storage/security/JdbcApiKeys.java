@@ -140,7 +140,7 @@ public final class JdbcApiKeys implements ApiKeys {
     ApiKey key =
         new ApiKey(
             UUID.randomUUID(),
-            ApiKey.validName(name),
+            name,
             role,
             Instant.now().truncatedTo(ChronoUnit.MICROS),
             Optional.empty());
