@@ -117,6 +117,20 @@ class AuthorizationMatrixIT {
     assertThat(mismatches).isEmpty();
   }
 
+  @Test
+  void refusalLooksLikeAnUnknownPath() {
+    issueKeysAndCreateObjects();
+
+    ResponseEntity<String> refused =
+        send(new Call(HttpMethod.GET, "/api/v1/audit", null), "MODEL_SERVER");
+    ResponseEntity<String> unknown =
+        send(new Call(HttpMethod.GET, "/api/v1/unknown", null), "MODEL_SERVER");
+
+    assertThat(refused.getStatusCode()).isEqualTo(unknown.getStatusCode());
+    assertThat(refused.getBody().replace("/api/v1/audit", "/api/v1/unknown"))
+        .isEqualTo(unknown.getBody());
+  }
+
   /** Refusals are problem+json; a 401 also says how to authenticate. */
   private static String problemOf(ResponseEntity<String> response, int expected) {
     if (expected != 401 && expected != 404) {
