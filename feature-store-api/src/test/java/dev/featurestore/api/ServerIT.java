@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.testing.TestingPostgres;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,7 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole server against a real Postgres database and local-disk objects. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestApiKeys.ADMIN_KEY_PROPERTY)
 @AutoConfigureTestRestTemplate
 class ServerIT {
   @TempDir static Path dataDir;
@@ -33,7 +36,13 @@ class ServerIT {
     registry.add("feature-store.data-dir", dataDir::toString);
   }
 
-  @Autowired TestRestTemplate http;
+  @Autowired TestRestTemplate anonymous;
+  TestRestTemplate http;
+
+  @BeforeEach
+  void authenticateAsAdmin() {
+    http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+  }
 
   @Test
   void healthIsUpWithDatabaseAndObjectStore() {
@@ -46,12 +55,12 @@ class ServerIT {
   }
 
   @Test
-  void servesPrometheusMetricsAndOpenApi() {
-    assertThat(http.getForEntity("/actuator/prometheus", String.class).getBody())
+  void servesPrometheusMetricsAndOpenApiWithoutAKey() {
+    assertThat(anonymous.getForEntity("/actuator/prometheus", String.class).getBody())
         .contains("jvm_memory_used_bytes");
-    assertThat(http.getForEntity("/v3/api-docs", String.class).getBody())
+    assertThat(anonymous.getForEntity("/v3/api-docs", String.class).getBody())
         .contains("/api/v1/feature-groups");
-    assertThat(http.getForEntity("/swagger-ui.html", String.class).getStatusCode().value())
+    assertThat(anonymous.getForEntity("/swagger-ui.html", String.class).getStatusCode().value())
         .isLessThan(400);
   }
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * The server's data folder, checked once so that a bad one fails the start with a clear message.
  */
-final class DataDirectory {
+public final class DataDirectory {
   private static final String SETTING = "feature-store.data-dir (FEATURE_STORE_DATA_DIR)";
 
   private DataDirectory() {}
@@ -24,7 +24,7 @@ final class DataDirectory {
   }
 
   /** Creates the folder if needed and proves it writable; returns its absolute path. */
-  static Path prepare(Path dataDir) {
+  public static Path prepare(Path dataDir) {
     Path absolute = dataDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(absolute);

@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadSize the largest request body a commit or upload may have
  * @param allowedFutureSkew how far past the server's clock an event time may be
  * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it
+ * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
+ *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -23,7 +25,8 @@ public record FeatureStoreProperties(
     @DefaultValue S3 s3,
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue("PT5M") Duration allowedFutureSkew,
-    @DefaultValue("PT1H") Duration orphanGracePeriod) {
+    @DefaultValue("PT1H") Duration orphanGracePeriod,
+    Optional<String> adminKey) {
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

@@ -1,7 +1,14 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
+import dev.featurestore.api.security.Caller;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -24,10 +31,15 @@ import org.springframework.web.bind.annotation.RestController;
 class CommitController {
   private final FeatureGroupWriter writer;
   private final UploadSpooler spooler;
+  private final Catalog catalog;
+  private final AuditLog auditLog;
 
-  CommitController(FeatureGroupWriter writer, UploadSpooler spooler) {
+  CommitController(
+      FeatureGroupWriter writer, UploadSpooler spooler, Catalog catalog, AuditLog auditLog) {
     this.writer = writer;
     this.spooler = spooler;
+    this.catalog = catalog;
+    this.auditLog = auditLog;
   }
 
   record CommitView(
@@ -57,20 +69,30 @@ class CommitController {
     UploadFormat format =
         UploadFormat.ofContentType(request.getContentType())
             .orElseThrow(() -> new UnsupportedUploadFormatException(request.getContentType()));
+    FeatureGroup group =
+        catalog
+            .featureGroup(name)
+            .orElseThrow(() -> new NotFoundException("feature group '" + name + "' not found"));
     SpooledUpload upload = spooler.spool(request.getInputStream(), request.getContentLengthLong());
     try {
+      Caller caller = Caller.current();
       Commit commit =
-          writer.append(
-              name, format, upload, Optional.ofNullable(idempotencyKey), principal(request));
+          writer.append(name, format, upload, Optional.ofNullable(idempotencyKey), caller.name());
+      // Counts and ids only: the rows' values must not outlive an erasure in the audit log.
+      auditLog.record(
+          caller
+              .did(AuditAction.COMMIT, AuditTargetType.FEATURE_GROUP, name)
+              .withEntity(group.entity().name())
+              .withDetail("commitId", commit.id())
+              .withDetail("sequence", commit.sequence())
+              .withDetail("rows", commit.rows())
+              .withDetail("files", commit.files().size())
+              .withDetail("format", format.name()));
       return ResponseEntity.created(
               URI.create("/api/v1/feature-groups/" + name + "/commits/" + commit.id()))
           .body(CommitView.of(commit));
     } finally {
       Files.deleteIfExists(upload.file());
     }
-  }
-
-  private static String principal(HttpServletRequest request) {
-    return request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
   }
 }

@@ -1,7 +1,11 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
@@ -19,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/entities")
 class EntityController {
   private final Catalog catalog;
+  private final AuditLog auditLog;
 
-  EntityController(Catalog catalog) {
+  EntityController(Catalog catalog, AuditLog auditLog) {
     this.catalog = catalog;
+    this.auditLog = auditLog;
   }
 
   record EntityRequest(String name, KeyType keyType, String description) {}
@@ -33,6 +39,11 @@ class EntityController {
     }
     Entity entity =
         catalog.createEntity(new Entity(request.name(), request.keyType(), request.description()));
+    auditLog.record(
+        Caller.current()
+            .did(AuditAction.CREATE, AuditTargetType.ENTITY, entity.name())
+            .withEntity(entity.name())
+            .withDetail("keyType", entity.keyType().name()));
     return ResponseEntity.created(URI.create("/api/v1/entities/" + entity.name())).body(entity);
   }
 

@@ -1,7 +1,11 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
@@ -27,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/feature-groups")
 class FeatureGroupController {
   private final Catalog catalog;
+  private final AuditLog auditLog;
 
-  FeatureGroupController(Catalog catalog) {
+  FeatureGroupController(Catalog catalog, AuditLog auditLog) {
     this.catalog = catalog;
+    this.auditLog = auditLog;
   }
 
   record FeatureRequest(String name, FeatureType type, Integer dimension) {}
@@ -84,6 +90,11 @@ class FeatureGroupController {
                 Boolean.TRUE.equals(request.online()),
                 request.description(),
                 1));
+    auditLog.record(
+        Caller.current()
+            .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
+            .withEntity(entity.name())
+            .withDetail("features", group.features().size()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
   }
@@ -100,11 +111,18 @@ class FeatureGroupController {
 
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
-    group(name);
+    FeatureGroup group = group(name);
     if (change.addFeatures() == null || change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
     }
-    return view(catalog.addFeatures(name, features("addFeatures", change.addFeatures())));
+    FeatureGroup changed = catalog.addFeatures(name, features("addFeatures", change.addFeatures()));
+    auditLog.record(
+        Caller.current()
+            .did(AuditAction.UPDATE, AuditTargetType.FEATURE_GROUP, name)
+            .withEntity(group.entity().name())
+            .withDetail("addedFeatures", change.addFeatures().size())
+            .withDetail("schemaVersion", changed.schemaVersion()));
+    return view(changed);
   }
 
   @GetMapping("/{name}/commits")

@@ -20,9 +20,11 @@ import org.springframework.lang.Nullable;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.databind.DatabindException;
 
 /**
@@ -107,6 +109,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     return asObject(problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of()));
+  }
+
+  /**
+   * An unknown path answers exactly as a path the caller's role may not use (see the access rules),
+   * so that refusals do not reveal which endpoints exist.
+   */
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(
+      NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String path = ((ServletWebRequest) request).getRequest().getRequestURI();
+    ResponseEntity<ProblemDetail> response =
+        problem(ErrorCode.NOT_FOUND, "nothing found at " + path, List.of());
+    response.getBody().setInstance(java.net.URI.create(path));
+    return asObject(response);
   }
 
   /**

@@ -5,18 +5,18 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /** Runs work in one JDBC transaction: committed when it returns, rolled back when it throws. */
-final class Transactions {
+public final class Transactions {
   private final DataSource dataSource;
 
-  Transactions(DataSource dataSource) {
+  public Transactions(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
-  <T> T inTransaction(Work<T> work) {
+  public <T> T inTransaction(Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {

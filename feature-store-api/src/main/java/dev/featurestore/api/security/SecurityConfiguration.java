@@ -1,0 +1,71 @@
+package dev.featurestore.api.security;
+
+import dev.featurestore.api.problems.ErrorCode;
+import dev.featurestore.api.problems.ProblemWriter;
+import dev.featurestore.core.security.ApiKeys;
+import dev.featurestore.storage.security.JdbcApiKeys;
+import jakarta.servlet.DispatcherType;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/** Stateless bearer-key authentication, the access rules, and problem+json for 401 and denials. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+  @Bean
+  ApiKeys apiKeys(DataSource dataSource) {
+    return new JdbcApiKeys(dataSource);
+  }
+
+  @Bean
+  SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeys apiKeys) throws Exception {
+    return http.csrf(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .sessionManagement(
+            sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .addFilterBefore(
+            new BearerTokenFilter(apiKeys, AccessRules.publicEndpoints()),
+            AuthorizationFilter.class)
+        .authorizeHttpRequests(
+            requests -> {
+              // Spring's error page renders failures of requests that were already authorized.
+              requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+              AccessRules.apply(requests);
+            })
+        .exceptionHandling(
+            exceptions ->
+                exceptions
+                    .authenticationEntryPoint(
+                        (request, response, failure) -> {
+                          boolean rejected =
+                              request.getAttribute(BearerTokenFilter.REJECTED_TOKEN) != null;
+                          response.setHeader(
+                              HttpHeaders.WWW_AUTHENTICATE,
+                              rejected ? "Bearer error=\"invalid_token\"" : "Bearer");
+                          ProblemWriter.write(
+                              response,
+                              ErrorCode.UNAUTHENTICATED,
+                              rejected
+                                  ? "the API key is unknown or revoked"
+                                  : "an API key is required: Authorization: Bearer <api key>",
+                              request.getRequestURI());
+                        })
+                    .accessDeniedHandler(
+                        (request, response, denied) ->
+                            ProblemWriter.write(
+                                response,
+                                ErrorCode.NOT_FOUND,
+                                "nothing found at " + request.getRequestURI(),
+                                request.getRequestURI())))
+        .build();
+  }
+}

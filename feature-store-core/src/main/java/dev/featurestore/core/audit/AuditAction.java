@@ -1,0 +1,9 @@
+package dev.featurestore.core.audit;
+
+/** What happened. Features add their own actions here (building, lineage queries, erasures). */
+public enum AuditAction {
+  CREATE,
+  UPDATE,
+  COMMIT,
+  REVOKE
+}

@@ -1,0 +1,8 @@
+package dev.featurestore.core.audit;
+
+/** What kind of object an audited action touched. */
+public enum AuditTargetType {
+  ENTITY,
+  FEATURE_GROUP,
+  API_KEY
+}

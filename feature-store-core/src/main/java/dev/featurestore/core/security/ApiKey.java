@@ -1,0 +1,35 @@
+package dev.featurestore.core.security;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** An issued API key as the catalog keeps it: who holds it and what it may do, never its secret. */
+public record ApiKey(
+    UUID id, String name, Role role, Instant createdAt, Optional<Instant> revokedAt) {
+  public ApiKey {
+    requireNonNull(id, "id is null");
+    requireNonNull(role, "role is null");
+    requireNonNull(createdAt, "createdAt is null");
+    requireNonNull(revokedAt, "revokedAt is null");
+    validName(name);
+  }
+
+  /** Names identify a key's holder in the audit log, so they must be short and printable. */
+  public static String validName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("name", "is required");
+    }
+    if (name.length() > 100 || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw new InvalidInputException("name", "must be at most 100 printable ASCII characters");
+    }
+    return name;
+  }
+
+  public boolean revoked() {
+    return revokedAt.isPresent();
+  }
+}
