@@ -3,6 +3,7 @@ package dev.featurestore.api.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Training sets end to end: HTTP in, point-in-time join, Parquet out, reproducible. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestApiKeys.ADMIN_KEY_PROPERTY)
 @AutoConfigureTestRestTemplate
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainingSetIT {
@@ -41,11 +44,13 @@ class TrainingSetIT {
     registry.add("feature-store.data-dir", dataDir::toString);
   }
 
-  @Autowired TestRestTemplate http;
+  @Autowired TestRestTemplate anonymous;
+  private TestRestTemplate http;
   private String firstCommitId;
 
   @BeforeAll
   void defineGroups() {
+    http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
     post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
     post(
         "/api/v1/feature-groups",
