@@ -37,8 +37,11 @@ class SecurityConfiguration {
             AuthorizationFilter.class)
         .authorizeHttpRequests(
             requests -> {
-              // Spring's error page renders failures of requests that were already authorized.
-              requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+              // Error pages and the async completion of streamed downloads belong to requests that
+              // were already authorized on their first dispatch.
+              requests
+                  .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                  .permitAll();
               AccessRules.apply(requests);
             })
         .exceptionHandling(

@@ -1,8 +1,12 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
@@ -56,6 +60,7 @@ class TrainingSetController {
   private final ObjectStore objects;
   private final ObjectCache cache;
   private final JsonMapper json;
+  private final AuditLog auditLog;
 
   TrainingSetController(
       TrainingSetBuilder builder,
@@ -63,8 +68,10 @@ class TrainingSetController {
       JobRunner jobRunner,
       ObjectStore objects,
       ObjectCache cache,
-      JsonMapper json) {
+      JsonMapper json,
+      AuditLog auditLog) {
     this.json = json;
+    this.auditLog = auditLog;
     this.builder = builder;
     this.trainingSets = trainingSets;
     this.jobRunner = jobRunner;
@@ -92,6 +99,11 @@ class TrainingSetController {
     TrainingSetRequest request = parse(body);
     TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request);
     UUID id = prepared.trainingSet().id();
+    auditLog.record(
+        Caller.current()
+            .did(AuditAction.BUILD, AuditTargetType.TRAINING_SET, id.toString())
+            .withDetail("name", request.name())
+            .withDetail("features", request.features().size()));
     if (request.inlineSpine().isPresent()) {
       TrainingSet ready = builder.materialize(prepared);
       return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));

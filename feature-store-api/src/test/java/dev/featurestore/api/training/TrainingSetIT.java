@@ -143,6 +143,46 @@ class TrainingSetIT {
   }
 
   @Test
+  void lineageNamesTheTrainingSetsAndModelsThatUsedAKey() {
+    // As of now, so that it reads both groups (user_profile's only commit came after the first).
+    String id = JsonPath.read(post("/api/v1/training-sets", request("")).getBody(), "$.id");
+    ResponseEntity<String> model =
+        post(
+            "/api/v1/models",
+            "{\"name\":\"churn\",\"version\":\"" + id + "\",\"trainingSets\":[\"" + id + "\"]}");
+    assertThat(model.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+
+    String u1 =
+        http.getForEntity("/api/v1/lineage/entities/user_id/keys/u1", String.class).getBody();
+    assertThat(JsonPath.<List<String>>read(u1, "$.featureGroups[*].name"))
+        .containsExactlyInAnyOrder("user_activity", "user_profile");
+    assertThat(JsonPath.<List<String>>read(u1, "$.trainingSets[?(@.id=='" + id + "')].usedAs[*]"))
+        .as(u1 + http.getForEntity("/api/v1/training-sets/" + id, String.class).getBody())
+        .containsExactlyInAnyOrder("SPINE", "FEATURES");
+    assertThat(JsonPath.<List<String>>read(u1, "$.models[*].version")).contains(id);
+
+    // u3 is in the spine but has no feature rows: used as spine only, held by no group.
+    String u3 =
+        http.getForEntity("/api/v1/lineage/entities/user_id/keys/u3", String.class).getBody();
+    assertThat(JsonPath.<List<Object>>read(u3, "$.featureGroups")).isEmpty();
+    assertThat(JsonPath.<List<String>>read(u3, "$.trainingSets[?(@.id=='" + id + "')].usedAs[*]"))
+        .containsExactly("SPINE");
+
+    String unknown =
+        http.getForEntity("/api/v1/lineage/entities/user_id/keys/nobody", String.class).getBody();
+    assertThat(JsonPath.<List<Object>>read(unknown, "$.trainingSets")).isEmpty();
+
+    String byModel =
+        http.getForEntity("/api/v1/lineage/models/churn/versions/" + id, String.class).getBody();
+    assertThat(JsonPath.<List<String>>read(byModel, "$.featureGroups[*].name"))
+        .containsExactlyInAnyOrder("user_activity", "user_profile");
+    String byGroup =
+        http.getForEntity("/api/v1/lineage/feature-groups/user_profile", String.class).getBody();
+    assertThat(JsonPath.<List<String>>read(byGroup, "$.trainingSets[*].id")).contains(id);
+    assertThat(JsonPath.<List<String>>read(byGroup, "$.models[*].name")).contains("churn");
+  }
+
+  @Test
   void badRequestsNameTheField() {
     assertField("{\"name\":\"t\",\"spine\":{\"rows\":[]},\"features\":[\"nope:x\"]}", "spine.rows");
     assertField(

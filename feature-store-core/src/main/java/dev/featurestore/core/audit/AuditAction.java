@@ -5,5 +5,8 @@ public enum AuditAction {
   CREATE,
   UPDATE,
   COMMIT,
-  REVOKE
+  REVOKE,
+  BUILD,
+  LINEAGE_QUERY,
+  ERASE
 }

@@ -4,5 +4,8 @@ package dev.featurestore.core.audit;
 public enum AuditTargetType {
   ENTITY,
   FEATURE_GROUP,
-  API_KEY
+  API_KEY,
+  TRAINING_SET,
+  MODEL,
+  ENTITY_KEY
 }

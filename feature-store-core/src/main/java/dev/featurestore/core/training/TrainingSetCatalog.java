@@ -28,6 +28,9 @@ public interface TrainingSetCatalog {
   /** Newest first. */
   List<TrainingSet> list();
 
+  /** Training sets that read any file of the group (as features or as spine), newest first. */
+  List<TrainingSet> readingFeatureGroup(String groupName);
+
   /** Training sets left PENDING or RUNNING by a server that stopped; returns how many. */
   int failUnfinished(String reason);
 }

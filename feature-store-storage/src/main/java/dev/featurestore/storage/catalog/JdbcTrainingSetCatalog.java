@@ -135,6 +135,18 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
+  public List<TrainingSet> readingFeatureGroup(String groupName) {
+    return transactions.inTransaction(
+        connection ->
+            select(
+                connection,
+                "WHERE t.id IN (SELECT i.training_set_id FROM training_set_inputs i"
+                    + " JOIN feature_groups g ON g.id = i.feature_group_id WHERE g.name = ?)"
+                    + " ORDER BY t.created_at DESC, t.id",
+                groupName));
+  }
+
+  @Override
   public int failUnfinished(String reason) {
     return transactions.inTransaction(
         connection -> {

@@ -182,9 +182,13 @@ public final class TrainingSetBuilder {
       columns.addAll(resolution.featureColumns());
       try (OutputWriter sink = new OutputWriter(output, request.name(), columns)) {
         new PointInTimeJoinEngine(allocator, joinOptions)
-            .join(new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests), sink);
+            .join(
+                new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
+                sink,
+                keysUsed.featureKeyCollector(spine));
         written = sink.finish();
       }
+      keysUsed.addSpineKeys(spine, entities);
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
       String objectKey = outputObjectKey(id);

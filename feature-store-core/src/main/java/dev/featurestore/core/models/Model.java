@@ -1,0 +1,26 @@
+package dev.featurestore.core.models;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.model.Names;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A model version and the training sets it was trained on: what lineage ends in. */
+public record Model(
+    String name, String version, String uri, List<UUID> trainingSets, Instant createdAt) {
+  public Model {
+    Names.requireValid("name", name);
+    if (version == null || version.isBlank() || version.length() > 64) {
+      throw new InvalidInputException("version", "is required, at most 64 characters");
+    }
+    uri = uri == null ? "" : uri;
+    trainingSets = List.copyOf(trainingSets);
+    if (trainingSets.isEmpty()) {
+      throw new InvalidInputException("trainingSets", "name at least one training set id");
+    }
+    requireNonNull(createdAt, "createdAt is null");
+  }
+}

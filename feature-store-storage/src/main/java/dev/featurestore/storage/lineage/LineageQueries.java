@@ -1,0 +1,204 @@
+package dev.featurestore.storage.lineage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.models.Model;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/** Answers lineage questions: for a key, a model version, or a feature group. */
+public final class LineageQueries {
+  private final Catalog catalog;
+  private final TrainingSetCatalog trainingSets;
+  private final JdbcModels models;
+  private final LineageIndex index;
+  private final FeatureGroupReader reader;
+
+  public LineageQueries(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      JdbcModels models,
+      LineageIndex index,
+      FeatureGroupReader reader) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
+    this.models = requireNonNull(models, "models is null");
+    this.index = requireNonNull(index, "index is null");
+    this.reader = requireNonNull(reader, "reader is null");
+  }
+
+  public record CommitReference(UUID commitId, long sequence) {}
+
+  public record GroupUse(String name, List<CommitReference> commits) {}
+
+  public record TrainingSetUse(UUID id, String name, Set<KeyUse> usedAs) {}
+
+  public record ModelReference(String name, String version) {}
+
+  public record KeyLineage(
+      String entity,
+      String key,
+      List<GroupUse> featureGroups,
+      List<TrainingSetUse> trainingSets,
+      List<ModelReference> models) {}
+
+  public record TrainingSetReference(UUID id, String name, Map<String, Long> catalogVersion) {}
+
+  public record ModelLineage(
+      String name,
+      String version,
+      List<TrainingSetReference> trainingSets,
+      List<GroupUse> featureGroups) {}
+
+  public record GroupLineage(
+      String name, List<TrainingSetReference> trainingSets, List<ModelReference> models) {}
+
+  /**
+   * Which groups hold rows of the key (and from which commits), which training sets and models used
+   * it.
+   */
+  public KeyLineage forKey(Entity entity, String key) throws IOException {
+    List<GroupUse> groups = new ArrayList<>();
+    for (FeatureGroup group : catalog.featureGroups()) {
+      if (group.entity().name().equals(entity.name())) {
+        List<CommitReference> commits = commitsHolding(group, key);
+        if (!commits.isEmpty()) {
+          groups.add(new GroupUse(group.name(), commits));
+        }
+      }
+    }
+    List<TrainingSetUse> sets = new ArrayList<>();
+    index
+        .trainingSetsUsing(entity.name(), key)
+        .forEach(
+            (id, uses) ->
+                trainingSets
+                    .find(id)
+                    .ifPresent(set -> sets.add(new TrainingSetUse(id, set.name(), uses))));
+    List<ModelReference> trained =
+        models.trainedOn(sets.stream().map(TrainingSetUse::id).toList()).stream()
+            .map(model -> new ModelReference(model.name(), model.version()))
+            .toList();
+    return new KeyLineage(entity.name(), key, groups, sets, trained);
+  }
+
+  public ModelLineage forModel(String name, String version) {
+    Model model =
+        models
+            .find(name, version)
+            .orElseThrow(
+                () ->
+                    new NotFoundException("model " + name + " version " + version + " not found"));
+    List<TrainingSetReference> sets = new ArrayList<>();
+    Map<String, Set<UUID>> filesByGroup = new LinkedHashMap<>();
+    for (UUID id : model.trainingSets()) {
+      TrainingSet set = trainingSets.find(id).orElseThrow();
+      sets.add(new TrainingSetReference(set.id(), set.name(), set.catalogVersion()));
+      for (TrainingSetInput input : set.inputs()) {
+        filesByGroup
+            .computeIfAbsent(input.featureGroup(), g -> new java.util.HashSet<>())
+            .add(input.dataFileId());
+      }
+    }
+    List<GroupUse> groups = new ArrayList<>();
+    filesByGroup.forEach(
+        (group, files) -> {
+          long latest = catalog.latestSequence(group);
+          Set<Long> sequences = new TreeSet<>();
+          for (DataFile file : catalog.dataFiles(group, latest)) {
+            if (files.contains(file.id())) {
+              sequences.add(file.addedSequence());
+            }
+          }
+          groups.add(new GroupUse(group, commitReferences(group, sequences)));
+        });
+    return new ModelLineage(model.name(), model.version(), sets, groups);
+  }
+
+  public GroupLineage forGroup(String groupName) {
+    if (catalog.featureGroup(groupName).isEmpty()) {
+      throw new NotFoundException("feature group '" + groupName + "' not found");
+    }
+    List<TrainingSet> readers = trainingSets.readingFeatureGroup(groupName);
+    List<TrainingSetReference> sets =
+        readers.stream()
+            .map(set -> new TrainingSetReference(set.id(), set.name(), set.catalogVersion()))
+            .toList();
+    List<ModelReference> trained =
+        models.trainedOn(readers.stream().map(TrainingSet::id).toList()).stream()
+            .map(model -> new ModelReference(model.name(), model.version()))
+            .toList();
+    return new GroupLineage(groupName, sets, trained);
+  }
+
+  /** Reads only the files whose key range covers the key, and keeps the commits of its rows. */
+  private List<CommitReference> commitsHolding(FeatureGroup group, String key) throws IOException {
+    FeatureGroupReader.Snapshot snapshot =
+        reader.snapshot(group, catalog.latestSequence(group.name()));
+    KeyRange wanted;
+    if (group.entity().keyType() == KeyType.INT64) {
+      long value;
+      try {
+        value = Long.parseLong(key);
+      } catch (NumberFormatException e) {
+        return List.of();
+      }
+      wanted = KeyRange.ofLongs(value, value);
+    } else {
+      wanted = KeyRange.ofStrings(key, key);
+    }
+    Set<Long> sequences = new TreeSet<>();
+    snapshot.forEachBatch(
+        FeatureFileScan.features(List.of()).withKeys(wanted),
+        batch -> {
+          FieldVector keys = batch.getVector(0);
+          BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
+          for (int row = 0; row < batch.getRowCount(); row++) {
+            if (matches(keys, row, key)) {
+              sequences.add(commitSequences.get(row));
+            }
+          }
+        });
+    return commitReferences(group.name(), sequences);
+  }
+
+  private static boolean matches(FieldVector keys, int row, String key) {
+    return keys instanceof VarCharVector strings
+        ? key.equals(new String(strings.get(row), StandardCharsets.UTF_8))
+        : key.equals(Long.toString(((BigIntVector) keys).get(row)));
+  }
+
+  private List<CommitReference> commitReferences(String group, Set<Long> sequences) {
+    List<CommitReference> references = new ArrayList<>();
+    for (Commit commit : catalog.commits(group)) {
+      if (sequences.contains(commit.sequence())) {
+        references.add(new CommitReference(commit.id(), commit.sequence()));
+      }
+    }
+    return references;
+  }
+}
