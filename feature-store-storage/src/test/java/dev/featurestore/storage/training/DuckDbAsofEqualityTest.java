@@ -58,7 +58,7 @@ class DuckDbAsofEqualityTest {
         ParquetJoinPipeline.joinWithEngine(
             group,
             corrections,
-            ParquetJoinPipeline.storedRows(group, files, rowCount, allocator),
+            ParquetJoinPipeline.storedRows(group, files, rowCount, 2, allocator),
             spine,
             new JoinOptions(2, 4096).withMemoryBudget(memoryBudget).withSpillDirectory(folder),
             allocator,

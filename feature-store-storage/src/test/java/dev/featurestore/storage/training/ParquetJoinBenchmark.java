@@ -83,9 +83,12 @@ public final class ParquetJoinBenchmark {
     List<Path> files = groupFiles(folder);
     Path output = folder.resolve("ours.parquet");
     JoinOptions options = new JoinOptions(threads, 64 * 1024).withSpillDirectory(folder);
+    // -Dread.threads=1 reads the files one after another, as before parallel reading.
+    int readThreads = Integer.getInteger("read.threads", threads);
     try (RootAllocator allocator = new RootAllocator()) {
       StoredRowSource storedRows =
-          ParquetJoinPipeline.storedRows(group, files, workload.featureRowCount(), allocator);
+          ParquetJoinPipeline.storedRows(
+              group, files, workload.featureRowCount(), readThreads, allocator);
       for (int iteration = 0; iteration < iterations; iteration++) {
         Files.deleteIfExists(output);
         long start = System.nanoTime();
@@ -115,7 +118,8 @@ public final class ParquetJoinBenchmark {
             System.nanoTime() - start,
             String.format(
                 Locale.ROOT,
-                "budget %,d MiB, peak Arrow %,d MiB",
+                "read threads %d, budget %,d MiB, peak Arrow %,d MiB",
+                readThreads,
                 options.memoryBudgetBytes() >> 20,
                 allocator.getPeakMemoryAllocation() >> 20));
       }

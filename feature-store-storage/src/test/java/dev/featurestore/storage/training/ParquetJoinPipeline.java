@@ -17,6 +17,7 @@ import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.parquet.FeatureFileWriter;
+import dev.featurestore.storage.read.ParallelFileReader;
 import dev.featurestore.testing.BenchmarkWorkload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,20 +154,33 @@ final class ParquetJoinPipeline {
     }
   }
 
-  /** Reads the files one after another through FeatureFileReader. */
+  /**
+   * Reads the files through FeatureFileReader on {@code readThreads} threads, as {@code
+   * FeatureGroupReader} does for a snapshot.
+   */
   static StoredRowSource storedRows(
-      FeatureGroup group, List<Path> files, long rowCount, BufferAllocator allocator) {
+      FeatureGroup group,
+      List<Path> files,
+      long rowCount,
+      int readThreads,
+      BufferAllocator allocator) {
     FeatureFileScan scan = FeatureFileScan.allFeatures(group);
+    ParallelFileReader fileReader = new ParallelFileReader(allocator, readThreads);
+    List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
+    for (Path file : files) {
+      fileBatches.add(
+          consumer -> {
+            try (FeatureFileReader reader = FeatureFileReader.open(file, group, scan, allocator)) {
+              while (reader.loadNextBatch()) {
+                consumer.accept(reader.batch());
+              }
+            }
+          });
+    }
     return new StoredRowSource() {
       @Override
       public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
-        for (Path file : files) {
-          try (FeatureFileReader reader = FeatureFileReader.open(file, group, scan, allocator)) {
-            while (reader.loadNextBatch()) {
-              consumer.accept(reader.batch());
-            }
-          }
-        }
+        fileReader.forEachBatch(fileBatches, consumer);
       }
 
       @Override
