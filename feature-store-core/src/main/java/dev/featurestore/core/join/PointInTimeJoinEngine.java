@@ -22,7 +22,6 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * The offline point-in-time join of {@code semantics.md} on Arrow vectors.
@@ -33,12 +32,20 @@ import org.apache.arrow.vector.util.TransferPair;
  * columns, sliced without copying, followed by the winners' values gathered column by column.
  * Groups, sorting, probing and gathering run on {@link JoinOptions#parallelism()} threads.
  *
- * <p>Memory: every Arrow buffer comes from the allocator given here and is released before {@code
- * join} returns; a group's visible rows must fit in memory (its requested features off heap, about
- * 36 bytes a row on heap).
+ * <p>Memory: every Arrow buffer comes from a child of the allocator given here, limited to {@link
+ * JoinOptions#memoryBudgetBytes()}, and is released before {@code join} returns. When the groups'
+ * visible rows, as estimated from {@link StoredRowSource#rowCountHint()}, do not fit in the budget,
+ * the join is partitioned by key hash and spilled to disk instead (see {@link PartitionedJoin}). A
+ * source without a hint is assumed to fit.
  */
 public final class PointInTimeJoinEngine {
   private static final int TASKS_PER_THREAD = 4;
+
+  /**
+   * The least Arrow memory a join gets whatever its budget: Arrow rounds allocations up and every
+   * open spill partition holds a batch, so below this a budget would only make joins fail.
+   */
+  private static final long ARROW_FLOOR_BYTES = 16L << 20;
 
   private final BufferAllocator allocator;
   private final JoinOptions options;
@@ -65,34 +72,72 @@ public final class PointInTimeJoinEngine {
     requireNonNull(sink, "sink is null");
     requireNonNull(listener, "listener is null");
     Schema outputSchema = validate(request);
+    // The budget's Arrow share is enforced here; the heap share by choosing the partitioned join.
+    try (BufferAllocator joinAllocator =
+            allocator.newChildAllocator(
+                "point-in-time-join", 0, Math.max(options.memoryBudgetBytes(), ARROW_FLOOR_BYTES));
+        ForkJoinPool pool = new ForkJoinPool(options.parallelism())) {
+      JoinOutput output = new JoinOutput(allocator, joinAllocator, request, outputSchema, sink);
+      if (JoinMemory.fitsInMemory(request, options.memoryBudgetBytes())) {
+        joinInMemory(joinAllocator, pool, request, output, listener);
+      } else {
+        new PartitionedJoin(joinAllocator, options, pool).join(request, output, listener);
+      }
+    }
+  }
+
+  private void joinInMemory(
+      BufferAllocator joinAllocator,
+      ForkJoinPool pool,
+      PointInTimeJoinRequest request,
+      JoinOutput output,
+      WinningRowsListener listener)
+      throws IOException {
     List<FeatureGroupRequest> groups = request.groups();
     FeatureGroupIndex[] indexes = new FeatureGroupIndex[groups.size()];
     try {
-      try (ForkJoinPool pool = new ForkJoinPool(options.parallelism())) {
-        int[][] winners = new int[groups.size()][];
-        List<ForkJoinTask<?>> groupTasks = new ArrayList<>();
-        for (int g = 0; g < groups.size(); g++) {
-          int groupIndex = g;
-          groupTasks.add(
-              ForkJoinTask.adapt(
-                  () -> {
-                    indexes[groupIndex] = buildIndex(groups.get(groupIndex));
-                    winners[groupIndex] =
-                        findWinners(request, groups.get(groupIndex), indexes[groupIndex]);
-                    listener.onWinners(
-                        groupIndex,
-                        groups.get(groupIndex),
-                        new IndexedWinningRows(indexes[groupIndex], winners[groupIndex]));
-                  }));
-        }
-        runAll(pool, groupTasks);
-        sink.begin(outputSchema);
-        int spineRowCount = request.spine().getRowCount();
-        for (int first = 0; first < spineRowCount; first += options.outputBatchRows()) {
-          int rowCount = Math.min(options.outputBatchRows(), spineRowCount - first);
-          writeBatch(pool, request, outputSchema, indexes, winners, first, rowCount, sink);
-        }
+      int[][] winners = new int[groups.size()][];
+      List<ForkJoinTask<?>> groupTasks = new ArrayList<>();
+      for (int g = 0; g < groups.size(); g++) {
+        int groupIndex = g;
+        groupTasks.add(
+            ForkJoinTask.adapt(
+                () -> {
+                  indexes[groupIndex] = buildIndex(groups.get(groupIndex), joinAllocator);
+                  winners[groupIndex] =
+                      findWinners(request, groups.get(groupIndex), indexes[groupIndex]);
+                  listener.onWinners(
+                      groupIndex,
+                      groups.get(groupIndex),
+                      new IndexedWinningRows(indexes[groupIndex], winners[groupIndex]));
+                }));
       }
+      runAll(pool, groupTasks);
+      output.writeAll(
+          options.outputBatchRows(),
+          (featureColumns, firstSpineRow, rowCount) -> {
+            List<ForkJoinTask<?>> gatherTasks = new ArrayList<>();
+            int column = 0;
+            for (int g = 0; g < indexes.length; g++) {
+              for (int f = 0; f < groups.get(g).features().size(); f++) {
+                FieldVector featureColumn = featureColumns.get(column++);
+                FeatureGroupIndex index = indexes[g];
+                int[] groupWinners = winners[g];
+                int featureIndex = f;
+                gatherTasks.add(
+                    ForkJoinTask.adapt(
+                        () ->
+                            FeatureColumnGatherer.gather(
+                                featureColumn,
+                                index,
+                                featureIndex,
+                                groupWinners,
+                                firstSpineRow,
+                                rowCount)));
+              }
+            }
+            runAll(pool, gatherTasks);
+          });
     } finally {
       for (FeatureGroupIndex index : indexes) {
         if (index != null) {
@@ -102,9 +147,10 @@ public final class PointInTimeJoinEngine {
     }
   }
 
-  private FeatureGroupIndex buildIndex(FeatureGroupRequest group) {
+  private FeatureGroupIndex buildIndex(FeatureGroupRequest group, BufferAllocator joinAllocator) {
     try {
-      return FeatureGroupIndex.build(group, allocator, options.parallelism() * TASKS_PER_THREAD);
+      return FeatureGroupIndex.build(
+          group, joinAllocator, options.parallelism() * TASKS_PER_THREAD);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -116,7 +162,7 @@ public final class PointInTimeJoinEngine {
     VectorSchemaRoot spine = request.spine();
     FieldVector keys = spine.getVector(group.group().entity().name());
     TimeStampVector spineTimes = (TimeStampVector) spine.getVector(request.spineTimeColumn());
-    long ttlMicros = java.util.concurrent.TimeUnit.MICROSECONDS.convert(group.group().ttl());
+    long ttlMicros = ttlMicros(group);
     int rowCount = spine.getRowCount();
     int[] winners = new int[rowCount];
     int taskCount =
@@ -131,12 +177,7 @@ public final class PointInTimeJoinEngine {
                 KeyDictionary.KeyLookup lookup = index.dictionary().lookup(keys);
                 long spineTimeAddress = spineTimes.getDataBufferAddress();
                 for (int row = first; row < end; row++) {
-                  int keyId = lookup.id(row);
-                  winners[row] =
-                      keyId == KeyDictionary.ABSENT
-                          ? FeatureGroupIndex.NO_WINNER
-                          : index.winner(
-                              keyId, ColumnMemory.longAt(spineTimeAddress, row), ttlMicros);
+                  winners[row] = winnerOf(index, lookup, spineTimeAddress, ttlMicros, row);
                 }
               }));
     }
@@ -144,51 +185,24 @@ public final class PointInTimeJoinEngine {
     return winners;
   }
 
-  private void writeBatch(
-      ForkJoinPool pool,
-      PointInTimeJoinRequest request,
-      Schema outputSchema,
-      FeatureGroupIndex[] indexes,
-      int[][] winners,
-      int firstSpineRow,
-      int rowCount,
-      JoinOutputSink sink)
-      throws IOException {
-    List<FieldVector> vectors = new ArrayList<>(outputSchema.getFields().size());
-    try {
-      for (FieldVector spineVector : request.spine().getFieldVectors()) {
-        TransferPair slice = spineVector.getTransferPair(allocator);
-        slice.splitAndTransfer(firstSpineRow, rowCount);
-        vectors.add((FieldVector) slice.getTo());
-      }
-      List<ForkJoinTask<?>> gatherTasks = new ArrayList<>();
-      int column = vectors.size();
-      for (int g = 0; g < indexes.length; g++) {
-        for (int f = 0; f < request.groups().get(g).features().size(); f++) {
-          FieldVector output = outputSchema.getFields().get(column++).createVector(allocator);
-          vectors.add(output);
-          FeatureGroupIndex index = indexes[g];
-          int[] groupWinners = winners[g];
-          int featureIndex = f;
-          gatherTasks.add(
-              ForkJoinTask.adapt(
-                  () ->
-                      FeatureColumnGatherer.gather(
-                          output, index, featureIndex, groupWinners, firstSpineRow, rowCount)));
-        }
-      }
-      runAll(pool, gatherTasks);
-    } catch (RuntimeException | Error e) {
-      vectors.forEach(FieldVector::close);
-      throw e;
-    }
-    try (VectorSchemaRoot batch =
-        new VectorSchemaRoot(outputSchema.getFields(), vectors, rowCount)) {
-      sink.accept(batch);
-    }
+  static long ttlMicros(FeatureGroupRequest group) {
+    return java.util.concurrent.TimeUnit.MICROSECONDS.convert(group.group().ttl());
   }
 
-  private static void runAll(ForkJoinPool pool, List<ForkJoinTask<?>> tasks) throws IOException {
+  /** The sorted position of a spine row's winner in {@code index}, or {@code NO_WINNER}. */
+  static int winnerOf(
+      FeatureGroupIndex index,
+      KeyDictionary.KeyLookup lookup,
+      long spineTimeAddress,
+      long ttlMicros,
+      int spineRow) {
+    int keyId = lookup.id(spineRow);
+    return keyId == KeyDictionary.ABSENT
+        ? FeatureGroupIndex.NO_WINNER
+        : index.winner(keyId, ColumnMemory.longAt(spineTimeAddress, spineRow), ttlMicros);
+  }
+
+  static void runAll(ForkJoinPool pool, List<ForkJoinTask<?>> tasks) throws IOException {
     try {
       pool.invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
     } catch (UncheckedIOException e) {

@@ -18,6 +18,8 @@ import dev.featurestore.testing.ReferenceJoinedRow;
 import dev.featurestore.testing.ReferencePointInTimeJoin;
 import dev.featurestore.testing.ReferenceSpineRow;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,12 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** The engine gives the reference join's answer on random groups, spines, batchings and threads. */
+/**
+ * The engine gives the reference join's answer on random groups, spines, batchings and threads, in
+ * memory and, with a budget of a few kilobytes, partitioned and spilled to disk.
+ */
 class PointInTimeJoinPropertyTest {
   private static final long TIME_RANGE_MICROS = 40;
 
@@ -60,7 +66,14 @@ class PointInTimeJoinPropertyTest {
     List<ReferenceSpineRow> spineRows =
         generator.spine(
             List.copyOf(spineKeys.values()), random.nextInt(60), TIME_RANGE_MICROS, 0.2);
-    JoinOptions options = new JoinOptions(1 + random.nextInt(3), 1 + random.nextInt(70));
+    Path spillDirectory = Files.createTempDirectory("join-property-");
+    JoinOptions options =
+        new JoinOptions(1 + random.nextInt(3), 1 + random.nextInt(70))
+            .withSpillDirectory(spillDirectory);
+    if (random.nextBoolean()) {
+      // A few kilobytes are less than any generated group needs: the partitioned join runs.
+      options = options.withMemoryBudget(1 + random.nextInt(4096));
+    }
 
     List<ReferenceJoinedRow> expected =
         ReferencePointInTimeJoin.join(
@@ -83,6 +96,10 @@ class PointInTimeJoinPropertyTest {
                     winners.set(groupIndex, describe(winningRows)));
       }
       assertThat(allocator.getAllocatedMemory()).isZero();
+      try (Stream<Path> leftOver = Files.list(spillDirectory)) {
+        assertThat(leftOver).isEmpty();
+      }
+      Files.delete(spillDirectory);
 
       assertThat(output.rows()).hasSize(spineRows.size());
       for (int row = 0; row < spineRows.size(); row++) {

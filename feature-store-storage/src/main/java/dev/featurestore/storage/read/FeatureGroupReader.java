@@ -11,6 +11,7 @@ import dev.featurestore.storage.parquet.FeatureFileReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +30,19 @@ public final class FeatureGroupReader {
   private final Catalog catalog;
   private final ObjectCache cache;
   private final BufferAllocator allocator;
+  private final ParallelFileReader fileReader;
 
+  /** Reads a snapshot's files on as many threads as there are processors. */
   public FeatureGroupReader(Catalog catalog, ObjectCache cache, BufferAllocator allocator) {
+    this(catalog, cache, allocator, Runtime.getRuntime().availableProcessors());
+  }
+
+  public FeatureGroupReader(
+      Catalog catalog, ObjectCache cache, BufferAllocator allocator, int readThreads) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.cache = requireNonNull(cache, "cache is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
+    this.fileReader = new ParallelFileReader(allocator, readThreads);
   }
 
   /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */
@@ -81,18 +90,39 @@ public final class FeatureGroupReader {
       return rows;
     }
 
-    /** Every row of every file, batch by batch; a batch is valid during the call only. */
+    /**
+     * Every row of every file, batch by batch, in file order; a batch is valid during the call
+     * only.
+     */
     public void forEachBatch(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
         throws IOException {
       for (DataFile file : files) {
-        Path local = cache.localCopy(file.objectKey(), file.contentHash());
-        long writeTime = writeTimeMicrosBySequence.getOrDefault(file.addedSequence(), 0L);
-        try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, allocator)) {
-          while (reader.loadNextBatch()) {
-            VectorSchemaRoot batch = reader.batch();
-            fillAddingCommit(batch, file.addedSequence(), writeTime);
-            consumer.accept(batch);
-          }
+        readFile(file, scan, consumer);
+      }
+    }
+
+    /**
+     * Every row of every file, batch by batch, with files read in parallel so that batches come in
+     * no particular order: for the join, which takes rows in any order, not for a spine.
+     */
+    public void forEachBatchInAnyOrder(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
+        throws IOException {
+      List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
+      for (DataFile file : files) {
+        fileBatches.add(fileConsumer -> readFile(file, scan, fileConsumer));
+      }
+      fileReader.forEachBatch(fileBatches, consumer);
+    }
+
+    private void readFile(DataFile file, FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
+        throws IOException {
+      Path local = cache.localCopy(file.objectKey(), file.contentHash());
+      long writeTime = writeTimeMicrosBySequence.getOrDefault(file.addedSequence(), 0L);
+      try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, allocator)) {
+        while (reader.loadNextBatch()) {
+          VectorSchemaRoot batch = reader.batch();
+          fillAddingCommit(batch, file.addedSequence(), writeTime);
+          consumer.accept(batch);
         }
       }
     }

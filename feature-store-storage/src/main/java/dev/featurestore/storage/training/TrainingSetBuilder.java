@@ -228,7 +228,7 @@ public final class TrainingSetBuilder {
       @Override
       public void forEachBatch(java.util.function.Consumer<VectorSchemaRoot> consumer)
           throws IOException {
-        snapshot.forEachBatch(scan, consumer);
+        snapshot.forEachBatchInAnyOrder(scan, consumer);
       }
 
       @Override

@@ -1,0 +1,66 @@
+package dev.featurestore.core.join;
+
+import dev.featurestore.core.model.StoredRowSchema;
+import org.apache.arrow.vector.BufferLayout;
+import org.apache.arrow.vector.TypeLayout;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/** Estimates of a join's memory, from which the engine chooses between memory and partitions. */
+final class JoinMemory {
+  /**
+   * Heap per visible stored row while a group is indexed: the key id, four longs (event time,
+   * commit, ordinal, location), the sort's position and the one array being permuted at a time.
+   */
+  static final long HEAP_BYTES_PER_STORED_ROW = 4 + 4 * 8 + 4 + 8;
+
+  /** Heap per spine row and group: its winner's position. */
+  static final long HEAP_BYTES_PER_SPINE_ROW = 4;
+
+  /** A guess at one variable-width or nested value, whose size only the data knows. */
+  private static final long VARIABLE_VALUE_BYTES = 32;
+
+  private JoinMemory() {}
+
+  /**
+   * Whether every group's visible rows fit in the budget at once; a group with no hint is assumed
+   * to.
+   */
+  static boolean fitsInMemory(PointInTimeJoinRequest request, long budgetBytes) {
+    long needed = 0;
+    for (FeatureGroupRequest group : request.groups()) {
+      long rowCount = group.storedRows().rowCountHint();
+      if (rowCount != StoredRowSource.UNKNOWN_ROW_COUNT) {
+        needed += rowCount * bytesPerStoredRow(group);
+      }
+      needed += request.spine().getRowCount() * HEAP_BYTES_PER_SPINE_ROW;
+    }
+    return needed <= budgetBytes;
+  }
+
+  /** Heap and Arrow memory one visible stored row costs while its group is indexed. */
+  static long bytesPerStoredRow(FeatureGroupRequest group) {
+    return HEAP_BYTES_PER_STORED_ROW + featureBytesPerRow(group);
+  }
+
+  /** Arrow memory of one row of the requested features. */
+  static long featureBytesPerRow(FeatureGroupRequest group) {
+    long bytes = 0;
+    for (FeatureSelection selection : group.features()) {
+      ArrowType type =
+          StoredRowSchema.featureField(group.group().feature(selection.featureName()).orElseThrow())
+              .getType();
+      bytes += valueBytes(type);
+    }
+    return bytes;
+  }
+
+  private static long valueBytes(ArrowType type) {
+    long bits = 0;
+    boolean variable = type.isComplex();
+    for (BufferLayout layout : TypeLayout.getTypeLayout(type).getBufferLayouts()) {
+      bits += layout.getTypeBitWidth();
+      variable |= layout.getType() == BufferLayout.BufferType.OFFSET;
+    }
+    return (bits + 7) / 8 + (variable ? VARIABLE_VALUE_BYTES : 0);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.featurestore.storage.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.LongStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.Test;
+
+class ParallelFileReaderTest {
+  private static final int FILES = 12;
+  private static final int BATCHES_PER_FILE = 5;
+  private static final int ROWS_PER_BATCH = 100;
+
+  @Test
+  void handsEveryBatchOfEveryFileToTheConsumerOnce() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+      List<Long> seen = new ArrayList<>();
+
+      new ParallelFileReader(allocator, 3)
+          .forEachBatch(
+              files,
+              batch -> {
+                BigIntVector values = (BigIntVector) batch.getVector(0);
+                for (int row = 0; row < batch.getRowCount(); row++) {
+                  seen.add(values.get(row));
+                }
+              });
+
+      assertThat(seen)
+          .containsExactlyInAnyOrderElementsOf(
+              LongStream.range(0, (long) FILES * BATCHES_PER_FILE * ROWS_PER_BATCH)
+                  .boxed()
+                  .toList());
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
+
+  @Test
+  void reportsAFileThatFailsAndFreesQueuedBatches() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+      files.set(
+          FILES / 2,
+          consumer -> {
+            throw new IOException("file 6 is corrupt");
+          });
+
+      assertThatThrownBy(
+              () -> new ParallelFileReader(allocator, 3).forEachBatch(files, batch -> {}))
+          .isInstanceOf(IOException.class)
+          .hasMessage("file 6 is corrupt");
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
+
+  @Test
+  void stopsReadingWhenTheConsumerFails() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+
+      assertThatThrownBy(
+              () ->
+                  new ParallelFileReader(allocator, 3)
+                      .forEachBatch(
+                          files,
+                          batch -> {
+                            throw new IllegalStateException("consumer failed");
+                          }))
+          .hasMessage("consumer failed");
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
+
+  /** A file of consecutive numbers, batch by batch, refilling one batch as file readers do. */
+  private static ParallelFileReader.FileBatches numbers(BufferAllocator allocator, int file) {
+    return (Consumer<VectorSchemaRoot> consumer) -> {
+      try (BigIntVector values = new BigIntVector("value", allocator);
+          VectorSchemaRoot batch = VectorSchemaRoot.of(values)) {
+        for (int b = 0; b < BATCHES_PER_FILE; b++) {
+          values.allocateNew(ROWS_PER_BATCH);
+          long first = ((long) file * BATCHES_PER_FILE + b) * ROWS_PER_BATCH;
+          for (int row = 0; row < ROWS_PER_BATCH; row++) {
+            values.set(row, first + row);
+          }
+          batch.setRowCount(ROWS_PER_BATCH);
+          consumer.accept(batch);
+        }
+      }
+    };
+  }
+}
