@@ -4,6 +4,7 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.OrphanJanitor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,10 @@ import java.time.Clock;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class IngestConfiguration {
   @Bean
   UploadSpooler uploadSpooler(FeatureStoreProperties properties) throws IOException {
@@ -33,6 +36,13 @@ class IngestConfiguration {
         temporaryFolder(properties),
         properties.allowedFutureSkew(),
         Clock.systemUTC());
+  }
+
+  @Bean
+  OrphanJanitor orphanJanitor(
+      Catalog catalog, ObjectStore objectStore, FeatureStoreProperties properties) {
+    return new OrphanJanitor(
+        catalog, objectStore, properties.orphanGracePeriod(), Clock.systemUTC());
   }
 
   private static Path temporaryFolder(FeatureStoreProperties properties) throws IOException {

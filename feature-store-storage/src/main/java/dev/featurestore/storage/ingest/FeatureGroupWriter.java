@@ -66,9 +66,12 @@ public final class FeatureGroupWriter {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  /** Where the objects of a group live; the janitor sweeps this prefix too. */
+  /** Where the objects of every group live; the orphan janitor sweeps this prefix. */
+  static final String FEATURE_GROUP_OBJECTS = "feature-groups/";
+
+  /** Where the objects of a group live. */
   public static String objectPrefix(String groupName) {
-    return "feature-groups/" + groupName + "/";
+    return FEATURE_GROUP_OBJECTS + groupName + "/";
   }
 
   public Commit append(
