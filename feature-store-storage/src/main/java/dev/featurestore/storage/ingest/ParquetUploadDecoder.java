@@ -2,6 +2,8 @@ package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.parquet.column.page.PageReadStore;
@@ -93,6 +95,11 @@ public final class ParquetUploadDecoder implements UploadDecoder {
     }
     PrimitiveType primitive = type.asPrimitiveType();
     LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+    if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+      // The stored integer is unscaled: reading it as a plain integer would be off by 10^scale.
+      rows.setDouble(column, decimal(record, field, primitive, decimal.getScale(), rows, column));
+      return;
+    }
     switch (primitive.getPrimitiveTypeName()) {
       case BOOLEAN -> rows.setBoolean(column, record.getBoolean(field, 0));
       case INT32 -> rows.setLong(column, record.getInteger(field, 0));
@@ -117,6 +124,19 @@ public final class ParquetUploadDecoder implements UploadDecoder {
           throw rows.error(
               column, "Parquet type " + primitive.getPrimitiveTypeName() + " is not supported");
     }
+  }
+
+  private static double decimal(
+      Group record, int field, PrimitiveType type, int scale, RowAssembler rows, int column) {
+    BigInteger unscaled =
+        switch (type.getPrimitiveTypeName()) {
+          case INT32 -> BigInteger.valueOf(record.getInteger(field, 0));
+          case INT64 -> BigInteger.valueOf(record.getLong(field, 0));
+          case BINARY, FIXED_LEN_BYTE_ARRAY ->
+              new BigInteger(record.getBinary(field, 0).getBytes());
+          default -> throw rows.error(column, "DECIMAL stored as " + type.getPrimitiveTypeName());
+        };
+    return new BigDecimal(unscaled, scale).doubleValue();
   }
 
   /** A 3-level LIST of FLOAT or DOUBLE: {@code list.element} repeated. */
