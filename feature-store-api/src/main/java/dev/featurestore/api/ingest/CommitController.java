@@ -70,7 +70,7 @@ class CommitController {
     }
   }
 
-  private static String principal(HttpServletRequest request) {
+  static String principal(HttpServletRequest request) {
     return request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
   }
 }

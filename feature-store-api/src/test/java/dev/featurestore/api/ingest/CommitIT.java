@@ -247,6 +247,22 @@ class CommitIT {
   }
 
   @Test
+  void compactionMergesSmallFilesAsANewCommit() throws IOException {
+    String group = createGroup("compacted");
+    for (int i = 0; i < 3; i++) {
+      assertCreated(
+          commit(group, MediaType.APPLICATION_JSON_VALUE, bytes(jsonRows("u" + i)), null));
+    }
+    String compactions = "/api/v1/feature-groups/" + group + "/compactions";
+    ResponseEntity<String> compacted = http.postForEntity(compactions, null, String.class);
+    assertCreated(compacted);
+    assertThat(JSON.readTree(compacted.getBody()).get("sequence").asLong()).isEqualTo(4);
+    assertThat(catalog.commits(group).get(3).kind().name()).isEqualTo("COMPACTION");
+    assertThat(http.postForEntity(compactions, null, String.class).getStatusCode().value())
+        .isEqualTo(204);
+  }
+
+  @Test
   void concurrentCommitsAreEachPresentExactlyOnce() throws Exception {
     String group = createGroup("concurrent");
     int threads = 6;
