@@ -308,7 +308,7 @@ class CommitIT {
     assertThat(listedIds).containsExactlyInAnyOrderElementsOf(acknowledgedIds);
     assertThat(sequences)
         .containsExactlyElementsOf(
-            Stream.iterate(1L, s -> s + 1).limit(threads * commitsPerThread).toList());
+            Stream.iterate(1L, s -> s + 1).limit((long) threads * commitsPerThread).toList());
 
     List<String> keys = new ArrayList<>();
     FeatureGroup featureGroup = catalog.featureGroup(group).orElseThrow();
