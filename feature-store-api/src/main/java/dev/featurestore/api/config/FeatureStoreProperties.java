@@ -15,7 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param s3 object storage in S3 (or an S3-compatible server); unset means local disk under dataDir
  * @param maxUploadSize the largest request body a commit or upload may have
  * @param allowedFutureSkew how far past the server's clock an event time may be
- * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it
+ * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it;
+ *     longer than any upload takes, since an upload's files are uncommitted until it finishes
+ * @param orphanSweepInterval how often the janitor looks for orphaned objects
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  */
@@ -26,6 +28,7 @@ public record FeatureStoreProperties(
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue("PT5M") Duration allowedFutureSkew,
     @DefaultValue("PT1H") Duration orphanGracePeriod,
+    @DefaultValue("PT10M") Duration orphanSweepInterval,
     Optional<String> adminKey) {
 
   /**

@@ -3,7 +3,11 @@ package dev.featurestore.api.ingest;
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.OrphanJanitor;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +15,10 @@ import java.time.Clock;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class IngestConfiguration {
   @Bean
   UploadSpooler uploadSpooler(FeatureStoreProperties properties) throws IOException {
@@ -33,6 +39,29 @@ class IngestConfiguration {
         temporaryFolder(properties),
         properties.allowedFutureSkew(),
         Clock.systemUTC());
+  }
+
+  @Bean
+  FeatureGroupCompactor featureGroupCompactor(
+      Catalog catalog,
+      ObjectStore objectStore,
+      FeatureGroupWriter writer,
+      BufferAllocator allocator,
+      FeatureStoreProperties properties)
+      throws IOException {
+    FeatureGroupReader reader =
+        new FeatureGroupReader(
+            catalog,
+            new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache")),
+            allocator);
+    return new FeatureGroupCompactor(catalog, objectStore, reader, writer, allocator);
+  }
+
+  @Bean
+  OrphanJanitor orphanJanitor(
+      Catalog catalog, ObjectStore objectStore, FeatureStoreProperties properties) {
+    return new OrphanJanitor(
+        catalog, objectStore, properties.orphanGracePeriod(), Clock.systemUTC());
   }
 
   private static Path temporaryFolder(FeatureStoreProperties properties) throws IOException {

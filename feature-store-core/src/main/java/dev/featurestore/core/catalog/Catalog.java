@@ -34,6 +34,12 @@ public interface Catalog {
   /** Makes the append's files visible; an idempotent retry returns the original commit. */
   Commit commit(PendingAppend append);
 
+  /**
+   * Replaces files by their rewrite in a {@link CommitKind#COMPACTION} commit; fails with a
+   * conflict when a replaced file was already replaced (a concurrent compaction won).
+   */
+  Commit compact(PendingCompaction compaction);
+
   /** The commit an idempotency key produced, if any. */
   Optional<Commit> commitByIdempotencyKey(String groupName, String idempotencyKey);
 

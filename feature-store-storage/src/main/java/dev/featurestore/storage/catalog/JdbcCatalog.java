@@ -10,6 +10,7 @@ import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
+import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -209,40 +210,30 @@ public final class JdbcCatalog implements Catalog {
           }
           long sequence = group.latestSequence() + 1;
           Instant writeTime = nextWriteTime(connection, group);
-          UUID commitId = UUID.randomUUID();
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO commits (id, feature_group_id, sequence, write_time, kind,"
-                      + " schema_version, row_count, idempotency_key, request_hash, principal)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setObject(1, commitId);
-            insert.setLong(2, group.id());
-            insert.setLong(3, sequence);
-            insert.setTimestamp(4, Timestamp.from(writeTime));
-            insert.setString(5, CommitKind.APPEND.name());
-            insert.setInt(6, append.schemaVersion());
-            insert.setLong(7, append.rows());
-            insert.setString(8, append.idempotencyKey().orElse(null));
-            insert.setString(9, append.requestHash());
-            insert.setString(10, append.principal());
-            insert.executeUpdate();
-          }
+          UUID commitId =
+              insertCommit(
+                  connection,
+                  group,
+                  sequence,
+                  writeTime,
+                  CommitKind.APPEND,
+                  append.schemaVersion(),
+                  append.rows(),
+                  append.idempotencyKey().orElse(null),
+                  append.requestHash(),
+                  append.principal());
           List<UUID> fileIds = new ArrayList<>();
           for (NewDataFile file : append.files()) {
             fileIds.add(
-                insertDataFile(connection, group.id(), sequence, append.schemaVersion(), file));
+                insertDataFile(
+                    connection,
+                    group.id(),
+                    sequence,
+                    append.schemaVersion(),
+                    file,
+                    new SequenceRange(sequence, sequence)));
           }
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE feature_groups SET latest_sequence = ? WHERE id = ? AND latest_sequence = ?")) {
-            update.setLong(1, sequence);
-            update.setLong(2, group.id());
-            update.setLong(3, group.latestSequence());
-            if (update.executeUpdate() != 1) {
-              throw new ConflictException(
-                  "feature group '" + group.name() + "' changed during commit");
-            }
-          }
+          advanceLatestSequence(connection, group, sequence);
           return new Commit(
               commitId,
               group.name(),
@@ -253,6 +244,121 @@ public final class JdbcCatalog implements Catalog {
               append.rows(),
               fileIds);
         });
+  }
+
+  @Override
+  public Commit compact(PendingCompaction compaction) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = lockGroup(connection, compaction.featureGroup());
+          long sequence = group.latestSequence() + 1;
+          Instant writeTime = nextWriteTime(connection, group);
+          UUID commitId =
+              insertCommit(
+                  connection,
+                  group,
+                  sequence,
+                  writeTime,
+                  CommitKind.COMPACTION,
+                  compaction.schemaVersion(),
+                  compaction.rows(),
+                  null,
+                  null,
+                  compaction.principal());
+          UUID[] replaced = compaction.replaced().toArray(UUID[]::new);
+          SequenceRange rewritten;
+          try (PreparedStatement remove =
+              connection.prepareStatement(
+                  "UPDATE data_files SET removed_sequence = ? WHERE feature_group_id = ?"
+                      + " AND id = ANY (?) AND removed_sequence IS NULL"
+                      + " RETURNING min_commit_sequence, max_commit_sequence")) {
+            remove.setLong(1, sequence);
+            remove.setLong(2, group.id());
+            remove.setArray(3, connection.createArrayOf("uuid", replaced));
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            int removed = 0;
+            try (ResultSet rows = remove.executeQuery()) {
+              while (rows.next()) {
+                removed++;
+                min = Math.min(min, rows.getLong(1));
+                max = Math.max(max, rows.getLong(2));
+              }
+            }
+            if (removed != replaced.length) {
+              throw new ConflictException(
+                  "feature group '" + group.name() + "' was compacted concurrently");
+            }
+            rewritten = new SequenceRange(min, max);
+          }
+          List<UUID> fileIds = new ArrayList<>();
+          for (NewDataFile file : compaction.files()) {
+            fileIds.add(
+                insertDataFile(
+                    connection, group.id(), sequence, compaction.schemaVersion(), file, rewritten));
+          }
+          advanceLatestSequence(connection, group, sequence);
+          return new Commit(
+              commitId,
+              group.name(),
+              sequence,
+              writeTime,
+              CommitKind.COMPACTION,
+              compaction.schemaVersion(),
+              compaction.rows(),
+              fileIds);
+        });
+  }
+
+  /** The commit sequences of the rows a file holds. */
+  private record SequenceRange(long min, long max) {}
+
+  private static UUID insertCommit(
+      Connection connection,
+      GroupRow group,
+      long sequence,
+      Instant writeTime,
+      CommitKind kind,
+      int schemaVersion,
+      long rows,
+      String idempotencyKey,
+      String requestHash,
+      String principal)
+      throws SQLException {
+    UUID commitId = UUID.randomUUID();
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO commits (id, feature_group_id, sequence, write_time, kind,"
+                + " schema_version, row_count, idempotency_key, request_hash, principal)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setObject(1, commitId);
+      insert.setLong(2, group.id());
+      insert.setLong(3, sequence);
+      insert.setTimestamp(4, Timestamp.from(writeTime));
+      insert.setString(5, kind.name());
+      insert.setInt(6, schemaVersion);
+      insert.setLong(7, rows);
+      insert.setString(8, idempotencyKey);
+      insert.setString(9, requestHash);
+      insert.setString(10, principal);
+      insert.executeUpdate();
+    }
+    return commitId;
+  }
+
+  /** The compare-and-set: only the holder of the group's row lock can have moved it. */
+  private static void advanceLatestSequence(Connection connection, GroupRow group, long sequence)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE feature_groups SET latest_sequence = ? WHERE id = ? AND latest_sequence = ?")) {
+      update.setLong(1, sequence);
+      update.setLong(2, group.id());
+      update.setLong(3, group.latestSequence());
+      if (update.executeUpdate() != 1) {
+        throw new ConflictException("feature group '" + group.name() + "' changed during commit");
+      }
+    }
   }
 
   @Override
@@ -511,7 +617,12 @@ public final class JdbcCatalog implements Catalog {
   }
 
   private static UUID insertDataFile(
-      Connection connection, long groupId, long sequence, int schemaVersion, NewDataFile file)
+      Connection connection,
+      long groupId,
+      long sequence,
+      int schemaVersion,
+      NewDataFile file,
+      SequenceRange rowSequences)
       throws SQLException {
     UUID id = UUID.randomUUID();
     try (PreparedStatement insert =
@@ -532,8 +643,8 @@ public final class JdbcCatalog implements Catalog {
       insert.setString(10, file.keyMax());
       insert.setTimestamp(11, timestamp(file.eventTimeMin()));
       insert.setTimestamp(12, timestamp(file.eventTimeMax()));
-      insert.setLong(13, sequence);
-      insert.setLong(14, sequence);
+      insert.setLong(13, rowSequences.min());
+      insert.setLong(14, rowSequences.max());
       insert.executeUpdate();
     } catch (SQLException e) {
       if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())

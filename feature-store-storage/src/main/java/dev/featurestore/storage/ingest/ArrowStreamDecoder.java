@@ -3,8 +3,17 @@ package dev.featurestore.storage.ingest;
 import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.DictionaryBatch;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -15,6 +24,11 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
  * can hold them. A timestamp column without a time zone is refused: it does not say which instant.
  */
 public final class ArrowStreamDecoder implements UploadDecoder {
+  private static final int CONTINUATION_MARKER = 0xFFFFFFFF;
+
+  /** Schemas and batch headers are small; a larger declared length is corruption or an attack. */
+  private static final int MAX_METADATA_BYTES = 16 << 20;
+
   private final BufferAllocator allocator;
 
   public ArrowStreamDecoder(BufferAllocator allocator) {
@@ -23,6 +37,7 @@ public final class ArrowStreamDecoder implements UploadDecoder {
 
   @Override
   public void decode(Path file, RowAssembler rows) throws IOException {
+    checkFraming(file);
     try (InputStream body = Files.newInputStream(file);
         ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
       VectorSchemaRoot batch = reader.getVectorSchemaRoot();
@@ -42,5 +57,103 @@ public final class ArrowStreamDecoder implements UploadDecoder {
               + e.getMessage());
     }
     rows.finish();
+  }
+
+  /**
+   * Checks, before Arrow reads anything, that every message of the stream and every buffer of every
+   * batch lies inside the file, with counts Arrow accepts. Arrow Java 18 allocates a message's body
+   * first and leaks it when the body then turns out to be cut short or to point outside itself, so
+   * a malformed upload would otherwise leak native memory on every attempt.
+   */
+  static void checkFraming(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file)) {
+      long size = channel.size();
+      long position = 0;
+      while (position < size) {
+        int metadataLength = readInt(channel, position);
+        position += 4;
+        if (metadataLength == CONTINUATION_MARKER) {
+          metadataLength = readInt(channel, position);
+          position += 4;
+        }
+        if (metadataLength == 0) {
+          return;
+        }
+        if (metadataLength < 0
+            || metadataLength > MAX_METADATA_BYTES
+            || metadataLength > size - position) {
+          throw malformed("a message declares " + metadataLength + " metadata bytes");
+        }
+        ByteBuffer metadata = ByteBuffer.allocate(metadataLength);
+        readFully(channel, metadata, position);
+        position += metadataLength;
+        long bodyLength = checkedBodyLength(metadata.flip());
+        if (bodyLength < 0 || bodyLength > size - position) {
+          throw malformed("a message declares a body of " + bodyLength + " bytes");
+        }
+        position += bodyLength;
+      }
+    }
+  }
+
+  private static long checkedBodyLength(ByteBuffer metadata) {
+    try {
+      Message message = Message.getRootAsMessage(metadata);
+      long bodyLength = message.bodyLength();
+      RecordBatch batch =
+          switch (message.headerType()) {
+            case MessageHeader.RecordBatch -> (RecordBatch) message.header(new RecordBatch());
+            case MessageHeader.DictionaryBatch ->
+                ((DictionaryBatch) message.header(new DictionaryBatch())).data();
+            default -> null;
+          };
+      if (batch != null) {
+        checkCount(batch.length());
+        for (int i = 0; i < batch.nodesLength(); i++) {
+          FieldNode node = batch.nodes(i);
+          checkCount(node.length());
+          checkCount(node.nullCount());
+        }
+        for (int i = 0; i < batch.buffersLength(); i++) {
+          Buffer buffer = batch.buffers(i);
+          if (buffer.offset() < 0
+              || buffer.length() < 0
+              || buffer.offset() > bodyLength - buffer.length()) {
+            throw malformed("a batch buffer lies outside its message");
+          }
+        }
+      }
+      return bodyLength;
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      throw malformed("unreadable message metadata");
+    }
+  }
+
+  private static void checkCount(long count) {
+    if (count < 0 || count > Integer.MAX_VALUE) {
+      throw malformed("a batch declares " + count + " values");
+    }
+  }
+
+  private static int readInt(FileChannel channel, long position) throws IOException {
+    ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    if (channel.size() - position < 4) {
+      throw malformed("the stream ends inside a message header");
+    }
+    readFully(channel, word, position);
+    return word.getInt(0);
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer target, long position)
+      throws IOException {
+    while (target.hasRemaining()) {
+      if (channel.read(target, position + target.position()) < 0) {
+        throw malformed("the stream ends early");
+      }
+    }
+  }
+
+  private static InvalidInputException malformed(String reason) {
+    return new InvalidInputException("body", "not a readable Arrow IPC stream: " + reason);
   }
 }

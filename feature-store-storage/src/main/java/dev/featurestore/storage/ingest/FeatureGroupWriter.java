@@ -66,9 +66,12 @@ public final class FeatureGroupWriter {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  /** Where the objects of a group live; the janitor sweeps this prefix too. */
+  /** Where the objects of every group live; the orphan janitor sweeps this prefix. */
+  static final String FEATURE_GROUP_OBJECTS = "feature-groups/";
+
+  /** Where the objects of a group live. */
   public static String objectPrefix(String groupName) {
-    return "feature-groups/" + groupName + "/";
+    return FEATURE_GROUP_OBJECTS + groupName + "/";
   }
 
   public Commit append(
@@ -117,39 +120,14 @@ public final class FeatureGroupWriter {
     }
   }
 
-  private void decodeAndWrite(
-      FeatureGroup group, UploadFormat format, SpooledUpload upload, List<NewDataFile> written)
-      throws IOException {
-    StoredRowBatch first = new StoredRowBatch(group, allocator);
-    List<StoredRowBatch> open = new ArrayList<>(List.of(first));
-    try {
-      RowAssembler rows =
-          new RowAssembler(
-              group,
-              clock.instant(),
-              allowedFutureSkew.toNanos() / 1_000,
-              first,
-              rowsPerBatch(group),
-              full -> {
-                written.add(writeFile(group, full));
-                full.close();
-                open.remove(full);
-                StoredRowBatch next = new StoredRowBatch(group, allocator);
-                open.add(next);
-                return next;
-              });
-      format.decoder(allocator).decode(upload.file(), rows);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } finally {
-      open.forEach(StoredRowBatch::close);
-    }
-  }
-
-  private NewDataFile writeFile(FeatureGroup group, StoredRowBatch batch) {
+  /**
+   * Sorts {@code rows} by (key, event time), writes them as one Parquet object under a new key and
+   * returns its stats for the catalog; compaction stores its merged files the same way.
+   */
+  NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) {
     String objectKey = objectPrefix(group.name()) + UUID.randomUUID() + ".parquet";
     Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
-    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(batch.finish(), allocator)) {
+    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, allocator)) {
       DataFileStats stats;
       try (FeatureFileWriter writer = FeatureFileWriter.create(group, file)) {
         writer.write(sorted);
@@ -188,6 +166,35 @@ public final class FeatureGroupWriter {
     }
     KeyRange.LongKeys longs = (KeyRange.LongKeys) range;
     return Long.toString(bound == Bound.MIN ? longs.min() : longs.max());
+  }
+
+  private void decodeAndWrite(
+      FeatureGroup group, UploadFormat format, SpooledUpload upload, List<NewDataFile> written)
+      throws IOException {
+    StoredRowBatch first = new StoredRowBatch(group, allocator);
+    List<StoredRowBatch> open = new ArrayList<>(List.of(first));
+    try {
+      RowAssembler rows =
+          new RowAssembler(
+              group,
+              clock.instant(),
+              allowedFutureSkew.toNanos() / 1_000,
+              first,
+              rowsPerBatch(group),
+              full -> {
+                written.add(store(group, full.finish()));
+                full.close();
+                open.remove(full);
+                StoredRowBatch next = new StoredRowBatch(group, allocator);
+                open.add(next);
+                return next;
+              });
+      format.decoder(allocator).decode(upload.file(), rows);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      open.forEach(StoredRowBatch::close);
+    }
   }
 
   /** Rows per batch so that one batch stays near {@link #TARGET_BATCH_BYTES} decoded. */

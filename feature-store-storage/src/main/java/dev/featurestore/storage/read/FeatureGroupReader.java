@@ -82,6 +82,14 @@ public final class FeatureGroupReader {
       return files;
     }
 
+    /** The same version, reading only {@code subset} of its files (compaction merges a few). */
+    public Snapshot restrictedTo(List<DataFile> subset) {
+      if (!files.containsAll(subset)) {
+        throw new IllegalArgumentException("not files of this snapshot: " + subset);
+      }
+      return new Snapshot(group, sequence, subset, writeTimeMicrosBySequence);
+    }
+
     public long rowCount() {
       long rows = 0;
       for (DataFile file : files) {
@@ -116,6 +124,12 @@ public final class FeatureGroupReader {
 
     private void readFile(DataFile file, FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
         throws IOException {
+      if (file.maxCommitSequence() > sequence) {
+        // A rewrite is always added by a commit later than every row it holds, so a file visible
+        // at this version holds no later rows; rows are never filtered by sequence.
+        throw new IllegalStateException(
+            "file " + file.objectKey() + " holds rows of commits after " + sequence);
+      }
       Path local = cache.localCopy(file.objectKey(), file.contentHash());
       long writeTime = writeTimeMicrosBySequence.getOrDefault(file.addedSequence(), 0L);
       try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, allocator)) {

@@ -1,0 +1,279 @@
+package dev.featurestore.api.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.objectstore.StoredObject;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.testing.UploadBodies;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A server process killed with SIGKILL in the middle of large concurrent uploads loses nothing it
+ * acknowledged and shows nothing it did not: after a restart every commit's rows are all readable,
+ * and the files the dead uploads left behind are swept once the grace period has passed.
+ */
+class CrashRecoveryIT {
+  private static final String GROUP = "crash_test";
+  private static final int LARGE_UPLOADS = 3;
+  private static final int ROWS_PER_LARGE_UPLOAD = 1_200_000;
+
+  @TempDir Path folder;
+
+  @Test
+  void killedServerKeepsAcknowledgedCommitsAndSweepsTheRest() throws Exception {
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    Path dataDir = Files.createDirectories(folder.resolve("data"));
+    Path largeUpload =
+        UploadBodies.parquet(
+            "SELECT 'k' || (i % 100000) AS user_id,"
+                + " TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS event_time,"
+                + " i * 0.5 AS f0, i * 1.5 AS f1, (i % 1000) * 0.25 AS f2"
+                + " FROM range("
+                + ROWS_PER_LARGE_UPLOAD
+                + ") t(i)",
+            folder.resolve("large.parquet"));
+    LocalDiskObjectStore objects = new LocalDiskObjectStore(dataDir.resolve("objects"));
+    String prefix = FeatureGroupWriter.objectPrefix(GROUP);
+
+    Map<String, Long> acknowledgedRows = new ConcurrentHashMap<>();
+    List<CompletableFuture<Void>> uploads = new ArrayList<>();
+    List<String> rejectedUploads = new CopyOnWriteArrayList<>();
+    Server first = Server.start(database, dataDir, Duration.ofHours(1));
+    try {
+      first.post(
+          "/api/v1/entities", "application/json", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+      first.post(
+          "/api/v1/feature-groups",
+          "application/json",
+          "{\"name\":\""
+              + GROUP
+              + "\",\"entity\":\"user_id\",\"features\":[{\"name\":\"f0\",\"type\":\"FLOAT64\"},"
+              + "{\"name\":\"f1\",\"type\":\"FLOAT64\"},{\"name\":\"f2\",\"type\":\"FLOAT64\"}]}");
+      for (int i = 0; i < 3; i++) {
+        acknowledge(
+            first.commit(
+                "application/json",
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"rows\":[{\"user_id\":\"small"
+                        + i
+                        + "\",\"event_time\":\"2026-03-01T00:00:00Z\",\"f0\":1}]}")),
+            acknowledgedRows);
+      }
+      int objectsBeforeUploads = objects.list(prefix).size();
+
+      for (int i = 0; i < LARGE_UPLOADS; i++) {
+        uploads.add(
+            first
+                .commitAsync(
+                    "application/vnd.apache.parquet",
+                    HttpRequest.BodyPublishers.ofFile(largeUpload))
+                .thenAccept(
+                    response -> {
+                      if (response.statusCode() != 201) {
+                        rejectedUploads.add(response.statusCode() + " " + response.body());
+                      }
+                      acknowledge(response, acknowledgedRows);
+                    }));
+      }
+      // Kill as soon as a large upload has stored a file it has not committed yet.
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      while (objects.list(prefix).size() == objectsBeforeUploads
+          && rejectedUploads.isEmpty()
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(10);
+      }
+    } finally {
+      first.kill();
+    }
+    for (CompletableFuture<Void> upload : uploads) {
+      upload.exceptionally(cutOffByTheKill -> null).join();
+    }
+    assertThat(rejectedUploads).isEmpty();
+    assertThat(acknowledgedRows).hasSizeGreaterThanOrEqualTo(3);
+
+    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    List<StoredObject> orphans = new ArrayList<>();
+    for (StoredObject object : objects.list(prefix)) {
+      if (!catalog.referencesObject(object.key())) {
+        orphans.add(object);
+      }
+    }
+    assertThat(orphans).as("files of uploads the kill interrupted").isNotEmpty();
+
+    Server restarted = Server.start(database, dataDir, Duration.ofSeconds(1));
+    try {
+      List<Commit> commits = catalog.commits(GROUP);
+      Map<String, Long> committedRows = new HashMap<>();
+      commits.forEach(commit -> committedRows.put(commit.id().toString(), commit.rows()));
+      assertThat(committedRows).containsAllEntriesOf(acknowledgedRows);
+      assertThat(rowsReadablePerSequence(catalog, objects)).isEqualTo(rowsPerSequence(commits));
+
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+      while (objects.list(prefix).stream().anyMatch(orphans::contains)
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
+      assertThat(objects.list(prefix)).doesNotContainAnyElementsOf(orphans);
+      for (StoredObject object : objects.list(prefix)) {
+        assertThat(catalog.referencesObject(object.key())).as(object.key()).isTrue();
+      }
+      assertThat(restarted.get("/api/v1/feature-groups/" + GROUP + "/commits").statusCode())
+          .isEqualTo(200);
+    } finally {
+      restarted.kill();
+    }
+  }
+
+  private static void acknowledge(HttpResponse<String> response, Map<String, Long> acknowledged) {
+    if (response.statusCode() == 201) {
+      JsonNode commit = JsonMapper.builder().build().readTree(response.body());
+      acknowledged.put(commit.get("commitId").asString(), commit.get("rows").asLong());
+    }
+  }
+
+  private static Map<Long, Long> rowsPerSequence(List<Commit> commits) {
+    Map<Long, Long> rows = new HashMap<>();
+    commits.forEach(commit -> rows.put(commit.sequence(), commit.rows()));
+    return rows;
+  }
+
+  private Map<Long, Long> rowsReadablePerSequence(JdbcCatalog catalog, LocalDiskObjectStore objects)
+      throws IOException {
+    Map<Long, Long> rows = new HashMap<>();
+    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
+    try (RootAllocator allocator = new RootAllocator()) {
+      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
+          .snapshot(group, catalog.latestSequence(GROUP))
+          .forEachBatch(
+              FeatureFileScan.features(List.of()),
+              batch -> {
+                BigIntVector sequences =
+                    (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
+                for (int row = 0; row < batch.getRowCount(); row++) {
+                  rows.merge(sequences.get(row), 1L, Long::sum);
+                }
+              });
+    }
+    return rows;
+  }
+
+  /** The server in its own JVM, started from the test's classpath, so it can be SIGKILLed. */
+  private record Server(Process process, URI base, HttpClient http) {
+    static Server start(TestingPostgres.TestDatabase database, Path dataDir, Duration grace)
+        throws IOException, InterruptedException {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process process =
+          new ProcessBuilder(
+                  java,
+                  "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                  "-Xmx1g",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.featurestore.api.FeatureStoreApplication",
+                  "--server.port=" + port,
+                  "--spring.datasource.url=" + database.jdbcUrl(),
+                  "--spring.datasource.username=" + database.user(),
+                  "--spring.datasource.password=" + database.password(),
+                  "--feature-store.data-dir=" + dataDir,
+                  "--feature-store.orphan-grace-period=" + grace,
+                  "--feature-store.orphan-sweep-interval=PT1S")
+              .redirectErrorStream(true)
+              // Kept under target/ so that a failure can be diagnosed after the temp folder is
+              // gone.
+              .redirectOutput(Path.of("target", "crash-recovery-server-" + port + ".log").toFile())
+              .start();
+      Server server =
+          new Server(
+              process,
+              URI.create("http://localhost:" + port),
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+      server.awaitReady();
+      return server;
+    }
+
+    private void awaitReady() throws InterruptedException {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      while (Instant.now().isBefore(deadline) && process.isAlive()) {
+        try {
+          if (get("/actuator/health/readiness").statusCode() == 200) {
+            return;
+          }
+        } catch (IOException notYetListening) {
+          // Keep polling until the deadline.
+        }
+        Thread.sleep(250);
+      }
+      throw new IllegalStateException("the server did not become ready; see its log");
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+      return http.send(
+          HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void post(String path, String contentType, String body)
+        throws IOException, InterruptedException {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .header("Content-Type", contentType)
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    HttpResponse<String> commit(String contentType, HttpRequest.BodyPublisher body) {
+      return commitAsync(contentType, body).join();
+    }
+
+    CompletableFuture<HttpResponse<String>> commitAsync(
+        String contentType, HttpRequest.BodyPublisher body) {
+      return http.sendAsync(
+          HttpRequest.newBuilder(base.resolve("/api/v1/feature-groups/" + GROUP + "/commits"))
+              .header("Content-Type", contentType)
+              .POST(body)
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.featurestore.storage.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.StoredObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes feature-group objects that no commit references once they are older than the grace
+ * period: files of uploads that failed in a way that skipped their own cleanup, above all a process
+ * killed between writing its files and committing them.
+ *
+ * <p>The grace period must exceed the longest time an upload may take from writing its first file
+ * to committing, because until the commit an in-flight upload's files look exactly like orphans.
+ */
+public final class OrphanJanitor {
+  private static final Logger log = LoggerFactory.getLogger(OrphanJanitor.class);
+
+  private final Catalog catalog;
+  private final ObjectStore objects;
+  private final Duration gracePeriod;
+  private final Clock clock;
+
+  public OrphanJanitor(Catalog catalog, ObjectStore objects, Duration gracePeriod, Clock clock) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.objects = requireNonNull(objects, "objects is null");
+    this.gracePeriod = requireNonNull(gracePeriod, "gracePeriod is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    if (gracePeriod.isNegative()) {
+      throw new IllegalArgumentException("gracePeriod must not be negative");
+    }
+  }
+
+  /** Deletes the orphans found now and returns their keys. */
+  public List<String> sweep() throws IOException {
+    Instant lastModifiedBefore = clock.instant().minus(gracePeriod);
+    List<String> deleted = new ArrayList<>();
+    for (StoredObject object : objects.list(FeatureGroupWriter.FEATURE_GROUP_OBJECTS)) {
+      if (object.lastModified().isBefore(lastModifiedBefore)
+          && !catalog.referencesObject(object.key())) {
+        objects.delete(object.key());
+        deleted.add(object.key());
+      }
+    }
+    if (!deleted.isEmpty()) {
+      log.info("Deleted {} orphaned objects, e.g. {}", deleted.size(), deleted.get(0));
+    }
+    return deleted;
+  }
+}

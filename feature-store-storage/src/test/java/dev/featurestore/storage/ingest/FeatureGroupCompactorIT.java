@@ -1,0 +1,195 @@
+package dev.featurestore.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitKind;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compaction rewrites small files as one commit without changing what any version reads. */
+class FeatureGroupCompactorIT {
+  private static final String GROUP = "user_activity";
+
+  @TempDir Path folder;
+  private RootAllocator allocator;
+  private JdbcCatalog catalog;
+  private FeatureGroupWriter writer;
+  private FeatureGroupReader reader;
+  private FeatureGroupCompactor compactor;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    catalog = new JdbcCatalog(database.dataSource());
+    LocalDiskObjectStore objects =
+        new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.systemUTC());
+    reader =
+        new FeatureGroupReader(
+            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    compactor = new FeatureGroupCompactor(catalog, objects, reader, writer, allocator);
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            GROUP,
+            user,
+            List.of(
+                FeatureDefinition.scalar("clicks_7d", FeatureType.INT64),
+                FeatureDefinition.vector("embedding", 2)),
+            Duration.ZERO,
+            false,
+            "",
+            1));
+  }
+
+  @AfterEach
+  void noLeaks() {
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+  }
+
+  @Test
+  void readsAsOfEveryVersionAreIdenticalBeforeAndAfterCompaction() throws IOException {
+    append("{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":1}");
+    append(
+        "{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":2,"
+            + "\"embedding\":[1,2]},"
+            + "{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":3}");
+    catalog.addFeatures(GROUP, List.of(FeatureDefinition.scalar("country", FeatureType.STRING)));
+    append("{\"user_id\":\"u1\",\"event_time\":\"2026-02-01T00:00:00Z\",\"country\":\"NL\"}");
+    Map<Long, List<String>> before = new HashMap<>();
+    for (long sequence = 1; sequence <= 3; sequence++) {
+      before.put(sequence, sortedRows(sequence));
+    }
+
+    Commit compaction = compactor.compact(GROUP, "tester").orElseThrow();
+
+    assertThat(compaction.kind()).isEqualTo(CommitKind.COMPACTION);
+    assertThat(compaction.sequence()).isEqualTo(4);
+    assertThat(compaction.rows()).isEqualTo(4);
+    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
+    assertThat(reader.snapshot(group, 4).files()).hasSize(1);
+    assertThat(reader.snapshot(group, 3).files()).hasSize(3);
+    for (long sequence = 1; sequence <= 3; sequence++) {
+      assertThat(sortedRows(sequence)).isEqualTo(before.get(sequence));
+    }
+    assertThat(sortedRows(4)).isEqualTo(before.get(3L));
+    assertThat(rowsInFileOrder(4))
+        .containsExactly(
+            "u1 seq=3 ord=0 null null NL",
+            "u1 seq=2 ord=0 2 [1.0,2.0] null",
+            "u2 seq=1 ord=0 1 null null",
+            "u2 seq=2 ord=1 3 null null");
+  }
+
+  @Test
+  void nothingToCompactWithFewerThanTwoSmallFiles() throws IOException {
+    append("{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\"}");
+    assertThat(compactor.compact(GROUP, "tester")).isEmpty();
+    assertThat(catalog.commits(GROUP)).hasSize(1);
+  }
+
+  private Commit append(String rows) throws IOException {
+    Path body =
+        Files.writeString(
+            folder.resolve("body-" + System.nanoTime()),
+            "{\"rows\":[" + rows + "]}",
+            StandardCharsets.UTF_8);
+    return writer.append(
+        GROUP,
+        UploadFormat.JSON,
+        new SpooledUpload(body, Files.size(body), "hash-" + System.nanoTime()),
+        Optional.empty(),
+        "tester");
+  }
+
+  /** Rows as of {@code sequence} with their commit sequence and write time, in a stable order. */
+  private List<String> sortedRows(long sequence) throws IOException {
+    List<String> rows = new ArrayList<>();
+    forEachRow(
+        sequence,
+        (batch, row) -> {
+          StringBuilder line = new StringBuilder();
+          for (int column = 0; column < batch.getFieldVectors().size(); column++) {
+            line.append(batch.getVector(column).getObject(row)).append(' ');
+          }
+          rows.add(line.toString());
+        });
+    rows.sort(null);
+    return rows;
+  }
+
+  private List<String> rowsInFileOrder(long sequence) throws IOException {
+    List<String> rows = new ArrayList<>();
+    forEachRow(
+        sequence,
+        (batch, row) ->
+            rows.add(
+                batch.getVector("user_id").getObject(row)
+                    + " seq="
+                    + batch.getVector("_commit_sequence").getObject(row)
+                    + " ord="
+                    + batch.getVector("_row_ordinal").getObject(row)
+                    + " "
+                    + batch.getVector("clicks_7d").getObject(row)
+                    + " "
+                    + batch.getVector("embedding").getObject(row)
+                    + " "
+                    + batch.getVector("country").getObject(row)));
+    return rows;
+  }
+
+  private interface RowConsumer {
+    void accept(VectorSchemaRoot batch, int row);
+  }
+
+  private void forEachRow(long sequence, RowConsumer consumer) throws IOException {
+    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
+    reader
+        .snapshot(group, sequence)
+        .forEachBatch(
+            FeatureFileScan.allFeatures(group),
+            batch -> {
+              for (int row = 0; row < batch.getRowCount(); row++) {
+                consumer.accept(batch, row);
+              }
+            });
+  }
+}

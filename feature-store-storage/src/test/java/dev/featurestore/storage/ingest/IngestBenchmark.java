@@ -1,0 +1,150 @@
+package dev.featurestore.storage.ingest;
+
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.testing.UploadBodies;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The ingest benchmark of docs/benchmarks-ingest.md: the S group (100k keys x 50 versions, 10
+ * FLOAT64 features) appended as Parquet and as an Arrow IPC stream through {@link
+ * FeatureGroupWriter} (decode, sort, write Parquet, store, commit; the HTTP layer only adds
+ * spooling the body to disk), against DuckDB reading the same Parquet and writing it sorted, in the
+ * same run. Arguments: keys, versions per key (defaults 100000 and 50).
+ */
+public final class IngestBenchmark {
+  private static final int FEATURES = 10;
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int keys = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int versions = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    long rows = (long) keys * versions;
+    Path folder = Files.createTempDirectory("ingest-benchmark");
+    StringBuilder features = new StringBuilder();
+    for (int f = 0; f < FEATURES; f++) {
+      features.append(", hash(i, ").append(f).append(") % 100000 / 7.0::DOUBLE AS f").append(f);
+    }
+    // Rows arrive in version order, as a daily batch job would append them: not sorted by key.
+    String query =
+        "SELECT 'user_' || (i % "
+            + keys
+            + ") AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_hours(i // "
+            + keys
+            + ") AS event_time"
+            + features
+            + " FROM range("
+            + rows
+            + ") t(i)";
+    Path parquet = UploadBodies.parquet(query, folder.resolve("upload.parquet"));
+    Path arrow = UploadBodies.arrowStream(query, folder.resolve("upload.arrow"));
+
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    List<FeatureDefinition> definitions = new ArrayList<>();
+    for (int f = 0; f < FEATURES; f++) {
+      definitions.add(FeatureDefinition.scalar("f" + f, FeatureType.FLOAT64));
+    }
+    catalog.createFeatureGroup(
+        new FeatureGroup("s_group", user, definitions, Duration.ZERO, false, "", 1));
+    System.out.printf(
+        Locale.ROOT,
+        "%d rows; Parquet upload %.1f MB, Arrow upload %.1f MB%n",
+        rows,
+        Files.size(parquet) / 1e6,
+        Files.size(arrow) / 1e6);
+
+    try (RootAllocator allocator = new RootAllocator()) {
+      FeatureGroupWriter writer =
+          new FeatureGroupWriter(
+              catalog,
+              new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects"))),
+              allocator,
+              Files.createDirectories(folder.resolve("tmp")),
+              Duration.ofMinutes(5),
+              Clock.systemUTC());
+      for (UploadFormat format : List.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM)) {
+        Path body = format == UploadFormat.PARQUET ? parquet : arrow;
+        resetPeakHeap();
+        long started = System.nanoTime();
+        Commit commit =
+            writer.append(
+                "s_group",
+                format,
+                new SpooledUpload(body, Files.size(body), format.name() + System.nanoTime()),
+                Optional.empty(),
+                "benchmark");
+        report(format.name(), commit.rows(), Files.size(body), System.nanoTime() - started);
+        System.out.printf(
+            Locale.ROOT,
+            "  peak heap %.0f MB, peak Arrow memory %.0f MB%n",
+            peakHeap() / 1e6,
+            allocator.getPeakMemoryAllocation() / 1e6);
+      }
+    }
+
+    try (Connection duckdb = UploadBodies.duckDb();
+        Statement sql = duckdb.createStatement()) {
+      long started = System.nanoTime();
+      sql.execute(
+          "COPY (SELECT * FROM read_parquet('"
+              + parquet
+              + "') ORDER BY user_id, event_time) TO '"
+              + folder.resolve("duckdb.parquet")
+              + "' (FORMAT parquet, COMPRESSION zstd)");
+      report("DuckDB read+sort+write", rows, Files.size(parquet), System.nanoTime() - started);
+    }
+  }
+
+  private static void report(String what, long rows, long bytes, long nanos) {
+    double seconds = nanos / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "%-24s %6.2f s  %,12.0f rows/s  %7.1f MB/s%n",
+        what,
+        seconds,
+        rows / seconds,
+        bytes / 1e6 / seconds);
+  }
+
+  private static void resetPeakHeap() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+}
