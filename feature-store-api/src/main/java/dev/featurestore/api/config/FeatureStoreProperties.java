@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadSize the largest request body a commit or upload may have
  * @param allowedFutureSkew how far past the server's clock an event time may be
  * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it
+ * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
+ * @param online the online indexes' limits
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -23,7 +25,20 @@ public record FeatureStoreProperties(
     @DefaultValue S3 s3,
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue("PT5M") Duration allowedFutureSkew,
-    @DefaultValue("PT1H") Duration orphanGracePeriod) {
+    @DefaultValue("PT1H") Duration orphanGracePeriod,
+    @DefaultValue("6566") int onlinePort,
+    @DefaultValue Online online) {
+
+  /**
+   * @param memoryBudget the memory all online indexes may hold together; a group beyond it is
+   *     refused (its lookups answer 503) rather than risking an OutOfMemoryError
+   * @param maxKeys the most keys one online request may ask for
+   * @param pollInterval how often the catalog is polled for commits made through other replicas
+   */
+  public record Online(
+      @DefaultValue("1GB") DataSize memoryBudget,
+      @DefaultValue("1000") int maxKeys,
+      @DefaultValue("PT0.5S") Duration pollInterval) {}
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

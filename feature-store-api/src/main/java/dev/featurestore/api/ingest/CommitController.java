@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,10 +25,13 @@ import org.springframework.web.bind.annotation.RestController;
 class CommitController {
   private final FeatureGroupWriter writer;
   private final UploadSpooler spooler;
+  private final ApplicationEventPublisher events;
 
-  CommitController(FeatureGroupWriter writer, UploadSpooler spooler) {
+  CommitController(
+      FeatureGroupWriter writer, UploadSpooler spooler, ApplicationEventPublisher events) {
     this.writer = writer;
     this.spooler = spooler;
+    this.events = events;
   }
 
   record CommitView(
@@ -62,6 +66,7 @@ class CommitController {
       Commit commit =
           writer.append(
               name, format, upload, Optional.ofNullable(idempotencyKey), principal(request));
+      events.publishEvent(new FeatureGroupCommitted(commit.featureGroup(), commit.sequence()));
       return ResponseEntity.created(
               URI.create("/api/v1/feature-groups/" + name + "/commits/" + commit.id()))
           .body(CommitView.of(commit));

@@ -1,0 +1,57 @@
+package dev.featurestore.api.online;
+
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import java.io.IOException;
+import java.time.Clock;
+import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class OnlineConfiguration {
+  @Bean
+  OnlineIndexes onlineIndexes(
+      Catalog catalog,
+      ObjectStore objectStore,
+      BufferAllocator allocator,
+      FeatureStoreProperties properties)
+      throws IOException {
+    ObjectCache cache =
+        new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("object-cache"));
+    return new OnlineIndexes(
+        catalog,
+        new FeatureGroupReader(catalog, cache, allocator),
+        new OnlineMemoryBudget(properties.online().memoryBudget().toBytes()),
+        allocator,
+        Clock.systemUTC(),
+        properties.online().pollInterval());
+  }
+
+  @Bean
+  OnlineFeatureLookup onlineFeatureLookup(
+      OnlineIndexes indexes, JsonMapper json, FeatureStoreProperties properties) {
+    return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  OnlineRequestAuthenticator onlineRequestAuthenticator() {
+    return OnlineRequestAuthenticator.permitAll();
+  }
+
+  @Bean
+  OnlineListener onlineListener(
+      OnlineFeatureLookup lookup,
+      OnlineRequestAuthenticator authenticator,
+      JsonMapper json,
+      FeatureStoreProperties properties) {
+    return new OnlineListener(lookup, authenticator, json, properties.onlinePort());
+  }
+}
