@@ -9,6 +9,7 @@ import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineStatus;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
  * value by value, under each group's read view.
  */
 public final class OnlineFeatureLookup {
+  /**
+   * Strings written for every value are encoded once: a 100-key answer writes 5,000 statuses and
+   * event times.
+   */
+  private static final SerializedString[] STATUSES =
+      Arrays.stream(OnlineStatus.values())
+          .map(status -> new SerializedString(status.name()))
+          .toArray(SerializedString[]::new);
+
+  private static final SerializedString EPOCH = new SerializedString(Timestamps.EPOCH);
+
   private final OnlineIndexes indexes;
   private final JsonMapper json;
   private final int maxKeys;
@@ -60,7 +73,7 @@ public final class OnlineFeatureLookup {
   private static final class GroupRead {
     private final LatestValueIndex.View view;
     private int[] slots;
-    private String[] eventTimes;
+    private SerializedString[] eventTimes;
 
     GroupRead(LatestValueIndex.View view) {
       this.view = view;
@@ -206,7 +219,7 @@ public final class OnlineFeatureLookup {
     }
     KeyType keyType = group.view.group().entity().keyType();
     int[] slots = new int[keys.size()];
-    String[] eventTimes = new String[keys.size()];
+    SerializedString[] eventTimes = new SerializedString[keys.size()];
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < slots.length; i++) {
       JsonNode key = keys.get(i);
@@ -222,7 +235,9 @@ public final class OnlineFeatureLookup {
         continue;
       }
       eventTimes[i] =
-          slots[i] < 0 ? Timestamps.EPOCH : Timestamps.format(group.view.eventTimeMicros(slots[i]));
+          slots[i] < 0
+              ? EPOCH
+              : new SerializedString(Timestamps.format(group.view.eventTimeMicros(slots[i])));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
@@ -267,13 +282,13 @@ public final class OnlineFeatureLookup {
     generator.writeName("statuses");
     generator.writeStartArray();
     for (int i = 0; i < keyCount; i++) {
-      generator.writeString(OnlineStatus.PRESENT.name());
+      generator.writeString(STATUSES[OnlineStatus.PRESENT.ordinal()]);
     }
     generator.writeEndArray();
     generator.writeName("event_timestamps");
     generator.writeStartArray();
     for (int i = 0; i < keyCount; i++) {
-      generator.writeString(Timestamps.EPOCH);
+      generator.writeString(EPOCH);
     }
     generator.writeEndArray();
     generator.writeEndObject();
@@ -293,12 +308,12 @@ public final class OnlineFeatureLookup {
     generator.writeName("statuses");
     generator.writeStartArray();
     for (int slot : slots) {
-      generator.writeString(group.view.status(slot, feature.column()).name());
+      generator.writeString(STATUSES[group.view.status(slot, feature.column()).ordinal()]);
     }
     generator.writeEndArray();
     generator.writeName("event_timestamps");
     generator.writeStartArray();
-    for (String eventTime : group.eventTimes) {
+    for (SerializedString eventTime : group.eventTimes) {
       generator.writeString(eventTime);
     }
     generator.writeEndArray();

@@ -111,25 +111,30 @@ public final class LatestValueIndex implements AutoCloseable {
     int rows = batch.getRowCount();
     int futureCount = 0;
     long earliestFuture = Long.MAX_VALUE;
+    for (int row = 0; row < rows; row++) {
+      long eventTime = bound.eventTime(row);
+      if (eventTime > now) {
+        futureCount++;
+        earliestFuture = Math.min(earliestFuture, eventTime);
+      }
+    }
+    // Future rows wait before the others are applied, so a read never misses one that fell due
+    // meanwhile; the order of merging does not matter.
+    if (futureCount > 0) {
+      keepFutureRows(batch, bound, now, futureCount, earliestFuture);
+    }
     for (int from = 0; from < rows; from += ROWS_PER_LOCK) {
       int to = Math.min(rows, from + ROWS_PER_LOCK);
       long stamp = lock.writeLock();
       try {
         for (int row = from; row < to; row++) {
-          long eventTime = bound.eventTime(row);
-          if (eventTime <= now) {
+          if (bound.eventTime(row) <= now) {
             applyRow(bound, row);
-          } else {
-            futureCount++;
-            earliestFuture = Math.min(earliestFuture, eventTime);
           }
         }
       } finally {
         lock.unlockWrite(stamp);
       }
-    }
-    if (futureCount > 0) {
-      keepFutureRows(batch, bound, now, futureCount, earliestFuture);
     }
   }
 
