@@ -38,6 +38,8 @@ class DatabaseOutageIT {
     postgres = startPostgres();
     registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
     registry.add("feature-store.data-dir", dataDir::toString);
+    // Cached contexts of several test classes live at once: each needs its own online port.
+    registry.add("feature-store.online-port", () -> "0");
   }
 
   @AfterAll

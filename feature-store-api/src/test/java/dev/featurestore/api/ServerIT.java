@@ -34,6 +34,8 @@ class ServerIT {
     registry.add("spring.datasource.username", database::user);
     registry.add("spring.datasource.password", database::password);
     registry.add("feature-store.data-dir", dataDir::toString);
+    // Cached contexts of several test classes live at once: each needs its own online port.
+    registry.add("feature-store.online-port", () -> "0");
   }
 
   @Autowired TestRestTemplate anonymous;

@@ -103,9 +103,10 @@ class StartupIT {
   }
 
   private static ConfigurableApplicationContext start(String... arguments) {
-    String[] withRandomPort = new String[arguments.length + 1];
+    String[] withRandomPort = new String[arguments.length + 2];
     System.arraycopy(arguments, 0, withRandomPort, 0, arguments.length);
     withRandomPort[arguments.length] = "--server.port=0";
+    withRandomPort[arguments.length + 1] = "--feature-store.online-port=0";
     return new SpringApplicationBuilder(FeatureStoreApplication.class).run(withRandomPort);
   }
 }

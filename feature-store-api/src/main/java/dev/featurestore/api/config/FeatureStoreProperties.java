@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param orphanSweepInterval how often the janitor looks for orphaned objects
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
+ * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
+ * @param online the online indexes' limits
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -29,7 +31,20 @@ public record FeatureStoreProperties(
     @DefaultValue("PT5M") Duration allowedFutureSkew,
     @DefaultValue("PT1H") Duration orphanGracePeriod,
     @DefaultValue("PT10M") Duration orphanSweepInterval,
-    Optional<String> adminKey) {
+    Optional<String> adminKey,
+    @DefaultValue("6566") int onlinePort,
+    @DefaultValue Online online) {
+
+  /**
+   * @param memoryBudget the memory all online indexes may hold together; a group beyond it is
+   *     refused (its lookups answer 503) rather than risking an OutOfMemoryError
+   * @param maxKeys the most keys one online request may ask for
+   * @param pollInterval how often the catalog is polled for commits made through other replicas
+   */
+  public record Online(
+      @DefaultValue("1GB") DataSize memoryBudget,
+      @DefaultValue("1000") int maxKeys,
+      @DefaultValue("PT0.5S") Duration pollInterval) {}
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

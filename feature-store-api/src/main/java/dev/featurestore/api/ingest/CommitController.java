@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,13 +34,19 @@ class CommitController {
   private final UploadSpooler spooler;
   private final Catalog catalog;
   private final AuditLog auditLog;
+  private final ApplicationEventPublisher events;
 
   CommitController(
-      FeatureGroupWriter writer, UploadSpooler spooler, Catalog catalog, AuditLog auditLog) {
+      FeatureGroupWriter writer,
+      UploadSpooler spooler,
+      Catalog catalog,
+      AuditLog auditLog,
+      ApplicationEventPublisher events) {
     this.writer = writer;
     this.spooler = spooler;
     this.catalog = catalog;
     this.auditLog = auditLog;
+    this.events = events;
   }
 
   record CommitView(
@@ -88,6 +95,7 @@ class CommitController {
               .withDetail("rows", commit.rows())
               .withDetail("files", commit.files().size())
               .withDetail("format", format.name()));
+      events.publishEvent(new FeatureGroupCommitted(commit.featureGroup(), commit.sequence()));
       return ResponseEntity.created(
               URI.create("/api/v1/feature-groups/" + name + "/commits/" + commit.id()))
           .body(CommitView.of(commit));

@@ -1,5 +1,6 @@
 package dev.featurestore.api.problems;
 
+import dev.featurestore.api.online.OnlineIndexUnavailableException;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
@@ -62,6 +63,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         e.getMessage(),
         List.of(new FieldError("Content-Type", e.getMessage())));
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> onlineIndexUnavailable(OnlineIndexUnavailableException e) {
+    return problem(ErrorCode.ONLINE_INDEX_UNAVAILABLE, e.getMessage(), List.of());
   }
 
   @ExceptionHandler

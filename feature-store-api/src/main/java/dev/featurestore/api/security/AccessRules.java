@@ -59,6 +59,7 @@ final class AccessRules {
           new Rule(GET, "/api/v1/models/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/models", DATA_SCIENTIST),
           new Rule(GET, "/api/v1/jobs/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(GET, "/api/v1/online-indexes", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/jobs/*/cancel", DATA_SCIENTIST),
           // Lineage of models and groups is part of a data scientist's work; lineage by key is not.
           new Rule(GET, "/api/v1/lineage/models/**", DATA_SCIENTIST, COMPLIANCE),

@@ -90,6 +90,19 @@ public final class FeatureGroupReader {
       return new Snapshot(group, sequence, subset, writeTimeMicrosBySequence);
     }
 
+    /**
+     * Only the files added by commits after {@code sequence}: what a reader that has applied the
+     * rows up to {@code sequence} still needs. Files rewritten by compaction count as added, so
+     * their rows come again; consumers that merge by the winner rule are unaffected.
+     */
+    public Snapshot addedAfter(long sequence) {
+      return new Snapshot(
+          group,
+          this.sequence,
+          files.stream().filter(file -> file.addedSequence() > sequence).toList(),
+          writeTimeMicrosBySequence);
+    }
+
     public long rowCount() {
       long rows = 0;
       for (DataFile file : files) {

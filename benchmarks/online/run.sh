@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The online-serving benchmark: a 1M-key x 50-feature FLOAT64 group served by the packaged server
+# (pinned to CPU 0, embedded Postgres included), load generated from CPU 1. See
+# docs/benchmarks-online.md. Usage: benchmarks/online/run.sh [seconds per run] [warm-up seconds]
+# Rates: RATES_1X50 (default "500 1000 2000") and RATES_100X50 (default "20 50") requests/s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN=${1:-20}
+WARMUP=${2:-10}
+KEYS=${KEYS:-1000000}
+FEATURES=50
+WORK=${WORK:-/tmp/online-benchmark}
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/temurin-25* | head -1)/bin/java}
+MAIN_PORT=18080
+ONLINE_PORT=16566
+RATES_1X50=${RATES_1X50:-500 1000 2000}
+RATES_100X50=${RATES_100X50:-20 50}
+mkdir -p "$WORK/classes"
+"$(dirname "$JAVA")/javac" -d "$WORK/classes" benchmarks/online/OnlineLoad.java
+
+if [ ! -f "$WORK/upload.arrows" ]; then
+  CP=$(./mvnw -B -o -q -pl feature-store-core dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+  "$JAVA" --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$CP" benchmarks/online/GenerateUpload.java \
+    "$WORK/upload.arrows" "$KEYS" "$FEATURES"
+fi
+python3 - "$WORK" "$KEYS" "$FEATURES" <<'PY'
+import json, random, sys
+work, keys, features = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(7)
+names = ["items:f%02d" % f for f in range(features)]
+for batch, name in ((1, "bodies-1x50.txt"), (100, "bodies-100x50.txt")):
+    with open(f"{work}/{name}", "w") as out:
+        for _ in range(2000):
+            ids = [random.randrange(keys) for _ in range(batch)]
+            out.write(json.dumps({"features": names, "entities": {"item_id": ids}}, separators=(",", ":")) + "\n")
+PY
+
+rm -rf "$WORK/data"
+taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch --add-opens=java.base/java.nio=ALL-UNNAMED \
+  -jar feature-store-api/target/feature-store-server.jar \
+  --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
+  --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
+  --feature-store.max-upload-size=2GB > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+
+curl -sf -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
+  -d '{"name":"item_id","keyType":"INT64"}' > /dev/null
+FEATURE_LIST=$(python3 -c "print(','.join('{\"name\":\"f%02d\",\"type\":\"FLOAT64\"}' % f for f in range($FEATURES)))")
+curl -sf -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/feature-groups \
+  -d "{\"name\":\"items\",\"entity\":\"item_id\",\"online\":true,\"ttl\":\"P30D\",\"features\":[$FEATURE_LIST]}" > /dev/null
+echo "commit: $(/usr/bin/time -f '%e s' curl -sf -H 'Content-Type: application/vnd.apache.arrow.stream' \
+  --data-binary @"$WORK/upload.arrows" localhost:$MAIN_PORT/api/v1/feature-groups/items/commits 2>&1)"
+echo "index: $(curl -sf localhost:$MAIN_PORT/api/v1/online-indexes)"
+grep "Online index of 'items' loaded" "$WORK/server.log" | sed 's/.*: Online/Online/'
+
+load() { taskset -c 1 "$JAVA" -Xmx1g -cp "$WORK/classes" OnlineLoad "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}"; }
+for rate in $RATES_1X50; do
+  load $ONLINE_PORT GET /health - $rate
+  load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" $rate
+done
+for rate in $RATES_100X50; do
+  load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" $rate
+done
+CONNECTIONS=4 load $ONLINE_PORT GET /health - 0
+CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0
+CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" 0
+CONNECTIONS=4 load $MAIN_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0
+
+# The Postgres baseline: the same values in a table with a primary key, in the server's embedded
+# Postgres (same CPU), looked up by pgbench at a fixed rate (latency counted from the schedule).
+PG_PORT=$(ss -ltnp | grep -m1 postgres | sed -E 's/.*:([0-9]+) .*/\1/')
+PSQL="psql -h localhost -p $PG_PORT -U postgres -d postgres -qtA"
+COLUMNS=$(python3 -c "print(','.join('f%02d float8' % f for f in range($FEATURES)))")
+VALUES=$(python3 -c "print(','.join('random()*1000' for f in range($FEATURES)))")
+$PSQL -c "DROP TABLE IF EXISTS items_baseline" -c "CREATE TABLE items_baseline (item_id bigint PRIMARY KEY, $COLUMNS)" \
+  -c "INSERT INTO items_baseline SELECT g, $VALUES FROM generate_series(0, $KEYS - 1) g" -c "VACUUM ANALYZE items_baseline"
+echo '\set id random(0, '$((KEYS - 1))')
+SELECT * FROM items_baseline WHERE item_id = :id;' > "$WORK/pk.sql"
+echo "SELECT * FROM items_baseline WHERE item_id = ANY (ARRAY(SELECT (random() * ($KEYS - 1))::bigint FROM generate_series(1, 100)));" > "$WORK/pk100.sql"
+pgbench_at() {
+  rm -f "$WORK"/pgbench_log.*
+  taskset -c 1 pgbench -h localhost -p $PG_PORT -U postgres -n -M prepared -f "$1" -R "$2" \
+    -T "$SECONDS_PER_RUN" -c 8 -j 1 -l --log-prefix="$WORK/pgbench_log" postgres > "$WORK/pgbench.out" 2>&1
+  python3 - "$1" "$2" "$WORK" <<'PY'
+import glob, sys
+lat = []
+for name in glob.glob(sys.argv[3] + "/pgbench_log*"):
+    for line in open(name):
+        parts = line.split()
+        # latency plus schedule lag (microseconds): counted from the schedule, like OnlineLoad
+        lat.append((int(parts[2]) + (int(parts[6]) if len(parts) > 6 else 0)) / 1000)
+lat.sort()
+pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+print(f"postgres {sys.argv[1].split('/')[-1]} rate={sys.argv[2]}/s requests={len(lat)} p50={pick(.5):.3f}ms p90={pick(.9):.3f}ms p99={pick(.99):.3f}ms p99.9={pick(.999):.3f}ms max={lat[-1]:.3f}ms")
+PY
+}
+for rate in $RATES_1X50; do pgbench_at "$WORK/pk.sql" $rate; done
+for rate in $RATES_100X50; do pgbench_at "$WORK/pk100.sql" $rate; done
+
+# A restart rebuilds the index from the group's Parquet files before the listeners open.
+kill $SERVER; wait $SERVER || true
+taskset -c 0 "$JAVA" -Xms6g -Xmx6g --add-opens=java.base/java.nio=ALL-UNNAMED \
+  -jar feature-store-api/target/feature-store-server.jar \
+  --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
+  --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
+SERVER=$!
+until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+echo "restart: $(grep "Online index of 'items' loaded" "$WORK/restart.log" | sed 's/.*: Online/Online/')"
+echo "restart: $(grep -o 'Started FeatureStoreApplication in [0-9.]* seconds' "$WORK/restart.log")"

@@ -1,0 +1,70 @@
+package dev.featurestore.api.online;
+
+import dev.featurestore.core.online.OnlineIndexStats;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The online routes on the main port, for clients that do not use the lean listener. */
+@RestController
+class OnlineFeaturesController {
+  private final OnlineFeatureLookup lookup;
+  private final OnlineIndexes indexes;
+
+  OnlineFeaturesController(OnlineFeatureLookup lookup, OnlineIndexes indexes) {
+    this.lookup = lookup;
+    this.indexes = indexes;
+  }
+
+  /** The answer is buffered: the groups' read views must not wait on a slow client. */
+  @PostMapping(path = {"/api/v1/online-features", "/get-online-features"})
+  ResponseEntity<byte[]> lookup(@RequestBody(required = false) byte[] body) {
+    ByteArrayOutputStream answer = new ByteArrayOutputStream(8192);
+    lookup.answer(body == null ? new byte[0] : body, answer);
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer.toByteArray());
+  }
+
+  record IndexView(
+      String featureGroup,
+      long appliedSequence,
+      int keys,
+      int features,
+      long pendingFutureRows,
+      long reservedBytes,
+      long garbageBytes,
+      double bytesPerKeyPerFeature) {
+    static IndexView of(OnlineIndexStats stats) {
+      return new IndexView(
+          stats.featureGroup(),
+          stats.appliedSequence(),
+          stats.keys(),
+          stats.features(),
+          stats.pendingFutureRows(),
+          stats.reservedBytes(),
+          stats.garbageBytes(),
+          stats.bytesPerKeyPerFeature());
+    }
+  }
+
+  record IndexesView(
+      long memoryBudgetBytes,
+      long memoryUsedBytes,
+      List<IndexView> indexes,
+      Map<String, String> refused) {}
+
+  /** What each online index holds and costs, and the groups the memory budget refused. */
+  @GetMapping("/api/v1/online-indexes")
+  IndexesView indexes() {
+    return new IndexesView(
+        indexes.budget().limitBytes(),
+        indexes.budget().usedBytes(),
+        indexes.stats().stream().map(IndexView::of).toList(),
+        indexes.refusals());
+  }
+}

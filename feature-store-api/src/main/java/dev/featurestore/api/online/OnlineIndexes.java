@@ -1,0 +1,282 @@
+package dev.featurestore.api.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.api.ingest.FeatureGroupCommitted;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.online.OnlineIndexStats;
+import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.core.online.OnlineMemoryBudgetExceededException;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+/**
+ * The latest-value indexes of every group marked online. They are built from the groups' files at
+ * start, before the HTTP listeners open, and kept fresh by applying the files of new commits: at
+ * once for commits made through this server, and by polling the catalog for commits made through
+ * other replicas. One thread makes every change, as {@link LatestValueIndex} requires.
+ *
+ * <p>A group whose index does not fit in the memory budget is refused: it stays refused (its
+ * lookups answer 503 with the reason) until the server restarts with a larger budget.
+ */
+public final class OnlineIndexes implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(OnlineIndexes.class);
+
+  /** Before the web servers (Boot starts them at DEFAULT_PHASE - 1024) start to accept requests. */
+  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+  private static final Duration COMMIT_CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** What the last poll knew of a group, for answers about groups without an index. */
+  enum GroupState {
+    NOT_ONLINE,
+    LOADING,
+    REFUSED
+  }
+
+  private final Catalog catalog;
+  private final FeatureGroupReader reader;
+  private final OnlineMemoryBudget budget;
+  private final BufferAllocator allocator;
+  private final Clock clock;
+  private final Duration pollInterval;
+  private final Map<String, LatestValueIndex> indexes = new ConcurrentHashMap<>();
+  private final Map<String, String> refusals = new ConcurrentHashMap<>();
+  private volatile Map<String, Boolean> onlineByGroup = Map.of();
+  private final ScheduledExecutorService updater =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "online-index-updater");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile boolean running;
+  private boolean catalogFailing;
+
+  public OnlineIndexes(
+      Catalog catalog,
+      FeatureGroupReader reader,
+      OnlineMemoryBudget budget,
+      BufferAllocator allocator,
+      Clock clock,
+      Duration pollInterval) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.reader = requireNonNull(reader, "reader is null");
+    this.budget = requireNonNull(budget, "budget is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+  }
+
+  /** The group's index, when the group is online and its index is loaded. */
+  public Optional<LatestValueIndex> index(String groupName) {
+    return Optional.ofNullable(indexes.get(groupName));
+  }
+
+  /** Why a group has no index, as of the last poll; empty when the group is unknown. */
+  Optional<GroupState> stateWithoutIndex(String groupName) {
+    if (refusals.containsKey(groupName)) {
+      return Optional.of(GroupState.REFUSED);
+    }
+    Boolean online = onlineByGroup.get(groupName);
+    if (online == null) {
+      return Optional.empty();
+    }
+    return Optional.of(online ? GroupState.LOADING : GroupState.NOT_ONLINE);
+  }
+
+  Optional<String> refusal(String groupName) {
+    return Optional.ofNullable(refusals.get(groupName));
+  }
+
+  public List<OnlineIndexStats> stats() {
+    List<OnlineIndexStats> stats = new ArrayList<>();
+    indexes.values().forEach(index -> stats.add(index.stats()));
+    return stats;
+  }
+
+  public Map<String, String> refusals() {
+    return Map.copyOf(refusals);
+  }
+
+  public OnlineMemoryBudget budget() {
+    return budget;
+  }
+
+  /**
+   * Applies a commit made through this server before it is acknowledged, so that the committer
+   * reads its own write. A failure here does not fail the commit: the next poll retries.
+   */
+  @EventListener
+  void onCommit(FeatureGroupCommitted committed) {
+    try {
+      updater
+          .submit(() -> refresh(committed.featureGroup()))
+          .get(COMMIT_CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "Online index of '{}' could not apply commit {} yet; the next poll retries",
+          committed.featureGroup(),
+          committed.sequence(),
+          e);
+    }
+  }
+
+  @Override
+  public void start() {
+    try {
+      updater.submit(this::pollQuietly).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("online indexes could not load", e.getCause());
+    }
+    updater.scheduleWithFixedDelay(
+        this::pollQuietly, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    updater.shutdownNow();
+    try {
+      updater.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    indexes.values().forEach(LatestValueIndex::close);
+    indexes.clear();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+
+  private void pollQuietly() {
+    try {
+      List<FeatureGroup> groups = catalog.featureGroups();
+      Map<String, Boolean> online = new HashMap<>();
+      for (FeatureGroup group : groups) {
+        online.put(group.name(), group.online());
+      }
+      onlineByGroup = Map.copyOf(online);
+      for (FeatureGroup group : groups) {
+        if (group.online() || indexes.containsKey(group.name())) {
+          refreshQuietly(group);
+        }
+      }
+      if (catalogFailing) {
+        log.info("Online indexes reach the catalog again");
+        catalogFailing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!catalogFailing) {
+        log.warn("Online indexes cannot poll the catalog; lookups serve the last state", e);
+        catalogFailing = true;
+      }
+    }
+  }
+
+  private void refreshQuietly(FeatureGroup group) {
+    try {
+      refresh(group);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Online index of '{}' could not be refreshed; retrying", group.name(), e);
+    }
+  }
+
+  private Void refresh(String groupName) throws IOException {
+    Optional<FeatureGroup> group = catalog.featureGroup(groupName);
+    if (group.isPresent()) {
+      refresh(group.get());
+    }
+    return null;
+  }
+
+  private void refresh(FeatureGroup group) throws IOException {
+    String name = group.name();
+    if (!group.online()) {
+      LatestValueIndex dropped = indexes.remove(name);
+      if (dropped != null) {
+        dropped.close();
+      }
+      return;
+    }
+    if (refusals.containsKey(name)) {
+      return;
+    }
+    long latest = catalog.latestSequence(name);
+    LatestValueIndex existing = indexes.get(name);
+    if (existing != null
+        && existing.appliedSequence() >= latest
+        && existing.group().schemaVersion() >= group.schemaVersion()) {
+      return;
+    }
+    long started = System.nanoTime();
+    LatestValueIndex index =
+        existing != null ? existing : LatestValueIndex.create(group, budget, allocator, clock);
+    try {
+      if (group.schemaVersion() > index.group().schemaVersion()) {
+        index.evolve(group);
+      }
+      FeatureGroupReader.Snapshot changes =
+          reader.snapshot(group, latest).addedAfter(index.appliedSequence());
+      changes.forEachBatch(FeatureFileScan.allFeatures(group), index::apply);
+      index.markApplied(latest);
+      if (existing == null) {
+        indexes.put(name, index);
+        OnlineIndexStats stats = index.stats();
+        log.info(
+            "Online index of '{}' loaded at commit {}: {} rows, {} keys, {} MB, {} bytes per key"
+                + " per feature, in {} ms",
+            name,
+            latest,
+            changes.rowCount(),
+            stats.keys(),
+            stats.reservedBytes() >> 20,
+            String.format("%.1f", stats.bytesPerKeyPerFeature()),
+            (System.nanoTime() - started) / 1_000_000);
+      }
+    } catch (OnlineMemoryBudgetExceededException e) {
+      indexes.remove(name);
+      index.close();
+      refusals.put(name, e.getMessage());
+      log.error("Online index of '{}' refused: {}", name, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      if (existing == null) {
+        index.close();
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.featurestore.api.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.api.problems.ErrorCode;
+import dev.featurestore.api.problems.ProblemJson;
+import dev.featurestore.core.FieldError;
+import dev.featurestore.core.InvalidInputException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The lean online listener: the online-features routes (and a health route) on reactor-netty, on a
+ * port of their own, without the servlet stack. Lookups touch only memory, so they run on the event
+ * loop; the answer is generated into a pooled buffer and sent with its length.
+ */
+public final class OnlineListener implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(OnlineListener.class);
+
+  static final List<String> LOOKUP_PATHS =
+      List.of("/api/v1/online-features", "/get-online-features");
+  private static final long MAX_BODY_BYTES = 4L << 20;
+  private static final String JSON = "application/json";
+  private static final byte[] HEALTH =
+      "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private final OnlineFeatureLookup lookup;
+  private final OnlineRequestAuthenticator authenticator;
+  private final JsonMapper json;
+  private final int configuredPort;
+  private volatile DisposableServer server;
+
+  /**
+   * @param port the port to listen on; 0 for any free port, negative to stay off
+   */
+  public OnlineListener(
+      OnlineFeatureLookup lookup,
+      OnlineRequestAuthenticator authenticator,
+      JsonMapper json,
+      int port) {
+    this.lookup = requireNonNull(lookup, "lookup is null");
+    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+    this.json = requireNonNull(json, "json is null");
+    this.configuredPort = port;
+  }
+
+  /** The bound port, once started. */
+  public Optional<Integer> port() {
+    DisposableServer bound = server;
+    return bound == null ? Optional.empty() : Optional.of(bound.port());
+  }
+
+  @Override
+  public void start() {
+    if (configuredPort < 0) {
+      log.info("Online listener is off (feature-store.online-port < 0)");
+      return;
+    }
+    server =
+        HttpServer.create()
+            .port(configuredPort)
+            .route(
+                routes -> {
+                  for (String path : LOOKUP_PATHS) {
+                    routes.post(path, this::lookup);
+                  }
+                  routes.get("/health", this::health);
+                })
+            .bindNow(Duration.ofSeconds(30));
+    log.info("Online listener on port {}", server.port());
+  }
+
+  @Override
+  public void stop() {
+    DisposableServer bound = server;
+    if (bound != null) {
+      bound.disposeNow(Duration.ofSeconds(10));
+      server = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  /** With the web server: after the indexes loaded, so the first request finds them. */
+  @Override
+  public int getPhase() {
+    return OnlineIndexes.PHASE + 1;
+  }
+
+  private Publisher<Void> health(HttpServerRequest request, HttpServerResponse response) {
+    ByteBuf buffer = response.alloc().buffer(HEALTH.length).writeBytes(HEALTH);
+    return send(response, HttpResponseStatus.OK, JSON, buffer);
+  }
+
+  private Publisher<Void> lookup(HttpServerRequest request, HttpServerResponse response) {
+    OnlineAccess access =
+        authenticator.authenticate(name -> Optional.ofNullable(request.requestHeaders().get(name)));
+    if (access == OnlineAccess.UNAUTHENTICATED) {
+      return problem(
+          response, ErrorCode.UNAUTHENTICATED, "credentials are missing or unknown", List.of());
+    }
+    if (access == OnlineAccess.FORBIDDEN) {
+      return problem(
+          response, ErrorCode.FORBIDDEN, "these credentials may not look up features", List.of());
+    }
+    long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+    if (length > MAX_BODY_BYTES) {
+      return problem(
+          response,
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "an online request may have at most " + MAX_BODY_BYTES + " bytes",
+          List.of());
+    }
+    return request
+        .receive()
+        .aggregate()
+        .asByteArray()
+        .defaultIfEmpty(new byte[0])
+        .flatMap(body -> answer(body, response));
+  }
+
+  private Mono<Void> answer(byte[] body, HttpServerResponse response) {
+    ByteBuf buffer = response.alloc().buffer(4096);
+    try {
+      lookup.answer(body, new ByteBufOutputStream(buffer));
+      return send(response, HttpResponseStatus.OK, JSON, buffer);
+    } catch (InvalidInputException e) {
+      buffer.release();
+      return problem(response, ErrorCode.INVALID_INPUT, e.getMessage(), e.errors());
+    } catch (OnlineIndexUnavailableException e) {
+      buffer.release();
+      return problem(response, ErrorCode.ONLINE_INDEX_UNAVAILABLE, e.getMessage(), List.of());
+    } catch (RuntimeException e) {
+      buffer.release();
+      log.error("Unexpected failure of an online lookup", e);
+      return problem(response, ErrorCode.INTERNAL_ERROR, "an internal error occurred", List.of());
+    }
+  }
+
+  private Mono<Void> problem(
+      HttpServerResponse response, ErrorCode code, String detail, List<FieldError> errors) {
+    ByteBuf buffer = response.alloc().buffer(512);
+    write(buffer, generator -> ProblemJson.write(generator, code, detail, errors));
+    return send(
+        response,
+        HttpResponseStatus.valueOf(code.status().value()),
+        ProblemJson.MEDIA_TYPE,
+        buffer);
+  }
+
+  private void write(ByteBuf buffer, Consumer<JsonGenerator> writer) {
+    try (JsonGenerator generator =
+        json.createGenerator((OutputStream) new ByteBufOutputStream(buffer))) {
+      writer.accept(generator);
+    }
+  }
+
+  private static Mono<Void> send(
+      HttpServerResponse response, HttpResponseStatus status, String contentType, ByteBuf buffer) {
+    return response
+        .status(status)
+        .header(HttpHeaderNames.CONTENT_TYPE, contentType)
+        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(buffer.readableBytes()))
+        .send(Mono.just(buffer))
+        .then();
+  }
+}

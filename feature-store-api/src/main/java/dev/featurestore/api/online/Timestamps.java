@@ -1,0 +1,17 @@
+package dev.featurestore.api.online;
+
+import java.time.Instant;
+
+/** Microsecond times as the API writes them: ISO-8601 UTC instants. */
+final class Timestamps {
+  /** Feast's event timestamp for entity columns and keys not found. */
+  static final String EPOCH = "1970-01-01T00:00:00Z";
+
+  private Timestamps() {}
+
+  static String format(long micros) {
+    return Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+        .toString();
+  }
+}

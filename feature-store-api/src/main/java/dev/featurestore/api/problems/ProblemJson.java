@@ -1,0 +1,35 @@
+package dev.featurestore.api.problems;
+
+import dev.featurestore.core.FieldError;
+import java.util.List;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Writes the same problem+json document as {@link ProblemResponses}, for listeners outside Spring
+ * MVC.
+ */
+public final class ProblemJson {
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private ProblemJson() {}
+
+  public static void write(
+      JsonGenerator json, ErrorCode code, String detail, List<FieldError> errors) {
+    json.writeStartObject();
+    json.writeStringProperty("type", code.type().toString());
+    json.writeStringProperty("title", code.status().getReasonPhrase());
+    json.writeNumberProperty("status", code.status().value());
+    json.writeStringProperty("detail", detail);
+    json.writeStringProperty("code", code.name());
+    json.writeName("errors");
+    json.writeStartArray();
+    for (FieldError error : errors) {
+      json.writeStartObject();
+      json.writeStringProperty("field", error.field());
+      json.writeStringProperty("message", error.message());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+}

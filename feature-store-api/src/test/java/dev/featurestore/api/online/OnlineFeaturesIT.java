@@ -1,0 +1,327 @@
+package dev.featurestore.api.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Online lookups through the whole server: groups and commits made over HTTP, answers from the main
+ * port and from the lean listener, on both paths.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestApiKeys.ADMIN_KEY_PROPERTY)
+class OnlineFeaturesIT {
+  @TempDir static Path dataDir;
+
+  @DynamicPropertySource
+  static void realDatabase(DynamicPropertyRegistry registry) {
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::user);
+    registry.add("spring.datasource.password", database::password);
+    registry.add("feature-store.data-dir", dataDir::toString);
+    registry.add("feature-store.online-port", () -> "0");
+    registry.add("feature-store.online.max-keys", () -> "5");
+    registry.add("feature-store.online.poll-interval", () -> "PT0.2S");
+  }
+
+  @LocalServerPort int mainPort;
+  @Autowired OnlineListener listener;
+  @Autowired OnlineIndexes indexes;
+  @Autowired FeatureGroupWriter writer;
+  @Autowired Catalog catalog;
+  @Autowired BufferAllocator allocator;
+  @Autowired JsonMapper json;
+  @Autowired ObjectStore objectStore;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  private static boolean groupsCreated;
+
+  /** Once per class; the context, and so the Spring beans it needs, is ready only from here. */
+  @BeforeEach
+  void createGroupsOnce() throws Exception {
+    if (groupsCreated) {
+      return;
+    }
+    groupsCreated = true;
+    post(mainPort, "/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    post(mainPort, "/api/v1/entities", "{\"name\":\"item_id\",\"keyType\":\"INT64\"}");
+    assertThat(
+            post(
+                    mainPort,
+                    "/api/v1/feature-groups",
+                    """
+                    {"name":"user_activity","entity":"user_id","ttl":"P1D","online":true,
+                     "features":[{"name":"clicks","type":"INT64"},{"name":"score","type":"FLOAT64"},
+                                 {"name":"country","type":"STRING"}]}
+                    """)
+                .statusCode())
+        .isEqualTo(201);
+    post(
+        mainPort,
+        "/api/v1/feature-groups",
+        """
+        {"name":"item_stats","entity":"item_id","online":true,
+         "features":[{"name":"views","type":"INT64"}]}
+        """);
+    post(
+        mainPort,
+        "/api/v1/feature-groups",
+        """
+        {"name":"offline_only","entity":"user_id","features":[{"name":"clicks","type":"INT64"}]}
+        """);
+    commit(
+        "user_activity",
+        row("u1", NOW.minus(2, ChronoUnit.HOURS), "\"clicks\":1,\"score\":0.5,\"country\":\"FR\""),
+        row("u1", NOW.minus(1, ChronoUnit.HOURS), "\"clicks\":2,\"score\":1.5,\"country\":\"PE\""),
+        row("u2", NOW.minus(1, ChronoUnit.HOURS), "\"clicks\":7,\"score\":null"),
+        row("u3", NOW.minus(2, ChronoUnit.DAYS), "\"clicks\":9,\"score\":9.5"));
+  }
+
+  @Test
+  void answersFeastShapedLookupsOnBothPortsAndPaths() throws Exception {
+    String request =
+        """
+        {"features":["user_activity:clicks","user_activity:score","user_activity:country"],
+         "entities":{"user_id":["u1","u2","u3","nobody"]}}
+        """;
+    List<String> answers = new ArrayList<>();
+    for (int port : List.of(mainPort, onlinePort())) {
+      for (String path : OnlineListener.LOOKUP_PATHS) {
+        HttpResponse<String> response = post(port, path, request);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+            .startsWith("application/json");
+        answers.add(response.body());
+      }
+    }
+    assertThat(answers).containsOnly(answers.get(0));
+
+    JsonNode answer = json.readTree(answers.get(0));
+    assertThat(answer.get("metadata").get("feature_names").toString())
+        .isEqualTo("[\"user_id\",\"clicks\",\"score\",\"country\"]");
+    JsonNode results = answer.get("results");
+    assertThat(results.get(0).get("values").toString())
+        .isEqualTo("[\"u1\",\"u2\",\"u3\",\"nobody\"]");
+    assertThat(results.get(1).get("values").toString()).isEqualTo("[2,7,null,null]");
+    assertThat(results.get(1).get("statuses").toString())
+        .isEqualTo("[\"PRESENT\",\"PRESENT\",\"OUTSIDE_TTL\",\"NOT_FOUND\"]");
+    assertThat(results.get(2).get("values").toString()).isEqualTo("[1.5,null,null,null]");
+    assertThat(results.get(2).get("statuses").get(1).stringValue()).isEqualTo("NULL_VALUE");
+    assertThat(results.get(3).get("values").toString()).isEqualTo("[\"PE\",null,null,null]");
+    assertThat(results.get(1).get("event_timestamps").toString())
+        .isEqualTo(
+            "[\"%s\",\"%s\",\"%s\",\"1970-01-01T00:00:00Z\"]"
+                .formatted(
+                    NOW.minus(1, ChronoUnit.HOURS),
+                    NOW.minus(1, ChronoUnit.HOURS),
+                    NOW.minus(2, ChronoUnit.DAYS)));
+  }
+
+  @Test
+  void aCommitIsVisibleAsSoonAsItIsAcknowledgedAndFutureRowsWait() throws Exception {
+    commit("item_stats", row(41L, NOW.minusSeconds(10), "\"views\":1"));
+    assertThat(views(41)).isEqualTo("[1]");
+
+    commit(
+        "item_stats",
+        row(41L, NOW.minusSeconds(5), "\"views\":2"),
+        row(42L, Instant.now().plus(2, ChronoUnit.MINUTES), "\"views\":3"));
+    assertThat(views(41)).isEqualTo("[2]");
+    assertThat(views(42)).isEqualTo("[null]");
+  }
+
+  @Test
+  void commitsMadeThroughAnotherReplicaArriveByPolling() throws Exception {
+    byte[] rows =
+        ("{\"rows\":[" + row(77L, NOW.minusSeconds(1), "\"views\":77") + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    Path file = Files.createTempFile(dataDir, "upload", ".json");
+    Files.write(file, rows);
+    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rows));
+    long committedAt = System.nanoTime();
+    writer.append(
+        "item_stats",
+        UploadFormat.JSON,
+        new SpooledUpload(file, rows.length, sha256),
+        Optional.empty(),
+        "replica-2");
+
+    while (!views(77).equals("[77]")) {
+      assertThat(System.nanoTime() - committedAt).isLessThan(Duration.ofSeconds(1).toNanos());
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aRestartServesTheSameAnswersFromTheStart() throws Exception {
+    OnlineIndexes restarted =
+        new OnlineIndexes(
+            catalog,
+            new FeatureGroupReader(
+                catalog, new ObjectCache(objectStore, dataDir.resolve("object-cache")), allocator),
+            new OnlineMemoryBudget(1L << 30),
+            allocator,
+            Clock.systemUTC(),
+            Duration.ofHours(1));
+    restarted.start();
+    try {
+      OnlineFeatureLookup lookup = new OnlineFeatureLookup(restarted, json, 5);
+      String request =
+          "{\"features\":[\"user_activity:clicks\",\"user_activity:country\"],"
+              + "\"entities\":{\"user_id\":[\"u1\",\"u2\",\"u3\"]}}";
+      var answer = new java.io.ByteArrayOutputStream();
+      lookup.answer(request.getBytes(StandardCharsets.UTF_8), answer);
+      assertThat(answer.toString(StandardCharsets.UTF_8))
+          .isEqualTo(post(onlinePort(), "/get-online-features", request).body());
+    } finally {
+      restarted.stop();
+    }
+  }
+
+  @Test
+  void badRequestsAreProblemsNamingTheFieldOnBothPorts() throws Exception {
+    for (int port : List.of(mainPort, onlinePort())) {
+      assertProblem(
+          port,
+          "{\"features\":[\"offline_only:clicks\"],\"entities\":{\"user_id\":[\"u1\"]}}",
+          "features[0]",
+          "not marked online");
+      assertProblem(
+          port,
+          "{\"features\":[\"nope:clicks\"],\"entities\":{\"user_id\":[\"u1\"]}}",
+          "features[0]",
+          "does not exist");
+      assertProblem(
+          port,
+          "{\"features\":[\"user_activity:clicks\",\"user_activity:nope\"],"
+              + "\"entities\":{\"user_id\":[\"u1\"]}}",
+          "features[1]",
+          "has no feature 'nope'");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1,\"two\"]}}",
+          "entities.item_id[1]",
+          "64-bit integer");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1,2,3,4,5,6]}}",
+          "entities.item_id",
+          "at most 5");
+      assertProblem(port, "{\"features\":", "body", "not valid JSON");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"user_id\":[\"u1\"]}}",
+          "entities.item_id",
+          "needs keys of entity 'item_id'");
+    }
+  }
+
+  @Test
+  void listsIndexesWithTheirMemoryCost() throws Exception {
+    JsonNode listing = json.readTree(get(mainPort, "/api/v1/online-indexes").body());
+    assertThat(listing.get("memoryBudgetBytes").longValue()).isEqualTo(1L << 30);
+    assertThat(listing.get("indexes").toString()).contains("\"featureGroup\":\"user_activity\"");
+    assertThat(get(onlinePort(), "/health").body()).isEqualTo("{\"status\":\"UP\"}");
+  }
+
+  private void assertProblem(int port, String body, String field, String message) throws Exception {
+    HttpResponse<String> response = post(port, "/api/v1/online-features", body);
+    assertThat(response.statusCode()).as(body).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+        .isEqualTo("application/problem+json");
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.get("errors").get(0).get("field").stringValue()).as(body).isEqualTo(field);
+    assertThat(problem.get("errors").get(0).get("message").stringValue())
+        .as(body)
+        .contains(message);
+  }
+
+  private String views(long item) throws Exception {
+    HttpResponse<String> response =
+        post(
+            onlinePort(),
+            "/api/v1/online-features",
+            "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}");
+    return json.readTree(response.body()).get("results").get(1).get("values").toString();
+  }
+
+  private int onlinePort() {
+    return listener.port().orElseThrow();
+  }
+
+  private static String row(Object key, Instant eventTime, String features) {
+    String keyJson = key instanceof String text ? "\"" + text + "\"" : key.toString();
+    String entity = key instanceof String ? "user_id" : "item_id";
+    return "{\"%s\":%s,\"event_time\":\"%s\",%s}".formatted(entity, keyJson, eventTime, features);
+  }
+
+  private void commit(String group, String... rows) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        post(
+            mainPort,
+            "/api/v1/feature-groups/" + group + "/commits",
+            "{\"rows\":[" + String.join(",", rows) + "]}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  }
+
+  private HttpResponse<String> post(int port, String path, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.featurestore.core.online;
+
+import java.util.Arrays;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+/** STRING (UTF-8) and BYTES values in the index's arena; each slot keeps a reference and length. */
+final class BytesColumn extends OnlineColumn {
+  enum Meaning {
+    UTF8,
+    BINARY
+  }
+
+  private final ByteArena arena;
+  private final Meaning meaning;
+  private long[][] references = new long[0][];
+  private int[][] lengths = new int[0][];
+
+  BytesColumn(MemoryAccount memory, ByteArena arena, Meaning meaning) {
+    super(memory);
+    this.arena = arena;
+    this.meaning = meaning;
+  }
+
+  @Override
+  void addValuePage(int page) {
+    memory.reserve(12L * Pages.SIZE + 2 * Pages.ARRAY_OVERHEAD_BYTES);
+    references = Arrays.copyOf(references, page + 1);
+    references[page] = new long[Pages.SIZE];
+    lengths = Arrays.copyOf(lengths, page + 1);
+    lengths[page] = new int[Pages.SIZE];
+  }
+
+  @Override
+  void setValue(FieldVector source, int row, int page, int offset) {
+    BaseVariableWidthVector variable = (BaseVariableWidthVector) source;
+    int length = variable.getValueLength(row);
+    references[page][offset] =
+        arena.append(variable.getDataBuffer(), variable.getStartOffset(row), length);
+    lengths[page][offset] = length;
+  }
+
+  @Override
+  void discard(int page, int offset) {
+    arena.discard(lengths[page][offset]);
+  }
+
+  @Override
+  void write(int slot, OnlineValueWriter out) {
+    int page = Pages.page(slot);
+    int offset = Pages.offset(slot);
+    long reference = references[page][offset];
+    if (meaning == Meaning.UTF8) {
+      out.writeUtf8(arena.chunk(reference), ByteArena.offset(reference), lengths[page][offset]);
+    } else {
+      out.writeBinary(arena.chunk(reference), ByteArena.offset(reference), lengths[page][offset]);
+    }
+  }
+}

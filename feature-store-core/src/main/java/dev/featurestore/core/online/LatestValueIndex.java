@@ -1,0 +1,526 @@
+package dev.featurestore.core.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.StoredRowSchema;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.StampedLock;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The latest value of every feature of one feature group, by key, in memory: what the training-set
+ * join would return for a spine row {@code (key, now)} as of the latest applied commit.
+ *
+ * <p>Per key the index keeps the winning row among those with an event time at or before now, by
+ * the join's rule: greatest event time, then the later commit, then the later row of the upload.
+ * Applying rows merges: a row replaces the stored one only if it wins, so commits may be applied in
+ * any order and a row applied twice changes nothing. Rows whose event time is still in the future
+ * when applied (ingest allows a small clock skew) are not candidates yet; they wait, as Arrow rows
+ * off the heap, until a read finds their time has come. The TTL is applied when reading.
+ *
+ * <p>Storage is pages of primitive arrays by slot (one slot per key), reserved from an {@link
+ * OnlineMemoryBudget} before allocation; there are no objects per key or row. One thread applies
+ * updates; any number read, through a {@link View} that holds a read lock.
+ */
+public final class LatestValueIndex implements AutoCloseable {
+  /** Rows applied per write-lock hold, so that readers wait for at most one such chunk. */
+  private static final int ROWS_PER_LOCK = 4096;
+
+  private static final Duration MAX_TTL = Duration.ofDays(100_000);
+
+  private final StampedLock lock = new StampedLock();
+  private final Clock clock;
+  private final BufferAllocator allocator;
+  private final MemoryAccount memory;
+  private final ByteArena arena;
+  private final KeyType keyType;
+  private final LongKeyTable longKeys;
+  private final StringKeyTable stringKeys;
+  private final List<OnlineColumn> columns = new ArrayList<>();
+  private volatile FeatureGroup group;
+  private volatile Map<String, Integer> columnByFeature = Map.of();
+  private long[][] eventTimes = new long[0][];
+  private long[][] commitSequences = new long[0][];
+  private long[][] rowOrdinals = new long[0][];
+  private int keyCount;
+  private volatile long appliedSequence;
+  private final List<VectorSchemaRoot> futureRows = new ArrayList<>();
+  private volatile long earliestFutureMicros = Long.MAX_VALUE;
+  private byte[] keyScratch = new byte[64];
+
+  private LatestValueIndex(
+      FeatureGroup group, OnlineMemoryBudget budget, BufferAllocator allocator, Clock clock) {
+    this.group = requireNonNull(group, "group is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.memory = new MemoryAccount(requireNonNull(budget, "budget is null"), group.name());
+    this.arena = new ByteArena(memory);
+    this.keyType = group.entity().keyType();
+    this.longKeys = keyType == KeyType.INT64 ? new LongKeyTable(memory) : null;
+    this.stringKeys = keyType == KeyType.STRING ? new StringKeyTable(memory) : null;
+    addColumns(group.features());
+  }
+
+  /**
+   * An empty index of the group.
+   *
+   * @param allocator holds rows whose event time is still in the future
+   * @throws OnlineMemoryBudgetExceededException when even an empty index does not fit
+   */
+  public static LatestValueIndex create(
+      FeatureGroup group, OnlineMemoryBudget budget, BufferAllocator allocator, Clock clock) {
+    return new LatestValueIndex(group, budget, allocator, clock);
+  }
+
+  public FeatureGroup group() {
+    return group;
+  }
+
+  /** The latest commit sequence marked applied (0 for none). */
+  public long appliedSequence() {
+    return appliedSequence;
+  }
+
+  /**
+   * Merges a batch of stored rows (the stored-row schema of this group, or of an earlier schema
+   * version: missing features are null) into the index.
+   *
+   * @throws OnlineMemoryBudgetExceededException when the rows' new keys do not fit; the index is
+   *     then incomplete and must be closed
+   */
+  public void apply(VectorSchemaRoot batch) {
+    long now = nowMicros();
+    BoundBatch bound = bind(batch);
+    int rows = batch.getRowCount();
+    int futureCount = 0;
+    long earliestFuture = Long.MAX_VALUE;
+    for (int row = 0; row < rows; row++) {
+      long eventTime = bound.eventTime(row);
+      if (eventTime > now) {
+        futureCount++;
+        earliestFuture = Math.min(earliestFuture, eventTime);
+      }
+    }
+    // Future rows wait before the others are applied, so a read never misses one that fell due
+    // meanwhile; the order of merging does not matter.
+    if (futureCount > 0) {
+      keepFutureRows(batch, bound, now, futureCount, earliestFuture);
+    }
+    for (int from = 0; from < rows; from += ROWS_PER_LOCK) {
+      int to = Math.min(rows, from + ROWS_PER_LOCK);
+      long stamp = lock.writeLock();
+      try {
+        for (int row = from; row < to; row++) {
+          if (bound.eventTime(row) <= now) {
+            applyRow(bound, row);
+          }
+        }
+      } finally {
+        lock.unlockWrite(stamp);
+      }
+    }
+  }
+
+  /** Records that every row of commits up to {@code sequence} has been applied. */
+  public void markApplied(long sequence) {
+    if (sequence > appliedSequence) {
+      appliedSequence = sequence;
+    }
+  }
+
+  /** Follows schema evolution: features added to the group start as null for every key. */
+  public void evolve(FeatureGroup newer) {
+    if (!newer.name().equals(group.name())) {
+      throw new IllegalArgumentException("the index holds group '" + group.name() + "'");
+    }
+    List<FeatureDefinition> added =
+        newer.features().stream().filter(f -> !columnByFeature.containsKey(f.name())).toList();
+    long stamp = lock.writeLock();
+    try {
+      addColumns(added);
+      group = newer;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * Opens a consistent view for reading, at the current time; close it promptly, since updates wait
+   * for open views.
+   */
+  public View view() {
+    long now = nowMicros();
+    if (now >= earliestFutureMicros) {
+      promoteFutureRows(now);
+    }
+    return new View(lock.readLock(), now);
+  }
+
+  public OnlineIndexStats stats() {
+    long stamp = lock.readLock();
+    try {
+      long pending = 0;
+      for (VectorSchemaRoot rows : futureRows) {
+        pending += rows.getRowCount();
+      }
+      return new OnlineIndexStats(
+          group.name(),
+          appliedSequence,
+          keyCount,
+          columns.size(),
+          pending,
+          memory.reservedBytes(),
+          arena.garbageBytes());
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** Frees the memory reserved from the budget and the rows waiting for their time. */
+  @Override
+  public void close() {
+    long stamp = lock.writeLock();
+    try {
+      futureRows.forEach(VectorSchemaRoot::close);
+      futureRows.clear();
+      memory.releaseAll();
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * The index as of one instant, under a read lock. Slots identify keys for the life of the view;
+   * statuses follow the join's rules with spine time = the view's now.
+   */
+  public final class View implements AutoCloseable {
+    private final long stamp;
+    private final long nowMicros;
+    private final long ttlStartMicros;
+
+    private View(long stamp, long nowMicros) {
+      this.stamp = stamp;
+      this.nowMicros = nowMicros;
+      FeatureGroup current = group;
+      // A TTL longer than the epoch's age admits every row, like no TTL.
+      this.ttlStartMicros =
+          current.hasTtl() && current.ttl().compareTo(MAX_TTL) < 0
+              ? nowMicros - toMicros(current.ttl())
+              : Long.MIN_VALUE;
+    }
+
+    public long nowMicros() {
+      return nowMicros;
+    }
+
+    public FeatureGroup group() {
+      return group;
+    }
+
+    /** The slot of an INT64 key, or -1. */
+    public int slotOf(long key) {
+      requireKeyType(KeyType.INT64);
+      return longKeys.find(key);
+    }
+
+    /** The slot of a STRING key, or -1. */
+    public int slotOf(String key) {
+      requireKeyType(KeyType.STRING);
+      byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+      return stringKeys.find(utf8, utf8.length, StringKeyTable.hash(utf8, utf8.length));
+    }
+
+    /** The position of a feature in the group's current features, or -1. */
+    public int featureIndex(String featureName) {
+      Integer column = columnByFeature.get(featureName);
+      return column == null ? -1 : column;
+    }
+
+    /** PRESENT when the key has a winner within the TTL window (whatever its values). */
+    public OnlineStatus rowStatus(int slot) {
+      if (slot < 0) {
+        return OnlineStatus.NOT_FOUND;
+      }
+      return eventTimeMicros(slot) < ttlStartMicros
+          ? OnlineStatus.OUTSIDE_TTL
+          : OnlineStatus.PRESENT;
+    }
+
+    public OnlineStatus status(int slot, int feature) {
+      OnlineStatus row = rowStatus(slot);
+      if (row != OnlineStatus.PRESENT) {
+        return row;
+      }
+      return columns.get(feature).isPresent(slot) ? OnlineStatus.PRESENT : OnlineStatus.NULL_VALUE;
+    }
+
+    /** The winning row's event time; only for a slot of a key found in this view. */
+    public long eventTimeMicros(int slot) {
+      return eventTimes[Pages.page(slot)][Pages.offset(slot)];
+    }
+
+    /** Writes the value the join would give: null unless {@link OnlineStatus#PRESENT}. */
+    public void writeValue(int slot, int feature, OnlineValueWriter out) {
+      if (status(slot, feature) == OnlineStatus.PRESENT) {
+        columns.get(feature).write(slot, out);
+      } else {
+        out.writeNull();
+      }
+    }
+
+    @Override
+    public void close() {
+      lock.unlockRead(stamp);
+    }
+
+    private void requireKeyType(KeyType expected) {
+      if (keyType != expected) {
+        throw new IllegalArgumentException(
+            "group '" + group.name() + "' has " + keyType + " keys, not " + expected);
+      }
+    }
+  }
+
+  private void addColumns(List<FeatureDefinition> features) {
+    Map<String, Integer> byFeature = new HashMap<>(columnByFeature);
+    int pages = eventTimes.length;
+    for (FeatureDefinition feature : features) {
+      OnlineColumn column = OnlineColumn.of(feature, memory, arena);
+      for (int page = 0; page < pages; page++) {
+        column.addPage(page);
+      }
+      byFeature.put(feature.name(), columns.size());
+      columns.add(column);
+    }
+    columnByFeature = Map.copyOf(byFeature);
+  }
+
+  private void applyRow(BoundBatch bound, int row) {
+    long eventTime = bound.eventTime(row);
+    long sequence = bound.commitSequence(row);
+    long ordinal = bound.rowOrdinal(row);
+    int slot = bound.findOrAddKey(row);
+    int page = Pages.page(slot);
+    int offset = Pages.offset(slot);
+    if (!wins(eventTime, sequence, ordinal, page, offset)) {
+      return;
+    }
+    eventTimes[page][offset] = eventTime;
+    commitSequences[page][offset] = sequence;
+    rowOrdinals[page][offset] = ordinal;
+    for (int column = 0; column < columns.size(); column++) {
+      columns.get(column).copy(bound.features[column], row, slot);
+    }
+  }
+
+  private boolean wins(long eventTime, long sequence, long ordinal, int page, int offset) {
+    long storedTime = eventTimes[page][offset];
+    if (eventTime != storedTime) {
+      return eventTime > storedTime;
+    }
+    long storedSequence = commitSequences[page][offset];
+    if (sequence != storedSequence) {
+      return sequence > storedSequence;
+    }
+    return ordinal > rowOrdinals[page][offset];
+  }
+
+  /** A new slot whose row version loses to every real row. */
+  private int addSlot() {
+    int slot = keyCount;
+    int page = Pages.page(slot);
+    if (page == eventTimes.length) {
+      addPage(page);
+    }
+    eventTimes[page][Pages.offset(slot)] = Long.MIN_VALUE;
+    commitSequences[page][Pages.offset(slot)] = Long.MIN_VALUE;
+    rowOrdinals[page][Pages.offset(slot)] = Long.MIN_VALUE;
+    keyCount++;
+    return slot;
+  }
+
+  private void addPage(int page) {
+    memory.reserve(3 * (8L * Pages.SIZE + Pages.ARRAY_OVERHEAD_BYTES));
+    if (longKeys != null) {
+      longKeys.addPage(page);
+    } else {
+      stringKeys.addPage(page);
+    }
+    for (OnlineColumn column : columns) {
+      column.addPage(page);
+    }
+    eventTimes = appendPage(eventTimes, page);
+    commitSequences = appendPage(commitSequences, page);
+    rowOrdinals = appendPage(rowOrdinals, page);
+  }
+
+  private static long[][] appendPage(long[][] pages, int page) {
+    long[][] larger = Arrays.copyOf(pages, page + 1);
+    larger[page] = new long[Pages.SIZE];
+    return larger;
+  }
+
+  private void keepFutureRows(
+      VectorSchemaRoot batch, BoundBatch bound, long now, int futureCount, long earliest) {
+    VectorSchemaRoot copy = VectorSchemaRoot.create(batch.getSchema(), allocator);
+    try {
+      copy.allocateNew();
+      int target = 0;
+      for (int row = 0; row < batch.getRowCount(); row++) {
+        if (bound.eventTime(row) > now) {
+          for (int column = 0; column < batch.getFieldVectors().size(); column++) {
+            copy.getVector(column).copyFromSafe(row, target, batch.getVector(column));
+          }
+          target++;
+        }
+      }
+      copy.setRowCount(futureCount);
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
+    }
+    long stamp = lock.writeLock();
+    try {
+      futureRows.add(copy);
+      earliestFutureMicros = Math.min(earliestFutureMicros, earliest);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * Applies waiting rows whose time has come. Rows stay in their batch until all of the batch is
+   * due; applying a row again later changes nothing, since it no longer wins over itself.
+   */
+  private void promoteFutureRows(long now) {
+    long stamp = lock.writeLock();
+    try {
+      long earliest = Long.MAX_VALUE;
+      Iterator<VectorSchemaRoot> batches = futureRows.iterator();
+      while (batches.hasNext()) {
+        VectorSchemaRoot batch = batches.next();
+        BoundBatch bound = bind(batch);
+        boolean allDue = true;
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          long eventTime = bound.eventTime(row);
+          if (eventTime <= now) {
+            applyRow(bound, row);
+          } else {
+            allDue = false;
+            earliest = Math.min(earliest, eventTime);
+          }
+        }
+        if (allDue) {
+          batch.close();
+          batches.remove();
+        }
+      }
+      earliestFutureMicros = earliest;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  private BoundBatch bind(VectorSchemaRoot batch) {
+    FieldVector[] features = new FieldVector[columns.size()];
+    for (Map.Entry<String, Integer> feature : columnByFeature.entrySet()) {
+      features[feature.getValue()] = batch.getVector(feature.getKey());
+    }
+    return new BoundBatch(
+        batch.getVector(group.entity().name()),
+        ((BaseFixedWidthVector) batch.getVector(FeatureGroup.EVENT_TIME)).getDataBuffer(),
+        ((BaseFixedWidthVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE)).getDataBuffer(),
+        ((BaseFixedWidthVector) batch.getVector(StoredRowSchema.ROW_ORDINAL)).getDataBuffer(),
+        features);
+  }
+
+  /** A batch's vectors, looked up once; the key and system columns are never null. */
+  private final class BoundBatch {
+    private final FieldVector keys;
+    private final ArrowBuf eventTimes;
+    private final ArrowBuf commitSequences;
+    private final ArrowBuf rowOrdinals;
+    private final FieldVector[] features;
+
+    BoundBatch(
+        FieldVector keys,
+        ArrowBuf eventTimes,
+        ArrowBuf commitSequences,
+        ArrowBuf rowOrdinals,
+        FieldVector[] features) {
+      this.keys = requireNonNull(keys, "the batch has no key column");
+      this.eventTimes = eventTimes;
+      this.commitSequences = commitSequences;
+      this.rowOrdinals = rowOrdinals;
+      this.features = features;
+    }
+
+    long eventTime(int row) {
+      return eventTimes.getLong(8L * row);
+    }
+
+    long commitSequence(int row) {
+      return commitSequences.getLong(8L * row);
+    }
+
+    long rowOrdinal(int row) {
+      return rowOrdinals.getLong(8L * row);
+    }
+
+    int findOrAddKey(int row) {
+      if (longKeys != null) {
+        long key = ((BaseFixedWidthVector) keys).getDataBuffer().getLong(8L * row);
+        int slot = longKeys.find(key);
+        if (slot < 0) {
+          slot = addSlot();
+          longKeys.add(key, slot);
+        }
+        return slot;
+      }
+      BaseVariableWidthVector strings = (BaseVariableWidthVector) keys;
+      int length = strings.getValueLength(row);
+      if (keyScratch.length < length) {
+        keyScratch = new byte[Math.max(length, 2 * keyScratch.length)];
+      }
+      strings.getDataBuffer().getBytes(strings.getStartOffset(row), keyScratch, 0, length);
+      int hash = StringKeyTable.hash(keyScratch, length);
+      int slot = stringKeys.find(keyScratch, length, hash);
+      if (slot < 0) {
+        slot = addSlot();
+        stringKeys.add(keyScratch, length, hash, slot);
+      }
+      return slot;
+    }
+  }
+
+  private long nowMicros() {
+    return toMicros(clock.instant());
+  }
+
+  private static long toMicros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+
+  private static long toMicros(Duration duration) {
+    return Math.addExact(
+        Math.multiplyExact(duration.getSeconds(), 1_000_000L), duration.getNano() / 1_000);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.featurestore.core.online;
+
+/** What one index reserved from the shared budget; changed by the index's writer only. */
+final class MemoryAccount {
+  private final OnlineMemoryBudget budget;
+  private final String groupName;
+  private long reservedBytes;
+
+  MemoryAccount(OnlineMemoryBudget budget, String groupName) {
+    this.budget = budget;
+    this.groupName = groupName;
+  }
+
+  void reserve(long bytes) {
+    budget.reserve(groupName, bytes);
+    reservedBytes += bytes;
+  }
+
+  void release(long bytes) {
+    budget.release(bytes);
+    reservedBytes -= bytes;
+  }
+
+  long reservedBytes() {
+    return reservedBytes;
+  }
+
+  void releaseAll() {
+    release(reservedBytes);
+  }
+}

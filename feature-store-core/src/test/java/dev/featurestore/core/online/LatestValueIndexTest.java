@@ -1,0 +1,283 @@
+package dev.featurestore.core.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.online.IndexRows.Row;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LatestValueIndexTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final long NOW_MICROS = NOW.getEpochSecond() * 1_000_000L;
+  private static final long HOUR = 3_600_000_000L;
+
+  private final BufferAllocator allocator = new RootAllocator();
+  private final MutableClock clock = new MutableClock(NOW);
+  private final OnlineMemoryBudget budget = new OnlineMemoryBudget(1L << 30);
+  private final List<LatestValueIndex> indexes = new ArrayList<>();
+
+  @AfterEach
+  void closeEverything() {
+    indexes.forEach(LatestValueIndex::close);
+    assertThat(budget.usedBytes()).isZero();
+    allocator.close();
+  }
+
+  private static FeatureGroup clicksGroup(Duration ttl) {
+    return new FeatureGroup(
+        "user_activity",
+        new Entity("user_id", KeyType.INT64, ""),
+        List.of(FeatureDefinition.scalar("clicks", FeatureType.INT64)),
+        ttl,
+        true,
+        "",
+        1);
+  }
+
+  private LatestValueIndex index(FeatureGroup group) {
+    LatestValueIndex index = LatestValueIndex.create(group, budget, allocator, clock);
+    indexes.add(index);
+    return index;
+  }
+
+  private void apply(LatestValueIndex index, Row... rows) {
+    try (VectorSchemaRoot batch = IndexRows.batch(index.group(), List.of(rows), allocator)) {
+      index.apply(batch);
+    }
+  }
+
+  /** The status and value of feature 0 for an INT64 key. */
+  private static String lookup(LatestValueIndex index, long key) {
+    try (LatestValueIndex.View view = index.view()) {
+      int slot = view.slotOf(key);
+      RecordingValueWriter out = new RecordingValueWriter();
+      view.writeValue(slot, 0, out);
+      return view.status(slot, 0) + " " + out.values.get(0);
+    }
+  }
+
+  @Test
+  void keepsTheRowWithTheGreatestEventTime() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    apply(
+        index,
+        new Row(1L, NOW_MICROS - 2 * HOUR, 1, 0, 5L),
+        new Row(1L, NOW_MICROS - HOUR, 1, 1, 7L));
+    apply(index, new Row(1L, NOW_MICROS - 3 * HOUR, 2, 0, 9L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 7");
+  }
+
+  @Test
+  void laterCommitWinsAmongEqualEventTimesAndThenTheLaterRow() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    long time = NOW_MICROS - HOUR;
+    apply(
+        index,
+        new Row(1L, time, 3, 0, 30L),
+        new Row(2L, time, 3, 0, 1L),
+        new Row(2L, time, 3, 1, 2L));
+    apply(index, new Row(1L, time, 2, 5, 20L), new Row(2L, time, 3, 0, 99L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 30");
+    assertThat(lookup(index, 2)).isEqualTo("PRESENT 2");
+  }
+
+  @Test
+  void applyingCommitsInAnyOrderGivesTheSameWinner() {
+    LatestValueIndex inOrder = index(clicksGroup(Duration.ZERO));
+    LatestValueIndex reversed = index(clicksGroup(Duration.ZERO));
+    Row first = new Row(1L, NOW_MICROS - HOUR, 1, 0, 1L);
+    Row correction = new Row(1L, NOW_MICROS - HOUR, 2, 0, 2L);
+    apply(inOrder, first);
+    apply(inOrder, correction);
+    apply(reversed, correction);
+    apply(reversed, first);
+
+    assertThat(lookup(inOrder, 1)).isEqualTo("PRESENT 2");
+    assertThat(lookup(reversed, 1)).isEqualTo("PRESENT 2");
+  }
+
+  @Test
+  void ttlWindowIncludesItsStartAndExcludesOlderRows() {
+    LatestValueIndex index = index(clicksGroup(Duration.ofHours(1)));
+    apply(
+        index,
+        new Row(1L, NOW_MICROS - HOUR, 1, 0, 1L),
+        new Row(2L, NOW_MICROS - HOUR - 1, 1, 1, 2L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 1");
+    assertThat(lookup(index, 2)).isEqualTo("OUTSIDE_TTL null");
+    clock.advance(Duration.ofNanos(1_000));
+    assertThat(lookup(index, 1)).isEqualTo("OUTSIDE_TTL null");
+  }
+
+  @Test
+  void nullValueIsAWinnerUnlikeAMissingKey() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    apply(
+        index,
+        new Row(1L, NOW_MICROS - 2 * HOUR, 1, 0, 5L),
+        new Row(1L, NOW_MICROS - HOUR, 1, 1, (Object) null));
+
+    assertThat(lookup(index, 1)).isEqualTo("NULL_VALUE null");
+    assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
+  }
+
+  @Test
+  void rowFromTheFutureIsNoCandidateUntilItsTimeComes() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    apply(
+        index,
+        new Row(1L, NOW_MICROS - HOUR, 1, 0, 1L),
+        new Row(1L, NOW_MICROS + 60_000_000L, 1, 1, 2L),
+        new Row(2L, NOW_MICROS + 120_000_000L, 1, 2, 3L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 1");
+    assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
+    assertThat(index.stats().pendingFutureRows()).isEqualTo(2);
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 2");
+    assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(lookup(index, 2)).isEqualTo("PRESENT 3");
+    assertThat(index.stats().pendingFutureRows()).isZero();
+  }
+
+  @Test
+  void storesEveryFeatureTypeWithStringKeys() {
+    FeatureGroup group =
+        new FeatureGroup(
+            "profile",
+            new Entity("user_name", KeyType.STRING, ""),
+            List.of(
+                FeatureDefinition.scalar("active", FeatureType.BOOL),
+                FeatureDefinition.scalar("age", FeatureType.INT32),
+                FeatureDefinition.scalar("visits", FeatureType.INT64),
+                FeatureDefinition.scalar("score", FeatureType.FLOAT32),
+                FeatureDefinition.scalar("balance", FeatureType.FLOAT64),
+                FeatureDefinition.scalar("country", FeatureType.STRING),
+                FeatureDefinition.scalar("avatar", FeatureType.BYTES),
+                FeatureDefinition.scalar("signed_up", FeatureType.TIMESTAMP),
+                FeatureDefinition.vector("embedding", 3)),
+            Duration.ZERO,
+            true,
+            "",
+            1);
+    LatestValueIndex index = index(group);
+    long time = NOW_MICROS - HOUR;
+    apply(
+        index,
+        new Row(
+            "ada",
+            time,
+            1,
+            0,
+            true,
+            36,
+            12L,
+            1.5f,
+            2.25,
+            "Åland",
+            new byte[] {1, 2},
+            NOW_MICROS,
+            new float[] {1, 2, 3}),
+        new Row("bob", time, 1, 1, false, null, null, null, null, "Chile", null, null, null));
+    apply(index, new Row("bob", time, 2, 0, false, 40, null, null, null, "Peru", null, null, null));
+
+    try (LatestValueIndex.View view = index.view()) {
+      RecordingValueWriter ada = new RecordingValueWriter();
+      RecordingValueWriter bob = new RecordingValueWriter();
+      for (int feature = 0; feature < 9; feature++) {
+        view.writeValue(view.slotOf("ada"), feature, ada);
+        view.writeValue(view.slotOf("bob"), feature, bob);
+      }
+      assertThat(ada.values)
+          .containsExactly(true, 36L, 12L, 1.5f, 2.25, "Åland", "[1, 2]", NOW, "[1.0, 2.0, 3.0]");
+      assertThat(bob.values)
+          .containsExactly(false, 40L, null, null, null, "Peru", null, null, null);
+      assertThat(view.slotOf("carol")).isEqualTo(-1);
+      assertThat(view.eventTimeMicros(view.slotOf("ada"))).isEqualTo(time);
+    }
+    assertThat(index.stats().garbageBytes()).isEqualTo("Chile".length());
+  }
+
+  @Test
+  void findsEveryKeyAcrossPagesAndTableGrowth() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    List<Row> rows = new ArrayList<>();
+    for (long key = 0; key < 20_000; key++) {
+      rows.add(new Row(key * 7919, NOW_MICROS - HOUR, 1, key, key));
+    }
+    apply(index, rows.toArray(Row[]::new));
+
+    for (long key = 0; key < 20_000; key += 997) {
+      assertThat(lookup(index, key * 7919)).isEqualTo("PRESENT " + key);
+    }
+    assertThat(lookup(index, 1)).isEqualTo("NOT_FOUND null");
+    assertThat(index.stats().keys()).isEqualTo(20_000);
+    assertThat(index.stats().bytesPerKeyPerFeature()).isBetween(8.0, 60.0);
+  }
+
+  @Test
+  void featureAddedBySchemaEvolutionStartsNull() {
+    FeatureGroup first = clicksGroup(Duration.ZERO);
+    LatestValueIndex index = index(first);
+    apply(index, new Row(1L, NOW_MICROS - HOUR, 1, 0, 5L));
+    FeatureGroup second =
+        new FeatureGroup(
+            first.name(),
+            first.entity(),
+            List.of(
+                first.features().get(0), FeatureDefinition.scalar("country", FeatureType.STRING)),
+            first.ttl(),
+            true,
+            "",
+            2);
+    index.evolve(second);
+
+    try (LatestValueIndex.View view = index.view()) {
+      int country = view.featureIndex("country");
+      assertThat(view.status(view.slotOf(1L), country)).isEqualTo(OnlineStatus.NULL_VALUE);
+    }
+    apply(index, new Row(1L, NOW_MICROS - 1, 2, 0, 6L, "FR"));
+    try (LatestValueIndex.View view = index.view()) {
+      RecordingValueWriter out = new RecordingValueWriter();
+      view.writeValue(view.slotOf(1L), view.featureIndex("country"), out);
+      assertThat(out.values).containsExactly("FR");
+    }
+  }
+
+  @Test
+  void refusesToGrowBeyondTheMemoryBudget() {
+    OnlineMemoryBudget small = new OnlineMemoryBudget(200_000);
+    LatestValueIndex index =
+        LatestValueIndex.create(clicksGroup(Duration.ZERO), small, allocator, clock);
+    List<Row> rows = new ArrayList<>();
+    for (long key = 0; key < 100_000; key++) {
+      rows.add(new Row(key, NOW_MICROS - HOUR, 1, key, key));
+    }
+    try (VectorSchemaRoot batch = IndexRows.batch(index.group(), rows, allocator)) {
+      assertThatThrownBy(() -> index.apply(batch))
+          .isInstanceOf(OnlineMemoryBudgetExceededException.class)
+          .hasMessageContaining("'user_activity' does not fit in the online memory budget");
+    }
+    index.close();
+    assertThat(small.usedBytes()).isZero();
+  }
+}
