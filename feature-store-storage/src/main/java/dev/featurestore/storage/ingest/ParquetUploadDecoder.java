@@ -33,6 +33,11 @@ final class ParquetUploadDecoder implements UploadDecoder {
       throw e.errors().get(0).field().equals("file")
           ? new InvalidInputException("body", e.errors().get(0).message())
           : e;
+    } catch (IOException | RuntimeException e) {
+      // The file is local: a read failure here means damaged bytes, the caller's fault, not ours.
+      throw new InvalidInputException(
+          "body",
+          "not a readable Parquet file: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     rows.finish();
   }

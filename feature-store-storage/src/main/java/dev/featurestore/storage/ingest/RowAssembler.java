@@ -24,6 +24,11 @@ public final class RowAssembler {
   private static final int KEY = -2;
   private static final int EVENT_TIME = -1;
 
+  /** The catalog keeps file time ranges in Postgres, which cannot hold years before 4713 BC. */
+  private static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final long EARLIEST_EVENT_TIME_MICROS = toMicros(EARLIEST_EVENT_TIME);
+
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
   private final long latestEventTimeMicros;
@@ -227,6 +232,9 @@ public final class RowAssembler {
   }
 
   public void setEventTime(long micros) {
+    if (micros < EARLIEST_EVENT_TIME_MICROS) {
+      throw error(EVENT_TIME, "is before " + EARLIEST_EVENT_TIME);
+    }
     if (micros > latestEventTimeMicros) {
       throw error(
           EVENT_TIME,
