@@ -2,6 +2,7 @@ package dev.featurestore.api.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectStore;
@@ -48,7 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * or row and leaves no commit and no object behind; retries are idempotent; concurrent commits all
  * land exactly once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestApiKeys.ADMIN_KEY_PROPERTY)
 @AutoConfigureTestRestTemplate
 class CommitIT {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -70,7 +73,14 @@ class CommitIT {
     registry.add("feature-store.max-upload-size", () -> MAX_UPLOAD_BYTES + "B");
   }
 
-  @Autowired TestRestTemplate http;
+  @Autowired TestRestTemplate anonymous;
+  TestRestTemplate http;
+
+  @org.junit.jupiter.api.BeforeEach
+  void authenticateAsAdmin() {
+    http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+  }
+
   @Autowired Catalog catalog;
   @Autowired ObjectStore objects;
 
@@ -136,12 +146,13 @@ class CommitIT {
     assertRejected(group, PARQUET, bytes("PAR1 not really PAR1")).isEqualTo("body");
 
     String naiveTime = "SELECT 'u1' AS user_id, TIMESTAMP '2026-03-01 00:00:00' AS event_time";
-    assertRejected(group, PARQUET, parquetBody(naiveTime)).isEqualTo("rows[0].event_time");
+    // Parquet declares the column's type up front, so the column is at fault, not a row.
+    assertRejected(group, PARQUET, parquetBody(naiveTime)).isEqualTo("event_time");
     assertRejected(group, ARROW, arrowBody(naiveTime)).isEqualTo("rows[0].event_time");
 
     String wrongSchema =
         "SELECT 'u1' AS user_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' AS event_time, 1 AS nope";
-    assertRejected(group, PARQUET, parquetBody(wrongSchema)).isEqualTo("rows[0].nope");
+    assertRejected(group, PARQUET, parquetBody(wrongSchema)).isEqualTo("nope");
     String wrongType =
         "SELECT 'u1' AS user_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' AS event_time,"
             + " 'x' AS clicks_7d";

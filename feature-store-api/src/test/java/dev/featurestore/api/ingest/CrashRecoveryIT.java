@@ -2,6 +2,7 @@ package dev.featurestore.api.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
@@ -58,7 +59,7 @@ class CrashRecoveryIT {
         UploadBodies.parquet(
             "SELECT 'k' || (i % 100000) AS user_id,"
                 + " TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS event_time,"
-                + " i * 0.5 AS f0, i * 1.5 AS f1, (i % 1000) * 0.25 AS f2"
+                + " i * 0.5::DOUBLE AS f0, i * 1.5::DOUBLE AS f1, (i % 1000) * 0.25::DOUBLE AS f2"
                 + " FROM range("
                 + ROWS_PER_LARGE_UPLOAD
                 + ") t(i)",
@@ -189,6 +190,8 @@ class CrashRecoveryIT {
   }
 
   /** The server in its own JVM, started from the test's classpath, so it can be SIGKILLed. */
+  private static final String BEARER = "Bearer " + TestApiKeys.ADMIN_KEY;
+
   private record Server(Process process, URI base, HttpClient http) {
     static Server start(TestingPostgres.TestDatabase database, Path dataDir, Duration grace)
         throws IOException, InterruptedException {
@@ -211,7 +214,9 @@ class CrashRecoveryIT {
                   "--spring.datasource.password=" + database.password(),
                   "--feature-store.data-dir=" + dataDir,
                   "--feature-store.orphan-grace-period=" + grace,
-                  "--feature-store.orphan-sweep-interval=PT1S")
+                  "--feature-store.orphan-sweep-interval=PT1S",
+                  "--feature-store.online-port=-1",
+                  "--" + TestApiKeys.ADMIN_KEY_PROPERTY)
               .redirectErrorStream(true)
               // Kept under target/ so that a failure can be diagnosed after the temp folder is
               // gone.
@@ -243,7 +248,8 @@ class CrashRecoveryIT {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
       return http.send(
-          HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+          HttpRequest.newBuilder(base.resolve(path)).header("Authorization", BEARER).build(),
+          HttpResponse.BodyHandlers.ofString());
     }
 
     void post(String path, String contentType, String body)
@@ -252,6 +258,7 @@ class CrashRecoveryIT {
           http.send(
               HttpRequest.newBuilder(base.resolve(path))
                   .header("Content-Type", contentType)
+                  .header("Authorization", BEARER)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -267,6 +274,7 @@ class CrashRecoveryIT {
       return http.sendAsync(
           HttpRequest.newBuilder(base.resolve("/api/v1/feature-groups/" + GROUP + "/commits"))
               .header("Content-Type", contentType)
+              .header("Authorization", BEARER)
               .POST(body)
               .build(),
           HttpResponse.BodyHandlers.ofString());
