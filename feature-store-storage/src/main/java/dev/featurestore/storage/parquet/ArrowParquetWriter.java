@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -13,6 +14,7 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -40,14 +42,39 @@ public final class ArrowParquetWriter implements AutoCloseable {
     MessageType parquetSchema = StoredRowParquetSchema.of(name, schema);
     this.output = new HashingOutputFile(path);
     this.writeSupport = new ArrowRowWriteSupport(parquetSchema);
+    this.parquetWriter =
+        parquetWriter(
+            output,
+            writeSupport,
+            schema,
+            FeatureFileWriter.DEFAULT_COMPRESSION,
+            FeatureFileWriter.ROW_GROUP_BYTES,
+            Set.of());
+  }
+
+  /**
+   * The Parquet writer both our file kinds use: dictionaries for keys, times and strings, none for
+   * measurements (floats, vector elements) or for {@code columnsWithoutDictionary}, where they are
+   * wasted work.
+   */
+  static ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter(
+      HashingOutputFile output,
+      ArrowRowWriteSupport writeSupport,
+      Schema schema,
+      CompressionCodecName compression,
+      long rowGroupBytes,
+      Set<String> columnsWithoutDictionary)
+      throws IOException {
     Builder builder =
         new Builder(output, writeSupport)
             .withConf(new PlainParquetConfiguration())
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withCompressionCodec(FeatureFileWriter.DEFAULT_COMPRESSION)
-            .withRowGroupSize(FeatureFileWriter.ROW_GROUP_BYTES)
+            .withCompressionCodec(compression)
+            .withRowGroupSize(rowGroupBytes)
             .withDictionaryEncoding(true);
-    // Dictionaries pay off for keys and strings; for measurements they are wasted work.
+    for (String column : columnsWithoutDictionary) {
+      builder.withDictionaryEncoding(column, false);
+    }
     for (Field field : schema.getFields()) {
       if (field.getType() instanceof ArrowType.FixedSizeList) {
         String elementPath =
@@ -63,7 +90,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
         builder.withDictionaryEncoding(field.getName(), false);
       }
     }
-    this.parquetWriter = builder.build();
+    return builder.build();
   }
 
   public void write(VectorSchemaRoot batch) throws IOException {

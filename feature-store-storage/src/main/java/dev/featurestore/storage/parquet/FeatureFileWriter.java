@@ -3,9 +3,7 @@ package dev.featurestore.storage.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.model.DataFileStats;
-import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BigIntVector;
@@ -21,10 +20,7 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
@@ -84,32 +80,15 @@ public final class FeatureFileWriter implements AutoCloseable {
           case STRING -> new StringKeyOrderCheck();
           case INT64 -> new LongKeyOrderCheck();
         };
-    Builder builder =
-        new Builder(output, writeSupport)
-            .withConf(new PlainParquetConfiguration())
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withCompressionCodec(compression)
-            .withRowGroupSize(rowGroupBytes)
-            .withDictionaryEncoding(true)
-            .withDictionaryEncoding(StoredRowSchema.ROW_ORDINAL, false);
-    // Dictionaries pay off for keys, times and strings; for unique ordinals and measurements
-    // they are wasted work.
-    for (FeatureDefinition feature : group.features()) {
-      if (feature.type() == FeatureType.FLOAT32_VECTOR) {
-        String elementPath =
-            feature.name()
-                + "."
-                + StoredRowParquetSchema.LIST_GROUP
-                + "."
-                + StoredRowParquetSchema.LIST_ELEMENT;
-        builder
-            .withDictionaryEncoding(elementPath, false)
-            .withStatisticsEnabled(elementPath, false);
-      } else if (feature.type() == FeatureType.FLOAT32 || feature.type() == FeatureType.FLOAT64) {
-        builder.withDictionaryEncoding(feature.name(), false);
-      }
-    }
-    this.parquetWriter = builder.build();
+    // Row ordinals are unique: a dictionary would never pay off.
+    this.parquetWriter =
+        ArrowParquetWriter.parquetWriter(
+            output,
+            writeSupport,
+            schema,
+            compression,
+            rowGroupBytes,
+            Set.of(StoredRowSchema.ROW_ORDINAL));
   }
 
   public static FeatureFileWriter create(FeatureGroup group, Path path) throws IOException {
@@ -298,33 +277,6 @@ public final class FeatureFileWriter implements AutoCloseable {
       return KeyRange.ofStrings(
           new String(firstKey, StandardCharsets.UTF_8),
           new String(lastKey, StandardCharsets.UTF_8));
-    }
-  }
-
-  private static final class Builder
-      extends ParquetWriter.Builder<ArrowRowWriteSupport.RowCursor, Builder> {
-    private final ArrowRowWriteSupport writeSupport;
-
-    Builder(HashingOutputFile output, ArrowRowWriteSupport writeSupport) {
-      super(output);
-      this.writeSupport = writeSupport;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
-        org.apache.hadoop.conf.Configuration configuration) {
-      return writeSupport;
-    }
-
-    @Override
-    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
-        org.apache.parquet.conf.ParquetConfiguration configuration) {
-      return writeSupport;
     }
   }
 }
