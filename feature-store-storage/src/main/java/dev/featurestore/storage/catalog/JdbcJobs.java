@@ -42,19 +42,19 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public void start(UUID id) {
-    update(
+    transactions.update(
         "UPDATE jobs SET status = 'RUNNING', started_at = now() WHERE id = ? AND status = 'PENDING'",
         id);
   }
 
   @Override
   public void progress(UUID id, long done) {
-    update("UPDATE jobs SET progress_done = " + done + " WHERE id = ?", id);
+    transactions.update("UPDATE jobs SET progress_done = ? WHERE id = ?", done, id);
   }
 
   @Override
   public void succeed(UUID id) {
-    update(
+    transactions.update(
         "UPDATE jobs SET status = 'SUCCEEDED', progress_done = progress_total, finished_at = now()"
             + " WHERE id = ? AND status = 'RUNNING'",
         id);
@@ -80,7 +80,7 @@ public final class JdbcJobs implements Jobs {
     if (find(id).isEmpty()) {
       throw new NotFoundException("job " + id + " not found");
     }
-    return update(
+    return transactions.update(
             "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
                 + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
             id)
@@ -125,16 +125,6 @@ public final class JdbcJobs implements Jobs {
                   "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
                       + " WHERE status IN ('PENDING', 'RUNNING')")) {
             update.setString(1, reason);
-            return update.executeUpdate();
-          }
-        });
-  }
-
-  private int update(String sql, UUID id) {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setObject(1, id);
             return update.executeUpdate();
           }
         });

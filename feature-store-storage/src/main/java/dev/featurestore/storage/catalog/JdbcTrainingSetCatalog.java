@@ -58,7 +58,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public void markRunning(UUID id) {
-    update(id, "UPDATE training_sets SET status = 'RUNNING' WHERE id = ?");
+    transactions.update("UPDATE training_sets SET status = 'RUNNING' WHERE id = ?", id);
   }
 
   @Override
@@ -155,16 +155,6 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
                   "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
                       + " WHERE status IN ('PENDING', 'RUNNING')")) {
             update.setString(1, reason);
-            return update.executeUpdate();
-          }
-        });
-  }
-
-  private void update(UUID id, String sql) {
-    transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setObject(1, id);
             return update.executeUpdate();
           }
         });

@@ -31,4 +31,17 @@ public final class Transactions {
       throw new CatalogUnavailableException("catalog database call failed: " + e.getMessage(), e);
     }
   }
+
+  /** One parameterised statement in its own transaction; returns the rows it changed. */
+  public int update(String sql, Object... parameters) {
+    return inTransaction(
+        connection -> {
+          try (java.sql.PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+              update.setObject(i + 1, parameters[i]);
+            }
+            return update.executeUpdate();
+          }
+        });
+  }
 }
