@@ -62,17 +62,11 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public void fail(UUID id, String error) {
-    transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-                      + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')")) {
-            update.setString(1, error);
-            update.setObject(2, id);
-            return update.executeUpdate();
-          }
-        });
+    transactions.update(
+        "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+            + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+        error,
+        id);
   }
 
   @Override
@@ -118,15 +112,9 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public int failUnfinished(String reason) {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-                      + " WHERE status IN ('PENDING', 'RUNNING')")) {
-            update.setString(1, reason);
-            return update.executeUpdate();
-          }
-        });
+    return transactions.update(
+        "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+            + " WHERE status IN ('PENDING', 'RUNNING')",
+        reason);
   }
 }

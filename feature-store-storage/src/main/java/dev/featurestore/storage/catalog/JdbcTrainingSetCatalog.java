@@ -105,18 +105,10 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public void fail(UUID id, String error) {
-    transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
-                      + " WHERE id = ?")) {
-            update.setString(1, error);
-            update.setObject(2, id);
-            update.executeUpdate();
-          }
-          return null;
-        });
+    transactions.update(
+        "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now() WHERE id = ?",
+        error,
+        id);
   }
 
   @Override
@@ -148,16 +140,10 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public int failUnfinished(String reason) {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
-                      + " WHERE status IN ('PENDING', 'RUNNING')")) {
-            update.setString(1, reason);
-            return update.executeUpdate();
-          }
-        });
+    return transactions.update(
+        "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
+            + " WHERE status IN ('PENDING', 'RUNNING')",
+        reason);
   }
 
   private static List<TrainingSet> select(Connection connection, String where, Object... parameters)
