@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,6 +30,14 @@ class TrainingConfiguration {
   @Bean
   LineageIndex lineageIndex(DataSource dataSource) {
     return new LineageIndex(dataSource);
+  }
+
+  /** A training set a stopped server was building would otherwise stay RUNNING forever. */
+  @Bean
+  ApplicationRunner failTrainingSetsLeftByAStoppedServer(TrainingSetCatalog trainingSets) {
+    return arguments ->
+        trainingSets.failUnfinished(
+            "the server stopped while the training set was being built; request it again");
   }
 
   @Bean
