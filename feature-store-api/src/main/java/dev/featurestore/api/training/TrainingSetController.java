@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -53,6 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/training-sets")
 class TrainingSetController {
   static final String PARQUET = "application/vnd.apache.parquet";
+  static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
 
   private final TrainingSetBuilder builder;
   private final TrainingSetCatalog trainingSets;
@@ -61,6 +63,7 @@ class TrainingSetController {
   private final ObjectCache cache;
   private final JsonMapper json;
   private final AuditLog auditLog;
+  private final BufferAllocator allocator;
 
   TrainingSetController(
       TrainingSetBuilder builder,
@@ -69,7 +72,9 @@ class TrainingSetController {
       ObjectStore objects,
       ObjectCache cache,
       JsonMapper json,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      BufferAllocator allocator) {
+    this.allocator = allocator;
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
@@ -130,7 +135,8 @@ class TrainingSetController {
   }
 
   /**
-   * The output, streamed: Parquet as stored, or converted to CSV or JSON row group by row group.
+   * The output, streamed: Parquet as stored, or converted to an Arrow IPC stream, CSV or JSON row
+   * group by row group.
    */
   @GetMapping("/{id}/data")
   ResponseEntity<StreamingResponseBody> data(
@@ -156,9 +162,20 @@ class TrainingSetController {
                 }
               });
     }
+    var local = cache.localCopy(objectKey, set.outputHash().orElseThrow());
+    if (mediaType.equals(ARROW_STREAM)) {
+      return ResponseEntity.ok()
+          .contentType(MediaType.parseMediaType(ARROW_STREAM))
+          .body(
+              out -> {
+                try (BufferAllocator download =
+                    allocator.newChildAllocator("download-" + id, 0, Long.MAX_VALUE)) {
+                  TrainingSetExport.writeArrowStream(local, download, out);
+                }
+              });
+    }
     TrainingSetExport.Format exportFormat =
         mediaType.equals("text/csv") ? TrainingSetExport.Format.CSV : TrainingSetExport.Format.JSON;
-    var local = cache.localCopy(objectKey, set.outputHash().orElseThrow());
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(mediaType))
         .body(out -> TrainingSetExport.write(local, exportFormat, out));
@@ -172,6 +189,9 @@ class TrainingSetController {
         || "parquet".equals(wanted)) {
       return PARQUET;
     }
+    if (wanted.contains(ARROW_STREAM) || "arrow".equals(wanted)) {
+      return ARROW_STREAM;
+    }
     if (wanted.contains("text/csv") || "csv".equals(wanted)) {
       return "text/csv";
     }
@@ -180,7 +200,7 @@ class TrainingSetController {
     }
     throw new InvalidInputException(
         format != null ? "format" : "Accept",
-        "'" + wanted + "' is not a download format: parquet, csv or json");
+        "'" + wanted + "' is not a download format: parquet, arrow, csv or json");
   }
 
   private TrainingSet find(UUID id) {

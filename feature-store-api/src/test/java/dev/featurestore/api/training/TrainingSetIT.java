@@ -5,11 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.testing.TestingPostgres;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -104,6 +120,81 @@ class TrainingSetIT {
     assertThat(rows.get(4)).containsEntry("clicks_7d", null).containsEntry("user_id", "u3");
     assertThat(download(id, "csv"))
         .startsWith("user_id,event_time,label,clicks_7d,profile_country\n");
+  }
+
+  @Test
+  void arrowStreamDownloadHoldsTheParquetOutputsRows() throws IOException {
+    String id = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    List<List<String>> parquetRows = parquetRows(downloadParquet(id));
+    assertThat(parquetRows).hasSize(5);
+
+    HttpHeaders accept = new HttpHeaders();
+    accept.setAccept(List.of(MediaType.parseMediaType("application/vnd.apache.arrow.stream")));
+    ResponseEntity<byte[]> byAccept =
+        http.exchange(
+            "/api/v1/training-sets/" + id + "/data",
+            HttpMethod.GET,
+            new HttpEntity<>(accept),
+            byte[].class);
+    assertThat(byAccept.getHeaders().getContentType().toString())
+        .isEqualTo("application/vnd.apache.arrow.stream");
+    byte[] byFormat =
+        http.getForEntity("/api/v1/training-sets/" + id + "/data?format=arrow", byte[].class)
+            .getBody();
+    assertThat(byFormat).isEqualTo(byAccept.getBody());
+
+    try (BufferAllocator allocator = new RootAllocator();
+        ArrowStreamReader reader =
+            new ArrowStreamReader(new ByteArrayInputStream(byFormat), allocator)) {
+      VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+      assertThat(batch.getSchema().getFields().stream().map(Field::getName))
+          .containsExactly("user_id", "event_time", "label", "clicks_7d", "profile_country");
+      List<List<String>> arrowRows = new ArrayList<>();
+      while (reader.loadNextBatch()) {
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          List<String> values = new ArrayList<>();
+          for (FieldVector vector : batch.getFieldVectors()) {
+            values.add(vector.isNull(row) ? null : String.valueOf(vector.getObject(row)));
+          }
+          arrowRows.add(values);
+        }
+      }
+      assertThat(arrowRows).isEqualTo(parquetRows);
+    }
+  }
+
+  /** Every cell as text, read by parquet-java's own record reader (not the server's). */
+  private static List<List<String>> parquetRows(byte[] parquet) throws IOException {
+    Path file = Files.createTempFile("training-set", ".parquet");
+    try {
+      Files.write(file, parquet);
+      List<List<String>> rows = new ArrayList<>();
+      try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        for (PageReadStore pages = reader.readNextRowGroup();
+            pages != null;
+            pages = reader.readNextRowGroup()) {
+          RecordReader<Group> records =
+              new ColumnIOFactory()
+                  .getColumnIO(schema)
+                  .getRecordReader(pages, new GroupRecordConverter(schema));
+          for (long row = 0; row < pages.getRowCount(); row++) {
+            Group record = records.read();
+            List<String> values = new ArrayList<>();
+            for (int field = 0; field < schema.getFieldCount(); field++) {
+              values.add(
+                  record.getFieldRepetitionCount(field) == 0
+                      ? null
+                      : record.getValueToString(field, 0));
+            }
+            rows.add(values);
+          }
+        }
+      }
+      return rows;
+    } finally {
+      Files.delete(file);
+    }
   }
 
   @Test

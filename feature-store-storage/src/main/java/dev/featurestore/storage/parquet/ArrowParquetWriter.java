@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -21,9 +22,14 @@ import org.apache.parquet.schema.MessageType;
  * Writes Arrow batches of any schema our files use (training-set outputs: spine columns then
  * features) to one Parquet file, with the same type mapping and encodings as feature files, and
  * reports the file's size and SHA-256. The output is deterministic: the same batches give the same
- * bytes, which is what makes a training set reproducible.
+ * bytes, which is what makes a training set reproducible. The footer keeps the Arrow schema (as
+ * {@link #ARROW_SCHEMA_KEY}), so that {@link ArrowParquetReader} reads the file back in exactly the
+ * types it was written from, vector dimensions included.
  */
 public final class ArrowParquetWriter implements AutoCloseable {
+  /** Footer key of the Arrow schema, as Arrow's JSON. */
+  static final String ARROW_SCHEMA_KEY = "dev.featurestore.arrow.schema";
+
   private final Path path;
   private final Schema schema;
   private final HashingOutputFile output;
@@ -41,7 +47,8 @@ public final class ArrowParquetWriter implements AutoCloseable {
     this.schema = requireNonNull(schema, "schema is null");
     MessageType parquetSchema = StoredRowParquetSchema.of(name, schema);
     this.output = new HashingOutputFile(path);
-    this.writeSupport = new ArrowRowWriteSupport(parquetSchema);
+    this.writeSupport =
+        new ArrowRowWriteSupport(parquetSchema, Map.of(ARROW_SCHEMA_KEY, schema.toJson()));
     this.parquetWriter =
         parquetWriter(
             output,

@@ -34,22 +34,27 @@ final class ArrowRowWriteSupport extends WriteSupport<ArrowRowWriteSupport.RowCu
   }
 
   private final MessageType schema;
+  private final Map<String, String> keyValueMetadata;
   private RecordConsumer consumer;
   private ValueWriter[] writers = new ValueWriter[0];
   private byte[] scratch = new byte[256];
 
-  ArrowRowWriteSupport(MessageType schema) {
+  /**
+   * @param keyValueMetadata written into the file's footer
+   */
+  ArrowRowWriteSupport(MessageType schema, Map<String, String> keyValueMetadata) {
     this.schema = requireNonNull(schema, "schema is null");
+    this.keyValueMetadata = Map.copyOf(keyValueMetadata);
   }
 
   @Override
   public WriteContext init(Configuration configuration) {
-    return new WriteContext(schema, Map.of());
+    return new WriteContext(schema, keyValueMetadata);
   }
 
   @Override
   public WriteContext init(ParquetConfiguration configuration) {
-    return new WriteContext(schema, Map.of());
+    return new WriteContext(schema, keyValueMetadata);
   }
 
   @Override

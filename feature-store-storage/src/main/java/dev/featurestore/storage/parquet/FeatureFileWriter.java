@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
@@ -74,7 +75,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     this.schema = StoredRowSchema.of(group);
     MessageType parquetSchema = StoredRowParquetSchema.of(group.name(), schema);
     this.output = new HashingOutputFile(path);
-    this.writeSupport = new ArrowRowWriteSupport(parquetSchema);
+    this.writeSupport = new ArrowRowWriteSupport(parquetSchema, Map.of());
     this.keyOrder =
         switch (group.entity().keyType()) {
           case STRING -> new StringKeyOrderCheck();

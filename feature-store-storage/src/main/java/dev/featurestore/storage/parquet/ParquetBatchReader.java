@@ -189,7 +189,7 @@ final class ParquetBatchReader implements AutoCloseable {
             boolean sameWidth =
                 (bitWidth == 64 && physical == PrimitiveTypeName.INT64)
                     || (bitWidth == 32 && physical == PrimitiveTypeName.INT32);
-            yield sameWidth && isPlainSigned(logical, bitWidth);
+            yield sameWidth && StoredRowParquetSchema.isPlainSigned(logical, bitWidth);
           }
           case FloatingPoint ->
               switch (((ArrowType.FloatingPoint) target).getPrecision()) {
@@ -241,13 +241,6 @@ final class ParquetBatchReader implements AutoCloseable {
       case MICROS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1);
       case NANOS -> new ColumnDecoder.Timestamps(name, maxDefinition, nullable, 1, 1_000);
     };
-  }
-
-  private static boolean isPlainSigned(LogicalTypeAnnotation logical, int bitWidth) {
-    return logical == null
-        || (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer
-            && integer.isSigned()
-            && integer.getBitWidth() == bitWidth);
   }
 
   /**

@@ -104,7 +104,7 @@ public final class UploadedParquetReader implements AutoCloseable {
     batchReader.close();
   }
 
-  private static ParquetFileReader openParquet(InputFile file) throws IOException {
+  static ParquetFileReader openParquet(InputFile file) throws IOException {
     try {
       return ParquetFileReader.open(
           file, ParquetReadOptions.builder().usePageChecksumVerification(true).build());
@@ -127,7 +127,7 @@ public final class UploadedParquetReader implements AutoCloseable {
     }
   }
 
-  private static InvalidInputException notParquet(RuntimeException cause) {
+  static InvalidInputException notParquet(RuntimeException cause) {
     InvalidInputException invalid =
         new InvalidInputException("file", "is not a readable Parquet file: " + cause.getMessage());
     invalid.initCause(cause);

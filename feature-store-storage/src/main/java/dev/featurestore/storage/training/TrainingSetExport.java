@@ -1,15 +1,20 @@
 package dev.featurestore.storage.training;
 
+import dev.featurestore.storage.parquet.ArrowParquetReader;
 import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -23,12 +28,50 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Streams a training set's Parquet output as CSV or JSON, one row group at a time, so that an
- * output larger than the heap downloads without being loaded whole. Times are ISO-8601 UTC instants
- * with microseconds, vectors JSON arrays, bytes base64.
+ * Streams a training set's Parquet output as CSV, JSON or an Arrow IPC stream, one row group (or
+ * Arrow batch) at a time, so that an output larger than the heap downloads without being loaded
+ * whole. In CSV and JSON, times are ISO-8601 UTC instants with microseconds, vectors JSON arrays,
+ * bytes base64; the Arrow stream keeps the output's Arrow types.
  */
 public final class TrainingSetExport {
+  /** Rows per Arrow batch: with 768-float vectors, about 25 MB of buffers. */
+  private static final int ARROW_BATCH_ROWS = 8_192;
+
   private TrainingSetExport() {}
+
+  /**
+   * Writes the output as an Arrow IPC stream (schema, then record batches) to {@code out}, which is
+   * flushed and left open for the caller.
+   */
+  public static void writeArrowStream(Path parquet, BufferAllocator allocator, OutputStream out)
+      throws IOException {
+    try (ArrowParquetReader reader =
+            ArrowParquetReader.open(new LocalInputFile(parquet), ARROW_BATCH_ROWS, allocator);
+        ArrowStreamWriter writer =
+            new ArrowStreamWriter(reader.batch(), null, Channels.newChannel(unclosable(out)))) {
+      writer.start();
+      while (reader.loadNextBatch()) {
+        writer.writeBatch();
+      }
+      writer.end();
+    }
+    out.flush();
+  }
+
+  /** Closing the Arrow writer must not close the response, which its owner completes. */
+  private static OutputStream unclosable(OutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush();
+      }
+    };
+  }
 
   /** The output format of a download. */
   public enum Format {
