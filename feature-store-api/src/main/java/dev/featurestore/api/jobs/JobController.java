@@ -1,5 +1,6 @@
 package dev.featurestore.api.jobs;
 
+import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
@@ -17,8 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
   private final Jobs jobs;
 
-  JobController(Jobs jobs) {
+  private final JobRunner runner;
+
+  JobController(Jobs jobs, JobRunner runner) {
     this.jobs = jobs;
+    this.runner = runner;
   }
 
   record Progress(long done, long total) {}
@@ -53,6 +57,11 @@ class JobController {
   /** Marks the job CANCELLED; work already running finishes its current step and is discarded. */
   @PostMapping("/{id}/cancel")
   JobView cancel(@PathVariable UUID id) {
+    Job job = find(id);
+    if (runner.mustFinish(job.kind())) {
+      throw new ConflictException(
+          job.kind() + " jobs run to the end, across restarts, and cannot be cancelled");
+    }
     jobs.cancel(id);
     return JobView.of(find(id));
   }

@@ -2,6 +2,9 @@ package dev.featurestore.api.jobs;
 
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +29,11 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
           Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
           Thread.ofPlatform().name("job-", 0).daemon(true).factory());
 
-  JobRunner(Jobs jobs) {
+  private final List<ResumableWork> resumable;
+
+  JobRunner(Jobs jobs, List<ResumableWork> resumable) {
     this.jobs = jobs;
+    this.resumable = List.copyOf(resumable);
   }
 
   /** Work that reports progress through the job record. */
@@ -36,9 +42,28 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     void run(Job job) throws Exception;
   }
 
+  /** Jobs of a kind that a restarted server finishes, rather than failing them. */
+  public interface ResumableWork {
+    String kind();
+
+    /** The work that finishes {@code job}, wherever the stopped server left it. */
+    Work resume(Job job);
+  }
+
+  /**
+   * Whether jobs of {@code kind} always run to the end, across restarts (and cannot be cancelled).
+   */
+  public boolean mustFinish(String kind) {
+    return resumable.stream().anyMatch(work -> work.kind().equals(kind));
+  }
+
   /** Records a job of {@code kind} whose result will be at {@code resultUri}, and starts it. */
   public Job submit(String kind, String resultUri, long totalSteps, Work work) {
-    Job job = jobs.create(kind, resultUri, totalSteps);
+    return start(jobs.create(UUID.randomUUID(), kind, resultUri, totalSteps), work);
+  }
+
+  /** Starts a job recorded with {@link Jobs#create}, for work that records its own state first. */
+  public Job start(Job job, Work work) {
     executor.submit(() -> run(job, work));
     return job;
   }
@@ -57,10 +82,19 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
 
   @Override
   public void run(ApplicationArguments arguments) {
+    Set<String> resumedKinds = new HashSet<>();
+    resumable.forEach(work -> resumedKinds.add(work.kind()));
     int failed =
-        jobs.failUnfinished("the server stopped while the job was running; submit it again");
+        jobs.failUnfinished(
+            "the server stopped while the job was running; submit it again", resumedKinds);
     if (failed > 0) {
       log.warn("Marked {} unfinished job(s) of a previous run as FAILED", failed);
+    }
+    for (ResumableWork work : resumable) {
+      for (Job job : jobs.unfinished(work.kind())) {
+        log.info("Resuming job {} ({}) left unfinished by a previous run", job.id(), job.kind());
+        executor.submit(() -> run(job, work.resume(job)));
+      }
     }
   }
 

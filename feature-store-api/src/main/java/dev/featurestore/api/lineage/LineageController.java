@@ -7,9 +7,12 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.lineage.LineageQueries;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,15 +25,30 @@ class LineageController {
   private final LineageQueries lineage;
   private final Catalog catalog;
   private final AuditLog auditLog;
+  private final JdbcErasures erasures;
 
-  LineageController(LineageQueries lineage, Catalog catalog, AuditLog auditLog) {
+  LineageController(
+      LineageQueries lineage, Catalog catalog, AuditLog auditLog, JdbcErasures erasures) {
     this.lineage = lineage;
     this.catalog = catalog;
     this.auditLog = auditLog;
+    this.erasures = erasures;
   }
 
+  /** An erasure of the key, as lineage shows it. */
+  record ErasureOfKey(UUID id, Instant createdAt, Instant completedAt) {}
+
+  /** The lineage of a key, with the erasures that removed its rows since. */
+  record KeyLineageAnswer(
+      String entity,
+      String key,
+      List<LineageQueries.GroupUse> featureGroups,
+      List<LineageQueries.TrainingSetUse> trainingSets,
+      List<LineageQueries.ModelReference> models,
+      List<ErasureOfKey> erasures) {}
+
   @GetMapping("/entities/{entity}/keys/{key}")
-  LineageQueries.KeyLineage forKey(@PathVariable String entity, @PathVariable String key)
+  KeyLineageAnswer forKey(@PathVariable String entity, @PathVariable String key)
       throws IOException {
     Entity found =
         catalog
@@ -44,7 +62,22 @@ class LineageController {
             .withKeys(List.of(key))
             .withDetail("trainingSets", answer.trainingSets().size())
             .withDetail("models", answer.models().size()));
-    return answer;
+    List<ErasureOfKey> erased =
+        erasures.erasuresOf(entity, key).stream()
+            .map(
+                erasure ->
+                    new ErasureOfKey(
+                        erasure.id(),
+                        erasure.createdAt(),
+                        erasure.receipt().completedAt().orElse(null)))
+            .toList();
+    return new KeyLineageAnswer(
+        answer.entity(),
+        answer.key(),
+        answer.featureGroups(),
+        answer.trainingSets(),
+        answer.models(),
+        erased);
   }
 
   @GetMapping("/models/{name}/versions/{version}")

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.api.ingest.FeatureGroupCommitted;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineIndexStats;
@@ -242,6 +244,12 @@ public final class OnlineIndexes implements SmartLifecycle {
         && existing.group().schemaVersion() >= group.schemaVersion()) {
       return;
     }
+    if (existing != null && erasedSince(name, existing.appliedSequence())) {
+      // Erased rows cannot be taken out of a latest-value index (older values may win again):
+      // build a new one from the rewritten files and swap it in.
+      rebuild(group, existing);
+      return;
+    }
     long started = System.nanoTime();
     LatestValueIndex index =
         existing != null ? existing : LatestValueIndex.create(group, budget, allocator, clock);
@@ -278,5 +286,21 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
       throw e;
     }
+  }
+
+  private boolean erasedSince(String groupName, long sequence) {
+    for (Commit commit : catalog.commits(groupName)) {
+      if (commit.kind() == CommitKind.ERASURE && commit.sequence() > sequence) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void rebuild(FeatureGroup group, LatestValueIndex replaced) throws IOException {
+    indexes.remove(group.name());
+    replaced.close();
+    refresh(group);
+    log.info("Online index of '{}' rebuilt after an erasure", group.name());
   }
 }

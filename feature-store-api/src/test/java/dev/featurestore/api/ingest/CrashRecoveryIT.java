@@ -2,7 +2,7 @@ package dev.featurestore.api.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.ChildServer;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
@@ -16,9 +16,6 @@ import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -70,7 +67,7 @@ class CrashRecoveryIT {
     Map<String, Long> acknowledgedRows = new ConcurrentHashMap<>();
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     List<String> rejectedUploads = new CopyOnWriteArrayList<>();
-    Server first = Server.start(database, dataDir, Duration.ofHours(1));
+    ChildServer first = ChildServer.start(database, dataDir, Duration.ofHours(1));
     try {
       first.post(
           "/api/v1/entities", "application/json", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
@@ -84,6 +81,7 @@ class CrashRecoveryIT {
       for (int i = 0; i < 3; i++) {
         acknowledge(
             first.commit(
+                GROUP,
                 "application/json",
                 HttpRequest.BodyPublishers.ofString(
                     "{\"rows\":[{\"user_id\":\"small"
@@ -97,6 +95,7 @@ class CrashRecoveryIT {
         uploads.add(
             first
                 .commitAsync(
+                    GROUP,
                     "application/vnd.apache.parquet",
                     HttpRequest.BodyPublishers.ofFile(largeUpload))
                 .thenAccept(
@@ -132,7 +131,7 @@ class CrashRecoveryIT {
     }
     assertThat(orphans).as("files of uploads the kill interrupted").isNotEmpty();
 
-    Server restarted = Server.start(database, dataDir, Duration.ofSeconds(1));
+    ChildServer restarted = ChildServer.start(database, dataDir, Duration.ofSeconds(1));
     try {
       List<Commit> commits = catalog.commits(GROUP);
       Map<String, Long> committedRows = new HashMap<>();
@@ -187,101 +186,5 @@ class CrashRecoveryIT {
               });
     }
     return rows;
-  }
-
-  /** The server in its own JVM, started from the test's classpath, so it can be SIGKILLed. */
-  private static final String BEARER = "Bearer " + TestApiKeys.ADMIN_KEY;
-
-  private record Server(Process process, URI base, HttpClient http) {
-    static Server start(TestingPostgres.TestDatabase database, Path dataDir, Duration grace)
-        throws IOException, InterruptedException {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      String java = ProcessHandle.current().info().command().orElse("java");
-      Process process =
-          new ProcessBuilder(
-                  java,
-                  "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                  "-Xmx1g",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.featurestore.api.FeatureStoreApplication",
-                  "--server.port=" + port,
-                  "--spring.datasource.url=" + database.jdbcUrl(),
-                  "--spring.datasource.username=" + database.user(),
-                  "--spring.datasource.password=" + database.password(),
-                  "--feature-store.data-dir=" + dataDir,
-                  "--feature-store.orphan-grace-period=" + grace,
-                  "--feature-store.orphan-sweep-interval=PT1S",
-                  "--feature-store.online-port=-1",
-                  "--" + TestApiKeys.ADMIN_KEY_PROPERTY)
-              .redirectErrorStream(true)
-              // Kept under target/ so that a failure can be diagnosed after the temp folder is
-              // gone.
-              .redirectOutput(Path.of("target", "crash-recovery-server-" + port + ".log").toFile())
-              .start();
-      Server server =
-          new Server(
-              process,
-              URI.create("http://localhost:" + port),
-              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-      server.awaitReady();
-      return server;
-    }
-
-    private void awaitReady() throws InterruptedException {
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-      while (Instant.now().isBefore(deadline) && process.isAlive()) {
-        try {
-          if (get("/actuator/health/readiness").statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYetListening) {
-          // Keep polling until the deadline.
-        }
-        Thread.sleep(250);
-      }
-      throw new IllegalStateException("the server did not become ready; see its log");
-    }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return http.send(
-          HttpRequest.newBuilder(base.resolve(path)).header("Authorization", BEARER).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    void post(String path, String contentType, String body)
-        throws IOException, InterruptedException {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(base.resolve(path))
-                  .header("Content-Type", contentType)
-                  .header("Authorization", BEARER)
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    }
-
-    HttpResponse<String> commit(String contentType, HttpRequest.BodyPublisher body) {
-      return commitAsync(contentType, body).join();
-    }
-
-    CompletableFuture<HttpResponse<String>> commitAsync(
-        String contentType, HttpRequest.BodyPublisher body) {
-      return http.sendAsync(
-          HttpRequest.newBuilder(base.resolve("/api/v1/feature-groups/" + GROUP + "/commits"))
-              .header("Content-Type", contentType)
-              .header("Authorization", BEARER)
-              .POST(body)
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly().waitFor();
-    }
   }
 }

@@ -58,6 +58,17 @@ public interface Catalog {
   /** Files visible to a reader bound to {@code sequence}. */
   List<DataFile> dataFiles(String groupName, long sequence);
 
+  /** Every file of the group that any retained version can read, oldest first. */
+  List<DataFile> retainedDataFiles(String groupName);
+
+  /**
+   * Records, once per erasure (a retry returns the first), that an erasure rewrote the group's
+   * files: an {@link CommitKind#ERASURE} commit with no files of its own, whose row count is the
+   * number of rows removed. Readers that keep derived state (online indexes) rebuild on seeing it.
+   */
+  Commit recordErasure(
+      String groupName, java.util.UUID erasureId, long rowsRemoved, String principal);
+
   /** Every object key the catalog references (live or retained), for the orphan janitor. */
   boolean referencesObject(String objectKey);
 }

@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /** The record of jobs; the runner lives in the server. */
 public interface Jobs {
-  Job create(String kind, String result, long total);
+  /** Records a PENDING job; its work records its own state under the same {@code id}. */
+  Job create(UUID id, String kind, String result, long total);
 
   void start(UUID id);
 
@@ -20,8 +21,12 @@ public interface Jobs {
 
   Optional<Job> find(UUID id);
 
+  /** Jobs of {@code kind} that are PENDING or RUNNING, oldest first. */
+  java.util.List<Job> unfinished(String kind);
+
   /**
-   * Jobs a stopped server left PENDING or RUNNING are failed with {@code reason}; returns how many.
+   * Jobs a stopped server left PENDING or RUNNING are failed with {@code reason}, except those of
+   * {@code resumedKinds}, which the server finishes; returns how many failed.
    */
-  int failUnfinished(String reason);
+  int failUnfinished(String reason, java.util.Set<String> resumedKinds);
 }

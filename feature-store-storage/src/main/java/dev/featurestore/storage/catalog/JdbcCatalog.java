@@ -429,45 +429,104 @@ public final class JdbcCatalog implements Catalog {
   @Override
   public List<DataFile> dataFiles(String groupName, long sequence) {
     return transactions.inTransaction(
+        connection ->
+            selectDataFiles(
+                connection,
+                findGroup(connection, groupName),
+                " AND added_sequence <= ? AND (removed_sequence IS NULL OR removed_sequence > ?)",
+                sequence,
+                sequence));
+  }
+
+  @Override
+  public List<DataFile> retainedDataFiles(String groupName) {
+    return transactions.inTransaction(
+        connection ->
+            selectDataFiles(
+                connection,
+                findGroup(connection, groupName),
+                // Files an erasure emptied are visible to no version.
+                " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)"));
+  }
+
+  private static List<DataFile> selectDataFiles(
+      Connection connection, GroupRow group, String condition, Object... parameters)
+      throws SQLException {
+    List<DataFile> files = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
+                + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
+                + " event_time_max, min_commit_sequence, max_commit_sequence"
+                + " FROM data_files WHERE feature_group_id = ?"
+                + condition
+                + " ORDER BY added_sequence, object_key")) {
+      select.setLong(1, group.id());
+      for (int i = 0; i < parameters.length; i++) {
+        select.setObject(i + 2, parameters[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          long removed = rows.getLong(4);
+          Optional<Long> removedSequence = rows.wasNull() ? Optional.empty() : Optional.of(removed);
+          files.add(
+              new DataFile(
+                  rows.getObject(1, UUID.class),
+                  rows.getString(2),
+                  rows.getLong(3),
+                  removedSequence,
+                  rows.getInt(5),
+                  rows.getLong(6),
+                  rows.getLong(7),
+                  rows.getString(8),
+                  rows.getString(9),
+                  rows.getString(10),
+                  instant(rows.getTimestamp(11)),
+                  instant(rows.getTimestamp(12)),
+                  rows.getLong(13),
+                  rows.getLong(14)));
+        }
+      }
+    }
+    return files;
+  }
+
+  @Override
+  public Commit recordErasure(
+      String groupName, UUID erasureId, long rowsRemoved, String principal) {
+    String idempotencyKey = "erasure:" + erasureId;
+    return transactions.inTransaction(
         connection -> {
-          GroupRow group = findGroup(connection, groupName);
-          List<DataFile> files = new ArrayList<>();
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
-                      + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
-                      + " event_time_max, min_commit_sequence, max_commit_sequence"
-                      + " FROM data_files WHERE feature_group_id = ? AND added_sequence <= ?"
-                      + " AND (removed_sequence IS NULL OR removed_sequence > ?)"
-                      + " ORDER BY added_sequence, object_key")) {
-            select.setLong(1, group.id());
-            select.setLong(2, sequence);
-            select.setLong(3, sequence);
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                long removed = rows.getLong(4);
-                Optional<Long> removedSequence =
-                    rows.wasNull() ? Optional.empty() : Optional.of(removed);
-                files.add(
-                    new DataFile(
-                        rows.getObject(1, UUID.class),
-                        rows.getString(2),
-                        rows.getLong(3),
-                        removedSequence,
-                        rows.getInt(5),
-                        rows.getLong(6),
-                        rows.getLong(7),
-                        rows.getString(8),
-                        rows.getString(9),
-                        rows.getString(10),
-                        instant(rows.getTimestamp(11)),
-                        instant(rows.getTimestamp(12)),
-                        rows.getLong(13),
-                        rows.getLong(14)));
-              }
-            }
+          GroupRow group = lockGroup(connection, groupName);
+          Optional<Commit> earlier = findCommitByIdempotencyKey(connection, group, idempotencyKey);
+          if (earlier.isPresent()) {
+            return earlier.get();
           }
-          return files;
+          long sequence = group.latestSequence() + 1;
+          Instant writeTime = nextWriteTime(connection, group);
+          int schemaVersion = findFeatureGroup(connection, groupName).orElseThrow().schemaVersion();
+          UUID commitId =
+              insertCommit(
+                  connection,
+                  group,
+                  sequence,
+                  writeTime,
+                  CommitKind.ERASURE,
+                  schemaVersion,
+                  rowsRemoved,
+                  idempotencyKey,
+                  null,
+                  principal);
+          advanceLatestSequence(connection, group, sequence);
+          return new Commit(
+              commitId,
+              group.name(),
+              sequence,
+              writeTime,
+              CommitKind.ERASURE,
+              schemaVersion,
+              rowsRemoved,
+              List.of());
         });
   }
 

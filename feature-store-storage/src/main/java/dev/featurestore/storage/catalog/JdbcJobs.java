@@ -9,7 +9,10 @@ import dev.featurestore.core.jobs.Jobs;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -22,8 +25,7 @@ public final class JdbcJobs implements Jobs {
   }
 
   @Override
-  public Job create(String kind, String result, long total) {
-    UUID id = UUID.randomUUID();
+  public Job create(UUID id, String kind, String result, long total) {
     transactions.inTransaction(
         connection -> {
           try (PreparedStatement insert =
@@ -83,38 +85,59 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public Optional<Job> find(UUID id) {
+    List<Job> found = select("id = ?", id);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  @Override
+  public List<Job> unfinished(String kind) {
+    return select("kind = ? AND status IN ('PENDING', 'RUNNING') ORDER BY created_at", kind);
+  }
+
+  private List<Job> select(String condition, Object... parameters) {
     return transactions.inTransaction(
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT id, kind, status, progress_done, progress_total, result, error,"
-                      + " created_at, finished_at FROM jobs WHERE id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
-              }
-              return Optional.of(
-                  new Job(
-                      rows.getObject(1, UUID.class),
-                      rows.getString(2),
-                      JobStatus.valueOf(rows.getString(3)),
-                      rows.getLong(4),
-                      rows.getLong(5),
-                      Optional.ofNullable(rows.getString(6)),
-                      Optional.ofNullable(rows.getString(7)),
-                      rows.getTimestamp(8).toInstant(),
-                      Optional.ofNullable(rows.getTimestamp(9)).map(Timestamp::toInstant)));
+                      + " created_at, finished_at FROM jobs WHERE "
+                      + condition)) {
+            for (int i = 0; i < parameters.length; i++) {
+              select.setObject(i + 1, parameters[i]);
             }
+            List<Job> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                found.add(
+                    new Job(
+                        rows.getObject(1, UUID.class),
+                        rows.getString(2),
+                        JobStatus.valueOf(rows.getString(3)),
+                        rows.getLong(4),
+                        rows.getLong(5),
+                        Optional.ofNullable(rows.getString(6)),
+                        Optional.ofNullable(rows.getString(7)),
+                        rows.getTimestamp(8).toInstant(),
+                        Optional.ofNullable(rows.getTimestamp(9)).map(Timestamp::toInstant)));
+              }
+            }
+            return found;
           }
         });
   }
 
   @Override
-  public int failUnfinished(String reason) {
-    return transactions.update(
-        "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-            + " WHERE status IN ('PENDING', 'RUNNING')",
-        reason);
+  public int failUnfinished(String reason, Set<String> resumedKinds) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+                      + " WHERE status IN ('PENDING', 'RUNNING') AND kind <> ALL (?)")) {
+            update.setString(1, reason);
+            update.setArray(2, connection.createArrayOf("text", resumedKinds.toArray()));
+            return update.executeUpdate();
+          }
+        });
   }
 }

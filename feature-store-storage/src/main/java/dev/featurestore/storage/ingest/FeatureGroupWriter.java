@@ -124,7 +124,7 @@ public final class FeatureGroupWriter {
    * Sorts {@code rows} by (key, event time), writes them as one Parquet object under a new key and
    * returns its stats for the catalog; compaction stores its merged files the same way.
    */
-  NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) {
+  public NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) {
     String objectKey = objectPrefix(group.name()) + UUID.randomUUID() + ".parquet";
     Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
     try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, allocator)) {

@@ -7,6 +7,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,11 +17,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,23 +81,43 @@ public final class LineageIndex {
     }
   }
 
-  /** The training sets that used {@code key} of {@code entity}, and how. */
+  /**
+   * The training sets that used {@code key} of {@code entity}, and how; an erased key is found by
+   * its digest.
+   */
   public Map<UUID, Set<KeyUse>> trainingSetsUsing(String entity, String key) {
-    Optional<Integer> keyId = keyId(entity, key);
+    List<Integer> keyIds = keyIds(entity, key);
     Map<UUID, Set<KeyUse>> uses = new LinkedHashMap<>();
-    if (keyId.isEmpty()) {
+    if (keyIds.isEmpty()) {
       return uses;
     }
     List<TrainingSetKeys> bitmaps = bitmapsByEntity.computeIfAbsent(entity, this::load);
     synchronized (bitmaps) {
       for (TrainingSetKeys keys : bitmaps) {
-        if (keys.keyIds().contains(keyId.get())) {
-          uses.computeIfAbsent(keys.trainingSet(), id -> EnumSet.noneOf(KeyUse.class))
-              .add(keys.use());
+        for (int keyId : keyIds) {
+          if (keys.keyIds().contains(keyId)) {
+            uses.computeIfAbsent(keys.trainingSet(), id -> EnumSet.noneOf(KeyUse.class))
+                .add(keys.use());
+          }
         }
       }
     }
     return uses;
+  }
+
+  /**
+   * The digest by which the catalog remembers an erased key: enough to recognise the key when a
+   * caller names it, not to recover it.
+   */
+  public static String keyDigest(String entity, String key) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(entity.getBytes(StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      return HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** Bytes the catalog spends on a training set's key bitmaps (for the lineage benchmark). */
@@ -114,16 +137,23 @@ public final class LineageIndex {
     }
   }
 
-  private Optional<Integer> keyId(String entity, String key) {
+  /** The key's id, and the ids it had before erasures, if the key was used again since. */
+  private List<Integer> keyIds(String entity, String key) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT id FROM entity_keys WHERE entity_name = ? AND key_value = ?")) {
+                "SELECT id FROM entity_keys WHERE entity_name = ?"
+                    + " AND (key_value = ? OR erased_digest = ?)")) {
       select.setString(1, entity);
       select.setString(2, key);
+      select.setString(3, keyDigest(entity, key));
+      List<Integer> ids = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(Math.toIntExact(rows.getLong(1))) : Optional.empty();
+        while (rows.next()) {
+          ids.add(Math.toIntExact(rows.getLong(1)));
+        }
       }
+      return ids;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot look up key id", e);
     }

@@ -1,0 +1,55 @@
+package dev.featurestore.api.erasure;
+
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.storage.erasure.JdbcErasures;
+import dev.featurestore.storage.erasure.KeyEraser;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import java.io.IOException;
+import java.nio.file.Files;
+import javax.sql.DataSource;
+import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ErasureConfiguration {
+  @Bean
+  JdbcErasures erasures(DataSource dataSource) {
+    return new JdbcErasures(dataSource);
+  }
+
+  @Bean
+  KeyEraser keyEraser(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      JdbcModels models,
+      JdbcErasures erasures,
+      LineageIndex lineage,
+      FeatureGroupReader reader,
+      FeatureGroupWriter writer,
+      ObjectStore objectStore,
+      ObjectCache cache,
+      BufferAllocator allocator,
+      FeatureStoreProperties properties)
+      throws IOException {
+    return new KeyEraser(
+        catalog,
+        trainingSets,
+        models,
+        erasures,
+        lineage,
+        reader,
+        writer,
+        objectStore,
+        cache,
+        allocator,
+        Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp")));
+  }
+}

@@ -1,0 +1,147 @@
+package dev.featurestore.api.erasure;
+
+import dev.featurestore.api.security.Caller;
+import dev.featurestore.core.FieldError;
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobStatus;
+import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.storage.erasure.Erasure;
+import dev.featurestore.storage.erasure.ErasureReceipt;
+import dev.featurestore.storage.erasure.JdbcErasures;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Erasure of keys everywhere (compliance): a job, then a receipt. */
+@RestController
+@RequestMapping("/api/v1/erasures")
+class ErasureController {
+  /** Keys per request: enough for a batch of requests from data subjects, small enough to audit. */
+  static final int MAX_KEYS = 10_000;
+
+  private final ErasureJobs erasureJobs;
+  private final JdbcErasures erasures;
+  private final Jobs jobs;
+  private final Catalog catalog;
+  private final AuditLog auditLog;
+
+  ErasureController(
+      ErasureJobs erasureJobs,
+      JdbcErasures erasures,
+      Jobs jobs,
+      Catalog catalog,
+      AuditLog auditLog) {
+    this.erasureJobs = erasureJobs;
+    this.erasures = erasures;
+    this.jobs = jobs;
+    this.catalog = catalog;
+    this.auditLog = auditLog;
+  }
+
+  record ErasureRequest(String entity, List<String> keys, String reason) {}
+
+  record ErasureView(
+      UUID id,
+      String entity,
+      int keyCount,
+      String reason,
+      JobStatus status,
+      long filesRewritten,
+      long rowsRemoved,
+      List<UUID> trainingSetsAffected,
+      List<ErasureReceipt.ModelVersion> modelsToRetrain,
+      Instant createdAt,
+      Instant completedAt) {}
+
+  @PostMapping
+  ResponseEntity<Map<String, Object>> erase(@RequestBody ErasureRequest request) {
+    Entity entity = entityOf(request);
+    List<String> keys = keysOf(request);
+    Caller caller = Caller.current();
+    Job job =
+        erasureJobs.submit(
+            entity, keys, request.reason() == null ? "" : request.reason(), caller.name());
+    // The erased keys are kept in the audit log (who asked to erase whom), never their values.
+    auditLog.record(
+        caller
+            .did(AuditAction.ERASE, AuditTargetType.ENTITY_KEY, job.id().toString())
+            .withEntity(entity.name())
+            .withKeys(keys)
+            .withDetail("keys", keys.size()));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .location(URI.create("/api/v1/jobs/" + job.id()))
+        .body(Map.of("id", job.id(), "jobId", job.id(), "status", job.status()));
+  }
+
+  @GetMapping("/{id}")
+  ErasureView get(@PathVariable UUID id) {
+    Erasure erasure =
+        erasures.find(id).orElseThrow(() -> new NotFoundException("erasure " + id + " not found"));
+    Job job = jobs.find(id).orElseThrow();
+    ErasureReceipt receipt = erasure.receipt();
+    return new ErasureView(
+        erasure.id(),
+        erasure.entity(),
+        erasure.keyCount(),
+        erasure.reason(),
+        job.status(),
+        receipt.filesRewritten(),
+        receipt.rowsRemoved(),
+        receipt.trainingSetsAffected(),
+        receipt.modelsToRetrain(),
+        erasure.createdAt(),
+        receipt.completedAt().orElse(null));
+  }
+
+  private Entity entityOf(ErasureRequest request) {
+    if (request.entity() == null || request.entity().isBlank()) {
+      throw new InvalidInputException("entity", "is required");
+    }
+    return catalog
+        .entity(request.entity())
+        .orElseThrow(
+            () ->
+                new InvalidInputException(
+                    "entity", "entity '" + request.entity() + "' does not exist"));
+  }
+
+  private static List<String> keysOf(ErasureRequest request) {
+    if (request.keys() == null || request.keys().isEmpty()) {
+      throw new InvalidInputException("keys", "name at least one key to erase");
+    }
+    if (request.keys().size() > MAX_KEYS) {
+      throw new InvalidInputException(
+          "keys", "at most " + MAX_KEYS + " keys per erasure, not " + request.keys().size());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < request.keys().size(); i++) {
+      String key = request.keys().get(i);
+      if (key == null || key.isEmpty()) {
+        errors.add(new FieldError("keys[" + i + "]", "must be a non-empty key"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    return List.copyOf(new LinkedHashSet<>(request.keys()));
+  }
+}

@@ -1,0 +1,76 @@
+package dev.featurestore.api.erasure;
+
+import dev.featurestore.api.ingest.FeatureGroupCommitted;
+import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.storage.erasure.Erasure;
+import dev.featurestore.storage.erasure.JdbcErasures;
+import dev.featurestore.storage.erasure.KeyEraser;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts erasures as jobs, and finishes those a stopped server left unfinished: an erasure must not
+ * stay half done, so unlike other jobs it is resumed at start rather than failed.
+ */
+@Component
+class ErasureJobs implements JobRunner.ResumableWork {
+  static final String KIND = "ERASURE";
+
+  private final Jobs jobs;
+  private final JobRunner runner;
+  private final JdbcErasures erasures;
+  private final KeyEraser eraser;
+  private final Catalog catalog;
+  private final ApplicationEventPublisher events;
+
+  ErasureJobs(
+      Jobs jobs,
+      @Lazy JobRunner runner,
+      JdbcErasures erasures,
+      KeyEraser eraser,
+      Catalog catalog,
+      ApplicationEventPublisher events) {
+    this.jobs = jobs;
+    this.runner = runner;
+    this.erasures = erasures;
+    this.eraser = eraser;
+    this.catalog = catalog;
+    this.events = events;
+  }
+
+  /** Records the erasure under a new job and starts it. */
+  Job submit(Entity entity, List<String> keys, String reason, String principal) {
+    UUID id = UUID.randomUUID();
+    Job job = jobs.create(id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys));
+    erasures.create(id, entity.name(), keys, reason, principal);
+    return runner.start(job, resume(job));
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public JobRunner.Work resume(Job job) {
+    return running -> {
+      Erasure erasure = erasures.find(job.id()).orElseThrow();
+      eraser.erase(job.id(), erasure.principal(), done -> jobs.progress(job.id(), done));
+      // Online indexes of this server drop the keys now; other replicas see the ERASURE commits.
+      for (FeatureGroup group : catalog.featureGroups()) {
+        if (group.entity().name().equals(erasure.entity())) {
+          events.publishEvent(
+              new FeatureGroupCommitted(group.name(), catalog.latestSequence(group.name())));
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,122 @@
+package dev.featurestore.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The server in its own JVM, started from the test's classpath, so that a test can kill it with
+ * SIGKILL and start it again on the same database and data folder. Calls carry the admin key.
+ */
+public record ChildServer(Process process, URI base, HttpClient http) {
+  private static final String BEARER = "Bearer " + TestApiKeys.ADMIN_KEY;
+
+  public static ChildServer start(
+      TestingPostgres.TestDatabase database, Path dataDir, Duration orphanGracePeriod)
+      throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process =
+        new ProcessBuilder(
+                java,
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.featurestore.api.FeatureStoreApplication",
+                "--server.port=" + port,
+                "--spring.datasource.url=" + database.jdbcUrl(),
+                "--spring.datasource.username=" + database.user(),
+                "--spring.datasource.password=" + database.password(),
+                "--feature-store.data-dir=" + dataDir,
+                "--feature-store.orphan-grace-period=" + orphanGracePeriod,
+                "--feature-store.orphan-sweep-interval=PT1S",
+                "--feature-store.online-port=-1",
+                "--" + TestApiKeys.ADMIN_KEY_PROPERTY)
+            .redirectErrorStream(true)
+            // Kept under target/ so that a failure can be diagnosed after the temp folder is gone.
+            .redirectOutput(Path.of("target", "child-server-" + port + ".log").toFile())
+            .start();
+    ChildServer server =
+        new ChildServer(
+            process,
+            URI.create("http://localhost:" + port),
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    server.awaitReady();
+    return server;
+  }
+
+  private void awaitReady() throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline) && process.isAlive()) {
+      try {
+        if (get("/actuator/health/readiness").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYetListening) {
+        // Keep polling until the deadline.
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the server did not become ready; see its log");
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path)).header("Authorization", BEARER).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A POST that must answer {@code expectedStatus}; returns the body. */
+  public String post(String path, String contentType, String body, int expectedStatus)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", contentType)
+                .header("Authorization", BEARER)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+    return response.body();
+  }
+
+  public void post(String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    post(path, contentType, body, 201);
+  }
+
+  public HttpResponse<String> commit(
+      String group, String contentType, HttpRequest.BodyPublisher body) {
+    return commitAsync(group, contentType, body).join();
+  }
+
+  public CompletableFuture<HttpResponse<String>> commitAsync(
+      String group, String contentType, HttpRequest.BodyPublisher body) {
+    return http.sendAsync(
+        HttpRequest.newBuilder(base.resolve("/api/v1/feature-groups/" + group + "/commits"))
+            .header("Content-Type", contentType)
+            .header("Authorization", BEARER)
+            .POST(body)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+}

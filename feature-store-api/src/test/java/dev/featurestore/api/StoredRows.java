@@ -1,0 +1,86 @@
+package dev.featurestore.api;
+
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.StoredObject;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.training.TrainingSetExport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** Reads what is really stored, for tests that must prove a key is gone (or untouched). */
+public final class StoredRows {
+  private StoredRows() {}
+
+  /**
+   * Every row of every Parquet object in the store, as CSV lines, by object key: feature files and
+   * training-set outputs alike, read straight from the bytes, not through the catalog.
+   */
+  public static Map<String, List<String>> everyObject(ObjectStore objects, Path scratch)
+      throws IOException {
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    for (StoredObject object : objects.list("")) {
+      if (!object.key().endsWith(".parquet")) {
+        continue;
+      }
+      Path local = Files.createTempFile(scratch, "object", ".parquet");
+      try (InputStream in = objects.get(object.key())) {
+        Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      ByteArrayOutputStream csv = new ByteArrayOutputStream();
+      TrainingSetExport.write(local, TrainingSetExport.Format.CSV, csv);
+      List<String> lines = new ArrayList<>(csv.toString(StandardCharsets.UTF_8).lines().toList());
+      lines.remove(0);
+      rows.put(object.key(), lines);
+      Files.delete(local);
+    }
+    return rows;
+  }
+
+  /** Whether a CSV line has a cell equal to {@code value}. */
+  public static boolean hasCell(String csvLine, String value) {
+    return Arrays.asList(csvLine.split(",", -1)).contains(value);
+  }
+
+  /**
+   * Every row of the group as each of its versions reads it (1 to the latest), all columns,
+   * bookkeeping included, as text.
+   */
+  public static Map<Long, List<String>> everyVersion(
+      Catalog catalog, FeatureGroupReader reader, String groupName) throws IOException {
+    FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
+    Map<Long, List<String>> versions = new LinkedHashMap<>();
+    for (long sequence = 1; sequence <= catalog.latestSequence(groupName); sequence++) {
+      List<String> rows = new ArrayList<>();
+      reader
+          .snapshot(group, sequence)
+          .forEachBatch(FeatureFileScan.allFeatures(group), batch -> rows.addAll(text(batch)));
+      versions.put(sequence, rows);
+    }
+    return versions;
+  }
+
+  private static List<String> text(VectorSchemaRoot batch) {
+    List<String> rows = new ArrayList<>();
+    for (int row = 0; row < batch.getRowCount(); row++) {
+      List<String> cells = new ArrayList<>();
+      for (var vector : batch.getFieldVectors()) {
+        cells.add(String.valueOf(vector.getObject(row)));
+      }
+      rows.add(String.join(",", cells));
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,169 @@
+package dev.featurestore.api.erasure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.api.ChildServer;
+import dev.featurestore.api.StoredRows;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitKind;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.objectstore.StoredObject;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A server killed with SIGKILL halfway through an erasure finishes it after a restart: the key is
+ * gone from every object, each file was counted once, no replaced object is left behind and no
+ * other row is lost.
+ */
+class ErasureCrashIT {
+  private static final String GROUP = "erasure_crash";
+  private static final int COMMITS = 120;
+
+  @TempDir Path folder;
+
+  @Test
+  void serverKilledMidErasureFinishesItAfterARestart() throws Exception {
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    Path dataDir = Files.createDirectories(folder.resolve("data"));
+    ChildServer first = ChildServer.start(database, dataDir, Duration.ofHours(1));
+    String jobPath;
+    try {
+      first.post(
+          "/api/v1/entities", "application/json", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+      first.post(
+          "/api/v1/feature-groups",
+          "application/json",
+          "{\"name\":\""
+              + GROUP
+              + "\",\"entity\":\"user_id\","
+              + "\"features\":[{\"name\":\"f0\",\"type\":\"FLOAT64\"}]}");
+      for (int i = 0; i < COMMITS; i++) {
+        String row = ",\"event_time\":\"2026-03-01T00:00:00Z\",\"f0\":" + i + "}";
+        assertThat(
+                first
+                    .commit(
+                        GROUP,
+                        "application/json",
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"rows\":[{\"user_id\":\"u1\""
+                                + row
+                                + ",{\"user_id\":\"other"
+                                + i
+                                + "\""
+                                + row
+                                + "]}"))
+                    .statusCode())
+            .isEqualTo(201);
+      }
+      String accepted =
+          first.post(
+              "/api/v1/erasures",
+              "application/json",
+              "{\"entity\":\"user_id\",\"keys\":[\"u1\"]}",
+              202);
+      jobPath = "/api/v1/jobs/" + json(accepted).get("id").asString();
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+      while (json(first.get(jobPath).body()).get("progress").get("done").asLong() < 1
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(5);
+      }
+    } finally {
+      first.kill();
+    }
+    long rewrittenBeforeTheKill = filesRewritten(database);
+    assertThat(rewrittenBeforeTheKill)
+        .as("files rewritten when killed")
+        .isBetween(1L, COMMITS - 1L);
+
+    ChildServer restarted = ChildServer.start(database, dataDir, Duration.ofHours(1));
+    JsonNode receipt;
+    try {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+      while (!json(restarted.get(jobPath).body()).get("status").asString().equals("SUCCEEDED")
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+      assertThat(json(restarted.get(jobPath).body()).get("status").asString())
+          .isEqualTo("SUCCEEDED");
+      receipt = json(restarted.get(jobPath.replace("/jobs/", "/erasures/")).body());
+    } finally {
+      restarted.kill();
+    }
+    assertThat(receipt.get("filesRewritten").asLong()).isEqualTo(COMMITS);
+    assertThat(receipt.get("rowsRemoved").asLong()).isEqualTo(COMMITS);
+
+    LocalDiskObjectStore objects = new LocalDiskObjectStore(dataDir.resolve("objects"));
+    StoredRows.everyObject(objects, folder)
+        .forEach(
+            (key, rows) ->
+                assertThat(rows).as(key).noneMatch(row -> StoredRows.hasCell(row, "u1")));
+    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    for (StoredObject object : objects.list("")) {
+      assertThat(catalog.referencesObject(object.key())).as(object.key()).isTrue();
+    }
+    Map<Long, Long> rowsPerCommit = rowsPerCommit(catalog, objects);
+    for (Commit commit : catalog.commits(GROUP)) {
+      if (commit.kind() == CommitKind.APPEND) {
+        assertThat(rowsPerCommit.get(commit.sequence()))
+            .as("rows of commit " + commit.sequence())
+            .isEqualTo(1L);
+      }
+    }
+  }
+
+  private static long filesRewritten(TestingPostgres.TestDatabase database) throws Exception {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT files_rewritten FROM erasures")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private Map<Long, Long> rowsPerCommit(JdbcCatalog catalog, LocalDiskObjectStore objects)
+      throws Exception {
+    Map<Long, Long> rows = new HashMap<>();
+    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
+    try (RootAllocator allocator = new RootAllocator()) {
+      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
+          .snapshot(group, catalog.latestSequence(GROUP))
+          .forEachBatch(
+              FeatureFileScan.features(List.of()),
+              batch -> {
+                BigIntVector sequences =
+                    (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
+                for (int row = 0; row < batch.getRowCount(); row++) {
+                  rows.merge(sequences.get(row), 1L, Long::sum);
+                }
+              });
+    }
+    return rows;
+  }
+
+  private static JsonNode json(String body) {
+    return JsonMapper.builder().build().readTree(body);
+  }
+}

@@ -1,0 +1,351 @@
+package dev.featurestore.storage.erasure;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.NewDataFile;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.storage.parquet.ArrowParquetReader;
+import dev.featurestore.storage.parquet.ArrowParquetWriter;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.io.LocalInputFile;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs an erasure: removes every row of the erased keys from every file of every retained version
+ * of the groups on the entity, and from the output of every training set that used the keys, then
+ * deletes the replaced objects.
+ *
+ * <p>Files are rewritten in place in the catalog: a rewrite keeps the file's id and the versions
+ * that see it, so every version reads exactly what it read before minus the erased rows, and
+ * commits made meanwhile are untouched. Each rewrite is recorded with the erasure's progress in one
+ * transaction ({@link JdbcErasures}); running an erasure again after a crash skips files that no
+ * longer hold the keys, so it is idempotent. Files added while it runs (a concurrent commit or
+ * compaction) are examined in further passes until a pass finds no file it has not examined.
+ */
+public final class KeyEraser {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final Catalog catalog;
+  private final TrainingSetCatalog trainingSets;
+  private final JdbcModels models;
+  private final JdbcErasures erasures;
+  private final LineageIndex lineage;
+  private final FeatureGroupReader reader;
+  private final FeatureGroupWriter writer;
+  private final ObjectStore objects;
+  private final ObjectCache cache;
+  private final BufferAllocator allocator;
+  private final Path temporaryFolder;
+
+  public KeyEraser(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      JdbcModels models,
+      JdbcErasures erasures,
+      LineageIndex lineage,
+      FeatureGroupReader reader,
+      FeatureGroupWriter writer,
+      ObjectStore objects,
+      ObjectCache cache,
+      BufferAllocator allocator,
+      Path temporaryFolder) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
+    this.models = requireNonNull(models, "models is null");
+    this.erasures = requireNonNull(erasures, "erasures is null");
+    this.lineage = requireNonNull(lineage, "lineage is null");
+    this.reader = requireNonNull(reader, "reader is null");
+    this.writer = requireNonNull(writer, "writer is null");
+    this.objects = requireNonNull(objects, "objects is null");
+    this.cache = requireNonNull(cache, "cache is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+  }
+
+  /**
+   * Steps of an erasure, for job progress: files that may hold the keys, training sets using them.
+   */
+  public long plannedSteps(Entity entity, Collection<String> keys) {
+    long steps = trainingSetsUsing(entity, keys).size();
+    for (FeatureGroup group : groupsOf(entity)) {
+      steps +=
+          catalog.retainedDataFiles(group.name()).stream()
+              .filter(file -> mayHoldAny(file, entity.keyType(), keys))
+              .count();
+    }
+    return steps;
+  }
+
+  /** Runs (or finishes) the erasure; {@code progress} hears the number of steps done. */
+  public ErasureReceipt erase(UUID erasureId, String principal, LongConsumer progress)
+      throws IOException {
+    Erasure erasure =
+        erasures
+            .find(erasureId)
+            .orElseThrow(() -> new NotFoundException("erasure " + erasureId + " not found"));
+    if (erasure.receipt().completedAt().isPresent()) {
+      return erasure.receipt();
+    }
+    Entity entity =
+        catalog
+            .entity(erasure.entity())
+            .orElseThrow(() -> new NotFoundException("entity " + erasure.entity() + " not found"));
+    Set<String> keys = Set.copyOf(erasure.pendingKeys());
+    long done = 0;
+    for (FeatureGroup group : groupsOf(entity)) {
+      long rowsRemoved = 0;
+      Set<String> examined = new HashSet<>();
+      List<DataFile> unexamined = unexaminedFiles(group, keys, examined);
+      while (!unexamined.isEmpty()) {
+        for (DataFile file : unexamined) {
+          rowsRemoved += eraseFromFile(erasureId, group, file, keys);
+          examined.add(file.id() + "@" + file.objectKey());
+          progress.accept(++done);
+        }
+        unexamined = unexaminedFiles(group, keys, examined);
+      }
+      // Once per group and erasure, even after a restart found nothing left to remove: the commit
+      // tells online indexes (of every replica) to rebuild without the erased keys.
+      catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
+    }
+    Set<UUID> affected = trainingSetsUsing(entity, keys);
+    for (UUID id : affected) {
+      Optional<TrainingSet> trainingSet = trainingSets.find(id);
+      if (trainingSet.isPresent()) {
+        eraseFromOutput(erasureId, trainingSet.get(), entity, keys);
+      }
+      erasures.recordTrainingSetAffected(erasureId, id);
+      progress.accept(++done);
+    }
+    for (String replaced : erasures.objectsToDelete(erasureId)) {
+      objects.delete(replaced);
+    }
+    List<ErasureReceipt.ModelVersion> retrain =
+        models.trainedOn(affected).stream()
+            .map(model -> new ErasureReceipt.ModelVersion(model.name(), model.version()))
+            .toList();
+    erasures.complete(erasureId, retrain);
+    return erasures.find(erasureId).orElseThrow().receipt();
+  }
+
+  private List<FeatureGroup> groupsOf(Entity entity) {
+    return catalog.featureGroups().stream()
+        .filter(group -> group.entity().name().equals(entity.name()))
+        .toList();
+  }
+
+  private Set<UUID> trainingSetsUsing(Entity entity, Collection<String> keys) {
+    Set<UUID> used = new LinkedHashSet<>();
+    for (String key : keys) {
+      used.addAll(lineage.trainingSetsUsing(entity.name(), key).keySet());
+    }
+    return used;
+  }
+
+  private List<DataFile> unexaminedFiles(
+      FeatureGroup group, Set<String> keys, Set<String> examined) {
+    return catalog.retainedDataFiles(group.name()).stream()
+        .filter(file -> !examined.contains(file.id() + "@" + file.objectKey()))
+        .filter(file -> mayHoldAny(file, group.entity().keyType(), keys))
+        .toList();
+  }
+
+  /** Rewrites the file without the keys' rows; returns how many rows it removed. */
+  private long eraseFromFile(UUID erasureId, FeatureGroup group, DataFile file, Set<String> keys)
+      throws IOException {
+    FeatureGroupReader.Snapshot onlyThisFile =
+        reader.snapshot(group, file.addedSequence()).restrictedTo(List.of(file));
+    try (VectorSchemaRoot kept = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator)) {
+      kept.allocateNew();
+      long[] removed = {0};
+      onlyThisFile.forEachBatch(
+          FeatureFileScan.allFeatures(group),
+          batch -> removed[0] += copyRowsWithoutKeys(batch, group.entity(), keys, kept));
+      if (removed[0] == 0) {
+        return 0;
+      }
+      Optional<NewDataFile> rewritten =
+          kept.getRowCount() == 0 ? Optional.empty() : Optional.of(writer.store(group, kept));
+      boolean recorded =
+          erasures.recordFileRewrite(erasureId, file, rewritten, group.schemaVersion(), removed[0]);
+      if (!recorded) {
+        // Another erasure rewrote the file first; ours is an orphan now.
+        if (rewritten.isPresent()) {
+          objects.delete(rewritten.get().objectKey());
+        }
+        return 0;
+      }
+      cache.evict(file.contentHash());
+      return removed[0];
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Rewrites a training set's output without the rows of the keys (matched on the entity's column).
+   */
+  private void eraseFromOutput(
+      UUID erasureId, TrainingSet trainingSet, Entity entity, Set<String> keys) throws IOException {
+    if (trainingSet.outputObjectKey().isEmpty()) {
+      return;
+    }
+    String oldObjectKey = trainingSet.outputObjectKey().get();
+    String oldHash = trainingSet.outputHash().orElseThrow();
+    Path original = cache.localCopy(oldObjectKey, oldHash);
+    Path rewritten = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
+    try {
+      long removed = 0;
+      ArrowParquetWriter.WrittenFile written;
+      try (ArrowParquetReader outputRows =
+              ArrowParquetReader.open(
+                  new LocalInputFile(original), FeatureFileScan.DEFAULT_BATCH_ROWS, allocator);
+          VectorSchemaRoot kept = VectorSchemaRoot.create(outputRows.schema(), allocator);
+          ArrowParquetWriter output =
+              new ArrowParquetWriter(rewritten, trainingSet.name(), outputRows.schema())) {
+        while (outputRows.loadNextBatch()) {
+          kept.allocateNew();
+          kept.setRowCount(0);
+          removed += copyRowsWithoutKeys(outputRows.batch(), entity, keys, kept);
+          output.write(kept);
+        }
+        written = output.finish();
+      }
+      if (removed == 0) {
+        return;
+      }
+      String newObjectKey =
+          "training-sets/" + trainingSet.id() + "/erasure-" + erasureId + ".parquet";
+      objects.put(newObjectKey, rewritten);
+      boolean recorded =
+          erasures.recordTrainingSetRewrite(
+              erasureId,
+              trainingSet.id(),
+              oldObjectKey,
+              newObjectKey,
+              written.sha256(),
+              written.rowCount(),
+              removed,
+              withoutKeys(trainingSet.requestJson(), entity, keys));
+      if (recorded) {
+        cache.evict(oldHash);
+      } else {
+        objects.delete(newObjectKey);
+      }
+    } finally {
+      Files.deleteIfExists(rewritten);
+    }
+  }
+
+  /**
+   * Appends the rows of {@code batch} whose key (in the entity's column) is not erased to {@code
+   * kept}, matching columns by name; returns how many rows it left out.
+   */
+  private static long copyRowsWithoutKeys(
+      VectorSchemaRoot batch, Entity entity, Set<String> keys, VectorSchemaRoot kept) {
+    FieldVector keyVector = batch.getVector(entity.name());
+    List<FieldVector> sources = new ArrayList<>();
+    for (FieldVector target : kept.getFieldVectors()) {
+      sources.add(batch.getVector(target.getName()));
+    }
+    int target = kept.getRowCount();
+    long removed = 0;
+    for (int row = 0; row < batch.getRowCount(); row++) {
+      if (!keyVector.isNull(row) && keys.contains(keyText(keyVector, row))) {
+        removed++;
+        continue;
+      }
+      for (int column = 0; column < kept.getFieldVectors().size(); column++) {
+        kept.getVector(column).copyFromSafe(row, target, sources.get(column));
+      }
+      target++;
+    }
+    kept.setRowCount(target);
+    return removed;
+  }
+
+  /** The stored request with the inline spine rows of the erased keys left out. */
+  private static String withoutKeys(String requestJson, Entity entity, Set<String> keys) {
+    JsonNode request = JSON.readTree(requestJson);
+    JsonNode rows = request.path("spine").path("rows");
+    if (!(rows instanceof ArrayNode spineRows)) {
+      return requestJson;
+    }
+    ArrayNode kept = JSON.createArrayNode();
+    for (JsonNode row : spineRows) {
+      JsonNode key = row.get(entity.name());
+      if (key == null || !keys.contains(key.asString())) {
+        kept.add(row);
+      }
+    }
+    ((ObjectNode) request.get("spine")).set("rows", kept);
+    return JSON.writeValueAsString(request);
+  }
+
+  /** Whether the file's key range (from the catalog's stats) covers any of the keys. */
+  private static boolean mayHoldAny(DataFile file, KeyType keyType, Collection<String> keys) {
+    if (file.keyMin() == null || file.keyMax() == null) {
+      return file.rowCount() > 0;
+    }
+    for (String key : keys) {
+      if (keyType == KeyType.INT64) {
+        try {
+          long value = Long.parseLong(key);
+          if (Long.parseLong(file.keyMin()) <= value && value <= Long.parseLong(file.keyMax())) {
+            return true;
+          }
+        } catch (NumberFormatException notANumber) {
+          // An INT64 group holds no row of a key that is not a number.
+        }
+      } else if (KeyRange.Utf8Order.compare(file.keyMin(), key) <= 0
+          && KeyRange.Utf8Order.compare(key, file.keyMax()) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String keyText(FieldVector keys, int row) {
+    return keys instanceof VarCharVector strings
+        ? new String(strings.get(row), StandardCharsets.UTF_8)
+        : Long.toString(((BigIntVector) keys).get(row));
+  }
+}
