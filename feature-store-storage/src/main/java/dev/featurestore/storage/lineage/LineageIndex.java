@@ -8,12 +8,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +34,9 @@ import org.roaringbitmap.RoaringBitmap;
  * memory once loaded: a few microseconds per training set.
  */
 public final class LineageIndex {
+  /** Ids come from a sequence starting at 1. */
+  private static final int UNKNOWN = 0;
+
   private final DataSource dataSource;
   private final Transactions transactions;
 
@@ -143,44 +146,59 @@ public final class LineageIndex {
   }
 
   /**
-   * The id of each key, in the order given, creating ids for keys seen for the first time. Two
-   * statements over the whole array (the planner joins rather than probing key by key), and only
-   * new keys are inserted: {@code ON CONFLICT DO NOTHING} alone would draw a sequence value for
-   * every known key too, exhausting the 32-bit id space after a few billion recorded keys.
+   * The id of each key, in the order given, creating ids for keys seen for the first time. Known
+   * keys, the usual case, cost one statement over the whole array (the planner hash-joins rather
+   * than probing key by key). Only keys found missing are inserted: {@code ON CONFLICT DO NOTHING}
+   * over every key would draw a sequence value for each known key too, exhausting the 32-bit id
+   * space after a few billion recorded keys.
    */
   private static int[] assignIds(Connection connection, String entity, String[] keys)
       throws SQLException {
-    Array keyArray = connection.createArrayOf("text", keys);
+    int[] ids = knownIds(connection, entity, keys);
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] == UNKNOWN) {
+        missing.add(i);
+      }
+    }
+    if (missing.isEmpty()) {
+      return ids;
+    }
+    String[] newKeys = missing.stream().map(i -> keys[i]).toArray(String[]::new);
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO entity_keys (entity_name, key_value)"
-                + " SELECT ?, k.key_value FROM unnest(?::text[]) AS k (key_value)"
-                + " WHERE NOT EXISTS (SELECT 1 FROM entity_keys e"
-                + " WHERE e.entity_name = ? AND e.key_value = k.key_value)"
+            "INSERT INTO entity_keys (entity_name, key_value) SELECT ?, unnest(?::text[])"
                 + " ON CONFLICT (entity_name, key_value) DO NOTHING")) {
       insert.setString(1, entity);
-      insert.setArray(2, keyArray);
-      insert.setString(3, entity);
+      insert.setArray(2, connection.createArrayOf("text", newKeys));
       insert.executeUpdate();
     }
+    int[] newIds = knownIds(connection, entity, newKeys);
+    for (int i = 0; i < newIds.length; i++) {
+      if (newIds[i] == UNKNOWN) {
+        throw new IllegalStateException("no id for a key of entity " + entity + " after insert");
+      }
+      ids[missing.get(i)] = newIds[i];
+    }
+    return ids;
+  }
+
+  /** The id of each key, in the order given, or {@link #UNKNOWN}. */
+  private static int[] knownIds(Connection connection, String entity, String[] keys)
+      throws SQLException {
     int[] ids = new int[keys.length];
+    Arrays.fill(ids, UNKNOWN);
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT k.position, e.id FROM unnest(?::text[]) WITH ORDINALITY AS k (key_value,"
                 + " position) JOIN entity_keys e ON e.key_value = k.key_value"
                 + " WHERE e.entity_name = ?")) {
-      select.setArray(1, keyArray);
+      select.setArray(1, connection.createArrayOf("text", keys));
       select.setString(2, entity);
-      int found = 0;
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           ids[Math.toIntExact(rows.getLong(1) - 1)] = Math.toIntExact(rows.getLong(2));
-          found++;
         }
-      }
-      if (found != keys.length) {
-        throw new IllegalStateException(
-            "found ids for " + found + " of " + keys.length + " keys of entity " + entity);
       }
     }
     return ids;
