@@ -1,5 +1,6 @@
 package dev.featurestore.core.training;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,9 @@ public interface TrainingSetCatalog {
   void fail(UUID id, String error);
 
   Optional<TrainingSet> find(UUID id);
+
+  /** The name of each of the training sets that exists, in one catalog call (lineage answers). */
+  Map<UUID, String> names(Collection<UUID> ids);
 
   /** Newest first. */
   List<TrainingSet> list();

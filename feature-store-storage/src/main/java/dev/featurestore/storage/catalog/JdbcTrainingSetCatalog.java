@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,27 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
         connection -> {
           List<TrainingSet> found = select(connection, "WHERE t.id = ?", id);
           return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
+  public Map<UUID, String> names(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return transactions.inTransaction(
+        connection -> {
+          Map<UUID, String> names = new HashMap<>();
+          try (PreparedStatement select =
+              connection.prepareStatement("SELECT id, name FROM training_sets WHERE id = ANY(?)")) {
+            select.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                names.put(rows.getObject(1, UUID.class), rows.getString(2));
+              }
+            }
+          }
+          return names;
         });
   }
 

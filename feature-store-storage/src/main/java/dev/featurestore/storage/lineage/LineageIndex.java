@@ -2,6 +2,7 @@ package dev.featurestore.storage.lineage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.storage.catalog.Transactions;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -15,10 +16,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,48 +37,63 @@ import org.roaringbitmap.RoaringBitmap;
  * memory once loaded: a few microseconds per training set.
  */
 public final class LineageIndex {
-  private static final int KEY_BATCH = 10_000;
+  /** Ids come from a sequence starting at 1. */
+  private static final int UNKNOWN = 0;
 
   private final DataSource dataSource;
+  private final Transactions transactions;
 
   /** Per entity, the bitmaps of every training set; loaded on first use, appended on record. */
   private final Map<String, List<TrainingSetKeys>> bitmapsByEntity = new ConcurrentHashMap<>();
 
   public LineageIndex(DataSource dataSource) {
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    this.transactions = new Transactions(dataSource);
   }
 
   private record TrainingSetKeys(UUID trainingSet, KeyUse use, RoaringBitmap keyIds) {}
 
-  /** Records the keys a training set used, one call per entity and use. */
-  public void record(UUID trainingSet, String entity, KeyUse use, Collection<String> keys) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      RoaringBitmap keyIds = new RoaringBitmap();
-      for (int id : assignIds(connection, entity, keys)) {
-        keyIds.add(id);
+  /**
+   * Records the keys a training set used of one entity, per use, in one transaction. Key ids are
+   * assigned once for the keys of every use together: the feature keys are spine keys too.
+   */
+  public void record(UUID trainingSet, String entity, Map<KeyUse, Set<String>> keysByUse) {
+    Set<String> distinct = new HashSet<>();
+    keysByUse.values().forEach(distinct::addAll);
+    String[] keys = distinct.toArray(String[]::new);
+    List<TrainingSetKeys> recorded = new ArrayList<>();
+    transactions.inTransaction(
+        connection -> {
+          int[] ids = assignIds(connection, entity, keys);
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO training_set_keys (training_set_id, entity_name, used_as,"
+                      + " key_count, key_ids) VALUES (?, ?, ?, ?, ?)")) {
+            for (Map.Entry<KeyUse, Set<String>> use : keysByUse.entrySet()) {
+              RoaringBitmap keyIds = new RoaringBitmap();
+              for (int i = 0; i < keys.length; i++) {
+                if (use.getValue().contains(keys[i])) {
+                  keyIds.add(ids[i]);
+                }
+              }
+              keyIds.runOptimize();
+              insert.setObject(1, trainingSet);
+              insert.setString(2, entity);
+              insert.setString(3, use.getKey().name());
+              insert.setLong(4, keyIds.getLongCardinality());
+              insert.setBytes(5, serialize(keyIds));
+              insert.addBatch();
+              recorded.add(new TrainingSetKeys(trainingSet, use.getKey(), keyIds));
+            }
+            insert.executeBatch();
+          }
+          return null;
+        });
+    List<TrainingSetKeys> loaded = bitmapsByEntity.get(entity);
+    if (loaded != null) {
+      synchronized (loaded) {
+        loaded.addAll(recorded);
       }
-      keyIds.runOptimize();
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO training_set_keys (training_set_id, entity_name, used_as, key_count,"
-                  + " key_ids) VALUES (?, ?, ?, ?, ?)")) {
-        insert.setObject(1, trainingSet);
-        insert.setString(2, entity);
-        insert.setString(3, use.name());
-        insert.setLong(4, keyIds.getLongCardinality());
-        insert.setBytes(5, serialize(keyIds));
-        insert.executeUpdate();
-      }
-      connection.commit();
-      List<TrainingSetKeys> loaded = bitmapsByEntity.get(entity);
-      if (loaded != null) {
-        synchronized (loaded) {
-          loaded.add(new TrainingSetKeys(trainingSet, use, keyIds));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot record lineage of training set " + trainingSet, e);
     }
   }
 
@@ -159,34 +175,59 @@ public final class LineageIndex {
     }
   }
 
-  /** Ids of the keys, creating ids for keys seen for the first time. */
-  private static List<Integer> assignIds(
-      Connection connection, String entity, Collection<String> keys) throws SQLException {
-    List<Integer> ids = new ArrayList<>(keys.size());
-    Iterator<String> remaining = keys.iterator();
-    while (remaining.hasNext()) {
-      List<String> batch = new ArrayList<>(KEY_BATCH);
-      while (remaining.hasNext() && batch.size() < KEY_BATCH) {
-        batch.add(remaining.next());
+  /**
+   * The id of each key, in the order given, creating ids for keys seen for the first time. Known
+   * keys, the usual case, cost one statement over the whole array (the planner hash-joins rather
+   * than probing key by key). Only keys found missing are inserted: {@code ON CONFLICT DO NOTHING}
+   * over every key would draw a sequence value for each known key too, exhausting the 32-bit id
+   * space after a few billion recorded keys.
+   */
+  private static int[] assignIds(Connection connection, String entity, String[] keys)
+      throws SQLException {
+    int[] ids = knownIds(connection, entity, keys);
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] == UNKNOWN) {
+        missing.add(i);
       }
-      String[] values = batch.toArray(String[]::new);
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO entity_keys (entity_name, key_value) SELECT ?, unnest(?::text[])"
-                  + " ON CONFLICT (entity_name, key_value) DO NOTHING")) {
-        insert.setString(1, entity);
-        insert.setArray(2, connection.createArrayOf("text", values));
-        insert.executeUpdate();
+    }
+    if (missing.isEmpty()) {
+      return ids;
+    }
+    String[] newKeys = missing.stream().map(i -> keys[i]).toArray(String[]::new);
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO entity_keys (entity_name, key_value) SELECT ?, unnest(?::text[])"
+                + " ON CONFLICT (entity_name, key_value) DO NOTHING")) {
+      insert.setString(1, entity);
+      insert.setArray(2, connection.createArrayOf("text", newKeys));
+      insert.executeUpdate();
+    }
+    int[] newIds = knownIds(connection, entity, newKeys);
+    for (int i = 0; i < newIds.length; i++) {
+      if (newIds[i] == UNKNOWN) {
+        throw new IllegalStateException("no id for a key of entity " + entity + " after insert");
       }
-      try (PreparedStatement select =
-          connection.prepareStatement(
-              "SELECT id FROM entity_keys WHERE entity_name = ? AND key_value = ANY(?::text[])")) {
-        select.setString(1, entity);
-        select.setArray(2, connection.createArrayOf("text", values));
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            ids.add(Math.toIntExact(rows.getLong(1)));
-          }
+      ids[missing.get(i)] = newIds[i];
+    }
+    return ids;
+  }
+
+  /** The id of each key, in the order given, or {@link #UNKNOWN}. */
+  private static int[] knownIds(Connection connection, String entity, String[] keys)
+      throws SQLException {
+    int[] ids = new int[keys.length];
+    Arrays.fill(ids, UNKNOWN);
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT k.position, e.id FROM unnest(?::text[]) WITH ORDINALITY AS k (key_value,"
+                + " position) JOIN entity_keys e ON e.key_value = k.key_value"
+                + " WHERE e.entity_name = ?")) {
+      select.setArray(1, connection.createArrayOf("text", keys));
+      select.setString(2, entity);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids[Math.toIntExact(rows.getLong(1) - 1)] = Math.toIntExact(rows.getLong(2));
         }
       }
     }

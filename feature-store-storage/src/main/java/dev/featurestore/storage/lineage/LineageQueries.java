@@ -91,14 +91,16 @@ public final class LineageQueries {
         }
       }
     }
+    Map<UUID, Set<KeyUse>> uses = index.trainingSetsUsing(entity.name(), key);
+    // One catalog call for every name: a key of a large entity is in hundreds of training sets.
+    Map<UUID, String> names = trainingSets.names(uses.keySet());
     List<TrainingSetUse> sets = new ArrayList<>();
-    index
-        .trainingSetsUsing(entity.name(), key)
-        .forEach(
-            (id, uses) ->
-                trainingSets
-                    .find(id)
-                    .ifPresent(set -> sets.add(new TrainingSetUse(id, set.name(), uses))));
+    uses.forEach(
+        (id, usedAs) -> {
+          if (names.containsKey(id)) {
+            sets.add(new TrainingSetUse(id, names.get(id), usedAs));
+          }
+        });
     List<ModelReference> trained =
         models.trainedOn(sets.stream().map(TrainingSetUse::id).toList()).stream()
             .map(model -> new ModelReference(model.name(), model.version()))

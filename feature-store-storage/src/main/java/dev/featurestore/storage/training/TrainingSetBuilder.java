@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -366,9 +367,18 @@ public final class TrainingSetBuilder {
     }
 
     void record(LineageIndex lineage, UUID trainingSet) {
-      spineKeys.forEach((entity, keys) -> lineage.record(trainingSet, entity, KeyUse.SPINE, keys));
+      Map<String, Map<KeyUse, Set<String>>> byEntity = new HashMap<>();
+      spineKeys.forEach(
+          (entity, keys) ->
+              byEntity
+                  .computeIfAbsent(entity, e -> new EnumMap<>(KeyUse.class))
+                  .put(KeyUse.SPINE, keys));
       featureKeys.forEach(
-          (entity, keys) -> lineage.record(trainingSet, entity, KeyUse.FEATURES, keys));
+          (entity, keys) ->
+              byEntity
+                  .computeIfAbsent(entity, e -> new EnumMap<>(KeyUse.class))
+                  .put(KeyUse.FEATURES, keys));
+      byEntity.forEach((entity, uses) -> lineage.record(trainingSet, entity, uses));
     }
 
     private static String keyText(FieldVector keys, int row) {

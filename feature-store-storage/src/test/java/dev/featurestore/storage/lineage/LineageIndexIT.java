@@ -7,6 +7,7 @@ import dev.featurestore.testing.TestingPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,15 +41,17 @@ class LineageIndexIT {
     for (int set = 0; set < 20; set++) {
       UUID id = insertTrainingSet(dataSource);
       trainingSets.add(id);
+      Map<KeyUse, Set<String>> uses = new EnumMap<>(KeyUse.class);
       for (KeyUse use : KeyUse.values()) {
         Set<String> keys = new HashSet<>();
         int count = random.nextInt(60);
         for (int i = 0; i < count; i++) {
           keys.add("u" + random.nextInt(KEYS));
         }
-        recorded.computeIfAbsent(id, key -> new HashMap<>()).put(use, keys);
-        index.record(id, "user_id", use, keys);
+        uses.put(use, keys);
       }
+      recorded.put(id, uses);
+      index.record(id, "user_id", uses);
       if (set == 10) {
         // Half the sets are recorded after the first query loaded the bitmaps.
         index.trainingSetsUsing("user_id", "u1");
