@@ -1,7 +1,10 @@
 package dev.featurestore.api.jobs;
 
 import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobCancelledException;
+import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.jobs.Jobs;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +33,14 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     this.jobs = jobs;
   }
 
-  /** Work that reports progress through the job record. */
+  /** Work that reports progress and checks for cancellation through the monitor. */
   @FunctionalInterface
   public interface Work {
-    void run(Job job) throws Exception;
+    void run(JobMonitor monitor) throws Exception;
   }
+
+  /** How often a running job's progress is written and its cancellation looked up, at most. */
+  private static final Duration MONITOR_INTERVAL = Duration.ofMillis(200);
 
   /** Records a job of {@code kind} whose result will be at {@code resultUri}, and starts it. */
   public Job submit(String kind, String resultUri, long totalSteps, Work work) {
@@ -45,13 +51,75 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
 
   private void run(Job job, Work work) {
     UUID id = job.id();
-    jobs.start(id);
+    // A job cancelled while it waited still runs, to discard what was prepared for it: its first
+    // check for cancellation stops it.
+    JobMonitor monitor = jobs.start(id) ? new CatalogMonitor(id) : CANCELLED_BEFORE_START;
     try {
-      work.run(job);
+      work.run(monitor);
       jobs.succeed(id);
     } catch (Exception e) {
-      log.warn("Job {} ({}) failed", id, job.kind(), e);
-      jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      if (causedByCancellation(e)) {
+        log.info("Job {} ({}) stopped: it was cancelled", id, job.kind());
+        jobs.cancelled(id);
+      } else {
+        log.warn("Job {} ({}) failed", id, job.kind(), e);
+        jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static final JobMonitor CANCELLED_BEFORE_START =
+      new JobMonitor() {
+        @Override
+        public void progress(long done, long total) {}
+
+        @Override
+        public void checkNotCancelled() {
+          throw new JobCancelledException("the job was cancelled before it started");
+        }
+      };
+
+  private static boolean causedByCancellation(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof JobCancelledException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reports through the job's catalog row, so that every replica sees progress and cancellation
+   * requests; writes and look-ups are throttled to one per {@link #MONITOR_INTERVAL} since work
+   * reports after every batch.
+   */
+  private final class CatalogMonitor implements JobMonitor {
+    private final UUID id;
+    private long nextProgressWrite = System.nanoTime();
+    private long nextCancelLookup = System.nanoTime();
+
+    CatalogMonitor(UUID id) {
+      this.id = id;
+    }
+
+    @Override
+    public synchronized void progress(long done, long total) {
+      long now = System.nanoTime();
+      if (now - nextProgressWrite >= 0 || done == total) {
+        nextProgressWrite = now + MONITOR_INTERVAL.toNanos();
+        jobs.progress(id, done, total);
+      }
+    }
+
+    @Override
+    public synchronized void checkNotCancelled() {
+      long now = System.nanoTime();
+      if (now - nextCancelLookup >= 0) {
+        nextCancelLookup = now + MONITOR_INTERVAL.toNanos();
+        if (jobs.cancelRequested(id)) {
+          throw new JobCancelledException("job " + id + " was cancelled");
+        }
+      }
     }
   }
 
