@@ -61,9 +61,13 @@ class ErasureJobs implements JobRunner.ResumableWork {
 
   @Override
   public JobRunner.Work resume(Job job) {
-    return running -> {
+    return monitor -> {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
-      eraser.erase(job.id(), erasure.principal(), done -> jobs.progress(job.id(), done));
+      // Later passes may find files added meanwhile: the total grows with them.
+      eraser.erase(
+          job.id(),
+          erasure.principal(),
+          done -> monitor.progress(done, Math.max(done, job.total())));
       // Online indexes of this server drop the keys now; other replicas see the ERASURE commits.
       for (FeatureGroup group : catalog.featureGroups()) {
         if (group.entity().name().equals(erasure.entity())) {

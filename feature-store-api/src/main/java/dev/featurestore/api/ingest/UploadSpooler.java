@@ -13,7 +13,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /** Copies a request body to a temporary file, enforcing the size limit as bytes arrive. */
-final class UploadSpooler {
+public final class UploadSpooler {
   private final Path temporaryFolder;
   private final long maxBytes;
 
@@ -23,7 +23,7 @@ final class UploadSpooler {
   }
 
   /** The caller deletes {@link SpooledUpload#file()} when done. */
-  SpooledUpload spool(InputStream body, long declaredLength) throws IOException {
+  public SpooledUpload spool(InputStream body, long declaredLength) throws IOException {
     if (declaredLength > maxBytes) {
       throw tooLarge();
     }

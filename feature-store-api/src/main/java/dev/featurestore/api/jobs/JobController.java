@@ -34,6 +34,7 @@ class JobController {
       Progress progress,
       String result,
       String error,
+      boolean cancelRequested,
       Instant createdAt,
       Instant finishedAt) {
     static JobView of(Job job) {
@@ -44,6 +45,7 @@ class JobController {
           new Progress(job.done(), job.total()),
           job.result().orElse(null),
           job.error().orElse(null),
+          job.cancelRequested(),
           job.createdAt(),
           job.finishedAt().orElse(null));
     }
@@ -54,7 +56,10 @@ class JobController {
     return JobView.of(find(id));
   }
 
-  /** Marks the job CANCELLED; work already running finishes its current step and is discarded. */
+  /**
+   * Asks the job to stop: a PENDING job is CANCELLED at once; a RUNNING one stops at its next batch
+   * boundary, stores nothing, and is then CANCELLED. A finished job is left as it is.
+   */
   @PostMapping("/{id}/cancel")
   JobView cancel(@PathVariable UUID id) {
     Job job = find(id);

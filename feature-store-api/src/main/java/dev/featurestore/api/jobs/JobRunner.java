@@ -1,7 +1,11 @@
 package dev.featurestore.api.jobs;
 
 import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobCancelledException;
+import dev.featurestore.core.jobs.JobMonitor;
+import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +27,9 @@ import org.springframework.stereotype.Component;
 public class JobRunner implements ApplicationRunner, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
+  /** How often a running job's progress is written and its cancellation looked up, at most. */
+  private static final Duration MONITOR_INTERVAL = Duration.ofMillis(200);
+
   private final Jobs jobs;
   private final ExecutorService executor =
       Executors.newFixedThreadPool(
@@ -36,10 +43,10 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     this.resumable = List.copyOf(resumable);
   }
 
-  /** Work that reports progress through the job record. */
+  /** Work that reports progress and checks for cancellation through the monitor. */
   @FunctionalInterface
   public interface Work {
-    void run(Job job) throws Exception;
+    void run(JobMonitor monitor) throws Exception;
   }
 
   /** Jobs of a kind that a restarted server finishes, rather than failing them. */
@@ -70,13 +77,77 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
 
   private void run(Job job, Work work) {
     UUID id = job.id();
-    jobs.start(id);
+    // A job cancelled while it waited still runs, to discard what was prepared for it: its first
+    // check for cancellation stops it.
+    // A job resumed after a restart is RUNNING already.
+    boolean running = jobs.start(id) || job.status() == JobStatus.RUNNING;
+    JobMonitor monitor = running ? new CatalogMonitor(id) : CANCELLED_BEFORE_START;
     try {
-      work.run(job);
+      work.run(monitor);
       jobs.succeed(id);
     } catch (Exception e) {
-      log.warn("Job {} ({}) failed", id, job.kind(), e);
-      jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      if (causedByCancellation(e)) {
+        log.info("Job {} ({}) stopped: it was cancelled", id, job.kind());
+        jobs.cancelled(id);
+      } else {
+        log.warn("Job {} ({}) failed", id, job.kind(), e);
+        jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static final JobMonitor CANCELLED_BEFORE_START =
+      new JobMonitor() {
+        @Override
+        public void progress(long done, long total) {}
+
+        @Override
+        public void checkNotCancelled() {
+          throw new JobCancelledException("the job was cancelled before it started");
+        }
+      };
+
+  private static boolean causedByCancellation(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof JobCancelledException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reports through the job's catalog row, so that every replica sees progress and cancellation
+   * requests; writes and look-ups are throttled to one per {@link #MONITOR_INTERVAL} since work
+   * reports after every batch.
+   */
+  private final class CatalogMonitor implements JobMonitor {
+    private final UUID id;
+    private long nextProgressWrite = System.nanoTime();
+    private long nextCancelLookup = System.nanoTime();
+
+    CatalogMonitor(UUID id) {
+      this.id = id;
+    }
+
+    @Override
+    public synchronized void progress(long done, long total) {
+      long now = System.nanoTime();
+      if (now - nextProgressWrite >= 0 || done == total) {
+        nextProgressWrite = now + MONITOR_INTERVAL.toNanos();
+        jobs.progress(id, done, total);
+      }
+    }
+
+    @Override
+    public synchronized void checkNotCancelled() {
+      long now = System.nanoTime();
+      if (now - nextCancelLookup >= 0) {
+        nextCancelLookup = now + MONITOR_INTERVAL.toNanos();
+        if (jobs.cancelRequested(id)) {
+          throw new JobCancelledException("job " + id + " was cancelled");
+        }
+      }
     }
   }
 

@@ -54,6 +54,7 @@ final class AccessRules {
           new Rule(POST, "/api/v1/feature-groups/*/commits", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/feature-groups/*/compactions", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/uploads", DATA_SCIENTIST),
+          new Rule(GET, "/api/v1/uploads/*", DATA_SCIENTIST, COMPLIANCE),
           new Rule(GET, "/api/v1/training-sets/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/training-sets", DATA_SCIENTIST),
           new Rule(GET, "/api/v1/models/**", DATA_SCIENTIST, COMPLIANCE),

@@ -6,8 +6,10 @@ import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -25,6 +27,11 @@ class TrainingConfiguration {
   @Bean
   TrainingSetCatalog trainingSetCatalog(DataSource dataSource) {
     return new JdbcTrainingSetCatalog(dataSource);
+  }
+
+  @Bean
+  Uploads uploads(DataSource dataSource) {
+    return new JdbcUploads(dataSource);
   }
 
   @Bean
@@ -61,6 +68,7 @@ class TrainingConfiguration {
   TrainingSetBuilder trainingSetBuilder(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
+      Uploads uploads,
       FeatureGroupReader reader,
       ObjectStore objectStore,
       BufferAllocator allocator,
@@ -70,6 +78,7 @@ class TrainingConfiguration {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
+        uploads,
         reader,
         objectStore,
         allocator,

@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Training sets: an inline spine is joined while the request waits (201); a spine read from a
- * feature group becomes a job (202 with its location), since it may be large.
+ * feature group or an upload becomes a job (202 with its location), since it may be large.
  */
 @RestController
 @RequestMapping("/api/v1/training-sets")
@@ -117,8 +117,8 @@ class TrainingSetController {
         jobRunner.submit(
             "TRAINING_SET",
             "/api/v1/training-sets/" + id,
-            1,
-            started -> builder.materialize(prepared));
+            Math.max(0, prepared.spineRowHint()),
+            monitor -> builder.materialize(prepared, monitor));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
         .body(Map.of("jobId", job.id(), "trainingSetId", id, "status", job.status()));
@@ -233,7 +233,8 @@ class TrainingSetController {
     JsonNode spine = body.path("spine");
     if (!spine.isObject()) {
       throw new InvalidInputException(
-          "spine", "is required: {\"rows\":[...]} or {\"featureGroup\":\"...\"}");
+          "spine",
+          "is required: {\"rows\":[...]}, {\"featureGroup\":\"...\"} or {\"upload\":\"<id>\"}");
     }
     Optional<InlineSpine> inline = Optional.empty();
     if (spine.has("rows")) {
@@ -260,6 +261,15 @@ class TrainingSetController {
         spine.hasNonNull("featureGroup")
             ? Optional.of(spine.get("featureGroup").asString())
             : Optional.empty();
+    Optional<UUID> spineUpload = Optional.empty();
+    if (spine.hasNonNull("upload")) {
+      try {
+        spineUpload = Optional.of(UUID.fromString(spine.get("upload").asString()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(
+            "spine.upload", "is not an upload id (from POST /api/v1/uploads)");
+      }
+    }
     JsonNode features = body.path("features");
     if (!features.isArray()) {
       throw new InvalidInputException("features", "is required: a list of \"group:feature\"");
@@ -286,7 +296,8 @@ class TrainingSetController {
     Optional<String> asOf =
         body.hasNonNull("asOf") ? Optional.of(body.get("asOf").asString()) : Optional.empty();
     String name = body.hasNonNull("name") ? body.get("name").asString() : null;
-    return new TrainingSetRequest(name, inline, spineGroup, references, asOf, body.toString());
+    return new TrainingSetRequest(
+        name, inline, spineGroup, spineUpload, references, asOf, body.toString());
   }
 
   private static Object scalar(JsonNode value, String field) {

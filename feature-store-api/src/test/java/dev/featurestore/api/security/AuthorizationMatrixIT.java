@@ -57,6 +57,10 @@ class AuthorizationMatrixIT {
       PATCH  /api/v1/feature-groups/user_activity    200 200 404 404 401 401 401
       GET    /api/v1/feature-groups/user_activity/commits 200 200 404 200 401 401 401
       POST   /api/v1/feature-groups/user_activity/commits 201 201 404 404 401 401 401
+      POST   /api/v1/uploads                         201 201 404 404 401 401 401
+      GET    /api/v1/uploads/{upload}                200 200 404 200 401 401 401
+      GET    /api/v1/training-sets/{training-set}/data 200 200 404 200 401 401 401
+      POST   /api/v1/jobs/{job}/cancel               200 200 404 404 401 401 401
       GET    /api/v1/api-keys                        200 404 404 404 401 401 401
       POST   /api/v1/api-keys                        201 404 404 404 401 401 401
       DELETE /api/v1/api-keys/{fresh-key}            200 404 404 404 401 401 401
@@ -85,7 +89,19 @@ class AuthorizationMatrixIT {
   private final AtomicInteger fresh = new AtomicInteger();
   private final Map<String, String> secrets = new HashMap<>();
 
-  private record Call(HttpMethod method, String path, String json) {}
+  private record Call(HttpMethod method, String path, String body, MediaType contentType) {
+    Call(HttpMethod method, String path, String json) {
+      this(method, path, json, MediaType.APPLICATION_JSON);
+    }
+  }
+
+  private static final String SPINE_CSV = "user_id,event_time\nu1,2026-01-02T00:00:00Z\n";
+
+  /** Objects the matrix's paths name, created by ADMIN before the calls. */
+  private String uploadId;
+
+  private String trainingSetId;
+  private String jobId;
 
   @Test
   void everyEndpointAnswersEveryCallerAsTheRulesSay() {
@@ -113,7 +129,7 @@ class AuthorizationMatrixIT {
         }
       }
     }
-    assertThat(cells).isEqualTo(19 * CALLERS.size());
+    assertThat(cells).isEqualTo(23 * CALLERS.size());
     assertThat(mismatches).isEmpty();
   }
 
@@ -149,6 +165,26 @@ class AuthorizationMatrixIT {
   private Call request(String endpoint) {
     int n = fresh.incrementAndGet();
     Map<String, Supplier<Call>> bodies =
+        new HashMap<>(
+            Map.of(
+                "POST /api/v1/uploads",
+                () ->
+                    new Call(
+                        HttpMethod.POST,
+                        "/api/v1/uploads",
+                        SPINE_CSV,
+                        MediaType.parseMediaType("text/csv")),
+                "GET /api/v1/uploads/{upload}",
+                () -> new Call(HttpMethod.GET, "/api/v1/uploads/" + uploadId, null),
+                "GET /api/v1/training-sets/{training-set}/data",
+                () ->
+                    new Call(
+                        HttpMethod.GET,
+                        "/api/v1/training-sets/" + trainingSetId + "/data?format=arrow",
+                        null),
+                "POST /api/v1/jobs/{job}/cancel",
+                () -> new Call(HttpMethod.POST, "/api/v1/jobs/" + jobId + "/cancel", null)));
+    bodies.putAll(
         Map.of(
             "POST /api/v1/entities",
             () ->
@@ -187,7 +223,7 @@ class AuthorizationMatrixIT {
             "DELETE /api/v1/api-keys/{fresh-key}",
             () ->
                 new Call(
-                    HttpMethod.DELETE, "/api/v1/api-keys/" + issue("MODEL_SERVER").id(), null));
+                    HttpMethod.DELETE, "/api/v1/api-keys/" + issue("MODEL_SERVER").id(), null)));
     Supplier<Call> body = bodies.get(endpoint);
     if (body != null) {
       return body.get();
@@ -220,6 +256,32 @@ class AuthorizationMatrixIT {
             "{\"name\":\"user_activity\",\"entity\":\"user_id\","
                 + "\"features\":[{\"name\":\"clicks_7d\",\"type\":\"INT64\"}]}"),
         "ADMIN");
+    ResponseEntity<String> upload = send(request("POST /api/v1/uploads"), "ADMIN");
+    assertThat(upload.getStatusCode().value()).isEqualTo(201);
+    uploadId = JsonPath.read(upload.getBody(), "$.id");
+    ResponseEntity<String> job =
+        send(
+            new Call(
+                HttpMethod.POST,
+                "/api/v1/training-sets",
+                "{\"name\":\"from_upload\",\"features\":[\"user_activity:clicks_7d\"],"
+                    + "\"spine\":{\"upload\":\""
+                    + uploadId
+                    + "\"}}"),
+            "ADMIN");
+    assertThat(job.getStatusCode().value()).isEqualTo(202);
+    jobId = JsonPath.read(job.getBody(), "$.jobId");
+    ResponseEntity<String> trainingSet =
+        send(
+            new Call(
+                HttpMethod.POST,
+                "/api/v1/training-sets",
+                "{\"name\":\"inline\",\"features\":[\"user_activity:clicks_7d\"],"
+                    + "\"spine\":{\"rows\":[{\"user_id\":\"u1\","
+                    + "\"event_time\":\"2026-01-02T00:00:00Z\"}]}}"),
+            "ADMIN");
+    assertThat(trainingSet.getStatusCode().value()).isEqualTo(201);
+    trainingSetId = JsonPath.read(trainingSet.getBody(), "$.id");
   }
 
   private record IssuedKey(String id, String secret) {}
@@ -247,10 +309,10 @@ class AuthorizationMatrixIT {
     if (secret != null) {
       headers.setBearerAuth(secret);
     }
-    if (call.json() != null) {
-      headers.setContentType(MediaType.APPLICATION_JSON);
+    if (call.body() != null) {
+      headers.setContentType(call.contentType());
     }
     return http.exchange(
-        call.path(), call.method(), new HttpEntity<>(call.json(), headers), String.class);
+        call.path(), call.method(), new HttpEntity<>(call.body(), headers), String.class);
   }
 }

@@ -7,5 +7,6 @@ public enum AuditTargetType {
   API_KEY,
   TRAINING_SET,
   MODEL,
-  ENTITY_KEY
+  ENTITY_KEY,
+  UPLOAD
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 /**
  * A long-running piece of work (a training set, an erasure) with its progress: {@code done} of
  * {@code total} steps, whose unit the kind defines. {@code result} is the URI of what it made.
+ * {@code cancelRequested} says someone asked it to stop; it is CANCELLED once its work did.
  */
 public record Job(
     UUID id,
@@ -18,6 +19,7 @@ public record Job(
     long total,
     Optional<String> result,
     Optional<String> error,
+    boolean cancelRequested,
     Instant createdAt,
     Optional<Instant> finishedAt) {
   public Job {

@@ -43,15 +43,21 @@ public final class JdbcJobs implements Jobs {
   }
 
   @Override
-  public void start(UUID id) {
-    transactions.update(
-        "UPDATE jobs SET status = 'RUNNING', started_at = now() WHERE id = ? AND status = 'PENDING'",
-        id);
+  public boolean start(UUID id) {
+    return transactions.update(
+            "UPDATE jobs SET status = 'RUNNING', started_at = now()"
+                + " WHERE id = ? AND status = 'PENDING'",
+            id)
+        == 1;
   }
 
   @Override
-  public void progress(UUID id, long done) {
-    transactions.update("UPDATE jobs SET progress_done = ? WHERE id = ?", done, id);
+  public void progress(UUID id, long done, long total) {
+    transactions.update(
+        "UPDATE jobs SET progress_done = ?, progress_total = ? WHERE id = ? AND status = 'RUNNING'",
+        done,
+        total,
+        id);
   }
 
   @Override
@@ -76,11 +82,27 @@ public final class JdbcJobs implements Jobs {
     if (find(id).isEmpty()) {
       throw new NotFoundException("job " + id + " not found");
     }
+    // One statement: a PENDING job never starts; a RUNNING one is only asked to stop.
     return transactions.update(
-            "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
+            "UPDATE jobs SET cancel_requested = true,"
+                + " status = CASE status WHEN 'PENDING' THEN 'CANCELLED' ELSE status END,"
+                + " finished_at = CASE status WHEN 'PENDING' THEN now() ELSE finished_at END"
                 + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
             id)
         == 1;
+  }
+
+  @Override
+  public boolean cancelRequested(UUID id) {
+    return find(id).map(Job::cancelRequested).orElse(false);
+  }
+
+  @Override
+  public void cancelled(UUID id) {
+    transactions.update(
+        "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
+            + " WHERE id = ? AND status = 'RUNNING'",
+        id);
   }
 
   @Override
@@ -100,7 +122,7 @@ public final class JdbcJobs implements Jobs {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT id, kind, status, progress_done, progress_total, result, error,"
-                      + " created_at, finished_at FROM jobs WHERE "
+                      + " cancel_requested, created_at, finished_at FROM jobs WHERE "
                       + condition)) {
             for (int i = 0; i < parameters.length; i++) {
               select.setObject(i + 1, parameters[i]);
@@ -117,8 +139,9 @@ public final class JdbcJobs implements Jobs {
                         rows.getLong(5),
                         Optional.ofNullable(rows.getString(6)),
                         Optional.ofNullable(rows.getString(7)),
-                        rows.getTimestamp(8).toInstant(),
-                        Optional.ofNullable(rows.getTimestamp(9)).map(Timestamp::toInstant)));
+                        rows.getBoolean(8),
+                        rows.getTimestamp(9).toInstant(),
+                        Optional.ofNullable(rows.getTimestamp(10)).map(Timestamp::toInstant)));
               }
             }
             return found;

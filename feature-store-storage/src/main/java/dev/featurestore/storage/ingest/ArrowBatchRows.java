@@ -96,7 +96,7 @@ final class ArrowBatchRows {
   }
 
   /** Multiplier to microseconds, or a negative divisor for nanoseconds. */
-  private static long microsPerUnit(ArrowType.Timestamp timestamp) {
+  static long microsPerUnit(ArrowType.Timestamp timestamp) {
     return switch (timestamp.getUnit()) {
       case SECOND -> TimeUnit.SECONDS.toMicros(1);
       case MILLISECOND -> TimeUnit.MILLISECONDS.toMicros(1);
@@ -105,7 +105,7 @@ final class ArrowBatchRows {
     };
   }
 
-  private static long scale(long value, long microsPerUnit) {
+  static long scale(long value, long microsPerUnit) {
     return microsPerUnit > 0
         ? Math.multiplyExact(value, microsPerUnit)
         : Math.floorDiv(value, -microsPerUnit);

@@ -63,12 +63,15 @@ public final class ArrowStreamDecoder implements UploadDecoder {
    * Checks, before Arrow reads anything, that every message of the stream and every buffer of every
    * batch lies inside the file, with counts Arrow accepts. Arrow Java 18 allocates a message's body
    * first and leaks it when the body then turns out to be cut short or to point outside itself, so
-   * a malformed upload would otherwise leak native memory on every attempt.
+   * a malformed upload would otherwise leak native memory on every attempt. It also leaks the body
+   * of a message that is neither a record batch nor a dictionary batch, so the stream must be one
+   * schema followed by only those.
    */
   static void checkFraming(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file)) {
       long size = channel.size();
       long position = 0;
+      boolean first = true;
       while (position < size) {
         int metadataLength = readInt(channel, position);
         position += 4;
@@ -87,7 +90,8 @@ public final class ArrowStreamDecoder implements UploadDecoder {
         ByteBuffer metadata = ByteBuffer.allocate(metadataLength);
         readFully(channel, metadata, position);
         position += metadataLength;
-        long bodyLength = checkedBodyLength(metadata.flip());
+        long bodyLength = checkedBodyLength(metadata.flip(), first);
+        first = false;
         if (bodyLength < 0 || bodyLength > size - position) {
           throw malformed("a message declares a body of " + bodyLength + " bytes");
         }
@@ -96,10 +100,19 @@ public final class ArrowStreamDecoder implements UploadDecoder {
     }
   }
 
-  private static long checkedBodyLength(ByteBuffer metadata) {
+  private static long checkedBodyLength(ByteBuffer metadata, boolean first) {
     try {
       Message message = Message.getRootAsMessage(metadata);
       long bodyLength = message.bodyLength();
+      byte header = message.headerType();
+      if (first && (header != MessageHeader.Schema || bodyLength != 0)) {
+        throw malformed("it does not start with a schema");
+      }
+      if (!first
+          && header != MessageHeader.RecordBatch
+          && header != MessageHeader.DictionaryBatch) {
+        throw malformed("a message after the schema is neither a record nor a dictionary batch");
+      }
       RecordBatch batch =
           switch (message.headerType()) {
             case MessageHeader.RecordBatch -> (RecordBatch) message.header(new RecordBatch());

@@ -4,9 +4,8 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.ingest.SpineUploads;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,19 +177,9 @@ public record InlineSpine(List<Map<String, Object>> rows) implements SpineSource
         ((Float8Vector) vector).setSafe(row, number.doubleValue());
       }
       case BOOL -> ((BitVector) vector).setSafe(row, Boolean.TRUE.equals(value) ? 1 : 0);
-      case TIME -> ((TimeStampMicroTZVector) vector).setSafe(row, parseMicros(field, value));
-    }
-  }
-
-  private static long parseMicros(String field, Object value) {
-    try {
-      var instant = OffsetDateTime.parse(String.valueOf(value)).toInstant();
-      return Math.addExact(
-          Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException(
-          field,
-          "'" + value + "' is not an ISO-8601 instant with a zone (e.g. 2026-03-01T12:00:00Z)");
+      case TIME ->
+          ((TimeStampMicroTZVector) vector)
+              .setSafe(row, SpineUploads.parseInstantMicros(field, String.valueOf(value)));
     }
   }
 }

@@ -6,6 +6,8 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.jobs.JobCancelledException;
+import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOptions;
@@ -21,6 +23,9 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.Upload;
+import dev.featurestore.core.training.Uploads;
+import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.lineage.KeyUse;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
@@ -44,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -69,10 +75,12 @@ public final class TrainingSetBuilder {
   private final Path temporaryFolder;
   private final JoinOptions joinOptions;
   private final LineageIndex lineage;
+  private final Uploads uploads;
 
   public TrainingSetBuilder(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
+      Uploads uploads,
       FeatureGroupReader reader,
       ObjectStore objects,
       BufferAllocator allocator,
@@ -82,6 +90,7 @@ public final class TrainingSetBuilder {
     this.lineage = requireNonNull(lineage, "lineage is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
+    this.uploads = requireNonNull(uploads, "uploads is null");
     this.reader = requireNonNull(reader, "reader is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
@@ -126,25 +135,48 @@ public final class TrainingSetBuilder {
               catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
             });
     long spineRowHint = request.inlineSpine().map(spine -> (long) spine.rows().size()).orElse(-1L);
+    if (request.spineUpload().isPresent()) {
+      Upload upload = upload(request.spineUpload().get());
+      SpineUploads.checkKeyColumns(upload, entities(selections), UploadedSpine.FIELD);
+      spineRowHint = upload.rows();
+    }
     TrainingSet recorded =
         trainingSets.create(
             UUID.randomUUID(), request.name(), request.requestJson(), catalogVersion);
     return new PreparedTrainingSet(recorded, request, catalogVersion, spineRowHint);
   }
 
-  /** Runs the join and stores the output; marks the training set READY, or FAILED and rethrows. */
+  /**
+   * Runs the join while the caller waits; see {@link #materialize(PreparedTrainingSet,
+   * JobMonitor)}.
+   */
   public TrainingSet materialize(PreparedTrainingSet prepared) throws IOException {
+    return materialize(prepared, JobMonitor.UNWATCHED);
+  }
+
+  /**
+   * Runs the join and stores the output; marks the training set READY, or FAILED and rethrows.
+   * Progress counts rows: every feature-group row read plus every output row written, of all the
+   * groups' visible rows plus the spine's. The monitor is asked whether to stop after every batch
+   * read or written and before the output is stored; a cancelled build stores nothing and leaves
+   * the training set FAILED.
+   *
+   * @throws JobCancelledException when the monitor says the job was cancelled
+   */
+  public TrainingSet materialize(PreparedTrainingSet prepared, JobMonitor monitor)
+      throws IOException {
     UUID id = prepared.trainingSet().id();
     trainingSets.markRunning(id);
     try {
-      return run(prepared);
+      monitor.checkNotCancelled();
+      return run(prepared, monitor);
     } catch (IOException | RuntimeException e) {
       trainingSets.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     }
   }
 
-  private TrainingSet run(PreparedTrainingSet prepared) throws IOException {
+  private TrainingSet run(PreparedTrainingSet prepared, JobMonitor monitor) throws IOException {
     TrainingSetRequest request = prepared.request();
     Map<String, Long> timings = new LinkedHashMap<>();
     long started = System.nanoTime();
@@ -152,7 +184,8 @@ public final class TrainingSetBuilder {
     List<GroupSelection> selections = resolution.groups();
     List<FeatureGroupRequest> groupRequests = new ArrayList<>();
     List<TrainingSetInput> inputs = new ArrayList<>();
-    List<Entity> entities = new ArrayList<>();
+    List<Entity> entities = entities(selections);
+    RowProgress progress = new RowProgress(monitor);
     for (GroupSelection selection : selections) {
       FeatureGroup group = selection.group();
       long sequence = prepared.catalogVersion().get(group.name());
@@ -165,10 +198,8 @@ public final class TrainingSetBuilder {
               selection.features().stream().map(FeatureSelection::featureName).toList());
       groupRequests.add(
           new FeatureGroupRequest(
-              group, sequence, selection.features(), snapshotSource(snapshot, scan)));
-      if (!entities.contains(group.entity())) {
-        entities.add(group.entity());
-      }
+              group, sequence, selection.features(), snapshotSource(snapshot, scan, progress)));
+      progress.addToTotal(snapshot.rowCount());
     }
     SpineSource spineSource = spineSource(request, prepared.catalogVersion(), inputs);
     UUID id = prepared.trainingSet().id();
@@ -176,12 +207,13 @@ public final class TrainingSetBuilder {
     KeysUsed keysUsed = new KeysUsed();
     try (VectorSchemaRoot spine = spineSource.load(allocator, entities)) {
       timings.put("spineMillis", millisSince(started));
+      progress.addToTotal(spine.getRowCount());
       long joinStarted = System.nanoTime();
       ArrowParquetWriter.WrittenFile written;
       List<String> columns = new ArrayList<>();
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
-      try (OutputWriter sink = new OutputWriter(output, request.name(), columns)) {
+      try (OutputWriter sink = new OutputWriter(output, request.name(), columns, progress)) {
         new PointInTimeJoinEngine(allocator, joinOptions)
             .join(
                 new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
@@ -193,6 +225,8 @@ public final class TrainingSetBuilder {
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
       String objectKey = outputObjectKey(id);
+      // The last point to stop: after it the output is stored and recorded as READY.
+      monitor.checkNotCancelled();
       objects.put(objectKey, output);
       timings.put("uploadMillis", millisSince(uploadStarted));
       long lineageStarted = System.nanoTime();
@@ -206,10 +240,31 @@ public final class TrainingSetBuilder {
     }
   }
 
+  private Upload upload(UUID id) {
+    return uploads
+        .find(id)
+        .orElseThrow(
+            () -> new InvalidInputException(UploadedSpine.FIELD, "no upload has id " + id));
+  }
+
+  /** The key columns a spine needs: one per entity of the requested groups, in request order. */
+  private static List<Entity> entities(List<GroupSelection> selections) {
+    List<Entity> entities = new ArrayList<>();
+    for (GroupSelection selection : selections) {
+      if (!entities.contains(selection.group().entity())) {
+        entities.add(selection.group().entity());
+      }
+    }
+    return entities;
+  }
+
   private SpineSource spineSource(
       TrainingSetRequest request, Map<String, Long> catalogVersion, List<TrainingSetInput> inputs) {
     if (request.inlineSpine().isPresent()) {
       return request.inlineSpine().get();
+    }
+    if (request.spineUpload().isPresent()) {
+      return new UploadedSpine(upload(request.spineUpload().get()), objects, temporaryFolder);
     }
     String groupName = request.spineFeatureGroup().orElseThrow();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
@@ -224,12 +279,17 @@ public final class TrainingSetBuilder {
   }
 
   private static StoredRowSource snapshotSource(
-      FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan) {
+      FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan, RowProgress progress) {
     return new StoredRowSource() {
       @Override
       public void forEachBatch(java.util.function.Consumer<VectorSchemaRoot> consumer)
           throws IOException {
-        snapshot.forEachBatchInAnyOrder(scan, consumer);
+        snapshot.forEachBatchInAnyOrder(
+            scan,
+            batch -> {
+              consumer.accept(batch);
+              progress.rowsDone(batch.getRowCount());
+            });
       }
 
       @Override
@@ -388,6 +448,30 @@ public final class TrainingSetBuilder {
     }
   }
 
+  /**
+   * Rows read and written so far, of how many; groups' batches arrive from several threads. Each
+   * step also asks the monitor whether the job was cancelled.
+   */
+  private static final class RowProgress {
+    private final JobMonitor monitor;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong total = new AtomicLong();
+
+    RowProgress(JobMonitor monitor) {
+      this.monitor = monitor;
+    }
+
+    void addToTotal(long rows) {
+      total.addAndGet(rows);
+    }
+
+    void rowsDone(long rows) {
+      monitor.checkNotCancelled();
+      long now = done.addAndGet(rows);
+      monitor.progress(now, Math.max(now, total.get()));
+    }
+  }
+
   private static long millisSince(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1_000_000;
   }
@@ -400,14 +484,16 @@ public final class TrainingSetBuilder {
     private final Path path;
     private final String name;
     private final List<String> columnOrder;
+    private final RowProgress progress;
     private int[] engineColumnOfOutput;
     private List<Field> outputFields;
     private ArrowParquetWriter writer;
 
-    OutputWriter(Path path, String name, List<String> columnOrder) {
+    OutputWriter(Path path, String name, List<String> columnOrder, RowProgress progress) {
       this.path = path;
       this.name = name;
       this.columnOrder = columnOrder;
+      this.progress = progress;
     }
 
     @Override
@@ -430,6 +516,7 @@ public final class TrainingSetBuilder {
       }
       // A view over the engine's vectors; the engine owns and frees them.
       writer.write(new VectorSchemaRoot(outputFields, vectors, batch.getRowCount()));
+      progress.rowsDone(batch.getRowCount());
     }
 
     ArrowParquetWriter.WrittenFile finish() throws IOException {

@@ -6,16 +6,19 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Names;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
- * What a user asks for: a name, a spine (inline rows or all rows of a feature group), the features,
- * and optionally the catalog version ({@code asOf}: a commit id or an ISO-8601 write time). The
- * request as sent is kept as JSON so that the training set can be rebuilt exactly.
+ * What a user asks for: a name, a spine (inline rows, all rows of a feature group, or an uploaded
+ * file), the features, and optionally the catalog version ({@code asOf}: a commit id or an ISO-8601
+ * write time). The request as sent is kept as JSON so that the training set can be rebuilt exactly.
  */
 public record TrainingSetRequest(
     String name,
     Optional<InlineSpine> inlineSpine,
     Optional<String> spineFeatureGroup,
+    Optional<UUID> spineUpload,
     List<FeatureReference> features,
     Optional<String> asOf,
     String requestJson) {
@@ -23,9 +26,11 @@ public record TrainingSetRequest(
     Names.requireValid("name", name);
     requireNonNull(inlineSpine, "inlineSpine is null");
     requireNonNull(spineFeatureGroup, "spineFeatureGroup is null");
-    if (inlineSpine.isPresent() == spineFeatureGroup.isPresent()) {
+    requireNonNull(spineUpload, "spineUpload is null");
+    if (Stream.of(inlineSpine, spineFeatureGroup, spineUpload).filter(Optional::isPresent).count()
+        != 1) {
       throw new InvalidInputException(
-          "spine", "give either spine.rows or spine.featureGroup (exactly one)");
+          "spine", "give exactly one of spine.rows, spine.featureGroup or spine.upload");
     }
     features = List.copyOf(features);
     if (features.isEmpty()) {

@@ -14,6 +14,7 @@ import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -137,6 +138,7 @@ public final class ErasureBenchmark {
           new TrainingSetBuilder(
               catalog,
               trainingSets,
+              new JdbcUploads(database.dataSource()),
               reader,
               objects,
               allocator,
@@ -157,6 +159,7 @@ public final class ErasureBenchmark {
                         "set_" + t,
                         Optional.empty(),
                         Optional.of("labels"),
+                        Optional.empty(),
                         featureReferences,
                         Optional.empty(),
                         "{\"name\":\"set_" + t + "\",\"spine\":{\"featureGroup\":\"labels\"}}")));

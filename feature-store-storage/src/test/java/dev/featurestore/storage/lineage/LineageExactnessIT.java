@@ -15,6 +15,7 @@ import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -138,6 +139,7 @@ class LineageExactnessIT {
           new TrainingSetBuilder(
               catalog,
               trainingSets,
+              new JdbcUploads(dataSource),
               reader,
               objects,
               allocator,
@@ -159,6 +161,7 @@ class LineageExactnessIT {
             new TrainingSetRequest(
                 "set_" + t,
                 Optional.of(new InlineSpine(spineRows(random))),
+                Optional.empty(),
                 Optional.empty(),
                 features,
                 Optional.empty(),

@@ -1,0 +1,136 @@
+package dev.featurestore.api.training;
+
+import dev.featurestore.api.ingest.UploadSpooler;
+import dev.featurestore.api.problems.UnsupportedUploadFormatException;
+import dev.featurestore.api.security.Caller;
+import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.Upload;
+import dev.featurestore.core.training.Uploads;
+import dev.featurestore.storage.ingest.SpineUploads;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Spines uploaded as files (Parquet, Arrow IPC stream or CSV), checked on arrival and kept in the
+ * object store, for training-set requests to name as {@code "spine":{"upload":"<id>"}}.
+ */
+@RestController
+@RequestMapping("/api/v1/uploads")
+class UploadController {
+  private final UploadSpooler spooler;
+  private final Uploads uploads;
+  private final ObjectStore objects;
+  private final BufferAllocator allocator;
+  private final AuditLog auditLog;
+
+  UploadController(
+      UploadSpooler spooler,
+      Uploads uploads,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      AuditLog auditLog) {
+    this.spooler = spooler;
+    this.uploads = uploads;
+    this.objects = objects;
+    this.allocator = allocator;
+    this.auditLog = auditLog;
+  }
+
+  record UploadView(
+      UUID id,
+      String contentType,
+      long byteSize,
+      long rows,
+      List<Upload.Column> columns,
+      String createdBy,
+      Instant createdAt) {
+    static UploadView of(Upload upload) {
+      return new UploadView(
+          upload.id(),
+          upload.contentType(),
+          upload.byteSize(),
+          upload.rows(),
+          upload.columns(),
+          upload.createdBy(),
+          upload.createdAt());
+    }
+  }
+
+  @PostMapping(consumes = "*/*")
+  ResponseEntity<UploadView> upload(HttpServletRequest request) throws IOException {
+    String contentType = request.getContentType();
+    UploadFormat format =
+        UploadFormat.ofContentType(contentType)
+            .filter(SpineUploads.FORMATS::contains)
+            .orElseThrow(
+                () ->
+                    new UnsupportedUploadFormatException(
+                        contentType,
+                        SpineUploads.FORMATS.stream().map(UploadFormat::mediaType).toList()));
+    SpooledUpload spooled = spooler.spool(request.getInputStream(), request.getContentLengthLong());
+    try {
+      SpineUploads.Description description;
+      try (BufferAllocator checking =
+          allocator.newChildAllocator("upload-check", 0, Long.MAX_VALUE)) {
+        description = SpineUploads.describe(format, spooled.file(), checking);
+      }
+      UUID id = UUID.randomUUID();
+      String objectKey = Uploads.objectKey(id);
+      objects.put(objectKey, spooled.file());
+      Caller caller = Caller.current();
+      Upload upload;
+      try {
+        upload =
+            uploads.create(
+                id,
+                objectKey,
+                format.mediaType(),
+                spooled.byteSize(),
+                description.rows(),
+                description.columns(),
+                caller.name());
+      } catch (RuntimeException e) {
+        try {
+          objects.delete(objectKey);
+        } catch (IOException deleteFailure) {
+          e.addSuppressed(deleteFailure);
+        }
+        throw e;
+      }
+      auditLog.record(
+          caller
+              .did(AuditAction.CREATE, AuditTargetType.UPLOAD, id.toString())
+              .withDetail("rows", upload.rows())
+              .withDetail("bytes", upload.byteSize())
+              .withDetail("format", format.name()));
+      return ResponseEntity.created(URI.create("/api/v1/uploads/" + id))
+          .body(UploadView.of(upload));
+    } finally {
+      Files.deleteIfExists(spooled.file());
+    }
+  }
+
+  @GetMapping("/{id}")
+  UploadView get(@PathVariable UUID id) {
+    return UploadView.of(
+        uploads.find(id).orElseThrow(() -> new NotFoundException("upload " + id + " not found")));
+  }
+}

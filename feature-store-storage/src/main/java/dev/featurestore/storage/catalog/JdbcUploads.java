@@ -1,0 +1,97 @@
+package dev.featurestore.storage.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.training.Upload;
+import dev.featurestore.core.training.Uploads;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Uploads in the {@code uploads} table: columns as two parallel arrays of names and types. */
+public final class JdbcUploads implements Uploads {
+  private final Transactions transactions;
+
+  public JdbcUploads(DataSource dataSource) {
+    this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+  }
+
+  @Override
+  public Upload create(
+      UUID id,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows,
+      List<Upload.Column> columns,
+      String createdBy) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO uploads (id, object_key, content_type, byte_size, row_count,"
+                      + " column_names, column_types, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setObject(1, id);
+            insert.setString(2, objectKey);
+            insert.setString(3, contentType);
+            insert.setLong(4, byteSize);
+            insert.setLong(5, rows);
+            insert.setArray(
+                6,
+                connection.createArrayOf(
+                    "text", columns.stream().map(Upload.Column::name).toArray()));
+            insert.setArray(
+                7,
+                connection.createArrayOf(
+                    "text", columns.stream().map(column -> column.type().name()).toArray()));
+            insert.setString(8, createdBy);
+            return insert.executeUpdate();
+          }
+        });
+    return find(id).orElseThrow();
+  }
+
+  @Override
+  public Optional<Upload> find(UUID id) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id, object_key, content_type, byte_size, row_count, column_names,"
+                      + " column_types, created_by, created_at FROM uploads WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return Optional.empty();
+              }
+              String[] names = strings(rows.getArray(6));
+              String[] types = strings(rows.getArray(7));
+              List<Upload.Column> columns = new ArrayList<>();
+              for (int i = 0; i < names.length; i++) {
+                columns.add(new Upload.Column(names[i], FeatureType.valueOf(types[i])));
+              }
+              return Optional.of(
+                  new Upload(
+                      rows.getObject(1, UUID.class),
+                      rows.getString(2),
+                      rows.getString(3),
+                      rows.getLong(4),
+                      rows.getLong(5),
+                      columns,
+                      rows.getString(8),
+                      rows.getTimestamp(9).toInstant()));
+            }
+          }
+        });
+  }
+
+  private static String[] strings(Array array) throws java.sql.SQLException {
+    return (String[]) array.getArray();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.featurestore.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.training.Upload;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Uploaded spines: what is checked on arrival, and how columns become a spine's. */
+class SpineUploadsTest {
+  @TempDir Path folder;
+  private final RootAllocator allocator = new RootAllocator();
+
+  @AfterEach
+  void noLeaks() {
+    allocator.close();
+  }
+
+  @Test
+  void csvKeysBecomeIntegersAndTimesInstantsOthersStayText() throws Exception {
+    Path csv =
+        Files.writeString(
+            folder.resolve("spine.csv"),
+            "user_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
+            StandardCharsets.UTF_8);
+    SpineUploads.Description description = SpineUploads.describe(UploadFormat.CSV, csv, allocator);
+    assertThat(description.rows()).isEqualTo(2);
+    assertThat(description.columns())
+        .containsExactly(
+            new Upload.Column("user_id", FeatureType.STRING),
+            new Upload.Column("event_time", FeatureType.TIMESTAMP),
+            new Upload.Column("note", FeatureType.STRING));
+
+    Entity user = new Entity("user_id", KeyType.INT64, "");
+    try (VectorSchemaRoot spine =
+        SpineUploads.load(UploadFormat.CSV, csv, List.of(user), allocator)) {
+      assertThat(((BigIntVector) spine.getVector("user_id")).get(1)).isEqualTo(8);
+      assertThat(((TimeStampMicroTZVector) spine.getVector("event_time")).get(0))
+          .isEqualTo(((TimeStampMicroTZVector) spine.getVector("event_time")).get(1));
+      assertThat(spine.getVector("note").getObject(0)).hasToString("a, b");
+      assertThat(spine.getVector("note").isNull(1)).isTrue();
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.featurestore.storage.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.jobs.JobCancelledException;
+import dev.featurestore.core.jobs.JobMonitor;
+import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A training set built as a job reports progress batch by batch, and a cancelled one stops at the
+ * next batch, stores no output and is not READY.
+ */
+class TrainingSetProgressIT {
+  private static final String GROUP = "user_activity";
+  private static final int GROUP_ROWS = 4;
+  private static final int SPINE_ROWS = 10;
+
+  @TempDir Path folder;
+  private RootAllocator allocator;
+  private LocalDiskObjectStore objects;
+  private JdbcTrainingSetCatalog trainingSets;
+  private TrainingSetBuilder builder;
+  private Path temporaryFolder;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    temporaryFolder = Files.createDirectories(folder.resolve("tmp"));
+    trainingSets = new JdbcTrainingSetCatalog(database.dataSource());
+    FeatureGroupReader reader =
+        new FeatureGroupReader(
+            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    // Two spine rows per output batch: five output batches.
+    builder =
+        new TrainingSetBuilder(
+            catalog,
+            trainingSets,
+            new JdbcUploads(database.dataSource()),
+            reader,
+            objects,
+            allocator,
+            temporaryFolder,
+            new JoinOptions(1, 2).withSpillDirectory(folder),
+            new LineageIndex(database.dataSource()));
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            GROUP,
+            user,
+            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
+            Duration.ZERO,
+            false,
+            "",
+            1));
+    FeatureGroupWriter writer =
+        new FeatureGroupWriter(
+            catalog, objects, allocator, temporaryFolder, Duration.ofMinutes(5), Clock.systemUTC());
+    for (int commit = 0; commit < 2; commit++) {
+      Path body =
+          Files.writeString(
+              folder.resolve("commit-" + commit),
+              "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-0"
+                  + (commit + 1)
+                  + "T00:00:00Z\",\"clicks_7d\":"
+                  + commit
+                  + "},{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":7}]}",
+              StandardCharsets.UTF_8);
+      writer.append(
+          GROUP,
+          UploadFormat.JSON,
+          new SpooledUpload(body, Files.size(body), "hash-" + commit),
+          Optional.empty(),
+          "tester");
+    }
+  }
+
+  @AfterEach
+  void noLeaks() {
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+  }
+
+  @Test
+  void reportsRowsReadAndWrittenBatchByBatchUntilAllAreDone() throws IOException {
+    RecordingMonitor monitor = new RecordingMonitor(done -> false);
+
+    TrainingSet ready = builder.materialize(builder.prepare(request()), monitor);
+
+    assertThat(ready.status()).isEqualTo(TrainingSetStatus.READY);
+    long total = GROUP_ROWS + SPINE_ROWS;
+    // One report per file read and per output batch: finer than one step.
+    assertThat(monitor.reports).hasSizeGreaterThanOrEqualTo(2 + SPINE_ROWS / 2);
+    long previous = 0;
+    for (long[] report : monitor.reports) {
+      assertThat(report[0]).isGreaterThan(previous).isLessThanOrEqualTo(report[1]);
+      previous = report[0];
+    }
+    assertThat(monitor.reports.get(monitor.reports.size() - 1)).containsExactly(total, total);
+  }
+
+  @Test
+  void cancelledBuildStopsAtTheNextBatchAndStoresNothing() throws IOException {
+    // Cancelled once the first output batch was written.
+    RecordingMonitor monitor = new RecordingMonitor(done -> done > GROUP_ROWS);
+    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request());
+
+    assertThatThrownBy(() -> builder.materialize(prepared, monitor))
+        .isInstanceOf(JobCancelledException.class);
+
+    long[] last = monitor.reports.get(monitor.reports.size() - 1);
+    assertThat(last[0]).as("stopped before the last batch").isLessThan(last[1]);
+    TrainingSet failed = trainingSets.find(prepared.trainingSet().id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(TrainingSetStatus.FAILED);
+    assertThat(failed.outputObjectKey()).isEmpty();
+    assertThat(objects.list("training-sets/")).isEmpty();
+    try (var left = Files.list(temporaryFolder)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private TrainingSetRequest request() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int row = 0; row < SPINE_ROWS; row++) {
+      Map<String, Object> spineRow = new LinkedHashMap<>();
+      spineRow.put("user_id", "u" + (row % 3));
+      spineRow.put("event_time", "2026-03-05T00:00:00Z");
+      rows.add(spineRow);
+    }
+    return new TrainingSetRequest(
+        "progress",
+        Optional.of(new InlineSpine(rows)),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(FeatureReference.parse("features[0]", GROUP + ":clicks_7d", Optional.empty())),
+        Optional.empty(),
+        "{}");
+  }
+
+  /** Records every report; says the job was cancelled once a report's rows done match. */
+  private static final class RecordingMonitor implements JobMonitor {
+    final List<long[]> reports = Collections.synchronizedList(new ArrayList<>());
+    private final LongPredicate cancelWhenDone;
+    private volatile boolean cancelled;
+
+    RecordingMonitor(LongPredicate cancelWhenDone) {
+      this.cancelWhenDone = cancelWhenDone;
+    }
+
+    @Override
+    public void progress(long done, long total) {
+      reports.add(new long[] {done, total});
+      if (cancelWhenDone.test(done)) {
+        cancelled = true;
+      }
+    }
+
+    @Override
+    public void checkNotCancelled() {
+      if (cancelled) {
+        throw new JobCancelledException("cancelled by the test");
+      }
+    }
+  }
+}
