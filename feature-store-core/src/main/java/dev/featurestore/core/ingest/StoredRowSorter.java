@@ -27,11 +27,8 @@ public final class StoredRowSorter {
       List<FieldVector> sources = rows.getFieldVectors();
       List<FieldVector> targets = sorted.getFieldVectors();
       for (int column = 0; column < sources.size(); column++) {
-        FieldVector source = sources.get(column);
         FieldVector target = targets.get(column);
-        for (int row = 0; row < rowCount; row++) {
-          target.copyFromSafe(order[row], row, source);
-        }
+        VectorGather.gather(sources.get(column), order, 0, rowCount, target, 0);
         target.setValueCount(rowCount);
       }
       sorted.setRowCount(rowCount);

@@ -20,7 +20,6 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
@@ -55,9 +54,7 @@ public final class FeatureFileWriter implements AutoCloseable {
   private final Path path;
   private final Schema schema;
   private final HashingOutputFile output;
-  private final ArrowRowWriteSupport writeSupport;
-  private final ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter;
-  private final ArrowRowWriteSupport.RowCursor cursor = new ArrowRowWriteSupport.RowCursor();
+  private final ArrowColumnsWriter columnsWriter;
   private final KeyOrderCheck keyOrder;
   private long rowCount;
   private long minEventTime = Long.MAX_VALUE;
@@ -74,17 +71,16 @@ public final class FeatureFileWriter implements AutoCloseable {
     this.schema = StoredRowSchema.of(group);
     MessageType parquetSchema = StoredRowParquetSchema.of(group.name(), schema);
     this.output = new HashingOutputFile(path);
-    this.writeSupport = new ArrowRowWriteSupport(parquetSchema);
     this.keyOrder =
         switch (group.entity().keyType()) {
           case STRING -> new StringKeyOrderCheck();
           case INT64 -> new LongKeyOrderCheck();
         };
     // Row ordinals are unique: a dictionary would never pay off.
-    this.parquetWriter =
-        ArrowParquetWriter.parquetWriter(
+    this.columnsWriter =
+        new ArrowColumnsWriter(
             output,
-            writeSupport,
+            parquetSchema,
             schema,
             compression,
             rowGroupBytes,
@@ -138,11 +134,7 @@ public final class FeatureFileWriter implements AutoCloseable {
       minCommitSequence = Math.min(minCommitSequence, commitSequence);
       maxCommitSequence = Math.max(maxCommitSequence, commitSequence);
     }
-    writeSupport.bind(batch);
-    for (int row = 0; row < rows; row++) {
-      cursor.row = row;
-      parquetWriter.write(cursor);
-    }
+    columnsWriter.write(batch);
     rowCount += rows;
   }
 
@@ -156,7 +148,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      parquetWriter.close();
+      columnsWriter.finish();
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
@@ -181,7 +173,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      parquetWriter.close();
+      columnsWriter.close();
     } finally {
       Files.deleteIfExists(path);
     }
