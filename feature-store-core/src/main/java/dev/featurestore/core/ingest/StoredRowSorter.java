@@ -23,7 +23,10 @@ public final class StoredRowSorter {
     int[] order = sortOrder(rows);
     VectorSchemaRoot sorted = VectorSchemaRoot.create(rows.getSchema(), allocator);
     try {
-      sorted.allocateNew();
+      for (FieldVector vector : sorted.getFieldVectors()) {
+        vector.setInitialCapacity(rowCount); // sized once: growing by doubling costs copies
+        vector.allocateNew();
+      }
       List<FieldVector> sources = rows.getFieldVectors();
       List<FieldVector> targets = sorted.getFieldVectors();
       for (int column = 0; column < sources.size(); column++) {
