@@ -37,6 +37,9 @@ public final class StoredRowBatch implements AutoCloseable {
   private final List<FieldVector> features;
   private int rows;
 
+  /** {@code 0, 1, 2, ...}: the source rows of a contiguous copy. */
+  private int[] contiguous = new int[0];
+
   public StoredRowBatch(FeatureGroup group, BufferAllocator allocator) {
     this.group = group;
     this.root = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator);
@@ -64,6 +67,48 @@ public final class StoredRowBatch implements AutoCloseable {
 
   private int row() {
     return rows - 1;
+  }
+
+  /**
+   * Starts {@code count} rows at once, numbered from {@code firstOrdinal}, and returns the position
+   * of the first; fill them with {@link #copyKeys}, {@link #copyEventTimes} and {@link
+   * #copyFeature} (features not copied stay null).
+   */
+  public int startRows(long firstOrdinal, int count) {
+    int first = rows;
+    while (rowOrdinal.getValueCapacity() < first + count) {
+      rowOrdinal.reAlloc();
+    }
+    for (int i = 0; i < count; i++) {
+      rowOrdinal.set(first + i, firstOrdinal + i);
+    }
+    rows += count;
+    return first;
+  }
+
+  /**
+   * Copies rows {@code from..from + count - 1} of {@code source}, a vector of the key's stored
+   * type, to the rows from {@code at}.
+   */
+  public void copyKeys(FieldVector source, int from, int count, int at) {
+    copy(source, from, count, key, at);
+  }
+
+  /** Like {@link #copyKeys}, for microsecond UTC event times. */
+  public void copyEventTimes(FieldVector source, int from, int count, int at) {
+    copy(source, from, count, eventTime, at);
+  }
+
+  /** Like {@link #copyKeys}, for a vector of the feature's stored type. */
+  public void copyFeature(int feature, FieldVector source, int from, int count, int at) {
+    copy(source, from, count, features.get(feature), at);
+  }
+
+  private void copy(FieldVector source, int from, int count, FieldVector target, int at) {
+    if (contiguous.length < from + count) {
+      contiguous = VectorGather.identity(from + count);
+    }
+    VectorGather.gather(source, contiguous, from, count, target, at);
   }
 
   public void setKey(String value) {

@@ -23,15 +23,15 @@ public final class StoredRowSorter {
     int[] order = sortOrder(rows);
     VectorSchemaRoot sorted = VectorSchemaRoot.create(rows.getSchema(), allocator);
     try {
-      sorted.allocateNew();
+      for (FieldVector vector : sorted.getFieldVectors()) {
+        vector.setInitialCapacity(rowCount); // sized once: growing by doubling costs copies
+        vector.allocateNew();
+      }
       List<FieldVector> sources = rows.getFieldVectors();
       List<FieldVector> targets = sorted.getFieldVectors();
       for (int column = 0; column < sources.size(); column++) {
-        FieldVector source = sources.get(column);
         FieldVector target = targets.get(column);
-        for (int row = 0; row < rowCount; row++) {
-          target.copyFromSafe(order[row], row, source);
-        }
+        VectorGather.gather(sources.get(column), order, 0, rowCount, target, 0);
         target.setValueCount(rowCount);
       }
       sorted.setRowCount(rowCount);

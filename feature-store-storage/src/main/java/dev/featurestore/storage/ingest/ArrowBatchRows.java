@@ -20,8 +20,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Feeds uploaded Arrow batches (from Arrow IPC streams and Parquet uploads) into a {@link
- * RowAssembler}, matching columns by name, so that every format gets the same row checks. A
- * timestamp column without a time zone is refused: it does not say which instant it means.
+ * RowAssembler}, matching columns by name, so that every format gets the same row checks: whole
+ * columns at once when they already hold the stored types, else cell by cell. A timestamp column
+ * without a time zone is refused: it does not say which instant it means.
  */
 final class ArrowBatchRows {
   private final RowAssembler rows;
@@ -47,6 +48,9 @@ final class ArrowBatchRows {
 
   void read(VectorSchemaRoot batch) {
     List<FieldVector> vectors = batch.getFieldVectors();
+    if (rows.appendColumns(vectors, columns, batch.getRowCount())) {
+      return;
+    }
     for (int row = 0; row < batch.getRowCount(); row++) {
       rows.startRow();
       for (int i = 0; i < vectors.size(); i++) {

@@ -25,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -168,12 +172,18 @@ public final class FeatureGroupWriter {
     return Long.toString(bound == Bound.MIN ? longs.min() : longs.max());
   }
 
+  /**
+   * Decodes on the calling thread while the previous full batch is sorted and written on another
+   * (both cores busy), with at most one batch in flight so memory stays bounded: the batch being
+   * filled, the batch being stored and its sorted copy.
+   */
   private void decodeAndWrite(
       FeatureGroup group, UploadFormat format, SpooledUpload upload, List<NewDataFile> written)
       throws IOException {
     StoredRowBatch first = new StoredRowBatch(group, allocator);
     List<StoredRowBatch> open = new ArrayList<>(List.of(first));
-    try {
+    PendingStore pending = new PendingStore(group, written);
+    try (pending) {
       RowAssembler rows =
           new RowAssembler(
               group,
@@ -182,18 +192,80 @@ public final class FeatureGroupWriter {
               first,
               rowsPerBatch(group),
               full -> {
-                written.add(store(group, full.finish()));
-                full.close();
                 open.remove(full);
+                pending.start(full);
                 StoredRowBatch next = new StoredRowBatch(group, allocator);
                 open.add(next);
                 return next;
               });
       format.decoder(allocator).decode(upload.file(), rows);
+      pending.await();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } finally {
       open.forEach(StoredRowBatch::close);
+    }
+  }
+
+  /** The one batch being stored in the background; its file joins {@code written} when done. */
+  private final class PendingStore implements AutoCloseable {
+    private final FeatureGroup group;
+    private final List<NewDataFile> written;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private Future<NewDataFile> inFlight;
+
+    PendingStore(FeatureGroup group, List<NewDataFile> written) {
+      this.group = group;
+      this.written = written;
+    }
+
+    /** Waits for the previous batch, then stores {@code full} (and closes it) in the background. */
+    void start(StoredRowBatch full) {
+      try {
+        await();
+      } catch (RuntimeException e) {
+        full.close();
+        throw e;
+      }
+      inFlight =
+          executor.submit(
+              () -> {
+                try (full) {
+                  return store(group, full.finish());
+                }
+              });
+    }
+
+    /** Waits for the batch in flight; its failure is rethrown as it was raised. */
+    void await() {
+      if (inFlight == null) {
+        return;
+      }
+      Future<NewDataFile> done = inFlight;
+      inFlight = null;
+      try {
+        written.add(done.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while a batch was being stored", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    /** Lets a batch still in flight finish, so that a failed upload can delete its file. */
+    @Override
+    public void close() {
+      try {
+        await();
+      } catch (RuntimeException e) {
+        log.warn("Storing a batch failed after its upload had already failed", e);
+      } finally {
+        executor.close();
+      }
     }
   }
 

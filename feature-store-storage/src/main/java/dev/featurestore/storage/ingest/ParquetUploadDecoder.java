@@ -10,7 +10,7 @@ import org.apache.parquet.io.LocalInputFile;
 /**
  * Uploaded Parquet files (written by pandas, Spark, DuckDB...): read column by column into Arrow by
  * {@link UploadedParquetReader}, which matches columns by name and types exactly and never lets a
- * file's schema name a class to load, then checked row by row like every other format.
+ * file's schema name a class to load, then checked like every other format.
  */
 final class ParquetUploadDecoder implements UploadDecoder {
   private static final int BATCH_ROWS = 65_536;

@@ -6,13 +6,30 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.StoredRowSchema;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Turns decoded cells of uploaded rows (by column name) into stored rows, with every check an
@@ -113,6 +130,138 @@ public final class RowAssembler {
 
   public long rowsStarted() {
     return rowNumber + 1;
+  }
+
+  /**
+   * Appends a whole decoded batch column by column, where {@code columns[i]} is the {@link #column}
+   * of {@code vectors.get(i)}: the fast path of the columnar formats. It applies only when every
+   * vector already has its column's stored type (so no cell needs converting) and every row passes
+   * the checks; otherwise it returns false having changed nothing, and the caller feeds the batch
+   * cell by cell, which raises the error of the first bad row exactly as for any other format.
+   */
+  public boolean appendColumns(List<FieldVector> vectors, int[] columns, int rowCount) {
+    if (!copiesAsIs(vectors, columns, rowCount)) {
+      return false;
+    }
+    int done = 0;
+    while (done < rowCount) {
+      int count = Math.min(rowCount - done, rowsPerBatch - batch.rowCount());
+      int at = batch.startRows(rowNumber + 1, count);
+      for (int i = 0; i < columns.length; i++) {
+        FieldVector vector = vectors.get(i);
+        if (columns[i] == KEY) {
+          batch.copyKeys(vector, done, count, at);
+        } else if (columns[i] == EVENT_TIME) {
+          batch.copyEventTimes(vector, done, count, at);
+        } else {
+          batch.copyFeature(columns[i], vector, done, count, at);
+        }
+      }
+      rowNumber += count;
+      done += count;
+      if (batch.rowCount() >= rowsPerBatch) {
+        batch = handoff.handOff(batch);
+      }
+    }
+    return true;
+  }
+
+  /** Whether the row-by-row path would store every cell of the batch unchanged and accept it. */
+  private boolean copiesAsIs(List<FieldVector> vectors, int[] columns, int rowCount) {
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < columns.length; i++) {
+      FieldVector vector = vectors.get(i);
+      if (!seen.add(columns[i]) || !hasStoredType(vector, columns[i])) {
+        return false;
+      }
+      if (vector instanceof VarCharVector strings && !isUtf8(strings, rowCount)) {
+        return false; // the row-by-row path replaces malformed UTF-8; keep that behaviour
+      }
+    }
+    if (!seen.contains(KEY) || !seen.contains(EVENT_TIME)) {
+      return false;
+    }
+    for (int i = 0; i < columns.length; i++) {
+      FieldVector vector = vectors.get(i);
+      if (columns[i] < 0 && vector.getNullCount() > 0) {
+        return false;
+      }
+      if (columns[i] == EVENT_TIME) {
+        TimeStampMicroTZVector times = (TimeStampMicroTZVector) vector;
+        for (int row = 0; row < rowCount; row++) {
+          if (!eventTimeAllowed(times.get(row))) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean hasStoredType(FieldVector vector, int column) {
+    Field stored =
+        switch (column) {
+          case KEY -> StoredRowSchema.keyField(group.entity());
+          case EVENT_TIME -> StoredRowSchema.of(group).findField(FeatureGroup.EVENT_TIME);
+          default -> StoredRowSchema.featureField(group.features().get(column));
+        };
+    ArrowType type = vector.getField().getType();
+    if (type instanceof ArrowType.Timestamp timestamp) {
+      // Any zone: the values are UTC instants whatever zone the column names.
+      return timestamp.getUnit() == TimeUnit.MICROSECOND
+          && timestamp.getTimezone() != null
+          && stored.getType() instanceof ArrowType.Timestamp;
+    }
+    if (vector instanceof FixedSizeListVector list) {
+      return type.equals(stored.getType())
+          && list.getDataVector() instanceof Float4Vector elements
+          && elements.getNullCount() == 0;
+    }
+    return type.equals(stored.getType());
+  }
+
+  /** Whether every value of the first {@code rowCount} is well-formed UTF-8. */
+  private static boolean isUtf8(VarCharVector strings, int rowCount) {
+    if (rowCount == 0) {
+      return true;
+    }
+    ArrowBuf data = strings.getDataBuffer();
+    long start = strings.getStartOffset(0);
+    long end = strings.getEndOffset(rowCount - 1);
+    long position = start;
+    for (; position + Long.BYTES <= end; position += Long.BYTES) {
+      if ((data.getLong(position) & 0x8080808080808080L) != 0) {
+        break;
+      }
+    }
+    for (; position < end; position++) {
+      if (data.getByte(position) < 0) {
+        return allValuesDecode(strings, rowCount);
+      }
+    }
+    return true;
+  }
+
+  private static boolean allValuesDecode(VarCharVector strings, int rowCount) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    for (int row = 0; row < rowCount; row++) {
+      if (strings.isNull(row)) {
+        continue;
+      }
+      try {
+        decoder.decode(
+            strings
+                .getDataBuffer()
+                .nioBuffer(strings.getStartOffset(row), strings.getValueLength(row)));
+      } catch (CharacterCodingException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A cell given as text (CSV cells, JSON strings), parsed by the column's type. */
@@ -232,6 +381,11 @@ public final class RowAssembler {
   }
 
   public void setEventTime(long micros) {
+    if (eventTimeAllowed(micros)) {
+      batch.setEventTime(micros);
+      eventTimeSet = true;
+      return;
+    }
     if (micros < EARLIEST_EVENT_TIME_MICROS) {
       throw error(EVENT_TIME, "is before " + EARLIEST_EVENT_TIME);
     }
@@ -241,8 +395,10 @@ public final class RowAssembler {
           "is more than the allowed skew in the future: "
               + Instant.EPOCH.plus(micros, ChronoUnit.MICROS));
     }
-    batch.setEventTime(micros);
-    eventTimeSet = true;
+  }
+
+  private boolean eventTimeAllowed(long micros) {
+    return micros >= EARLIEST_EVENT_TIME_MICROS && micros <= latestEventTimeMicros;
   }
 
   public InvalidInputException error(int column, String message) {

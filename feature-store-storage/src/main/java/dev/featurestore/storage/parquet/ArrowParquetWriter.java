@@ -8,14 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -33,9 +26,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
   private final Path path;
   private final Schema schema;
   private final HashingOutputFile output;
-  private final ArrowRowWriteSupport writeSupport;
-  private final ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter;
-  private final ArrowRowWriteSupport.RowCursor cursor = new ArrowRowWriteSupport.RowCursor();
+  private final ArrowColumnsWriter columnsWriter;
   private long rowCount;
   private boolean closed;
 
@@ -47,57 +38,15 @@ public final class ArrowParquetWriter implements AutoCloseable {
     this.schema = requireNonNull(schema, "schema is null");
     MessageType parquetSchema = StoredRowParquetSchema.of(name, schema);
     this.output = new HashingOutputFile(path);
-    this.writeSupport =
-        new ArrowRowWriteSupport(parquetSchema, Map.of(ARROW_SCHEMA_KEY, schema.toJson()));
-    this.parquetWriter =
-        parquetWriter(
+    this.columnsWriter =
+        new ArrowColumnsWriter(
             output,
-            writeSupport,
+            parquetSchema,
             schema,
             FeatureFileWriter.DEFAULT_COMPRESSION,
             FeatureFileWriter.ROW_GROUP_BYTES,
-            Set.of());
-  }
-
-  /**
-   * The Parquet writer both our file kinds use: dictionaries for keys, times and strings, none for
-   * measurements (floats, vector elements) or for {@code columnsWithoutDictionary}, where they are
-   * wasted work.
-   */
-  static ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter(
-      HashingOutputFile output,
-      ArrowRowWriteSupport writeSupport,
-      Schema schema,
-      CompressionCodecName compression,
-      long rowGroupBytes,
-      Set<String> columnsWithoutDictionary)
-      throws IOException {
-    Builder builder =
-        new Builder(output, writeSupport)
-            .withConf(new PlainParquetConfiguration())
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withCompressionCodec(compression)
-            .withRowGroupSize(rowGroupBytes)
-            .withDictionaryEncoding(true);
-    for (String column : columnsWithoutDictionary) {
-      builder.withDictionaryEncoding(column, false);
-    }
-    for (Field field : schema.getFields()) {
-      if (field.getType() instanceof ArrowType.FixedSizeList) {
-        String elementPath =
-            field.getName()
-                + "."
-                + StoredRowParquetSchema.LIST_GROUP
-                + "."
-                + StoredRowParquetSchema.LIST_ELEMENT;
-        builder
-            .withDictionaryEncoding(elementPath, false)
-            .withStatisticsEnabled(elementPath, false);
-      } else if (field.getType() instanceof ArrowType.FloatingPoint) {
-        builder.withDictionaryEncoding(field.getName(), false);
-      }
-    }
-    return builder.build();
+            Set.of(),
+            Map.of(ARROW_SCHEMA_KEY, schema.toJson()));
   }
 
   public void write(VectorSchemaRoot batch) throws IOException {
@@ -108,18 +57,14 @@ public final class ArrowParquetWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "batch schema " + batch.getSchema() + " is not the file's schema " + schema);
     }
-    writeSupport.bind(batch);
-    for (int row = 0; row < batch.getRowCount(); row++) {
-      cursor.row = row;
-      parquetWriter.write(cursor);
-    }
+    columnsWriter.write(batch);
     rowCount += batch.getRowCount();
   }
 
   /** Completes the file; it is then ready to upload. */
   public WrittenFile finish() throws IOException {
     closed = true;
-    parquetWriter.close();
+    columnsWriter.finish();
     return new WrittenFile(rowCount, output.bytesWritten(), output.sha256());
   }
 
@@ -131,36 +76,9 @@ public final class ArrowParquetWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      parquetWriter.close();
+      columnsWriter.close();
     } finally {
       Files.deleteIfExists(path);
-    }
-  }
-
-  private static final class Builder
-      extends ParquetWriter.Builder<ArrowRowWriteSupport.RowCursor, Builder> {
-    private final ArrowRowWriteSupport writeSupport;
-
-    Builder(HashingOutputFile output, ArrowRowWriteSupport writeSupport) {
-      super(output);
-      this.writeSupport = writeSupport;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
-        org.apache.hadoop.conf.Configuration configuration) {
-      return writeSupport;
-    }
-
-    @Override
-    protected WriteSupport<ArrowRowWriteSupport.RowCursor> getWriteSupport(
-        org.apache.parquet.conf.ParquetConfiguration configuration) {
-      return writeSupport;
     }
   }
 }

@@ -21,7 +21,6 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
@@ -56,9 +55,7 @@ public final class FeatureFileWriter implements AutoCloseable {
   private final Path path;
   private final Schema schema;
   private final HashingOutputFile output;
-  private final ArrowRowWriteSupport writeSupport;
-  private final ParquetWriter<ArrowRowWriteSupport.RowCursor> parquetWriter;
-  private final ArrowRowWriteSupport.RowCursor cursor = new ArrowRowWriteSupport.RowCursor();
+  private final ArrowColumnsWriter columnsWriter;
   private final KeyOrderCheck keyOrder;
   private long rowCount;
   private long minEventTime = Long.MAX_VALUE;
@@ -75,21 +72,23 @@ public final class FeatureFileWriter implements AutoCloseable {
     this.schema = StoredRowSchema.of(group);
     MessageType parquetSchema = StoredRowParquetSchema.of(group.name(), schema);
     this.output = new HashingOutputFile(path);
-    this.writeSupport = new ArrowRowWriteSupport(parquetSchema, Map.of());
     this.keyOrder =
         switch (group.entity().keyType()) {
           case STRING -> new StringKeyOrderCheck();
           case INT64 -> new LongKeyOrderCheck();
         };
-    // Row ordinals are unique: a dictionary would never pay off.
-    this.parquetWriter =
-        ArrowParquetWriter.parquetWriter(
+    // Row ordinals are unique, and keys arrive sorted, each repeated only by its own versions: a
+    // dictionary costs a hash lookup per value and, for any large group, overflows its page and
+    // falls back to plain encoding anyway. Zstd compresses the sorted runs instead.
+    this.columnsWriter =
+        new ArrowColumnsWriter(
             output,
-            writeSupport,
+            parquetSchema,
             schema,
             compression,
             rowGroupBytes,
-            Set.of(StoredRowSchema.ROW_ORDINAL));
+            Set.of(schema.getFields().get(0).getName(), StoredRowSchema.ROW_ORDINAL),
+            Map.of());
   }
 
   public static FeatureFileWriter create(FeatureGroup group, Path path) throws IOException {
@@ -139,11 +138,7 @@ public final class FeatureFileWriter implements AutoCloseable {
       minCommitSequence = Math.min(minCommitSequence, commitSequence);
       maxCommitSequence = Math.max(maxCommitSequence, commitSequence);
     }
-    writeSupport.bind(batch);
-    for (int row = 0; row < rows; row++) {
-      cursor.row = row;
-      parquetWriter.write(cursor);
-    }
+    columnsWriter.write(batch);
     rowCount += rows;
   }
 
@@ -157,7 +152,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      parquetWriter.close();
+      columnsWriter.finish();
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
@@ -182,7 +177,7 @@ public final class FeatureFileWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      parquetWriter.close();
+      columnsWriter.close();
     } finally {
       Files.deleteIfExists(path);
     }

@@ -18,6 +18,7 @@ import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +145,52 @@ class FeatureGroupWriterIT {
     assertThat(rows).hasSize(2);
     assertThat(rows.get(0).replace("seq=1", "seq=?"))
         .isEqualTo(rows.get(1).replace("seq=2", "seq=?"));
+  }
+
+  @Test
+  void arrowBatchesCopiedWholeOrCellByCellStoreTheSameRows() throws IOException {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.notNullable("user_id", new ArrowType.Utf8()),
+                Field.notNullable(
+                    "event_time", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
+                Field.nullable("clicks_7d", new ArrowType.Int(64, true)),
+                Field.nullable(
+                    "score", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
+    Path body = folder.resolve("two-batches.arrow");
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
+        OutputStream out = Files.newOutputStream(body);
+        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
+      stream.start();
+      // The first batch holds malformed UTF-8, which only the cell-by-cell path replaces (as JSON
+      // and CSV decoding do); the second holds the stored types as they are and copies whole.
+      fill(batch, new byte[] {'u', '2', (byte) 0xC3}, "u1");
+      stream.writeBatch();
+      fill(batch, "u0".getBytes(StandardCharsets.UTF_8), "u3");
+      stream.writeBatch();
+      stream.end();
+    }
+    appendFile(UploadFormat.ARROW_STREAM, body);
+    assertThat(rows(1))
+        .containsExactly(
+            "u0 2026-03-01T00:00:00Z seq=1 ord=2 7 null null",
+            "u1 2026-03-02T00:00:00Z seq=1 ord=1 null 0.25 null",
+            "u2\uFFFD 2026-03-01T00:00:00Z seq=1 ord=0 7 null null",
+            "u3 2026-03-02T00:00:00Z seq=1 ord=3 null 0.25 null");
+  }
+
+  /** Two rows: a key with a count and no score, then a key with a score and no count. */
+  private static void fill(VectorSchemaRoot batch, byte[] firstKey, String secondKey) {
+    batch.allocateNew();
+    ((VarCharVector) batch.getVector(0)).setSafe(0, firstKey);
+    ((VarCharVector) batch.getVector(0)).setSafe(1, secondKey.getBytes(StandardCharsets.UTF_8));
+    long march1 = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli() * 1_000;
+    ((TimeStampMicroTZVector) batch.getVector(1)).setSafe(0, march1);
+    ((TimeStampMicroTZVector) batch.getVector(1)).setSafe(1, march1 + 86_400_000_000L);
+    ((BigIntVector) batch.getVector(2)).setSafe(0, 7);
+    ((Float8Vector) batch.getVector(3)).setSafe(1, 0.25);
+    batch.setRowCount(2);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -79,16 +81,18 @@ public final class IngestBenchmark {
         Files.size(arrow) / 1e6);
 
     try (RootAllocator allocator = new RootAllocator()) {
+      Path objects = Files.createDirectories(folder.resolve("objects"));
       FeatureGroupWriter writer =
           new FeatureGroupWriter(
               catalog,
-              new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects"))),
+              new LocalDiskObjectStore(objects),
               allocator,
               Files.createDirectories(folder.resolve("tmp")),
               Duration.ofMinutes(5),
               Clock.systemUTC());
       for (UploadFormat format : List.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM)) {
         Path body = format == UploadFormat.PARQUET ? parquet : arrow;
+        long storedBefore = folderBytes(objects);
         resetPeakHeap();
         long started = System.nanoTime();
         Commit commit =
@@ -101,9 +105,10 @@ public final class IngestBenchmark {
         report(format.name(), commit.rows(), Files.size(body), System.nanoTime() - started);
         System.out.printf(
             Locale.ROOT,
-            "  peak heap %.0f MB, peak Arrow memory %.0f MB%n",
+            "  peak heap %.0f MB, peak Arrow memory %.0f MB, files written %.1f MB%n",
             peakHeap() / 1e6,
-            allocator.getPeakMemoryAllocation() / 1e6);
+            allocator.getPeakMemoryAllocation() / 1e6,
+            (folderBytes(objects) - storedBefore) / 1e6);
       }
     }
 
@@ -117,6 +122,10 @@ public final class IngestBenchmark {
               + folder.resolve("duckdb.parquet")
               + "' (FORMAT parquet, COMPRESSION zstd)");
       report("DuckDB read+sort+write", rows, Files.size(parquet), System.nanoTime() - started);
+      System.out.printf(
+          Locale.ROOT,
+          "  file written %.1f MB%n",
+          Files.size(folder.resolve("duckdb.parquet")) / 1e6);
     }
   }
 
@@ -129,6 +138,16 @@ public final class IngestBenchmark {
         seconds,
         rows / seconds,
         bytes / 1e6 / seconds);
+  }
+
+  private static long folderBytes(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      long bytes = 0;
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        bytes += Files.size(file);
+      }
+      return bytes;
+    }
   }
 
   private static void resetPeakHeap() {
