@@ -9,6 +9,7 @@ import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
@@ -198,8 +199,12 @@ class OnlineFeaturesIT {
     OnlineIndexes restarted =
         new OnlineIndexes(
             catalog,
-            new FeatureGroupReader(
-                catalog, new ObjectCache(objectStore, dataDir.resolve("object-cache")), allocator),
+            new OnlineIndexLoader(
+                catalog,
+                new FeatureGroupReader(
+                    catalog,
+                    new ObjectCache(objectStore, dataDir.resolve("object-cache")),
+                    allocator)),
             new OnlineMemoryBudget(1L << 30),
             allocator,
             Clock.systemUTC(),
