@@ -248,12 +248,11 @@ class OnlineIndexJoinEquivalenceIT {
         String description = which + ", key " + key + ", " + featureName;
         int column = view.featureIndex(featureName);
         ValueRecorder online = new ValueRecorder();
-        view.writeValue(slot, column, online);
+        OnlineStatus status = view.writeValue(slot, column, online);
         Object joined = join.values.get(key).get(feature);
         assertThat(online.value).as(description).isEqualTo(joined);
-        assertThat(view.status(slot, column))
-            .as(description)
-            .isEqualTo(join.expectedStatus(key, joined));
+        assertThat(status).as(description).isEqualTo(join.expectedStatus(key, joined));
+        assertThat(view.status(slot, column)).as(description).isEqualTo(status);
         if (join.winnerTimes[key] != NO_WINNER) {
           assertThat(view.eventTimeMicros(slot)).as(description).isEqualTo(join.winnerTimes[key]);
         }
