@@ -74,7 +74,8 @@ CONNECTIONS=4 load $MAIN_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 
 
 # The Postgres baseline: the same values in a table with a primary key, in the server's embedded
 # Postgres (same CPU), looked up by pgbench at a fixed rate (latency counted from the schedule).
-PG_PORT=$(ss -ltnp | grep -m1 postgres | sed -E 's/.*:([0-9]+) .*/\1/')
+# Its port is in its own postmaster.pid (other Postgres servers may run on the machine).
+PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 PSQL="psql -h localhost -p $PG_PORT -U postgres -d postgres -qtA"
 COLUMNS=$(python3 -c "print(','.join('f%02d float8' % f for f in range($FEATURES)))")
 VALUES=$(python3 -c "print(','.join('random()*1000' for f in range($FEATURES)))")
@@ -103,7 +104,7 @@ PY
 for rate in $RATES_1X50; do pgbench_at "$WORK/pk.sql" $rate; done
 for rate in $RATES_100X50; do pgbench_at "$WORK/pk100.sql" $rate; done
 
-echo "load average after the load runs: $(uptime)"
+echo "load average after the load and Postgres runs: $(uptime)"
 # A restart rebuilds the index from the group's Parquet files before the listeners open: once pinned to
 # CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
 restart() {
