@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: java OnlineLoad.java <port> <GET|POST> <path> <bodies file or -> <rate/s> <seconds>
  * <warm-up seconds> <connections>. The bodies file holds one request body per line; requests cycle
- * through them.
+ * through them. The environment variable AUTHORIZATION, when set, is sent as the Authorization
+ * header (e.g. "Bearer <api key>").
  */
 public class OnlineLoad {
   public static void main(String[] args) throws Exception {
@@ -30,6 +31,7 @@ public class OnlineLoad {
     List<byte[]> requests = new ArrayList<>();
     List<String> bodies =
         args[3].equals("-") ? List.of("") : Files.readAllLines(Path.of(args[3]));
+    String authorization = System.getenv("AUTHORIZATION");
     for (String body : bodies) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       String head =
@@ -37,6 +39,7 @@ public class OnlineLoad {
               + " "
               + path
               + " HTTP/1.1\r\nHost: localhost\r\n"
+              + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
               + (method.equals("POST")
                   ? "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n"
                   : "")

@@ -11,8 +11,11 @@ KEYS=${KEYS:-1000000}
 FEATURES=50
 WORK=${WORK:-/tmp/online-benchmark}
 JAVA=${JAVA:-$(ls -d /usr/lib/jvm/temurin-25* | head -1)/bin/java}
-MAIN_PORT=18080
-ONLINE_PORT=16566
+MAIN_PORT=${MAIN_PORT:-18080}
+ONLINE_PORT=${ONLINE_PORT:-16566}
+# Every call carries an API key, lookups included: the first admin key, set at the server's start.
+ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
+export AUTHORIZATION="Bearer $ADMIN_KEY"
 RATES_1X50=${RATES_1X50:-500 1000 2000}
 RATES_100X50=${RATES_100X50:-20 50}
 mkdir -p "$WORK/classes"
@@ -40,21 +43,22 @@ taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch --add-opens=java.base/jav
   -jar feature-store-api/target/feature-store-server.jar \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
   --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
-  --feature-store.max-upload-size=2GB > "$WORK/server.log" 2>&1 &
+  --feature-store.max-upload-size=2GB --feature-store.admin-key="$ADMIN_KEY" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
 
-curl -sf -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
+curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
   -d '{"name":"item_id","keyType":"INT64"}' > /dev/null
 FEATURE_LIST=$(python3 -c "print(','.join('{\"name\":\"f%02d\",\"type\":\"FLOAT64\"}' % f for f in range($FEATURES)))")
-curl -sf -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/feature-groups \
+curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/feature-groups \
   -d "{\"name\":\"items\",\"entity\":\"item_id\",\"online\":true,\"ttl\":\"P30D\",\"features\":[$FEATURE_LIST]}" > /dev/null
-echo "commit: $(/usr/bin/time -f '%e s' curl -sf -H 'Content-Type: application/vnd.apache.arrow.stream' \
+echo "commit: $(/usr/bin/time -f '%e s' curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/vnd.apache.arrow.stream' \
   --data-binary @"$WORK/upload.arrows" localhost:$MAIN_PORT/api/v1/feature-groups/items/commits 2>&1)"
-echo "index: $(curl -sf localhost:$MAIN_PORT/api/v1/online-indexes)"
+echo "index: $(curl -sf -H "Authorization: $AUTHORIZATION" localhost:$MAIN_PORT/api/v1/online-indexes)"
 grep "Online index of 'items' loaded" "$WORK/server.log" | sed 's/.*: Online/Online/'
 
+echo "load average before the load runs: $(uptime)"
 load() { taskset -c 1 "$JAVA" -Xmx1g -cp "$WORK/classes" OnlineLoad "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}"; }
 for rate in $RATES_1X50; do
   load $ONLINE_PORT GET /health - $rate
@@ -70,7 +74,8 @@ CONNECTIONS=4 load $MAIN_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 
 
 # The Postgres baseline: the same values in a table with a primary key, in the server's embedded
 # Postgres (same CPU), looked up by pgbench at a fixed rate (latency counted from the schedule).
-PG_PORT=$(ss -ltnp | grep -m1 postgres | sed -E 's/.*:([0-9]+) .*/\1/')
+# Its port is in its own postmaster.pid (other Postgres servers may run on the machine).
+PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 PSQL="psql -h localhost -p $PG_PORT -U postgres -d postgres -qtA"
 COLUMNS=$(python3 -c "print(','.join('f%02d float8' % f for f in range($FEATURES)))")
 VALUES=$(python3 -c "print(','.join('random()*1000' for f in range($FEATURES)))")
@@ -99,13 +104,19 @@ PY
 for rate in $RATES_1X50; do pgbench_at "$WORK/pk.sql" $rate; done
 for rate in $RATES_100X50; do pgbench_at "$WORK/pk100.sql" $rate; done
 
-# A restart rebuilds the index from the group's Parquet files before the listeners open.
-kill $SERVER; wait $SERVER || true
-taskset -c 0 "$JAVA" -Xms6g -Xmx6g --add-opens=java.base/java.nio=ALL-UNNAMED \
-  -jar feature-store-api/target/feature-store-server.jar \
-  --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
-  --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
-SERVER=$!
-until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
-echo "restart: $(grep "Online index of 'items' loaded" "$WORK/restart.log" | sed 's/.*: Online/Online/')"
-echo "restart: $(grep -o 'Started FeatureStoreApplication in [0-9.]* seconds' "$WORK/restart.log")"
+echo "load average after the load and Postgres runs: $(uptime)"
+# A restart rebuilds the index from the group's Parquet files before the listeners open: once pinned to
+# CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
+restart() {
+  kill $SERVER; wait $SERVER || true
+  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g --add-opens=java.base/java.nio=ALL-UNNAMED \
+    -jar feature-store-api/target/feature-store-server.jar \
+    --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
+    --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
+  SERVER=$!
+  until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+  echo "restart on CPUs $1: $(grep "Online index of 'items' loaded" "$WORK/restart.log" | sed 's/.*: Online/Online/')"
+  echo "restart on CPUs $1: $(grep -o 'Started FeatureStoreApplication in [0-9.]* seconds' "$WORK/restart.log"), $(uptime)"
+}
+restart 0
+restart 0,1

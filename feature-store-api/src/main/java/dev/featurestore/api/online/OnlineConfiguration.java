@@ -7,6 +7,7 @@ import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
@@ -30,7 +31,7 @@ class OnlineConfiguration {
         new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("object-cache"));
     return new OnlineIndexes(
         catalog,
-        new FeatureGroupReader(catalog, cache, allocator),
+        new OnlineIndexLoader(catalog, new FeatureGroupReader(catalog, cache, allocator)),
         new OnlineMemoryBudget(properties.online().memoryBudget().toBytes()),
         allocator,
         Clock.systemUTC(),

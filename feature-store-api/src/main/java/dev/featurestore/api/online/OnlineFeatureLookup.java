@@ -74,6 +74,8 @@ public final class OnlineFeatureLookup {
     private final LatestValueIndex.View view;
     private int[] slots;
     private SerializedString[] eventTimes;
+    // One feature's statuses at a time, kept while its values are written.
+    private OnlineStatus[] statuses;
 
     GroupRead(LatestValueIndex.View view) {
       this.view = view;
@@ -120,30 +122,30 @@ public final class OnlineFeatureLookup {
       lookup.keyCount = entities.values().iterator().next().size();
       Set<String> outputNames = new HashSet<>(entities.keySet());
       for (int i = 0; i < features.size(); i++) {
-        String field = "features[" + i + "]";
         JsonNode reference = features.get(i);
         String text = reference.isString() ? reference.stringValue() : "";
         int colon = text.indexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-          throw new InvalidInputException(field, "must be 'group:feature'");
+          throw new InvalidInputException(featureField(i), "must be 'group:feature'");
         }
         String groupName = text.substring(0, colon);
         String featureName = text.substring(colon + 1);
         GroupRead group = lookup.groups.get(groupName);
         if (group == null) {
-          group = new GroupRead(openView(groupName, field));
+          group = new GroupRead(openView(groupName, i));
           lookup.groups.put(groupName, group);
           resolveKeys(group, entities);
         }
         int column = group.view.featureIndex(featureName);
         if (column < 0) {
           throw new InvalidInputException(
-              field, "feature group '" + groupName + "' has no feature '" + featureName + "'");
+              featureField(i),
+              "feature group '" + groupName + "' has no feature '" + featureName + "'");
         }
         String outputName = fullFeatureNames ? groupName + "__" + featureName : featureName;
         if (!outputNames.add(outputName)) {
           throw new InvalidInputException(
-              field,
+              featureField(i),
               "'"
                   + outputName
                   + "' is requested twice or clashes with an entity; set full_feature_names");
@@ -183,7 +185,13 @@ public final class OnlineFeatureLookup {
     return byName;
   }
 
-  private LatestValueIndex.View openView(String groupName, String field) {
+  /** The field of the request's {@code index}-th feature, for errors only: lookups stay lean. */
+  private static String featureField(int index) {
+    return "features[" + index + "]";
+  }
+
+  private LatestValueIndex.View openView(String groupName, int featureIndex) {
+    String field = featureField(featureIndex);
     Optional<LatestValueIndex> index = indexes.index(groupName);
     if (index.isPresent()) {
       return index.get().view();
@@ -244,6 +252,7 @@ public final class OnlineFeatureLookup {
     }
     group.slots = slots;
     group.eventTimes = eventTimes;
+    group.statuses = new OnlineStatus[slots.length];
   }
 
   private void write(Lookup lookup, OutputStream out) {
@@ -301,14 +310,15 @@ public final class OnlineFeatureLookup {
     generator.writeStartObject();
     generator.writeName("values");
     generator.writeStartArray();
-    for (int slot : slots) {
-      group.view.writeValue(slot, feature.column(), values);
+    OnlineStatus[] statuses = group.statuses;
+    for (int i = 0; i < slots.length; i++) {
+      statuses[i] = group.view.writeValue(slots[i], feature.column(), values);
     }
     generator.writeEndArray();
     generator.writeName("statuses");
     generator.writeStartArray();
-    for (int slot : slots) {
-      generator.writeString(STATUSES[group.view.status(slot, feature.column()).ordinal()]);
+    for (OnlineStatus status : statuses) {
+      generator.writeString(STATUSES[status.ordinal()]);
     }
     generator.writeEndArray();
     generator.writeName("event_timestamps");

@@ -11,9 +11,9 @@ import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineIndexStats;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.online.OnlineMemoryBudgetExceededException;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.online.OnlineIndexLoader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   }
 
   private final Catalog catalog;
-  private final FeatureGroupReader reader;
+  private final OnlineIndexLoader loader;
   private final OnlineMemoryBudget budget;
   private final BufferAllocator allocator;
   private final Clock clock;
@@ -78,13 +78,13 @@ public final class OnlineIndexes implements SmartLifecycle {
 
   public OnlineIndexes(
       Catalog catalog,
-      FeatureGroupReader reader,
+      OnlineIndexLoader loader,
       OnlineMemoryBudget budget,
       BufferAllocator allocator,
       Clock clock,
       Duration pollInterval) {
     this.catalog = requireNonNull(catalog, "catalog is null");
-    this.reader = requireNonNull(reader, "reader is null");
+    this.loader = requireNonNull(loader, "loader is null");
     this.budget = requireNonNull(budget, "budget is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -145,6 +145,59 @@ public final class OnlineIndexes implements SmartLifecycle {
           committed.sequence(),
           e);
     }
+  }
+
+  /**
+   * Rebuilds one group's index from its files as of the latest commit, for changes that merging
+   * rows cannot express (an erasure removes rows), and returns once the new index serves. The old
+   * index serves until then; when both do not fit in the memory budget, the old one is dropped
+   * first and the group's lookups answer 503 while it loads. A group without an index (not online,
+   * loading or refused) is only refreshed as a poll would.
+   */
+  public void rebuild(String groupName) throws IOException {
+    try {
+      updater.submit(() -> rebuildNow(groupName)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while rebuilding '" + groupName + "'");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private Void rebuildNow(String groupName) throws IOException {
+    Optional<FeatureGroup> group = catalog.featureGroup(groupName);
+    LatestValueIndex old = indexes.get(groupName);
+    if (group.isEmpty() || !group.get().online() || old == null) {
+      return refresh(groupName);
+    }
+    LatestValueIndex fresh = LatestValueIndex.create(group.get(), budget, allocator, clock);
+    try {
+      loader.catchUp(fresh, group.get());
+    } catch (OnlineMemoryBudgetExceededException e) {
+      fresh.close();
+      indexes.remove(groupName);
+      old.close();
+      log.warn(
+          "Online index of '{}' does not fit twice in the memory budget; rebuilding it after"
+              + " dropping the old one",
+          groupName);
+      refresh(group.get());
+      return null;
+    } catch (IOException | RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+    indexes.put(groupName, fresh);
+    old.close();
+    log.info("Online index of '{}' rebuilt: {}", groupName, fresh.stats());
+    return null;
   }
 
   @Override
@@ -237,30 +290,19 @@ public final class OnlineIndexes implements SmartLifecycle {
     if (refusals.containsKey(name)) {
       return;
     }
-    long latest = catalog.latestSequence(name);
     LatestValueIndex existing = indexes.get(name);
     if (existing != null
-        && existing.appliedSequence() >= latest
-        && existing.group().schemaVersion() >= group.schemaVersion()) {
-      return;
-    }
-    if (existing != null && erasedSince(name, existing.appliedSequence())) {
-      // Erased rows cannot be taken out of a latest-value index (older values may win again):
-      // build a new one from the rewritten files and swap it in.
-      rebuild(group, existing);
+        && catalog.latestSequence(name) > existing.appliedSequence()
+        && erasedSince(name, existing.appliedSequence())) {
+      // Erased rows cannot be taken out of a latest-value index (older values may win again).
+      rebuildNow(name);
       return;
     }
     long started = System.nanoTime();
     LatestValueIndex index =
         existing != null ? existing : LatestValueIndex.create(group, budget, allocator, clock);
     try {
-      if (group.schemaVersion() > index.group().schemaVersion()) {
-        index.evolve(group);
-      }
-      FeatureGroupReader.Snapshot changes =
-          reader.snapshot(group, latest).addedAfter(index.appliedSequence());
-      changes.forEachBatch(FeatureFileScan.allFeatures(group), index::apply);
-      index.markApplied(latest);
+      OnlineIndexLoader.CatchUp catchUp = loader.catchUp(index, group);
       if (existing == null) {
         indexes.put(name, index);
         OnlineIndexStats stats = index.stats();
@@ -268,8 +310,8 @@ public final class OnlineIndexes implements SmartLifecycle {
             "Online index of '{}' loaded at commit {}: {} rows, {} keys, {} MB, {} bytes per key"
                 + " per feature, in {} ms",
             name,
-            latest,
-            changes.rowCount(),
+            catchUp.sequence(),
+            catchUp.rowsRead(),
             stats.keys(),
             stats.reservedBytes() >> 20,
             String.format("%.1f", stats.bytesPerKeyPerFeature()),
@@ -295,12 +337,5 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
     }
     return false;
-  }
-
-  private void rebuild(FeatureGroup group, LatestValueIndex replaced) throws IOException {
-    indexes.remove(group.name());
-    replaced.close();
-    refresh(group);
-    log.info("Online index of '{}' rebuilt after an erasure", group.name());
   }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
@@ -198,8 +200,12 @@ class OnlineFeaturesIT {
     OnlineIndexes restarted =
         new OnlineIndexes(
             catalog,
-            new FeatureGroupReader(
-                catalog, new ObjectCache(objectStore, dataDir.resolve("object-cache")), allocator),
+            new OnlineIndexLoader(
+                catalog,
+                new FeatureGroupReader(
+                    catalog,
+                    new ObjectCache(objectStore, dataDir.resolve("object-cache")),
+                    allocator)),
             new OnlineMemoryBudget(1L << 30),
             allocator,
             Clock.systemUTC(),
@@ -217,6 +223,22 @@ class OnlineFeaturesIT {
     } finally {
       restarted.stop();
     }
+  }
+
+  @Test
+  void aRebuildSwapsInAFreshIndexWithTheSameAnswersAndFreesTheOldOne() throws Exception {
+    String request =
+        "{\"features\":[\"user_activity:clicks\",\"user_activity:score\"],"
+            + "\"entities\":{\"user_id\":[\"u1\",\"u2\",\"u3\",\"nobody\"]}}";
+    String before = post(onlinePort(), "/get-online-features", request).body();
+    LatestValueIndex old = indexes.index("user_activity").orElseThrow();
+    long usedBefore = indexes.budget().usedBytes();
+
+    indexes.rebuild("user_activity");
+
+    assertThat(indexes.index("user_activity").orElseThrow()).isNotSameAs(old);
+    assertThat(indexes.budget().usedBytes()).isEqualTo(usedBefore);
+    assertThat(post(onlinePort(), "/get-online-features", request).body()).isEqualTo(before);
   }
 
   @Test

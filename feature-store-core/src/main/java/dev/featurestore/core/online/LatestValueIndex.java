@@ -64,6 +64,9 @@ public final class LatestValueIndex implements AutoCloseable {
   private final List<VectorSchemaRoot> futureRows = new ArrayList<>();
   private volatile long earliestFutureMicros = Long.MAX_VALUE;
   private byte[] keyScratch = new byte[64];
+  // Scratch of applyRows, used under the write lock only.
+  private int[] winningRows = new int[ROWS_PER_LOCK];
+  private int[] winningSlots = new int[ROWS_PER_LOCK];
 
   private LatestValueIndex(
       FeatureGroup group, OnlineMemoryBudget budget, BufferAllocator allocator, Clock clock) {
@@ -127,11 +130,7 @@ public final class LatestValueIndex implements AutoCloseable {
       int to = Math.min(rows, from + ROWS_PER_LOCK);
       long stamp = lock.writeLock();
       try {
-        for (int row = from; row < to; row++) {
-          if (bound.eventTime(row) <= now) {
-            applyRow(bound, row);
-          }
-        }
+        applyRows(bound, from, to, now);
       } finally {
         lock.unlockWrite(stamp);
       }
@@ -276,13 +275,18 @@ public final class LatestValueIndex implements AutoCloseable {
       return eventTimes[Pages.page(slot)][Pages.offset(slot)];
     }
 
-    /** Writes the value the join would give: null unless {@link OnlineStatus#PRESENT}. */
-    public void writeValue(int slot, int feature, OnlineValueWriter out) {
-      if (status(slot, feature) == OnlineStatus.PRESENT) {
+    /**
+     * Writes the value the join would give, null unless {@link OnlineStatus#PRESENT}, and returns
+     * its status.
+     */
+    public OnlineStatus writeValue(int slot, int feature, OnlineValueWriter out) {
+      OnlineStatus status = status(slot, feature);
+      if (status == OnlineStatus.PRESENT) {
         columns.get(feature).write(slot, out);
       } else {
         out.writeNull();
       }
+      return status;
     }
 
     @Override
@@ -312,21 +316,39 @@ public final class LatestValueIndex implements AutoCloseable {
     columnByFeature = Map.copyOf(byFeature);
   }
 
-  private void applyRow(BoundBatch bound, int row) {
-    long eventTime = bound.eventTime(row);
-    long sequence = bound.commitSequence(row);
-    long ordinal = bound.rowOrdinal(row);
-    int slot = bound.findOrAddKey(row);
-    int page = Pages.page(slot);
-    int offset = Pages.offset(slot);
-    if (!wins(eventTime, sequence, ordinal, page, offset)) {
-      return;
+  /**
+   * Merges the rows from {@code from} to {@code to} whose event time is at or before {@code now}:
+   * first the winners' slots and versions, row by row, then their values column by column, which
+   * touches one column's pages at a time. A slot won twice in the range gets both rows' values in
+   * row order, so the later winner's stay.
+   */
+  private void applyRows(BoundBatch bound, int from, int to, long now) {
+    if (winningRows.length < to - from) {
+      winningRows = new int[to - from];
+      winningSlots = new int[to - from];
     }
-    eventTimes[page][offset] = eventTime;
-    commitSequences[page][offset] = sequence;
-    rowOrdinals[page][offset] = ordinal;
+    int winners = 0;
+    for (int row = from; row < to; row++) {
+      long eventTime = bound.eventTime(row);
+      if (eventTime > now) {
+        continue;
+      }
+      long sequence = bound.commitSequence(row);
+      long ordinal = bound.rowOrdinal(row);
+      int slot = bound.findOrAddKey(row);
+      int page = Pages.page(slot);
+      int offset = Pages.offset(slot);
+      if (wins(eventTime, sequence, ordinal, page, offset)) {
+        eventTimes[page][offset] = eventTime;
+        commitSequences[page][offset] = sequence;
+        rowOrdinals[page][offset] = ordinal;
+        winningRows[winners] = row;
+        winningSlots[winners] = slot;
+        winners++;
+      }
+    }
     for (int column = 0; column < columns.size(); column++) {
-      columns.get(column).copy(bound.features[column], row, slot);
+      columns.get(column).copy(bound.features[column], winningRows, winningSlots, winners);
     }
   }
 
@@ -417,12 +439,11 @@ public final class LatestValueIndex implements AutoCloseable {
       while (batches.hasNext()) {
         VectorSchemaRoot batch = batches.next();
         BoundBatch bound = bind(batch);
+        applyRows(bound, 0, batch.getRowCount(), now);
         boolean allDue = true;
         for (int row = 0; row < batch.getRowCount(); row++) {
           long eventTime = bound.eventTime(row);
-          if (eventTime <= now) {
-            applyRow(bound, row);
-          } else {
+          if (eventTime > now) {
             allDue = false;
             earliest = Math.min(earliest, eventTime);
           }

@@ -38,8 +38,17 @@ abstract class OnlineColumn {
     addValuePage(page);
   }
 
-  /** Copies row {@code row} of {@code source} to the slot; a missing source is a null value. */
-  final void copy(FieldVector source, int row, int slot) {
+  /**
+   * Copies rows {@code rows[i]} of {@code source} to slots {@code slots[i]}, in order, for the
+   * first {@code count}; a missing source is a null value.
+   */
+  final void copy(FieldVector source, int[] rows, int[] slots, int count) {
+    for (int i = 0; i < count; i++) {
+      copy(source, rows[i], slots[i]);
+    }
+  }
+
+  private void copy(FieldVector source, int row, int slot) {
     int page = Pages.page(slot);
     int offset = Pages.offset(slot);
     boolean wasPresent = isPresent(page, offset);

@@ -1,0 +1,52 @@
+package dev.featurestore.storage.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import java.io.IOException;
+
+/**
+ * Brings a {@link LatestValueIndex} up to its group's latest commit from the group's files: the
+ * whole group for a new index, only the files added since the applied commit for one that is being
+ * kept fresh.
+ */
+public final class OnlineIndexLoader {
+  private final Catalog catalog;
+  private final FeatureGroupReader reader;
+
+  public OnlineIndexLoader(Catalog catalog, FeatureGroupReader reader) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.reader = requireNonNull(reader, "reader is null");
+  }
+
+  /** What one catch-up did: the commit the index now reflects and the stored rows it read. */
+  public record CatchUp(long sequence, long rowsRead) {}
+
+  /**
+   * Follows {@code group}'s schema evolution, applies the rows of every file added after the
+   * index's applied sequence and marks the latest commit applied; does nothing (reads no file) when
+   * the index is current. Files are decoded in parallel and their batches applied on the calling
+   * thread in any order, which the index's merge allows.
+   *
+   * @param group the group as the catalog describes it now
+   */
+  public CatchUp catchUp(LatestValueIndex index, FeatureGroup group) throws IOException {
+    long latest = catalog.latestSequence(group.name());
+    boolean evolved = group.schemaVersion() > index.group().schemaVersion();
+    if (!evolved && index.appliedSequence() >= latest) {
+      return new CatchUp(index.appliedSequence(), 0);
+    }
+    if (evolved) {
+      index.evolve(group);
+    }
+    FeatureGroupReader.Snapshot changes =
+        reader.snapshot(group, latest).addedAfter(index.appliedSequence());
+    changes.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), index::apply);
+    index.markApplied(latest);
+    return new CatchUp(latest, changes.rowCount());
+  }
+}

@@ -1,0 +1,469 @@
+package dev.featurestore.storage.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.join.FeatureGroupRequest;
+import dev.featurestore.core.join.FeatureSelection;
+import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.JoinOutputSink;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
+import dev.featurestore.core.join.PointInTimeJoinRequest;
+import dev.featurestore.core.join.StoredRowSource;
+import dev.featurestore.core.join.WinningRows;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.core.online.OnlineStatus;
+import dev.featurestore.core.online.OnlineValueWriter;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.ingest.FeatureGroupCompactor;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.Text;
+
+/**
+ * The online answer for key K equals the training-set join for the spine row {@code (K, now)} as of
+ * the latest commit, both computed by the production code from the same Parquet files: random
+ * groups (STRING or INT64 keys, every feature type, several commits, colliding event times, nulls,
+ * rows up to the allowed skew in the future, TTL set or not, a compaction or a schema evolution
+ * between commits), an index kept fresh commit by commit and one loaded at the end, and {@link
+ * PointInTimeJoinEngine} over the snapshot of the latest commit.
+ *
+ * <p>Statuses map to the join as follows: PRESENT or NULL_VALUE when the join has a winner (the
+ * value and the event time are the winner's), OUTSIDE_TTL when it has none but would have one
+ * without the TTL, NOT_FOUND when it has none either way.
+ */
+class OnlineIndexJoinEquivalenceIT {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final int KEYS = 12;
+  private static final String SPINE_TIME = "spine_time";
+  private static final long NO_WINNER = Long.MIN_VALUE;
+  private static final List<Duration> TTLS =
+      List.of(Duration.ZERO, Duration.ofHours(1), Duration.ofMinutes(90));
+  private static final List<FeatureDefinition> FEATURES =
+      List.of(
+          FeatureDefinition.scalar("count", FeatureType.INT64),
+          FeatureDefinition.scalar("small", FeatureType.INT32),
+          FeatureDefinition.scalar("rate", FeatureType.FLOAT64),
+          FeatureDefinition.scalar("ratio", FeatureType.FLOAT32),
+          FeatureDefinition.scalar("flag", FeatureType.BOOL),
+          FeatureDefinition.scalar("label", FeatureType.STRING),
+          FeatureDefinition.scalar("blob", FeatureType.BYTES),
+          FeatureDefinition.scalar("seen", FeatureType.TIMESTAMP),
+          FeatureDefinition.vector("embedding", 2));
+  private static final FeatureDefinition LATE = FeatureDefinition.scalar("late", FeatureType.INT64);
+
+  private static final AtomicInteger GROUPS = new AtomicInteger();
+  private static Path folder;
+  private static RootAllocator allocator;
+  private static JdbcCatalog catalog;
+  private static FeatureGroupWriter writer;
+  private static FeatureGroupReader reader;
+  private static FeatureGroupCompactor compactor;
+  private static OnlineIndexLoader loader;
+
+  @BeforeContainer
+  static void setUp() throws IOException {
+    folder = Files.createTempDirectory("online-equivalence");
+    allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    catalog = new JdbcCatalog(database.dataSource());
+    LocalDiskObjectStore objects =
+        new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    reader =
+        new FeatureGroupReader(
+            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    compactor = new FeatureGroupCompactor(catalog, objects, reader, writer, allocator);
+    loader = new OnlineIndexLoader(catalog, reader);
+  }
+
+  @AfterContainer
+  static void tearDown() throws IOException {
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+    try (var paths = Files.walk(folder)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  @Property(tries = 20)
+  void onlineAnswerEqualsTheJoinForSpineRowKeyNow(@ForAll long seed) throws IOException {
+    Random random = new Random(seed);
+    int number = GROUPS.incrementAndGet();
+    KeyType keyType = random.nextBoolean() ? KeyType.INT64 : KeyType.STRING;
+    Entity entity = catalog.createEntity(new Entity("entity_" + number, keyType, ""));
+    String name = "group_" + number;
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            name, entity, FEATURES, TTLS.get(random.nextInt(TTLS.size())), true, "", 1));
+    SettableClock clock = new SettableClock(NOW);
+    OnlineMemoryBudget budget = new OnlineMemoryBudget(1L << 30);
+    try (LatestValueIndex keptFresh =
+        LatestValueIndex.create(group(name), budget, allocator, clock)) {
+      int commits = 1 + random.nextInt(5);
+      int compactAfter = random.nextInt(3) == 0 ? random.nextInt(commits) : -1;
+      int evolveAfter = random.nextInt(3) == 0 ? random.nextInt(commits) : -1;
+      for (int commit = 0; commit < commits; commit++) {
+        append(group(name), random);
+        if (commit == compactAfter) {
+          compactor.compact(name, "tester");
+        }
+        if (commit == evolveAfter) {
+          catalog.addFeatures(name, List.of(LATE));
+        }
+        loader.catchUp(keptFresh, group(name));
+      }
+      try (LatestValueIndex loaded =
+          LatestValueIndex.create(group(name), budget, allocator, clock)) {
+        loader.catchUp(loaded, group(name));
+        for (int moment = 0; moment < 3; moment++) {
+          FeatureGroup group = group(name);
+          try (LatestValueIndex.View freshView = keptFresh.view();
+              LatestValueIndex.View loadedView = loaded.view()) {
+            Join join = join(group, freshView.nowMicros());
+            assertSameAsJoin(freshView, group, join, "kept fresh");
+            assertSameAsJoin(loadedView, group, join, "loaded at the end");
+          }
+          clock.advance(Duration.ofSeconds(random.nextInt(240)));
+        }
+      }
+    }
+  }
+
+  private static FeatureGroup group(String name) {
+    return catalog.featureGroup(name).orElseThrow();
+  }
+
+  /**
+   * An upload of random rows: few keys and coarse event times so that keys repeat and times collide
+   * within and across commits, some rows up to 5 minutes in the future (the allowed skew), about
+   * one value in six null.
+   */
+  private static void append(FeatureGroup group, Random random) throws IOException {
+    StringBuilder rows = new StringBuilder();
+    int rowCount = 1 + random.nextInt(30);
+    for (int row = 0; row < rowCount; row++) {
+      Instant eventTime =
+          NOW.minus(Duration.ofMinutes(15L * random.nextInt(9)))
+              .plus(Duration.ofMinutes(5L * random.nextInt(2) * random.nextInt(2)));
+      rows.append(row == 0 ? "" : ",")
+          .append("{\"")
+          .append(group.entity().name())
+          .append("\":")
+          .append(keyJson(group.entity().keyType(), random.nextInt(KEYS)))
+          .append(",\"event_time\":\"")
+          .append(eventTime)
+          .append('"');
+      for (FeatureDefinition feature : group.features()) {
+        rows.append(",\"").append(feature.name()).append("\":");
+        rows.append(random.nextInt(6) == 0 ? "null" : randomValueJson(feature, random));
+      }
+      rows.append('}');
+    }
+    Path body = Files.createTempFile(folder, "upload", ".json");
+    byte[] bytes = ("{\"rows\":[" + rows + "]}").getBytes(StandardCharsets.UTF_8);
+    Files.write(body, bytes);
+    writer.append(
+        group.name(),
+        UploadFormat.JSON,
+        new SpooledUpload(body, bytes.length, "hash-" + System.nanoTime()),
+        Optional.empty(),
+        "tester");
+  }
+
+  private static String keyJson(KeyType keyType, int key) {
+    return keyType == KeyType.INT64 ? Integer.toString(key) : "\"k" + key + "\"";
+  }
+
+  private static String randomValueJson(FeatureDefinition feature, Random random) {
+    return switch (feature.type()) {
+      case INT64, INT32 -> Integer.toString(random.nextInt(100) - 50);
+      case FLOAT64, FLOAT32 -> Double.toString(random.nextInt(1000) / 8.0);
+      case BOOL -> Boolean.toString(random.nextBoolean());
+      case STRING -> "\"v" + random.nextInt(100) + "\"";
+      case BYTES ->
+          "\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) random.nextInt()}) + "\"";
+      case TIMESTAMP -> "\"" + NOW.minusSeconds(random.nextInt(100_000)) + "\"";
+      case FLOAT32_VECTOR -> "[" + random.nextInt(10) + "," + random.nextInt(10) / 4.0 + "]";
+    };
+  }
+
+  /** Every key of the group (and two it never had) against the join at the view's now. */
+  private static void assertSameAsJoin(
+      LatestValueIndex.View view, FeatureGroup group, Join join, String which) {
+    for (int key = 0; key < KEYS + 2; key++) {
+      int slot =
+          group.entity().keyType() == KeyType.INT64 ? view.slotOf(key) : view.slotOf("k" + key);
+      for (int feature = 0; feature < group.features().size(); feature++) {
+        String featureName = group.features().get(feature).name();
+        String description = which + ", key " + key + ", " + featureName;
+        int column = view.featureIndex(featureName);
+        ValueRecorder online = new ValueRecorder();
+        OnlineStatus status = view.writeValue(slot, column, online);
+        Object joined = join.values.get(key).get(feature);
+        assertThat(online.value).as(description).isEqualTo(joined);
+        assertThat(status).as(description).isEqualTo(join.expectedStatus(key, joined));
+        assertThat(view.status(slot, column)).as(description).isEqualTo(status);
+        if (join.winnerTimes[key] != NO_WINNER) {
+          assertThat(view.eventTimeMicros(slot)).as(description).isEqualTo(join.winnerTimes[key]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The join's output values by spine row, and its winners' event times with and without the TTL
+   * ({@link #NO_WINNER} for none).
+   */
+  private static final class Join {
+    private final List<List<Object>> values = new ArrayList<>();
+    private final long[] winnerTimes = new long[KEYS + 2];
+    private final long[] winnerTimesWithoutTtl = new long[KEYS + 2];
+
+    OnlineStatus expectedStatus(int spineRow, Object joinedValue) {
+      if (winnerTimes[spineRow] != NO_WINNER) {
+        return joinedValue == null ? OnlineStatus.NULL_VALUE : OnlineStatus.PRESENT;
+      }
+      return winnerTimesWithoutTtl[spineRow] != NO_WINNER
+          ? OnlineStatus.OUTSIDE_TTL
+          : OnlineStatus.NOT_FOUND;
+    }
+
+    void recordWinners(int groupIndex, WinningRows winners) {
+      long[] times = groupIndex == 0 ? winnerTimes : winnerTimesWithoutTtl;
+      for (int row = 0; row < winners.spineRowCount(); row++) {
+        times[row] = winners.hasWinner(row) ? winners.eventTimeMicros(row) : NO_WINNER;
+      }
+    }
+  }
+
+  /**
+   * The engine over the latest snapshot's files, read as the training-set builder reads them, for
+   * the spine rows {@code (key, now)} of every key: the group as it is, then without its TTL.
+   */
+  private static Join join(FeatureGroup group, long nowMicros) throws IOException {
+    long latest = catalog.latestSequence(group.name());
+    FeatureGroupReader.Snapshot snapshot = reader.snapshot(group, latest);
+    FeatureFileScan scan = FeatureFileScan.allFeatures(group);
+    StoredRowSource rows = consumer -> snapshot.forEachBatchInAnyOrder(scan, consumer);
+    FeatureGroup untimed =
+        new FeatureGroup(
+            group.name(),
+            group.entity(),
+            group.features(),
+            Duration.ZERO,
+            group.online(),
+            group.description(),
+            group.schemaVersion());
+    List<FeatureSelection> features =
+        group.features().stream().map(f -> FeatureSelection.of(f.name())).toList();
+    List<FeatureSelection> aliased =
+        group.features().stream()
+            .map(f -> new FeatureSelection(f.name(), "untimed__" + f.name()))
+            .toList();
+    Join join = new Join();
+    try (VectorSchemaRoot spine = spine(group.entity(), nowMicros)) {
+      new PointInTimeJoinEngine(allocator, new JoinOptions(1, 5))
+          .join(
+              new PointInTimeJoinRequest(
+                  spine,
+                  SPINE_TIME,
+                  List.of(
+                      new FeatureGroupRequest(group, latest, features, rows),
+                      new FeatureGroupRequest(untimed, latest, aliased, rows))),
+              new JoinOutputSink() {
+                @Override
+                public void begin(Schema schema) {}
+
+                @Override
+                public void accept(VectorSchemaRoot batch) {
+                  for (int row = 0; row < batch.getRowCount(); row++) {
+                    List<Object> values = new ArrayList<>();
+                    for (int feature = 0; feature < features.size(); feature++) {
+                      values.add(canonical(batch.getVector(2 + feature), row));
+                    }
+                    join.values.add(values);
+                  }
+                }
+              },
+              (groupIndex, request, winners) -> join.recordWinners(groupIndex, winners));
+    }
+    return join;
+  }
+
+  private static VectorSchemaRoot spine(Entity entity, long nowMicros) {
+    VectorSchemaRoot spine =
+        VectorSchemaRoot.create(
+            new Schema(
+                List.of(
+                    StoredRowSchema.keyField(entity),
+                    Field.notNullable(SPINE_TIME, StoredRowSchema.TIMESTAMP_TYPE))),
+            allocator);
+    spine.allocateNew();
+    for (int key = 0; key < KEYS + 2; key++) {
+      if (entity.keyType() == KeyType.INT64) {
+        ((BigIntVector) spine.getVector(0)).setSafe(key, key);
+      } else {
+        ((VarCharVector) spine.getVector(0))
+            .setSafe(key, ("k" + key).getBytes(StandardCharsets.UTF_8));
+      }
+      ((TimeStampMicroTZVector) spine.getVector(1)).setSafe(key, nowMicros);
+    }
+    spine.setRowCount(KEYS + 2);
+    return spine;
+  }
+
+  /** A join output value in the form {@link ValueRecorder} records the online value in. */
+  private static Object canonical(FieldVector vector, int row) {
+    Object value = vector.getObject(row);
+    if (value == null) {
+      return null;
+    }
+    if (vector instanceof TimeStampMicroTZVector) {
+      return "micros " + value;
+    }
+    if (value instanceof Integer integer) {
+      return integer.longValue();
+    }
+    if (value instanceof Text text) {
+      return text.toString();
+    }
+    if (value instanceof byte[] bytes) {
+      return HexFormat.of().formatHex(bytes);
+    }
+    if (value instanceof List<?> list) {
+      return List.copyOf(list);
+    }
+    return value;
+  }
+
+  /** Records one online value in the form {@link #canonical} gives join values. */
+  private static final class ValueRecorder implements OnlineValueWriter {
+    private Object value;
+
+    @Override
+    public void writeNull() {
+      value = null;
+    }
+
+    @Override
+    public void writeBoolean(boolean value) {
+      this.value = value;
+    }
+
+    @Override
+    public void writeLong(long value) {
+      this.value = value;
+    }
+
+    @Override
+    public void writeFloat(float value) {
+      this.value = value;
+    }
+
+    @Override
+    public void writeDouble(double value) {
+      this.value = value;
+    }
+
+    @Override
+    public void writeTimestampMicros(long micros) {
+      value = "micros " + micros;
+    }
+
+    @Override
+    public void writeUtf8(byte[] bytes, int offset, int length) {
+      value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void writeBinary(byte[] bytes, int offset, int length) {
+      value = HexFormat.of().formatHex(bytes, offset, offset + length);
+    }
+
+    @Override
+    public void writeFloatVector(float[] values, int offset, int length) {
+      List<Float> elements = new ArrayList<>();
+      for (int i = offset; i < offset + length; i++) {
+        elements.add(values[i]);
+      }
+      value = List.copyOf(elements);
+    }
+  }
+
+  private static final class SettableClock extends Clock {
+    private Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
