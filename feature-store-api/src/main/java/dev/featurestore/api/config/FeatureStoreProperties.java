@@ -40,11 +40,14 @@ public record FeatureStoreProperties(
    *     refused (its lookups answer 503) rather than risking an OutOfMemoryError
    * @param maxKeys the most keys one online request may ask for
    * @param pollInterval how often the catalog is polled for commits made through other replicas
+   * @param keyCacheTtl how long the online listener trusts an API key it verified; a key revoked
+   *     meanwhile keeps working there for at most this long (zero: verify every request)
    */
   public record Online(
       @DefaultValue("1GB") DataSize memoryBudget,
       @DefaultValue("1000") int maxKeys,
-      @DefaultValue("PT0.5S") Duration pollInterval) {}
+      @DefaultValue("PT0.5S") Duration pollInterval,
+      @DefaultValue("PT5S") Duration keyCacheTtl) {}
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

@@ -49,14 +49,17 @@ class OnlineConfiguration {
    * and admins may look up features, nobody else.
    */
   @Bean
-  OnlineRequestAuthenticator onlineRequestAuthenticator(ApiKeys apiKeys) {
+  OnlineRequestAuthenticator onlineRequestAuthenticator(
+      ApiKeys apiKeys, FeatureStoreProperties properties) {
+    RecentlyVerifiedKeys verified =
+        new RecentlyVerifiedKeys(apiKeys, properties.online().keyCacheTtl(), Clock.systemUTC());
     return header -> {
       Optional<String> authorization = header.apply("Authorization");
       if (authorization.isEmpty() || !authorization.get().startsWith("Bearer ")) {
         return OnlineAccess.UNAUTHENTICATED;
       }
       Optional<ApiKey> key =
-          apiKeys.verify(authorization.get().substring("Bearer ".length()).strip());
+          verified.verify(authorization.get().substring("Bearer ".length()).strip());
       if (key.isEmpty()) {
         return OnlineAccess.UNAUTHENTICATED;
       }
