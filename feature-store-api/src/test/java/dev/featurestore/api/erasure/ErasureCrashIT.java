@@ -36,11 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A server killed with SIGKILL halfway through an erasure finishes it after a restart: the key is
  * gone from every object, each file was counted once, no replaced object is left behind and no
- * other row is lost.
+ * other row is lost, including those of commits made while the erasure ran.
  */
 class ErasureCrashIT {
   private static final String GROUP = "erasure_crash";
   private static final int COMMITS = 120;
+  private static final int CONCURRENT_COMMITS = 5;
 
   @TempDir Path folder;
 
@@ -85,6 +86,20 @@ class ErasureCrashIT {
               "{\"entity\":\"user_id\",\"keys\":[\"u1\"]}",
               202);
       jobPath = "/api/v1/jobs/" + json(accepted).get("id").asString();
+      // Commits while the erasure rewrites the group's files: none may be lost.
+      for (int i = 0; i < CONCURRENT_COMMITS; i++) {
+        assertThat(
+                first
+                    .commit(
+                        GROUP,
+                        "application/json",
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"rows\":[{\"user_id\":\"during"
+                                + i
+                                + "\",\"event_time\":\"2026-03-02T00:00:00Z\",\"f0\":1}]}"))
+                    .statusCode())
+            .isEqualTo(201);
+      }
       Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
       while (json(first.get(jobPath).body()).get("progress").get("done").asLong() < 1
           && Instant.now().isBefore(deadline)) {
@@ -125,6 +140,8 @@ class ErasureCrashIT {
       assertThat(catalog.referencesObject(object.key())).as(object.key()).isTrue();
     }
     Map<Long, Long> rowsPerCommit = rowsPerCommit(catalog, objects);
+    assertThat(catalog.commits(GROUP).stream().filter(c -> c.kind() == CommitKind.APPEND))
+        .hasSize(COMMITS + CONCURRENT_COMMITS);
     for (Commit commit : catalog.commits(GROUP)) {
       if (commit.kind() == CommitKind.APPEND) {
         assertThat(rowsPerCommit.get(commit.sequence()))
