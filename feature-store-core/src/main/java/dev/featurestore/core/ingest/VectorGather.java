@@ -11,10 +11,11 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
  * Copies chosen rows of one Arrow vector into another of the same type, buffer to buffer: the
- * gather after a sort and the append of a whole uploaded column both run through here, instead of
- * one {@code copyFromSafe} call (with its checks and virtual dispatch) per cell.
+ * gather after a sort, the append of a whole uploaded column and the rows an erasure keeps all run
+ * through here, instead of one {@code copyFromSafe} call (with its checks and virtual dispatch) per
+ * cell.
  */
-final class VectorGather {
+public final class VectorGather {
   private VectorGather() {}
 
   /**
@@ -22,7 +23,7 @@ final class VectorGather {
    * {@code at..at + count - 1}, growing {@code target} as needed. Rows of {@code target} before
    * {@code at} are kept. The caller sets the value count.
    */
-  static void gather(
+  public static void gather(
       FieldVector source, int[] rows, int from, int count, FieldVector target, int at) {
     if (source instanceof BaseFixedWidthVector fixed && !(source instanceof BitVector)) {
       fixedWidth(fixed, rows, from, count, (BaseFixedWidthVector) target, at);
@@ -39,7 +40,7 @@ final class VectorGather {
   }
 
   /** {@code 0, 1, ..., count - 1}: gathers a contiguous range. */
-  static int[] identity(int count) {
+  public static int[] identity(int count) {
     int[] rows = new int[count];
     for (int i = 0; i < count; i++) {
       rows[i] = i;

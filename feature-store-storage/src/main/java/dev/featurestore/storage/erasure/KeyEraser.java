@@ -6,6 +6,7 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
+import dev.featurestore.core.ingest.VectorGather;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
@@ -27,7 +28,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -282,24 +282,19 @@ public final class KeyEraser {
   private static long copyRowsWithoutKeys(
       VectorSchemaRoot batch, Entity entity, Set<String> keys, VectorSchemaRoot kept) {
     FieldVector keyVector = batch.getVector(entity.name());
-    List<FieldVector> sources = new ArrayList<>();
-    for (FieldVector target : kept.getFieldVectors()) {
-      sources.add(batch.getVector(target.getName()));
-    }
-    int target = kept.getRowCount();
-    long removed = 0;
+    int[] keptRows = new int[batch.getRowCount()];
+    int keptCount = 0;
     for (int row = 0; row < batch.getRowCount(); row++) {
-      if (!keyVector.isNull(row) && keys.contains(keyText(keyVector, row))) {
-        removed++;
-        continue;
+      if (keyVector.isNull(row) || !keys.contains(keyText(keyVector, row))) {
+        keptRows[keptCount++] = row;
       }
-      for (int column = 0; column < kept.getFieldVectors().size(); column++) {
-        kept.getVector(column).copyFromSafe(row, target, sources.get(column));
-      }
-      target++;
     }
-    kept.setRowCount(target);
-    return removed;
+    int at = kept.getRowCount();
+    for (FieldVector target : kept.getFieldVectors()) {
+      VectorGather.gather(batch.getVector(target.getName()), keptRows, 0, keptCount, target, at);
+    }
+    kept.setRowCount(at + keptCount);
+    return batch.getRowCount() - keptCount;
   }
 
   /** The stored request with the inline spine rows of the erased keys left out. */

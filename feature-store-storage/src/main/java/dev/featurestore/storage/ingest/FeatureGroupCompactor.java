@@ -8,6 +8,7 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingCompaction;
+import dev.featurestore.core.ingest.VectorGather;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.ObjectStore;
@@ -112,11 +113,15 @@ public final class FeatureGroupCompactor {
           FeatureFileScan.allFeatures(group),
           batch -> {
             int offset = merged.getRowCount();
+            int[] everyRow = VectorGather.identity(batch.getRowCount());
             for (FieldVector target : merged.getFieldVectors()) {
-              FieldVector source = batch.getVector(target.getName());
-              for (int row = 0; row < batch.getRowCount(); row++) {
-                target.copyFromSafe(row, offset + row, source);
-              }
+              VectorGather.gather(
+                  batch.getVector(target.getName()),
+                  everyRow,
+                  0,
+                  batch.getRowCount(),
+                  target,
+                  offset);
             }
             merged.setRowCount(offset + batch.getRowCount());
           });
