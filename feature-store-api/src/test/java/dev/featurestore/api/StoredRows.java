@@ -2,10 +2,12 @@ package dev.featurestore.api;
 
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.training.TrainingSetExport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** Reads what is really stored, for tests that must prove a key is gone (or untouched). */
@@ -70,6 +75,27 @@ public final class StoredRows {
       versions.put(sequence, rows);
     }
     return versions;
+  }
+
+  /** How many rows of each commit (by sequence) the group's latest version reads. */
+  public static Map<Long, Long> rowsPerCommitSequence(
+      Catalog catalog, ObjectStore objects, Path cacheFolder, String groupName) throws IOException {
+    Map<Long, Long> rows = new HashMap<>();
+    FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
+    try (RootAllocator allocator = new RootAllocator()) {
+      new FeatureGroupReader(catalog, new ObjectCache(objects, cacheFolder), allocator)
+          .snapshot(group, catalog.latestSequence(groupName))
+          .forEachBatch(
+              FeatureFileScan.features(List.of()),
+              batch -> {
+                BigIntVector sequences =
+                    (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
+                for (int row = 0; row < batch.getRowCount(); row++) {
+                  rows.merge(sequences.get(row), 1L, Long::sum);
+                }
+              });
+    }
+    return rows;
   }
 
   private static List<String> text(VectorSchemaRoot batch) {

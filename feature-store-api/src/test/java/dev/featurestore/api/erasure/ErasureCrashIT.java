@@ -6,14 +6,9 @@ import dev.featurestore.api.ChildServer;
 import dev.featurestore.api.StoredRows;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
-import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -23,11 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -139,7 +130,8 @@ class ErasureCrashIT {
     for (StoredObject object : objects.list("")) {
       assertThat(catalog.referencesObject(object.key())).as(object.key()).isTrue();
     }
-    Map<Long, Long> rowsPerCommit = rowsPerCommit(catalog, objects);
+    Map<Long, Long> rowsPerCommit =
+        StoredRows.rowsPerCommitSequence(catalog, objects, folder.resolve("cache"), GROUP);
     assertThat(catalog.commits(GROUP).stream().filter(c -> c.kind() == CommitKind.APPEND))
         .hasSize(COMMITS + CONCURRENT_COMMITS);
     for (Commit commit : catalog.commits(GROUP)) {
@@ -158,26 +150,6 @@ class ErasureCrashIT {
       rows.next();
       return rows.getLong(1);
     }
-  }
-
-  private Map<Long, Long> rowsPerCommit(JdbcCatalog catalog, LocalDiskObjectStore objects)
-      throws Exception {
-    Map<Long, Long> rows = new HashMap<>();
-    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
-    try (RootAllocator allocator = new RootAllocator()) {
-      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
-          .snapshot(group, catalog.latestSequence(GROUP))
-          .forEachBatch(
-              FeatureFileScan.features(List.of()),
-              batch -> {
-                BigIntVector sequences =
-                    (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
-                for (int row = 0; row < batch.getRowCount(); row++) {
-                  rows.merge(sequences.get(row), 1L, Long::sum);
-                }
-              });
-    }
-    return rows;
   }
 
   private static JsonNode json(String body) {

@@ -3,19 +3,14 @@ package dev.featurestore.api.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.api.ChildServer;
+import dev.featurestore.api.StoredRows;
 import dev.featurestore.core.catalog.Commit;
-import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -29,8 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -137,7 +130,8 @@ class CrashRecoveryIT {
       Map<String, Long> committedRows = new HashMap<>();
       commits.forEach(commit -> committedRows.put(commit.id().toString(), commit.rows()));
       assertThat(committedRows).containsAllEntriesOf(acknowledgedRows);
-      assertThat(rowsReadablePerSequence(catalog, objects)).isEqualTo(rowsPerSequence(commits));
+      assertThat(StoredRows.rowsPerCommitSequence(catalog, objects, folder.resolve("cache"), GROUP))
+          .isEqualTo(rowsPerSequence(commits));
 
       Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
       while (objects.list(prefix).stream().anyMatch(orphans::contains)
@@ -165,26 +159,6 @@ class CrashRecoveryIT {
   private static Map<Long, Long> rowsPerSequence(List<Commit> commits) {
     Map<Long, Long> rows = new HashMap<>();
     commits.forEach(commit -> rows.put(commit.sequence(), commit.rows()));
-    return rows;
-  }
-
-  private Map<Long, Long> rowsReadablePerSequence(JdbcCatalog catalog, LocalDiskObjectStore objects)
-      throws IOException {
-    Map<Long, Long> rows = new HashMap<>();
-    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
-    try (RootAllocator allocator = new RootAllocator()) {
-      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
-          .snapshot(group, catalog.latestSequence(GROUP))
-          .forEachBatch(
-              FeatureFileScan.features(List.of()),
-              batch -> {
-                BigIntVector sequences =
-                    (BigIntVector) batch.getVector(StoredRowSchema.COMMIT_SEQUENCE);
-                for (int row = 0; row < batch.getRowCount(); row++) {
-                  rows.merge(sequences.get(row), 1L, Long::sum);
-                }
-              });
-    }
     return rows;
   }
 }

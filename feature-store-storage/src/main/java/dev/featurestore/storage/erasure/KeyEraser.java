@@ -25,7 +25,6 @@ import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -37,9 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.io.LocalInputFile;
 import tools.jackson.databind.JsonNode;
@@ -285,7 +282,7 @@ public final class KeyEraser {
     int[] keptRows = new int[batch.getRowCount()];
     int keptCount = 0;
     for (int row = 0; row < batch.getRowCount(); row++) {
-      if (keyVector.isNull(row) || !keys.contains(keyText(keyVector, row))) {
+      if (keyVector.isNull(row) || !keys.contains(LineageIndex.keyText(keyVector, row))) {
         keptRows[keptCount++] = row;
       }
     }
@@ -336,11 +333,5 @@ public final class KeyEraser {
       }
     }
     return false;
-  }
-
-  private static String keyText(FieldVector keys, int row) {
-    return keys instanceof VarCharVector strings
-        ? new String(strings.get(row), StandardCharsets.UTF_8)
-        : Long.toString(((BigIntVector) keys).get(row));
   }
 }

@@ -27,6 +27,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -119,6 +122,13 @@ public final class LineageIndex {
       }
     }
     return uses;
+  }
+
+  /** A key of a key vector (STRING or INT64 entity) as lineage and erasures name it: as text. */
+  public static String keyText(FieldVector keys, int row) {
+    return keys instanceof VarCharVector strings
+        ? new String(strings.get(row), StandardCharsets.UTF_8)
+        : Long.toString(((BigIntVector) keys).get(row));
   }
 
   /**

@@ -18,7 +18,6 @@ import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 
 /** Answers lineage questions: for a key, a model version, or a feature group. */
 public final class LineageQueries {
@@ -180,18 +178,12 @@ public final class LineageQueries {
           FieldVector keys = batch.getVector(0);
           BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
           for (int row = 0; row < batch.getRowCount(); row++) {
-            if (matches(keys, row, key)) {
+            if (key.equals(LineageIndex.keyText(keys, row))) {
               sequences.add(commitSequences.get(row));
             }
           }
         });
     return commitReferences(group.name(), sequences);
-  }
-
-  private static boolean matches(FieldVector keys, int row, String key) {
-    return keys instanceof VarCharVector strings
-        ? key.equals(new String(strings.get(row), StandardCharsets.UTF_8))
-        : key.equals(Long.toString(((BigIntVector) keys).get(row)));
   }
 
   private List<CommitReference> commitReferences(String group, Set<Long> sequences) {

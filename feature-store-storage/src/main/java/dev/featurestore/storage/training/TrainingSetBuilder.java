@@ -32,7 +32,6 @@ import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,9 +50,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -410,7 +407,7 @@ public final class TrainingSetBuilder {
         Set<String> used = featureKeys.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet());
         for (int row = 0; row < winners.spineRowCount(); row++) {
           if (winners.hasWinner(row)) {
-            used.add(keyText(keys, row));
+            used.add(LineageIndex.keyText(keys, row));
           }
         }
       };
@@ -421,7 +418,7 @@ public final class TrainingSetBuilder {
         FieldVector keys = spine.getVector(entity.name());
         Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
         for (int row = 0; row < spine.getRowCount(); row++) {
-          used.add(keyText(keys, row));
+          used.add(LineageIndex.keyText(keys, row));
         }
       }
     }
@@ -439,12 +436,6 @@ public final class TrainingSetBuilder {
                   .computeIfAbsent(entity, e -> new EnumMap<>(KeyUse.class))
                   .put(KeyUse.FEATURES, keys));
       byEntity.forEach((entity, uses) -> lineage.record(trainingSet, entity, uses));
-    }
-
-    private static String keyText(FieldVector keys, int row) {
-      return keys instanceof VarCharVector strings
-          ? new String(strings.get(row), StandardCharsets.UTF_8)
-          : Long.toString(((BigIntVector) keys).get(row));
     }
   }
 
