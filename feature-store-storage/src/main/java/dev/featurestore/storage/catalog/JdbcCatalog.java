@@ -749,7 +749,7 @@ public final class JdbcCatalog implements Catalog {
                 + " WHERE "
                 + condition
                 + " ORDER BY f.object_key")) {
-      bind(select, parameters);
+      Transactions.bind(select, parameters);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           filesByCommit
@@ -765,7 +765,7 @@ public final class JdbcCatalog implements Catalog {
                 + " FROM commits c WHERE "
                 + condition
                 + " ORDER BY c.sequence")) {
-      bind(select, parameters);
+      Transactions.bind(select, parameters);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           UUID id = rows.getObject(1, UUID.class);
@@ -783,12 +783,6 @@ public final class JdbcCatalog implements Catalog {
       }
     }
     return commits;
-  }
-
-  private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-    for (int i = 0; i < parameters.length; i++) {
-      statement.setObject(i + 1, parameters[i]);
-    }
   }
 
   private static long toMicros(Duration duration) {

@@ -124,9 +124,7 @@ public final class JdbcJobs implements Jobs {
                   "SELECT id, kind, status, progress_done, progress_total, result, error,"
                       + " cancel_requested, created_at, finished_at FROM jobs WHERE "
                       + condition)) {
-            for (int i = 0; i < parameters.length; i++) {
-              select.setObject(i + 1, parameters[i]);
-            }
+            Transactions.bind(select, parameters);
             List<Job> found = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {

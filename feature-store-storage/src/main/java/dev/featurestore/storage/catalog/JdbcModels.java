@@ -116,9 +116,7 @@ public final class JdbcModels {
                 + " JOIN model_training_sets t ON t.model_id = m.id "
                 + where
                 + " ORDER BY m.name, m.created_at, t.training_set_id")) {
-      for (int i = 0; i < parameters.length; i++) {
-        select.setObject(i + 1, parameters[i]);
-      }
+      Transactions.bind(select, parameters);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           UUID id = rows.getObject(1, UUID.class);

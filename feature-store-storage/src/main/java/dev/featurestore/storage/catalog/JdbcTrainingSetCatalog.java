@@ -174,9 +174,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
     List<TrainingSet> sets = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement("SELECT " + COLUMNS + " FROM training_sets t " + where)) {
-      for (int i = 0; i < parameters.length; i++) {
-        select.setObject(i + 1, parameters[i]);
-      }
+      Transactions.bind(select, parameters);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           UUID id = rows.getObject(1, UUID.class);

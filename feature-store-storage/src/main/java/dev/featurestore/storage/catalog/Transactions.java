@@ -37,11 +37,17 @@ public final class Transactions {
     return inTransaction(
         connection -> {
           try (java.sql.PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-              update.setObject(i + 1, parameters[i]);
-            }
+            bind(update, parameters);
             return update.executeUpdate();
           }
         });
+  }
+
+  /** Sets a statement's parameters, in order. */
+  public static void bind(java.sql.PreparedStatement statement, Object... parameters)
+      throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      statement.setObject(i + 1, parameters[i]);
+    }
   }
 }

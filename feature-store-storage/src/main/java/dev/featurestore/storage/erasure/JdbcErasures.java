@@ -278,9 +278,7 @@ public final class JdbcErasures {
                 + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at"
                 + " FROM erasures WHERE "
                 + condition)) {
-      for (int i = 0; i < params.length; i++) {
-        select.setObject(i + 1, params[i]);
-      }
+      Transactions.bind(select, params);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           String keys = rows.getString(3);
