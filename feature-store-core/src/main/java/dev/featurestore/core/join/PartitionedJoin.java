@@ -200,8 +200,10 @@ final class PartitionedJoin {
         VectorSchemaRoot batch = writer.staging();
         for (int start = 0; start < rowCount; start += outputBatchRows) {
           int batchRows = Math.min(outputBatchRows, rowCount - start);
+          FeatureColumnGatherer gatherer =
+              FeatureColumnGatherer.plan(index, winners, start, batchRows);
           for (int f = 0; f < outputSchema.getFields().size(); f++) {
-            FeatureColumnGatherer.gather(batch.getVector(f), index, f, winners, start, batchRows);
+            gatherer.gather(batch.getVector(f), f);
           }
           batch.setRowCount(batchRows);
           writer.writeStaging();

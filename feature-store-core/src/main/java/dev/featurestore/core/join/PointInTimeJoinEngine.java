@@ -116,24 +116,30 @@ public final class PointInTimeJoinEngine {
       output.writeAll(
           options.outputBatchRows(),
           (featureColumns, firstSpineRow, rowCount) -> {
+            FeatureColumnGatherer[] gatherers = new FeatureColumnGatherer[indexes.length];
+            List<ForkJoinTask<?>> planTasks = new ArrayList<>();
+            for (int g = 0; g < indexes.length; g++) {
+              int groupIndex = g;
+              planTasks.add(
+                  ForkJoinTask.adapt(
+                      () ->
+                          gatherers[groupIndex] =
+                              FeatureColumnGatherer.plan(
+                                  indexes[groupIndex],
+                                  winners[groupIndex],
+                                  firstSpineRow,
+                                  rowCount)));
+            }
+            runAll(pool, planTasks);
             List<ForkJoinTask<?>> gatherTasks = new ArrayList<>();
             int column = 0;
             for (int g = 0; g < indexes.length; g++) {
               for (int f = 0; f < groups.get(g).features().size(); f++) {
                 FieldVector featureColumn = featureColumns.get(column++);
-                FeatureGroupIndex index = indexes[g];
-                int[] groupWinners = winners[g];
+                FeatureColumnGatherer gatherer = gatherers[g];
                 int featureIndex = f;
                 gatherTasks.add(
-                    ForkJoinTask.adapt(
-                        () ->
-                            FeatureColumnGatherer.gather(
-                                featureColumn,
-                                index,
-                                featureIndex,
-                                groupWinners,
-                                firstSpineRow,
-                                rowCount)));
+                    ForkJoinTask.adapt(() -> gatherer.gather(featureColumn, featureIndex)));
               }
             }
             runAll(pool, gatherTasks);
