@@ -44,14 +44,29 @@ public final class StoredRows {
       try (InputStream in = objects.get(object.key())) {
         Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      ByteArrayOutputStream csv = new ByteArrayOutputStream();
-      TrainingSetExport.write(local, TrainingSetExport.Format.CSV, csv);
-      List<String> lines = new ArrayList<>(csv.toString(StandardCharsets.UTF_8).lines().toList());
-      lines.remove(0);
-      rows.put(object.key(), lines);
+      rows.put(object.key(), rowsAsCsv(local));
       Files.delete(local);
     }
     return rows;
+  }
+
+  /** The rows of every Parquet file under {@code folder} (local copies in caches, say), by path. */
+  public static Map<Path, List<String>> everyParquetFile(Path folder) throws IOException {
+    Map<Path, List<String>> rows = new LinkedHashMap<>();
+    try (var files = Files.walk(folder)) {
+      for (Path file : files.filter(path -> path.toString().endsWith(".parquet")).toList()) {
+        rows.put(file, rowsAsCsv(file));
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> rowsAsCsv(Path parquet) throws IOException {
+    ByteArrayOutputStream csv = new ByteArrayOutputStream();
+    TrainingSetExport.write(parquet, TrainingSetExport.Format.CSV, csv);
+    List<String> lines = new ArrayList<>(csv.toString(StandardCharsets.UTF_8).lines().toList());
+    lines.remove(0);
+    return lines;
   }
 
   /** Whether a CSV line has a cell equal to {@code value}. */

@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it;
  *     longer than any upload takes, since an upload's files are uncommitted until it finishes
  * @param orphanSweepInterval how often the janitor looks for orphaned objects
+ * @param cacheSweepInterval how often cached copies of objects no longer in the catalog (erased)
+ *     are deleted from this replica's disk
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
@@ -31,6 +33,7 @@ public record FeatureStoreProperties(
     @DefaultValue("PT5M") Duration allowedFutureSkew,
     @DefaultValue("PT1H") Duration orphanGracePeriod,
     @DefaultValue("PT10M") Duration orphanSweepInterval,
+    @DefaultValue("PT1M") Duration cacheSweepInterval,
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online) {

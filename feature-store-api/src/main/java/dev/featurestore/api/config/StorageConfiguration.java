@@ -7,6 +7,8 @@ import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.objectstore.MultipartPolicy;
 import dev.featurestore.storage.objectstore.S3ObjectStore;
 import dev.featurestore.storage.objectstore.S3Settings;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.net.URI;
 import javax.sql.DataSource;
@@ -94,6 +96,22 @@ class StorageConfiguration {
             threshold,
             (int)
                 Math.max(MultipartPolicy.MINIMUM_PART_SIZE_BYTES, Math.min(threshold, 64 << 20))));
+  }
+
+  /**
+   * The one local cache of objects (feature files, training-set outputs) of this server: every
+   * reader shares it, so that an erasure and {@link ObjectCache#sweep} find every copy.
+   */
+  @Bean
+  ObjectCache objectCache(ObjectStore objectStore, FeatureStoreProperties properties)
+      throws IOException {
+    return new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache"));
+  }
+
+  @Bean
+  FeatureGroupReader featureGroupReader(
+      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
+    return new FeatureGroupReader(catalog, objectCache, allocator);
   }
 
   @Bean

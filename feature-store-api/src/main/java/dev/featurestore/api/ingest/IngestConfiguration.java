@@ -7,7 +7,6 @@ import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.OrphanJanitor;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +45,8 @@ class IngestConfiguration {
       Catalog catalog,
       ObjectStore objectStore,
       FeatureGroupWriter writer,
-      BufferAllocator allocator,
-      FeatureStoreProperties properties)
-      throws IOException {
-    FeatureGroupReader reader =
-        new FeatureGroupReader(
-            catalog,
-            new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache")),
-            allocator);
+      FeatureGroupReader reader,
+      BufferAllocator allocator) {
     return new FeatureGroupCompactor(catalog, objectStore, reader, writer, allocator);
   }
 

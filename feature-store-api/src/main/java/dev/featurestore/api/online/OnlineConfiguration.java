@@ -2,15 +2,12 @@ package dev.featurestore.api.online;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
-import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
@@ -23,15 +20,12 @@ class OnlineConfiguration {
   @Bean
   OnlineIndexes onlineIndexes(
       Catalog catalog,
-      ObjectStore objectStore,
+      FeatureGroupReader reader,
       BufferAllocator allocator,
-      FeatureStoreProperties properties)
-      throws IOException {
-    ObjectCache cache =
-        new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("object-cache"));
+      FeatureStoreProperties properties) {
     return new OnlineIndexes(
         catalog,
-        new OnlineIndexLoader(catalog, new FeatureGroupReader(catalog, cache, allocator)),
+        new OnlineIndexLoader(catalog, reader),
         new OnlineMemoryBudget(properties.online().memoryBudget().toBytes()),
         allocator,
         Clock.systemUTC(),

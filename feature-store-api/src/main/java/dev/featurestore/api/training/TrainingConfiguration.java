@@ -12,7 +12,6 @@ import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.training.TrainingSetBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,18 +49,6 @@ class TrainingConfiguration {
   @Bean
   Jobs jobs(DataSource dataSource) {
     return new JdbcJobs(dataSource);
-  }
-
-  @Bean
-  ObjectCache objectCache(ObjectStore objectStore, FeatureStoreProperties properties)
-      throws IOException {
-    return new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache"));
-  }
-
-  @Bean
-  FeatureGroupReader featureGroupReader(
-      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
-    return new FeatureGroupReader(catalog, objectCache, allocator);
   }
 
   @Bean

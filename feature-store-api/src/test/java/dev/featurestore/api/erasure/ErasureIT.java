@@ -123,6 +123,14 @@ class ErasureIT {
         .forEach(
             (objectKey, rows) ->
                 assertThat(rows).as(objectKey).noneMatch(row -> StoredRows.hasCell(row, "u1")));
+    // Nor does any local copy this server keeps (its object cache, read by training sets, online
+    // indexes and compaction alike).
+    StoredRows.everyParquetFile(dataDir)
+        .forEach(
+            (file, rows) ->
+                assertThat(rows)
+                    .as(file.toString())
+                    .noneMatch(row -> StoredRows.hasCell(row, "u1")));
     assertSameRowsWithoutU1(activityBefore, StoredRows.everyVersion(catalog, reader, "activity"));
     assertSameRowsWithoutU1(profileBefore, StoredRows.everyVersion(catalog, reader, "profile"));
     assertThat(download(withoutU1)).isEqualTo(outputWithoutU1Before);

@@ -4,8 +4,10 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The catalog of entities, feature groups, commits and files. Implementations make each commit
@@ -71,4 +73,10 @@ public interface Catalog {
 
   /** Every object key the catalog references (live or retained), for the orphan janitor. */
   boolean referencesObject(String objectKey);
+
+  /**
+   * Those of {@code contentHashes} that a data file or a training-set output still has, for local
+   * caches of objects: a copy whose content nothing references any more (erased) must go.
+   */
+  Set<String> referencedContents(Collection<String> contentHashes);
 }

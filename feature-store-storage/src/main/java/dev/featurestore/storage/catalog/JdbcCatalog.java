@@ -16,6 +16,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,10 +26,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
@@ -546,6 +550,28 @@ public final class JdbcCatalog implements Catalog {
               rows.next();
               return rows.getBoolean(1);
             }
+          }
+        });
+  }
+
+  @Override
+  public Set<String> referencedContents(Collection<String> contentHashes) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT content_hash FROM data_files WHERE content_hash = ANY (?)"
+                      + " UNION SELECT output_hash FROM training_sets WHERE output_hash = ANY (?)")) {
+            Array hashes = connection.createArrayOf("text", contentHashes.toArray());
+            select.setArray(1, hashes);
+            select.setArray(2, hashes);
+            Set<String> referenced = new HashSet<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                referenced.add(rows.getString(1));
+              }
+            }
+            return referenced;
           }
         });
   }

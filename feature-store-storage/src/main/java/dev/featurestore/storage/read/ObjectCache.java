@@ -2,19 +2,30 @@ package dev.featurestore.storage.read;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Local copies of objects for readers that need random access (Parquet). Objects are immutable, so
- * a copy named after the content hash never goes stale; erasure writes new objects with new hashes.
+ * a copy named after the content hash never goes stale; erasure writes new objects with new hashes
+ * and {@link #sweep} deletes copies whose content nothing references any more, on every replica.
  */
 public final class ObjectCache {
+  private static final String SUFFIX = ".parquet";
+
   private final ObjectStore objects;
   private final Path folder;
 
@@ -25,7 +36,7 @@ public final class ObjectCache {
 
   /** The local copy of the object, downloading it first if needed. */
   public Path localCopy(String objectKey, String contentHash) throws IOException {
-    Path copy = folder.resolve(contentHash + ".parquet");
+    Path copy = folder.resolve(contentHash + SUFFIX);
     if (Files.exists(copy)) {
       return copy;
     }
@@ -42,6 +53,44 @@ public final class ObjectCache {
 
   /** Drops the copy, e.g. after an erasure removed the object. */
   public void evict(String contentHash) throws IOException {
-    Files.deleteIfExists(folder.resolve(contentHash + ".parquet"));
+    Files.deleteIfExists(folder.resolve(contentHash + SUFFIX));
+  }
+
+  /**
+   * Deletes every copy whose content no data file or training-set output of the catalog has any
+   * more: objects an erasure rewrote (possibly through another replica) or that expired. Copies
+   * made after the sweep started are kept, since their readers found them in the catalog after the
+   * sweep asked it.
+   *
+   * @return how many copies were deleted
+   */
+  public int sweep(Catalog catalog) throws IOException {
+    FileTime started = FileTime.from(Instant.now());
+    Map<String, Path> copies = new HashMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        copies.put(name.substring(0, name.length() - SUFFIX.length()), file);
+      }
+    }
+    if (copies.isEmpty()) {
+      return 0;
+    }
+    Set<String> referenced = catalog.referencedContents(copies.keySet());
+    int deleted = 0;
+    for (Map.Entry<String, Path> copy : copies.entrySet()) {
+      if (!referenced.contains(copy.getKey()) && madeBefore(copy.getValue(), started)) {
+        deleted += Files.deleteIfExists(copy.getValue()) ? 1 : 0;
+      }
+    }
+    return deleted;
+  }
+
+  private static boolean madeBefore(Path copy, FileTime time) throws IOException {
+    try {
+      return Files.getLastModifiedTime(copy).compareTo(time) < 0;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 }
