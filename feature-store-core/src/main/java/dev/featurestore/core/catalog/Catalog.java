@@ -69,6 +69,27 @@ public interface Catalog {
   Commit recordErasure(
       String groupName, java.util.UUID erasureId, long rowsRemoved, String principal);
 
-  /** Every object key the catalog references (live or retained), for the orphan janitor. */
+  /**
+   * The lowest sequence every version from which on can still be read: versions below it read a
+   * file the retention of replaced files has expired (0 when none has expired).
+   */
+  long oldestReadableSequence(String groupName);
+
+  /**
+   * Files of every group that a compaction replaced, or an erasure emptied, at or before {@code
+   * replacedBefore} and that have not expired yet, oldest replacement first.
+   */
+  List<DataFile> replacedFilesToExpire(Instant replacedBefore);
+
+  /**
+   * Marks a replaced file expired, from which on no version that reads it can be bound, and the
+   * catalog no longer references its object. False when it was already expired.
+   */
+  boolean expire(java.util.UUID fileId);
+
+  /**
+   * Every object key the catalog references (live, retained or not yet expired), for the orphan
+   * janitor.
+   */
   boolean referencesObject(String objectKey);
 }
