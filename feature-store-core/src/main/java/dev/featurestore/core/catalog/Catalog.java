@@ -70,8 +70,9 @@ public interface Catalog {
       String groupName, java.util.UUID erasureId, long rowsRemoved, String principal);
 
   /**
-   * The lowest sequence every version from which on can still be read: versions below it read a
-   * file the retention of replaced files has expired (0 when none has expired).
+   * The oldest version of the group that can still be read: every version from it on reads only
+   * stored files, versions below it read a file the retention of replaced files has expired (0 when
+   * none has expired).
    */
   long oldestReadableSequence(String groupName);
 
