@@ -17,9 +17,11 @@ import org.springframework.util.unit.DataSize;
  * @param allowedFutureSkew how far past the server's clock an event time may be
  * @param orphanGracePeriod how long an uncommitted object may live before the janitor deletes it;
  *     longer than any upload takes, since an upload's files are uncommitted until it finishes
- * @param orphanSweepInterval how often the janitor looks for orphaned objects
+ * @param orphanSweepInterval how often the janitor looks for orphaned objects, and for replaced
+ *     files whose retention has passed
  * @param cacheSweepInterval how often cached copies of objects no longer in the catalog (erased)
  *     are deleted from this replica's disk
+ * @param retention how long replaced data is kept
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
@@ -34,9 +36,17 @@ public record FeatureStoreProperties(
     @DefaultValue("PT1H") Duration orphanGracePeriod,
     @DefaultValue("PT10M") Duration orphanSweepInterval,
     @DefaultValue("PT1M") Duration cacheSweepInterval,
+    @DefaultValue Retention retention,
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online) {
+
+  /**
+   * @param replacedFiles how long files replaced by a compaction (or emptied by an erasure) are
+   *     kept, so that versions before the replacement stay readable; afterwards their objects are
+   *     deleted and those versions answer 410 to {@code asOf}
+   */
+  public record Retention(@DefaultValue("P7D") Duration replacedFiles) {}
 
   /**
    * @param memoryBudget the memory all online indexes may hold together; a group beyond it is

@@ -6,7 +6,9 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.OrphanJanitor;
+import dev.featurestore.storage.ingest.ReplacedFileRetention;
 import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,20 @@ class IngestConfiguration {
       Catalog catalog, ObjectStore objectStore, FeatureStoreProperties properties) {
     return new OrphanJanitor(
         catalog, objectStore, properties.orphanGracePeriod(), Clock.systemUTC());
+  }
+
+  @Bean
+  ReplacedFileRetention replacedFileRetention(
+      Catalog catalog,
+      ObjectStore objectStore,
+      ObjectCache objectCache,
+      FeatureStoreProperties properties) {
+    return new ReplacedFileRetention(
+        catalog,
+        objectStore,
+        objectCache,
+        properties.retention().replacedFiles(),
+        Clock.systemUTC());
   }
 
   private static Path temporaryFolder(FeatureStoreProperties properties) throws IOException {

@@ -1,6 +1,7 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.storage.ingest.OrphanJanitor;
+import dev.featurestore.storage.ingest.ReplacedFileRetention;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,8 +9,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the orphan janitor every {@code feature-store.orphan-sweep-interval}, first one interval
- * after startup. A failed sweep is only logged: the next one finds the same orphans.
+ * Runs the orphan janitor and the retention of replaced files every {@code
+ * feature-store.orphan-sweep-interval}, first one interval after startup. A failed sweep is only
+ * logged: the next one finds the same objects.
  */
 @Component
 class OrphanSweep {
@@ -17,9 +19,11 @@ class OrphanSweep {
   private static final String INTERVAL = "${feature-store.orphan-sweep-interval:PT10M}";
 
   private final OrphanJanitor janitor;
+  private final ReplacedFileRetention retention;
 
-  OrphanSweep(OrphanJanitor janitor) {
+  OrphanSweep(OrphanJanitor janitor, ReplacedFileRetention retention) {
     this.janitor = janitor;
+    this.retention = retention;
   }
 
   @Scheduled(initialDelayString = INTERVAL, fixedDelayString = INTERVAL)
@@ -28,6 +32,11 @@ class OrphanSweep {
       janitor.sweep();
     } catch (IOException | RuntimeException e) {
       log.warn("Orphan sweep failed; the next sweep tries again", e);
+    }
+    try {
+      retention.expire();
+    } catch (IOException | RuntimeException e) {
+      log.warn("Expiring replaced files failed; the next sweep tries again", e);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,6 +41,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> invalidInput(InvalidInputException e) {
     return problem(ErrorCode.INVALID_INPUT, e.getMessage(), e.errors());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> versionExpired(ExpiredVersionException e) {
+    return problem(ErrorCode.VERSION_EXPIRED, e.getMessage(), e.errors());
   }
 
   @ExceptionHandler

@@ -71,12 +71,35 @@ public interface Catalog {
   Commit recordErasure(
       String groupName, java.util.UUID erasureId, long rowsRemoved, String principal);
 
-  /** Every object key the catalog references (live or retained), for the orphan janitor. */
+  /**
+   * The oldest version of the group that can still be read: every version from it on reads only
+   * stored files, versions below it read a file the retention of replaced files has expired (0 when
+   * none has expired).
+   */
+  long oldestReadableSequence(String groupName);
+
+  /**
+   * Files of every group that a compaction replaced, or an erasure emptied, at or before {@code
+   * replacedBefore} and that have not expired yet, oldest replacement first.
+   */
+  List<DataFile> replacedFilesToExpire(Instant replacedBefore);
+
+  /**
+   * Marks a replaced file expired, from which on no version that reads it can be bound, and the
+   * catalog no longer references its object. False when it was already expired.
+   */
+  boolean expire(java.util.UUID fileId);
+
+  /**
+   * Every object key the catalog references (live, retained or not yet expired), for the orphan
+   * janitor.
+   */
   boolean referencesObject(String objectKey);
 
   /**
-   * Those of {@code contentHashes} that a data file or a training-set output still has, for local
-   * caches of objects: a copy whose content nothing references any more (erased) must go.
+   * Those of {@code contentHashes} that an unexpired data file or a training-set output still has,
+   * for local caches of objects: a copy whose content nothing references any more (erased or
+   * expired) must go.
    */
   Set<String> referencedContents(Collection<String> contentHashes);
 }

@@ -273,12 +273,13 @@ public final class JdbcCatalog implements Catalog {
           SequenceRange rewritten;
           try (PreparedStatement remove =
               connection.prepareStatement(
-                  "UPDATE data_files SET removed_sequence = ? WHERE feature_group_id = ?"
-                      + " AND id = ANY (?) AND removed_sequence IS NULL"
+                  "UPDATE data_files SET removed_sequence = ?, replaced_at = ?"
+                      + " WHERE feature_group_id = ? AND id = ANY (?) AND removed_sequence IS NULL"
                       + " RETURNING min_commit_sequence, max_commit_sequence")) {
             remove.setLong(1, sequence);
-            remove.setLong(2, group.id());
-            remove.setArray(3, connection.createArrayOf("uuid", replaced));
+            remove.setTimestamp(2, Timestamp.from(writeTime));
+            remove.setLong(3, group.id());
+            remove.setArray(4, connection.createArrayOf("uuid", replaced));
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             int removed = 0;
@@ -450,11 +451,72 @@ public final class JdbcCatalog implements Catalog {
                 connection,
                 findGroup(connection, groupName),
                 // Files an erasure emptied are visible to no version.
-                " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)"));
+                " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)"
+                    + " AND expired_at IS NULL"));
+  }
+
+  @Override
+  public long oldestReadableSequence(String groupName) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, groupName);
+          // An expired file was visible from added_sequence up to removed_sequence - 1, and the
+          // retention expires files in the order of their replacement, so every version from the
+          // latest expired replacement on reads only stored files.
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT coalesce(max(removed_sequence), 0) FROM data_files"
+                      + " WHERE feature_group_id = ? AND expired_at IS NOT NULL"
+                      + " AND removed_sequence > added_sequence")) {
+            select.setLong(1, group.id());
+            try (ResultSet rows = select.executeQuery()) {
+              rows.next();
+              return rows.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<DataFile> replacedFilesToExpire(Instant replacedBefore) {
+    return transactions.inTransaction(
+        connection ->
+            selectDataFilesWhere(
+                connection,
+                " WHERE replaced_at <= ? AND expired_at IS NULL",
+                " ORDER BY replaced_at, object_key",
+                Timestamp.from(replacedBefore)));
+  }
+
+  @Override
+  public boolean expire(UUID fileId) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE data_files SET expired_at = now()"
+                      + " WHERE id = ? AND replaced_at IS NOT NULL AND expired_at IS NULL")) {
+            update.setObject(1, fileId);
+            return update.executeUpdate() == 1;
+          }
+        });
   }
 
   private static List<DataFile> selectDataFiles(
       Connection connection, GroupRow group, String condition, Object... parameters)
+      throws SQLException {
+    Object[] groupAndParameters = new Object[parameters.length + 1];
+    groupAndParameters[0] = group.id();
+    System.arraycopy(parameters, 0, groupAndParameters, 1, parameters.length);
+    return selectDataFilesWhere(
+        connection,
+        " WHERE feature_group_id = ?" + condition,
+        " ORDER BY added_sequence, object_key",
+        groupAndParameters);
+  }
+
+  private static List<DataFile> selectDataFilesWhere(
+      Connection connection, String condition, String order, Object... parameters)
       throws SQLException {
     List<DataFile> files = new ArrayList<>();
     try (PreparedStatement select =
@@ -462,12 +524,11 @@ public final class JdbcCatalog implements Catalog {
             "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
                 + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
                 + " event_time_max, min_commit_sequence, max_commit_sequence"
-                + " FROM data_files WHERE feature_group_id = ?"
+                + " FROM data_files"
                 + condition
-                + " ORDER BY added_sequence, object_key")) {
-      select.setLong(1, group.id());
+                + order)) {
       for (int i = 0; i < parameters.length; i++) {
-        select.setObject(i + 2, parameters[i]);
+        select.setObject(i + 1, parameters[i]);
       }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -540,7 +601,8 @@ public final class JdbcCatalog implements Catalog {
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT EXISTS (SELECT 1 FROM data_files WHERE object_key = ?)"
+                  "SELECT EXISTS (SELECT 1 FROM data_files"
+                      + " WHERE object_key = ? AND expired_at IS NULL)"
                       + " OR EXISTS (SELECT 1 FROM training_sets WHERE output_object_key = ?)"
                       + " OR EXISTS (SELECT 1 FROM uploads WHERE object_key = ?)")) {
             select.setString(1, objectKey);
@@ -560,7 +622,7 @@ public final class JdbcCatalog implements Catalog {
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT content_hash FROM data_files WHERE content_hash = ANY (?)"
+                  "SELECT content_hash FROM data_files WHERE content_hash = ANY (?) AND expired_at IS NULL"
                       + " UNION SELECT output_hash FROM training_sets WHERE output_hash = ANY (?)")) {
             Array hashes = connection.createArrayOf("text", contentHashes.toArray());
             select.setArray(1, hashes);

@@ -100,7 +100,8 @@ public final class JdbcErasures {
                 connection.prepareStatement(
                     "UPDATE data_files SET object_key = ?, schema_version = ?, row_count = ?,"
                         + " byte_size = ?, content_hash = ?, key_min = ?, key_max = ?,"
-                        + " event_time_min = ?, event_time_max = ? WHERE id = ? AND object_key = ?")) {
+                        + " event_time_min = ?, event_time_max = ?"
+                        + " WHERE id = ? AND object_key = ? AND expired_at IS NULL")) {
               update.setString(1, file.objectKey());
               update.setInt(2, schemaVersion);
               update.setLong(3, file.rowCount());
@@ -117,9 +118,10 @@ public final class JdbcErasures {
           } else {
             try (PreparedStatement update =
                 connection.prepareStatement(
-                    "UPDATE data_files SET removed_sequence = added_sequence, row_count = 0"
-                        + " WHERE id = ? AND object_key = ?"
-                        + " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)")) {
+                    "UPDATE data_files SET removed_sequence = added_sequence, row_count = 0,"
+                        + " replaced_at = now() WHERE id = ? AND object_key = ?"
+                        + " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)"
+                        + " AND expired_at IS NULL")) {
               update.setObject(1, old.id());
               update.setString(2, old.objectKey());
               updated = update.executeUpdate();

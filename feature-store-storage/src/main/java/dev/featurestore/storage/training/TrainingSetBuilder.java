@@ -6,6 +6,7 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.FeatureGroupRequest;
@@ -186,7 +187,7 @@ public final class TrainingSetBuilder {
     for (GroupSelection selection : selections) {
       FeatureGroup group = selection.group();
       long sequence = prepared.catalogVersion().get(group.name());
-      FeatureGroupReader.Snapshot snapshot = reader.snapshot(group, sequence);
+      FeatureGroupReader.Snapshot snapshot = readableSnapshot(group, sequence);
       for (DataFile file : snapshot.files()) {
         inputs.add(new TrainingSetInput(group.name(), file.id(), file.contentHash()));
       }
@@ -265,7 +266,7 @@ public final class TrainingSetBuilder {
     }
     String groupName = request.spineFeatureGroup().orElseThrow();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
-    FeatureGroupReader.Snapshot snapshot = reader.snapshot(group, catalogVersion.get(groupName));
+    FeatureGroupReader.Snapshot snapshot = readableSnapshot(group, catalogVersion.get(groupName));
     for (DataFile file : snapshot.files()) {
       TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
       if (!inputs.contains(input)) {
@@ -374,7 +375,25 @@ public final class TrainingSetBuilder {
     if (asOf.isEmpty()) {
       return catalog.latestSequence(groupName);
     }
-    return catalog.sequenceAt(groupName, asOfInstant(asOf.get()));
+    long sequence = catalog.sequenceAt(groupName, asOfInstant(asOf.get()));
+    requireReadable(groupName, sequence);
+    return sequence;
+  }
+
+  /**
+   * The group's snapshot at a bound version, checked again when the build starts: the version may
+   * have expired while the job waited.
+   */
+  private FeatureGroupReader.Snapshot readableSnapshot(FeatureGroup group, long sequence) {
+    requireReadable(group.name(), sequence);
+    return reader.snapshot(group, sequence);
+  }
+
+  private void requireReadable(String groupName, long sequence) {
+    long oldestReadable = catalog.oldestReadableSequence(groupName);
+    if (sequence < oldestReadable) {
+      throw new ExpiredVersionException(groupName, sequence, oldestReadable);
+    }
   }
 
   private Instant asOfInstant(String asOf) {

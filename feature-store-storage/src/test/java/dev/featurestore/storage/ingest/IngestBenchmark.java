@@ -9,16 +9,14 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.testing.IngestWorkload;
 import dev.featurestore.testing.TestingPostgres;
-import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,40 +34,24 @@ import org.apache.arrow.memory.RootAllocator;
  * same run. Arguments: keys, versions per key (defaults 100000 and 50).
  */
 public final class IngestBenchmark {
-  private static final int FEATURES = 10;
-
   private IngestBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int keys = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int versions = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    long rows = (long) keys * versions;
     Path folder = Files.createTempDirectory("ingest-benchmark");
-    StringBuilder features = new StringBuilder();
-    for (int f = 0; f < FEATURES; f++) {
-      features.append(", hash(i, ").append(f).append(") % 100000 / 7.0::DOUBLE AS f").append(f);
-    }
-    // Rows arrive in version order, as a daily batch job would append them: not sorted by key.
-    String query =
-        "SELECT 'user_' || (i % "
-            + keys
-            + ") AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_hours(i // "
-            + keys
-            + ") AS event_time"
-            + features
-            + " FROM range("
-            + rows
-            + ") t(i)";
-    Path parquet = UploadBodies.parquet(query, folder.resolve("upload.parquet"));
-    Path arrow = UploadBodies.arrowStream(query, folder.resolve("upload.arrow"));
+    IngestWorkload workload = IngestWorkload.write(keys, versions, folder);
+    long rows = workload.rows();
+    Path parquet = workload.parquet();
+    Path arrow = workload.arrowStream();
 
     var database = TestingPostgres.instance().createDatabase();
     CatalogMigrations.apply(database.dataSource());
     JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     List<FeatureDefinition> definitions = new ArrayList<>();
-    for (int f = 0; f < FEATURES; f++) {
-      definitions.add(FeatureDefinition.scalar("f" + f, FeatureType.FLOAT64));
+    for (int f = 0; f < IngestWorkload.FEATURES; f++) {
+      definitions.add(FeatureDefinition.scalar(IngestWorkload.featureName(f), FeatureType.FLOAT64));
     }
     catalog.createFeatureGroup(
         new FeatureGroup("s_group", user, definitions, Duration.ZERO, false, "", 1));
@@ -112,32 +94,13 @@ public final class IngestBenchmark {
       }
     }
 
-    try (Connection duckdb = UploadBodies.duckDb();
-        Statement sql = duckdb.createStatement()) {
-      long started = System.nanoTime();
-      sql.execute(
-          "COPY (SELECT * FROM read_parquet('"
-              + parquet
-              + "') ORDER BY user_id, event_time) TO '"
-              + folder.resolve("duckdb.parquet")
-              + "' (FORMAT parquet, COMPRESSION zstd)");
-      report("DuckDB read+sort+write", rows, Files.size(parquet), System.nanoTime() - started);
-      System.out.printf(
-          Locale.ROOT,
-          "  file written %.1f MB%n",
-          Files.size(folder.resolve("duckdb.parquet")) / 1e6);
-    }
+    Path sorted = folder.resolve("duckdb.parquet");
+    report("DuckDB read+sort+write", rows, Files.size(parquet), workload.duckDbSortedCopy(sorted));
+    System.out.printf(Locale.ROOT, "  file written %.1f MB%n", Files.size(sorted) / 1e6);
   }
 
   private static void report(String what, long rows, long bytes, long nanos) {
-    double seconds = nanos / 1e9;
-    System.out.printf(
-        Locale.ROOT,
-        "%-24s %6.2f s  %,12.0f rows/s  %7.1f MB/s%n",
-        what,
-        seconds,
-        rows / seconds,
-        bytes / 1e6 / seconds);
+    System.out.println(IngestWorkload.rates(what, rows, bytes, nanos));
   }
 
   private static long folderBytes(Path folder) throws IOException {
