@@ -79,7 +79,7 @@ class ErasureController {
     Caller caller = Caller.current();
     Job job =
         erasureJobs.submit(
-            entity, keys, request.reason() == null ? "" : request.reason(), caller.name());
+            entity, keys, request.reason() == null ? "" : request.reason(), caller.key());
     // The erased keys are kept in the audit log (who asked to erase whom), never their values.
     auditLog.record(
         caller

@@ -7,6 +7,7 @@ import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.storage.erasure.Erasure;
 import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.erasure.KeyEraser;
@@ -46,11 +47,13 @@ class ErasureJobs implements JobRunner.ResumableWork {
     this.events = events;
   }
 
-  /** Records the erasure under a new job and starts it. */
-  Job submit(Entity entity, List<String> keys, String reason, String principal) {
+  /** Records the erasure under a new job, owned by the requester's key, and starts it. */
+  Job submit(Entity entity, List<String> keys, String reason, ApiKey requester) {
     UUID id = UUID.randomUUID();
-    Job job = jobs.create(id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys));
-    erasures.create(id, entity.name(), keys, reason, principal);
+    Job job =
+        jobs.create(
+            id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys), requester.id());
+    erasures.create(id, entity.name(), keys, reason, requester.name());
     return runner.start(job, resume(job));
   }
 

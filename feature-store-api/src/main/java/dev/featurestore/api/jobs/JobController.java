@@ -1,5 +1,6 @@
 package dev.featurestore.api.jobs;
 
+import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.Job;
@@ -35,6 +36,7 @@ class JobController {
       String result,
       String error,
       boolean cancelRequested,
+      UUID ownerKeyId,
       Instant createdAt,
       Instant finishedAt) {
     static JobView of(Job job) {
@@ -46,6 +48,7 @@ class JobController {
           job.result().orElse(null),
           job.error().orElse(null),
           job.cancelRequested(),
+          job.ownerKeyId().orElse(null),
           job.createdAt(),
           job.finishedAt().orElse(null));
     }
@@ -58,7 +61,9 @@ class JobController {
 
   /**
    * Asks the job to stop: a PENDING job is CANCELLED at once; a RUNNING one stops at its next batch
-   * boundary, stores nothing, and is then CANCELLED. A finished job is left as it is.
+   * boundary, stores nothing, and is then CANCELLED. A finished job is left as it is. Only its
+   * owner and ADMIN may cancel it: the access rules keep COMPLIANCE out, and another data
+   * scientist's job is not found.
    */
   @PostMapping("/{id}/cancel")
   JobView cancel(@PathVariable UUID id) {
@@ -71,7 +76,10 @@ class JobController {
     return JobView.of(find(id));
   }
 
+  /** Another key's job is not found, unless the caller may see every key's. */
   private Job find(UUID id) {
-    return jobs.find(id).orElseThrow(() -> new NotFoundException("job " + id + " not found"));
+    return jobs.find(id)
+        .filter(Caller.current()::maySee)
+        .orElseThrow(() -> new NotFoundException("job " + id + " not found"));
   }
 }

@@ -5,6 +5,7 @@ import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.security.ApiKey;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -64,9 +65,12 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     return resumable.stream().anyMatch(work -> work.kind().equals(kind));
   }
 
-  /** Records a job of {@code kind} whose result will be at {@code resultUri}, and starts it. */
-  public Job submit(String kind, String resultUri, long totalSteps, Work work) {
-    return start(jobs.create(UUID.randomUUID(), kind, resultUri, totalSteps), work);
+  /**
+   * Records a job of {@code kind} whose result will be at {@code resultUri}, owned by {@code
+   * owner}, and starts it.
+   */
+  public Job submit(String kind, String resultUri, long totalSteps, ApiKey owner, Work work) {
+    return start(jobs.create(UUID.randomUUID(), kind, resultUri, totalSteps, owner.id()), work);
   }
 
   /** Starts a job recorded with {@link Jobs#create}, for work that records its own state first. */

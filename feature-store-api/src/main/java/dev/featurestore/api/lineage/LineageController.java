@@ -82,18 +82,18 @@ class LineageController {
 
   @GetMapping("/models/{name}/versions/{version}")
   LineageQueries.ModelLineage forModel(@PathVariable String name, @PathVariable String version) {
-    LineageQueries.ModelLineage answer = lineage.forModel(name, version);
+    Caller caller = Caller.current();
+    LineageQueries.ModelLineage answer = lineage.forModel(name, version, caller.key());
     auditLog.record(
-        Caller.current()
-            .did(AuditAction.LINEAGE_QUERY, AuditTargetType.MODEL, name + "/" + version));
+        caller.did(AuditAction.LINEAGE_QUERY, AuditTargetType.MODEL, name + "/" + version));
     return answer;
   }
 
   @GetMapping("/feature-groups/{name}")
   LineageQueries.GroupLineage forGroup(@PathVariable String name) {
-    LineageQueries.GroupLineage answer = lineage.forGroup(name);
-    auditLog.record(
-        Caller.current().did(AuditAction.LINEAGE_QUERY, AuditTargetType.FEATURE_GROUP, name));
+    Caller caller = Caller.current();
+    LineageQueries.GroupLineage answer = lineage.forGroup(name, caller.key());
+    auditLog.record(caller.did(AuditAction.LINEAGE_QUERY, AuditTargetType.FEATURE_GROUP, name));
     return answer;
   }
 }

@@ -8,7 +8,6 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.models.Model;
 import dev.featurestore.storage.catalog.JdbcModels;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -34,16 +33,16 @@ class ModelController {
 
   @PostMapping
   ResponseEntity<Model> register(@RequestBody ModelRequest request) {
+    Caller caller = Caller.current();
     Model model =
         models.register(
-            new Model(
-                request.name(),
-                request.version(),
-                request.uri(),
-                request.trainingSets() == null ? List.of() : request.trainingSets(),
-                Instant.now()));
+            request.name(),
+            request.version(),
+            request.uri(),
+            request.trainingSets() == null ? List.of() : request.trainingSets(),
+            caller.key());
     auditLog.record(
-        Caller.current()
+        caller
             .did(AuditAction.CREATE, AuditTargetType.MODEL, model.name() + "/" + model.version())
             .withDetail("trainingSets", model.trainingSets().size()));
     return ResponseEntity.created(
@@ -51,15 +50,18 @@ class ModelController {
         .body(model);
   }
 
+  /** The models the caller may see. */
   @GetMapping
   List<Model> list() {
-    return models.list();
+    return models.list().stream().filter(Caller.current()::maySee).toList();
   }
 
+  /** Another key's model is not found, unless the caller may see every key's. */
   @GetMapping("/{name}/versions/{version}")
   Model get(@PathVariable String name, @PathVariable String version) {
     return models
         .find(name, version)
+        .filter(Caller.current()::maySee)
         .orElseThrow(
             () -> new NotFoundException("model " + name + " version " + version + " not found"));
   }

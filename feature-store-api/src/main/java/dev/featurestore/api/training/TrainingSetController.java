@@ -95,6 +95,7 @@ class TrainingSetController {
       String outputHash,
       Map<String, Long> timingsMillis,
       String error,
+      UUID ownerKeyId,
       Instant createdAt,
       Instant completedAt,
       JsonNode request) {}
@@ -102,10 +103,11 @@ class TrainingSetController {
   @PostMapping
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
     TrainingSetRequest request = parse(body);
-    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request);
+    Caller caller = Caller.current();
+    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request, caller.key());
     UUID id = prepared.trainingSet().id();
     auditLog.record(
-        Caller.current()
+        caller
             .did(AuditAction.BUILD, AuditTargetType.TRAINING_SET, id.toString())
             .withDetail("name", request.name())
             .withDetail("features", request.features().size()));
@@ -118,15 +120,18 @@ class TrainingSetController {
             "TRAINING_SET",
             "/api/v1/training-sets/" + id,
             Math.max(0, prepared.spineRowHint()),
+            caller.key(),
             monitor -> builder.materialize(prepared, monitor));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
         .body(Map.of("jobId", job.id(), "trainingSetId", id, "status", job.status()));
   }
 
+  /** The training sets the caller may see, newest first. */
   @GetMapping
   List<TrainingSetView> list() {
-    return trainingSets.list().stream().map(this::view).toList();
+    Caller caller = Caller.current();
+    return trainingSets.list().stream().filter(caller::maySee).map(this::view).toList();
   }
 
   @GetMapping("/{id}")
@@ -203,9 +208,11 @@ class TrainingSetController {
         "'" + wanted + "' is not a download format: parquet, arrow, csv or json");
   }
 
+  /** Another key's training set is not found, unless the caller may see every key's. */
   private TrainingSet find(UUID id) {
     return trainingSets
         .find(id)
+        .filter(Caller.current()::maySee)
         .orElseThrow(() -> new NotFoundException("training set " + id + " not found"));
   }
 
@@ -221,6 +228,7 @@ class TrainingSetController {
         set.outputHash().orElse(null),
         set.timingsMillis(),
         set.error().orElse(null),
+        set.ownerKeyId().orElse(null),
         set.createdAt(),
         set.completedAt().orElse(null),
         json.readTree(set.requestJson()));

@@ -61,6 +61,7 @@ class UploadController {
       long rows,
       List<Upload.Column> columns,
       String createdBy,
+      UUID ownerKeyId,
       Instant createdAt) {
     static UploadView of(Upload upload) {
       return new UploadView(
@@ -70,6 +71,7 @@ class UploadController {
           upload.rows(),
           upload.columns(),
           upload.createdBy(),
+          upload.ownerKeyId().orElse(null),
           upload.createdAt());
     }
   }
@@ -106,7 +108,8 @@ class UploadController {
                 spooled.byteSize(),
                 description.rows(),
                 description.columns(),
-                caller.name());
+                caller.name(),
+                caller.key().id());
       } catch (RuntimeException e) {
         try {
           objects.delete(objectKey);
@@ -128,9 +131,15 @@ class UploadController {
     }
   }
 
+  /**
+   * Another key's upload is not found, unless the caller may see every key's (ADMIN, COMPLIANCE).
+   */
   @GetMapping("/{id}")
   UploadView get(@PathVariable UUID id) {
     return UploadView.of(
-        uploads.find(id).orElseThrow(() -> new NotFoundException("upload " + id + " not found")));
+        uploads
+            .find(id)
+            .filter(Caller.current()::maySee)
+            .orElseThrow(() -> new NotFoundException("upload " + id + " not found")));
   }
 }

@@ -5,8 +5,11 @@ import java.util.UUID;
 
 /** The record of jobs; the runner lives in the server. */
 public interface Jobs {
-  /** Records a PENDING job; its work records its own state under the same {@code id}. */
-  Job create(UUID id, String kind, String result, long total);
+  /**
+   * Records a PENDING job owned by the key {@code ownerKeyId}; its work records its own state under
+   * the same {@code id}.
+   */
+  Job create(UUID id, String kind, String result, long total, UUID ownerKeyId);
 
   /** Moves a PENDING job to RUNNING; false when it is no longer PENDING (it was cancelled). */
   boolean start(UUID id);

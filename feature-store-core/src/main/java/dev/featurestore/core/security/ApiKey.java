@@ -32,4 +32,15 @@ public record ApiKey(
   public boolean revoked() {
     return revokedAt.isPresent();
   }
+
+  /**
+   * Whether this key may see another key's object: ADMIN and COMPLIANCE see every object, other
+   * roles only those their own key created. An object without an owner (recorded before owners
+   * were) is therefore visible to ADMIN and COMPLIANCE only.
+   */
+  public boolean maySee(Owned object) {
+    return role == Role.ADMIN
+        || role == Role.COMPLIANCE
+        || object.ownerKeyId().equals(Optional.of(id));
+  }
 }

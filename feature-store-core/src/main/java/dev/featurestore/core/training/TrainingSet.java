@@ -2,6 +2,7 @@ package dev.featurestore.core.training;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.security.Owned;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.UUID;
 /**
  * A materialised (or materialising) training set: the request as the user sent it (JSON), the
  * catalog version it is bound to (per feature group, the commit sequence it read as of), the exact
- * files it read, and its output object and hash once ready.
+ * files it read, and its output object and hash once ready. It belongs to the API key that asked
+ * for it.
  */
 public record TrainingSet(
     UUID id,
@@ -26,8 +28,10 @@ public record TrainingSet(
     long rowsErased,
     Map<String, Long> timingsMillis,
     Optional<String> error,
+    Optional<UUID> ownerKeyId,
     Instant createdAt,
-    Optional<Instant> completedAt) {
+    Optional<Instant> completedAt)
+    implements Owned {
   public TrainingSet {
     requireNonNull(id, "id is null");
     requireNonNull(name, "name is null");
@@ -39,6 +43,7 @@ public record TrainingSet(
     requireNonNull(outputHash, "outputHash is null");
     timingsMillis = Map.copyOf(timingsMillis);
     requireNonNull(error, "error is null");
+    requireNonNull(ownerKeyId, "ownerKeyId is null");
     requireNonNull(createdAt, "createdAt is null");
     requireNonNull(completedAt, "completedAt is null");
   }

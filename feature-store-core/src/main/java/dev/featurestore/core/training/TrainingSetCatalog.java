@@ -8,8 +8,9 @@ import java.util.UUID;
 
 /** Where training sets, their inputs and outputs are recorded. */
 public interface TrainingSetCatalog {
-  /** Records a new training set, PENDING, bound to {@code catalogVersion}. */
-  TrainingSet create(UUID id, String name, String requestJson, Map<String, Long> catalogVersion);
+  /** Records a new training set, PENDING, bound to {@code catalogVersion}, owned by a key. */
+  TrainingSet create(
+      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId);
 
   void markRunning(UUID id);
 

@@ -6,7 +6,10 @@ import java.util.UUID;
 
 /** The record of uploaded spines; their bytes live in the object store under the object key. */
 public interface Uploads {
-  /** Records an upload whose object is already stored; returns it with its creation time. */
+  /**
+   * Records an upload whose object is already stored, owned by the key {@code ownerKeyId}; returns
+   * it with its creation time.
+   */
   Upload create(
       UUID id,
       String objectKey,
@@ -14,7 +17,8 @@ public interface Uploads {
       long byteSize,
       long rows,
       List<Upload.Column> columns,
-      String createdBy);
+      String createdBy,
+      UUID ownerKeyId);
 
   Optional<Upload> find(UUID id);
 

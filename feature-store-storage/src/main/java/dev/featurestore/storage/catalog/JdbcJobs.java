@@ -25,17 +25,18 @@ public final class JdbcJobs implements Jobs {
   }
 
   @Override
-  public Job create(UUID id, String kind, String result, long total) {
+  public Job create(UUID id, String kind, String result, long total, UUID ownerKeyId) {
     transactions.inTransaction(
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO jobs (id, kind, status, progress_total, result)"
-                      + " VALUES (?, ?, 'PENDING', ?, ?)")) {
+                  "INSERT INTO jobs (id, kind, status, progress_total, result, owner_key_id)"
+                      + " VALUES (?, ?, 'PENDING', ?, ?, ?)")) {
             insert.setObject(1, id);
             insert.setString(2, kind);
             insert.setLong(3, total);
             insert.setString(4, result);
+            insert.setObject(5, ownerKeyId);
             return insert.executeUpdate();
           }
         });
@@ -122,7 +123,7 @@ public final class JdbcJobs implements Jobs {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT id, kind, status, progress_done, progress_total, result, error,"
-                      + " cancel_requested, created_at, finished_at FROM jobs WHERE "
+                      + " cancel_requested, owner_key_id, created_at, finished_at FROM jobs WHERE "
                       + condition)) {
             Transactions.bind(select, parameters);
             List<Job> found = new ArrayList<>();
@@ -138,8 +139,9 @@ public final class JdbcJobs implements Jobs {
                         Optional.ofNullable(rows.getString(6)),
                         Optional.ofNullable(rows.getString(7)),
                         rows.getBoolean(8),
-                        rows.getTimestamp(9).toInstant(),
-                        Optional.ofNullable(rows.getTimestamp(10)).map(Timestamp::toInstant)));
+                        Optional.ofNullable(rows.getObject(9, UUID.class)),
+                        rows.getTimestamp(10).toInstant(),
+                        Optional.ofNullable(rows.getTimestamp(11)).map(Timestamp::toInstant)));
               }
             }
             return found;

@@ -5,10 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.models.Model;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.Owned;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,11 +31,19 @@ public final class JdbcModels {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
   }
 
-  public Model register(Model model) {
+  /**
+   * Records a model version as the registrant's. It may name only training sets the registrant may
+   * see: another key's training set is refused exactly as one that does not exist.
+   */
+  public Model register(
+      String name, String version, String uri, List<UUID> trainingSets, ApiKey registrant) {
+    Model model =
+        new Model(name, version, uri, trainingSets, Optional.of(registrant.id()), Instant.now());
     return transactions.inTransaction(
         connection -> {
           for (int i = 0; i < model.trainingSets().size(); i++) {
-            if (!trainingSetExists(connection, model.trainingSets().get(i))) {
+            Optional<Owned> trainingSet = trainingSet(connection, model.trainingSets().get(i));
+            if (trainingSet.isEmpty() || !registrant.maySee(trainingSet.get())) {
               throw new InvalidInputException(
                   "trainingSets[" + i + "]",
                   "training set " + model.trainingSets().get(i) + " does not exist");
@@ -41,11 +52,13 @@ public final class JdbcModels {
           UUID id = UUID.randomUUID();
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO models (id, name, version, uri) VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO models (id, name, version, uri, owner_key_id)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
             insert.setObject(1, id);
             insert.setString(2, model.name());
             insert.setString(3, model.version());
             insert.setString(4, model.uri());
+            insert.setObject(5, registrant.id());
             insert.executeUpdate();
           } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -96,12 +109,17 @@ public final class JdbcModels {
                 connection.createArrayOf("uuid", trainingSets.toArray())));
   }
 
-  private static boolean trainingSetExists(Connection connection, UUID id) throws SQLException {
+  /** The training set as far as its owner goes, if it exists. */
+  private static Optional<Owned> trainingSet(Connection connection, UUID id) throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT 1 FROM training_sets WHERE id = ?")) {
+        connection.prepareStatement("SELECT owner_key_id FROM training_sets WHERE id = ?")) {
       select.setObject(1, id);
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next();
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        Optional<UUID> owner = Optional.ofNullable(rows.getObject(1, UUID.class));
+        return Optional.of(() -> owner);
       }
     }
   }
@@ -112,7 +130,8 @@ public final class JdbcModels {
     Map<UUID, List<UUID>> trainingSets = new LinkedHashMap<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT m.id, m.name, m.version, m.uri, m.created_at, t.training_set_id FROM models m"
+            "SELECT m.id, m.name, m.version, m.uri, m.created_at, t.training_set_id,"
+                + " m.owner_key_id FROM models m"
                 + " JOIN model_training_sets t ON t.model_id = m.id "
                 + where
                 + " ORDER BY m.name, m.created_at, t.training_set_id")) {
@@ -131,6 +150,7 @@ public final class JdbcModels {
                     rows.getString(3),
                     rows.getString(4),
                     List.of(rows.getObject(6, UUID.class)),
+                    Optional.ofNullable(rows.getObject(7, UUID.class)),
                     rows.getTimestamp(5).toInstant()));
           }
         }
@@ -145,6 +165,7 @@ public final class JdbcModels {
                     model.version(),
                     model.uri(),
                     trainingSets.get(id),
+                    model.ownerKeyId(),
                     model.createdAt())));
     return result;
   }

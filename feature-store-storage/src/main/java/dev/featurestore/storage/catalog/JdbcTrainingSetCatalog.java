@@ -30,7 +30,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final String COLUMNS =
       "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
-          + " row_count, rows_erased, timings::text, error, created_at, completed_at";
+          + " row_count, rows_erased, timings::text, error, owner_key_id, created_at, completed_at";
 
   private final Transactions transactions;
 
@@ -40,17 +40,19 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public TrainingSet create(
-      UUID id, String name, String requestJson, Map<String, Long> catalogVersion) {
+      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId) {
     transactions.inTransaction(
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO training_sets (id, name, status, request, catalog_version)"
-                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb)")) {
+                  "INSERT INTO training_sets"
+                      + " (id, name, status, request, catalog_version, owner_key_id)"
+                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?)")) {
             insert.setObject(1, id);
             insert.setString(2, name);
             insert.setString(3, requestJson);
             insert.setString(4, JSON.writeValueAsString(catalogVersion));
+            insert.setObject(5, ownerKeyId);
             insert.executeUpdate();
           }
           return null;
@@ -192,8 +194,9 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
                   rows.getLong(9),
                   longs(rows.getString(10)),
                   Optional.ofNullable(rows.getString(11)),
-                  rows.getTimestamp(12).toInstant(),
-                  Optional.ofNullable(rows.getTimestamp(13)).map(Timestamp::toInstant)));
+                  Optional.ofNullable(rows.getObject(12, UUID.class)),
+                  rows.getTimestamp(13).toInstant(),
+                  Optional.ofNullable(rows.getTimestamp(14)).map(Timestamp::toInstant)));
         }
       }
     }

@@ -30,13 +30,15 @@ public final class JdbcUploads implements Uploads {
       long byteSize,
       long rows,
       List<Upload.Column> columns,
-      String createdBy) {
+      String createdBy,
+      UUID ownerKeyId) {
     transactions.inTransaction(
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO uploads (id, object_key, content_type, byte_size, row_count,"
-                      + " column_names, column_types, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " column_names, column_types, created_by, owner_key_id)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, id);
             insert.setString(2, objectKey);
             insert.setString(3, contentType);
@@ -51,6 +53,7 @@ public final class JdbcUploads implements Uploads {
                 connection.createArrayOf(
                     "text", columns.stream().map(column -> column.type().name()).toArray()));
             insert.setString(8, createdBy);
+            insert.setObject(9, ownerKeyId);
             return insert.executeUpdate();
           }
         });
@@ -64,7 +67,8 @@ public final class JdbcUploads implements Uploads {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT id, object_key, content_type, byte_size, row_count, column_names,"
-                      + " column_types, created_by, created_at FROM uploads WHERE id = ?")) {
+                      + " column_types, created_by, owner_key_id, created_at FROM uploads"
+                      + " WHERE id = ?")) {
             select.setObject(1, id);
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
@@ -85,7 +89,8 @@ public final class JdbcUploads implements Uploads {
                       rows.getLong(5),
                       columns,
                       rows.getString(8),
-                      rows.getTimestamp(9).toInstant()));
+                      Optional.ofNullable(rows.getObject(9, UUID.class)),
+                      rows.getTimestamp(10).toInstant()));
             }
           }
         });

@@ -92,12 +92,20 @@ public final class LineageIndex {
           }
           return null;
         });
-    List<TrainingSetKeys> loaded = bitmapsByEntity.get(entity);
-    if (loaded != null) {
-      synchronized (loaded) {
-        loaded.addAll(recorded);
-      }
-    }
+    // Atomic with a load of the entity's bitmaps (computeIfAbsent in trainingSetsUsing): a load
+    // under way finishes first, and may have read its rows before this commit, so they are added to
+    // what it installed unless it read them already. A plain get() would see no list while the load
+    // runs, and the load would install bitmaps without this training set's.
+    bitmapsByEntity.computeIfPresent(
+        entity,
+        (name, loaded) -> {
+          synchronized (loaded) {
+            if (loaded.stream().noneMatch(known -> known.trainingSet().equals(trainingSet))) {
+              loaded.addAll(recorded);
+            }
+          }
+          return loaded;
+        });
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.models.Model;
+import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
@@ -28,7 +29,11 @@ import java.util.UUID;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 
-/** Answers lineage questions: for a key, a model version, or a feature group. */
+/**
+ * Answers lineage questions: for a key, a model version, or a feature group. Lineage by model and
+ * by group shows only the training sets and models the asking key may see ({@link ApiKey#maySee});
+ * lineage by key is for keys that see everything.
+ */
 public final class LineageQueries {
   private final Catalog catalog;
   private final TrainingSetCatalog trainingSets;
@@ -106,10 +111,12 @@ public final class LineageQueries {
     return new KeyLineage(entity.name(), key, groups, sets, trained);
   }
 
-  public ModelLineage forModel(String name, String version) {
+  /** The model's training sets and the commits they read; another key's model is not found. */
+  public ModelLineage forModel(String name, String version, ApiKey viewer) {
     Model model =
         models
             .find(name, version)
+            .filter(viewer::maySee)
             .orElseThrow(
                 () ->
                     new NotFoundException("model " + name + " version " + version + " not found"));
@@ -139,17 +146,20 @@ public final class LineageQueries {
     return new ModelLineage(model.name(), model.version(), sets, groups);
   }
 
-  public GroupLineage forGroup(String groupName) {
+  /** The training sets that read the group and the models trained on them, of those visible. */
+  public GroupLineage forGroup(String groupName, ApiKey viewer) {
     if (catalog.featureGroup(groupName).isEmpty()) {
       throw new NotFoundException("feature group '" + groupName + "' not found");
     }
-    List<TrainingSet> readers = trainingSets.readingFeatureGroup(groupName);
+    List<TrainingSet> readers =
+        trainingSets.readingFeatureGroup(groupName).stream().filter(viewer::maySee).toList();
     List<TrainingSetReference> sets =
         readers.stream()
             .map(set -> new TrainingSetReference(set.id(), set.name(), set.catalogVersion()))
             .toList();
     List<ModelReference> trained =
         models.trainedOn(readers.stream().map(TrainingSet::id).toList()).stream()
+            .filter(viewer::maySee)
             .map(model -> new ModelReference(model.name(), model.version()))
             .toList();
     return new GroupLineage(groupName, sets, trained);

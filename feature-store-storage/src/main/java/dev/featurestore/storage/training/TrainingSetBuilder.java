@@ -21,6 +21,7 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
@@ -107,15 +108,23 @@ public final class TrainingSetBuilder {
   /** The groups to join, and the output feature columns in request order. */
   private record Resolution(List<GroupSelection> groups, List<String> featureColumns) {}
 
-  /** A validated request bound to its catalog version, recorded as PENDING. */
+  /**
+   * A validated request bound to its catalog version, recorded as PENDING; with the upload it names
+   * as spine, if any.
+   */
   public record PreparedTrainingSet(
       TrainingSet trainingSet,
       TrainingSetRequest request,
       Map<String, Long> catalogVersion,
+      Optional<Upload> spineUpload,
       long spineRowHint) {}
 
-  /** Checks the request, binds it to a catalog version and records it as PENDING. */
-  public PreparedTrainingSet prepare(TrainingSetRequest request) {
+  /**
+   * Checks the request, binds it to a catalog version and records it as PENDING, owned by the
+   * requester. An uploaded spine must be one the requester may see: another key's upload is refused
+   * exactly as one that does not exist.
+   */
+  public PreparedTrainingSet prepare(TrainingSetRequest request, ApiKey requester) {
     List<GroupSelection> selections = resolveFeatures(request).groups();
     Map<String, Long> catalogVersion = new LinkedHashMap<>();
     for (GroupSelection selection : selections) {
@@ -133,15 +142,19 @@ public final class TrainingSetBuilder {
               catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
             });
     long spineRowHint = request.inlineSpine().map(spine -> (long) spine.rows().size()).orElse(-1L);
-    if (request.spineUpload().isPresent()) {
-      Upload upload = upload(request.spineUpload().get());
-      SpineUploads.checkKeyColumns(upload, entities(selections), UploadedSpine.FIELD);
-      spineRowHint = upload.rows();
+    Optional<Upload> spineUpload = request.spineUpload().map(id -> visibleUpload(id, requester));
+    if (spineUpload.isPresent()) {
+      SpineUploads.checkKeyColumns(spineUpload.get(), entities(selections), UploadedSpine.FIELD);
+      spineRowHint = spineUpload.get().rows();
     }
     TrainingSet recorded =
         trainingSets.create(
-            UUID.randomUUID(), request.name(), request.requestJson(), catalogVersion);
-    return new PreparedTrainingSet(recorded, request, catalogVersion, spineRowHint);
+            UUID.randomUUID(),
+            request.name(),
+            request.requestJson(),
+            catalogVersion,
+            requester.id());
+    return new PreparedTrainingSet(recorded, request, catalogVersion, spineUpload, spineRowHint);
   }
 
   /**
@@ -199,7 +212,7 @@ public final class TrainingSetBuilder {
               group, sequence, selection.features(), snapshotSource(snapshot, scan, progress)));
       progress.addToTotal(snapshot.rowCount());
     }
-    SpineSource spineSource = spineSource(request, prepared.catalogVersion(), inputs);
+    SpineSource spineSource = spineSource(prepared, inputs);
     UUID id = prepared.trainingSet().id();
     Path output = temporaryFolder.resolve(id + ".parquet");
     KeysUsed keysUsed = new KeysUsed();
@@ -238,9 +251,10 @@ public final class TrainingSetBuilder {
     }
   }
 
-  private Upload upload(UUID id) {
+  private Upload visibleUpload(UUID id, ApiKey requester) {
     return uploads
         .find(id)
+        .filter(requester::maySee)
         .orElseThrow(
             () -> new InvalidInputException(UploadedSpine.FIELD, "no upload has id " + id));
   }
@@ -256,17 +270,18 @@ public final class TrainingSetBuilder {
     return entities;
   }
 
-  private SpineSource spineSource(
-      TrainingSetRequest request, Map<String, Long> catalogVersion, List<TrainingSetInput> inputs) {
+  private SpineSource spineSource(PreparedTrainingSet prepared, List<TrainingSetInput> inputs) {
+    TrainingSetRequest request = prepared.request();
     if (request.inlineSpine().isPresent()) {
       return request.inlineSpine().get();
     }
-    if (request.spineUpload().isPresent()) {
-      return new UploadedSpine(upload(request.spineUpload().get()), objects, temporaryFolder);
+    if (prepared.spineUpload().isPresent()) {
+      return new UploadedSpine(prepared.spineUpload().get(), objects, temporaryFolder);
     }
     String groupName = request.spineFeatureGroup().orElseThrow();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
-    FeatureGroupReader.Snapshot snapshot = readableSnapshot(group, catalogVersion.get(groupName));
+    FeatureGroupReader.Snapshot snapshot =
+        readableSnapshot(group, prepared.catalogVersion().get(groupName));
     for (DataFile file : snapshot.files()) {
       TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
       if (!inputs.contains(input)) {

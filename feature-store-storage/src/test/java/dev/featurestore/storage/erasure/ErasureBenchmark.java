@@ -7,7 +7,8 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
-import dev.featurestore.core.models.Model;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -22,6 +23,7 @@ import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.training.FeatureReference;
 import dev.featurestore.storage.training.TrainingSetBuilder;
 import dev.featurestore.storage.training.TrainingSetRequest;
@@ -33,7 +35,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -149,6 +150,8 @@ public final class ErasureBenchmark {
       for (int f = 0; f < FEATURES; f++) {
         featureReferences.add(new FeatureReference("s_group", "f" + f, Optional.empty()));
       }
+      ApiKey scientist =
+          new JdbcApiKeys(database.dataSource()).issue("benchmark", Role.DATA_SCIENTIST).apiKey();
       long buildStarted = System.nanoTime();
       List<UUID> built = new ArrayList<>();
       for (int t = 0; t < trainingSetCount; t++) {
@@ -162,11 +165,11 @@ public final class ErasureBenchmark {
                         Optional.empty(),
                         featureReferences,
                         Optional.empty(),
-                        "{\"name\":\"set_" + t + "\",\"spine\":{\"featureGroup\":\"labels\"}}")));
+                        "{\"name\":\"set_" + t + "\",\"spine\":{\"featureGroup\":\"labels\"}}"),
+                    scientist));
         built.add(set.id());
         if (t % 10 == 9) {
-          models.register(
-              new Model("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), Instant.now()));
+          models.register("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), scientist);
         }
       }
       System.out.printf(
@@ -195,7 +198,8 @@ public final class ErasureBenchmark {
               allocator,
               temporary);
       UUID id = UUID.randomUUID();
-      jobs.create(id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)));
+      jobs.create(
+          id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)), scientist.id());
       erasures.create(id, "user_id", List.of(ERASED_KEY), "benchmark", "benchmark");
       long erasureStarted = System.nanoTime();
       ErasureReceipt receipt = eraser.erase(id, "benchmark", done -> {});

@@ -4,7 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
-import dev.featurestore.core.models.Model;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
@@ -12,6 +13,7 @@ import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -20,7 +22,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -76,6 +77,8 @@ public final class LineageBenchmark {
       Entity entity = catalog.createEntity(new Entity(ENTITY, KeyType.STRING, ""));
       JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(dataSource);
       JdbcModels models = new JdbcModels(dataSource);
+      ApiKey scientist =
+          new JdbcApiKeys(dataSource).issue("benchmark", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);
 
       System.out.printf(
@@ -111,7 +114,7 @@ public final class LineageBenchmark {
           features.clear(key);
         }
         UUID id = UUID.randomUUID();
-        trainingSets.create(id, "set-" + t, "{}", Map.of());
+        trainingSets.create(id, "set-" + t, "{}", Map.of(), scientist.id());
         trainingSets.markRunning(id);
         long started = System.nanoTime();
         index.record(
@@ -137,8 +140,7 @@ public final class LineageBenchmark {
         while (trainedOn.size() < count) {
           trainedOn.add(ids.get(random.nextInt(ids.size())));
         }
-        models.register(
-            new Model("model_" + m, "1", null, new ArrayList<>(trainedOn), Instant.now()));
+        models.register("model_" + m, "1", null, new ArrayList<>(trainedOn), scientist);
       }
       System.out.printf(
           Locale.ROOT,

@@ -10,6 +10,8 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -22,6 +24,7 @@ import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.training.FeatureReference;
 import dev.featurestore.storage.training.InlineSpine;
 import dev.featurestore.storage.training.TrainingSetBuilder;
@@ -131,6 +134,8 @@ class LineageExactnessIT {
       }
 
       JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(dataSource);
+      ApiKey scientist =
+          new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);
       FeatureGroupReader reader =
           new FeatureGroupReader(
@@ -166,7 +171,7 @@ class LineageExactnessIT {
                 features,
                 Optional.empty(),
                 "{}");
-        built.add(builder.materialize(builder.prepare(request)));
+        built.add(builder.materialize(builder.prepare(request, scientist)));
         if (t == TRAINING_SETS / 2) {
           // The rest are recorded after a query loaded the bitmaps into memory.
           index.trainingSetsUsing("user_id", "u0");

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -16,6 +20,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +35,7 @@ class LineageIndexIT {
 
   @Test
   void indexAgreesWithAScanOfEveryTrainingSetsKeys() throws Exception {
-    DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO entities (name, key_type) VALUES ('user_id', 'STRING')")) {
-      insert.executeUpdate();
-    }
+    DataSource dataSource = userEntityCatalog();
     Random random = new Random(42);
     LineageIndex index = new LineageIndex(dataSource);
     Map<UUID, Map<KeyUse, Set<String>>> recorded = new HashMap<>();
@@ -71,6 +73,98 @@ class LineageIndexIT {
         assertThat(fresh.trainingSetsUsing("user_id", name)).as(name).isEqualTo(expected);
       }
     }
+  }
+
+  /**
+   * A training set recorded while another thread loads the entity's bitmaps for a query is found by
+   * later queries: the load read its bitmaps before the recording committed, so the recording must
+   * add them to what the load installs.
+   */
+  @Test
+  void trainingSetRecordedWhileTheBitmapsLoadIsNotLost() throws Exception {
+    DataSource catalog = userEntityCatalog();
+    UUID earlier = insertTrainingSet(catalog);
+    new LineageIndex(catalog).record(earlier, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
+    CountDownLatch loadRead = new CountDownLatch(1);
+    CountDownLatch recorded = new CountDownLatch(1);
+    LineageIndex index =
+        new LineageIndex(pausingAfterTheBitmapLoadQuery(catalog, loadRead, recorded));
+    UUID later = insertTrainingSet(catalog);
+    ExecutorService querying = Executors.newSingleThreadExecutor();
+    try {
+      Future<Map<UUID, Set<KeyUse>>> query =
+          querying.submit(() -> index.trainingSetsUsing("user_id", "u1"));
+      assertThat(loadRead.await(30, TimeUnit.SECONDS)).isTrue();
+      index.record(later, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
+      recorded.countDown();
+      assertThat(query.get()).containsOnlyKeys(earlier);
+    } finally {
+      querying.shutdownNow();
+    }
+
+    assertThat(index.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(earlier, later);
+  }
+
+  /**
+   * The catalog, except that the query loading an entity's bitmaps, once it has read them, says so
+   * and waits for {@code resume} (at most a second: a recording that waits for the load to finish
+   * must not wait forever).
+   */
+  private static DataSource pausingAfterTheBitmapLoadQuery(
+      DataSource catalog, CountDownLatch read, CountDownLatch resume) {
+    InvocationHandler dataSource =
+        (proxy, method, arguments) -> {
+          Object result = invoke(method, catalog, arguments);
+          if (!method.getName().equals("getConnection")) {
+            return result;
+          }
+          Connection connection = (Connection) result;
+          return Proxy.newProxyInstance(
+              LineageIndexIT.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (connectionProxy, connectionMethod, connectionArguments) -> {
+                Object made = invoke(connectionMethod, connection, connectionArguments);
+                if (!connectionMethod.getName().equals("prepareStatement")
+                    || !((String) connectionArguments[0]).startsWith("SELECT training_set_id")) {
+                  return made;
+                }
+                PreparedStatement statement = (PreparedStatement) made;
+                return Proxy.newProxyInstance(
+                    LineageIndexIT.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class},
+                    (statementProxy, statementMethod, statementArguments) -> {
+                      Object answer = invoke(statementMethod, statement, statementArguments);
+                      if (statementMethod.getName().equals("executeQuery")) {
+                        read.countDown();
+                        resume.await(1, TimeUnit.SECONDS);
+                      }
+                      return answer;
+                    });
+              });
+        };
+    return (DataSource)
+        Proxy.newProxyInstance(
+            LineageIndexIT.class.getClassLoader(), new Class<?>[] {DataSource.class}, dataSource);
+  }
+
+  private static Object invoke(Method method, Object target, Object[] arguments) throws Throwable {
+    try {
+      return method.invoke(target, arguments);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static DataSource userEntityCatalog() throws Exception {
+    DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
+    CatalogMigrations.apply(dataSource);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO entities (name, key_type) VALUES ('user_id', 'STRING')")) {
+      insert.executeUpdate();
+    }
+    return dataSource;
   }
 
   private static UUID insertTrainingSet(DataSource dataSource) throws Exception {

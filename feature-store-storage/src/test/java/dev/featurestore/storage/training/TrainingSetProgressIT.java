@@ -11,6 +11,8 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.storage.catalog.CatalogMigrations;
@@ -24,6 +26,7 @@ import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +62,7 @@ class TrainingSetProgressIT {
   private JdbcTrainingSetCatalog trainingSets;
   private TrainingSetBuilder builder;
   private Path temporaryFolder;
+  private ApiKey scientist;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -66,6 +70,8 @@ class TrainingSetProgressIT {
     var database = TestingPostgres.instance().createDatabase();
     CatalogMigrations.apply(database.dataSource());
     JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    scientist =
+        new JdbcApiKeys(database.dataSource()).issue("scientist", Role.DATA_SCIENTIST).apiKey();
     objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
     temporaryFolder = Files.createDirectories(folder.resolve("tmp"));
     trainingSets = new JdbcTrainingSetCatalog(database.dataSource());
@@ -126,7 +132,7 @@ class TrainingSetProgressIT {
   void reportsRowsReadAndWrittenBatchByBatchUntilAllAreDone() throws IOException {
     RecordingMonitor monitor = new RecordingMonitor(done -> false);
 
-    TrainingSet ready = builder.materialize(builder.prepare(request()), monitor);
+    TrainingSet ready = builder.materialize(builder.prepare(request(), scientist), monitor);
 
     assertThat(ready.status()).isEqualTo(TrainingSetStatus.READY);
     long total = GROUP_ROWS + SPINE_ROWS;
@@ -144,7 +150,7 @@ class TrainingSetProgressIT {
   void cancelledBuildStopsAtTheNextBatchAndStoresNothing() throws IOException {
     // Cancelled once the first output batch was written.
     RecordingMonitor monitor = new RecordingMonitor(done -> done > GROUP_ROWS);
-    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request());
+    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request(), scientist);
 
     assertThatThrownBy(() -> builder.materialize(prepared, monitor))
         .isInstanceOf(JobCancelledException.class);
