@@ -1,22 +1,31 @@
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * An open-loop HTTP/1.1 load generator with coordinated-omission correction (wrk2's method):
- * each connection sends on a fixed schedule, and a request's latency counts from when it was
- * scheduled, not from when a late connection got round to sending it. With rate 0 it runs closed
- * loop (as fast as the server answers) to find the saturation throughput.
+ * An open-loop HTTP/1.1 load generator with coordinated-omission correction (wrk2's method), on
+ * one thread so that it can be pinned to one core and still issue 10k+ requests/s.
+ *
+ * <p>Request i is due at {@code start + i / rate}; it goes out on connection {@code i %
+ * connections} as soon as it is due, whether or not that connection's earlier requests have been
+ * answered (HTTP/1.1 pipelining over keep-alive connections), and its latency counts from when it
+ * was due, not from when it was sent. A server that falls behind therefore shows its whole queueing
+ * delay. With rate 0 it runs closed loop instead: each connection sends its next request when the
+ * previous answer arrived, to find the saturation throughput.
+ *
+ * <p>Between sends the thread polls its sockets without sleeping (a sleep's timer slack would be a
+ * large part of a 100 microsecond interval), so it keeps its core busy for the run. Nothing is
+ * allocated per request.
  *
  * <p>Usage: java OnlineLoad.java <port> <GET|POST> <path> <bodies file or -> <rate/s> <seconds>
  * <warm-up seconds> <connections>. The bodies file holds one request body per line; requests cycle
@@ -24,82 +33,147 @@ import java.util.concurrent.locks.LockSupport;
  * header (e.g. "Bearer <api key>").
  */
 public class OnlineLoad {
+  /** Requests a connection may have unanswered before the run counts as failed to keep up. */
+  private static final int MAX_IN_FLIGHT = 1 << 16;
+
+  /** How long after the run's end answers are waited for; the rest are reported unanswered. */
+  private static final long GIVE_UP_NANOS = 10_000_000_000L;
+
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     String method = args[1];
     String path = args[2];
-    List<byte[]> requests = new ArrayList<>();
     List<String> bodies =
         args[3].equals("-") ? List.of("") : Files.readAllLines(Path.of(args[3]));
     String authorization = System.getenv("AUTHORIZATION");
-    for (String body : bodies) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      String head =
-          method
-              + " "
-              + path
-              + " HTTP/1.1\r\nHost: localhost\r\n"
-              + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-              + (method.equals("POST")
-                  ? "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n"
-                  : "")
-              + "\r\n";
-      byte[] request = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + bytes.length);
-      System.arraycopy(bytes, 0, request, head.length(), bytes.length);
-      requests.add(request);
+    ByteBuffer[] requests = new ByteBuffer[bodies.size()];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = request(method, path, authorization, bodies.get(i));
     }
     double rate = Double.parseDouble(args[4]);
     long durationNanos = (long) (Double.parseDouble(args[5]) * 1e9);
     long warmupNanos = (long) (Double.parseDouble(args[6]) * 1e9);
-    int connections = Integer.parseInt(args[7]);
+    int connectionCount = Integer.parseInt(args[7]);
 
-    long start = System.nanoTime() + 200_000_000L;
+    Selector selector = Selector.open();
+    Connection[] connections = new Connection[connectionCount];
+    for (int c = 0; c < connectionCount; c++) {
+      connections[c] = new Connection(port, selector);
+    }
+    Latencies latencies = new Latencies();
+    long start = System.nanoTime() + 100_000_000L;
     long measureFrom = start + warmupNanos;
     long end = measureFrom + durationNanos;
-    Worker[] workers = new Worker[connections];
-    for (int c = 0; c < connections; c++) {
-      long interval = rate > 0 ? (long) (connections * 1e9 / rate) : 0;
-      long offset = rate > 0 ? (long) (c * 1e9 / rate) : 0;
-      workers[c] = new Worker(port, requests, c, start + offset, interval, measureFrom, end);
-      workers[c].start();
+    while (System.nanoTime() < start) {
+      Thread.onSpinWait();
     }
-    long count = 0;
+    long sent = 0;
+    if (rate > 0) {
+      double intervalNanos = 1e9 / rate;
+      long total = (long) ((end - start) / intervalNanos);
+      while (true) {
+        long now = System.nanoTime();
+        for (long due = start + (long) (sent * intervalNanos);
+            sent < total && due <= now;
+            due = start + (long) (++sent * intervalNanos)) {
+          connections[(int) (sent % connectionCount)].send(
+              requests[(int) (sent % requests.length)], due);
+        }
+        if (sent == total && inFlight(connections) == 0) {
+          break;
+        }
+        if (now > end + GIVE_UP_NANOS) {
+          break;
+        }
+        poll(selector, latencies, measureFrom, now);
+      }
+    } else {
+      for (Connection connection : connections) {
+        connection.send(requests[(int) (sent++ % requests.length)], System.nanoTime());
+      }
+      while (true) {
+        long now = System.nanoTime();
+        if (now >= end && inFlight(connections) == 0) {
+          break;
+        }
+        for (Connection connection : connections) {
+          if (now < end && connection.inFlight() == 0) {
+            connection.send(requests[(int) (sent++ % requests.length)], now);
+          }
+        }
+        poll(selector, latencies, measureFrom, now);
+      }
+    }
     long errors = 0;
     long responseBytes = 0;
-    List<long[]> all = new ArrayList<>();
-    for (Worker worker : workers) {
-      worker.join();
-      if (worker.failure != null) {
-        throw worker.failure;
-      }
-      count += worker.count;
-      errors += worker.errors;
-      responseBytes = Math.max(responseBytes, worker.lastResponseBytes);
-      all.add(Arrays.copyOf(worker.latencies, worker.count));
+    long unanswered = inFlight(connections);
+    for (Connection connection : connections) {
+      errors += connection.errors;
+      responseBytes = Math.max(responseBytes, connection.lastResponseBytes);
+      connection.close();
     }
-    long[] latencies = new long[(int) count];
-    int position = 0;
-    for (long[] part : all) {
-      System.arraycopy(part, 0, latencies, position, part.length);
-      position += part.length;
-    }
-    Arrays.sort(latencies);
+    long[] sorted = latencies.sorted();
     System.out.printf(
-        "%s %s rate=%s conns=%d requests=%d achieved=%.0f/s non2xx=%d response=%dB"
+        "%s %s rate=%s conns=%d requests=%d achieved=%.0f/s non2xx=%d unanswered=%d response=%dB"
             + " p50=%.3fms p90=%.3fms p99=%.3fms p99.9=%.3fms max=%.3fms%n",
         method,
         path,
         rate > 0 ? String.format("%.0f/s", rate) : "closed-loop",
-        connections,
-        count,
-        count / (durationNanos / 1e9),
+        connectionCount,
+        sorted.length,
+        sorted.length / (durationNanos / 1e9),
         errors,
+        unanswered,
         responseBytes,
-        percentile(latencies, 0.50),
-        percentile(latencies, 0.90),
-        percentile(latencies, 0.99),
-        percentile(latencies, 0.999),
-        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6);
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.90),
+        percentile(sorted, 0.99),
+        percentile(sorted, 0.999),
+        sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+  }
+
+  private static ByteBuffer request(
+      String method, String path, String authorization, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head =
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\n"
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+            + (method.equals("POST")
+                ? "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n"
+                : "")
+            + "\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer request = ByteBuffer.allocateDirect(headBytes.length + bytes.length);
+    request.put(headBytes).put(bytes).flip();
+    return request.asReadOnlyBuffer();
+  }
+
+  private static long inFlight(Connection[] connections) {
+    long inFlight = 0;
+    for (Connection connection : connections) {
+      inFlight += connection.inFlight();
+    }
+    return inFlight;
+  }
+
+  private static void poll(Selector selector, Latencies latencies, long measureFrom, long now)
+      throws IOException {
+    if (selector.selectNow() == 0) {
+      return;
+    }
+    for (SelectionKey key : selector.selectedKeys()) {
+      Connection connection = (Connection) key.attachment();
+      if (key.isReadable()) {
+        connection.read(latencies, measureFrom);
+      }
+      if (key.isValid() && key.isWritable()) {
+        connection.flush();
+      }
+    }
+    selector.selectedKeys().clear();
   }
 
   private static double percentile(long[] sorted, double quantile) {
@@ -110,148 +184,207 @@ public class OnlineLoad {
     return sorted[Math.max(0, index)] / 1e6;
   }
 
-  static final class Worker extends Thread {
+  /** Latencies in nanoseconds, in a growing array: no boxing, sorted once at the end. */
+  static final class Latencies {
+    private long[] values = new long[1 << 20];
+    private int count;
+
+    void add(long nanos) {
+      if (count == values.length) {
+        values = Arrays.copyOf(values, count * 2);
+      }
+      values[count++] = nanos;
+    }
+
+    long[] sorted() {
+      long[] sorted = Arrays.copyOf(values, count);
+      Arrays.sort(sorted);
+      return sorted;
+    }
+  }
+
+  /**
+   * One keep-alive connection: requests queued for writing, the due times of the unanswered ones
+   * in order, and a parser that finds each answer's status and skips its body by Content-Length.
+   */
+  static final class Connection {
+    private static final byte[] CONTENT_LENGTH =
+        "content-length:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE =
+        "connection: close".getBytes(StandardCharsets.US_ASCII);
+
     private final int port;
-    private final List<byte[]> requests;
-    private final int first;
-    private final long firstIntended;
-    private final long interval;
-    private final long measureFrom;
-    private final long end;
-    long[] latencies = new long[1 << 16];
-    int count;
+    private final Selector selector;
+    private SocketChannel channel;
+    private SelectionKey key;
+    private final List<ByteBuffer> pendingWrites = new ArrayList<>();
+    private final long[] dueTimes = new long[MAX_IN_FLIGHT];
+    private int dueHead;
+    private int dueTail;
+    private final ByteBuffer input = ByteBuffer.allocateDirect(1 << 18);
+    // Parser state: the header being read (bytes of it), then the body bytes still to skip.
+    private final byte[] header = new byte[8192];
+    private int headerLength;
+    private long bodyRemaining = -1;
+    private int status;
+    private boolean closing;
     long errors;
     long lastResponseBytes;
-    Exception failure;
 
-    Worker(
-        int port,
-        List<byte[]> requests,
-        int first,
-        long firstIntended,
-        long interval,
-        long measureFrom,
-        long end) {
+    Connection(int port, Selector selector) throws IOException {
       this.port = port;
-      this.requests = requests;
-      this.first = first;
-      this.firstIntended = firstIntended;
-      this.interval = interval;
-      this.measureFrom = measureFrom;
-      this.end = end;
-      setDaemon(true);
+      this.selector = selector;
+      connect();
     }
 
-    private Socket socket;
-    private OutputStream out;
-    private InputStream in;
-
-    /** Servers may close a kept-alive connection (Tomcat after 100 requests): open another. */
     private void connect() throws IOException {
-      if (socket != null) {
-        socket.close();
-      }
-      socket = new Socket();
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress("127.0.0.1", port));
-      out = socket.getOutputStream();
-      in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+      channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      channel.configureBlocking(false);
+      key = channel.register(selector, SelectionKey.OP_READ, this);
     }
 
-    @Override
-    public void run() {
-      try {
-        connect();
-        long intended = firstIntended;
-        int next = first;
-        while (true) {
+    void close() throws IOException {
+      channel.close();
+    }
+
+    int inFlight() {
+      return dueTail - dueHead;
+    }
+
+    void send(ByteBuffer request, long due) throws IOException {
+      if (inFlight() == MAX_IN_FLIGHT) {
+        throw new IOException(MAX_IN_FLIGHT + " requests unanswered on one connection");
+      }
+      if (dueHead == dueTail) {
+        dueHead = 0;
+        dueTail = 0;
+      }
+      dueTimes[dueTail++] = due;
+      ByteBuffer copy = request.duplicate();
+      if (pendingWrites.isEmpty()) {
+        channel.write(copy);
+        if (!copy.hasRemaining()) {
+          return;
+        }
+        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+      }
+      pendingWrites.add(copy);
+    }
+
+    void flush() throws IOException {
+      while (!pendingWrites.isEmpty()) {
+        ByteBuffer next = pendingWrites.get(0);
+        channel.write(next);
+        if (next.hasRemaining()) {
+          return;
+        }
+        pendingWrites.remove(0);
+      }
+      key.interestOps(SelectionKey.OP_READ);
+    }
+
+    void read(Latencies latencies, long measureFrom) throws IOException {
+      input.clear();
+      int read = channel.read(input);
+      if (read < 0) {
+        throw new IOException("the server closed a connection with " + inFlight() + " unanswered");
+      }
+      input.flip();
+      while (input.hasRemaining()) {
+        if (bodyRemaining < 0) {
+          readHeader();
+        } else {
+          int skip = (int) Math.min(bodyRemaining, input.remaining());
+          input.position(input.position() + skip);
+          bodyRemaining -= skip;
+        }
+        if (bodyRemaining == 0) {
           long now = System.nanoTime();
-          if (interval > 0) {
-            while (now < intended) {
-              LockSupport.parkNanos(intended - now);
-              now = System.nanoTime();
-            }
-          } else {
-            intended = now;
-          }
-          if (intended >= end) {
-            return;
-          }
-          byte[] request = requests.get(next % requests.size());
-          next++;
-          int status;
-          try {
-            out.write(request);
-            out.flush();
-            status = readResponse(in);
-          } catch (IOException closed) {
-            connect();
-            out.write(request);
-            out.flush();
-            status = readResponse(in);
-          }
-          long done = System.nanoTime();
-          if (intended >= measureFrom) {
-            if (count == latencies.length) {
-              latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = done - intended;
+          long due = dueTimes[dueHead++];
+          if (due >= measureFrom) {
+            latencies.add(now - due);
             if (status < 200 || status > 299) {
               errors++;
             }
           }
-          intended += interval;
-        }
-      } catch (IOException e) {
-        failure = e;
-      } finally {
-        try {
-          if (socket != null) {
-            socket.close();
+          bodyRemaining = -1;
+          if (closing) {
+            reconnect();
+            return;
           }
-        } catch (IOException e) {
-          failure = failure == null ? e : failure;
         }
       }
     }
 
-    private int readResponse(InputStream in) throws IOException {
-      String statusLine = readLine(in);
-      int status = Integer.parseInt(statusLine.substring(9, 12));
+    /**
+     * Servers may close a kept-alive connection after an answer that says so (Tomcat after 100
+     * requests): open another. Requests pipelined behind that answer would be lost, so none may be.
+     */
+    private void reconnect() throws IOException {
+      if (inFlight() > 0 || input.hasRemaining()) {
+        throw new IOException("the server closed a connection with requests pipelined on it");
+      }
+      closing = false;
+      key.cancel();
+      channel.close();
+      connect();
+    }
+
+    /** Consumes header bytes up to and including the blank line, then sets the body's length. */
+    private void readHeader() throws IOException {
+      while (input.hasRemaining()) {
+        if (headerLength == header.length) {
+          throw new IOException("an answer's header is longer than " + header.length + " bytes");
+        }
+        byte b = input.get();
+        header[headerLength++] = b;
+        if (b == '\n'
+            && headerLength >= 4
+            && header[headerLength - 2] == '\r'
+            && header[headerLength - 3] == '\n') {
+          status =
+              (header[9] - '0') * 100 + (header[10] - '0') * 10 + (header[11] - '0');
+          bodyRemaining = contentLength();
+          closing = headerLine(CONNECTION_CLOSE) >= 0;
+          lastResponseBytes = bodyRemaining;
+          headerLength = 0;
+          return;
+        }
+      }
+    }
+
+    private long contentLength() throws IOException {
+      int value = headerLine(CONTENT_LENGTH);
+      if (value < 0) {
+        throw new IOException("an answer without Content-Length");
+      }
       long length = 0;
-      String line;
-      while (!(line = readLine(in)).isEmpty()) {
-        if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-          length = Long.parseLong(line.substring(15).trim());
+      for (int p = value; header[p] != '\r'; p++) {
+        if (header[p] >= '0' && header[p] <= '9') {
+          length = length * 10 + header[p] - '0';
         }
       }
-      lastResponseBytes = length;
-      long skipped = 0;
-      while (skipped < length) {
-        long n = in.skip(length - skipped);
-        if (n <= 0) {
-          if (in.read() < 0) {
-            throw new IOException("connection closed mid-body");
-          }
-          n = 1;
-        }
-        skipped += n;
-      }
-      return status;
+      return length;
     }
 
-    private static String readLine(InputStream in) throws IOException {
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != '\n') {
-        if (c < 0) {
-          throw new IOException("connection closed");
+    /** The position after {@code prefix} (lower case) at the start of a header line, or -1. */
+    private int headerLine(byte[] prefix) {
+      for (int line = 0; line < headerLength; line++) {
+        if (line > 0 && header[line - 1] != '\n') {
+          continue;
         }
-        if (c != '\r') {
-          line.append((char) c);
+        int i = 0;
+        while (i < prefix.length
+            && line + i < headerLength
+            && Character.toLowerCase(header[line + i]) == prefix[i]) {
+          i++;
+        }
+        if (i == prefix.length) {
+          return line + i;
         }
       }
-      return line.toString();
+      return -1;
     }
   }
 }

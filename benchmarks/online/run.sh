@@ -2,7 +2,7 @@
 # The online-serving benchmark: a 1M-key x 50-feature FLOAT64 group served by the packaged server
 # (pinned to CPU 0, embedded Postgres included), load generated from CPU 1. See
 # docs/benchmarks-online.md. Usage: benchmarks/online/run.sh [seconds per run] [warm-up seconds]
-# Rates: RATES_1X50 (default "500 1000 2000") and RATES_100X50 (default "20 50") requests/s.
+# Rates: RATES_1X50 (default "2000 5000 10000") and RATES_100X50 (default "200 500") requests/s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-20}
@@ -16,8 +16,8 @@ ONLINE_PORT=${ONLINE_PORT:-16566}
 # Every call carries an API key, lookups included: the first admin key, set at the server's start.
 ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
-RATES_1X50=${RATES_1X50:-500 1000 2000}
-RATES_100X50=${RATES_100X50:-20 50}
+RATES_1X50=${RATES_1X50:-2000 5000 10000}
+RATES_100X50=${RATES_100X50:-200 500}
 mkdir -p "$WORK/classes"
 "$(dirname "$JAVA")/javac" -d "$WORK/classes" benchmarks/online/OnlineLoad.java
 

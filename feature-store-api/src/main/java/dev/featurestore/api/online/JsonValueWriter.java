@@ -6,6 +6,7 @@ import tools.jackson.core.JsonGenerator;
 /** Writes index values as JSON values: timestamps as ISO-8601 strings, bytes as base64. */
 final class JsonValueWriter implements OnlineValueWriter {
   private final JsonGenerator json;
+  private final char[] digits = new char[ShortestDecimal.MAX_CHARS];
 
   JsonValueWriter(JsonGenerator json) {
     this.json = json;
@@ -33,7 +34,12 @@ final class JsonValueWriter implements OnlineValueWriter {
 
   @Override
   public void writeDouble(double value) {
-    json.writeNumber(value);
+    if (Double.isFinite(value)) {
+      // The same characters as the generator's writeNumber(double), without a String per value.
+      json.writeNumber(digits, 0, ShortestDecimal.write(value, digits, 0));
+    } else {
+      json.writeNumber(value);
+    }
   }
 
   @Override

@@ -311,9 +311,7 @@ public final class OnlineFeatureLookup {
     generator.writeName("values");
     generator.writeStartArray();
     OnlineStatus[] statuses = group.statuses;
-    for (int i = 0; i < slots.length; i++) {
-      statuses[i] = group.view.writeValue(slots[i], feature.column(), values);
-    }
+    group.view.writeValues(slots, feature.column(), values, statuses);
     generator.writeEndArray();
     generator.writeName("statuses");
     generator.writeStartArray();

@@ -30,6 +30,11 @@ final class BooleanColumn extends OnlineColumn {
   }
 
   @Override
+  long touch(int slot) {
+    return bits[Pages.page(slot)][Pages.offset(slot) >>> 6];
+  }
+
+  @Override
   void write(int slot, OnlineValueWriter out) {
     int offset = Pages.offset(slot);
     out.writeBoolean((bits[Pages.page(slot)][offset >>> 6] & (1L << offset)) != 0);

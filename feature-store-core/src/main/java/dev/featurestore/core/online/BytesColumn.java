@@ -46,6 +46,12 @@ final class BytesColumn extends OnlineColumn {
   }
 
   @Override
+  long touch(int slot) {
+    return references[Pages.page(slot)][Pages.offset(slot)]
+        ^ lengths[Pages.page(slot)][Pages.offset(slot)];
+  }
+
+  @Override
   void write(int slot, OnlineValueWriter out) {
     int page = Pages.page(slot);
     int offset = Pages.offset(slot);

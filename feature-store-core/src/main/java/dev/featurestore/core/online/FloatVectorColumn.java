@@ -34,6 +34,11 @@ final class FloatVectorColumn extends OnlineColumn {
   }
 
   @Override
+  long touch(int slot) {
+    return Float.floatToRawIntBits(values[Pages.page(slot)][Pages.offset(slot) * dimension]);
+  }
+
+  @Override
   void write(int slot, OnlineValueWriter out) {
     out.writeFloatVector(values[Pages.page(slot)], Pages.offset(slot) * dimension, dimension);
   }

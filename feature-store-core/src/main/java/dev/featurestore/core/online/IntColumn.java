@@ -32,6 +32,11 @@ final class IntColumn extends OnlineColumn {
   }
 
   @Override
+  long touch(int slot) {
+    return values[Pages.page(slot)][Pages.offset(slot)];
+  }
+
+  @Override
   void write(int slot, OnlineValueWriter out) {
     int value = values[Pages.page(slot)][Pages.offset(slot)];
     if (meaning == Meaning.INT32) {

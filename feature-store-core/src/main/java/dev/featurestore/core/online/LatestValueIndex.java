@@ -213,6 +213,7 @@ public final class LatestValueIndex implements AutoCloseable {
     private final long stamp;
     private final long nowMicros;
     private final long ttlStartMicros;
+    private long touched;
 
     private View(long stamp, long nowMicros) {
       this.stamp = stamp;
@@ -287,6 +288,33 @@ public final class LatestValueIndex implements AutoCloseable {
         out.writeNull();
       }
       return status;
+    }
+
+    /**
+     * Writes one feature's values for {@code slots}, as {@link #writeValue} would one by one, and
+     * puts their statuses in {@code statuses}. Presence bits and values are read first, in a loop
+     * of independent loads: a lookup of many keys misses the cache on nearly every value, and this
+     * way the misses overlap instead of each waiting behind the writing of the value before.
+     */
+    public void writeValues(
+        int[] slots, int feature, OnlineValueWriter out, OnlineStatus[] statuses) {
+      OnlineColumn column = columns.get(feature);
+      long touched = 0;
+      for (int i = 0; i < slots.length; i++) {
+        statuses[i] = status(slots[i], feature);
+        if (statuses[i] == OnlineStatus.PRESENT) {
+          touched ^= column.touch(slots[i]);
+        }
+      }
+      // Stored, so that the compiler keeps the loads.
+      this.touched = touched;
+      for (int i = 0; i < slots.length; i++) {
+        if (statuses[i] == OnlineStatus.PRESENT) {
+          column.write(slots[i], out);
+        } else {
+          out.writeNull();
+        }
+      }
     }
 
     @Override

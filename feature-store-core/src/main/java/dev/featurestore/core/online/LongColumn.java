@@ -33,6 +33,11 @@ final class LongColumn extends OnlineColumn {
   }
 
   @Override
+  long touch(int slot) {
+    return values[Pages.page(slot)][Pages.offset(slot)];
+  }
+
+  @Override
   void write(int slot, OnlineValueWriter out) {
     long value = values[Pages.page(slot)][Pages.offset(slot)];
     switch (meaning) {

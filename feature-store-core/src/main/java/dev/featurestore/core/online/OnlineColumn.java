@@ -75,6 +75,12 @@ abstract class OnlineColumn {
   /** Writes the value of a slot whose presence bit is set. */
   abstract void write(int slot, OnlineValueWriter out);
 
+  /**
+   * Reads the storage of a slot's value and returns some of its bits, so that a {@link #write} soon
+   * after finds it in cache (see {@link LatestValueIndex.View#writeValues}).
+   */
+  abstract long touch(int slot);
+
   abstract void addValuePage(int page);
 
   abstract void setValue(FieldVector source, int row, int page, int offset);

@@ -213,6 +213,22 @@ class LatestValueIndexTest {
           .containsExactly(false, 40L, null, null, null, "Peru", null, null, null);
       assertThat(view.slotOf("carol")).isEqualTo(-1);
       assertThat(view.eventTimeMicros(view.slotOf("ada"))).isEqualTo(time);
+
+      // A batch of keys (one absent) gives what the keys give one by one, for every type.
+      int[] slots = {view.slotOf("bob"), -1, view.slotOf("ada"), view.slotOf("bob")};
+      for (int feature = 0; feature < 9; feature++) {
+        RecordingValueWriter batch = new RecordingValueWriter();
+        RecordingValueWriter single = new RecordingValueWriter();
+        OnlineStatus[] statuses = new OnlineStatus[slots.length];
+        view.writeValues(slots, feature, batch, statuses);
+        List<OnlineStatus> singleStatuses = new ArrayList<>();
+        for (int slot : slots) {
+          singleStatuses.add(view.writeValue(slot, feature, single));
+        }
+        assertThat(batch.values).isEqualTo(single.values);
+        assertThat(statuses).containsExactlyElementsOf(singleStatuses);
+        assertThat(statuses[1]).isEqualTo(OnlineStatus.NOT_FOUND);
+      }
     }
     assertThat(index.stats().garbageBytes()).isEqualTo("Chile".length());
   }
