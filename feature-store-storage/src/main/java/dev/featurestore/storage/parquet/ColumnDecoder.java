@@ -124,8 +124,8 @@ abstract class ColumnDecoder {
 
   /** Timestamps in any Parquet unit, stored as UTC microseconds. */
   static final class Timestamps extends ColumnDecoder {
-    private final long multiplier;
-    private final long divisor;
+    final long multiplier;
+    final long divisor;
 
     Timestamps(
         String column, int maxDefinitionLevel, boolean nullable, long multiplier, long divisor) {
@@ -222,8 +222,8 @@ abstract class ColumnDecoder {
    * feature's dimension and no null element.
    */
   static final class FloatVectors extends ColumnDecoder {
-    private final int listPresentLevel;
-    private final int dimension;
+    final int listPresentLevel;
+    final int dimension;
 
     /**
      * @param listPresentLevel the definition level at which the list itself is not null; one more
@@ -280,7 +280,7 @@ abstract class ColumnDecoder {
       }
     }
 
-    private InvalidInputException wrongDimension(int row, int count) {
+    InvalidInputException wrongDimension(int row, int count) {
       return new InvalidInputException(
           at(row),
           "has a vector of "
