@@ -18,7 +18,9 @@ import org.apache.parquet.io.api.Binary;
 /**
  * Decodes one Parquet column into one Arrow vector, straight from Parquet's {@link ColumnReader}
  * (no record assembly, no per-row objects). Each batch fills positions {@code 0..rows-1} of a
- * freshly allocated vector; one decoder serves every row group of a file.
+ * freshly allocated vector; one decoder serves every row group of a file. This is the row path:
+ * {@link PageDecoder} reads the chunks whose encodings it knows in bulk, and this decoder reads the
+ * others (DELTA_*, BYTE_STREAM_SPLIT...) and names the rows of both paths' errors.
  */
 abstract class ColumnDecoder {
   final String column;

@@ -41,8 +41,8 @@ final class HybridDecoder {
   void read(int[] out, int offset, int count) {
     int done = 0;
     while (done < count) {
-      if (runLeft == 0) {
-        nextRun();
+      while (runLeft == 0) {
+        nextRun(); // tolerates empty runs, as parquet-java does; each takes a header byte
       }
       int take = Math.min(runLeft, count - done);
       if (packedRun) {
@@ -78,9 +78,6 @@ final class HybridDecoder {
       runLeft = groups * 8;
       packedRun = true;
       groupIndex = 8;
-    }
-    if (runLeft == 0) {
-      throw new ParquetDecodingException("empty run in RLE / bit-packed data");
     }
   }
 

@@ -32,6 +32,10 @@ import org.apache.parquet.schema.Type;
  * top-level columns by name. Shared by the reader of our own feature files and the reader of
  * uploaded files, which differ only in how they report a file that does not fit.
  *
+ * <p>Each column chunk is decoded page by page in bulk by a {@link PageDecoder} when its metadata
+ * lists only encodings that decoder knows, else value by value by the column's {@link
+ * ColumnDecoder}.
+ *
  * <p>Type mismatches, missing columns and bad values raise {@link InvalidInputException} naming the
  * column.
  */
