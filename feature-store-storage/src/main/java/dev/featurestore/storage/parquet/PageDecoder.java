@@ -102,7 +102,8 @@ abstract class PageDecoder {
       return VALUE_ENCODINGS.containsAll(stats.getDataEncodings())
           && DICTIONARY_PAGE_ENCODINGS.containsAll(stats.getDictionaryEncodings());
     }
-    Set<Encoding> encodings = EnumSet.copyOf(chunk.getEncodings());
+    Set<Encoding> encodings = EnumSet.noneOf(Encoding.class);
+    encodings.addAll(chunk.getEncodings());
     if (chunk.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BOOLEAN) {
       encodings.remove(Encoding.RLE); // levels
     }
@@ -132,7 +133,6 @@ abstract class PageDecoder {
 
   /** Fills rows {@code 0..rowCount-1} of a freshly allocated vector. */
   void decode(FieldVector vector, int rowCount) {
-    ArrowBuf validity = vector.getValidityBuffer();
     int row = 0;
     while (row < rowCount) {
       if (pageEntriesLeft == 0) {
@@ -142,7 +142,7 @@ abstract class PageDecoder {
       int step = Math.min(Math.min(rowCount - row, pageEntriesLeft), LEVELS_PER_STEP);
       if (maxDefinitionLevel == 0) {
         copyPresent(vector, row, step);
-        setValid(validity, row, step);
+        setValid(vector.getValidityBuffer(), row, step);
       } else {
         definitionLevels.read(levels, 0, step);
         int index = 0;
@@ -153,7 +153,8 @@ abstract class PageDecoder {
           }
           if (index > start) {
             copyPresent(vector, row + start, index - start);
-            setValid(validity, row + start, index - start);
+            // fetched again: a variable-width vector's setSafe may have replaced its buffers
+            setValid(vector.getValidityBuffer(), row + start, index - start);
           }
           if (index < step) {
             if (!rows.nullable) {
