@@ -18,7 +18,9 @@ import org.apache.parquet.io.api.Binary;
 /**
  * Decodes one Parquet column into one Arrow vector, straight from Parquet's {@link ColumnReader}
  * (no record assembly, no per-row objects). Each batch fills positions {@code 0..rows-1} of a
- * freshly allocated vector; one decoder serves every row group of a file.
+ * freshly allocated vector; one decoder serves every row group of a file. This is the row path:
+ * {@link PageDecoder} reads the chunks whose encodings it knows in bulk, and this decoder reads the
+ * others (DELTA_*, BYTE_STREAM_SPLIT...) and names the rows of both paths' errors.
  */
 abstract class ColumnDecoder {
   final String column;
@@ -124,8 +126,8 @@ abstract class ColumnDecoder {
 
   /** Timestamps in any Parquet unit, stored as UTC microseconds. */
   static final class Timestamps extends ColumnDecoder {
-    private final long multiplier;
-    private final long divisor;
+    final long multiplier;
+    final long divisor;
 
     Timestamps(
         String column, int maxDefinitionLevel, boolean nullable, long multiplier, long divisor) {
@@ -222,8 +224,8 @@ abstract class ColumnDecoder {
    * feature's dimension and no null element.
    */
   static final class FloatVectors extends ColumnDecoder {
-    private final int listPresentLevel;
-    private final int dimension;
+    final int listPresentLevel;
+    final int dimension;
 
     /**
      * @param listPresentLevel the definition level at which the list itself is not null; one more
@@ -280,7 +282,7 @@ abstract class ColumnDecoder {
       }
     }
 
-    private InvalidInputException wrongDimension(int row, int count) {
+    InvalidInputException wrongDimension(int row, int count) {
       return new InvalidInputException(
           at(row),
           "has a vector of "

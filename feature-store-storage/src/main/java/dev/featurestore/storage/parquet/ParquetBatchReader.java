@@ -14,7 +14,11 @@ import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -28,6 +32,10 @@ import org.apache.parquet.schema.Type;
  * top-level columns by name. Shared by the reader of our own feature files and the reader of
  * uploaded files, which differ only in how they report a file that does not fit.
  *
+ * <p>Each column chunk is decoded page by page in bulk by a {@link PageDecoder} when its metadata
+ * lists only encodings that decoder knows, else value by value by the column's {@link
+ * ColumnDecoder}.
+ *
  * <p>Type mismatches, missing columns and bad values raise {@link InvalidInputException} naming the
  * column.
  */
@@ -40,6 +48,13 @@ final class ParquetBatchReader implements AutoCloseable {
   private final int batchRows;
   private final VectorSchemaRoot root;
   private final ColumnDecoder[] decoders;
+
+  /** Each column's bulk decoder, null where none applies (absent columns). */
+  private final PageDecoder[] pageDecoders;
+
+  /** Which columns the current row group decodes in bulk; the others take the row path. */
+  private final boolean[] inBulk;
+
   private final ColumnDescriptor[] descriptors;
   private final VersionParser.ParsedVersion writerVersion;
   private int nextRowGroup;
@@ -57,12 +72,29 @@ final class ParquetBatchReader implements AutoCloseable {
       List<Integer> rowGroups,
       int batchRows,
       BufferAllocator allocator) {
+    this(fileReader, target, optionalColumns, rowGroups, batchRows, allocator, true);
+  }
+
+  /**
+   * @param bulkDecoding false reads every column through parquet-java's per-value column readers,
+   *     the path chunks with other encodings take: tests compare the two
+   */
+  ParquetBatchReader(
+      ParquetFileReader fileReader,
+      Schema target,
+      List<String> optionalColumns,
+      List<Integer> rowGroups,
+      int batchRows,
+      BufferAllocator allocator,
+      boolean bulkDecoding) {
     this.fileReader = fileReader;
     this.rowGroups = List.copyOf(rowGroups);
     this.batchRows = batchRows;
     MessageType fileSchema = fileReader.getFooter().getFileMetaData().getSchema();
     List<Field> fields = target.getFields();
     this.decoders = new ColumnDecoder[fields.size()];
+    this.pageDecoders = new PageDecoder[fields.size()];
+    this.inBulk = new boolean[fields.size()];
     this.descriptors = new ColumnDescriptor[fields.size()];
     List<Type> requested = new ArrayList<>();
     for (int index = 0; index < fields.size(); index++) {
@@ -83,6 +115,9 @@ final class ParquetBatchReader implements AutoCloseable {
       }
       descriptors[index] = single.getColumns().get(0);
       decoders[index] = decoderFor(field, fileType, descriptors[index]);
+      if (bulkDecoding) {
+        pageDecoders[index] = PageDecoder.of(decoders[index], descriptors[index]);
+      }
     }
     fileReader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));
     this.writerVersion = parseWriterVersion(fileReader.getFileMetaData().getCreatedBy());
@@ -108,7 +143,11 @@ final class ParquetBatchReader implements AutoCloseable {
       vector.setInitialCapacity(rows);
       vector.allocateNew();
       decoders[index].batchStartRow = rowsRead;
-      decoders[index].decode(vector, rows);
+      if (inBulk[index]) {
+        pageDecoders[index].decode(vector, rows);
+      } else {
+        decoders[index].decode(vector, rows);
+      }
     }
     root.setRowCount(rows);
     rowsLeftInRowGroup -= rows;
@@ -121,19 +160,37 @@ final class ParquetBatchReader implements AutoCloseable {
     if (nextRowGroup == rowGroups.size()) {
       return false;
     }
-    currentRowGroup = fileReader.readRowGroup(rowGroups.get(nextRowGroup++));
+    int rowGroup = rowGroups.get(nextRowGroup++);
+    currentRowGroup = fileReader.readRowGroup(rowGroup);
     rowsLeftInRowGroup = currentRowGroup.getRowCount();
+    BlockMetaData block = fileReader.getRowGroups().get(rowGroup);
     for (int index = 0; index < decoders.length; index++) {
-      if (descriptors[index] != null) {
+      ColumnDescriptor descriptor = descriptors[index];
+      if (descriptor == null) {
+        continue;
+      }
+      PageReader pages = currentRowGroup.getPageReader(descriptor);
+      ColumnChunkMetaData chunk = chunk(block, descriptor);
+      inBulk[index] =
+          pageDecoders[index] != null && chunk != null && PageDecoder.decodesInBulk(chunk);
+      if (inBulk[index]) {
+        pageDecoders[index].startChunk(pages);
+      } else {
         decoders[index].startRowGroup(
-            new ColumnReaderImpl(
-                descriptors[index],
-                currentRowGroup.getPageReader(descriptors[index]),
-                UNUSED_CONVERTER,
-                writerVersion));
+            new ColumnReaderImpl(descriptor, pages, UNUSED_CONVERTER, writerVersion));
       }
     }
     return true;
+  }
+
+  private static ColumnChunkMetaData chunk(BlockMetaData block, ColumnDescriptor descriptor) {
+    ColumnPath path = ColumnPath.get(descriptor.getPath());
+    for (ColumnChunkMetaData chunk : block.getColumns()) {
+      if (chunk.getPath().equals(path)) {
+        return chunk;
+      }
+    }
+    return null;
   }
 
   private void closeCurrentRowGroup() {

@@ -1,0 +1,320 @@
+package dev.featurestore.storage.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.StoredRowSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compare.VectorEqualsVisitor;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Random batches of every feature type (nulls or not, small domains that stay dictionary-encoded
+ * and large ones that overflow the dictionary mid-chunk, several pages and row groups) written to
+ * Parquet and read back by the bulk page decoder and by parquet-java's per-value column readers:
+ * both must return exactly the rows written, batch by batch.
+ */
+class PageDecoderTest {
+  private static final int ROWS = 45_000;
+
+  @TempDir Path directory;
+
+  private final BufferAllocator allocator = new RootAllocator();
+
+  @AfterEach
+  void closeAllocator() {
+    allocator.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+  void bulkDecodingReadsWhatOurWriterWrote(long seed) throws IOException {
+    Random random = new Random(seed);
+    Schema schema = randomSchema(random);
+    Path file = directory.resolve("random-" + seed + ".parquet");
+    try (VectorSchemaRoot source = randomRows(schema, ROWS, random)) {
+      Set<String> withoutDictionary = new HashSet<>();
+      for (Field field : schema.getFields()) {
+        // labels keep their dictionary (see randomRows)
+        if (!field.getName().equals("label") && random.nextBoolean()) {
+          withoutDictionary.add(field.getName());
+        }
+      }
+      try (ArrowColumnsWriter writer =
+          new ArrowColumnsWriter(
+              new LocalOutputFile(file),
+              StoredRowParquetSchema.of("random", schema),
+              schema,
+              CompressionCodecName.ZSTD,
+              (256 + random.nextInt(1024)) << 10,
+              withoutDictionary,
+              Map.of())) {
+        int from = 0;
+        while (from < ROWS) {
+          int length = Math.min(ROWS - from, 1 + random.nextInt(20_000));
+          try (VectorSchemaRoot slice = source.slice(from, length)) {
+            writer.write(slice);
+          }
+          from += length;
+        }
+        writer.finish();
+      }
+      assertThat(rowGroups(file)).as("row groups").isGreaterThan(1);
+      int batchRows = 1 + random.nextInt(30_000);
+      assertReadsBack(file, schema, source, batchRows, true);
+      assertReadsBack(file, schema, source, batchRows, false);
+    }
+    assertThat(encodings(file))
+        .as("dictionary and plain pages both occur")
+        .contains(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY);
+  }
+
+  /**
+   * Data pages V2 from parquet-java's own record writer: dictionary and plain chunks decode in
+   * bulk, DELTA_* and RLE-boolean chunks take the row path, in the same file.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {7, 8})
+  void bulkAndRowPathsShareAFileWithV2PagesAndDeltaEncodings(long seed) throws IOException {
+    Random random = new Random(seed);
+    Schema schema = randomSchema(random);
+    MessageType parquetSchema = StoredRowParquetSchema.of("random", schema);
+    Path file = directory.resolve("v2-" + seed + ".parquet");
+    try (VectorSchemaRoot source = randomRows(schema, ROWS, random)) {
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(new LocalOutputFile(file))
+              .withType(parquetSchema)
+              .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+              .withCompressionCodec(CompressionCodecName.ZSTD)
+              .withRowGroupSize(512L << 10)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(parquetSchema);
+        for (int row = 0; row < ROWS; row++) {
+          writer.write(group(groups, source, row));
+        }
+      }
+      assertReadsBack(file, schema, source, 1 + random.nextInt(30_000), true);
+    }
+    assertThat(encodings(file))
+        .as("both bulk and row-path encodings occur")
+        .contains(Encoding.PLAIN, Encoding.RLE_DICTIONARY, Encoding.DELTA_BINARY_PACKED);
+  }
+
+  private void assertReadsBack(
+      Path file, Schema schema, VectorSchemaRoot source, int batchRows, boolean bulk)
+      throws IOException {
+    ParquetFileReader fileReader =
+        ParquetFileReader.open(
+            new LocalInputFile(file),
+            ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+    List<Integer> rowGroups = IntStream.range(0, fileReader.getRowGroups().size()).boxed().toList();
+    int read = 0;
+    try (ParquetBatchReader reader =
+        new ParquetBatchReader(
+            fileReader, schema, List.of(), rowGroups, batchRows, allocator, bulk)) {
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.batch();
+        try (VectorSchemaRoot expected = source.slice(read, batch.getRowCount())) {
+          for (int column = 0; column < schema.getFields().size(); column++) {
+            assertThat(
+                    VectorEqualsVisitor.vectorEquals(
+                        expected.getVector(column), batch.getVector(column)))
+                .as(
+                    "%s, rows %d.. (bulk %s, batches of %d)",
+                    schema.getFields().get(column).getName(), read, bulk, batchRows)
+                .isTrue();
+          }
+        }
+        read += batch.getRowCount();
+      }
+    }
+    assertThat(read).isEqualTo(source.getRowCount());
+  }
+
+  /** The nine feature types, each nullable or not at random, in random order. */
+  private static Schema randomSchema(Random random) {
+    List<FeatureDefinition> features =
+        new ArrayList<>(
+            List.of(
+                FeatureDefinition.scalar("flag", FeatureType.BOOL),
+                FeatureDefinition.scalar("count", FeatureType.INT32),
+                FeatureDefinition.scalar("total", FeatureType.INT64),
+                FeatureDefinition.scalar("ratio", FeatureType.FLOAT32),
+                FeatureDefinition.scalar("score", FeatureType.FLOAT64),
+                FeatureDefinition.scalar("label", FeatureType.STRING),
+                FeatureDefinition.scalar("payload", FeatureType.BYTES),
+                FeatureDefinition.scalar("seen_at", FeatureType.TIMESTAMP),
+                FeatureDefinition.vector("embedding", 1 + random.nextInt(12))));
+    java.util.Collections.shuffle(features, random);
+    List<Field> fields = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      Field field = StoredRowSchema.featureField(feature);
+      boolean nullable = random.nextInt(3) > 0;
+      fields.add(
+          new Field(
+              field.getName(),
+              new FieldType(nullable, field.getType(), null),
+              field.getChildren()));
+    }
+    return new Schema(fields);
+  }
+
+  /**
+   * Per column: a null rate among none, few, most and all, and a domain that either keeps the
+   * dictionary (a few dozen values) or overflows it.
+   */
+  private VectorSchemaRoot randomRows(Schema schema, int rows, Random random) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+    for (FieldVector vector : root.getFieldVectors()) {
+      // labels, never all null and from a small domain, give every file dictionary pages
+      boolean label = vector.getName().equals("label");
+      double nullRate =
+          vector.getField().isNullable()
+              ? new double[] {0, 0.05, 0.8, 1}[random.nextInt(label ? 3 : 4)]
+              : 0;
+      int domain = label || random.nextBoolean() ? 40 : Integer.MAX_VALUE;
+      vector.setInitialCapacity(rows);
+      vector.allocateNew();
+      for (int row = 0; row < rows; row++) {
+        if (random.nextDouble() < nullRate) {
+          continue;
+        }
+        int value = domain == Integer.MAX_VALUE ? random.nextInt() : random.nextInt(domain);
+        setValue(vector, row, value, random);
+      }
+      vector.setValueCount(rows);
+    }
+    root.setRowCount(rows);
+    return root;
+  }
+
+  private static void setValue(FieldVector vector, int row, int value, Random random) {
+    if (vector instanceof BitVector bits) {
+      bits.set(row, value & 1);
+    } else if (vector instanceof IntVector ints) {
+      ints.set(row, value);
+    } else if (vector instanceof BigIntVector longs) {
+      longs.set(row, (long) value * 1_000_003L);
+    } else if (vector instanceof Float4Vector floats) {
+      floats.set(row, value / 7.0f);
+    } else if (vector instanceof Float8Vector doubles) {
+      doubles.set(row, value / 7.0);
+    } else if (vector instanceof VarCharVector strings) {
+      strings.setSafe(row, ("v\u00e9" + value).repeat(value & 3).getBytes(StandardCharsets.UTF_8));
+    } else if (vector instanceof VarBinaryVector bytes) {
+      bytes.setSafe(row, new byte[] {(byte) value, (byte) (value >> 8), 0}, 0, value & 3);
+    } else if (vector instanceof TimeStampMicroTZVector times) {
+      times.set(row, FeatureFileTestData.BASE_MICROS + value * 1_000L);
+    } else if (vector instanceof FixedSizeListVector lists) {
+      Float4Vector elements = (Float4Vector) lists.getDataVector();
+      int dimension = lists.getListSize();
+      elements.setValueCount(Math.max(elements.getValueCount(), (row + 1) * dimension));
+      for (int element = 0; element < dimension; element++) {
+        elements.setSafe(row * dimension + element, value + element * random.nextFloat());
+      }
+      lists.setNotNull(row);
+    } else {
+      throw new IllegalArgumentException(vector.getClass().toString());
+    }
+  }
+
+  /** The row as parquet-java's example record, for its own writer. */
+  private static Group group(SimpleGroupFactory groups, VectorSchemaRoot source, int row) {
+    Group group = groups.newGroup();
+    for (FieldVector vector : source.getFieldVectors()) {
+      if (vector.isNull(row)) {
+        continue;
+      }
+      String name = vector.getName();
+      if (vector instanceof BitVector bits) {
+        group.append(name, bits.get(row) == 1);
+      } else if (vector instanceof IntVector ints) {
+        group.append(name, ints.get(row));
+      } else if (vector instanceof BigIntVector longs) {
+        group.append(name, longs.get(row));
+      } else if (vector instanceof TimeStampMicroTZVector times) {
+        group.append(name, times.get(row));
+      } else if (vector instanceof Float4Vector floats) {
+        group.append(name, floats.get(row));
+      } else if (vector instanceof Float8Vector doubles) {
+        group.append(name, doubles.get(row));
+      } else if (vector instanceof VarCharVector strings) {
+        group.append(name, Binary.fromConstantByteArray(strings.get(row)));
+      } else if (vector instanceof VarBinaryVector bytes) {
+        group.append(name, Binary.fromConstantByteArray(bytes.get(row)));
+      } else if (vector instanceof FixedSizeListVector lists) {
+        Group list = group.addGroup(name);
+        Float4Vector elements = (Float4Vector) lists.getDataVector();
+        for (int element = 0; element < lists.getListSize(); element++) {
+          list.addGroup(StoredRowParquetSchema.LIST_GROUP)
+              .append(
+                  StoredRowParquetSchema.LIST_ELEMENT,
+                  elements.get(row * lists.getListSize() + element));
+        }
+      }
+    }
+    return group;
+  }
+
+  private static int rowGroups(Path file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+      return reader.getRowGroups().size();
+    }
+  }
+
+  private static Set<Encoding> encodings(Path file) throws IOException {
+    Set<Encoding> encodings = new HashSet<>();
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+      for (BlockMetaData block : reader.getRowGroups()) {
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+          encodings.addAll(chunk.getEncodings());
+        }
+      }
+    }
+    return encodings;
+  }
+}
