@@ -21,6 +21,7 @@ import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
@@ -38,7 +39,6 @@ import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.parquet.io.LocalInputFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -234,7 +234,7 @@ public final class KeyEraser {
       ArrowParquetWriter.WrittenFile written;
       try (ArrowParquetReader outputRows =
               ArrowParquetReader.open(
-                  new LocalInputFile(original), FeatureFileScan.DEFAULT_BATCH_ROWS, allocator);
+                  new LocalFileInput(original), FeatureFileScan.DEFAULT_BATCH_ROWS, allocator);
           VectorSchemaRoot kept = VectorSchemaRoot.create(outputRows.schema(), allocator);
           ArrowParquetWriter output =
               new ArrowParquetWriter(rewritten, trainingSet.name(), outputRows.schema())) {

@@ -1,11 +1,11 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.parquet.UploadedParquetReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.parquet.io.LocalInputFile;
 
 /**
  * Uploaded Parquet files (written by pandas, Spark, DuckDB...): read column by column into Arrow by
@@ -24,7 +24,7 @@ final class ParquetUploadDecoder implements UploadDecoder {
   @Override
   public void decode(Path file, RowAssembler rows) throws IOException {
     try (UploadedParquetReader reader =
-        UploadedParquetReader.open(new LocalInputFile(file), rows.group(), BATCH_ROWS, allocator)) {
+        UploadedParquetReader.open(new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator)) {
       ArrowBatchRows batchRows = new ArrowBatchRows(reader.schema(), rows);
       while (reader.loadNextBatch()) {
         batchRows.read(reader.batch());

@@ -7,6 +7,7 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
+import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.training.SpineSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.io.LocalInputFile;
 
 /**
  * Uploaded spines: a Parquet file, an Arrow IPC stream or a CSV file with a header row, read batch
@@ -349,7 +349,7 @@ public final class SpineUploads {
   private static SpineBatches parquet(Path file, BufferAllocator allocator) throws IOException {
     ArrowParquetReader reader;
     try {
-      reader = ArrowParquetReader.open(new LocalInputFile(file), BATCH_ROWS, allocator);
+      reader = ArrowParquetReader.open(new LocalFileInput(file), BATCH_ROWS, allocator);
     } catch (InvalidInputException e) {
       throw asBodyError(e);
     } catch (IOException | RuntimeException e) {

@@ -23,7 +23,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 
@@ -61,7 +60,7 @@ public final class FeatureFileReader implements AutoCloseable {
   public static FeatureFileReader open(
       Path file, FeatureGroup group, FeatureFileScan scan, BufferAllocator allocator)
       throws IOException {
-    return open(new LocalInputFile(file), file.toString(), group, scan, allocator);
+    return open(new LocalFileInput(file), file.toString(), group, scan, allocator);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.featurestore.storage.training;
 
 import dev.featurestore.storage.parquet.ArrowParquetReader;
+import dev.featurestore.storage.parquet.LocalFileInput;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -46,7 +46,7 @@ public final class TrainingSetExport {
   public static void writeArrowStream(Path parquet, BufferAllocator allocator, OutputStream out)
       throws IOException {
     try (ArrowParquetReader reader =
-            ArrowParquetReader.open(new LocalInputFile(parquet), ARROW_BATCH_ROWS, allocator);
+            ArrowParquetReader.open(new LocalFileInput(parquet), ARROW_BATCH_ROWS, allocator);
         ArrowStreamWriter writer =
             new ArrowStreamWriter(reader.batch(), null, Channels.newChannel(unclosable(out)))) {
       writer.start();
@@ -82,7 +82,7 @@ public final class TrainingSetExport {
   public static void write(Path parquet, Format format, OutputStream out) throws IOException {
     Writer writer =
         new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(parquet))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalFileInput(parquet))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<Type> fields = schema.getFields();
       if (format == Format.CSV) {
