@@ -17,7 +17,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -94,9 +93,7 @@ public final class FeatureFileReader implements AutoCloseable {
             .toList();
     ParquetFileReader fileReader = null;
     try {
-      fileReader =
-          ParquetFileReader.open(
-              file, ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+      fileReader = ParquetBatchReader.open(file);
       List<BlockMetaData> blocks = fileReader.getRowGroups();
       List<Integer> rowGroups = new ArrayList<>();
       String key = group.entity().name();

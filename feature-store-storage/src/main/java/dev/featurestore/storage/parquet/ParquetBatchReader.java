@@ -10,15 +10,20 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -42,6 +47,12 @@ import org.apache.parquet.schema.Type;
 final class ParquetBatchReader implements AutoCloseable {
   /** Values are read through {@link ColumnReaderImpl}'s getters, never pushed to a converter. */
   private static final PrimitiveConverter UNUSED_CONVERTER = new PrimitiveConverter() {};
+
+  /**
+   * One Hadoop configuration for every file opened: without it parquet-java builds a fresh one per
+   * file, and parsing its default XML resources cost more than decoding a small file's pages.
+   */
+  private static final Configuration HADOOP_CONFIGURATION = new Configuration();
 
   private final ParquetFileReader fileReader;
   private final List<Integer> rowGroups;
@@ -181,6 +192,16 @@ final class ParquetBatchReader implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** Opens a Parquet file for reading, checking page checksums. */
+  static ParquetFileReader open(InputFile file) throws IOException {
+    return ParquetFileReader.open(
+        file,
+        ParquetReadOptions.builder(new HadoopParquetConfiguration(HADOOP_CONFIGURATION))
+            .withCodecFactory(new CodecFactory(HADOOP_CONFIGURATION, 0))
+            .usePageChecksumVerification(true)
+            .build());
   }
 
   private static ColumnChunkMetaData chunk(BlockMetaData block, ColumnDescriptor descriptor) {

@@ -15,7 +15,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.Type;
@@ -106,8 +105,7 @@ public final class UploadedParquetReader implements AutoCloseable {
 
   static ParquetFileReader openParquet(InputFile file) throws IOException {
     try {
-      return ParquetFileReader.open(
-          file, ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+      return ParquetBatchReader.open(file);
     } catch (RuntimeException e) {
       throw notParquet(e);
     }
