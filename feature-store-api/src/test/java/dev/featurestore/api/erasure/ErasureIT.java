@@ -185,7 +185,10 @@ class ErasureIT {
         .isEqualTo(csvUploadBefore.get("columns"));
     List<String> uploadRows =
         StoredRows.everyObject(objects, scratch).entrySet().stream()
-            .filter(object -> object.getKey().startsWith("uploads/"))
+            .filter(
+                object ->
+                    List.of(parquetUpload, csvUpload, arrowUpload).stream()
+                        .anyMatch(id -> object.getKey().startsWith("uploads/" + id)))
             .flatMap(object -> object.getValue().stream())
             .toList();
     assertThat(uploadRows).hasSize(2);
@@ -234,6 +237,30 @@ class ErasureIT {
   }
 
   @Test
+  void csvKeysOfAnIntegerEntityAreErasedAsTheIntegersTheySpell() throws Exception {
+    post("/api/v1/entities", "{\"name\":\"account_id\",\"keyType\":\"INT64\"}");
+    String accounts =
+        upload(
+            "text/csv",
+            "account_id,event_time\n 42 ,2026-03-05T00:00:00Z\n7,2026-03-05T00:00:00Z\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+    String erasureId = erase("account_id", "42");
+
+    assertThat(((Number) getJson("/api/v1/erasures/" + erasureId).get("rowsRemoved")).longValue())
+        .isEqualTo(1);
+    assertUpload(accounts, 1);
+    Path scratch = Files.createTempDirectory(dataDir, "scan");
+    List<List<String>> uploaded =
+        StoredRows.everyObject(objects, scratch).entrySet().stream()
+            .filter(object -> object.getKey().startsWith("uploads/" + accounts))
+            .map(Map.Entry::getValue)
+            .toList();
+    assertThat(uploaded).hasSize(1);
+    assertThat(uploaded.get(0)).singleElement().matches(row -> StoredRows.hasCell(row, "7"));
+  }
+
+  @Test
   void badRequestsNameTheFieldAndEraseNothing() {
     assertField(post("/api/v1/erasures", "{\"keys\":[\"u2\"]}"), "entity");
     assertField(post("/api/v1/erasures", "{\"entity\":\"nobody\",\"keys\":[\"u2\"]}"), "entity");
@@ -256,10 +283,18 @@ class ErasureIT {
   }
 
   private String erase(String key) throws InterruptedException {
+    return erase("user_id", key);
+  }
+
+  private String erase(String entity, String key) throws InterruptedException {
     ResponseEntity<String> accepted =
         post(
             "/api/v1/erasures",
-            "{\"entity\":\"user_id\",\"keys\":[\"" + key + "\"],\"reason\":\"GDPR art. 17\"}");
+            "{\"entity\":\""
+                + entity
+                + "\",\"keys\":[\""
+                + key
+                + "\"],\"reason\":\"GDPR art. 17\"}");
     assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
     String id = JsonPath.read(accepted.getBody(), "$.id");
     awaitJob(accepted.getHeaders().getLocation().getPath());
