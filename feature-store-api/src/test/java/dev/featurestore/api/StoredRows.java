@@ -24,28 +24,59 @@ import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
 /** Reads what is really stored, for tests that must prove a key is gone (or untouched). */
 public final class StoredRows {
   private StoredRows() {}
 
   /**
-   * Every row of every Parquet object in the store, as CSV lines, by object key: feature files and
-   * training-set outputs alike, read straight from the bytes, not through the catalog.
+   * Every row of every object in the store, as CSV lines, by object key: feature files,
+   * training-set outputs and uploaded spines alike (Parquet, Arrow IPC stream or CSV, told apart by
+   * their first bytes, whatever the key's suffix), read straight from the bytes, not through the
+   * catalog.
    */
   public static Map<String, List<String>> everyObject(ObjectStore objects, Path scratch)
       throws IOException {
     Map<String, List<String>> rows = new LinkedHashMap<>();
     for (StoredObject object : objects.list("")) {
-      if (!object.key().endsWith(".parquet")) {
-        continue;
-      }
-      Path local = Files.createTempFile(scratch, "object", ".parquet");
+      Path local = Files.createTempFile(scratch, "object", ".bin");
       try (InputStream in = objects.get(object.key())) {
         Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      rows.put(object.key(), rowsAsCsv(local));
+      rows.put(object.key(), rowsOfAnyFormat(local));
       Files.delete(local);
+    }
+    return rows;
+  }
+
+  private static List<String> rowsOfAnyFormat(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(4);
+    }
+    if (Arrays.equals(head, "PAR1".getBytes(StandardCharsets.US_ASCII))) {
+      return rowsAsCsv(file);
+    }
+    if (Arrays.equals(head, new byte[] {-1, -1, -1, -1})) {
+      return arrowStreamRows(file);
+    }
+    // Anything else holding rows is CSV text: every line after the header.
+    List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    if (!lines.isEmpty()) {
+      lines.remove(0);
+    }
+    return lines;
+  }
+
+  private static List<String> arrowStreamRows(Path file) throws IOException {
+    List<String> rows = new ArrayList<>();
+    try (RootAllocator allocator = new RootAllocator();
+        InputStream in = Files.newInputStream(file);
+        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      while (reader.loadNextBatch()) {
+        rows.addAll(text(reader.getVectorSchemaRoot()));
+      }
     }
     return rows;
   }

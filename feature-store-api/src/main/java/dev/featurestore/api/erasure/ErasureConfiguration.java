@@ -5,6 +5,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.erasure.KeyEraser;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
@@ -30,6 +31,7 @@ class ErasureConfiguration {
       Catalog catalog,
       TrainingSetCatalog trainingSets,
       JdbcModels models,
+      JdbcUploads uploads,
       JdbcErasures erasures,
       LineageIndex lineage,
       FeatureGroupReader reader,
@@ -43,6 +45,7 @@ class ErasureConfiguration {
         catalog,
         trainingSets,
         models,
+        uploads,
         erasures,
         lineage,
         reader,

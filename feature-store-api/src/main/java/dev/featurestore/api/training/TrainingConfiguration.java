@@ -29,7 +29,7 @@ class TrainingConfiguration {
   }
 
   @Bean
-  Uploads uploads(DataSource dataSource) {
+  JdbcUploads uploads(DataSource dataSource) {
     return new JdbcUploads(dataSource);
   }
 

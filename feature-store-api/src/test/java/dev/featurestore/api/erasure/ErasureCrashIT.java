@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +27,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A server killed with SIGKILL halfway through an erasure finishes it after a restart: the key is
- * gone from every object, each file was counted once, no replaced object is left behind and no
- * other row is lost, including those of commits made while the erasure ran.
+ * gone from every object (uploaded spines included), each file and upload was counted once, no
+ * replaced object is left behind and no other row is lost, including those of commits made while
+ * the erasure ran.
  */
 class ErasureCrashIT {
   private static final String GROUP = "erasure_crash";
   private static final int COMMITS = 120;
   private static final int CONCURRENT_COMMITS = 5;
+  private static final int UPLOADS = 3;
 
   @TempDir Path folder;
 
@@ -69,6 +72,13 @@ class ErasureCrashIT {
                                 + "]}"))
                     .statusCode())
             .isEqualTo(201);
+      }
+      for (int i = 0; i < UPLOADS; i++) {
+        first.post(
+            "/api/v1/uploads",
+            "text/csv",
+            "user_id,event_time\nu1,2026-03-05T00:00:00Z\nkept" + i + ",2026-03-05T00:00:00Z\n",
+            201);
       }
       String accepted =
           first.post(
@@ -127,15 +137,20 @@ class ErasureCrashIT {
     } finally {
       restarted.kill();
     }
-    assertThat(receipt.get("filesRewritten").asLong()).isEqualTo(COMMITS);
-    assertThat(receipt.get("rowsRemoved").asLong()).isEqualTo(COMMITS);
+    assertThat(receipt.get("filesRewritten").asLong()).isEqualTo(COMMITS + UPLOADS);
+    assertThat(receipt.get("rowsRemoved").asLong()).isEqualTo(COMMITS + UPLOADS);
 
-    StoredRows.everyObject(objects, folder)
-        .forEach(
-            (key, rows) ->
-                assertThat(rows).as(key).noneMatch(row -> StoredRows.hasCell(row, "u1")));
+    Map<String, List<String>> stored = StoredRows.everyObject(objects, folder);
+    stored.forEach(
+        (key, rows) -> assertThat(rows).as(key).noneMatch(row -> StoredRows.hasCell(row, "u1")));
     for (StoredObject object : objects.list("")) {
       assertThat(catalog.referencesObject(object.key())).as(object.key()).isTrue();
+    }
+    for (int i = 0; i < UPLOADS; i++) {
+      String kept = "kept" + i;
+      assertThat(stored.values())
+          .as("the uploaded row of " + kept)
+          .anyMatch(rows -> rows.stream().anyMatch(row -> StoredRows.hasCell(row, kept)));
     }
     Map<Long, Long> rowsPerCommit =
         StoredRows.rowsPerCommitSequence(catalog, objects, folder.resolve("cache"), GROUP);

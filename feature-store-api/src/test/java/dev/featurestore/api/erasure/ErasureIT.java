@@ -9,7 +9,9 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Erasing a key end to end: every stored object loses its rows (feature files of every retained
- * version and training-set outputs), other keys' rows stay as they were in every version, online
- * lookups stop finding it, lineage shows the erasure and the receipt names the models to retrain.
+ * version, uploaded spines and training-set outputs), other keys' rows stay as they were in every
+ * version, online lookups stop finding it, lineage shows the erasure and the receipt names the
+ * models to retrain.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureTestRestTemplate
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErasureIT {
+  private static final String PARQUET = "application/vnd.apache.parquet";
   private static Path dataDir;
 
   @DynamicPropertySource
@@ -62,9 +66,12 @@ class ErasureIT {
   @Autowired FeatureGroupReader reader;
   private TestRestTemplate http;
   private String lastActivityCommit;
+  private String parquetUpload;
+  private String csvUpload;
+  private String arrowUpload;
 
   @BeforeAll
-  void defineGroups() {
+  void defineGroups() throws Exception {
     http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
     post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
     post(
@@ -89,6 +96,37 @@ class ErasureIT {
             commit("activity", "u2", "2026-03-04T00:00:00Z", "\"clicks\":4", "u5").getBody(),
             "$.commitId");
     commit("profile", "u1", "2026-01-01T00:00:00Z", "\"country\":\"NL\"", "u2");
+    uploadSpines();
+  }
+
+  private void uploadSpines() throws Exception {
+    // Outside the data dir, whose Parquet files the test scans for u1.
+    Path bodies = Files.createTempDirectory("erasure-it-bodies");
+    parquetUpload =
+        upload(
+            PARQUET,
+            Files.readAllBytes(
+                UploadBodies.parquet(
+                    """
+                    SELECT * FROM (VALUES
+                      ('u1', TIMESTAMPTZ '2026-03-05 00:00:00+00', 1),
+                      ('u2', TIMESTAMPTZ '2026-03-05 00:00:00+00', 0),
+                      ('u1', TIMESTAMPTZ '2026-03-10 00:00:00+00', 1))
+                      AS spine(user_id, event_time, label)
+                    """,
+                    bodies.resolve("spine.pq"))));
+    csvUpload =
+        upload(
+            "text/csv",
+            "user_id,event_time,label\nu3,2026-03-05T00:00:00Z,1\nu1,2026-03-06T00:00:00Z,0\n"
+                .getBytes(StandardCharsets.UTF_8));
+    arrowUpload =
+        upload(
+            "application/vnd.apache.arrow.stream",
+            Files.readAllBytes(
+                UploadBodies.arrowStream(
+                    "SELECT 'u1' AS user_id, TIMESTAMPTZ '2026-03-06 00:00:00+00' AS event_time",
+                    bodies.resolve("spine.arrow"))));
   }
 
   @Test
@@ -96,6 +134,8 @@ class ErasureIT {
     String usingU1 = trainingSet("with_u1", lastActivityCommit, "u1", "u2", "u3");
     String withoutU1 = trainingSet("without_u1", lastActivityCommit, "u2", "u3");
     String groupSpine = groupSpineTrainingSet();
+    String fromUpload = uploadTrainingSet(parquetUpload);
+    Map<String, Object> csvUploadBefore = getJson("/api/v1/uploads/" + csvUpload);
     model("churn", "1", usingU1);
     model("churn", "2", withoutU1);
     model("ltv", "1", groupSpine, withoutU1);
@@ -110,13 +150,15 @@ class ErasureIT {
     assertThat(receipt.get("status")).isEqualTo("SUCCEEDED");
     assertThat(receipt.get("completedAt")).isNotNull();
     assertThat((List<String>) receipt.get("trainingSetsAffected"))
-        .containsExactlyInAnyOrder(usingU1, groupSpine);
+        .containsExactlyInAnyOrder(usingU1, groupSpine, fromUpload);
     assertThat((List<Map<String, String>>) receipt.get("modelsToRetrain"))
         .containsExactlyInAnyOrder(
             Map.of("name", "churn", "version", "1"), Map.of("name", "ltv", "version", "1"));
     // u1 rows: 2 in the compacted file, 2 in the retained originals, 1 in profile; as spine rows,
-    // 1 in the inline spine and 2 in the group spine (one per activity row).
-    assertThat(((Number) receipt.get("rowsRemoved")).longValue()).isEqualTo(5 + 3);
+    // 1 in the inline spine and 2 in the group spine (one per activity row); in the uploads, 2 in
+    // the Parquet one, 1 in the CSV one and the Arrow one's only row; 2 in the output of the
+    // training set built from the Parquet upload.
+    assertThat(((Number) receipt.get("rowsRemoved")).longValue()).isEqualTo(5 + 3 + 4 + 2);
 
     Path scratch = Files.createTempDirectory(dataDir, "scan");
     StoredRows.everyObject(objects, scratch)
@@ -135,6 +177,27 @@ class ErasureIT {
     assertSameRowsWithoutU1(profileBefore, StoredRows.everyVersion(catalog, reader, "profile"));
     assertThat(download(withoutU1)).isEqualTo(outputWithoutU1Before);
 
+    // The uploads now hold the other keys' rows only, as Parquet; the Arrow one is empty but stays.
+    assertUpload(parquetUpload, 1);
+    assertUpload(csvUpload, 1);
+    assertUpload(arrowUpload, 0);
+    assertThat(getJson("/api/v1/uploads/" + csvUpload).get("columns"))
+        .isEqualTo(csvUploadBefore.get("columns"));
+    List<String> uploadRows =
+        StoredRows.everyObject(objects, scratch).entrySet().stream()
+            .filter(
+                object ->
+                    List.of(parquetUpload, csvUpload, arrowUpload).stream()
+                        .anyMatch(id -> object.getKey().startsWith("uploads/" + id)))
+            .flatMap(object -> object.getValue().stream())
+            .toList();
+    assertThat(uploadRows).hasSize(2);
+    assertThat(uploadRows).anyMatch(row -> StoredRows.hasCell(row, "u2"));
+    assertThat(uploadRows).anyMatch(row -> StoredRows.hasCell(row, "u3"));
+    // A training set built from the rewritten upload is the rewritten output of one built before.
+    assertThat(downloadParquet(uploadTrainingSet(parquetUpload)))
+        .isEqualTo(downloadParquet(fromUpload));
+
     assertThat(online("u1")).isEqualTo("NOT_FOUND");
     assertThat(online("u2")).isEqualTo("PRESENT");
 
@@ -142,7 +205,7 @@ class ErasureIT {
     assertThat(JsonPath.<List<Object>>read(lineage, "$.featureGroups")).isEmpty();
     assertThat(JsonPath.<List<String>>read(lineage, "$.erasures[*].id")).containsExactly(erasureId);
     assertThat(JsonPath.<List<String>>read(lineage, "$.trainingSets[*].id"))
-        .containsExactlyInAnyOrder(usingU1, groupSpine);
+        .containsExactlyInAnyOrder(usingU1, groupSpine, fromUpload);
     String audit = getString("/api/v1/audit?entity=user_id&key=u1");
     assertThat(JsonPath.<List<String>>read(audit, "$.entries[*].action")).contains("ERASE");
 
@@ -174,6 +237,30 @@ class ErasureIT {
   }
 
   @Test
+  void csvKeysOfAnIntegerEntityAreErasedAsTheIntegersTheySpell() throws Exception {
+    post("/api/v1/entities", "{\"name\":\"account_id\",\"keyType\":\"INT64\"}");
+    String accounts =
+        upload(
+            "text/csv",
+            "account_id,event_time\n 42 ,2026-03-05T00:00:00Z\n7,2026-03-05T00:00:00Z\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+    String erasureId = erase("account_id", "42");
+
+    assertThat(((Number) getJson("/api/v1/erasures/" + erasureId).get("rowsRemoved")).longValue())
+        .isEqualTo(1);
+    assertUpload(accounts, 1);
+    Path scratch = Files.createTempDirectory(dataDir, "scan");
+    List<List<String>> uploaded =
+        StoredRows.everyObject(objects, scratch).entrySet().stream()
+            .filter(object -> object.getKey().startsWith("uploads/" + accounts))
+            .map(Map.Entry::getValue)
+            .toList();
+    assertThat(uploaded).hasSize(1);
+    assertThat(uploaded.get(0)).singleElement().matches(row -> StoredRows.hasCell(row, "7"));
+  }
+
+  @Test
   void badRequestsNameTheFieldAndEraseNothing() {
     assertField(post("/api/v1/erasures", "{\"keys\":[\"u2\"]}"), "entity");
     assertField(post("/api/v1/erasures", "{\"entity\":\"nobody\",\"keys\":[\"u2\"]}"), "entity");
@@ -196,10 +283,18 @@ class ErasureIT {
   }
 
   private String erase(String key) throws InterruptedException {
+    return erase("user_id", key);
+  }
+
+  private String erase(String entity, String key) throws InterruptedException {
     ResponseEntity<String> accepted =
         post(
             "/api/v1/erasures",
-            "{\"entity\":\"user_id\",\"keys\":[\"" + key + "\"],\"reason\":\"GDPR art. 17\"}");
+            "{\"entity\":\""
+                + entity
+                + "\",\"keys\":[\""
+                + key
+                + "\"],\"reason\":\"GDPR art. 17\"}");
     assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
     String id = JsonPath.read(accepted.getBody(), "$.id");
     awaitJob(accepted.getHeaders().getLocation().getPath());
@@ -246,6 +341,36 @@ class ErasureIT {
     assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
     awaitJob(accepted.getHeaders().getLocation().getPath());
     return JsonPath.read(accepted.getBody(), "$.trainingSetId");
+  }
+
+  private String uploadTrainingSet(String uploadId) throws InterruptedException {
+    ResponseEntity<String> accepted =
+        post(
+            "/api/v1/training-sets",
+            "{\"name\":\"from_upload\",\"spine\":{\"upload\":\""
+                + uploadId
+                + "\"},\"features\":[\"activity:clicks\",\"profile:country\"],\"asOf\":\""
+                + lastActivityCommit
+                + "\"}");
+    assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
+    awaitJob(accepted.getHeaders().getLocation().getPath());
+    return JsonPath.read(accepted.getBody(), "$.trainingSetId");
+  }
+
+  private String upload(String contentType, byte[] body) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.parseMediaType(contentType));
+    ResponseEntity<String> created =
+        http.exchange(
+            "/api/v1/uploads", HttpMethod.POST, new HttpEntity<>(body, headers), String.class);
+    assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.CREATED);
+    return JsonPath.read(created.getBody(), "$.id");
+  }
+
+  private void assertUpload(String id, long rows) {
+    Map<String, Object> upload = getJson("/api/v1/uploads/" + id);
+    assertThat(upload.get("contentType")).as(id).isEqualTo(PARQUET);
+    assertThat(((Number) upload.get("rows")).longValue()).as(id).isEqualTo(rows);
   }
 
   private void model(String name, String version, String... trainingSets) {

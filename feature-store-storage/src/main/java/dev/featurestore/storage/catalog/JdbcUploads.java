@@ -8,6 +8,7 @@ import dev.featurestore.core.training.Uploads;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,41 +63,55 @@ public final class JdbcUploads implements Uploads {
 
   @Override
   public Optional<Upload> find(UUID id) {
+    List<Upload> found = select("id = ?", id);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The uploads with a column named {@code column} (an entity's key column), oldest first. */
+  public List<Upload> withColumn(String column) {
+    return select("? = ANY (column_names) ORDER BY created_at, id", column);
+  }
+
+  private List<Upload> select(String condition, Object... params) {
     return transactions.inTransaction(
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT id, object_key, content_type, byte_size, row_count, column_names,"
-                      + " column_types, created_by, owner_key_id, created_at FROM uploads"
-                      + " WHERE id = ?")) {
-            select.setObject(1, id);
+                      + " column_types, created_by, owner_key_id, created_at FROM uploads WHERE "
+                      + condition)) {
+            Transactions.bind(select, params);
+            List<Upload> uploads = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
+              while (rows.next()) {
+                uploads.add(upload(rows));
               }
-              String[] names = strings(rows.getArray(6));
-              String[] types = strings(rows.getArray(7));
-              List<Upload.Column> columns = new ArrayList<>();
-              for (int i = 0; i < names.length; i++) {
-                columns.add(new Upload.Column(names[i], FeatureType.valueOf(types[i])));
-              }
-              return Optional.of(
-                  new Upload(
-                      rows.getObject(1, UUID.class),
-                      rows.getString(2),
-                      rows.getString(3),
-                      rows.getLong(4),
-                      rows.getLong(5),
-                      columns,
-                      rows.getString(8),
-                      Optional.ofNullable(rows.getObject(9, UUID.class)),
-                      rows.getTimestamp(10).toInstant()));
             }
+            return uploads;
           }
         });
   }
 
-  private static String[] strings(Array array) throws java.sql.SQLException {
+  private static Upload upload(ResultSet rows) throws SQLException {
+    String[] names = strings(rows.getArray(6));
+    String[] types = strings(rows.getArray(7));
+    List<Upload.Column> columns = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      columns.add(new Upload.Column(names[i], FeatureType.valueOf(types[i])));
+    }
+    return new Upload(
+        rows.getObject(1, UUID.class),
+        rows.getString(2),
+        rows.getString(3),
+        rows.getLong(4),
+        rows.getLong(5),
+        columns,
+        rows.getString(8),
+        Optional.ofNullable(rows.getObject(9, UUID.class)),
+        rows.getTimestamp(10).toInstant());
+  }
+
+  private static String[] strings(Array array) throws SQLException {
     return (String[]) array.getArray();
   }
 }

@@ -24,10 +24,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The ledger of erasures in Postgres. Every step an erasure takes (a file or a training-set output
- * rewritten) is recorded in the same transaction as its effect on the catalog, with the replaced
- * object queued for deletion, so that a server stopped at any point resumes without counting a step
- * twice or leaving an old object behind.
+ * The ledger of erasures in Postgres. Every step an erasure takes (a file, an uploaded spine or a
+ * training-set output rewritten) is recorded in the same transaction as its effect on the catalog,
+ * with the replaced object queued for deletion, so that a server stopped at any point resumes
+ * without counting a step twice or leaving an old object behind.
  */
 public final class JdbcErasures {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -168,6 +168,41 @@ public final class JdbcErasures {
             }
           }
           recordStep(connection, erasureId, 1, rowsRemoved, oldObjectKey, Optional.of(trainingSet));
+          return true;
+        });
+  }
+
+  /**
+   * Points an uploaded spine's catalog row at its rewrite ({@code newObjectKey}, a Parquet file of
+   * {@code rows} rows and {@code byteSize} bytes; its columns and their types are unchanged).
+   * Returns false, changing nothing, when the upload is no longer {@code oldObjectKey}.
+   */
+  public boolean recordUploadRewrite(
+      UUID erasureId,
+      UUID upload,
+      String oldObjectKey,
+      String newObjectKey,
+      String contentType,
+      long byteSize,
+      long rows,
+      long rowsRemoved) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE uploads SET object_key = ?, content_type = ?, byte_size = ?,"
+                      + " row_count = ? WHERE id = ? AND object_key = ?")) {
+            update.setString(1, newObjectKey);
+            update.setString(2, contentType);
+            update.setLong(3, byteSize);
+            update.setLong(4, rows);
+            update.setObject(5, upload);
+            update.setString(6, oldObjectKey);
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          recordStep(connection, erasureId, 1, rowsRemoved, oldObjectKey, Optional.empty());
           return true;
         });
   }

@@ -9,14 +9,20 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.ingest.VectorGather;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.Upload;
+import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpineUploads;
+import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
@@ -25,9 +31,12 @@ import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,9 +44,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -47,8 +59,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs an erasure: removes every row of the erased keys from every file of every retained version
- * of the groups on the entity, and from the output of every training set that used the keys, then
- * deletes the replaced objects.
+ * of the groups on the entity, from every uploaded spine with a column named after the entity, and
+ * from the output of every training set that used the keys, then deletes the replaced objects.
  *
  * <p>Files are rewritten in place in the catalog: a rewrite keeps the file's id and the versions
  * that see it, so every version reads exactly what it read before minus the erased rows, and
@@ -56,6 +68,10 @@ import tools.jackson.databind.node.ObjectNode;
  * transaction ({@link JdbcErasures}); running an erasure again after a crash skips files that no
  * longer hold the keys, so it is idempotent. Files added while it runs (a concurrent commit or
  * compaction) are examined in further passes until a pass finds no file it has not examined.
+ *
+ * <p>An uploaded spine is rewritten as Parquet (its columns and their types as recorded, CSV text
+ * cells still text) and its catalog row pointed at the rewrite, again in one transaction with the
+ * erasure's progress; an upload left without rows stays, empty.
  */
 public final class KeyEraser {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -63,6 +79,7 @@ public final class KeyEraser {
   private final Catalog catalog;
   private final TrainingSetCatalog trainingSets;
   private final JdbcModels models;
+  private final JdbcUploads uploads;
   private final JdbcErasures erasures;
   private final LineageIndex lineage;
   private final FeatureGroupReader reader;
@@ -76,6 +93,7 @@ public final class KeyEraser {
       Catalog catalog,
       TrainingSetCatalog trainingSets,
       JdbcModels models,
+      JdbcUploads uploads,
       JdbcErasures erasures,
       LineageIndex lineage,
       FeatureGroupReader reader,
@@ -87,6 +105,7 @@ public final class KeyEraser {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.models = requireNonNull(models, "models is null");
+    this.uploads = requireNonNull(uploads, "uploads is null");
     this.erasures = requireNonNull(erasures, "erasures is null");
     this.lineage = requireNonNull(lineage, "lineage is null");
     this.reader = requireNonNull(reader, "reader is null");
@@ -98,10 +117,11 @@ public final class KeyEraser {
   }
 
   /**
-   * Steps of an erasure, for job progress: files that may hold the keys, training sets using them.
+   * Steps of an erasure, for job progress: files and uploads that may hold the keys, training sets
+   * using them.
    */
   public long plannedSteps(Entity entity, Collection<String> keys) {
-    long steps = trainingSetsUsing(entity, keys).size();
+    long steps = trainingSetsUsing(entity, keys).size() + uploadsKeyedBy(entity).size();
     for (FeatureGroup group : groupsOf(entity)) {
       steps +=
           catalog.retainedDataFiles(group.name()).stream()
@@ -143,6 +163,10 @@ public final class KeyEraser {
       // tells online indexes (of every replica) to rebuild without the erased keys.
       catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
     }
+    for (Upload upload : uploadsKeyedBy(entity)) {
+      eraseFromUpload(erasureId, upload, entity, keys);
+      progress.accept(++done);
+    }
     Set<UUID> affected = trainingSetsUsing(entity, keys);
     for (UUID id : affected) {
       Optional<TrainingSet> trainingSet = trainingSets.find(id);
@@ -166,6 +190,22 @@ public final class KeyEraser {
   private List<FeatureGroup> groupsOf(Entity entity) {
     return catalog.featureGroups().stream()
         .filter(group -> group.entity().name().equals(entity.name()))
+        .toList();
+  }
+
+  /**
+   * Uploads that may hold the entity's keys: those with a column named after it, of a type a key
+   * can have (a column of another type is no key column: no training set can use it as one).
+   */
+  private List<Upload> uploadsKeyedBy(Entity entity) {
+    return uploads.withColumn(entity.name()).stream()
+        .filter(
+            upload -> {
+              FeatureType type = upload.column(entity.name()).orElseThrow().type();
+              return type == FeatureType.STRING
+                  || type == FeatureType.INT64
+                  || type == FeatureType.INT32;
+            })
         .toList();
   }
 
@@ -251,25 +291,92 @@ public final class KeyEraser {
       }
       String newObjectKey =
           "training-sets/" + trainingSet.id() + "/erasure-" + erasureId + ".parquet";
-      objects.put(newObjectKey, rewritten);
+      long removedRows = removed;
       boolean recorded =
-          erasures.recordTrainingSetRewrite(
-              erasureId,
-              trainingSet.id(),
-              oldObjectKey,
+          storeRewrite(
               newObjectKey,
-              written.sha256(),
-              written.rowCount(),
-              removed,
-              withoutKeys(trainingSet.requestJson(), entity, keys));
+              rewritten,
+              () ->
+                  erasures.recordTrainingSetRewrite(
+                      erasureId,
+                      trainingSet.id(),
+                      oldObjectKey,
+                      newObjectKey,
+                      written.sha256(),
+                      written.rowCount(),
+                      removedRows,
+                      withoutKeys(trainingSet.requestJson(), entity, keys)));
       if (recorded) {
         cache.evict(oldHash);
-      } else {
-        objects.delete(newObjectKey);
       }
     } finally {
       Files.deleteIfExists(rewritten);
     }
+  }
+
+  /**
+   * Rewrites an uploaded spine without the rows of the keys (matched on the entity's column), as
+   * Parquet. It is read whole by {@link SpineUploads#load} with no key column converted: columns
+   * keep their types, times become UTC microseconds ({@code event_time} in CSV too, checked when it
+   * arrived), so a training set reading the rewrite sees the spine it saw before, minus those rows.
+   */
+  private void eraseFromUpload(UUID erasureId, Upload upload, Entity entity, Set<String> keys)
+      throws IOException {
+    UploadFormat format = UploadFormat.ofContentType(upload.contentType()).orElseThrow();
+    Path original = temporaryFolder.resolve("upload-" + UUID.randomUUID());
+    Path rewritten = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
+    try {
+      try (InputStream in = objects.get(upload.objectKey())) {
+        Files.copy(in, original, StandardCopyOption.REPLACE_EXISTING);
+      }
+      long removed;
+      ArrowParquetWriter.WrittenFile written;
+      try (VectorSchemaRoot spine = SpineUploads.load(format, original, List.of(), allocator);
+          VectorSchemaRoot kept = VectorSchemaRoot.create(spine.getSchema(), allocator);
+          ArrowParquetWriter output =
+              new ArrowParquetWriter(rewritten, "spine", kept.getSchema())) {
+        kept.allocateNew();
+        removed = copyRowsWithoutKeys(spine, entity, keys, kept);
+        if (removed == 0) {
+          return;
+        }
+        output.write(kept);
+        written = output.finish();
+      }
+      String newObjectKey = Uploads.objectKey(upload.id()) + ".erasure-" + erasureId + ".parquet";
+      storeRewrite(
+          newObjectKey,
+          rewritten,
+          () ->
+              erasures.recordUploadRewrite(
+                  erasureId,
+                  upload.id(),
+                  upload.objectKey(),
+                  newObjectKey,
+                  UploadFormat.PARQUET.mediaType(),
+                  written.byteSize(),
+                  written.rowCount(),
+                  removed));
+    } finally {
+      Files.deleteIfExists(original);
+      Files.deleteIfExists(rewritten);
+    }
+  }
+
+  /**
+   * Stores a rewritten object under {@code objectKey} and records it; returns false, deleting the
+   * object again, when {@code record} finds that another erasure rewrote the original first. The
+   * key is the same when a restarted erasure repeats the step, so a crash before recording leaves
+   * no second copy.
+   */
+  private boolean storeRewrite(String objectKey, Path file, BooleanSupplier record)
+      throws IOException {
+    objects.put(objectKey, file);
+    if (record.getAsBoolean()) {
+      return true;
+    }
+    objects.delete(objectKey);
+    return false;
   }
 
   /**
@@ -282,7 +389,7 @@ public final class KeyEraser {
     int[] keptRows = new int[batch.getRowCount()];
     int keptCount = 0;
     for (int row = 0; row < batch.getRowCount(); row++) {
-      if (keyVector.isNull(row) || !keys.contains(LineageIndex.keyText(keyVector, row))) {
+      if (keyVector.isNull(row) || !keys.contains(keyText(keyVector, row, entity.keyType()))) {
         keptRows[keptCount++] = row;
       }
     }
@@ -292,6 +399,26 @@ public final class KeyEraser {
     }
     kept.setRowCount(at + keptCount);
     return batch.getRowCount() - keptCount;
+  }
+
+  /**
+   * The key in a row as erasures name keys. Feature files and outputs hold the entity's key type;
+   * an upload's key column may also hold 32-bit integers, or text (CSV) that a training set parses
+   * as an INT64 entity's integer keys, and so is compared as the integer it spells.
+   */
+  private static String keyText(FieldVector keyVector, int row, KeyType keyType) {
+    if (keyVector instanceof BaseIntVector integers) {
+      return Long.toString(integers.getValueAsLong(row));
+    }
+    String text = new String(((VarCharVector) keyVector).get(row), StandardCharsets.UTF_8);
+    if (keyType == KeyType.INT64) {
+      try {
+        return Long.toString(Long.parseLong(text.strip()));
+      } catch (NumberFormatException notANumber) {
+        // No INT64 key spells this text; a training set would reject the row.
+      }
+    }
+    return text;
   }
 
   /** The stored request with the inline spine rows of the erased keys left out. */

@@ -189,6 +189,7 @@ public final class ErasureBenchmark {
               catalog,
               trainingSets,
               models,
+              new JdbcUploads(database.dataSource()),
               erasures,
               lineage,
               reader,
