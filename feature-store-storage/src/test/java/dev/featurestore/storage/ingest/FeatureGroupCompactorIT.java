@@ -4,30 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
-import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,50 +28,27 @@ class FeatureGroupCompactorIT {
   private static final String GROUP = "user_activity";
 
   @TempDir Path folder;
-  private RootAllocator allocator;
+  private StorageTestBed bed;
   private JdbcCatalog catalog;
-  private FeatureGroupWriter writer;
   private FeatureGroupReader reader;
   private FeatureGroupCompactor compactor;
 
   @BeforeEach
   void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    LocalDiskObjectStore objects =
-        new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.systemUTC());
-    reader =
-        new FeatureGroupReader(
-            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
-    compactor = new FeatureGroupCompactor(catalog, objects, reader, writer, allocator);
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(
-                FeatureDefinition.scalar("clicks_7d", FeatureType.INT64),
-                FeatureDefinition.vector("embedding", 2)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    bed = StorageTestBed.in(folder);
+    catalog = bed.catalog();
+    reader = bed.reader();
+    compactor =
+        new FeatureGroupCompactor(catalog, bed.objects(), reader, bed.writer(), bed.allocator());
+    bed.userGroup(
+        GROUP,
+        FeatureDefinition.scalar("clicks_7d", FeatureType.INT64),
+        FeatureDefinition.vector("embedding", 2));
   }
 
   @AfterEach
   void noLeaks() {
-    assertThat(allocator.getAllocatedMemory()).isZero();
-    allocator.close();
+    bed.close();
   }
 
   @Test
@@ -127,17 +93,7 @@ class FeatureGroupCompactorIT {
   }
 
   private Commit append(String rows) throws IOException {
-    Path body =
-        Files.writeString(
-            folder.resolve("body-" + System.nanoTime()),
-            "{\"rows\":[" + rows + "]}",
-            StandardCharsets.UTF_8);
-    return writer.append(
-        GROUP,
-        UploadFormat.JSON,
-        new SpooledUpload(body, Files.size(body), "hash-" + System.nanoTime()),
-        Optional.empty(),
-        "tester");
+    return bed.appendJson(GROUP, rows);
   }
 
   /** Rows as of {@code sequence} with their commit sequence and write time, in a stable order. */

@@ -3,27 +3,19 @@ package dev.featurestore.storage.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Commit;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
-import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.StoredObject;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,53 +26,24 @@ class OrphanJanitorIT {
   private static final Duration GRACE_PERIOD = Duration.ofHours(1);
 
   @TempDir Path folder;
-  private RootAllocator allocator;
+  private StorageTestBed bed;
   private JdbcCatalog catalog;
   private LocalDiskObjectStore objects;
   private Commit commit;
 
   @BeforeEach
   void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            "clicks",
-            user,
-            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
-    FeatureGroupWriter writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.systemUTC());
-    Path body =
-        Files.writeString(
-            folder.resolve("body.json"),
-            "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
-            StandardCharsets.UTF_8);
+    bed = StorageTestBed.in(folder);
+    catalog = bed.catalog();
+    objects = bed.objects();
+    bed.userGroup("clicks", FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     commit =
-        writer.append(
-            "clicks",
-            UploadFormat.JSON,
-            new SpooledUpload(body, Files.size(body), "hash"),
-            Optional.empty(),
-            "tester");
+        bed.appendJson("clicks", "{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\"}");
   }
 
   @AfterEach
   void closeAllocator() {
-    allocator.close();
+    bed.close();
   }
 
   @Test

@@ -6,28 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.StoredObject;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,48 +33,24 @@ class ReplacedFileRetentionIT {
   private static final Duration RETENTION = Duration.ofHours(1);
 
   @TempDir Path folder;
-  private RootAllocator allocator;
+  private StorageTestBed bed;
   private JdbcCatalog catalog;
   private LocalDiskObjectStore objects;
-  private ObjectCache cache;
-  private FeatureGroupWriter writer;
-  private FeatureGroupReader reader;
   private FeatureGroupCompactor compactor;
 
   @BeforeEach
   void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    cache = new ObjectCache(objects, folder.resolve("cache"));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.systemUTC());
-    reader = new FeatureGroupReader(catalog, cache, allocator);
-    compactor = new FeatureGroupCompactor(catalog, objects, reader, writer, allocator);
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    bed = StorageTestBed.in(folder);
+    catalog = bed.catalog();
+    objects = bed.objects();
+    compactor =
+        new FeatureGroupCompactor(catalog, objects, bed.reader(), bed.writer(), bed.allocator());
+    bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
   }
 
   @AfterEach
   void noLeaks() {
-    assertThat(allocator.getAllocatedMemory()).isZero();
-    allocator.close();
+    bed.close();
   }
 
   @Test
@@ -110,7 +77,7 @@ class ReplacedFileRetentionIT {
     assertThat(storedKeys()).doesNotContainAnyElementsOf(replacedKeys).contains(compactedKey);
     for (DataFile file : replaced) {
       assertThat(catalog.referencesObject(file.objectKey())).isFalse();
-      assertThatThrownBy(() -> cache.localCopy(file.objectKey(), file.contentHash()))
+      assertThatThrownBy(() -> bed.cache().localCopy(file.objectKey(), file.contentHash()))
           .as("the cached copy is gone, so reading the key reaches the deleted object")
           .isInstanceOf(NotFoundException.class);
     }
@@ -143,7 +110,7 @@ class ReplacedFileRetentionIT {
   }
 
   private ReplacedFileRetention retention(Clock clock) {
-    return new ReplacedFileRetention(catalog, objects, cache, RETENTION, clock);
+    return new ReplacedFileRetention(catalog, objects, bed.cache(), RETENTION, clock);
   }
 
   private List<String> storedKeys() throws IOException {
@@ -155,23 +122,13 @@ class ReplacedFileRetentionIT {
   private long rowCount(long sequence) throws IOException {
     FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
     long[] rows = {0};
-    reader
+    bed.reader()
         .snapshot(group, sequence)
         .forEachBatch(FeatureFileScan.allFeatures(group), batch -> rows[0] += batch.getRowCount());
     return rows[0];
   }
 
   private Commit append(String rows) throws IOException {
-    Path body =
-        Files.writeString(
-            folder.resolve("body-" + System.nanoTime()),
-            "{\"rows\":[" + rows + "]}",
-            StandardCharsets.UTF_8);
-    return writer.append(
-        GROUP,
-        UploadFormat.JSON,
-        new SpooledUpload(body, Files.size(body), "hash-" + System.nanoTime()),
-        Optional.empty(),
-        "tester");
+    return bed.appendJson(GROUP, rows);
   }
 }

