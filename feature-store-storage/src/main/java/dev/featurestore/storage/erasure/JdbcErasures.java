@@ -156,13 +156,15 @@ public final class JdbcErasures {
                   "UPDATE training_sets SET output_object_key = ?, output_hash = ?, row_count = ?,"
                       + " rows_erased = rows_erased + ?, request = ?::jsonb"
                       + " WHERE id = ? AND output_object_key = ?")) {
-            update.setString(1, newObjectKey);
-            update.setString(2, newHash);
-            update.setLong(3, newRows);
-            update.setLong(4, rowsRemoved);
-            update.setString(5, scrubbedRequestJson);
-            update.setObject(6, trainingSet);
-            update.setString(7, oldObjectKey);
+            Transactions.bind(
+                update,
+                newObjectKey,
+                newHash,
+                newRows,
+                rowsRemoved,
+                scrubbedRequestJson,
+                trainingSet,
+                oldObjectKey);
             if (update.executeUpdate() == 0) {
               return false;
             }
@@ -192,12 +194,8 @@ public final class JdbcErasures {
               connection.prepareStatement(
                   "UPDATE uploads SET object_key = ?, content_type = ?, byte_size = ?,"
                       + " row_count = ? WHERE id = ? AND object_key = ?")) {
-            update.setString(1, newObjectKey);
-            update.setString(2, contentType);
-            update.setLong(3, byteSize);
-            update.setLong(4, rows);
-            update.setObject(5, upload);
-            update.setString(6, oldObjectKey);
+            Transactions.bind(
+                update, newObjectKey, contentType, byteSize, rows, upload, oldObjectKey);
             if (update.executeUpdate() == 0) {
               return false;
             }
