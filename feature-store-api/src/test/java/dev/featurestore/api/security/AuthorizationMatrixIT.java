@@ -385,44 +385,28 @@ class AuthorizationMatrixIT {
   /** Naming another key's upload or training set fails as naming one that does not exist. */
   @Test
   void anotherKeysIdInARequestIsRefusedAsAMissingOne() {
-    String missing = UUID.randomUUID().toString();
-    String upload = objects.get("upload:scientist");
-    ResponseEntity<String> others =
-        send(
-            new Call(
-                HttpMethod.POST,
-                "/api/v1/training-sets",
-                BODIES.get("spine-of").replace("{n}", "x").replace("{object}", upload)),
-            "OTHER_SCIENTIST");
-    ResponseEntity<String> absent =
-        send(
-            new Call(
-                HttpMethod.POST,
-                "/api/v1/training-sets",
-                BODIES.get("spine-of").replace("{n}", "x").replace("{object}", missing)),
-            "SCIENTIST");
-    assertThat(JsonPath.<String>read(others.getBody(), "$.errors[0].field"))
-        .isEqualTo("spine.upload");
-    assertSameAnswer(others, absent, upload, missing);
+    assertNamingRefusedAsMissing(
+        "/api/v1/training-sets", "spine-of", objects.get("upload:scientist"), "spine.upload");
+    assertNamingRefusedAsMissing(
+        "/api/v1/models", "model-on", objects.get("training-set:scientist"), "trainingSets[0]");
+  }
 
-    String trainingSet = objects.get("training-set:scientist");
-    ResponseEntity<String> othersModel =
-        send(
-            new Call(
-                HttpMethod.POST,
-                "/api/v1/models",
-                BODIES.get("model-on").replace("{n}", "x").replace("{object}", trainingSet)),
-            "OTHER_SCIENTIST");
-    ResponseEntity<String> absentModel =
-        send(
-            new Call(
-                HttpMethod.POST,
-                "/api/v1/models",
-                BODIES.get("model-on").replace("{n}", "x").replace("{object}", missing)),
-            "SCIENTIST");
-    assertThat(JsonPath.<String>read(othersModel.getBody(), "$.errors[0].field"))
-        .isEqualTo("trainingSets[0]");
-    assertSameAnswer(othersModel, absentModel, trainingSet, missing);
+  /**
+   * POSTs {@code body} naming the scientist's {@code object} as the other scientist, and naming an
+   * id nobody used as the scientist: both answers must be the same 400 on {@code field}.
+   */
+  private void assertNamingRefusedAsMissing(String path, String body, String object, String field) {
+    String missing = UUID.randomUUID().toString();
+    ResponseEntity<String> others =
+        send(new Call(HttpMethod.POST, path, naming(body, object)), "OTHER_SCIENTIST");
+    ResponseEntity<String> absent =
+        send(new Call(HttpMethod.POST, path, naming(body, missing)), "SCIENTIST");
+    assertThat(JsonPath.<String>read(others.getBody(), "$.errors[0].field")).isEqualTo(field);
+    assertSameAnswer(others, absent, object, missing);
+  }
+
+  private static String naming(String body, String object) {
+    return BODIES.get(body).replace("{n}", "x").replace("{object}", object);
   }
 
   @Test
