@@ -18,6 +18,8 @@ ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
 RATES_1X50=${RATES_1X50:-2000 5000 10000}
 RATES_100X50=${RATES_100X50:-200 500}
+# Extra JVM options for the server (e.g. a collector): SERVER_OPTS="-XX:+UseZGC"
+SERVER_OPTS=${SERVER_OPTS:-}
 mkdir -p "$WORK/classes"
 "$(dirname "$JAVA")/javac" -d "$WORK/classes" benchmarks/online/OnlineLoad.java
 
@@ -39,7 +41,7 @@ for batch, name in ((1, "bodies-1x50.txt"), (100, "bodies-100x50.txt")):
 PY
 
 rm -rf "$WORK/data"
-taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch --add-opens=java.base/java.nio=ALL-UNNAMED \
+taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
   -jar feature-store-api/target/feature-store-server.jar \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
   --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
@@ -109,7 +111,7 @@ echo "load average after the load and Postgres runs: $(uptime)"
 # CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
 restart() {
   kill $SERVER; wait $SERVER || true
-  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g --add-opens=java.base/java.nio=ALL-UNNAMED \
+  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
     -jar feature-store-api/target/feature-store-server.jar \
     --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
     --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &

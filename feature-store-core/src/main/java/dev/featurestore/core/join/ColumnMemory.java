@@ -50,4 +50,9 @@ final class ColumnMemory {
     long address = validityAddress + (row >>> 3);
     MemoryUtil.putByte(address, (byte) (MemoryUtil.getByte(address) | (1 << (row & 7))));
   }
+
+  static void setNull(long validityAddress, int row) {
+    long address = validityAddress + (row >>> 3);
+    MemoryUtil.putByte(address, (byte) (MemoryUtil.getByte(address) & ~(1 << (row & 7))));
+  }
 }

@@ -1,20 +1,16 @@
 package dev.featurestore.core.join;
 
 import dev.featurestore.core.model.FeatureDefinition;
-import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinTask;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.util.TransferPair;
 
@@ -68,17 +64,13 @@ final class FeatureGroupIndex implements AutoCloseable {
     this.locations = locations;
   }
 
-  /**
-   * Reads the group's rows once, keeping only rows visible as of the request's commit; sorts the
-   * buckets in parallel when called from a fork-join pool.
-   */
-  static FeatureGroupIndex build(
-      FeatureGroupRequest request, BufferAllocator allocator, int sortTaskCount)
+  /** Reads the group's rows once, keeping only rows visible as of the request's commit. */
+  static FeatureGroupIndex build(FeatureGroupRequest request, BufferAllocator allocator)
       throws IOException {
     VisibleRows rows = new VisibleRows(request, allocator);
     try {
       request.storedRows().forEachBatch(rows::add);
-      return rows.sorted(sortTaskCount);
+      return rows.sorted();
     } catch (RuntimeException | IOException | Error e) {
       rows.closeFeatures(e);
       throw e;
@@ -205,28 +197,11 @@ final class FeatureGroupIndex implements AutoCloseable {
     }
 
     void add(VectorSchemaRoot batch) {
-      FeatureGroup group = request.group();
       int batchIndex = batchFeatures.size();
-      FieldVector keys =
-          requireColumn(
-              batch, group.entity().name(), StoredRowSchema.keyField(group.entity()).getType());
-      TimeStampVector eventTimeVector =
-          (TimeStampVector)
-              requireColumn(batch, FeatureGroup.EVENT_TIME, StoredRowSchema.TIMESTAMP_TYPE);
-      BigIntVector commitVector =
-          (BigIntVector)
-              requireColumn(batch, StoredRowSchema.COMMIT_SEQUENCE, new ArrowType.Int(64, true));
-      BigIntVector ordinalVector =
-          (BigIntVector)
-              requireColumn(batch, StoredRowSchema.ROW_ORDINAL, new ArrowType.Int(64, true));
+      StoredColumns columns = StoredColumns.of(batch, request.group());
+      FieldVector keys = columns.keys();
+      BigIntVector commitVector = columns.commits();
       int rowCount = batch.getRowCount();
-      for (FieldVector column : List.of(keys, eventTimeVector, commitVector, ordinalVector)) {
-        ColumnMemory.requireValues(column, rowCount);
-        if (column.getNullCount() > 0) {
-          throw new IllegalStateException(
-              "column '" + column.getField().getName() + "' of '" + group.name() + "' has nulls");
-        }
-      }
       if (visibleRows.length < rowCount) {
         visibleRows = new int[rowCount];
       }
@@ -242,8 +217,8 @@ final class FeatureGroupIndex implements AutoCloseable {
         grow();
       }
       dictionary.idsOrAdd(keys, visibleRows, visibleCount, keyIds, count);
-      long eventTimeAddress = eventTimeVector.getDataBufferAddress();
-      long ordinalAddress = ordinalVector.getDataBufferAddress();
+      long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
+      long ordinalAddress = columns.ordinals().getDataBufferAddress();
       int visibleBefore = count;
       for (int i = 0; i < visibleCount; i++) {
         int row = visibleRows[i];
@@ -263,23 +238,11 @@ final class FeatureGroupIndex implements AutoCloseable {
       FieldVector[] features = new FieldVector[expectedFeatureFields.size()];
       try {
         for (int i = 0; i < features.length; i++) {
-          Field expected = expectedFeatureFields.get(i);
-          FieldVector vector = batch.getVector(expected.getName());
+          FieldVector vector =
+              StoredColumns.feature(batch, request.group(), expectedFeatureFields.get(i));
           if (vector == null) {
             continue;
           }
-          if (!vector.getField().getType().equals(expected.getType())) {
-            throw new IllegalStateException(
-                "stored column '"
-                    + expected.getName()
-                    + "' of '"
-                    + request.group().name()
-                    + "' is "
-                    + vector.getField().getType()
-                    + ", expected "
-                    + expected.getType());
-          }
-          ColumnMemory.requireValues(vector, batch.getRowCount());
           TransferPair transfer = vector.getTransferPair(allocator);
           transfer.transfer();
           features[i] = (FieldVector) transfer.getTo();
@@ -289,20 +252,6 @@ final class FeatureGroupIndex implements AutoCloseable {
         throw e;
       }
       return features;
-    }
-
-    private FieldVector requireColumn(VectorSchemaRoot batch, String name, ArrowType type) {
-      FieldVector vector = batch.getVector(name);
-      if (vector == null || !vector.getField().getType().equals(type)) {
-        throw new IllegalStateException(
-            "stored rows of '"
-                + request.group().name()
-                + "' lack column '"
-                + name
-                + "' of type "
-                + type);
-      }
-      return vector;
     }
 
     private void grow() {
@@ -319,7 +268,7 @@ final class FeatureGroupIndex implements AutoCloseable {
     }
 
     /** Counting sort by key id, then each key's bucket by (event time, commit, ordinal). */
-    FeatureGroupIndex sorted(int sortTaskCount) {
+    FeatureGroupIndex sorted() {
       int keyCount = dictionary.size();
       int[] bucketStarts = new int[keyCount + 1];
       for (int i = 0; i < count; i++) {
@@ -345,7 +294,7 @@ final class FeatureGroupIndex implements AutoCloseable {
       BucketSorter sorter =
           new BucketSorter(
               bucketStarts, sortedEventTimes, sortedCommits, sortedOrdinals, sortedLocations);
-      sorter.sortAll(sortTaskCount);
+      sorter.sortBuckets();
       return new FeatureGroupIndex(
           dictionary,
           batchFeatures,
@@ -389,23 +338,8 @@ final class FeatureGroupIndex implements AutoCloseable {
   private record BucketSorter(
       int[] bucketStarts, long[] eventTimes, long[] commits, long[] ordinals, long[] locations) {
 
-    void sortAll(int taskCount) {
-      int keyCount = bucketStarts.length - 1;
-      if (taskCount <= 1 || keyCount < 2 * taskCount) {
-        sortBuckets(0, keyCount);
-        return;
-      }
-      List<ForkJoinTask<?>> tasks = new ArrayList<>(taskCount);
-      for (int task = 0; task < taskCount; task++) {
-        int firstKey = (int) ((long) keyCount * task / taskCount);
-        int endKey = (int) ((long) keyCount * (task + 1) / taskCount);
-        tasks.add(ForkJoinTask.adapt(() -> sortBuckets(firstKey, endKey)));
-      }
-      ForkJoinTask.invokeAll(tasks);
-    }
-
-    private void sortBuckets(int firstKey, int endKey) {
-      for (int key = firstKey; key < endKey; key++) {
+    void sortBuckets() {
+      for (int key = 0; key < bucketStarts.length - 1; key++) {
         int from = bucketStarts[key];
         int to = bucketStarts[key + 1];
         if (to - from <= INSERTION_SORT_LIMIT) {

@@ -13,8 +13,12 @@ final class JoinMemory {
    */
   static final long HEAP_BYTES_PER_STORED_ROW = 4 + 4 * 8 + 4 + 8;
 
-  /** Heap per spine row and group: its winner's position. */
-  static final long HEAP_BYTES_PER_SPINE_ROW = 4;
+  /**
+   * Heap per spine row and group in the in-memory join ({@link SpineSlotJoin}): its slot, the
+   * slot's time, its candidate's time, commit and ordinal, its winner, the key id and row kept
+   * while slots are built, and a share of the key dictionary.
+   */
+  static final long HEAP_BYTES_PER_SPINE_SLOT = 4 + 8 + 3 * 8 + 4 + 4 + 4 + 24;
 
   /** A guess at one variable-width or nested value, whose size only the data knows. */
   private static final long VARIABLE_VALUE_BYTES = 32;
@@ -22,22 +26,22 @@ final class JoinMemory {
   private JoinMemory() {}
 
   /**
-   * Whether every group's visible rows fit in the budget at once; a group with no hint is assumed
-   * to.
+   * Whether every group's slots and candidate values fit in the budget at once: the in-memory join
+   * holds those for the whole spine, and nothing of the stored rows but the batch being read.
    */
   static boolean fitsInMemory(PointInTimeJoinRequest request, long budgetBytes) {
     long needed = 0;
     for (FeatureGroupRequest group : request.groups()) {
-      long rowCount = group.storedRows().rowCountHint();
-      if (rowCount != StoredRowSource.UNKNOWN_ROW_COUNT) {
-        needed += rowCount * bytesPerStoredRow(group);
-      }
-      needed += request.spine().getRowCount() * HEAP_BYTES_PER_SPINE_ROW;
+      needed +=
+          request.spine().getRowCount() * (HEAP_BYTES_PER_SPINE_SLOT + featureBytesPerRow(group));
     }
     return needed <= budgetBytes;
   }
 
-  /** Heap and Arrow memory one visible stored row costs while its group is indexed. */
+  /**
+   * Heap and Arrow memory one visible stored row costs while a partition's rows are indexed ({@link
+   * FeatureGroupIndex}).
+   */
   static long bytesPerStoredRow(FeatureGroupRequest group) {
     return HEAP_BYTES_PER_STORED_ROW + featureBytesPerRow(group);
   }

@@ -26,12 +26,14 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The join for input larger than the memory budget, in three passes over local disk.
+ * The join for spines whose slots and values do not fit in the memory budget (see {@link
+ * JoinMemory}), in three passes over local disk.
  *
  * <ol>
  *   <li>Each group's visible rows are read once and split by key hash into partitions, spilled as
  *       Arrow IPC files; the spine rows are split by the same hash (in memory: their positions).
- *   <li>Each partition is joined as the in-memory join does (index, binary search, gather), and the
+ *   <li>Each partition is indexed ({@link FeatureGroupIndex}: rows sorted by key and time, one
+ *       binary search per spine row) and its winners gathered ({@link FeatureColumnGatherer}); the
  *       feature values of its spine rows, in spine order, are spilled again.
  *   <li>Output batches take each spine row's values from its partition's file; since every file is
  *       in spine order, each is read once, front to back, one batch at a time.
@@ -179,7 +181,7 @@ final class PartitionedJoin {
     FeatureGroupRequest partitionRequest =
         new FeatureGroupRequest(
             group.group(), group.asOfCommitSequence(), group.features(), partitionRows);
-    try (FeatureGroupIndex index = FeatureGroupIndex.build(partitionRequest, allocator, 1)) {
+    try (FeatureGroupIndex index = FeatureGroupIndex.build(partitionRequest, allocator)) {
       Files.delete(storedRows.file());
       int first = spine.starts()[partition];
       int rowCount = spine.starts()[partition + 1] - first;

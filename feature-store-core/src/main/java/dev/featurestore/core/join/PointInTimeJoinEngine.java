@@ -26,21 +26,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The offline point-in-time join of {@code semantics.md} on Arrow vectors.
  *
- * <p>Per group, the visible stored rows are indexed once (keys to dense ids, rows sorted by key,
- * event time, commit and ordinal in primitive arrays); each spine row then finds its winner with
- * one hash probe and one binary search within its key's rows. Output batches are the spine's
- * columns, sliced without copying, followed by the winners' values gathered column by column.
- * Groups, sorting, probing and gathering run on {@link JoinOptions#parallelism()} threads.
+ * <p>In memory ({@link SpineSlotJoin}), each group's stored rows stream past the spine once: the
+ * spine's rows, sorted by key and time, form slots, and a stored row is kept only while it is the
+ * best candidate of its slot, its values copied there. Nothing else of the group stays in memory.
+ * Output batches are the spine's columns, sliced without copying, followed by the winners' values.
+ * Groups, and the output's columns, are filled on {@link JoinOptions#parallelism()} threads.
  *
  * <p>Memory: every Arrow buffer comes from a child of the allocator given here, limited to {@link
- * JoinOptions#memoryBudgetBytes()}, and is released before {@code join} returns. When the groups'
- * visible rows, as estimated from {@link StoredRowSource#rowCountHint()}, do not fit in the budget,
- * the join is partitioned by key hash and spilled to disk instead (see {@link PartitionedJoin}). A
- * source without a hint is assumed to fit.
+ * JoinOptions#memoryBudgetBytes()}, and is released before {@code join} returns. The in-memory join
+ * needs memory in proportion to the spine times the requested features; when that does not fit in
+ * the budget, the join is partitioned by key hash and spilled to disk instead (see {@link
+ * PartitionedJoin}).
  */
 public final class PointInTimeJoinEngine {
-  private static final int TASKS_PER_THREAD = 4;
-
   /**
    * The least Arrow memory a join gets whatever its budget: Arrow rounds allocations up and every
    * open spill partition holds a batch, so below this a budget would only make joins fail.
@@ -94,101 +92,56 @@ public final class PointInTimeJoinEngine {
       WinningRowsListener listener)
       throws IOException {
     List<FeatureGroupRequest> groups = request.groups();
-    FeatureGroupIndex[] indexes = new FeatureGroupIndex[groups.size()];
+    VectorSchemaRoot spine = request.spine();
+    TimeStampVector spineTimes = (TimeStampVector) spine.getVector(request.spineTimeColumn());
+    SpineSlotJoin[] joins = new SpineSlotJoin[groups.size()];
     try {
-      int[][] winners = new int[groups.size()][];
       List<ForkJoinTask<?>> groupTasks = new ArrayList<>();
       for (int g = 0; g < groups.size(); g++) {
         int groupIndex = g;
+        FeatureGroupRequest group = groups.get(g);
         groupTasks.add(
             ForkJoinTask.adapt(
                 () -> {
-                  indexes[groupIndex] = buildIndex(groups.get(groupIndex), joinAllocator);
-                  winners[groupIndex] =
-                      findWinners(request, groups.get(groupIndex), indexes[groupIndex]);
-                  listener.onWinners(
-                      groupIndex,
-                      groups.get(groupIndex),
-                      new IndexedWinningRows(indexes[groupIndex], winners[groupIndex]));
+                  try {
+                    joins[groupIndex] =
+                        SpineSlotJoin.join(
+                            group,
+                            spine.getVector(group.group().entity().name()),
+                            spineTimes,
+                            spine.getRowCount(),
+                            joinAllocator);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  listener.onWinners(groupIndex, group, joins[groupIndex]);
                 }));
       }
       runAll(pool, groupTasks);
       output.writeAll(
           options.outputBatchRows(),
           (featureColumns, firstSpineRow, rowCount) -> {
-            FeatureColumnGatherer[] gatherers = new FeatureColumnGatherer[indexes.length];
-            List<ForkJoinTask<?>> planTasks = new ArrayList<>();
-            for (int g = 0; g < indexes.length; g++) {
-              int groupIndex = g;
-              planTasks.add(
-                  ForkJoinTask.adapt(
-                      () ->
-                          gatherers[groupIndex] =
-                              FeatureColumnGatherer.plan(
-                                  indexes[groupIndex],
-                                  winners[groupIndex],
-                                  firstSpineRow,
-                                  rowCount)));
-            }
-            runAll(pool, planTasks);
-            List<ForkJoinTask<?>> gatherTasks = new ArrayList<>();
+            List<ForkJoinTask<?>> fillTasks = new ArrayList<>();
             int column = 0;
-            for (int g = 0; g < indexes.length; g++) {
+            for (int g = 0; g < joins.length; g++) {
               for (int f = 0; f < groups.get(g).features().size(); f++) {
                 FieldVector featureColumn = featureColumns.get(column++);
-                FeatureColumnGatherer gatherer = gatherers[g];
+                SpineSlotJoin join = joins[g];
                 int featureIndex = f;
-                gatherTasks.add(
-                    ForkJoinTask.adapt(() -> gatherer.gather(featureColumn, featureIndex)));
+                fillTasks.add(
+                    ForkJoinTask.adapt(
+                        () -> join.fill(featureColumn, featureIndex, firstSpineRow, rowCount)));
               }
             }
-            runAll(pool, gatherTasks);
+            runAll(pool, fillTasks);
           });
     } finally {
-      for (FeatureGroupIndex index : indexes) {
-        if (index != null) {
-          index.close();
+      for (SpineSlotJoin join : joins) {
+        if (join != null) {
+          join.close();
         }
       }
     }
-  }
-
-  private FeatureGroupIndex buildIndex(FeatureGroupRequest group, BufferAllocator joinAllocator) {
-    try {
-      return FeatureGroupIndex.build(
-          group, joinAllocator, options.parallelism() * TASKS_PER_THREAD);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Per spine row, the sorted position of the group's winner or {@code NO_WINNER}. */
-  private int[] findWinners(
-      PointInTimeJoinRequest request, FeatureGroupRequest group, FeatureGroupIndex index) {
-    VectorSchemaRoot spine = request.spine();
-    FieldVector keys = spine.getVector(group.group().entity().name());
-    TimeStampVector spineTimes = (TimeStampVector) spine.getVector(request.spineTimeColumn());
-    long ttlMicros = ttlMicros(group);
-    int rowCount = spine.getRowCount();
-    int[] winners = new int[rowCount];
-    int taskCount =
-        Math.max(1, Math.min(options.parallelism() * TASKS_PER_THREAD, rowCount / 4096));
-    List<ForkJoinTask<?>> tasks = new ArrayList<>(taskCount);
-    for (int task = 0; task < taskCount; task++) {
-      int first = (int) ((long) rowCount * task / taskCount);
-      int end = (int) ((long) rowCount * (task + 1) / taskCount);
-      tasks.add(
-          ForkJoinTask.adapt(
-              () -> {
-                KeyDictionary.KeyLookup lookup = index.dictionary().lookup(keys);
-                long spineTimeAddress = spineTimes.getDataBufferAddress();
-                for (int row = first; row < end; row++) {
-                  winners[row] = winnerOf(index, lookup, spineTimeAddress, ttlMicros, row);
-                }
-              }));
-    }
-    ForkJoinTask.invokeAll(tasks);
-    return winners;
   }
 
   static long ttlMicros(FeatureGroupRequest group) {
@@ -279,33 +232,6 @@ public final class PointInTimeJoinEngine {
       throw new InvalidInputException(
           "spine." + entity.name(),
           "the spine needs a key column '" + entity.name() + "' of type " + expected);
-    }
-  }
-
-  private record IndexedWinningRows(FeatureGroupIndex index, int[] winners) implements WinningRows {
-    @Override
-    public int spineRowCount() {
-      return winners.length;
-    }
-
-    @Override
-    public boolean hasWinner(int spineRow) {
-      return winners[spineRow] != FeatureGroupIndex.NO_WINNER;
-    }
-
-    @Override
-    public long commitSequence(int spineRow) {
-      return hasWinner(spineRow) ? index.commitSequence(winners[spineRow]) : -1;
-    }
-
-    @Override
-    public long rowOrdinal(int spineRow) {
-      return hasWinner(spineRow) ? index.rowOrdinal(winners[spineRow]) : -1;
-    }
-
-    @Override
-    public long eventTimeMicros(int spineRow) {
-      return hasWinner(spineRow) ? index.eventTime(winners[spineRow]) : Long.MIN_VALUE;
     }
   }
 }

@@ -441,6 +441,44 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void laterRowOfABatchWithoutTheFeatureReplacesAnEarlierValueWithNull() throws IOException {
+    FeatureGroup twoFeatures =
+        group(
+            "user_scores",
+            USER,
+            Duration.ZERO,
+            scoreFeature(),
+            FeatureDefinition.scalar("rank", FeatureType.INT64));
+    StoredRowSource storedRows =
+        consumer -> {
+          // The batch with the feature comes first, so its row is the spine row's candidate when
+          // the later row of the batch without the feature arrives.
+          try (VectorSchemaRoot withRank =
+                  JoinTestData.storedRows(
+                      allocator,
+                      StoredRowSchema.of(twoFeatures),
+                      List.of(row(1L, 5, 2, 0, 2.0, 5L)));
+              VectorSchemaRoot withoutRank =
+                  JoinTestData.storedRows(
+                      allocator, StoredRowSchema.of(USER_SCORES), List.of(row(1L, 8, 1, 0, 1.0)))) {
+            consumer.accept(withRank);
+            consumer.accept(withoutRank);
+          }
+        };
+    FeatureGroupRequest request =
+        new FeatureGroupRequest(
+            twoFeatures,
+            2,
+            List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
+            storedRows);
+
+    CollectingSink output = join(List.of(USER), List.of(user(1L, 10)), request);
+
+    assertThat(output.column("score")).containsExactly(1.0);
+    assertThat(output.column("rank")).containsNull();
+  }
+
+  @Test
   void aliasesSeparateFeaturesOfTheSameName() throws IOException {
     FeatureGroup otherScores = group("other_scores", USER, Duration.ZERO, scoreFeature());
     FeatureGroupRequest first = request(USER_SCORES, 1, List.of(row(1L, 10, 1, 0, 1.0)), "score");

@@ -71,7 +71,8 @@ class PointInTimeJoinPropertyTest {
         new JoinOptions(1 + random.nextInt(3), 1 + random.nextInt(70))
             .withSpillDirectory(spillDirectory);
     if (random.nextBoolean()) {
-      // A few kilobytes are less than any generated group needs: the partitioned join runs.
+      // A few kilobytes: spines of more than a few dozen rows then do not fit and the partitioned
+      // join runs; smaller ones still join in memory.
       options = options.withMemoryBudget(1 + random.nextInt(4096));
     }
 

@@ -1,0 +1,317 @@
+package dev.featurestore.core.join;
+
+import dev.featurestore.core.model.StoredRowSchema;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * One group's side of the in-memory join, in a single pass over its stored rows that keeps none of
+ * them: only, per spine slot, the best candidate seen so far.
+ *
+ * <p>A key's spine times, sorted, cut its event-time axis into slots: slot {@code i} holds the
+ * times in (the key's previous spine time, its {@code i}-th spine time]. Of the visible rows in one
+ * slot only the last (by event time, then commit, then row ordinal) can win anything, since every
+ * spine time that sees one of them sees them all. So each stored row finds its slot with one hash
+ * probe and one binary search, and when it beats the slot's candidate its feature values are copied
+ * over the candidate's. A spine row's winner is then its own slot's candidate or, when that slot
+ * has none, the winner of the key's previous slot; either only if within the TTL of the spine time.
+ * Rows after a key's last spine time, of keys not in the spine, or older than their slot's TTL
+ * window are dropped as they are read.
+ *
+ * <p>Memory grows with the spine, not with the group: the stored batches are released as soon as
+ * they are read, which also lets the reader decode every batch into memory it has used before.
+ */
+final class SpineSlotJoin implements WinningRows, AutoCloseable {
+  static final int NO_SLOT = -1;
+  private static final long NO_CANDIDATE = -1;
+
+  private final FeatureGroupRequest request;
+
+  /** The requested features' stored columns. */
+  private final List<Field> featureFields;
+
+  private final long ttlMicros;
+  private final KeyDictionary dictionary;
+
+  /** Key id {@code k}'s slots are {@code keyStarts[k]..keyStarts[k+1]}. */
+  private final int[] keyStarts;
+
+  /** Each slot's spine time, ascending within a key; equal spine times get one slot each. */
+  private final long[] slotTimes;
+
+  /** The slot of each spine row (the first of its key's slots with its time), or NO_SLOT. */
+  private final int[] slotOfSpineRow;
+
+  private final long[] candidateEventTimes;
+  private final long[] candidateCommits;
+  private final long[] candidateOrdinals;
+
+  /** The candidates' values, one column per requested feature, indexed by slot. */
+  private final SlotValues[] values;
+
+  /** Per slot, the slot whose candidate wins it, or NO_SLOT; filled by {@link #resolveWinners}. */
+  private int[] winnerSlots;
+
+  private SpineSlotJoin(
+      FeatureGroupRequest request,
+      List<Field> featureFields,
+      KeyDictionary dictionary,
+      int[] keyStarts,
+      long[] slotTimes,
+      int[] slotOfSpineRow,
+      SlotValues[] values) {
+    this.request = request;
+    this.featureFields = featureFields;
+    this.ttlMicros = PointInTimeJoinEngine.ttlMicros(request);
+    this.dictionary = dictionary;
+    this.keyStarts = keyStarts;
+    this.slotTimes = slotTimes;
+    this.slotOfSpineRow = slotOfSpineRow;
+    int slotCount = slotTimes.length;
+    this.candidateEventTimes = new long[slotCount];
+    this.candidateCommits = new long[slotCount];
+    this.candidateOrdinals = new long[slotCount];
+    Arrays.fill(candidateCommits, NO_CANDIDATE);
+    this.values = values;
+  }
+
+  /** Reads the group's stored rows once and decides every spine row's winner. */
+  static SpineSlotJoin join(
+      FeatureGroupRequest request,
+      FieldVector spineKeys,
+      TimeStampVector spineTimes,
+      int spineRowCount,
+      BufferAllocator allocator)
+      throws IOException {
+    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRowCount, allocator);
+    try {
+      request.storedRows().forEachBatch(join::offer);
+      join.resolveWinners();
+      return join;
+    } catch (RuntimeException | IOException | Error e) {
+      join.close();
+      throw e;
+    }
+  }
+
+  /** Buckets the spine rows by key (a counting sort) and sorts each key's times. */
+  private static SpineSlotJoin slotsOf(
+      FeatureGroupRequest request,
+      FieldVector spineKeys,
+      TimeStampVector spineTimes,
+      int spineRowCount,
+      BufferAllocator allocator) {
+    KeyDictionary dictionary = KeyDictionary.forKeyType(request.group().entity().keyType());
+    int[] keyedRows = new int[spineRowCount];
+    int slotCount = 0;
+    for (int row = 0; row < spineRowCount; row++) {
+      if (!spineKeys.isNull(row)) {
+        keyedRows[slotCount++] = row;
+      }
+    }
+    int[] keyIds = new int[slotCount];
+    dictionary.idsOrAdd(spineKeys, keyedRows, slotCount, keyIds, 0);
+    int keyCount = dictionary.size();
+    int[] keyStarts = new int[keyCount + 1];
+    for (int i = 0; i < slotCount; i++) {
+      keyStarts[keyIds[i] + 1]++;
+    }
+    for (int key = 0; key < keyCount; key++) {
+      keyStarts[key + 1] += keyStarts[key];
+    }
+    long timeAddress = spineTimes.getDataBufferAddress();
+    long[] slotTimes = new long[slotCount];
+    int[] next = Arrays.copyOf(keyStarts, keyCount);
+    for (int i = 0; i < slotCount; i++) {
+      slotTimes[next[keyIds[i]]++] = ColumnMemory.longAt(timeAddress, keyedRows[i]);
+    }
+    for (int key = 0; key < keyCount; key++) {
+      Arrays.sort(slotTimes, keyStarts[key], keyStarts[key + 1]);
+    }
+    int[] slotOfSpineRow = new int[spineRowCount];
+    Arrays.fill(slotOfSpineRow, NO_SLOT);
+    for (int i = 0; i < slotCount; i++) {
+      int key = keyIds[i];
+      long time = ColumnMemory.longAt(timeAddress, keyedRows[i]);
+      slotOfSpineRow[keyedRows[i]] =
+          firstSlotAtOrAfter(slotTimes, keyStarts[key], keyStarts[key + 1], time);
+    }
+    List<Field> featureFields =
+        request.features().stream()
+            .map(
+                selection ->
+                    StoredRowSchema.featureField(
+                        request.group().feature(selection.featureName()).orElseThrow()))
+            .toList();
+    SlotValues[] values = new SlotValues[featureFields.size()];
+    try {
+      for (int f = 0; f < values.length; f++) {
+        values[f] = SlotValues.of(featureFields.get(f), slotCount, allocator);
+      }
+    } catch (RuntimeException e) {
+      closeAll(values, e);
+      throw e;
+    }
+    return new SpineSlotJoin(
+        request, featureFields, dictionary, keyStarts, slotTimes, slotOfSpineRow, values);
+  }
+
+  /** Lets every visible row of one stored batch compete for its slot. */
+  private void offer(VectorSchemaRoot batch) {
+    StoredColumns columns = StoredColumns.of(batch, request.group());
+    FieldVector[] sources = new FieldVector[featureFields.size()];
+    for (int f = 0; f < sources.length; f++) {
+      sources[f] = StoredColumns.feature(batch, request.group(), featureFields.get(f));
+    }
+    KeyDictionary.KeyLookup lookup = dictionary.lookup(columns.keys());
+    long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
+    long commitAddress = columns.commits().getDataBufferAddress();
+    long ordinalAddress = columns.ordinals().getDataBufferAddress();
+    long asOf = request.asOfCommitSequence();
+    for (int row = 0; row < batch.getRowCount(); row++) {
+      long commit = ColumnMemory.longAt(commitAddress, row);
+      if (commit > asOf) {
+        continue;
+      }
+      int key = lookup.id(row);
+      if (key == KeyDictionary.ABSENT) {
+        continue;
+      }
+      long eventTime = ColumnMemory.longAt(eventTimeAddress, row);
+      int end = keyStarts[key + 1];
+      int slot = firstSlotAtOrAfter(slotTimes, keyStarts[key], end, eventTime);
+      if (slot == end || eventTime < windowStart(slotTimes[slot])) {
+        continue;
+      }
+      long ordinal = ColumnMemory.longAt(ordinalAddress, row);
+      if (beatsCandidate(slot, eventTime, commit, ordinal)) {
+        candidateEventTimes[slot] = eventTime;
+        candidateCommits[slot] = commit;
+        candidateOrdinals[slot] = ordinal;
+        for (int f = 0; f < values.length; f++) {
+          values[f].copy(sources[f], row, slot);
+        }
+      }
+    }
+  }
+
+  private boolean beatsCandidate(int slot, long eventTime, long commit, long ordinal) {
+    if (candidateCommits[slot] == NO_CANDIDATE) {
+      return true;
+    }
+    if (eventTime != candidateEventTimes[slot]) {
+      return eventTime > candidateEventTimes[slot];
+    }
+    if (commit != candidateCommits[slot]) {
+      return commit > candidateCommits[slot];
+    }
+    return ordinal > candidateOrdinals[slot];
+  }
+
+  /** Each slot's winner: its own candidate, else the previous slot's winner, within the TTL. */
+  private void resolveWinners() {
+    winnerSlots = new int[slotTimes.length];
+    for (int key = 0; key < keyStarts.length - 1; key++) {
+      int latest = NO_SLOT;
+      for (int slot = keyStarts[key]; slot < keyStarts[key + 1]; slot++) {
+        if (candidateCommits[slot] != NO_CANDIDATE) {
+          latest = slot;
+        }
+        boolean inWindow =
+            latest != NO_SLOT && candidateEventTimes[latest] >= windowStart(slotTimes[slot]);
+        winnerSlots[slot] = inWindow ? latest : NO_SLOT;
+      }
+    }
+  }
+
+  /** The slot whose values a spine row takes, or {@link #NO_SLOT} when it has no winner. */
+  private int winnerSlotOf(int spineRow) {
+    int slot = slotOfSpineRow[spineRow];
+    return slot == NO_SLOT ? NO_SLOT : winnerSlots[slot];
+  }
+
+  /** Fills {@code output}, allocated here, with one requested feature of a run of spine rows. */
+  void fill(FieldVector output, int featureIndex, int firstSpineRow, int rowCount) {
+    int[] sourceSlots = new int[rowCount];
+    for (int i = 0; i < rowCount; i++) {
+      sourceSlots[i] = winnerSlotOf(firstSpineRow + i);
+    }
+    values[featureIndex].fill(output, sourceSlots);
+  }
+
+  private long windowStart(long spineTimeMicros) {
+    if (ttlMicros == 0) {
+      return Long.MIN_VALUE;
+    }
+    long start = spineTimeMicros - ttlMicros;
+    // Saturate instead of wrapping around for spine times near the smallest instant.
+    return start > spineTimeMicros ? Long.MIN_VALUE : start;
+  }
+
+  /** The first index in {@code times[from..to)} whose time is at or after {@code time}, or to. */
+  private static int firstSlotAtOrAfter(long[] times, int from, int to, long time) {
+    int low = from;
+    int high = to;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (times[middle] < time) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
+  }
+
+  @Override
+  public int spineRowCount() {
+    return slotOfSpineRow.length;
+  }
+
+  @Override
+  public boolean hasWinner(int spineRow) {
+    return winnerSlotOf(spineRow) != NO_SLOT;
+  }
+
+  @Override
+  public long commitSequence(int spineRow) {
+    int slot = winnerSlotOf(spineRow);
+    return slot == NO_SLOT ? -1 : candidateCommits[slot];
+  }
+
+  @Override
+  public long rowOrdinal(int spineRow) {
+    int slot = winnerSlotOf(spineRow);
+    return slot == NO_SLOT ? -1 : candidateOrdinals[slot];
+  }
+
+  @Override
+  public long eventTimeMicros(int spineRow) {
+    int slot = winnerSlotOf(spineRow);
+    return slot == NO_SLOT ? Long.MIN_VALUE : candidateEventTimes[slot];
+  }
+
+  @Override
+  public void close() {
+    try {
+      AutoCloseables.close(values);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not release a slot column", e);
+    }
+  }
+
+  private static void closeAll(SlotValues[] values, Throwable failure) {
+    try {
+      AutoCloseables.close(values);
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
+  }
+}
