@@ -14,13 +14,31 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
-/** Stateless bearer-key authentication, the access rules, and problem+json for 401 and denials. */
+/**
+ * Stateless bearer-key authentication, the access rules, and problem+json for 401, denials and
+ * malformed paths.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
   @Bean
   ApiKeys apiKeys(DataSource dataSource) {
     return new JdbcApiKeys(dataSource);
+  }
+
+  /**
+   * The servlet firewall refuses a malformed path (an empty segment, "..", an encoded slash) before
+   * any filter runs; without this the container's error page would answer, not problem+json.
+   */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler() {
+    return (request, response, rejected) ->
+        ProblemWriter.write(
+            response,
+            ErrorCode.INVALID_INPUT,
+            "the request path is malformed: " + rejected.getMessage(),
+            request.getRequestURI());
   }
 
   @Bean

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.testing.TestingPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -342,6 +346,27 @@ class AuthorizationMatrixIT {
     assertThat(refused.getStatusCode()).isEqualTo(unknown.getStatusCode());
     assertThat(refused.getBody().replace("/api/v1/audit", "/api/v1/unknown"))
         .isEqualTo(unknown.getBody());
+  }
+
+  @Test
+  void malformedPathIsAProblemNotAnErrorPage() throws Exception {
+    // java.net.http sends the path as written; TestRestTemplate's client would collapse the "//".
+    HttpResponse<String> response;
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(http.getRootUri() + "/api/v1/training-sets//data"))
+                  .header(HttpHeaders.AUTHORIZATION, "Bearer " + secrets.get("ADMIN"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    }
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue(HttpHeaders.CONTENT_TYPE))
+        .hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    assertThat((String) JsonPath.read(response.body(), "$.code")).isEqualTo("INVALID_INPUT");
+    assertThat((String) JsonPath.read(response.body(), "$.detail"))
+        .startsWith("the request path is malformed");
   }
 
   /** Another key's object and an id nobody used get the same answer, bar the id itself. */
