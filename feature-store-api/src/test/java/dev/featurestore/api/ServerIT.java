@@ -2,7 +2,6 @@ package dev.featurestore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.featurestore.testing.TestingPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +28,7 @@ class ServerIT {
 
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
     // Cached contexts of several test classes live at once: each needs its own online port.
     registry.add("feature-store.online-port", () -> "0");
   }

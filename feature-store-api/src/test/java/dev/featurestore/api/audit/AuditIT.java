@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
-import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.api.TestCatalogs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -38,11 +38,7 @@ class AuditIT {
 
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.StoredRows;
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +53,7 @@ class ErasureIT {
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
     dataDir = Files.createTempDirectory("erasure-it");
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;

@@ -3,6 +3,7 @@ package dev.featurestore.api.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectStore;
@@ -10,7 +11,6 @@ import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +65,7 @@ class CommitIT {
 
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
     registry.add("feature-store.max-upload-size", () -> MAX_UPLOAD_BYTES + "B");
   }
 

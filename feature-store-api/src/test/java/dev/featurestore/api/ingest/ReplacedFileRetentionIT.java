@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +48,7 @@ class ReplacedFileRetentionIT {
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
     dataDir = Files.createTempDirectory("retention-it");
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;

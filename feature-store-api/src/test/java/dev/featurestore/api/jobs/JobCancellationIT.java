@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.objectstore.ObjectStore;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,11 +40,7 @@ class JobCancellationIT {
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
     Path dataDir = Files.createTempDirectory("job-cancellation-it");
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;

@@ -3,6 +3,7 @@ package dev.featurestore.api.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.online.LatestValueIndex;
@@ -13,7 +14,6 @@ import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,11 +55,7 @@ class OnlineFeaturesIT {
 
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
     registry.add("feature-store.online-port", () -> "0");
     registry.add("feature-store.online.max-keys", () -> "5");
     registry.add("feature-store.online.poll-interval", () -> "PT0.2S");

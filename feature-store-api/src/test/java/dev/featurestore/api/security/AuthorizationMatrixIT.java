@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
-import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.api.TestCatalogs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -181,11 +181,7 @@ class AuthorizationMatrixIT {
 
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
-import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.api.TestCatalogs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,11 +53,7 @@ class TrainingSetIT {
   static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
     // Not @TempDir: with a per-class lifecycle the context starts before JUnit injects it.
     Path dataDir = Files.createTempDirectory("training-set-it");
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;

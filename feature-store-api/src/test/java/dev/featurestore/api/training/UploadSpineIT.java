@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
-import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,11 +52,7 @@ class UploadSpineIT {
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
     Path dataDir = Files.createTempDirectory("upload-spine-it");
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    registry.add("spring.datasource.url", database::jdbcUrl);
-    registry.add("spring.datasource.username", database::user);
-    registry.add("spring.datasource.password", database::password);
-    registry.add("feature-store.data-dir", dataDir::toString);
+    TestCatalogs.useFreshCatalog(registry, dataDir);
   }
 
   @Autowired TestRestTemplate anonymous;
