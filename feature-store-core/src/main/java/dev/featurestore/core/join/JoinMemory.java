@@ -8,15 +8,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 /** Estimates of a join's memory, from which the engine chooses between memory and partitions. */
 final class JoinMemory {
   /**
-   * Heap per visible stored row while a group is indexed: the key id, four longs (event time,
-   * commit, ordinal, location), the sort's position and the one array being permuted at a time.
-   */
-  static final long HEAP_BYTES_PER_STORED_ROW = 4 + 4 * 8 + 4 + 8;
-
-  /**
-   * Heap per spine row and group in the in-memory join ({@link SpineSlotJoin}): its slot, the
-   * slot's time, its candidate's time, commit and ordinal, its winner, the key id and row kept
-   * while slots are built, and a share of the key dictionary.
+   * Heap per spine row and group in a {@link SpineSlotJoin}: its slot, the slot's time, its
+   * candidate's time, commit and ordinal, its winner, the key id and row kept while slots are
+   * built, and a share of the key dictionary.
    */
   static final long HEAP_BYTES_PER_SPINE_SLOT = 4 + 8 + 3 * 8 + 4 + 4 + 4 + 24;
 
@@ -32,18 +26,14 @@ final class JoinMemory {
   static boolean fitsInMemory(PointInTimeJoinRequest request, long budgetBytes) {
     long needed = 0;
     for (FeatureGroupRequest group : request.groups()) {
-      needed +=
-          request.spine().getRowCount() * (HEAP_BYTES_PER_SPINE_SLOT + featureBytesPerRow(group));
+      needed += request.spine().getRowCount() * bytesPerSpineRow(group);
     }
     return needed <= budgetBytes;
   }
 
-  /**
-   * Heap and Arrow memory one visible stored row costs while a partition's rows are indexed ({@link
-   * FeatureGroupIndex}).
-   */
-  static long bytesPerStoredRow(FeatureGroupRequest group) {
-    return HEAP_BYTES_PER_STORED_ROW + featureBytesPerRow(group);
+  /** Heap and Arrow memory one spine row costs a {@link SpineSlotJoin} of the group. */
+  static long bytesPerSpineRow(FeatureGroupRequest group) {
+    return HEAP_BYTES_PER_SPINE_SLOT + featureBytesPerRow(group);
   }
 
   /** Arrow memory of one row of the requested features. */

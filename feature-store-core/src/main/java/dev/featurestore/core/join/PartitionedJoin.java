@@ -32,24 +32,21 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <ol>
  *   <li>Each group's visible rows are read once and split by key hash into partitions, spilled as
  *       Arrow IPC files; the spine rows are split by the same hash (in memory: their positions).
- *   <li>Each partition is indexed ({@link FeatureGroupIndex}: rows sorted by key and time, one
- *       binary search per spine row) and its winners gathered ({@link FeatureColumnGatherer}); the
- *       feature values of its spine rows, in spine order, are spilled again.
+ *   <li>Each partition is joined as the in-memory join does ({@link SpineSlotJoin}: its spine rows'
+ *       slots, its stored rows streamed past them), and the feature values of its spine rows, in
+ *       spine order, are spilled again.
  *   <li>Output batches take each spine row's values from its partition's file; since every file is
  *       in spine order, each is read once, front to back, one batch at a time.
  * </ol>
  *
- * <p>There are enough partitions for {@link JoinOptions#parallelism()} of them to be indexed at
- * once in half the budget. A partition holds whole keys, so one key's rows must fit.
+ * <p>There are enough partitions for {@link JoinOptions#parallelism()} of them to be joined at once
+ * in half the budget. A partition holds whole keys, so one key's spine rows must fit.
  */
 final class PartitionedJoin {
   private static final int MAXIMUM_PARTITIONS = Short.MAX_VALUE;
 
-  /** Partitions of fewer rows cost more in files than they save in memory. */
-  private static final long MINIMUM_ROWS_PER_PARTITION = 16;
-
-  /** Used when a group's row count is unknown: the budget then cannot choose. */
-  private static final int PARTITIONS_WITHOUT_ROW_COUNT = 64;
+  /** Partitions of fewer spine rows cost more in files than they save in memory. */
+  private static final long MINIMUM_SPINE_ROWS_PER_PARTITION = 16;
 
   private static final long MINIMUM_SPILL_BATCH_ROWS = 64;
   private static final long MAXIMUM_SPILL_BATCH_ROWS = 16 * 1024;
@@ -106,7 +103,7 @@ final class PartitionedJoin {
       WinningRowsListener listener)
       throws IOException {
     FeatureGroupRequest group = request.groups().get(groupIndex);
-    int partitionCount = partitionCount(group);
+    int partitionCount = partitionCount(request.spine().getRowCount(), group);
     FieldVector spineKeys = request.spine().getVector(group.group().entity().name());
     SpinePartitions spine =
         partitionSpine(spineKeys, request.spine().getRowCount(), partitionCount);
@@ -172,40 +169,27 @@ final class PartitionedJoin {
           public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
             SpillFile.forEachBatch(storedRows.file(), allocator, consumer);
           }
-
-          @Override
-          public long rowCountHint() {
-            return storedRows.rowCount();
-          }
         };
     FeatureGroupRequest partitionRequest =
         new FeatureGroupRequest(
             group.group(), group.asOfCommitSequence(), group.features(), partitionRows);
-    try (FeatureGroupIndex index = FeatureGroupIndex.build(partitionRequest, allocator)) {
+    int first = spine.starts()[partition];
+    int[] spineRows = Arrays.copyOfRange(spine.rows(), first, spine.starts()[partition + 1]);
+    try (SpineSlotJoin join =
+        SpineSlotJoin.join(partitionRequest, spineKeys, spineTimes, spineRows, allocator)) {
       Files.delete(storedRows.file());
-      int first = spine.starts()[partition];
-      int rowCount = spine.starts()[partition + 1] - first;
-      int[] winners = new int[rowCount];
-      KeyDictionary.KeyLookup lookup = index.dictionary().lookup(spineKeys);
-      long spineTimeAddress = spineTimes.getDataBufferAddress();
-      long ttlMicros = PointInTimeJoinEngine.ttlMicros(group);
-      for (int i = 0; i < rowCount; i++) {
-        int spineRow = spine.rows()[first + i];
-        winners[i] =
-            PointInTimeJoinEngine.winnerOf(index, lookup, spineTimeAddress, ttlMicros, spineRow);
-        if (recorded != null) {
-          recorded.record(spineRow, index, winners[i]);
+      if (recorded != null) {
+        for (int row = 0; row < spineRows.length; row++) {
+          recorded.record(spineRows[row], join, row);
         }
       }
       try (SpillFile.Writer writer =
           new SpillFile.Writer(outputFile, VectorSchemaRoot.create(outputSchema, allocator))) {
         VectorSchemaRoot batch = writer.staging();
-        for (int start = 0; start < rowCount; start += outputBatchRows) {
-          int batchRows = Math.min(outputBatchRows, rowCount - start);
-          FeatureColumnGatherer gatherer =
-              FeatureColumnGatherer.plan(index, winners, start, batchRows);
+        for (int start = 0; start < spineRows.length; start += outputBatchRows) {
+          int batchRows = Math.min(outputBatchRows, spineRows.length - start);
           for (int f = 0; f < outputSchema.getFields().size(); f++) {
-            gatherer.gather(batch.getVector(f), f);
+            join.fill(batch.getVector(f), f, start, batchRows);
           }
           batch.setRowCount(batchRows);
           writer.writeStaging();
@@ -454,15 +438,12 @@ final class PartitionedJoin {
     }
   }
 
-  /** Enough partitions for {@code parallelism} of them to be indexed at once in half the budget. */
-  private int partitionCount(FeatureGroupRequest group) {
-    long rowCount = group.storedRows().rowCountHint();
-    if (rowCount == StoredRowSource.UNKNOWN_ROW_COUNT) {
-      return PARTITIONS_WITHOUT_ROW_COUNT;
-    }
+  /** Enough partitions for {@code parallelism} of them to be joined at once in half the budget. */
+  private int partitionCount(int spineRowCount, FeatureGroupRequest group) {
     long bytesPerPartition = Math.max(1, options.memoryBudgetBytes() / 2 / options.parallelism());
-    long wanted = Math.ceilDiv(rowCount * JoinMemory.bytesPerStoredRow(group), bytesPerPartition);
-    long useful = Math.max(2, Math.ceilDiv(rowCount, MINIMUM_ROWS_PER_PARTITION));
+    long wanted =
+        Math.ceilDiv(spineRowCount * JoinMemory.bytesPerSpineRow(group), bytesPerPartition);
+    long useful = Math.max(2, Math.ceilDiv(spineRowCount, MINIMUM_SPINE_ROWS_PER_PARTITION));
     return (int) Math.clamp(wanted, 2, Math.min(useful, MAXIMUM_PARTITIONS));
   }
 
@@ -516,12 +497,15 @@ final class PartitionedJoin {
       Arrays.fill(eventTimes, Long.MIN_VALUE);
     }
 
-    /** Called from several partitions' threads, each for its own spine rows. */
-    void record(int spineRow, FeatureGroupIndex index, int winner) {
-      if (winner != FeatureGroupIndex.NO_WINNER) {
-        commitSequences[spineRow] = index.commitSequence(winner);
-        rowOrdinals[spineRow] = index.rowOrdinal(winner);
-        eventTimes[spineRow] = index.eventTime(winner);
+    /**
+     * Records the winner of a partition's row {@code row}, spine row {@code spineRow}; called from
+     * several partitions' threads, each for its own spine rows.
+     */
+    void record(int spineRow, WinningRows partition, int row) {
+      if (partition.hasWinner(row)) {
+        commitSequences[spineRow] = partition.commitSequence(row);
+        rowOrdinals[spineRow] = partition.rowOrdinal(row);
+        eventTimes[spineRow] = partition.eventTimeMicros(row);
       }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
@@ -94,6 +95,7 @@ public final class PointInTimeJoinEngine {
     List<FeatureGroupRequest> groups = request.groups();
     VectorSchemaRoot spine = request.spine();
     TimeStampVector spineTimes = (TimeStampVector) spine.getVector(request.spineTimeColumn());
+    int[] everySpineRow = IntStream.range(0, spine.getRowCount()).toArray();
     SpineSlotJoin[] joins = new SpineSlotJoin[groups.size()];
     try {
       List<ForkJoinTask<?>> groupTasks = new ArrayList<>();
@@ -109,7 +111,7 @@ public final class PointInTimeJoinEngine {
                             group,
                             spine.getVector(group.group().entity().name()),
                             spineTimes,
-                            spine.getRowCount(),
+                            everySpineRow,
                             joinAllocator);
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -142,23 +144,6 @@ public final class PointInTimeJoinEngine {
         }
       }
     }
-  }
-
-  static long ttlMicros(FeatureGroupRequest group) {
-    return java.util.concurrent.TimeUnit.MICROSECONDS.convert(group.group().ttl());
-  }
-
-  /** The sorted position of a spine row's winner in {@code index}, or {@code NO_WINNER}. */
-  static int winnerOf(
-      FeatureGroupIndex index,
-      KeyDictionary.KeyLookup lookup,
-      long spineTimeAddress,
-      long ttlMicros,
-      int spineRow) {
-    int keyId = lookup.id(spineRow);
-    return keyId == KeyDictionary.ABSENT
-        ? FeatureGroupIndex.NO_WINNER
-        : index.winner(keyId, ColumnMemory.longAt(spineTimeAddress, spineRow), ttlMicros);
   }
 
   static void runAll(ForkJoinPool pool, List<ForkJoinTask<?>> tasks) throws IOException {

@@ -4,6 +4,7 @@ import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
@@ -46,8 +47,10 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   /** Each slot's spine time, ascending within a key; equal spine times get one slot each. */
   private final long[] slotTimes;
 
-  /** The slot of each spine row (the first of its key's slots with its time), or NO_SLOT. */
-  private final int[] slotOfSpineRow;
+  /**
+   * The slot of each of this join's rows (the first of its key's slots with its time), or NO_SLOT.
+   */
+  private final int[] slotOfRow;
 
   private final long[] candidateEventTimes;
   private final long[] candidateCommits;
@@ -65,15 +68,15 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       KeyDictionary dictionary,
       int[] keyStarts,
       long[] slotTimes,
-      int[] slotOfSpineRow,
+      int[] slotOfRow,
       SlotValues[] values) {
     this.request = request;
     this.featureFields = featureFields;
-    this.ttlMicros = PointInTimeJoinEngine.ttlMicros(request);
+    this.ttlMicros = TimeUnit.MICROSECONDS.convert(request.group().ttl());
     this.dictionary = dictionary;
     this.keyStarts = keyStarts;
     this.slotTimes = slotTimes;
-    this.slotOfSpineRow = slotOfSpineRow;
+    this.slotOfRow = slotOfRow;
     int slotCount = slotTimes.length;
     this.candidateEventTimes = new long[slotCount];
     this.candidateCommits = new long[slotCount];
@@ -82,15 +85,19 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     this.values = values;
   }
 
-  /** Reads the group's stored rows once and decides every spine row's winner. */
+  /**
+   * Reads the group's stored rows once and decides the winner of each of the spine rows {@code
+   * spineRows}; the join's row {@code i}, in {@link #fill} and as {@link WinningRows}, is spine row
+   * {@code spineRows[i]}.
+   */
   static SpineSlotJoin join(
       FeatureGroupRequest request,
       FieldVector spineKeys,
       TimeStampVector spineTimes,
-      int spineRowCount,
+      int[] spineRows,
       BufferAllocator allocator)
       throws IOException {
-    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRowCount, allocator);
+    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRows, allocator);
     try {
       request.storedRows().forEachBatch(join::offer);
       join.resolveWinners();
@@ -106,14 +113,17 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       FeatureGroupRequest request,
       FieldVector spineKeys,
       TimeStampVector spineTimes,
-      int spineRowCount,
+      int[] spineRows,
       BufferAllocator allocator) {
     KeyDictionary dictionary = KeyDictionary.forKeyType(request.group().entity().keyType());
-    int[] keyedRows = new int[spineRowCount];
+    // The rows with a key: their spine rows, and their places among this join's rows.
+    int[] keyedRows = new int[spineRows.length];
+    int[] keyedPlaces = new int[spineRows.length];
     int slotCount = 0;
-    for (int row = 0; row < spineRowCount; row++) {
-      if (!spineKeys.isNull(row)) {
-        keyedRows[slotCount++] = row;
+    for (int place = 0; place < spineRows.length; place++) {
+      if (!spineKeys.isNull(spineRows[place])) {
+        keyedRows[slotCount] = spineRows[place];
+        keyedPlaces[slotCount++] = place;
       }
     }
     int[] keyIds = new int[slotCount];
@@ -135,12 +145,12 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     for (int key = 0; key < keyCount; key++) {
       Arrays.sort(slotTimes, keyStarts[key], keyStarts[key + 1]);
     }
-    int[] slotOfSpineRow = new int[spineRowCount];
-    Arrays.fill(slotOfSpineRow, NO_SLOT);
+    int[] slotOfRow = new int[spineRows.length];
+    Arrays.fill(slotOfRow, NO_SLOT);
     for (int i = 0; i < slotCount; i++) {
       int key = keyIds[i];
       long time = ColumnMemory.longAt(timeAddress, keyedRows[i]);
-      slotOfSpineRow[keyedRows[i]] =
+      slotOfRow[keyedPlaces[i]] =
           firstSlotAtOrAfter(slotTimes, keyStarts[key], keyStarts[key + 1], time);
     }
     List<Field> featureFields =
@@ -160,7 +170,7 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       throw e;
     }
     return new SpineSlotJoin(
-        request, featureFields, dictionary, keyStarts, slotTimes, slotOfSpineRow, values);
+        request, featureFields, dictionary, keyStarts, slotTimes, slotOfRow, values);
   }
 
   /** Lets every visible row of one stored batch compete for its slot. */
@@ -231,17 +241,19 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
   }
 
-  /** The slot whose values a spine row takes, or {@link #NO_SLOT} when it has no winner. */
-  private int winnerSlotOf(int spineRow) {
-    int slot = slotOfSpineRow[spineRow];
+  /** The slot whose values one of this join's rows takes, or {@link #NO_SLOT} for none. */
+  private int winnerSlotOf(int row) {
+    int slot = slotOfRow[row];
     return slot == NO_SLOT ? NO_SLOT : winnerSlots[slot];
   }
 
-  /** Fills {@code output}, allocated here, with one requested feature of a run of spine rows. */
-  void fill(FieldVector output, int featureIndex, int firstSpineRow, int rowCount) {
+  /**
+   * Fills {@code output}, allocated here, with one requested feature of a run of this join's rows.
+   */
+  void fill(FieldVector output, int featureIndex, int firstRow, int rowCount) {
     int[] sourceSlots = new int[rowCount];
     for (int i = 0; i < rowCount; i++) {
-      sourceSlots[i] = winnerSlotOf(firstSpineRow + i);
+      sourceSlots[i] = winnerSlotOf(firstRow + i);
     }
     values[featureIndex].fill(output, sourceSlots);
   }
@@ -270,31 +282,33 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     return low;
   }
 
+  // As WinningRows, the join answers by its own rows: the spine's, when it joins the whole spine.
+
   @Override
   public int spineRowCount() {
-    return slotOfSpineRow.length;
+    return slotOfRow.length;
   }
 
   @Override
-  public boolean hasWinner(int spineRow) {
-    return winnerSlotOf(spineRow) != NO_SLOT;
+  public boolean hasWinner(int row) {
+    return winnerSlotOf(row) != NO_SLOT;
   }
 
   @Override
-  public long commitSequence(int spineRow) {
-    int slot = winnerSlotOf(spineRow);
+  public long commitSequence(int row) {
+    int slot = winnerSlotOf(row);
     return slot == NO_SLOT ? -1 : candidateCommits[slot];
   }
 
   @Override
-  public long rowOrdinal(int spineRow) {
-    int slot = winnerSlotOf(spineRow);
+  public long rowOrdinal(int row) {
+    int slot = winnerSlotOf(row);
     return slot == NO_SLOT ? -1 : candidateOrdinals[slot];
   }
 
   @Override
-  public long eventTimeMicros(int spineRow) {
-    int slot = winnerSlotOf(spineRow);
+  public long eventTimeMicros(int row) {
+    int slot = winnerSlotOf(row);
     return slot == NO_SLOT ? Long.MIN_VALUE : candidateEventTimes[slot];
   }
 

@@ -15,15 +15,5 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 @FunctionalInterface
 public interface StoredRowSource {
-  long UNKNOWN_ROW_COUNT = -1;
-
   void forEachBatch(Consumer<VectorSchemaRoot> batchConsumer) throws IOException;
-
-  /**
-   * How many rows the batches hold in all, when known without reading them (Parquet footers know
-   * it), else {@link #UNKNOWN_ROW_COUNT}; lets the engine size its arrays once instead of growing.
-   */
-  default long rowCountHint() {
-    return UNKNOWN_ROW_COUNT;
-  }
 }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -122,18 +121,7 @@ public final class JoinBenchmark {
     for (int f = 0; f < workload.featureCount(); f++) {
       selections.add(FeatureSelection.of(workload.featureName(f)));
     }
-    StoredRowSource storedRows =
-        new StoredRowSource() {
-          @Override
-          public void forEachBatch(Consumer<VectorSchemaRoot> batchConsumer) {
-            batches.forEach(batchConsumer);
-          }
-
-          @Override
-          public long rowCountHint() {
-            return workload.featureRowCount();
-          }
-        };
+    StoredRowSource storedRows = batches::forEach;
     return new FeatureGroupRequest(group, Long.MAX_VALUE, selections, storedRows);
   }
 

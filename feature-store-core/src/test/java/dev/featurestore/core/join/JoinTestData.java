@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -38,19 +37,11 @@ final class JoinTestData {
    */
   static StoredRowSource source(
       BufferAllocator allocator, FeatureGroup group, List<List<ReferenceFeatureRow>> batches) {
-    return new StoredRowSource() {
-      @Override
-      public void forEachBatch(Consumer<VectorSchemaRoot> consumer) {
-        for (List<ReferenceFeatureRow> rows : batches) {
-          try (VectorSchemaRoot batch = storedRows(allocator, StoredRowSchema.of(group), rows)) {
-            consumer.accept(batch);
-          }
+    return consumer -> {
+      for (List<ReferenceFeatureRow> rows : batches) {
+        try (VectorSchemaRoot batch = storedRows(allocator, StoredRowSchema.of(group), rows)) {
+          consumer.accept(batch);
         }
-      }
-
-      @Override
-      public long rowCountHint() {
-        return batches.stream().mapToLong(List::size).sum();
       }
     };
   }

@@ -293,23 +293,13 @@ public final class TrainingSetBuilder {
 
   private static StoredRowSource snapshotSource(
       FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan, RowProgress progress) {
-    return new StoredRowSource() {
-      @Override
-      public void forEachBatch(java.util.function.Consumer<VectorSchemaRoot> consumer)
-          throws IOException {
+    return consumer ->
         snapshot.forEachBatchInAnyOrder(
             scan,
             batch -> {
               consumer.accept(batch);
               progress.rowsDone(batch.getRowCount());
             });
-      }
-
-      @Override
-      public long rowCountHint() {
-        return snapshot.rowCount();
-      }
-    };
   }
 
   /** Checks every feature reference and gives output names; clashes need an alias. */

@@ -54,11 +54,10 @@ class DuckDbAsofEqualityTest {
           ParquetJoinPipeline.ParquetSink sink = new ParquetJoinPipeline.ParquetSink(ours)) {
         Path spineFile = folder.resolve("spine.parquet");
         ParquetJoinPipeline.writeSpine(spine, spineFile);
-        long rowCount = WORKLOAD.featureRowCount() + 2L * WORKLOAD.keyCount() / 3;
         ParquetJoinPipeline.joinWithEngine(
             group,
             corrections,
-            ParquetJoinPipeline.storedRows(group, files, rowCount, 2, allocator),
+            ParquetJoinPipeline.storedRows(group, files, 2, allocator),
             spine,
             new JoinOptions(2, 4096).withMemoryBudget(memoryBudget).withSpillDirectory(folder),
             allocator,

@@ -87,8 +87,7 @@ public final class ParquetJoinBenchmark {
     int readThreads = Integer.getInteger("read.threads", threads);
     try (RootAllocator allocator = new RootAllocator()) {
       StoredRowSource storedRows =
-          ParquetJoinPipeline.storedRows(
-              group, files, workload.featureRowCount(), readThreads, allocator);
+          ParquetJoinPipeline.storedRows(group, files, readThreads, allocator);
       for (int iteration = 0; iteration < iterations; iteration++) {
         Files.deleteIfExists(output);
         long start = System.nanoTime();

@@ -29,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -159,11 +158,7 @@ final class ParquetJoinPipeline {
    * FeatureGroupReader} does for a snapshot.
    */
   static StoredRowSource storedRows(
-      FeatureGroup group,
-      List<Path> files,
-      long rowCount,
-      int readThreads,
-      BufferAllocator allocator) {
+      FeatureGroup group, List<Path> files, int readThreads, BufferAllocator allocator) {
     FeatureFileScan scan = FeatureFileScan.allFeatures(group);
     ParallelFileReader fileReader = new ParallelFileReader(allocator, readThreads);
     List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
@@ -177,17 +172,7 @@ final class ParquetJoinPipeline {
             }
           });
     }
-    return new StoredRowSource() {
-      @Override
-      public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
-        fileReader.forEachBatch(fileBatches, consumer);
-      }
-
-      @Override
-      public long rowCountHint() {
-        return rowCount;
-      }
-    };
+    return consumer -> fileReader.forEachBatch(fileBatches, consumer);
   }
 
   /** Our join, every feature of the group, to {@code sink}. */
