@@ -1,5 +1,6 @@
 package dev.featurestore.core.join;
 
+import dev.featurestore.core.ingest.VectorGather;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
@@ -314,26 +315,49 @@ final class PartitionedJoin {
       FieldVector[] sources = new FieldVector[fields.size()];
       sources[0] = keys;
       for (int c = 1; c < sources.length; c++) {
-        // A feature column missing from an older file stays null.
         sources[c] = batch.getVector(fields.get(c).getName());
       }
+      // The visible rows, grouped by partition in batch order (a counting sort), are then copied
+      // a column at a time, buffer to buffer.
+      int rowCount = batch.getRowCount();
+      int[] partitionOfRow = new int[rowCount];
+      int[] starts = new int[writers.length + 1];
       long commitAddress = commits.getDataBufferAddress();
       long asOf = group.asOfCommitSequence();
+      for (int row = 0; row < rowCount; row++) {
+        if (ColumnMemory.longAt(commitAddress, row) > asOf) {
+          partitionOfRow[row] = -1;
+        } else {
+          partitionOfRow[row] = partitionOf(keys.hashCode(row), writers.length);
+          starts[partitionOfRow[row] + 1]++;
+        }
+      }
+      for (int p = 0; p < writers.length; p++) {
+        starts[p + 1] += starts[p];
+      }
+      int[] rows = new int[starts[writers.length]];
+      int[] next = Arrays.copyOf(starts, writers.length);
+      for (int row = 0; row < rowCount; row++) {
+        if (partitionOfRow[row] >= 0) {
+          rows[next[partitionOfRow[row]]++] = row;
+        }
+      }
       try {
-        for (int row = 0; row < batch.getRowCount(); row++) {
-          if (ColumnMemory.longAt(commitAddress, row) > asOf) {
-            continue;
-          }
-          int partition = partitionOf(keys.hashCode(row), writers.length);
-          List<FieldVector> staging = writers[partition].staging().getFieldVectors();
-          int slot = stagedRows[partition];
-          for (int c = 0; c < sources.length; c++) {
-            if (sources[c] != null) {
-              staging.get(c).copyFromSafe(row, slot, sources[c]);
+        for (int p = 0; p < writers.length; p++) {
+          for (int from = starts[p]; from < starts[p + 1]; ) {
+            int count = Math.min(batchRows - stagedRows[p], starts[p + 1] - from);
+            List<FieldVector> staging = writers[p].staging().getFieldVectors();
+            for (int c = 0; c < sources.length; c++) {
+              // A feature column missing from an older file stays null.
+              if (sources[c] != null) {
+                VectorGather.gather(sources[c], rows, from, count, staging.get(c), stagedRows[p]);
+              }
             }
-          }
-          if (++stagedRows[partition] == batchRows) {
-            flush(partition);
+            from += count;
+            stagedRows[p] += count;
+            if (stagedRows[p] == batchRows) {
+              flush(p);
+            }
           }
         }
       } catch (IOException e) {

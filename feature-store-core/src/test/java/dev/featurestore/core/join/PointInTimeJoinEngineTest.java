@@ -13,6 +13,7 @@ import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.testing.ReferenceFeatureRow;
 import dev.featurestore.testing.ReferenceSpineRow;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +28,13 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PointInTimeJoinEngineTest {
+  @TempDir Path spillDirectory;
+
   private static final Entity USER = new Entity("user_id", KeyType.INT64, "");
   private static final Entity PRODUCT = new Entity("product_id", KeyType.STRING, "");
   private static final FeatureGroup USER_SCORES =
@@ -404,8 +410,9 @@ class PointInTimeJoinEngineTest {
         .isEqualTo(StoredRowSchema.TIMESTAMP_TYPE);
   }
 
-  @Test
-  void featureMissingFromAnOlderBatchIsNull() throws IOException {
+  @ParameterizedTest(name = "partitioned: {0}")
+  @ValueSource(booleans = {false, true})
+  void featureMissingFromAnOlderBatchIsNull(boolean partitioned) throws IOException {
     FeatureGroup twoFeatures =
         group(
             "user_scores",
@@ -434,14 +441,17 @@ class PointInTimeJoinEngineTest {
             List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
             storedRows);
 
-    CollectingSink output = join(List.of(USER), List.of(user(1L, 10), user(2L, 10)), request);
+    CollectingSink output =
+        join(options(partitioned), List.of(USER), List.of(user(1L, 10), user(2L, 10)), request);
 
     assertThat(output.column("score")).containsExactly(1.0, 2.0);
     assertThat(output.column("rank")).containsExactly(null, 5L);
   }
 
-  @Test
-  void laterRowOfABatchWithoutTheFeatureReplacesAnEarlierValueWithNull() throws IOException {
+  @ParameterizedTest(name = "partitioned: {0}")
+  @ValueSource(booleans = {false, true})
+  void laterRowOfABatchWithoutTheFeatureReplacesAnEarlierValueWithNull(boolean partitioned)
+      throws IOException {
     FeatureGroup twoFeatures =
         group(
             "user_scores",
@@ -472,7 +482,8 @@ class PointInTimeJoinEngineTest {
             List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
             storedRows);
 
-    CollectingSink output = join(List.of(USER), List.of(user(1L, 10)), request);
+    CollectingSink output =
+        join(options(partitioned), List.of(USER), List.of(user(1L, 10)), request);
 
     assertThat(output.column("score")).containsExactly(1.0);
     assertThat(output.column("rank")).containsNull();
@@ -628,6 +639,13 @@ class PointInTimeJoinEngineTest {
           .join(new PointInTimeJoinRequest(spine, "spine_time", List.of(groups)), output, listener);
     }
     return output;
+  }
+
+  /** The default options, or a budget so small that the join is partitioned and spilled. */
+  private JoinOptions options(boolean partitioned) {
+    return partitioned
+        ? new JoinOptions(2, 64).withMemoryBudget(1).withSpillDirectory(spillDirectory)
+        : JoinOptions.DEFAULT;
   }
 
   private PointInTimeJoinEngine engine(JoinOptions options) {
