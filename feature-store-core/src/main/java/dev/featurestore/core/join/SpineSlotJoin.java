@@ -13,8 +13,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * One group's side of the in-memory join, in a single pass over its stored rows that keeps none of
- * them: only, per spine slot, the best candidate seen so far.
+ * One group's side of a join (of the whole spine, or of one partition of it), in a single pass over
+ * the group's stored rows that keeps none of them: only, per spine slot, the best candidate seen so
+ * far.
  *
  * <p>A key's spine times, sorted, cut its event-time axis into slots: slot {@code i} holds the
  * times in (the key's previous spine time, its {@code i}-th spine time]. Of the visible rows in one
@@ -26,8 +27,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  * Rows after a key's last spine time, of keys not in the spine, or older than their slot's TTL
  * window are dropped as they are read.
  *
- * <p>Memory grows with the spine, not with the group: the stored batches are released as soon as
- * they are read, which also lets the reader decode every batch into memory it has used before.
+ * <p>Memory grows with the spine, not with the group: each stored batch is released as soon as it
+ * has been read.
  */
 final class SpineSlotJoin implements WinningRows, AutoCloseable {
   static final int NO_SLOT = -1;
