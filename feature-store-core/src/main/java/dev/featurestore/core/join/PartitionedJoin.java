@@ -308,9 +308,8 @@ final class PartitionedJoin {
     }
 
     void add(VectorSchemaRoot batch) {
-      FieldVector keys = requireColumn(batch, group.group().entity().name());
-      FieldVector commits = requireColumn(batch, StoredRowSchema.COMMIT_SEQUENCE);
-      ColumnMemory.requireValues(commits, batch.getRowCount());
+      StoredColumns columns = StoredColumns.of(batch, group.group());
+      FieldVector keys = columns.keys();
       List<Field> fields = schema.getFields();
       FieldVector[] sources = new FieldVector[fields.size()];
       sources[0] = keys;
@@ -322,7 +321,7 @@ final class PartitionedJoin {
       int rowCount = batch.getRowCount();
       int[] partitionOfRow = new int[rowCount];
       int[] starts = new int[writers.length + 1];
-      long commitAddress = commits.getDataBufferAddress();
+      long commitAddress = columns.commits().getDataBufferAddress();
       long asOf = group.asOfCommitSequence();
       for (int row = 0; row < rowCount; row++) {
         if (ColumnMemory.longAt(commitAddress, row) > asOf) {
@@ -381,15 +380,6 @@ final class PartitionedJoin {
         vector.reset();
       }
       stagedRows[partition] = 0;
-    }
-
-    private FieldVector requireColumn(VectorSchemaRoot batch, String name) {
-      FieldVector vector = batch.getVector(name);
-      if (vector == null) {
-        throw new IllegalStateException(
-            "stored rows of '" + group.group().name() + "' lack column '" + name + "'");
-      }
-      return vector;
     }
   }
 
