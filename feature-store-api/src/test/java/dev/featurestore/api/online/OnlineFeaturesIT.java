@@ -108,6 +108,9 @@ class OnlineFeaturesIT {
         """
         {"name":"offline_only","entity":"user_id","features":[{"name":"clicks","type":"INT64"}]}
         """);
+    // A new online group's index loads in the background (lookups answer 503 meanwhile); every
+    // test here starts from loaded indexes.
+    awaitLoadedIndexes("user_activity", "item_stats");
     commit(
         "user_activity",
         row("u1", NOW.minus(2, ChronoUnit.HOURS), "\"clicks\":1,\"score\":0.5,\"country\":\"FR\""),
@@ -301,7 +304,24 @@ class OnlineFeaturesIT {
             onlinePort(),
             "/api/v1/online-features",
             "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json.readTree(response.body()).get("results").get(1).get("values").toString();
+  }
+
+  private void awaitLoadedIndexes(String... groups) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      List<String> loaded = new ArrayList<>();
+      for (JsonNode index :
+          json.readTree(get(mainPort, "/api/v1/online-indexes").body()).get("indexes")) {
+        loaded.add(index.get("featureGroup").stringValue());
+      }
+      if (loaded.containsAll(List.of(groups))) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("indexes loaded: %s", loaded).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   private int onlinePort() {
