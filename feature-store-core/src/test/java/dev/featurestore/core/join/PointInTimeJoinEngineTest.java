@@ -44,6 +44,15 @@ class PointInTimeJoinEngineTest {
           Duration.ZERO,
           FeatureDefinition.scalar("score", FeatureType.FLOAT64));
 
+  /** {@link #USER_SCORES} with a feature added later, rank, which its older batches lack. */
+  private static final FeatureGroup SCORES_WITH_RANK =
+      group(
+          "user_scores",
+          USER,
+          Duration.ZERO,
+          scoreFeature(),
+          FeatureDefinition.scalar("rank", FeatureType.INT64));
+
   private final RootAllocator allocator = new RootAllocator();
 
   @AfterEach
@@ -413,33 +422,12 @@ class PointInTimeJoinEngineTest {
   @ParameterizedTest(name = "partitioned: {0}")
   @ValueSource(booleans = {false, true})
   void featureMissingFromAnOlderBatchIsNull(boolean partitioned) throws IOException {
-    FeatureGroup twoFeatures =
-        group(
-            "user_scores",
-            USER,
-            Duration.ZERO,
-            scoreFeature(),
-            FeatureDefinition.scalar("rank", FeatureType.INT64));
-    Schema olderSchema = StoredRowSchema.of(USER_SCORES);
-    StoredRowSource storedRows =
-        consumer -> {
-          try (VectorSchemaRoot older =
-                  JoinTestData.storedRows(allocator, olderSchema, List.of(row(1L, 10, 1, 0, 1.0)));
-              VectorSchemaRoot newer =
-                  JoinTestData.storedRows(
-                      allocator,
-                      StoredRowSchema.of(twoFeatures),
-                      List.of(row(2L, 10, 2, 0, 2.0, 5L)))) {
-            consumer.accept(older);
-            consumer.accept(newer);
-          }
-        };
     FeatureGroupRequest request =
-        new FeatureGroupRequest(
-            twoFeatures,
-            2,
-            List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
-            storedRows);
+        scoreAndRank(
+            StoredRowSchema.of(USER_SCORES),
+            row(1L, 10, 1, 0, 1.0),
+            StoredRowSchema.of(SCORES_WITH_RANK),
+            row(2L, 10, 2, 0, 2.0, 5L));
 
     CollectingSink output =
         join(options(partitioned), List.of(USER), List.of(user(1L, 10), user(2L, 10)), request);
@@ -452,41 +440,46 @@ class PointInTimeJoinEngineTest {
   @ValueSource(booleans = {false, true})
   void laterRowOfABatchWithoutTheFeatureReplacesAnEarlierValueWithNull(boolean partitioned)
       throws IOException {
-    FeatureGroup twoFeatures =
-        group(
-            "user_scores",
-            USER,
-            Duration.ZERO,
-            scoreFeature(),
-            FeatureDefinition.scalar("rank", FeatureType.INT64));
-    StoredRowSource storedRows =
-        consumer -> {
-          // The batch with the feature comes first, so its row is the spine row's candidate when
-          // the later row of the batch without the feature arrives.
-          try (VectorSchemaRoot withRank =
-                  JoinTestData.storedRows(
-                      allocator,
-                      StoredRowSchema.of(twoFeatures),
-                      List.of(row(1L, 5, 2, 0, 2.0, 5L)));
-              VectorSchemaRoot withoutRank =
-                  JoinTestData.storedRows(
-                      allocator, StoredRowSchema.of(USER_SCORES), List.of(row(1L, 8, 1, 0, 1.0)))) {
-            consumer.accept(withRank);
-            consumer.accept(withoutRank);
-          }
-        };
+    // The batch with the feature comes first, so its row is the spine row's candidate when the
+    // later row of the batch without the feature arrives.
     FeatureGroupRequest request =
-        new FeatureGroupRequest(
-            twoFeatures,
-            2,
-            List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
-            storedRows);
+        scoreAndRank(
+            StoredRowSchema.of(SCORES_WITH_RANK),
+            row(1L, 5, 2, 0, 2.0, 5L),
+            StoredRowSchema.of(USER_SCORES),
+            row(1L, 8, 1, 0, 1.0));
 
     CollectingSink output =
         join(options(partitioned), List.of(USER), List.of(user(1L, 10)), request);
 
     assertThat(output.column("score")).containsExactly(1.0);
     assertThat(output.column("rank")).containsNull();
+  }
+
+  /**
+   * Score and rank of {@link #SCORES_WITH_RANK} as of commit 2, from two one-row batches read in
+   * this order, each in the schema given (the older one, {@code USER_SCORES}'s, lacks rank).
+   */
+  private FeatureGroupRequest scoreAndRank(
+      Schema firstSchema,
+      ReferenceFeatureRow first,
+      Schema secondSchema,
+      ReferenceFeatureRow second) {
+    StoredRowSource storedRows =
+        consumer -> {
+          try (VectorSchemaRoot firstBatch =
+                  JoinTestData.storedRows(allocator, firstSchema, List.of(first));
+              VectorSchemaRoot secondBatch =
+                  JoinTestData.storedRows(allocator, secondSchema, List.of(second))) {
+            consumer.accept(firstBatch);
+            consumer.accept(secondBatch);
+          }
+        };
+    return new FeatureGroupRequest(
+        SCORES_WITH_RANK,
+        2,
+        List.of(FeatureSelection.of("score"), FeatureSelection.of("rank")),
+        storedRows);
   }
 
   @Test
