@@ -194,12 +194,20 @@ final class ParquetBatchReader implements AutoCloseable {
     return true;
   }
 
-  /** Opens a Parquet file for reading, checking page checksums. */
+  /**
+   * Opens a Parquet file for reading, checking page checksums. Chunks are read, and pages
+   * decompressed, into {@link ReadBufferPool#SHARED}'s buffers, which return to it when each row
+   * group is closed.
+   */
   static ParquetFileReader open(InputFile file) throws IOException {
     return ParquetFileReader.open(
         file,
         ParquetReadOptions.builder(new HadoopParquetConfiguration(HADOOP_CONFIGURATION))
-            .withCodecFactory(new CodecFactory(HADOOP_CONFIGURATION, 0))
+            .withAllocator(ReadBufferPool.SHARED)
+            .useOffHeapDecryptBuffer(true) // data pages decompress into the allocator's buffers
+            .withCodecFactory(
+                CodecFactory.createDirectCodecFactory(
+                    HADOOP_CONFIGURATION, ReadBufferPool.SHARED, 0))
             .usePageChecksumVerification(true)
             .build());
   }
