@@ -1,10 +1,19 @@
 package dev.featurestore.storage.parquet;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
@@ -13,6 +22,7 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -35,42 +45,65 @@ import org.apache.parquet.schema.MessageType;
  * the same encodings: dictionaries for keys, times and strings, none for measurements (floats,
  * vector elements) or for {@code columnsWithoutDictionary}, where they are wasted work.
  *
- * <p>Row groups close near {@code rowGroupBytes} of buffered data, checked on the same schedule as
- * parquet-java's record writer; rows are handed to the column writers in slices of at most {@link
- * #SLICE_ROWS}, so pages keep close to parquet-java's page size and row-count limits.
+ * <p>Where row groups end is the caller's choice ({@link RowGroups}): near a size, checked on the
+ * same schedule as parquet-java's record writer and encoded on the caller's thread (feature files);
+ * or after whole batches of a row count, encoded on background threads while the caller produces
+ * the next batches, then appended in order (training-set outputs: on two cores, encoding and
+ * compressing was a fifth of a join's time). Either way the same batches give the same bytes. Rows
+ * are handed to the column writers in slices of at most {@link #SLICE_ROWS}, so pages keep close to
+ * parquet-java's page size and row-count limits.
  */
 final class ArrowColumnsWriter implements AutoCloseable {
   /** Rows written to every column before the writers see the rows end. */
   private static final int SLICE_ROWS = 1_024;
 
+  /** Where row groups end, and on which threads they are encoded. */
+  sealed interface RowGroups {
+    /** Near this many buffered bytes; encoded on the caller's thread. */
+    record BySize(long bytes) implements RowGroups {}
+
+    /**
+     * After the batch that brings a group to at least {@code rows} rows; the writer takes the
+     * batches over (their vectors transferred) and encodes each group on one of {@code threads}
+     * background threads.
+     */
+    record ByBatches(int rows, int threads) implements RowGroups {}
+  }
+
   private final MessageType schema;
   private final List<ColumnDescriptor> columns;
   private final ParquetProperties properties;
+  private final CompressionCodecName compression;
   private final ParquetFileWriter fileWriter;
-  private final CodecFactory codecs;
-  private final BytesInputCompressor compressor;
-  private final long rowGroupBytes;
   private final Map<String, String> footerMetadata;
-  private ColumnChunkPageWriteStore pageStore;
-  private ColumnWriteStore columnStore;
-  private long rowsInGroup;
-  private long rowsAtNextSizeCheck;
-  private byte[] scratch = new byte[256];
+  private final RowGroups rowGroups;
   private boolean closed;
+
+  // RowGroups.BySize: the group being written on the caller's thread.
+  private RowGroup current;
+  private long rowsAtNextSizeCheck;
+
+  // RowGroups.ByBatches: batches taken over for the next group, and groups being encoded, in order.
+  private final ExecutorService encoders;
+  private final List<VectorSchemaRoot> takenOver = new ArrayList<>();
+  private long takenOverRows;
+  private final Deque<Future<RowGroup>> encoding = new ArrayDeque<>();
+  private BufferAllocator takeOverAllocator;
 
   ArrowColumnsWriter(
       OutputFile output,
       MessageType schema,
       Schema arrowSchema,
       CompressionCodecName compression,
-      long rowGroupBytes,
+      RowGroups rowGroups,
       Set<String> columnsWithoutDictionary,
       Map<String, String> footerMetadata)
       throws IOException {
     this.schema = schema;
     this.footerMetadata = Map.copyOf(footerMetadata);
     this.columns = schema.getColumns();
-    this.rowGroupBytes = rowGroupBytes;
+    this.compression = compression;
+    this.rowGroups = rowGroups;
     ParquetProperties.Builder builder = ParquetProperties.builder().withDictionaryEncoding(true);
     for (String column : columnsWithoutDictionary) {
       builder.withDictionaryEncoding(column, false);
@@ -91,30 +124,30 @@ final class ArrowColumnsWriter implements AutoCloseable {
       }
     }
     this.properties = builder.build();
-    this.codecs =
-        new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
-    this.compressor = codecs.getCompressor(compression);
-    ParquetFileWriter writer = null;
+    long rowGroupBytes =
+        rowGroups instanceof RowGroups.BySize bySize
+            ? bySize.bytes()
+            : ParquetWriter.DEFAULT_BLOCK_SIZE;
+    ParquetFileWriter writer =
+        new ParquetFileWriter(
+            output,
+            schema,
+            ParquetFileWriter.Mode.OVERWRITE,
+            rowGroupBytes,
+            ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
+            null,
+            properties);
     try {
-      writer =
-          new ParquetFileWriter(
-              output,
-              schema,
-              ParquetFileWriter.Mode.OVERWRITE,
-              rowGroupBytes,
-              ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
-              null,
-              properties);
       writer.start();
     } catch (IOException | RuntimeException e) {
-      if (writer != null) {
-        writer.abort();
-      }
-      codecs.release();
+      writer.abort();
       throw e;
     }
     this.fileWriter = writer;
-    startRowGroup();
+    this.encoders =
+        rowGroups instanceof RowGroups.ByBatches byBatches
+            ? Executors.newFixedThreadPool(byBatches.threads())
+            : null;
   }
 
   /** Appends the batch's rows; its vectors match the file's columns in order. */
@@ -122,32 +155,156 @@ final class ArrowColumnsWriter implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the writer is already finished");
     }
-    List<FieldVector> vectors = batch.getFieldVectors();
-    ColumnValues[] values = columnValues(vectors);
+    if (batch.getRowCount() == 0) {
+      return;
+    }
+    if (rowGroups instanceof RowGroups.ByBatches byBatches) {
+      takeOver(batch);
+      if (takenOverRows >= byBatches.rows()) {
+        startEncoding();
+        while (encoding.size() > byBatches.threads()) {
+          append(encoding.removeFirst());
+        }
+      }
+    } else {
+      writeBySize(batch);
+    }
+  }
+
+  private void writeBySize(VectorSchemaRoot batch) throws IOException {
+    ColumnValues[] values = null; // the batch's vectors, bound to the current group's writers
     int rows = batch.getRowCount();
     int from = 0;
     while (from < rows) {
-      long untilCheck = Math.max(1, rowsAtNextSizeCheck - rowsInGroup);
+      if (current == null) {
+        current = new RowGroup();
+        rowsAtNextSizeCheck = properties.getMinRowCountForPageSizeCheck();
+        values = null;
+      }
+      if (values == null) {
+        values = current.bind(batch.getFieldVectors());
+      }
+      long untilCheck = Math.max(1, rowsAtNextSizeCheck - current.rows);
       int to = (int) Math.min(rows, from + Math.min(SLICE_ROWS, untilCheck));
-      for (ColumnValues column : values) {
-        column.write(from, to);
-      }
-      for (int row = from; row < to; row++) {
-        columnStore.endRecord();
-      }
-      rowsInGroup += to - from;
+      current.write(values, from, to);
       from = to;
-      if (rowsInGroup >= rowsAtNextSizeCheck && startedRowGroup()) {
-        values = columnValues(vectors); // bound to the new row group's column writers
+      if (current.rows >= rowsAtNextSizeCheck) {
+        closeGroupNearSize();
       }
     }
   }
 
-  /** Writes the last row group and the footer. */
+  /**
+   * As parquet-java's record writer: appends the group when within ~2 rows of the size, else
+   * schedules the next check.
+   */
+  private void closeGroupNearSize() throws IOException {
+    long rowGroupBytes = ((RowGroups.BySize) rowGroups).bytes();
+    long buffered = current.bufferedSize();
+    long rowBytes = buffered / current.rows;
+    if (buffered > rowGroupBytes - 2 * rowBytes) {
+      RowGroup full = current;
+      current = null;
+      try (full) {
+        full.finishPages();
+        full.appendTo(fileWriter);
+      }
+      return;
+    }
+    rowsAtNextSizeCheck =
+        Math.min(
+            Math.max(
+                properties.getMinRowCountForPageSizeCheck(),
+                (current.rows + rowGroupBytes / Math.max(1, rowBytes)) / 2),
+            current.rows + properties.getMaxRowCountForPageSizeCheck());
+  }
+
+  private void takeOver(VectorSchemaRoot batch) {
+    if (takeOverAllocator == null) {
+      // A child of the batches' root: their own allocator (the join's) may close before we finish.
+      takeOverAllocator =
+          batch
+              .getFieldVectors()
+              .getFirst()
+              .getAllocator()
+              .getRoot()
+              .newChildAllocator("parquet-row-groups", 0, Long.MAX_VALUE);
+    }
+    List<FieldVector> vectors = new ArrayList<>();
+    for (FieldVector vector : batch.getFieldVectors()) {
+      TransferPair transfer = vector.getTransferPair(takeOverAllocator);
+      transfer.transfer();
+      vectors.add((FieldVector) transfer.getTo());
+    }
+    takenOver.add(
+        new VectorSchemaRoot(batch.getSchema().getFields(), vectors, batch.getRowCount()));
+    takenOverRows += batch.getRowCount();
+  }
+
+  private void startEncoding() {
+    List<VectorSchemaRoot> batches = List.copyOf(takenOver);
+    takenOver.clear();
+    takenOverRows = 0;
+    encoding.addLast(encoders.submit(() -> encode(batches)));
+  }
+
+  private RowGroup encode(List<VectorSchemaRoot> batches) {
+    RowGroup group = new RowGroup();
+    try {
+      for (VectorSchemaRoot batch : batches) {
+        ColumnValues[] values = group.bind(batch.getFieldVectors());
+        for (int from = 0; from < batch.getRowCount(); from += SLICE_ROWS) {
+          group.write(values, from, Math.min(batch.getRowCount(), from + SLICE_ROWS));
+        }
+      }
+      group.finishPages();
+      return group;
+    } catch (RuntimeException | Error e) {
+      group.close();
+      throw e;
+    } finally {
+      batches.forEach(VectorSchemaRoot::close);
+    }
+  }
+
+  private void append(Future<RowGroup> encoded) throws IOException {
+    RowGroup group;
+    try {
+      group = encoded.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while encoding a row group");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      } else if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(e.getCause());
+    }
+    try (group) {
+      group.appendTo(fileWriter);
+    }
+  }
+
+  /** Writes the last row groups and the footer. */
   void finish() throws IOException {
     closed = true;
     try {
-      flushRowGroup();
+      if (current != null) {
+        RowGroup last = current;
+        current = null;
+        try (last) {
+          last.finishPages();
+          last.appendTo(fileWriter);
+        }
+      }
+      if (!takenOver.isEmpty()) {
+        startEncoding();
+      }
+      while (!encoding.isEmpty()) {
+        append(encoding.removeFirst());
+      }
       fileWriter.end(footerMetadata);
     } catch (IOException | RuntimeException e) {
       fileWriter.abort();
@@ -171,139 +328,171 @@ final class ArrowColumnsWriter implements AutoCloseable {
     }
   }
 
+  /** Frees every group and batch not written, whether finished or abandoned. */
   private void release() {
-    try {
-      if (columnStore != null) {
-        columnStore.close();
-        pageStore.close();
+    try (BufferAllocator allocator = takeOverAllocator) {
+      if (current != null) {
+        current.close();
+        current = null;
       }
-    } finally {
-      columnStore = null;
-      pageStore = null;
-      codecs.release();
+      takenOver.forEach(VectorSchemaRoot::close);
+      takenOver.clear();
+      if (encoders != null) {
+        encoders.shutdown(); // lets queued encodings finish, so that they free their batches
+        for (Future<RowGroup> pending : encoding) {
+          try {
+            pending.get().close();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException e) {
+            // Its failure was reported by append, or the file is abandoned anyway.
+          }
+        }
+        encoding.clear();
+        encoders.close();
+      }
     }
-  }
-
-  private ColumnValues[] columnValues(List<FieldVector> vectors) {
-    ColumnValues[] values = new ColumnValues[vectors.size()];
-    for (int index = 0; index < values.length; index++) {
-      values[index] = columnValues(vectors.get(index), columns.get(index));
-    }
-    return values;
   }
 
   /**
-   * As parquet-java's record writer: closes the group when within ~2 rows of the size, and says
-   * whether it did.
+   * One row group's column writers and the pages they buffered, before they go to the file. Each
+   * has its own compressor: groups may be encoded on different threads.
    */
-  private boolean startedRowGroup() throws IOException {
-    long buffered = columnStore.getBufferedSize();
-    long rowBytes = buffered / rowsInGroup;
-    if (buffered > rowGroupBytes - 2 * rowBytes) {
-      flushRowGroup();
-      startRowGroup();
-      return true;
-    } else {
-      rowsAtNextSizeCheck =
-          Math.min(
-              Math.max(
-                  properties.getMinRowCountForPageSizeCheck(),
-                  (rowsInGroup + rowGroupBytes / Math.max(1, rowBytes)) / 2),
-              rowsInGroup + properties.getMaxRowCountForPageSizeCheck());
-      return false;
+  private final class RowGroup implements AutoCloseable {
+    private final CodecFactory codecs =
+        new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
+    private final ColumnChunkPageWriteStore pageStore;
+    private final ColumnWriteStore columnStore;
+    private byte[] scratch = new byte[256];
+    private long rows;
+
+    RowGroup() {
+      BytesInputCompressor compressor = codecs.getCompressor(compression);
+      pageStore =
+          ColumnChunkPageWriteStore.builder()
+              .withSchema(schema)
+              .withAllocator(properties.getAllocator())
+              .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+              .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
+              .withCompressorProvider(column -> compressor)
+              .build();
+      columnStore = properties.newColumnWriteStore(schema, pageStore, pageStore);
     }
-  }
 
-  private void startRowGroup() {
-    pageStore =
-        ColumnChunkPageWriteStore.builder()
-            .withSchema(schema)
-            .withAllocator(properties.getAllocator())
-            .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
-            .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
-            .withCompressorProvider(column -> compressor)
-            .build();
-    columnStore = properties.newColumnWriteStore(schema, pageStore, pageStore);
-    rowsInGroup = 0;
-    rowsAtNextSizeCheck = properties.getMinRowCountForPageSizeCheck();
-  }
-
-  private void flushRowGroup() throws IOException {
-    try {
-      if (rowsInGroup > 0) {
-        fileWriter.startBlock(rowsInGroup);
-        columnStore.flush();
-        pageStore.flushToFileWriter(fileWriter);
-        fileWriter.endBlock();
+    /** The batch's vectors, bound to this group's column writers. */
+    ColumnValues[] bind(List<FieldVector> vectors) {
+      ColumnValues[] values = new ColumnValues[vectors.size()];
+      for (int index = 0; index < values.length; index++) {
+        values[index] = columnValues(vectors.get(index), columns.get(index));
       }
-    } finally {
-      columnStore.close();
-      pageStore.close();
-      columnStore = null;
-      pageStore = null;
+      return values;
     }
-  }
 
-  private ColumnValues columnValues(FieldVector vector, ColumnDescriptor column) {
-    ColumnWriter writer = columnStore.getColumnWriter(column);
-    int present = column.getMaxDefinitionLevel();
-    boolean nullable = vector.getField().isNullable() && vector.getNullCount() > 0;
-    if (vector instanceof FixedSizeListVector lists) {
-      return floatLists(lists, writer, nullable, present);
-    }
-    ArrowBuf data = vector.getDataBuffer();
-    return switch (vector.getMinorType()) {
-      case VARCHAR, VARBINARY -> {
-        BaseVariableWidthVector strings = (BaseVariableWidthVector) vector;
-        ArrowBuf offsets = strings.getOffsetBuffer();
-        yield new ColumnValues(vector, writer, nullable) {
-          @Override
-          void writePresent(int row) {
-            int start = offsets.getInt((long) row * 4);
-            int length = offsets.getInt((long) row * 4 + 4) - start;
-            writer.write(reusedBinary(data, start, length), 0, present);
-          }
-        };
+    void write(ColumnValues[] values, int from, int to) {
+      for (ColumnValues column : values) {
+        column.write(from, to);
       }
-      case BIGINT, TIMESTAMPMICROTZ ->
-          new ColumnValues(vector, writer, nullable) {
+      for (int row = from; row < to; row++) {
+        columnStore.endRecord();
+      }
+      rows += to - from;
+    }
+
+    long bufferedSize() {
+      return columnStore.getBufferedSize();
+    }
+
+    /** Encodes and compresses the pages still open. */
+    void finishPages() {
+      columnStore.flush();
+    }
+
+    void appendTo(ParquetFileWriter file) throws IOException {
+      file.startBlock(rows);
+      pageStore.flushToFileWriter(file);
+      file.endBlock();
+    }
+
+    @Override
+    public void close() {
+      try {
+        columnStore.close();
+        pageStore.close();
+      } finally {
+        codecs.release();
+      }
+    }
+
+    private ColumnValues columnValues(FieldVector vector, ColumnDescriptor column) {
+      ColumnWriter writer = columnStore.getColumnWriter(column);
+      int present = column.getMaxDefinitionLevel();
+      boolean nullable = vector.getField().isNullable() && vector.getNullCount() > 0;
+      if (vector instanceof FixedSizeListVector lists) {
+        return floatLists(lists, writer, nullable, present);
+      }
+      ArrowBuf data = vector.getDataBuffer();
+      return switch (vector.getMinorType()) {
+        case VARCHAR, VARBINARY -> {
+          BaseVariableWidthVector strings = (BaseVariableWidthVector) vector;
+          ArrowBuf offsets = strings.getOffsetBuffer();
+          yield new ColumnValues(vector, writer, nullable) {
             @Override
             void writePresent(int row) {
-              writer.write(data.getLong((long) row * 8), 0, present);
+              int start = offsets.getInt((long) row * 4);
+              int length = offsets.getInt((long) row * 4 + 4) - start;
+              writer.write(reusedBinary(data, start, length), 0, present);
             }
           };
-      case INT ->
-          new ColumnValues(vector, writer, nullable) {
-            @Override
-            void writePresent(int row) {
-              writer.write(data.getInt((long) row * 4), 0, present);
-            }
-          };
-      case BIT ->
-          new ColumnValues(vector, writer, nullable) {
-            @Override
-            void writePresent(int row) {
-              writer.write(BitVectorHelper.get(data, row) != 0, 0, present);
-            }
-          };
-      case FLOAT4 ->
-          new ColumnValues(vector, writer, nullable) {
-            @Override
-            void writePresent(int row) {
-              writer.write(data.getFloat((long) row * 4), 0, present);
-            }
-          };
-      case FLOAT8 ->
-          new ColumnValues(vector, writer, nullable) {
-            @Override
-            void writePresent(int row) {
-              writer.write(data.getDouble((long) row * 8), 0, present);
-            }
-          };
-      default ->
-          throw new IllegalArgumentException(
-              "column " + vector.getName() + " has an unsupported vector " + vector.getClass());
-    };
+        }
+        case BIGINT, TIMESTAMPMICROTZ ->
+            new ColumnValues(vector, writer, nullable) {
+              @Override
+              void writePresent(int row) {
+                writer.write(data.getLong((long) row * 8), 0, present);
+              }
+            };
+        case INT ->
+            new ColumnValues(vector, writer, nullable) {
+              @Override
+              void writePresent(int row) {
+                writer.write(data.getInt((long) row * 4), 0, present);
+              }
+            };
+        case BIT ->
+            new ColumnValues(vector, writer, nullable) {
+              @Override
+              void writePresent(int row) {
+                writer.write(BitVectorHelper.get(data, row) != 0, 0, present);
+              }
+            };
+        case FLOAT4 ->
+            new ColumnValues(vector, writer, nullable) {
+              @Override
+              void writePresent(int row) {
+                writer.write(data.getFloat((long) row * 4), 0, present);
+              }
+            };
+        case FLOAT8 ->
+            new ColumnValues(vector, writer, nullable) {
+              @Override
+              void writePresent(int row) {
+                writer.write(data.getDouble((long) row * 8), 0, present);
+              }
+            };
+        default ->
+            throw new IllegalArgumentException(
+                "column " + vector.getName() + " has an unsupported vector " + vector.getClass());
+      };
+    }
+
+    /** Parquet copies a reused binary wherever it keeps one (dictionary, statistics). */
+    private Binary reusedBinary(ArrowBuf data, int start, int length) {
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      data.getBytes(start, scratch, 0, length);
+      return Binary.fromReusedByteArray(scratch, 0, length);
+    }
   }
 
   /**
@@ -328,15 +517,6 @@ final class ArrowColumnsWriter implements AutoCloseable {
         }
       }
     };
-  }
-
-  /** Parquet copies a reused binary wherever it keeps one (dictionary, statistics). */
-  private Binary reusedBinary(ArrowBuf data, int start, int length) {
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, scratch.length * 2)];
-    }
-    data.getBytes(start, scratch, 0, length);
-    return Binary.fromReusedByteArray(scratch, 0, length);
   }
 
   /** The values of one vector, written to one column; a null is an absent optional value. */

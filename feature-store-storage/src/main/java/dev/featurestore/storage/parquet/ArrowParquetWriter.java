@@ -23,6 +23,13 @@ public final class ArrowParquetWriter implements AutoCloseable {
   /** Footer key of the Arrow schema, as Arrow's JSON. */
   static final String ARROW_SCHEMA_KEY = "dev.featurestore.arrow.schema";
 
+  /**
+   * Row groups end after the batch that brings them to this many rows (two of the join's output
+   * batches), so that a training set's groups are encoded on every core while the join fills the
+   * next batches, and the same batches always give the same bytes.
+   */
+  static final int ROW_GROUP_ROWS = 128 * 1024;
+
   private final Path path;
   private final Schema schema;
   private final HashingOutputFile output;
@@ -44,11 +51,17 @@ public final class ArrowParquetWriter implements AutoCloseable {
             parquetSchema,
             schema,
             FeatureFileWriter.DEFAULT_COMPRESSION,
-            FeatureFileWriter.ROW_GROUP_BYTES,
+            new ArrowColumnsWriter.RowGroups.ByBatches(
+                ROW_GROUP_ROWS, Runtime.getRuntime().availableProcessors()),
             Set.of(),
             Map.of(ARROW_SCHEMA_KEY, schema.toJson()));
   }
 
+  /**
+   * Appends the batch's rows. The writer takes the batch's buffers over (its vectors are left
+   * empty), since its row group is encoded in the background: reallocate the batch to fill it
+   * again.
+   */
   public void write(VectorSchemaRoot batch) throws IOException {
     if (closed) {
       throw new IllegalStateException("the writer is already finished");
@@ -57,8 +70,9 @@ public final class ArrowParquetWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "batch schema " + batch.getSchema() + " is not the file's schema " + schema);
     }
+    int rows = batch.getRowCount();
     columnsWriter.write(batch);
-    rowCount += batch.getRowCount();
+    rowCount += rows;
   }
 
   /** Completes the file; it is then ready to upload. */

@@ -86,7 +86,7 @@ public final class FeatureFileWriter implements AutoCloseable {
             parquetSchema,
             schema,
             compression,
-            rowGroupBytes,
+            new ArrowColumnsWriter.RowGroups.BySize(rowGroupBytes),
             Set.of(schema.getFields().get(0).getName(), StoredRowSchema.ROW_ORDINAL),
             Map.of());
   }

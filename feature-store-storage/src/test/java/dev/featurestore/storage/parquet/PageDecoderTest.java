@@ -7,6 +7,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +49,7 @@ import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,32 +79,13 @@ class PageDecoderTest {
     Schema schema = randomSchema(random);
     Path file = directory.resolve("random-" + seed + ".parquet");
     try (VectorSchemaRoot source = randomRows(schema, ROWS, random)) {
-      Set<String> withoutDictionary = new HashSet<>();
-      for (Field field : schema.getFields()) {
-        // labels keep their dictionary (see randomRows)
-        if (!field.getName().equals("label") && random.nextBoolean()) {
-          withoutDictionary.add(field.getName());
-        }
-      }
-      try (ArrowColumnsWriter writer =
-          new ArrowColumnsWriter(
-              new LocalOutputFile(file),
-              StoredRowParquetSchema.of("random", schema),
-              schema,
-              CompressionCodecName.ZSTD,
-              (256 + random.nextInt(1024)) << 10,
-              withoutDictionary,
-              Map.of())) {
-        int from = 0;
-        while (from < ROWS) {
-          int length = Math.min(ROWS - from, 1 + random.nextInt(20_000));
-          try (VectorSchemaRoot slice = source.slice(from, length)) {
-            writer.write(slice);
-          }
-          from += length;
-        }
-        writer.finish();
-      }
+      Set<String> withoutDictionary = withoutDictionary(schema, random);
+      write(
+          source,
+          file,
+          new ArrowColumnsWriter.RowGroups.BySize((256 + random.nextInt(1024)) << 10),
+          withoutDictionary,
+          new Random(seed));
       assertThat(rowGroups(file)).as("row groups").isGreaterThan(1);
       int batchRows = 1 + random.nextInt(30_000);
       assertReadsBack(file, schema, source, batchRows, true);
@@ -111,6 +94,65 @@ class PageDecoderTest {
     assertThat(encodings(file))
         .as("dictionary and plain pages both occur")
         .contains(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY);
+  }
+
+  /**
+   * Row groups of whole batches, encoded on background threads, read back as written, and the
+   * number of threads does not change a byte of the file (training sets must be reproducible).
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12})
+  void rowGroupsEncodedInTheBackgroundReadBackAndDoNotDependOnTheThreads(long seed)
+      throws IOException {
+    Random random = new Random(seed);
+    Schema schema = randomSchema(random);
+    Path onOneThread = directory.resolve("one-thread-" + seed + ".parquet");
+    Path onThree = directory.resolve("three-threads-" + seed + ".parquet");
+    try (VectorSchemaRoot source = randomRows(schema, ROWS, random)) {
+      Set<String> withoutDictionary = withoutDictionary(schema, random);
+      int groupRows = 1 + random.nextInt(10_000);
+      write(
+          source,
+          onOneThread,
+          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, 1),
+          withoutDictionary,
+          new Random(seed));
+      write(
+          source,
+          onThree,
+          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, 3),
+          withoutDictionary,
+          new Random(seed));
+      assertThat(rowGroups(onOneThread)).as("row groups").isGreaterThan(1);
+      assertThat(Files.mismatch(onOneThread, onThree)).as("first differing byte").isEqualTo(-1);
+      assertReadsBack(onThree, schema, source, 1 + random.nextInt(30_000), true);
+    }
+  }
+
+  /** An abandoned writer frees every batch it took over, encoded or not. */
+  @Test
+  void anAbandonedWriterFreesTheBatchesItTookOver() throws IOException {
+    Random random = new Random(13);
+    Schema schema = randomSchema(random);
+    try (VectorSchemaRoot source = randomRows(schema, ROWS, random)) {
+      long sourceBytes = allocator.getAllocatedMemory();
+      try (ArrowColumnsWriter writer =
+          new ArrowColumnsWriter(
+              new LocalOutputFile(directory.resolve("abandoned.parquet")),
+              StoredRowParquetSchema.of("random", schema),
+              schema,
+              CompressionCodecName.ZSTD,
+              new ArrowColumnsWriter.RowGroups.ByBatches(10_000, 2),
+              Set.of(),
+              Map.of())) {
+        for (int from = 0; from + 7_000 <= ROWS; from += 7_000) {
+          try (VectorSchemaRoot copy = copyOf(source.slice(from, 7_000))) {
+            writer.write(copy);
+          }
+        }
+      }
+      assertThat(allocator.getAllocatedMemory()).isEqualTo(sourceBytes);
+    }
   }
 
   /**
@@ -298,6 +340,64 @@ class PageDecoderTest {
       }
     }
     return group;
+  }
+
+  private static Set<String> withoutDictionary(Schema schema, Random random) {
+    Set<String> withoutDictionary = new HashSet<>();
+    for (Field field : schema.getFields()) {
+      // labels keep their dictionary (see randomRows)
+      if (!field.getName().equals("label") && random.nextBoolean()) {
+        withoutDictionary.add(field.getName());
+      }
+    }
+    return withoutDictionary;
+  }
+
+  /** Writes {@code source} in slices of random lengths drawn from {@code slicing}. */
+  private static void write(
+      VectorSchemaRoot source,
+      Path file,
+      ArrowColumnsWriter.RowGroups rowGroups,
+      Set<String> withoutDictionary,
+      Random slicing)
+      throws IOException {
+    Schema schema = source.getSchema();
+    try (ArrowColumnsWriter writer =
+        new ArrowColumnsWriter(
+            new LocalOutputFile(file),
+            StoredRowParquetSchema.of("random", schema),
+            schema,
+            CompressionCodecName.ZSTD,
+            rowGroups,
+            withoutDictionary,
+            Map.of())) {
+      int from = 0;
+      while (from < ROWS) {
+        int length = Math.min(ROWS - from, 1 + slicing.nextInt(20_000));
+        try (VectorSchemaRoot slice = source.slice(from, length)) {
+          writer.write(slice);
+        }
+        from += length;
+      }
+      writer.finish();
+    }
+  }
+
+  /** A copy with buffers of its own, so that taking it over leaves the source alone. */
+  private VectorSchemaRoot copyOf(VectorSchemaRoot slice) {
+    try (slice) {
+      VectorSchemaRoot copy = VectorSchemaRoot.create(slice.getSchema(), allocator);
+      for (int column = 0; column < slice.getFieldVectors().size(); column++) {
+        FieldVector to = copy.getVector(column);
+        FieldVector from = slice.getVector(column);
+        for (int row = 0; row < slice.getRowCount(); row++) {
+          to.copyFromSafe(row, row, from);
+        }
+        to.setValueCount(slice.getRowCount());
+      }
+      copy.setRowCount(slice.getRowCount());
+      return copy;
+    }
   }
 
   private static int rowGroups(Path file) throws IOException {

@@ -147,8 +147,9 @@ final class ParquetJoinPipeline {
   }
 
   static void writeSpine(VectorSchemaRoot spine, Path file) throws IOException {
-    try (ArrowParquetWriter writer = new ArrowParquetWriter(file, "spine", spine.getSchema())) {
-      writer.write(spine);
+    try (ArrowParquetWriter writer = new ArrowParquetWriter(file, "spine", spine.getSchema());
+        VectorSchemaRoot view = spine.slice(0, spine.getRowCount())) {
+      writer.write(view); // takes the view's buffers over; the spine keeps its own
       writer.finish();
     }
   }
