@@ -1,5 +1,6 @@
 package dev.featurestore.core.join;
 
+import java.util.Arrays;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 
@@ -38,6 +39,26 @@ final class Int64KeyDictionary extends KeyDictionary {
       grow();
     }
     return id;
+  }
+
+  @Override
+  int[] renumberInKeyOrder() {
+    long[] sortedKeys = new long[size];
+    for (int slot = 0; slot < slotKeys.length; slot++) {
+      if (slotIdsPlusOne[slot] != 0) {
+        sortedKeys[slotIdsPlusOne[slot] - 1] = slotKeys[slot];
+      }
+    }
+    Arrays.sort(sortedKeys);
+    int[] newIds = new int[size];
+    for (int slot = 0; slot < slotKeys.length; slot++) {
+      if (slotIdsPlusOne[slot] != 0) {
+        int newId = Arrays.binarySearch(sortedKeys, slotKeys[slot]);
+        newIds[slotIdsPlusOne[slot] - 1] = newId;
+        slotIdsPlusOne[slot] = newId + 1;
+      }
+    }
+    return newIds;
   }
 
   @Override

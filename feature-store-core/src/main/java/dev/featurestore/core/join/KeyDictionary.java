@@ -26,6 +26,13 @@ abstract sealed class KeyDictionary permits Int64KeyDictionary, Utf8KeyDictionar
    */
   abstract void idsOrAdd(FieldVector keys, int[] rows, int rowCount, int[] ids, int idOffset);
 
+  /**
+   * Renumbers the ids in the keys' order (the order of a feature file's rows) and returns each old
+   * id's new id. A join's slots are laid out by key id, so that rows read in key order then update
+   * neighbouring slots instead of ones all over memory.
+   */
+  abstract int[] renumberInKeyOrder();
+
   /** Finds ids of the keys of {@code keys}; for one thread. */
   abstract KeyLookup lookup(FieldVector keys);
 

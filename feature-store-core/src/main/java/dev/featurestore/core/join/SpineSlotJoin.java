@@ -129,6 +129,10 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
     int[] keyIds = new int[slotCount];
     dictionary.idsOrAdd(spineKeys, keyedRows, slotCount, keyIds, 0);
+    int[] newIds = dictionary.renumberInKeyOrder();
+    for (int i = 0; i < slotCount; i++) {
+      keyIds[i] = newIds[keyIds[i]];
+    }
     int keyCount = dictionary.size();
     int[] keyStarts = new int[keyCount + 1];
     for (int i = 0; i < slotCount; i++) {

@@ -46,6 +46,40 @@ final class Utf8KeyDictionary extends KeyDictionary {
     return add(slot, hash, length);
   }
 
+  /** Key order is unsigned byte order, as our feature files sort string keys. */
+  @Override
+  int[] renumberInKeyOrder() {
+    Integer[] idsByKey = new Integer[size];
+    Arrays.setAll(idsByKey, id -> id);
+    Arrays.sort(
+        idsByKey,
+        (a, b) ->
+            Arrays.compareUnsigned(
+                pool, keyStarts[a], keyStarts[a + 1], pool, keyStarts[b], keyStarts[b + 1]));
+    int[] newIds = new int[size];
+    byte[] sortedPool = new byte[pool.length];
+    int[] sortedStarts = new int[keyStarts.length];
+    int[] sortedHashes = new int[keyHashes.length];
+    for (int newId = 0; newId < size; newId++) {
+      int oldId = idsByKey[newId];
+      newIds[oldId] = newId;
+      int start = keyStarts[oldId];
+      int length = keyStarts[oldId + 1] - start;
+      System.arraycopy(pool, start, sortedPool, sortedStarts[newId], length);
+      sortedStarts[newId + 1] = sortedStarts[newId] + length;
+      sortedHashes[newId] = keyHashes[oldId];
+    }
+    pool = sortedPool;
+    keyStarts = sortedStarts;
+    keyHashes = sortedHashes;
+    for (int slot = 0; slot < slotIdsPlusOne.length; slot++) {
+      if (slotIdsPlusOne[slot] != 0) {
+        slotIdsPlusOne[slot] = newIds[slotIdsPlusOne[slot] - 1] + 1;
+      }
+    }
+    return newIds;
+  }
+
   @Override
   KeyLookup lookup(FieldVector keys) {
     VarCharVector keyVector = (VarCharVector) keys;
