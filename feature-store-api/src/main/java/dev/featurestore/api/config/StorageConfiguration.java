@@ -1,6 +1,7 @@
 package dev.featurestore.api.config;
 
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.memory.RecyclingAllocationManager;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,10 +28,13 @@ import org.springframework.context.annotation.Configuration;
 class StorageConfiguration {
   private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
-  /** The root of every Arrow allocation; requests and jobs take child allocators from it. */
+  /**
+   * The root of every Arrow allocation; requests and jobs take child allocators from it. Freed
+   * blocks are kept for reuse (see {@link RecyclingAllocationManager} for why).
+   */
   @Bean(destroyMethod = "close")
   BufferAllocator arrowAllocator() {
-    return new RootAllocator();
+    return RecyclingAllocationManager.newRootAllocator();
   }
 
   @Bean

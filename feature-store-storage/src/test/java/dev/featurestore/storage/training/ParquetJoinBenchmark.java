@@ -3,6 +3,7 @@ package dev.featurestore.storage.training;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.JoinOutputSink;
 import dev.featurestore.core.join.StoredRowSource;
+import dev.featurestore.core.memory.RecyclingAllocationManager;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.testing.BenchmarkWorkload;
 import java.io.IOException;
@@ -85,7 +86,10 @@ public final class ParquetJoinBenchmark {
     JoinOptions options = new JoinOptions(threads, 64 * 1024).withSpillDirectory(folder);
     // -Dread.threads=1 reads the files one after another, as before parallel reading.
     int readThreads = Integer.getInteger("read.threads", threads);
-    try (RootAllocator allocator = new RootAllocator()) {
+    // As the server's; -Drecycling=false measures Arrow's own allocation manager instead.
+    boolean recycling = Boolean.parseBoolean(System.getProperty("recycling", "true"));
+    try (RootAllocator allocator =
+        recycling ? RecyclingAllocationManager.newRootAllocator() : new RootAllocator()) {
       StoredRowSource storedRows =
           ParquetJoinPipeline.storedRows(group, files, readThreads, allocator);
       for (int iteration = 0; iteration < iterations; iteration++) {
