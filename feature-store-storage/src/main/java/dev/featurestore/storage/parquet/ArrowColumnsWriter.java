@@ -104,7 +104,10 @@ final class ArrowColumnsWriter implements AutoCloseable {
     this.columns = schema.getColumns();
     this.compression = compression;
     this.rowGroups = rowGroups;
-    ParquetProperties.Builder builder = ParquetProperties.builder().withDictionaryEncoding(true);
+    ParquetProperties.Builder builder =
+        ParquetProperties.builder()
+            .withAllocator(ParquetBufferPool.SHARED) // page buffers, kept for the next row groups
+            .withDictionaryEncoding(true);
     for (String column : columnsWithoutDictionary) {
       builder.withDictionaryEncoding(column, false);
     }

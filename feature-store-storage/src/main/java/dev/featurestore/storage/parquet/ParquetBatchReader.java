@@ -196,18 +196,18 @@ final class ParquetBatchReader implements AutoCloseable {
 
   /**
    * Opens a Parquet file for reading, checking page checksums. Chunks are read, and pages
-   * decompressed, into {@link ReadBufferPool#SHARED}'s buffers, which return to it when each row
+   * decompressed, into {@link ParquetBufferPool#SHARED}'s buffers, which return to it when each row
    * group is closed.
    */
   static ParquetFileReader open(InputFile file) throws IOException {
     return ParquetFileReader.open(
         file,
         ParquetReadOptions.builder(new HadoopParquetConfiguration(HADOOP_CONFIGURATION))
-            .withAllocator(ReadBufferPool.SHARED)
+            .withAllocator(ParquetBufferPool.SHARED)
             .useOffHeapDecryptBuffer(true) // data pages decompress into the allocator's buffers
             .withCodecFactory(
                 CodecFactory.createDirectCodecFactory(
-                    HADOOP_CONFIGURATION, ReadBufferPool.SHARED, 0))
+                    HADOOP_CONFIGURATION, ParquetBufferPool.SHARED, 0))
             .usePageChecksumVerification(true)
             .build());
   }

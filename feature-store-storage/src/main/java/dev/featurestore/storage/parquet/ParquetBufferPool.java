@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.parquet.bytes.ByteBufferAllocator;
 
 /**
- * Direct buffers that parquet-java reads column chunks into and decompresses pages into, kept for
- * reuse when it releases them (at the end of each row group).
+ * Direct buffers that parquet-java reads column chunks into and decompresses pages into, and
+ * buffers the pages it writes in, kept for reuse when it releases them (at the end of each row
+ * group).
  *
  * <p>Why: on our virtual machines the first touch of fresh memory costs more than decoding it. With
  * parquet-java's default heap buffers every chunk and every decompressed page was a new array, and
@@ -22,9 +23,9 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * most {@code maxIdleBytes} wait idle; buffers released beyond that are left to the garbage
  * collector.
  */
-final class ReadBufferPool implements ByteBufferAllocator {
-  /** Shared by every Parquet file this process reads. */
-  static final ReadBufferPool SHARED = new ReadBufferPool(256L << 20);
+final class ParquetBufferPool implements ByteBufferAllocator {
+  /** Shared by every Parquet file this process reads or writes. */
+  static final ParquetBufferPool SHARED = new ParquetBufferPool(256L << 20);
 
   private static final int SMALLEST = 4_096;
 
@@ -32,7 +33,7 @@ final class ReadBufferPool implements ByteBufferAllocator {
   private final AtomicLong idleBytes = new AtomicLong();
   private final Map<Integer, Queue<ByteBuffer>> idleBySize = new ConcurrentHashMap<>();
 
-  ReadBufferPool(long maxIdleBytes) {
+  ParquetBufferPool(long maxIdleBytes) {
     this.maxIdleBytes = maxIdleBytes;
   }
 

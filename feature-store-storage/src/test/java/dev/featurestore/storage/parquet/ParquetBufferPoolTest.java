@@ -8,27 +8,27 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ReadBufferPoolTest {
+class ParquetBufferPoolTest {
 
   @Test
   void sizesRoundUpToAQuarterStepOfTheirPowerOfTwo() {
-    assertThat(ReadBufferPool.sizeClass(1)).isEqualTo(4_096);
-    assertThat(ReadBufferPool.sizeClass(4_096)).isEqualTo(4_096);
-    assertThat(ReadBufferPool.sizeClass(4_097)).isEqualTo(5_120);
-    assertThat(ReadBufferPool.sizeClass(1 << 20)).isEqualTo(1 << 20);
-    assertThat(ReadBufferPool.sizeClass((1 << 20) + 1)).isEqualTo(5 << 18);
-    assertThat(ReadBufferPool.sizeClass(7 << 18)).isEqualTo(7 << 18);
-    assertThat(ReadBufferPool.sizeClass((7 << 18) + 1)).isEqualTo(1 << 21);
+    assertThat(ParquetBufferPool.sizeClass(1)).isEqualTo(4_096);
+    assertThat(ParquetBufferPool.sizeClass(4_096)).isEqualTo(4_096);
+    assertThat(ParquetBufferPool.sizeClass(4_097)).isEqualTo(5_120);
+    assertThat(ParquetBufferPool.sizeClass(1 << 20)).isEqualTo(1 << 20);
+    assertThat(ParquetBufferPool.sizeClass((1 << 20) + 1)).isEqualTo(5 << 18);
+    assertThat(ParquetBufferPool.sizeClass(7 << 18)).isEqualTo(7 << 18);
+    assertThat(ParquetBufferPool.sizeClass((7 << 18) + 1)).isEqualTo(1 << 21);
     for (int size = 4_097; size < 3_000_000; size += 997) {
-      int capacity = ReadBufferPool.sizeClass(size);
+      int capacity = ParquetBufferPool.sizeClass(size);
       assertThat(capacity).isGreaterThanOrEqualTo(size).isLessThanOrEqualTo(size + size / 4);
-      assertThat(ReadBufferPool.sizeClass(capacity)).isEqualTo(capacity);
+      assertThat(ParquetBufferPool.sizeClass(capacity)).isEqualTo(capacity);
     }
   }
 
   @Test
   void aReleasedBufferIsHandedOutAgainWithTheRequestedLimit() {
-    ReadBufferPool pool = new ReadBufferPool(1 << 20);
+    ParquetBufferPool pool = new ParquetBufferPool(1 << 20);
     ByteBuffer first = pool.allocate(5_000);
     assertThat(first.isDirect()).isTrue();
     assertThat(first.position()).isZero();
@@ -47,7 +47,7 @@ class ReadBufferPoolTest {
 
   @Test
   void keepsNoMoreThanItsIdleLimitAndIgnoresForeignBuffers() {
-    ReadBufferPool pool = new ReadBufferPool(8_192);
+    ParquetBufferPool pool = new ParquetBufferPool(8_192);
     ByteBuffer a = pool.allocate(4_096);
     ByteBuffer b = pool.allocate(4_096);
     ByteBuffer c = pool.allocate(4_096);
