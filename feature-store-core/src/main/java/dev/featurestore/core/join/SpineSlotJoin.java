@@ -100,7 +100,7 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       throws IOException {
     SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRows, allocator);
     try {
-      request.storedRows().forEachBatch(join::offer);
+      request.storedRows().forEachPreparedBatch(join::slotsOfStoredRows, join::offer);
       join.resolveWinners();
       return join;
     } catch (RuntimeException | IOException | Error e) {
@@ -178,21 +178,22 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
         request, featureFields, dictionary, keyStarts, slotTimes, slotOfRow, values);
   }
 
-  /** Lets every visible row of one stored batch compete for its slot. */
-  private void offer(VectorSchemaRoot batch) {
+  /**
+   * For each row of a stored batch, the slot it competes for, or {@link #NO_SLOT} when it can win
+   * nothing: a commit after the join's version, a key the spine lacks, a time after the key's last
+   * spine time or older than its slot's TTL window. Reads only state fixed since the slots were
+   * built, so sources run it on their reading threads, in parallel.
+   */
+  private int[] slotsOfStoredRows(VectorSchemaRoot batch) {
     StoredColumns columns = StoredColumns.of(batch, request.group());
-    FieldVector[] sources = new FieldVector[featureFields.size()];
-    for (int f = 0; f < sources.length; f++) {
-      sources[f] = StoredColumns.feature(batch, request.group(), featureFields.get(f));
-    }
     KeyDictionary.KeyLookup lookup = dictionary.lookup(columns.keys());
     long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
     long commitAddress = columns.commits().getDataBufferAddress();
-    long ordinalAddress = columns.ordinals().getDataBufferAddress();
     long asOf = request.asOfCommitSequence();
-    for (int row = 0; row < batch.getRowCount(); row++) {
-      long commit = ColumnMemory.longAt(commitAddress, row);
-      if (commit > asOf) {
+    int[] slots = new int[batch.getRowCount()];
+    for (int row = 0; row < slots.length; row++) {
+      slots[row] = NO_SLOT;
+      if (ColumnMemory.longAt(commitAddress, row) > asOf) {
         continue;
       }
       int key = lookup.id(row);
@@ -202,9 +203,30 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       long eventTime = ColumnMemory.longAt(eventTimeAddress, row);
       int end = keyStarts[key + 1];
       int slot = firstSlotAtOrAfter(slotTimes, keyStarts[key], end, eventTime);
-      if (slot == end || eventTime < windowStart(slotTimes[slot])) {
+      if (slot < end && eventTime >= windowStart(slotTimes[slot])) {
+        slots[row] = slot;
+      }
+    }
+    return slots;
+  }
+
+  /** Lets every row of one stored batch that has a slot compete for it. */
+  private void offer(VectorSchemaRoot batch, int[] slotsOfRows) {
+    StoredColumns columns = StoredColumns.of(batch, request.group());
+    FieldVector[] sources = new FieldVector[featureFields.size()];
+    for (int f = 0; f < sources.length; f++) {
+      sources[f] = StoredColumns.feature(batch, request.group(), featureFields.get(f));
+    }
+    long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
+    long commitAddress = columns.commits().getDataBufferAddress();
+    long ordinalAddress = columns.ordinals().getDataBufferAddress();
+    for (int row = 0; row < slotsOfRows.length; row++) {
+      int slot = slotsOfRows[row];
+      if (slot == NO_SLOT) {
         continue;
       }
+      long eventTime = ColumnMemory.longAt(eventTimeAddress, row);
+      long commit = ColumnMemory.longAt(commitAddress, row);
       long ordinal = ColumnMemory.longAt(ordinalAddress, row);
       if (beatsCandidate(slot, eventTime, commit, ordinal)) {
         candidateEventTimes[slot] = eventTime;

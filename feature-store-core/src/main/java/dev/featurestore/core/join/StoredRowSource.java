@@ -1,7 +1,9 @@
 package dev.featurestore.core.join;
 
 import java.io.IOException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -16,4 +18,16 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 @FunctionalInterface
 public interface StoredRowSource {
   void forEachBatch(Consumer<VectorSchemaRoot> batchConsumer) throws IOException;
+
+  /**
+   * As {@link #forEachBatch}, with {@code prepare} applied to each batch and its result handed to
+   * the consumer with it. A source that reads on several threads runs {@code prepare} on them, in
+   * parallel with the consumer and each other: it may only read the batch and state nobody changes
+   * meanwhile. This one runs it on the caller's thread.
+   */
+  default <P> void forEachPreparedBatch(
+      Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
+      throws IOException {
+    forEachBatch(batch -> consumer.accept(batch, prepare.apply(batch)));
+  }
 }

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
@@ -128,11 +130,27 @@ public final class FeatureGroupReader {
      */
     public void forEachBatchInAnyOrder(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
         throws IOException {
+      fileReader.forEachBatch(fileBatches(scan), consumer);
+    }
+
+    /**
+     * As {@link #forEachBatchInAnyOrder}, with {@code prepare} run on each batch on the reading
+     * threads ({@link ParallelFileReader#forEachPreparedBatch}).
+     */
+    public <P> void forEachPreparedBatchInAnyOrder(
+        FeatureFileScan scan,
+        Function<VectorSchemaRoot, P> prepare,
+        BiConsumer<VectorSchemaRoot, P> consumer)
+        throws IOException {
+      fileReader.forEachPreparedBatch(fileBatches(scan), prepare, consumer);
+    }
+
+    private List<ParallelFileReader.FileBatches> fileBatches(FeatureFileScan scan) {
       List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
       for (DataFile file : files) {
         fileBatches.add(fileConsumer -> readFile(file, scan, fileConsumer));
       }
-      fileReader.forEachBatch(fileBatches, consumer);
+      return fileBatches;
     }
 
     private void readFile(DataFile file, FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -21,7 +23,8 @@ import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Reads several files at once on background threads and hands their batches, in no particular
- * order, to one consumer on the calling thread.
+ * order, to one consumer on the calling thread; a preparation step may run on each batch first, on
+ * the reading threads (the join finds there the slot each stored row may win).
  *
  * <p>Decoding Parquet (zstd and parquet-java's column readers) is the slowest step of a join from
  * files, and the join consumes batches on one thread; with this, later files are decoded while
@@ -50,10 +53,22 @@ public final class ParallelFileReader {
 
   public void forEachBatch(List<FileBatches> files, Consumer<VectorSchemaRoot> consumer)
       throws IOException {
+    forEachPreparedBatch(files, batch -> null, (batch, nothing) -> consumer.accept(batch));
+  }
+
+  /**
+   * As {@link #forEachBatch}, with {@code prepare} run on the reading threads, in parallel, on each
+   * batch before it is queued; the consumer gets its result with the batch.
+   */
+  public <P> void forEachPreparedBatch(
+      List<FileBatches> files,
+      Function<VectorSchemaRoot, P> prepare,
+      BiConsumer<VectorSchemaRoot, P> consumer)
+      throws IOException {
     int workers = Math.min(threads, files.size());
     if (workers <= 1) {
       for (FileBatches file : files) {
-        file.forEachBatch(consumer);
+        file.forEachBatch(batch -> consumer.accept(batch, prepare.apply(batch)));
       }
       return;
     }
@@ -63,14 +78,16 @@ public final class ParallelFileReader {
     ExecutorService executor = Executors.newFixedThreadPool(workers);
     try {
       for (int worker = 0; worker < workers; worker++) {
-        executor.execute(() -> readFiles(files, nextFile, stopped, queue));
+        executor.execute(() -> readFiles(files, prepare, nextFile, stopped, queue));
       }
       int finishedWorkers = 0;
       while (finishedWorkers < workers) {
         Object item = queue.take();
-        if (item instanceof VectorSchemaRoot batch) {
-          try (batch) {
-            consumer.accept(batch);
+        if (item instanceof Prepared<?> prepared) {
+          try (VectorSchemaRoot batch = prepared.batch()) {
+            @SuppressWarnings("unchecked") // queued by readFiles with this call's prepare
+            P value = (P) prepared.value();
+            consumer.accept(batch, value);
           }
         } else if (item instanceof Throwable failure) {
           throw failure instanceof IOException e ? e : new IOException(failure);
@@ -86,18 +103,22 @@ public final class ParallelFileReader {
       executor.shutdownNow();
       executor.close();
       for (Object item : queue) {
-        if (item instanceof VectorSchemaRoot batch) {
-          batch.close();
+        if (item instanceof Prepared<?> prepared) {
+          prepared.batch().close();
         }
       }
     }
   }
 
+  /** A batch taken over from its reader, with what {@code prepare} made of it. */
+  private record Prepared<P>(VectorSchemaRoot batch, P value) {}
+
   /**
    * Reads files until none is left, then queues this worker's end marker (itself a plain object).
    */
-  private void readFiles(
+  private <P> void readFiles(
       List<FileBatches> files,
+      Function<VectorSchemaRoot, P> prepare,
       AtomicInteger nextFile,
       AtomicBoolean stopped,
       BlockingQueue<Object> queue) {
@@ -106,7 +127,7 @@ public final class ParallelFileReader {
       for (int file = nextFile.getAndIncrement();
           file < files.size() && !stopped.get();
           file = nextFile.getAndIncrement()) {
-        files.get(file).forEachBatch(batch -> queueTakenOver(batch, queue));
+        files.get(file).forEachBatch(batch -> queueTakenOver(batch, prepare, queue));
       }
     } catch (IOException | RuntimeException | Error e) {
       last = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
@@ -119,7 +140,8 @@ public final class ParallelFileReader {
     }
   }
 
-  private void queueTakenOver(VectorSchemaRoot batch, BlockingQueue<Object> queue) {
+  private <P> void queueTakenOver(
+      VectorSchemaRoot batch, Function<VectorSchemaRoot, P> prepare, BlockingQueue<Object> queue) {
     List<FieldVector> vectors = new ArrayList<>();
     for (FieldVector vector : batch.getFieldVectors()) {
       TransferPair transfer = vector.getTransferPair(allocator);
@@ -129,11 +151,14 @@ public final class ParallelFileReader {
     VectorSchemaRoot taken =
         new VectorSchemaRoot(batch.getSchema().getFields(), vectors, batch.getRowCount());
     try {
-      queue.put(taken);
+      queue.put(new Prepared<>(taken, prepare.apply(taken)));
     } catch (InterruptedException e) {
       taken.close();
       Thread.currentThread().interrupt();
       throw new UncheckedIOException(new InterruptedIOException("stopped"));
+    } catch (RuntimeException | Error e) {
+      taken.close();
+      throw e;
     }
   }
 }

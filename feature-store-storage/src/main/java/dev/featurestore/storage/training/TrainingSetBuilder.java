@@ -51,6 +51,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -293,13 +296,25 @@ public final class TrainingSetBuilder {
 
   private static StoredRowSource snapshotSource(
       FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan, RowProgress progress) {
-    return consumer ->
-        snapshot.forEachBatchInAnyOrder(
+    return new StoredRowSource() {
+      @Override
+      public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
+        forEachPreparedBatch(batch -> null, (batch, nothing) -> consumer.accept(batch));
+      }
+
+      @Override
+      public <P> void forEachPreparedBatch(
+          Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
+          throws IOException {
+        snapshot.forEachPreparedBatchInAnyOrder(
             scan,
-            batch -> {
-              consumer.accept(batch);
+            prepare,
+            (batch, prepared) -> {
+              consumer.accept(batch, prepared);
               progress.rowsDone(batch.getRowCount());
             });
+      }
+    };
   }
 
   /** Checks every feature reference and gives output names; clashes need an alias. */

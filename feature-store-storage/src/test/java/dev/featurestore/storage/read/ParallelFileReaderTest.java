@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -45,6 +47,46 @@ class ParallelFileReaderTest {
                   .toList());
       assertThat(allocator.getAllocatedMemory()).isZero();
     }
+  }
+
+  /** The preparation runs on the reading threads, and each result reaches its own batch. */
+  @Test
+  void preparesEachBatchOnTheReadingThreadsAndHandsTheResultWithIt() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+      Thread caller = Thread.currentThread();
+      Set<Thread> preparingThreads = ConcurrentHashMap.newKeySet();
+      List<Long> sums = new ArrayList<>();
+
+      new ParallelFileReader(allocator, 3)
+          .forEachPreparedBatch(
+              files,
+              batch -> {
+                preparingThreads.add(Thread.currentThread());
+                return sum(batch);
+              },
+              (batch, preparedSum) -> {
+                assertThat(Thread.currentThread()).isSameAs(caller);
+                assertThat(preparedSum).isEqualTo(sum(batch));
+                sums.add(preparedSum);
+              });
+
+      assertThat(sums).hasSize(FILES * BATCHES_PER_FILE);
+      assertThat(preparingThreads).isNotEmpty().doesNotContain(caller);
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
+
+  private static long sum(VectorSchemaRoot batch) {
+    BigIntVector values = (BigIntVector) batch.getVector(0);
+    long sum = 0;
+    for (int row = 0; row < batch.getRowCount(); row++) {
+      sum += values.get(row);
+    }
+    return sum;
   }
 
   @Test

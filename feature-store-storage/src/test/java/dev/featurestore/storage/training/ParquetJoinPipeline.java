@@ -29,6 +29,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -173,7 +176,19 @@ final class ParquetJoinPipeline {
             }
           });
     }
-    return consumer -> fileReader.forEachBatch(fileBatches, consumer);
+    return new StoredRowSource() {
+      @Override
+      public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
+        fileReader.forEachBatch(fileBatches, consumer);
+      }
+
+      @Override
+      public <P> void forEachPreparedBatch(
+          Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
+          throws IOException {
+        fileReader.forEachPreparedBatch(fileBatches, prepare, consumer);
+      }
+    };
   }
 
   /** Our join, every feature of the group, to {@code sink}. */
