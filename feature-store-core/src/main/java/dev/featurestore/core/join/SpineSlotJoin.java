@@ -184,7 +184,7 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
    * spine time or older than its slot's TTL window. Reads only state fixed since the slots were
    * built, so sources run it on their reading threads, in parallel.
    */
-  private int[] slotsOfStoredRows(VectorSchemaRoot batch) {
+  private CandidateRows slotsOfStoredRows(VectorSchemaRoot batch) {
     StoredColumns columns = StoredColumns.of(batch, request.group());
     KeyDictionary.KeyLookup lookup = dictionary.lookup(columns.keys());
     long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
@@ -207,12 +207,16 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
         slots[row] = slot;
       }
     }
-    return slots;
+    return new CandidateRows(columns, slots);
   }
 
+  /** A stored batch's checked columns, and the slot of each of its rows (or NO_SLOT). */
+  private record CandidateRows(StoredColumns columns, int[] slots) {}
+
   /** Lets every row of one stored batch that has a slot compete for it. */
-  private void offer(VectorSchemaRoot batch, int[] slotsOfRows) {
-    StoredColumns columns = StoredColumns.of(batch, request.group());
+  private void offer(VectorSchemaRoot batch, CandidateRows candidates) {
+    StoredColumns columns = candidates.columns();
+    int[] slotsOfRows = candidates.slots();
     FieldVector[] sources = new FieldVector[featureFields.size()];
     for (int f = 0; f < sources.length; f++) {
       sources[f] = StoredColumns.feature(batch, request.group(), featureFields.get(f));
