@@ -1,10 +1,5 @@
 package dev.featurestore.core.memory;
 
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -42,8 +37,7 @@ public final class RecyclingAllocationManager extends AllocationManager {
         }
       };
 
-  private static final AtomicLong IDLE_BYTES = new AtomicLong();
-  private static final Map<Long, Queue<Long>> IDLE_BY_CAPACITY = new ConcurrentHashMap<>();
+  private static final IdleBlocks<Long> IDLE = new IdleBlocks<>(SMALLEST_RECYCLED, MAX_IDLE_BYTES);
 
   private final long size;
   private final long capacity;
@@ -52,15 +46,9 @@ public final class RecyclingAllocationManager extends AllocationManager {
   private RecyclingAllocationManager(BufferAllocator accountingAllocator, long size) {
     super(accountingAllocator);
     this.size = size;
-    this.capacity =
-        size < SMALLEST_RECYCLED ? size : SizeClasses.quarterStep(size, SMALLEST_RECYCLED);
-    Long idle = size < SMALLEST_RECYCLED ? null : idle(capacity).poll();
-    if (idle == null) {
-      this.address = MemoryUtil.allocateMemory(capacity);
-    } else {
-      IDLE_BYTES.addAndGet(-capacity);
-      this.address = idle;
-    }
+    this.capacity = size < SMALLEST_RECYCLED ? size : IDLE.capacityFor(size);
+    Long idle = size < SMALLEST_RECYCLED ? null : IDLE.take(capacity);
+    this.address = idle == null ? MemoryUtil.allocateMemory(capacity) : idle;
   }
 
   /** A root allocator whose buffers come from here. */
@@ -71,7 +59,7 @@ public final class RecyclingAllocationManager extends AllocationManager {
 
   /** Freed memory waiting for reuse. */
   public static long idleBytes() {
-    return IDLE_BYTES.get();
+    return IDLE.idleBytes();
   }
 
   /** The size accounted to the allocators; the block may be up to a quarter larger. */
@@ -87,17 +75,8 @@ public final class RecyclingAllocationManager extends AllocationManager {
 
   @Override
   protected void release0() {
-    if (capacity >= SMALLEST_RECYCLED && IDLE_BYTES.addAndGet(capacity) <= MAX_IDLE_BYTES) {
-      idle(capacity).offer(address);
-    } else {
-      if (capacity >= SMALLEST_RECYCLED) {
-        IDLE_BYTES.addAndGet(-capacity);
-      }
+    if (capacity < SMALLEST_RECYCLED || !IDLE.keep(capacity, address)) {
       MemoryUtil.freeMemory(address);
     }
-  }
-
-  private static Queue<Long> idle(long capacity) {
-    return IDLE_BY_CAPACITY.computeIfAbsent(capacity, key -> new ConcurrentLinkedQueue<>());
   }
 }

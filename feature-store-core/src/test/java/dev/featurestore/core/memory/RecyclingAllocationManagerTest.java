@@ -42,16 +42,4 @@ class RecyclingAllocationManagerTest {
       assertThat(RecyclingAllocationManager.idleBytes()).isEqualTo(idleBefore);
     }
   }
-
-  @Test
-  void sizeClassesHoldTheSizeWithAtMostAQuarterMore() {
-    assertThat(SizeClasses.quarterStep(10, 4_096)).isEqualTo(4_096);
-    assertThat(SizeClasses.quarterStep(4_097, 4_096)).isEqualTo(5_120);
-    assertThat(SizeClasses.quarterStep(1L << 33, 4_096)).isEqualTo(1L << 33);
-    for (long size = 4_097; size < 50_000_000; size = size * 3 / 2 + 17) {
-      long capacity = SizeClasses.quarterStep(size, 4_096);
-      assertThat(capacity).isBetween(size, size + size / 4);
-      assertThat(SizeClasses.quarterStep(capacity, 4_096)).isEqualTo(capacity);
-    }
-  }
 }

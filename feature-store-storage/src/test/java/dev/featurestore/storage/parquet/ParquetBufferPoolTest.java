@@ -12,17 +12,17 @@ class ParquetBufferPoolTest {
 
   @Test
   void sizesRoundUpToAQuarterStepOfTheirPowerOfTwo() {
-    assertThat(ParquetBufferPool.sizeClass(1)).isEqualTo(4_096);
-    assertThat(ParquetBufferPool.sizeClass(4_096)).isEqualTo(4_096);
-    assertThat(ParquetBufferPool.sizeClass(4_097)).isEqualTo(5_120);
-    assertThat(ParquetBufferPool.sizeClass(1 << 20)).isEqualTo(1 << 20);
-    assertThat(ParquetBufferPool.sizeClass((1 << 20) + 1)).isEqualTo(5 << 18);
-    assertThat(ParquetBufferPool.sizeClass(7 << 18)).isEqualTo(7 << 18);
-    assertThat(ParquetBufferPool.sizeClass((7 << 18) + 1)).isEqualTo(1 << 21);
+    assertThat(ParquetBufferPool.SHARED.sizeClass(1)).isEqualTo(4_096);
+    assertThat(ParquetBufferPool.SHARED.sizeClass(4_096)).isEqualTo(4_096);
+    assertThat(ParquetBufferPool.SHARED.sizeClass(4_097)).isEqualTo(5_120);
+    assertThat(ParquetBufferPool.SHARED.sizeClass(1 << 20)).isEqualTo(1 << 20);
+    assertThat(ParquetBufferPool.SHARED.sizeClass((1 << 20) + 1)).isEqualTo(5 << 18);
+    assertThat(ParquetBufferPool.SHARED.sizeClass(7 << 18)).isEqualTo(7 << 18);
+    assertThat(ParquetBufferPool.SHARED.sizeClass((7 << 18) + 1)).isEqualTo(1 << 21);
     for (int size = 4_097; size < 3_000_000; size += 997) {
-      int capacity = ParquetBufferPool.sizeClass(size);
+      int capacity = ParquetBufferPool.SHARED.sizeClass(size);
       assertThat(capacity).isGreaterThanOrEqualTo(size).isLessThanOrEqualTo(size + size / 4);
-      assertThat(ParquetBufferPool.sizeClass(capacity)).isEqualTo(capacity);
+      assertThat(ParquetBufferPool.SHARED.sizeClass(capacity)).isEqualTo(capacity);
     }
   }
 
