@@ -21,8 +21,16 @@ RATES_100X50=${RATES_100X50:-200 500}
 # Extra JVM options for the server (e.g. a collector): SERVER_OPTS="-XX:+UseZGC"; WARMUP_SECONDS
 # (default 30) of closed-loop lookups precede the measured runs.
 SERVER_OPTS=${SERVER_OPTS:-}
+# The heap in transparent huge pages, as docs/operations.md recommends for online serving: with 4 KiB
+# pages the floor's p99 was 9-220 ms here, with huge pages 1.5-4 ms (docs/benchmarks-online.md).
+# HUGE_PAGES= (empty) measures without them.
+HUGE_PAGES=${HUGE_PAGES--XX:+UseTransparentHugePages}
 mkdir -p "$WORK/classes"
 "$(dirname "$JAVA")/javac" -d "$WORK/classes" benchmarks/online/OnlineLoad.java
+# The platform floor (floor.c: a C epoll server giving the same answer as GET /health), when a C
+# compiler is here: what the machine and the generator allow before any JVM or HTTP stack.
+PLATFORM_FLOOR_PORT=$((ONLINE_PORT + 1))
+if command -v cc > /dev/null; then cc -O2 -o "$WORK/floor" benchmarks/online/floor.c; else rm -f "$WORK/floor"; fi
 
 if [ ! -f "$WORK/upload.arrows" ]; then
   CP=$(./mvnw -B -o -q -pl feature-store-core dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
@@ -42,13 +50,13 @@ for batch, name in ((1, "bodies-1x50.txt"), (100, "bodies-100x50.txt")):
 PY
 
 rm -rf "$WORK/data"
-taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
+taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch $HUGE_PAGES $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
   -jar feature-store-api/target/feature-store-server.jar \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
   --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
   --feature-store.max-upload-size=2GB --feature-store.admin-key="$ADMIN_KEY" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER ${PLATFORM_FLOOR:-} 2>/dev/null || true' EXIT
 until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
 
 curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
@@ -70,13 +78,22 @@ echo "warm-up (${WARMUP_SECONDS:-30} s, not measured): $(SECONDS_PER_RUN=$(( ${W
 echo "warm-up: $(SECONDS_PER_RUN=$(( ${WARMUP_SECONDS:-30} / 2 )) WARMUP=0 CONNECTIONS=4 \
   load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" 0 | grep -o 'achieved=[0-9]*/s')"
 echo "load average before the load runs: $(uptime)"
+if [ -x "$WORK/floor" ]; then
+  taskset -c 0 "$WORK/floor" $PLATFORM_FLOOR_PORT &
+  PLATFORM_FLOOR=$!
+fi
 for rate in $RATES_1X50; do
+  if [ -n "${PLATFORM_FLOOR:-}" ]; then load $PLATFORM_FLOOR_PORT GET /health - $rate | sed 's/^/platform floor (floor.c): /'; fi
   load $ONLINE_PORT GET /health - $rate
   load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" $rate
 done
 for rate in $RATES_100X50; do
   load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" $rate
 done
+if [ -n "${PLATFORM_FLOOR:-}" ]; then
+  CONNECTIONS=4 load $PLATFORM_FLOOR_PORT GET /health - 0 | sed 's/^/platform floor (floor.c): /'
+  kill $PLATFORM_FLOOR
+fi
 CONNECTIONS=4 load $ONLINE_PORT GET /health - 0
 CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0
 CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" 0
@@ -119,7 +136,7 @@ echo "load average after the load and Postgres runs: $(uptime)"
 # CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
 restart() {
   kill $SERVER; wait $SERVER || true
-  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
+  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g $HUGE_PAGES $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
     -jar feature-store-api/target/feature-store-server.jar \
     --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
     --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
