@@ -279,6 +279,66 @@ class LatestValueIndexTest {
     }
   }
 
+  /** Wider than a 64-bit word of flags, and widened again by schema evolution. */
+  @Test
+  void keepsEachFeatureOfAWideGroupApart() {
+    FeatureGroup narrow = widerGroup(clicksGroup(Duration.ZERO), 70, 2);
+    LatestValueIndex index = index(narrow);
+    List<Row> rows = new ArrayList<>();
+    for (long key = 0; key < 5_000; key++) {
+      rows.add(new Row(key, NOW_MICROS - HOUR, 1, key, wideValues(key, 70)));
+    }
+    apply(index, rows.toArray(Row[]::new));
+    assertWideValues(index, 70, 70);
+
+    index.evolve(widerGroup(narrow, 130, 3));
+    assertWideValues(index, 70, 130);
+    apply(index, new Row(4_999L, NOW_MICROS - 1, 2, 0, wideValues(4_999L, 130)));
+    try (LatestValueIndex.View view = index.view()) {
+      RecordingValueWriter out = new RecordingValueWriter();
+      for (int feature = 0; feature < 130; feature++) {
+        view.writeValue(view.slotOf(4_999L), feature, out);
+      }
+      assertThat(out.values).containsExactly(wideValues(4_999L, 130));
+    }
+  }
+
+  /** The group's features f0 ... f{count - 1}, all INT64, keeping the ones it has. */
+  private static FeatureGroup widerGroup(FeatureGroup group, int count, int version) {
+    List<FeatureDefinition> features = new ArrayList<>();
+    for (int feature = 0; feature < count; feature++) {
+      features.add(FeatureDefinition.scalar("f" + feature, FeatureType.INT64));
+    }
+    return new FeatureGroup(group.name(), group.entity(), features, group.ttl(), true, "", version);
+  }
+
+  /** A third of the values null, in a pattern that differs from key to key. */
+  private static Object[] wideValues(long key, int count) {
+    Object[] values = new Object[count];
+    for (int feature = 0; feature < count; feature++) {
+      values[feature] = (key + feature) % 3 == 0 ? null : key * 1_000 + feature;
+    }
+    return values;
+  }
+
+  /** Keys 0 to 4,999 hold {@link #wideValues} for the first features, null in the others. */
+  private static void assertWideValues(LatestValueIndex index, int withValues, int features) {
+    try (LatestValueIndex.View view = index.view()) {
+      for (long key = 0; key < 5_000; key += 127) {
+        int slot = view.slotOf(key);
+        Object[] expected = wideValues(key, withValues);
+        for (int feature = 0; feature < features; feature++) {
+          RecordingValueWriter out = new RecordingValueWriter();
+          OnlineStatus status = view.writeValue(slot, feature, out);
+          Object value = feature < withValues ? expected[feature] : null;
+          assertThat(out.values).as("key %d, feature %d", key, feature).containsExactly(value);
+          assertThat(status)
+              .isEqualTo(value == null ? OnlineStatus.NULL_VALUE : OnlineStatus.PRESENT);
+        }
+      }
+    }
+  }
+
   @Test
   void refusesToGrowBeyondTheMemoryBudget() {
     OnlineMemoryBudget small = new OnlineMemoryBudget(200_000);
