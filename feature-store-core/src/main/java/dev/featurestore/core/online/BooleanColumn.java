@@ -5,7 +5,7 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 
 /** BOOL values, one bit per slot. */
-final class BooleanColumn extends OnlineColumn {
+final class BooleanColumn extends PagedColumn {
   private long[][] bits = new long[0][];
 
   BooleanColumn(MemoryAccount memory) {

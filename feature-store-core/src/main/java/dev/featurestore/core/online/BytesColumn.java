@@ -5,7 +5,7 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
 /** STRING (UTF-8) and BYTES values in the index's arena; each slot keeps a reference and length. */
-final class BytesColumn extends OnlineColumn {
+final class BytesColumn extends PagedColumn {
   enum Meaning {
     UTF8,
     BINARY

@@ -6,7 +6,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /** FLOAT32_VECTOR values: {@code dimension} floats per slot, contiguous within a page. */
-final class FloatVectorColumn extends OnlineColumn {
+final class FloatVectorColumn extends PagedColumn {
   private final int dimension;
   private float[][] values = new float[0][];
 

@@ -5,7 +5,7 @@ import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
 /** 32-bit values: INT32, or FLOAT32 kept as its bits. */
-final class IntColumn extends OnlineColumn {
+final class IntColumn extends PagedColumn {
   enum Meaning {
     INT32,
     FLOAT32

@@ -54,6 +54,8 @@ public final class LatestValueIndex implements AutoCloseable {
   private final LongKeyTable longKeys;
   private final StringKeyTable stringKeys;
   private final List<OnlineColumn> columns = new ArrayList<>();
+  // What grows by a page with the slots: paged columns and the rows of 8-byte features.
+  private final List<PageStorage> storages = new ArrayList<>();
   private volatile FeatureGroup group;
   private volatile Map<String, Integer> columnByFeature = Map.of();
   private long[][] eventTimes = new long[0][];
@@ -332,15 +334,26 @@ public final class LatestValueIndex implements AutoCloseable {
 
   private void addColumns(List<FeatureDefinition> features) {
     Map<String, Integer> byFeature = new HashMap<>(columnByFeature);
-    int pages = eventTimes.length;
+    int eightByteFeatures = (int) features.stream().filter(f -> LongRows.holds(f.type())).count();
+    LongRows rows = new LongRows(memory, eightByteFeatures);
+    List<PageStorage> added = new ArrayList<>();
+    if (eightByteFeatures > 0) {
+      added.add(rows);
+    }
     for (FeatureDefinition feature : features) {
-      OnlineColumn column = OnlineColumn.of(feature, memory, arena);
-      for (int page = 0; page < pages; page++) {
-        column.addPage(page);
+      OnlineColumn column = OnlineColumn.of(feature, memory, arena, rows);
+      if (column instanceof PagedColumn paged) {
+        added.add(paged);
       }
       byFeature.put(feature.name(), columns.size());
       columns.add(column);
     }
+    for (PageStorage storage : added) {
+      for (int page = 0; page < eventTimes.length; page++) {
+        storage.addPage(page);
+      }
+    }
+    storages.addAll(added);
     columnByFeature = Map.copyOf(byFeature);
   }
 
@@ -413,8 +426,8 @@ public final class LatestValueIndex implements AutoCloseable {
     } else {
       stringKeys.addPage(page);
     }
-    for (OnlineColumn column : columns) {
-      column.addPage(page);
+    for (PageStorage storage : storages) {
+      storage.addPage(page);
     }
     eventTimes = appendPage(eventTimes, page);
     commitSequences = appendPage(commitSequences, page);

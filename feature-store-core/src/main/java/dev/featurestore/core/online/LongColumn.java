@@ -1,10 +1,9 @@
 package dev.featurestore.core.online;
 
-import java.util.Arrays;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
-/** 64-bit values: INT64, TIMESTAMP (microseconds) or FLOAT64 kept as its bits. */
+/** 64-bit values: INT64, TIMESTAMP (microseconds) or FLOAT64 kept as its bits; one word of rows. */
 final class LongColumn extends OnlineColumn {
   enum Meaning {
     INT64,
@@ -12,34 +11,40 @@ final class LongColumn extends OnlineColumn {
     FLOAT64
   }
 
+  private final LongRows rows;
+  private final int word;
   private final Meaning meaning;
-  private long[][] values = new long[0][];
 
-  LongColumn(MemoryAccount memory, Meaning meaning) {
-    super(memory);
+  LongColumn(LongRows rows, Meaning meaning) {
+    this.rows = rows;
+    this.word = rows.claimWord();
     this.meaning = meaning;
   }
 
   @Override
-  void addValuePage(int page) {
-    memory.reserve(8L * Pages.SIZE + Pages.ARRAY_OVERHEAD_BYTES);
-    values = Arrays.copyOf(values, page + 1);
-    values[page] = new long[Pages.SIZE];
+  boolean isPresent(int page, int offset) {
+    return rows.isPresent(page, offset, word);
+  }
+
+  @Override
+  void setPresent(int page, int offset, boolean present) {
+    rows.setPresent(page, offset, word, present);
   }
 
   @Override
   void setValue(FieldVector source, int row, int page, int offset) {
-    values[page][offset] = ((BaseFixedWidthVector) source).getDataBuffer().getLong(8L * row);
+    rows.setValue(
+        page, offset, word, ((BaseFixedWidthVector) source).getDataBuffer().getLong(8L * row));
   }
 
   @Override
   long touch(int slot) {
-    return values[Pages.page(slot)][Pages.offset(slot)];
+    return rows.value(Pages.page(slot), Pages.offset(slot), word);
   }
 
   @Override
   void write(int slot, OnlineValueWriter out) {
-    long value = values[Pages.page(slot)][Pages.offset(slot)];
+    long value = rows.value(Pages.page(slot), Pages.offset(slot), word);
     switch (meaning) {
       case INT64 -> out.writeLong(value);
       case TIMESTAMP_MICROS -> out.writeTimestampMicros(value);

@@ -1,41 +1,29 @@
 package dev.featurestore.core.online;
 
 import dev.featurestore.core.model.FeatureDefinition;
-import java.util.Arrays;
 import org.apache.arrow.vector.FieldVector;
 
 /**
- * One feature's values by slot, in pages of primitives, with a presence bit per slot (a slot whose
- * bit is clear holds null, which is also what a new page and a feature added by schema evolution
- * start with).
+ * One feature's values by slot, with a presence bit per slot: a slot whose bit is clear holds null,
+ * which is also what a new page and a feature added by schema evolution start with. Values live in
+ * pages of their own ({@link PagedColumn}) or, for 8-byte types, row by row with the group's other
+ * 8-byte features ({@link LongRows}).
  */
 abstract class OnlineColumn {
-  protected final MemoryAccount memory;
-  private long[][] presence = new long[0][];
-
-  OnlineColumn(MemoryAccount memory) {
-    this.memory = memory;
-  }
-
-  static OnlineColumn of(FeatureDefinition feature, MemoryAccount memory, ByteArena arena) {
+  /** The column of a feature; 8-byte types take the next word of {@code rows}. */
+  static OnlineColumn of(
+      FeatureDefinition feature, MemoryAccount memory, ByteArena arena, LongRows rows) {
     return switch (feature.type()) {
       case BOOL -> new BooleanColumn(memory);
       case INT32 -> new IntColumn(memory, IntColumn.Meaning.INT32);
       case FLOAT32 -> new IntColumn(memory, IntColumn.Meaning.FLOAT32);
-      case INT64 -> new LongColumn(memory, LongColumn.Meaning.INT64);
-      case TIMESTAMP -> new LongColumn(memory, LongColumn.Meaning.TIMESTAMP_MICROS);
-      case FLOAT64 -> new LongColumn(memory, LongColumn.Meaning.FLOAT64);
+      case INT64 -> new LongColumn(rows, LongColumn.Meaning.INT64);
+      case TIMESTAMP -> new LongColumn(rows, LongColumn.Meaning.TIMESTAMP_MICROS);
+      case FLOAT64 -> new LongColumn(rows, LongColumn.Meaning.FLOAT64);
       case STRING -> new BytesColumn(memory, arena, BytesColumn.Meaning.UTF8);
       case BYTES -> new BytesColumn(memory, arena, BytesColumn.Meaning.BINARY);
       case FLOAT32_VECTOR -> new FloatVectorColumn(memory, feature.dimension());
     };
-  }
-
-  final void addPage(int page) {
-    memory.reserve(Pages.SIZE / 8 + Pages.ARRAY_OVERHEAD_BYTES);
-    presence = Arrays.copyOf(presence, page + 1);
-    presence[page] = new long[Pages.SIZE / 64];
-    addValuePage(page);
   }
 
   /**
@@ -51,26 +39,23 @@ abstract class OnlineColumn {
   private void copy(FieldVector source, int row, int slot) {
     int page = Pages.page(slot);
     int offset = Pages.offset(slot);
-    boolean wasPresent = isPresent(page, offset);
-    if (wasPresent) {
+    if (isPresent(page, offset)) {
       discard(page, offset);
     }
-    long bit = 1L << offset;
-    if (source == null || source.isNull(row)) {
-      presence[page][offset >>> 6] &= ~bit;
-    } else {
+    boolean present = source != null && !source.isNull(row);
+    if (present) {
       setValue(source, row, page, offset);
-      presence[page][offset >>> 6] |= bit;
     }
+    setPresent(page, offset, present);
   }
 
   final boolean isPresent(int slot) {
     return isPresent(Pages.page(slot), Pages.offset(slot));
   }
 
-  private boolean isPresent(int page, int offset) {
-    return (presence[page][offset >>> 6] & (1L << offset)) != 0;
-  }
+  abstract boolean isPresent(int page, int offset);
+
+  abstract void setPresent(int page, int offset, boolean present);
 
   /** Writes the value of a slot whose presence bit is set. */
   abstract void write(int slot, OnlineValueWriter out);
@@ -80,8 +65,6 @@ abstract class OnlineColumn {
    * after finds it in cache (see {@link LatestValueIndex.View#writeValues}).
    */
   abstract long touch(int slot);
-
-  abstract void addValuePage(int page);
 
   abstract void setValue(FieldVector source, int row, int page, int offset);
 

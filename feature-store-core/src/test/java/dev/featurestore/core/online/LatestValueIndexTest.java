@@ -247,7 +247,8 @@ class LatestValueIndexTest {
     }
     assertThat(lookup(index, 1)).isEqualTo("NOT_FOUND null");
     assertThat(index.stats().keys()).isEqualTo(20_000);
-    assertThat(index.stats().bytesPerKeyPerFeature()).isBetween(8.0, 60.0);
+    // One feature: the key, its winner's version and its row's presence word dominate.
+    assertThat(index.stats().bytesPerKeyPerFeature()).isBetween(8.0, 70.0);
   }
 
   @Test
