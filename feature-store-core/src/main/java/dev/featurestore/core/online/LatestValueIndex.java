@@ -340,20 +340,25 @@ public final class LatestValueIndex implements AutoCloseable {
     if (eightByteFeatures > 0) {
       added.add(rows);
     }
+    List<OnlineColumn> addedColumns = new ArrayList<>();
     for (FeatureDefinition feature : features) {
       OnlineColumn column = OnlineColumn.of(feature, memory, arena, rows);
       if (column instanceof PagedColumn paged) {
         added.add(paged);
       }
-      byFeature.put(feature.name(), columns.size());
-      columns.add(column);
+      addedColumns.add(column);
     }
+    // Every page first, so that a budget refusal leaves no column without its storage.
     for (PageStorage storage : added) {
       for (int page = 0; page < eventTimes.length; page++) {
         storage.addPage(page);
       }
     }
     storages.addAll(added);
+    for (int i = 0; i < features.size(); i++) {
+      byFeature.put(features.get(i).name(), columns.size());
+      columns.add(addedColumns.get(i));
+    }
     columnByFeature = Map.copyOf(byFeature);
   }
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * The 8-byte values (INT64, TIMESTAMP, FLOAT64) of several features of a group, row by row: a
  * slot's values and then their presence bits, one word per 64 features. A lookup of many features
  * of a key reads a few adjacent cache lines instead of two lines per feature, each in a page of its
- * own; that is most of the time a lookup of many random keys takes.
+ * own: lookups of 100 random keys x 50 features ran 1.5x faster (docs/benchmarks-online.md).
  *
  * <p>The row width is fixed when the features are added (at creation, or by one schema evolution);
  * features added later get rows of their own.
