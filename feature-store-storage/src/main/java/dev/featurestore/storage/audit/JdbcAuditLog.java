@@ -85,25 +85,13 @@ public final class JdbcAuditLog implements AuditLog {
     query.before().ifPresent(before -> condition(sql, parameters, " AND id < ?", before));
     // One row more than asked tells whether an older page exists.
     sql.append(" ORDER BY id DESC LIMIT ").append(query.limit() + 1);
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-              select.setObject(i + 1, parameters.get(i));
-            }
-            List<AuditEntry> entries = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                entries.add(entry(rows));
-              }
-            }
-            if (entries.size() <= query.limit()) {
-              return new AuditPage(entries, Optional.empty());
-            }
-            List<AuditEntry> page = entries.subList(0, query.limit());
-            return new AuditPage(page, Optional.of(page.get(page.size() - 1).id()));
-          }
-        });
+    List<AuditEntry> entries =
+        transactions.list(sql.toString(), JdbcAuditLog::entry, parameters.toArray());
+    if (entries.size() <= query.limit()) {
+      return new AuditPage(entries, Optional.empty());
+    }
+    List<AuditEntry> page = entries.subList(0, query.limit());
+    return new AuditPage(page, Optional.of(page.get(page.size() - 1).id()));
   }
 
   private static void condition(

@@ -80,19 +80,8 @@ public final class JdbcCatalog implements Catalog {
 
   @Override
   public List<Entity> entities() {
-    return transactions.inTransaction(
-        connection -> {
-          List<Entity> entities = new ArrayList<>();
-          try (PreparedStatement select =
-                  connection.prepareStatement(
-                      "SELECT name, key_type, description FROM entities ORDER BY name");
-              ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              entities.add(readEntity(rows));
-            }
-          }
-          return entities;
-        });
+    return transactions.list(
+        "SELECT name, key_type, description FROM entities ORDER BY name", JdbcCatalog::readEntity);
   }
 
   @Override
@@ -146,14 +135,11 @@ public final class JdbcCatalog implements Catalog {
   public List<FeatureGroup> featureGroups() {
     return transactions.inTransaction(
         connection -> {
-          List<String> names = new ArrayList<>();
-          try (PreparedStatement select =
-                  connection.prepareStatement("SELECT name FROM feature_groups ORDER BY name");
-              ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              names.add(rows.getString(1));
-            }
-          }
+          List<String> names =
+              Transactions.list(
+                  connection,
+                  "SELECT name FROM feature_groups ORDER BY name",
+                  rows -> rows.getString(1));
           List<FeatureGroup> groups = new ArrayList<>();
           for (String name : names) {
             groups.add(findFeatureGroup(connection, name).orElseThrow());

@@ -7,9 +7,7 @@ import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -118,35 +116,24 @@ public final class JdbcJobs implements Jobs {
   }
 
   private List<Job> select(String condition, Object... parameters) {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT id, kind, status, progress_done, progress_total, result, error,"
-                      + " cancel_requested, owner_key_id, created_at, finished_at FROM jobs WHERE "
-                      + condition)) {
-            Transactions.bind(select, parameters);
-            List<Job> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                found.add(
-                    new Job(
-                        rows.getObject(1, UUID.class),
-                        rows.getString(2),
-                        JobStatus.valueOf(rows.getString(3)),
-                        rows.getLong(4),
-                        rows.getLong(5),
-                        Optional.ofNullable(rows.getString(6)),
-                        Optional.ofNullable(rows.getString(7)),
-                        rows.getBoolean(8),
-                        Optional.ofNullable(rows.getObject(9, UUID.class)),
-                        rows.getTimestamp(10).toInstant(),
-                        Optional.ofNullable(rows.getTimestamp(11)).map(Timestamp::toInstant)));
-              }
-            }
-            return found;
-          }
-        });
+    return transactions.list(
+        "SELECT id, kind, status, progress_done, progress_total, result, error,"
+            + " cancel_requested, owner_key_id, created_at, finished_at FROM jobs WHERE "
+            + condition,
+        rows ->
+            new Job(
+                rows.getObject(1, UUID.class),
+                rows.getString(2),
+                JobStatus.valueOf(rows.getString(3)),
+                rows.getLong(4),
+                rows.getLong(5),
+                Optional.ofNullable(rows.getString(6)),
+                Optional.ofNullable(rows.getString(7)),
+                rows.getBoolean(8),
+                Optional.ofNullable(rows.getObject(9, UUID.class)),
+                rows.getTimestamp(10).toInstant(),
+                Optional.ofNullable(rows.getTimestamp(11)).map(Timestamp::toInstant)),
+        parameters);
   }
 
   @Override

@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -173,53 +172,41 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   private static List<TrainingSet> select(Connection connection, String where, Object... parameters)
       throws SQLException {
-    List<TrainingSet> sets = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT " + COLUMNS + " FROM training_sets t " + where)) {
-      Transactions.bind(select, parameters);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
+    return Transactions.list(
+        connection,
+        "SELECT " + COLUMNS + " FROM training_sets t " + where,
+        rows -> {
           UUID id = rows.getObject(1, UUID.class);
-          sets.add(
-              new TrainingSet(
-                  id,
-                  rows.getString(2),
-                  TrainingSetStatus.valueOf(rows.getString(3)),
-                  rows.getString(4),
-                  longs(rows.getString(5)),
-                  inputs(connection, id),
-                  Optional.ofNullable(rows.getString(6)),
-                  Optional.ofNullable(rows.getString(7)),
-                  rows.getLong(8),
-                  rows.getLong(9),
-                  longs(rows.getString(10)),
-                  Optional.ofNullable(rows.getString(11)),
-                  Optional.ofNullable(rows.getObject(12, UUID.class)),
-                  rows.getTimestamp(13).toInstant(),
-                  Optional.ofNullable(rows.getTimestamp(14)).map(Timestamp::toInstant)));
-        }
-      }
-    }
-    return sets;
+          return new TrainingSet(
+              id,
+              rows.getString(2),
+              TrainingSetStatus.valueOf(rows.getString(3)),
+              rows.getString(4),
+              longs(rows.getString(5)),
+              inputs(connection, id),
+              Optional.ofNullable(rows.getString(6)),
+              Optional.ofNullable(rows.getString(7)),
+              rows.getLong(8),
+              rows.getLong(9),
+              longs(rows.getString(10)),
+              Optional.ofNullable(rows.getString(11)),
+              Optional.ofNullable(rows.getObject(12, UUID.class)),
+              rows.getTimestamp(13).toInstant(),
+              Optional.ofNullable(rows.getTimestamp(14)).map(Timestamp::toInstant));
+        },
+        parameters);
   }
 
   private static List<TrainingSetInput> inputs(Connection connection, UUID id) throws SQLException {
-    List<TrainingSetInput> inputs = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT g.name, i.data_file_id, i.content_hash FROM training_set_inputs i"
-                + " JOIN feature_groups g ON g.id = i.feature_group_id"
-                + " WHERE i.training_set_id = ? ORDER BY g.name, i.data_file_id")) {
-      select.setObject(1, id);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          inputs.add(
-              new TrainingSetInput(
-                  rows.getString(1), rows.getObject(2, UUID.class), rows.getString(3)));
-        }
-      }
-    }
-    return inputs;
+    return Transactions.list(
+        connection,
+        "SELECT g.name, i.data_file_id, i.content_hash FROM training_set_inputs i"
+            + " JOIN feature_groups g ON g.id = i.feature_group_id"
+            + " WHERE i.training_set_id = ? ORDER BY g.name, i.data_file_id",
+        rows ->
+            new TrainingSetInput(
+                rows.getString(1), rows.getObject(2, UUID.class), rows.getString(3)),
+        id);
   }
 
   private static Map<String, Long> longs(String json) {

@@ -73,23 +73,12 @@ public final class JdbcUploads implements Uploads {
   }
 
   private List<Upload> select(String condition, Object... params) {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT id, object_key, content_type, byte_size, row_count, column_names,"
-                      + " column_types, created_by, owner_key_id, created_at FROM uploads WHERE "
-                      + condition)) {
-            Transactions.bind(select, params);
-            List<Upload> uploads = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                uploads.add(upload(rows));
-              }
-            }
-            return uploads;
-          }
-        });
+    return transactions.list(
+        "SELECT id, object_key, content_type, byte_size, row_count, column_names,"
+            + " column_types, created_by, owner_key_id, created_at FROM uploads WHERE "
+            + condition,
+        JdbcUploads::upload,
+        params);
   }
 
   private static Upload upload(ResultSet rows) throws SQLException {

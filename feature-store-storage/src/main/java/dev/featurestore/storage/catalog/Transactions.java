@@ -1,7 +1,11 @@
 package dev.featurestore.storage.catalog;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /** Runs work in one JDBC transaction: committed when it returns, rolled back when it throws. */
@@ -14,6 +18,11 @@ public final class Transactions {
 
   public interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /** Reads the current row of a result set into a value. */
+  public interface RowReader<T> {
+    T read(ResultSet row) throws SQLException;
   }
 
   public <T> T inTransaction(Work<T> work) {
@@ -36,16 +45,36 @@ public final class Transactions {
   public int update(String sql, Object... parameters) {
     return inTransaction(
         connection -> {
-          try (java.sql.PreparedStatement update = connection.prepareStatement(sql)) {
+          try (PreparedStatement update = connection.prepareStatement(sql)) {
             bind(update, parameters);
             return update.executeUpdate();
           }
         });
   }
 
-  /** Sets a statement's parameters, in order. */
-  public static void bind(java.sql.PreparedStatement statement, Object... parameters)
+  /** The rows of one parameterised query in its own transaction, each read by {@code reader}. */
+  public <T> List<T> list(String sql, RowReader<T> reader, Object... parameters) {
+    return inTransaction(connection -> list(connection, sql, reader, parameters));
+  }
+
+  /** The rows of one parameterised query, in order, each read by {@code reader}. */
+  public static <T> List<T> list(
+      Connection connection, String sql, RowReader<T> reader, Object... parameters)
       throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      bind(select, parameters);
+      List<T> values = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          values.add(reader.read(rows));
+        }
+      }
+      return values;
+    }
+  }
+
+  /** Sets a statement's parameters, in order. */
+  public static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
     for (int i = 0; i < parameters.length; i++) {
       statement.setObject(i + 1, parameters[i]);
     }

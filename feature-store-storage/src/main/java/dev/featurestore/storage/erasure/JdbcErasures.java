@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -306,39 +305,33 @@ public final class JdbcErasures {
 
   private static List<Erasure> select(Connection connection, String condition, Object... params)
       throws SQLException {
-    List<Erasure> erasures = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
-                + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at"
-                + " FROM erasures WHERE "
-                + condition)) {
-      Transactions.bind(select, params);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
+    return Transactions.list(
+        connection,
+        "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
+            + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at"
+            + " FROM erasures WHERE "
+            + condition,
+        rows -> {
           String keys = rows.getString(3);
           String models = rows.getString(11);
           Array affected = rows.getArray(10);
           Timestamp completedAt = rows.getTimestamp(12);
-          erasures.add(
-              new Erasure(
-                  rows.getObject(1, UUID.class),
-                  rows.getString(2),
-                  keys == null ? List.of() : JSON.readValue(keys, KEY_LIST),
-                  rows.getInt(4),
-                  rows.getString(5),
-                  rows.getString(6),
-                  rows.getTimestamp(7).toInstant(),
-                  new ErasureReceipt(
-                      rows.getLong(8),
-                      rows.getLong(9),
-                      Arrays.asList((UUID[]) affected.getArray()),
-                      models == null ? List.of() : JSON.readValue(models, MODEL_LIST),
-                      Optional.ofNullable(completedAt).map(Timestamp::toInstant))));
-        }
-      }
-    }
-    return erasures;
+          return new Erasure(
+              rows.getObject(1, UUID.class),
+              rows.getString(2),
+              keys == null ? List.of() : JSON.readValue(keys, KEY_LIST),
+              rows.getInt(4),
+              rows.getString(5),
+              rows.getString(6),
+              rows.getTimestamp(7).toInstant(),
+              new ErasureReceipt(
+                  rows.getLong(8),
+                  rows.getLong(9),
+                  Arrays.asList((UUID[]) affected.getArray()),
+                  models == null ? List.of() : JSON.readValue(models, MODEL_LIST),
+                  Optional.ofNullable(completedAt).map(Timestamp::toInstant)));
+        },
+        params);
   }
 
   private static Timestamp timestamp(Instant instant) {

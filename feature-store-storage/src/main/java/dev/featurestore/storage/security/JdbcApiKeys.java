@@ -20,7 +20,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -120,19 +119,8 @@ public final class JdbcApiKeys implements ApiKeys {
 
   @Override
   public List<ApiKey> list() {
-    return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement select =
-                  connection.prepareStatement(
-                      "SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id");
-              ResultSet rows = select.executeQuery()) {
-            List<ApiKey> keys = new ArrayList<>();
-            while (rows.next()) {
-              keys.add(apiKey(rows));
-            }
-            return keys;
-          }
-        });
+    return transactions.list(
+        "SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id", JdbcApiKeys::apiKey);
   }
 
   private static ApiKey insert(Connection connection, String name, Role role, String secret)
