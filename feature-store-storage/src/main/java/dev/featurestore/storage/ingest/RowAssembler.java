@@ -7,6 +7,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.parquet.StringKeys;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -177,6 +178,11 @@ public final class RowAssembler {
       if (vector instanceof VarCharVector strings && !isUtf8(strings, rowCount)) {
         return false; // the row-by-row path replaces malformed UTF-8; keep that behaviour
       }
+      if (columns[i] == KEY
+          && vector instanceof VarCharVector keys
+          && StringKeys.firstRowWithNul(keys, rowCount) >= 0) {
+        return false; // the row-by-row path rejects such a key with the row's number
+      }
     }
     if (!seen.contains(KEY) || !seen.contains(EVENT_TIME)) {
       return false;
@@ -268,6 +274,9 @@ public final class RowAssembler {
   public void setText(int column, String text) {
     if (column == KEY) {
       if (group.entity().keyType() == KeyType.STRING) {
+        if (StringKeys.containsNul(text)) {
+          throw error(column, StringKeys.NUL_MESSAGE);
+        }
         batch.setKey(text);
         keySet = true;
       } else {

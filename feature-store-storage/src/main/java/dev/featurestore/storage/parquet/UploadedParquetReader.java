@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -33,6 +34,7 @@ import org.apache.parquet.schema.Type;
  */
 public final class UploadedParquetReader implements AutoCloseable {
   private final ParquetBatchReader batchReader;
+  private long rowsBefore;
 
   private UploadedParquetReader(ParquetBatchReader batchReader) {
     this.batchReader = batchReader;
@@ -84,13 +86,26 @@ public final class UploadedParquetReader implements AutoCloseable {
    *     the bytes are damaged
    */
   public boolean loadNextBatch() throws IOException {
+    boolean loaded;
     try {
-      return batchReader.loadNextBatch();
+      loaded = batchReader.loadNextBatch();
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {
       throw notParquet(e);
     }
+    if (loaded) {
+      VectorSchemaRoot batch = batchReader.batch();
+      if (batch.getVector(0) instanceof VarCharVector keys) {
+        int row = StringKeys.firstRowWithNul(keys, batch.getRowCount());
+        if (row >= 0) {
+          throw new InvalidInputException(
+              "rows[" + (rowsBefore + row) + "]." + keys.getName(), StringKeys.NUL_MESSAGE);
+        }
+      }
+      rowsBefore += batch.getRowCount();
+    }
+    return loaded;
   }
 
   /** The current batch; the same root is refilled by every {@link #loadNextBatch()}. */

@@ -3,6 +3,7 @@ package dev.featurestore.storage.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.Entity;
@@ -180,6 +181,41 @@ class FeatureGroupWriterIT {
             "u3 2026-03-02T00:00:00Z seq=1 ord=3 null 0.25 null");
   }
 
+  /** The catalog keeps keys as Postgres text, which cannot hold U+0000; nor can a whole batch. */
+  @Test
+  void arrowKeyHoldingANulCharacterIsRejectedWithItsRow() throws IOException {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.notNullable("user_id", new ArrowType.Utf8()),
+                Field.notNullable(
+                    "event_time", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
+                Field.nullable("clicks_7d", new ArrowType.Int(64, true)),
+                Field.nullable(
+                    "score", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
+    Path body = folder.resolve("nul-key.arrow");
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
+        OutputStream out = Files.newOutputStream(body);
+        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
+      stream.start();
+      fill(batch, "u0".getBytes(StandardCharsets.UTF_8), "u1");
+      stream.writeBatch();
+      fill(batch, "u2".getBytes(StandardCharsets.UTF_8), "u\u00003");
+      stream.writeBatch();
+      stream.end();
+    }
+    assertThatThrownBy(() -> appendFile(UploadFormat.ARROW_STREAM, body))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        new FieldError(
+                            "rows[3].user_id", "a key must not contain the character U+0000")));
+    assertThat(objects.list("")).isEmpty();
+    assertThat(catalog.commits("user_activity")).isEmpty();
+  }
+
   /** Two rows: a key with a count and no score, then a key with a score and no count. */
   private static void fill(VectorSchemaRoot batch, byte[] firstKey, String secondKey) {
     batch.allocateNew();
@@ -245,6 +281,11 @@ class FeatureGroupWriterIT {
         "{\"rows\":[" + good + "{\"user_id\":null,\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
         "rows[2].user_id");
     assertRejected("{\"rows\":[" + good + "{\"user_id\":\"u\"}]}", "rows[2].event_time");
+    assertRejected(
+        "{\"rows\":["
+            + good
+            + "{\"user_id\":\"u\\u0000\",\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
+        "rows[2].user_id");
     assertRejected(
         "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00\"}]}",
         "rows[0].event_time");

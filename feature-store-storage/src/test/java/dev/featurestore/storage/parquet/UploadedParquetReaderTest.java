@@ -156,6 +156,21 @@ class UploadedParquetReaderTest {
         .containsExactly(new FieldError("rows[1].user_id", "must not be null"));
   }
 
+  /** The catalog keeps keys as Postgres text, which cannot hold U+0000. */
+  @Test
+  void namesTheRowWithAKeyHoldingANulCharacter() throws SQLException {
+    Path file =
+        upload(
+            """
+            SELECT 'u1' AS user_id, to_timestamp(0) AS event_time
+            UNION ALL SELECT 'u' || chr(0) || '2', to_timestamp(1)
+            """);
+
+    assertThat(errorsOf(file))
+        .containsExactly(
+            new FieldError("rows[1].user_id", "a key must not contain the character U+0000"));
+  }
+
   @Test
   void namesTheRowWithAVectorOfTheWrongDimension() throws SQLException {
     Path file =
