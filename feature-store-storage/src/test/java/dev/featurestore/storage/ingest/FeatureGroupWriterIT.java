@@ -1,5 +1,6 @@
 package dev.featurestore.storage.ingest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -150,28 +150,15 @@ class FeatureGroupWriterIT {
 
   @Test
   void arrowBatchesCopiedWholeOrCellByCellStoreTheSameRows() throws IOException {
-    Schema schema =
-        new Schema(
-            List.of(
-                Field.notNullable("user_id", new ArrowType.Utf8()),
-                Field.notNullable(
-                    "event_time", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
-                Field.nullable("clicks_7d", new ArrowType.Int(64, true)),
-                Field.nullable(
-                    "score", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
-    Path body = folder.resolve("two-batches.arrow");
-    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
-        OutputStream out = Files.newOutputStream(body);
-        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
-      stream.start();
-      // The first batch holds malformed UTF-8, which only the cell-by-cell path replaces (as JSON
-      // and CSV decoding do); the second holds the stored types as they are and copies whole.
-      fill(batch, new byte[] {'u', '2', (byte) 0xC3}, "u1");
-      stream.writeBatch();
-      fill(batch, "u0".getBytes(StandardCharsets.UTF_8), "u3");
-      stream.writeBatch();
-      stream.end();
-    }
+    // The first batch holds malformed UTF-8, which only the cell-by-cell path replaces (as JSON
+    // and CSV decoding do); the second holds the stored types as they are and copies whole.
+    Path body =
+        twoBatches(
+            "two-batches.arrow",
+            new byte[] {'u', '2', (byte) 0xC3},
+            "u1",
+            "u0".getBytes(UTF_8),
+            "u3");
     appendFile(UploadFormat.ARROW_STREAM, body);
     assertThat(rows(1))
         .containsExactly(
@@ -184,26 +171,8 @@ class FeatureGroupWriterIT {
   /** The catalog keeps keys as Postgres text, which cannot hold U+0000; nor can a whole batch. */
   @Test
   void arrowKeyHoldingANulCharacterIsRejectedWithItsRow() throws IOException {
-    Schema schema =
-        new Schema(
-            List.of(
-                Field.notNullable("user_id", new ArrowType.Utf8()),
-                Field.notNullable(
-                    "event_time", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
-                Field.nullable("clicks_7d", new ArrowType.Int(64, true)),
-                Field.nullable(
-                    "score", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
-    Path body = folder.resolve("nul-key.arrow");
-    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
-        OutputStream out = Files.newOutputStream(body);
-        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
-      stream.start();
-      fill(batch, "u0".getBytes(StandardCharsets.UTF_8), "u1");
-      stream.writeBatch();
-      fill(batch, "u2".getBytes(StandardCharsets.UTF_8), "u\u00003");
-      stream.writeBatch();
-      stream.end();
-    }
+    Path body =
+        twoBatches("nul-key.arrow", "u0".getBytes(UTF_8), "u1", "u2".getBytes(UTF_8), "u\u00003");
     assertThatThrownBy(() -> appendFile(UploadFormat.ARROW_STREAM, body))
         .isInstanceOfSatisfying(
             InvalidInputException.class,
@@ -216,11 +185,38 @@ class FeatureGroupWriterIT {
     assertThat(catalog.commits("user_activity")).isEmpty();
   }
 
+  /** An Arrow stream of two batches of {@link #fill} rows with the given keys. */
+  private Path twoBatches(
+      String name, byte[] firstKey, String secondKey, byte[] thirdKey, String fourthKey)
+      throws IOException {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.notNullable("user_id", new ArrowType.Utf8()),
+                Field.notNullable(
+                    "event_time", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
+                Field.nullable("clicks_7d", new ArrowType.Int(64, true)),
+                Field.nullable(
+                    "score", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
+    Path body = folder.resolve(name);
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
+        OutputStream out = Files.newOutputStream(body);
+        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
+      stream.start();
+      fill(batch, firstKey, secondKey);
+      stream.writeBatch();
+      fill(batch, thirdKey, fourthKey);
+      stream.writeBatch();
+      stream.end();
+    }
+    return body;
+  }
+
   /** Two rows: a key with a count and no score, then a key with a score and no count. */
   private static void fill(VectorSchemaRoot batch, byte[] firstKey, String secondKey) {
     batch.allocateNew();
     ((VarCharVector) batch.getVector(0)).setSafe(0, firstKey);
-    ((VarCharVector) batch.getVector(0)).setSafe(1, secondKey.getBytes(StandardCharsets.UTF_8));
+    ((VarCharVector) batch.getVector(0)).setSafe(1, secondKey.getBytes(UTF_8));
     long march1 = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli() * 1_000;
     ((TimeStampMicroTZVector) batch.getVector(1)).setSafe(0, march1);
     ((TimeStampMicroTZVector) batch.getVector(1)).setSafe(1, march1 + 86_400_000_000L);
@@ -340,9 +336,7 @@ class FeatureGroupWriterIT {
 
   private Commit append(UploadFormat format, String body, Optional<String> idempotencyKey)
       throws IOException {
-    Path file =
-        Files.writeString(
-            folder.resolve("body-" + System.nanoTime()), body, StandardCharsets.UTF_8);
+    Path file = Files.writeString(folder.resolve("body-" + System.nanoTime()), body, UTF_8);
     return writer.append("user_activity", format, spooled(file), idempotencyKey, "tester");
   }
 
