@@ -8,6 +8,7 @@ import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.LocalFileInput;
+import dev.featurestore.storage.parquet.StringKeys;
 import dev.featurestore.storage.training.SpineSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,6 +283,12 @@ public final class SpineUploads {
           requirePresent(from, row, offset + row);
         }
         to.copyFromSafe(row, offset + row, from);
+      }
+      if (required && from instanceof VarCharVector keys) {
+        int row = StringKeys.firstRowWithNul(keys, rows);
+        if (row >= 0) {
+          throw new InvalidInputException(at(offset + row, from), StringKeys.NUL_MESSAGE);
+        }
       }
     }
   }

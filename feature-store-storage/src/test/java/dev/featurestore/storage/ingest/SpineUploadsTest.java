@@ -1,7 +1,10 @@
 package dev.featurestore.storage.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.core.FieldError;
+import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
@@ -52,5 +55,24 @@ class SpineUploadsTest {
       assertThat(spine.getVector("note").getObject(0)).hasToString("a, b");
       assertThat(spine.getVector("note").isNull(1)).isTrue();
     }
+  }
+
+  /** Spine keys go into lineage as Postgres text, which cannot hold U+0000. */
+  @Test
+  void keyHoldingANulCharacterIsRefusedWithItsRow() throws Exception {
+    Path csv =
+        Files.writeString(
+            folder.resolve("spine.csv"),
+            "user_id,event_time\nu1,2026-03-05T00:00:00Z\nu\u00002,2026-03-05T00:00:00Z\n",
+            StandardCharsets.UTF_8);
+    Entity user = new Entity("user_id", KeyType.STRING, "");
+    assertThatThrownBy(() -> SpineUploads.load(UploadFormat.CSV, csv, List.of(user), allocator))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        new FieldError(
+                            "rows[1].user_id", "a key must not contain the character U+0000")));
   }
 }
