@@ -296,6 +296,11 @@ class TrainingSetIT {
             + ",\"features\":[\"user_activity:clicks_7d\"],"
             + "\"asOf\":\"yesterday\"}",
         "asOf");
+    // Kept as Postgres jsonb, which has no U+0000: refused, not a failed catalog write.
+    assertField(
+        "{\"name\":\"t\",\"spine\":{\"rows\":[{\"user_id\":\"u\\u0000\",\"event_time\":\"2026-03-05T00:00:00Z\"}]},"
+            + "\"features\":[\"user_activity:clicks_7d\"]}",
+        "spine.rows[0].user_id");
   }
 
   private void assertField(String body, String field) {

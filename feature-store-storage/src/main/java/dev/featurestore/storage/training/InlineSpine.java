@@ -5,7 +5,6 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.storage.ingest.SpineUploads;
-import dev.featurestore.storage.parquet.StringKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -160,14 +159,7 @@ public record InlineSpine(List<Map<String, Object>> rows) implements SpineSource
   private static void set(
       FieldVector vector, ColumnType type, int row, Object value, String field) {
     switch (type) {
-      case KEY_STRING -> {
-        String key = String.valueOf(value);
-        if (StringKeys.containsNul(key)) {
-          throw new InvalidInputException(field, StringKeys.NUL_MESSAGE);
-        }
-        ((VarCharVector) vector).setSafe(row, key.getBytes(StandardCharsets.UTF_8));
-      }
-      case STRING ->
+      case KEY_STRING, STRING ->
           ((VarCharVector) vector)
               .setSafe(row, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
       case KEY_INT64, INT64 -> {
