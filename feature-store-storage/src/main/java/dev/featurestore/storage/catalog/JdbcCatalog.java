@@ -504,42 +504,34 @@ public final class JdbcCatalog implements Catalog {
   private static List<DataFile> selectDataFilesWhere(
       Connection connection, String condition, String order, Object... parameters)
       throws SQLException {
-    List<DataFile> files = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
-                + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
-                + " event_time_max, min_commit_sequence, max_commit_sequence"
-                + " FROM data_files"
-                + condition
-                + order)) {
-      for (int i = 0; i < parameters.length; i++) {
-        select.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
+    return Transactions.list(
+        connection,
+        "SELECT id, object_key, added_sequence, removed_sequence, schema_version,"
+            + " row_count, byte_size, content_hash, key_min, key_max, event_time_min,"
+            + " event_time_max, min_commit_sequence, max_commit_sequence"
+            + " FROM data_files"
+            + condition
+            + order,
+        rows -> {
           long removed = rows.getLong(4);
           Optional<Long> removedSequence = rows.wasNull() ? Optional.empty() : Optional.of(removed);
-          files.add(
-              new DataFile(
-                  rows.getObject(1, UUID.class),
-                  rows.getString(2),
-                  rows.getLong(3),
-                  removedSequence,
-                  rows.getInt(5),
-                  rows.getLong(6),
-                  rows.getLong(7),
-                  rows.getString(8),
-                  rows.getString(9),
-                  rows.getString(10),
-                  instant(rows.getTimestamp(11)),
-                  instant(rows.getTimestamp(12)),
-                  rows.getLong(13),
-                  rows.getLong(14)));
-        }
-      }
-    }
-    return files;
+          return new DataFile(
+              rows.getObject(1, UUID.class),
+              rows.getString(2),
+              rows.getLong(3),
+              removedSequence,
+              rows.getInt(5),
+              rows.getLong(6),
+              rows.getLong(7),
+              rows.getString(8),
+              rows.getString(9),
+              rows.getString(10),
+              instant(rows.getTimestamp(11)),
+              instant(rows.getTimestamp(12)),
+              rows.getLong(13),
+              rows.getLong(14));
+        },
+        parameters);
   }
 
   @Override
@@ -832,31 +824,25 @@ public final class JdbcCatalog implements Catalog {
         }
       }
     }
-    List<Commit> commits = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count"
-                + " FROM commits c WHERE "
-                + condition
-                + " ORDER BY c.sequence")) {
-      Transactions.bind(select, parameters);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
+    return Transactions.list(
+        connection,
+        "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count"
+            + " FROM commits c WHERE "
+            + condition
+            + " ORDER BY c.sequence",
+        rows -> {
           UUID id = rows.getObject(1, UUID.class);
-          commits.add(
-              new Commit(
-                  id,
-                  group.name(),
-                  rows.getLong(2),
-                  rows.getTimestamp(3).toInstant(),
-                  CommitKind.valueOf(rows.getString(4)),
-                  rows.getInt(5),
-                  rows.getLong(6),
-                  filesByCommit.getOrDefault(id, List.of())));
-        }
-      }
-    }
-    return commits;
+          return new Commit(
+              id,
+              group.name(),
+              rows.getLong(2),
+              rows.getTimestamp(3).toInstant(),
+              CommitKind.valueOf(rows.getString(4)),
+              rows.getInt(5),
+              rows.getLong(6),
+              filesByCommit.getOrDefault(id, List.of()));
+        },
+        parameters);
   }
 
   private static long toMicros(Duration duration) {
