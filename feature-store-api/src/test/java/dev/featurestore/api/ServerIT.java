@@ -2,6 +2,7 @@ package dev.featurestore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,44 @@ class ServerIT {
     ResponseEntity<String> vectorWithoutDimension =
         post("/api/v1/feature-groups", "{\"name\":\"g\",\"entity\":\"nobody\",\"features\":[]}");
     assertThat(vectorWithoutDimension.getBody()).contains("\"field\":\"entity\"");
+  }
+
+  /** Postgres text cannot hold U+0000: such strings are refused by field, never a 5xx. */
+  @Test
+  void stringsHoldingNulAreRefusedNamingTheField() {
+    assertNulRefused(
+        post(
+            "/api/v1/entities",
+            "{\"name\":\"device_id\",\"keyType\":\"STRING\",\"description\":\"a\\u0000\"}"),
+        "description");
+    assertThat(http.getForEntity("/api/v1/entities/device_id", String.class).getStatusCode())
+        .isEqualTo(HttpStatus.NOT_FOUND);
+    assertNulRefused(
+        post(
+            "/api/v1/erasures",
+            "{\"entity\":\"user_id\",\"keys\":[\"u1\",\"u\\u0000\"],\"reason\":\"r\"}"),
+        "keys[1]");
+    assertNulRefused(
+        post("/api/v1/feature-groups", "{\"features\":[{\"na\\u0000me\":\"f\"}]}"), "features[0]");
+    assertNulRefused(post("/api/v1/models", "{\"n\\u0000\":1}"), "body");
+    assertNulRefused(
+        http.getForEntity(URI.create(http.getRootUri() + "/api/v1/audit?key=u%00"), String.class),
+        "key");
+
+    // An escaped backslash before "u0000" is six plain characters, kept as sent.
+    ResponseEntity<String> backslash =
+        post(
+            "/api/v1/entities",
+            "{\"name\":\"device_id\",\"keyType\":\"STRING\",\"description\":\"a\\\\u0000\"}");
+    assertThat(backslash.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    assertThat(backslash.getBody()).contains("\"description\":\"a\\\\u0000\"");
+  }
+
+  private static void assertNulRefused(ResponseEntity<String> response, String field) {
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(response.getHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(response.getBody()).contains("\"field\":\"" + field + "\"").contains("U+0000");
   }
 
   @Test

@@ -238,7 +238,6 @@ class TrainingSetController {
     if (body == null || !body.isObject()) {
       throw new InvalidInputException("body", "expected a JSON object");
     }
-    rejectNulCharacters(body, "");
     JsonNode spine = body.path("spine");
     if (!spine.isObject()) {
       throw new InvalidInputException(
@@ -307,26 +306,6 @@ class TrainingSetController {
     String name = body.hasNonNull("name") ? body.get("name").asString() : null;
     return new TrainingSetRequest(
         name, inline, spineGroup, spineUpload, references, asOf, body.toString());
-  }
-
-  /** The request is kept as Postgres jsonb, which cannot hold U+0000 in any string. */
-  private static void rejectNulCharacters(JsonNode node, String field) {
-    if (node.isString() && node.stringValue().indexOf('\0') >= 0) {
-      throw new InvalidInputException(field, "must not contain the character U+0000");
-    }
-    for (int i = 0; node.isArray() && i < node.size(); i++) {
-      rejectNulCharacters(node.get(i), field + "[" + i + "]");
-    }
-    if (node.isObject()) {
-      for (Map.Entry<String, JsonNode> property : node.properties()) {
-        String name = field.isEmpty() ? property.getKey() : field + "." + property.getKey();
-        if (property.getKey().indexOf('\0') >= 0) {
-          throw new InvalidInputException(
-              field.isEmpty() ? "body" : field, "a field name holds U+0000");
-        }
-        rejectNulCharacters(property.getValue(), name);
-      }
-    }
   }
 
   private static Object scalar(JsonNode value, String field) {
