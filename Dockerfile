@@ -10,4 +10,4 @@ COPY --from=build /src/feature-store-api/target/feature-store-server.jar /app/fe
 ENV FEATURE_STORE_DATA_DIR=/var/lib/feature-store
 EXPOSE 8080 6566
 # Huge pages for the heap: the online index and lookups miss the TLB far less (docs/operations.md).
-ENTRYPOINT ["java", "-XX:+UseTransparentHugePages", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", "/app/feature-store-server.jar"]
+ENTRYPOINT ["java", "-XX:+UseTransparentHugePages", "-jar", "/app/feature-store-server.jar"]
