@@ -6,15 +6,19 @@ import org.apache.arrow.memory.ArrowBuf;
 /**
  * Variable-length values (string keys, STRING and BYTES features) appended to large byte chunks. A
  * reference is the chunk number in the high 32 bits and the offset in the low 32. A replaced value
- * stays in its chunk as garbage, counted so that operators can see it.
+ * stays in its chunk as garbage until the owner moves the live values to fresh chunks ({@link
+ * #startChunk}, {@link #move}) and frees the old ones ({@link #freeChunksBefore}).
  */
 final class ByteArena {
-  private static final int CHUNK_SIZE = 1 << 20;
+  static final int CHUNK_SIZE = 1 << 20;
 
   private final MemoryAccount memory;
   private byte[][] chunks = new byte[0][];
-  private int position;
-  private long garbageBytes;
+  // Bytes appended to each chunk; the last one's is the position of the next append.
+  private int[] fills = new int[0];
+  private long heldBytes;
+  private long liveBytes;
+  private boolean newChunkNext;
 
   ByteArena(MemoryAccount memory) {
     this.memory = memory;
@@ -22,42 +26,86 @@ final class ByteArena {
 
   long append(ArrowBuf source, long start, int length) {
     long reference = makeRoom(length);
-    source.getBytes(start, chunks[chunks.length - 1], position, length);
-    position += length;
+    source.getBytes(start, chunks[chunks.length - 1], offset(reference), length);
     return reference;
   }
 
   long append(byte[] source, int length) {
-    long reference = makeRoom(length);
-    System.arraycopy(source, 0, chunks[chunks.length - 1], position, length);
-    position += length;
-    return reference;
+    return append(source, 0, length);
+  }
+
+  /** The value at {@code reference}, copied to the newest chunk; the old copy becomes garbage. */
+  long move(long reference, int length) {
+    long moved = append(chunk(reference), offset(reference), length);
+    liveBytes -= length;
+    return moved;
   }
 
   void discard(int length) {
-    garbageBytes += length;
+    liveBytes -= length;
   }
 
   long garbageBytes() {
-    return garbageBytes;
+    return heldBytes - liveBytes;
+  }
+
+  long liveBytes() {
+    return liveBytes;
   }
 
   byte[] chunk(long reference) {
-    return chunks[(int) (reference >>> 32)];
+    return chunks[chunkNumber(reference)];
+  }
+
+  static int chunkNumber(long reference) {
+    return (int) (reference >>> 32);
   }
 
   static int offset(long reference) {
     return (int) reference;
   }
 
-  private long makeRoom(int length) {
-    if (chunks.length == 0 || chunks[chunks.length - 1].length - position < length) {
-      int size = Math.max(CHUNK_SIZE, length);
-      memory.reserve(size + Pages.ARRAY_OVERHEAD_BYTES);
-      chunks = Arrays.copyOf(chunks, chunks.length + 1);
-      chunks[chunks.length - 1] = new byte[size];
-      position = 0;
+  /** Makes the next append start a new chunk, and returns that chunk's number. */
+  int startChunk() {
+    newChunkNext = true;
+    return chunks.length;
+  }
+
+  /** Frees the chunks numbered below {@code chunk}, which must no longer hold a live value. */
+  void freeChunksBefore(int chunk) {
+    for (int i = 0; i < chunk; i++) {
+      if (chunks[i] != null) {
+        memory.release(reserved(chunks[i]));
+        heldBytes -= fills[i];
+        chunks[i] = null;
+      }
     }
-    return ((long) (chunks.length - 1) << 32) | position;
+  }
+
+  private long append(byte[] source, int start, int length) {
+    long reference = makeRoom(length);
+    System.arraycopy(source, start, chunks[chunks.length - 1], offset(reference), length);
+    return reference;
+  }
+
+  private long makeRoom(int length) {
+    int last = chunks.length - 1;
+    if (last < 0 || newChunkNext || chunks[last].length - fills[last] < length) {
+      byte[] chunk = new byte[Math.max(CHUNK_SIZE, length)];
+      memory.reserve(reserved(chunk));
+      chunks = Arrays.copyOf(chunks, chunks.length + 1);
+      fills = Arrays.copyOf(fills, fills.length + 1);
+      chunks[++last] = chunk;
+      newChunkNext = false;
+    }
+    long reference = ((long) last << 32) | fills[last];
+    fills[last] += length;
+    heldBytes += length;
+    liveBytes += length;
+    return reference;
+  }
+
+  private static long reserved(byte[] chunk) {
+    return chunk.length + (long) Pages.ARRAY_OVERHEAD_BYTES;
   }
 }

@@ -45,6 +45,21 @@ final class BytesColumn extends PagedColumn {
     arena.discard(lengths[page][offset]);
   }
 
+  /**
+   * Moves the present values of slots {@code from} to {@code to} (exclusive) that lie in chunks
+   * numbered below {@code firstNewChunk} to the arena's newest chunks.
+   */
+  void moveValues(int from, int to, int firstNewChunk) {
+    for (int slot = from; slot < to; slot++) {
+      int page = Pages.page(slot);
+      int offset = Pages.offset(slot);
+      long reference = references[page][offset];
+      if (isPresent(page, offset) && ByteArena.chunkNumber(reference) < firstNewChunk) {
+        references[page][offset] = arena.move(reference, lengths[page][offset]);
+      }
+    }
+  }
+
   @Override
   long touch(int slot) {
     return references[Pages.page(slot)][Pages.offset(slot)]

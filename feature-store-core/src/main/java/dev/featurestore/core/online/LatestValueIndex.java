@@ -137,6 +137,68 @@ public final class LatestValueIndex implements AutoCloseable {
         lock.unlockWrite(stamp);
       }
     }
+    long stamp = lock.readLock();
+    boolean compact;
+    try {
+      compact = mostlyGarbage();
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    if (compact) {
+      compactValues();
+    }
+  }
+
+  /**
+   * Replaced STRING and BYTES values outweigh the live ones (and a chunk), and moving the live ones
+   * fits in the budget.
+   */
+  private boolean mostlyGarbage() {
+    long garbage = arena.garbageBytes();
+    return garbage > arena.liveBytes()
+        && garbage >= ByteArena.CHUNK_SIZE
+        && memory.availableBytes() >= arena.liveBytes() + 2L * ByteArena.CHUNK_SIZE;
+  }
+
+  /**
+   * Frees the chunks of replaced values: the live ones move to fresh chunks, {@link #ROWS_PER_LOCK}
+   * slots per write-lock hold as updates do, so that readers wait for one slice at most; until the
+   * old chunks go, a reader finds each value in its old or its new place.
+   */
+  private void compactValues() {
+    List<BytesColumn> variableWidth = new ArrayList<>();
+    for (OnlineColumn column : columns) {
+      if (column instanceof BytesColumn bytes) {
+        variableWidth.add(bytes);
+      }
+    }
+    long stamp = lock.writeLock();
+    int firstNewChunk;
+    try {
+      firstNewChunk = arena.startChunk();
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+    // Reads that promote future rows add keys meanwhile; theirs are in the new chunks already.
+    boolean moreKeys = true;
+    for (int from = 0; moreKeys; from += ROWS_PER_LOCK) {
+      stamp = lock.writeLock();
+      try {
+        int to = Math.min(keyCount, from + ROWS_PER_LOCK);
+        for (BytesColumn column : variableWidth) {
+          column.moveValues(from, to, firstNewChunk);
+        }
+        moreKeys = to < keyCount;
+      } finally {
+        lock.unlockWrite(stamp);
+      }
+    }
+    stamp = lock.writeLock();
+    try {
+      arena.freeChunksBefore(firstNewChunk);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
   }
 
   /** Records that every row of commits up to {@code sequence} has been applied. */

@@ -21,6 +21,11 @@ final class MemoryAccount {
     reservedBytes -= bytes;
   }
 
+  /** What the shared budget has left, for all indexes. */
+  long availableBytes() {
+    return budget.limitBytes() - budget.usedBytes();
+  }
+
   long reservedBytes() {
     return reservedBytes;
   }

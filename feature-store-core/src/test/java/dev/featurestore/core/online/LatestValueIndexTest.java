@@ -12,7 +12,10 @@ import dev.featurestore.core.online.IndexRows.Row;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -231,6 +234,96 @@ class LatestValueIndexTest {
       }
     }
     assertThat(index.stats().garbageBytes()).isEqualTo("Chile".length());
+  }
+
+  /**
+   * Values replaced round after round would pile up in the arena; once they outweigh the live ones
+   * the live ones move to fresh chunks. Keys written once keep their values through every move; a
+   * reader meanwhile always finds each key's value of some round, never bytes of another value.
+   */
+  @Test
+  void freesReplacedStringsAndBytesWhileReadersRead() throws Exception {
+    FeatureGroup group =
+        new FeatureGroup(
+            "user_notes",
+            new Entity("user_id", KeyType.INT64, ""),
+            List.of(
+                FeatureDefinition.scalar("note", FeatureType.STRING),
+                FeatureDefinition.scalar("blob", FeatureType.BYTES)),
+            Duration.ZERO,
+            true,
+            "",
+            1);
+    LatestValueIndex index = index(group);
+    int replacedKeys = 100;
+    int keys = 2 * replacedKeys; // keys from 100 on are written in round 0 only
+    int rounds = 60;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicReference<String> readerSaw = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (writing.get() && readerSaw.get() == null) {
+                  try (LatestValueIndex.View view = index.view()) {
+                    for (long key = 0; key < keys; key++) {
+                      RecordingValueWriter out = new RecordingValueWriter();
+                      view.writeValue(view.slotOf(key), 0, out);
+                      String note = (String) out.values.get(0);
+                      if (note != null && !note.matches("round \\d+ of key " + key + " x+")) {
+                        readerSaw.set(note);
+                      }
+                    }
+                  }
+                }
+              } catch (RuntimeException e) {
+                readerSaw.set(e.toString());
+              }
+            });
+    reader.start();
+    long appended = 0;
+    for (int round = 0; round < rounds; round++) {
+      List<Row> rows = new ArrayList<>();
+      for (long key = 0; key < (round == 0 ? keys : replacedKeys); key++) {
+        // Every tenth key's values are null in a round, and present again in the next.
+        boolean isNull = key < replacedKeys && key % 10 == round % 10;
+        String note = isNull ? null : note(round, key);
+        byte[] blob = isNull ? null : new byte[] {(byte) round, (byte) key};
+        rows.add(new Row(key, NOW_MICROS - HOUR + round, round + 1, key, note, blob));
+        appended += isNull ? 0 : note.length() + 2;
+      }
+      apply(index, rows.toArray(Row[]::new));
+    }
+    writing.set(false);
+    reader.join();
+
+    assertThat(readerSaw.get()).isNull();
+    OnlineIndexStats stats = index.stats();
+    assertThat(appended).isGreaterThan(10L << 20);
+    // Live values are 0.4 MB; garbage is kept below the live values or one 1 MiB chunk.
+    assertThat(stats.garbageBytes()).isLessThan(2L * ByteArena.CHUNK_SIZE);
+    assertThat(stats.reservedBytes()).isLessThan(6L << 20);
+    try (LatestValueIndex.View view = index.view()) {
+      int last = rounds - 1;
+      for (long key = 0; key < keys; key++) {
+        RecordingValueWriter out = new RecordingValueWriter();
+        int slot = view.slotOf(key);
+        view.writeValue(slot, 0, out);
+        view.writeValue(slot, 1, out);
+        int round = key < replacedKeys ? last : 0;
+        if (key < replacedKeys && key % 10 == last % 10) {
+          assertThat(out.values).containsExactly(null, null);
+        } else {
+          assertThat(out.values)
+              .containsExactly(
+                  note(round, key), Arrays.toString(new byte[] {(byte) round, (byte) key}));
+        }
+      }
+    }
+  }
+
+  private static String note(int round, long key) {
+    return "round " + round + " of key " + key + " " + "x".repeat(2000);
   }
 
   @Test
