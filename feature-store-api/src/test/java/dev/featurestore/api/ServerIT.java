@@ -126,6 +126,19 @@ class ServerIT {
     assertNulRefused(
         http.getForEntity(URI.create(http.getRootUri() + "/api/v1/audit?key=u%00"), String.class),
         "key");
+    // In the path, Tomcat refuses it before the application runs; the answer is a problem still.
+    ResponseEntity<String> inPath =
+        http.getForEntity(
+            URI.create(http.getRootUri() + "/api/v1/lineage/entities/user_id/keys/u%00"),
+            String.class);
+    assertThat(inPath.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(
+            inPath
+                .getHeaders()
+                .getContentType()
+                .isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .isTrue();
+    assertThat(inPath.getBody()).contains("\"status\":400").contains("Invalid URI");
 
     // An escaped backslash before "u0000" is six plain characters, kept as sent.
     ResponseEntity<String> backslash =

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a problem+json answer straight to the servlet response, for failures found before Spring
- * MVC runs (authentication, access rules). Same fields as {@link ProblemResponses} writes.
+ * MVC runs (authentication, access rules, requests Tomcat refuses). Same fields as {@link
+ * ProblemResponses} writes.
  */
 public final class ProblemWriter {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -21,16 +23,44 @@ public final class ProblemWriter {
   public static void write(
       HttpServletResponse response, ErrorCode code, String detail, String instance)
       throws IOException {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", code.type().toString());
-    problem.put("title", code.status().getReasonPhrase());
-    problem.put("status", code.status().value());
-    problem.put("detail", detail);
-    problem.put("instance", instance);
-    problem.put("code", code.name());
-    problem.put("errors", List.of());
     response.setStatus(code.status().value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    JSON.writeValue(response.getOutputStream(), problem);
+    JSON.writeValue(
+        response.getOutputStream(),
+        problem(
+            code.type().toString(),
+            code.status().getReasonPhrase(),
+            code.status().value(),
+            detail,
+            instance,
+            code.name()));
+  }
+
+  /**
+   * A problem that only has an HTTP status to say (RFC 9457's type {@code about:blank}), as JSON
+   * text: for requests the web server refuses before anything of ours runs.
+   */
+  static String statusOnly(HttpStatus status, String detail, String instance) {
+    return JSON.writeValueAsString(
+        problem(
+            "about:blank",
+            status.getReasonPhrase(),
+            status.value(),
+            detail,
+            instance,
+            status.name()));
+  }
+
+  private static Map<String, Object> problem(
+      String type, String title, int status, String detail, String instance, String code) {
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", type);
+    problem.put("title", title);
+    problem.put("status", status);
+    problem.put("detail", detail);
+    problem.put("instance", instance);
+    problem.put("code", code);
+    problem.put("errors", List.of());
+    return problem;
   }
 }
