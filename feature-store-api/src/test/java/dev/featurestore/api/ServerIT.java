@@ -103,6 +103,21 @@ class ServerIT {
     ResponseEntity<String> vectorWithoutDimension =
         post("/api/v1/feature-groups", "{\"name\":\"g\",\"entity\":\"nobody\",\"features\":[]}");
     assertThat(vectorWithoutDimension.getBody()).contains("\"field\":\"entity\"");
+
+    // Values of the wrong type, in the body or in the path, say what was expected.
+    ResponseEntity<String> unknownRole =
+        post("/api/v1/api-keys", "{\"name\":\"k\",\"role\":\"KING\"}");
+    assertThat(unknownRole.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(unknownRole.getBody())
+        .contains("\"field\":\"role\"")
+        .contains("must be one of [ADMIN, DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE]");
+    ResponseEntity<String> badId = http.getForEntity("/api/v1/jobs/not-a-uuid", String.class);
+    assertThat(badId.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(badId.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(badId.getBody())
+        .contains("\"code\":\"INVALID_INPUT\"")
+        .contains("\"field\":\"id\"")
+        .contains("\"message\":\"must be a UUID\"");
   }
 
   /** Postgres text cannot hold U+0000: such strings are refused by field, never a 5xx. */

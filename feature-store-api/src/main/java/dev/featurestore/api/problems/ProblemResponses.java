@@ -8,11 +8,16 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -28,6 +33,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Maps every failure to an RFC 9457 problem+json answer, once, in one place: the core's exceptions
@@ -96,9 +102,50 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     String field = e.getCause() instanceof DatabindException databind ? jsonPath(databind) : "body";
-    String detail = "the request body is not valid JSON for this endpoint";
+    String detail =
+        e.getCause() instanceof MismatchedInputException mismatch
+                && mismatch.getTargetType() != null
+                && !field.equals("body")
+            ? field + ": " + expected(mismatch.getTargetType())
+            : "the request body is not valid JSON for this endpoint";
     return asObject(
         problem(ErrorCode.INVALID_INPUT, detail, List.of(new FieldError(field, detail))));
+  }
+
+  /** A path variable or query parameter that is not of its type, such as an id that is no UUID. */
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(
+      TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String field = e.getPropertyName() == null ? "request" : e.getPropertyName();
+    String message =
+        e.getRequiredType() == null ? "has the wrong type" : expected(e.getRequiredType());
+    return asObject(
+        problem(
+            ErrorCode.INVALID_INPUT,
+            field + ": " + message,
+            List.of(new FieldError(field, message))));
+  }
+
+  private static String expected(Class<?> type) {
+    if (type.isEnum()) {
+      return "must be one of " + Arrays.toString(type.getEnumConstants());
+    }
+    if (type == UUID.class) {
+      return "must be a UUID";
+    }
+    if (type == Instant.class) {
+      return "must be an ISO-8601 instant such as 2026-03-01T12:00:00Z";
+    }
+    if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
+      return "must be an integer";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "must be true or false";
+    }
+    if (type == double.class || type == Double.class) {
+      return "must be a number";
+    }
+    return "must be a " + type.getSimpleName().toLowerCase(Locale.ROOT);
   }
 
   @Override

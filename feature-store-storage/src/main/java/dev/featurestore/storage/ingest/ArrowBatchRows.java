@@ -94,7 +94,7 @@ final class ArrowBatchRows {
       if (elements.isNull(i)) {
         throw rows.error(column, "vector elements must not be null");
       }
-      values[i - start] = (float) floats.getValueAsDouble(i);
+      values[i - start] = rows.float32(column, floats.getValueAsDouble(i));
     }
     return values;
   }

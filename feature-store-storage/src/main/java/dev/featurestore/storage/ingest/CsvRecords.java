@@ -28,9 +28,13 @@ public final class CsvRecords {
    */
   private static final int MAX_CELL_CHARS = 1 << 20;
 
+  /** What spreadsheet programs put before UTF-8 CSV; it is not part of the first column's name. */
+  private static final int BYTE_ORDER_MARK = '\uFEFF';
+
   private final Reader reader;
   private final StringBuilder cell = new StringBuilder();
   private int pending = -2;
+  private boolean started;
 
   /** Reads {@code body} as UTF-8; bytes that are not UTF-8 are bad input. */
   public CsvRecords(InputStream body) {
@@ -52,7 +56,14 @@ public final class CsvRecords {
       return next;
     }
     try {
-      return reader.read();
+      int next = reader.read();
+      if (!started) {
+        started = true;
+        if (next == BYTE_ORDER_MARK) {
+          next = reader.read();
+        }
+      }
+      return next;
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new InvalidInputException("body", "CSV is not valid UTF-8");
     }

@@ -100,7 +100,7 @@ public final class JsonRowsDecoder implements UploadDecoder {
       if (length == values.length) {
         values = java.util.Arrays.copyOf(values, values.length * 2);
       }
-      values[length++] = parser.getFloatValue();
+      values[length++] = rows.float32(column, parser.getDoubleValue());
     }
     return java.util.Arrays.copyOf(values, length);
   }

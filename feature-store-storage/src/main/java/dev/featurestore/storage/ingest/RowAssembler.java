@@ -330,9 +330,18 @@ public final class RowAssembler {
     FeatureDefinition feature = feature(column, "a number");
     switch (feature.type()) {
       case FLOAT64 -> batch.setFloat64(column, value);
-      case FLOAT32 -> batch.setFloat32(column, (float) value);
+      case FLOAT32 -> batch.setFloat32(column, float32(column, value));
       default -> throw wrongType(column, "a floating-point number");
     }
+  }
+
+  /** A FLOAT32 value: a finite number beyond FLOAT32's range is refused, not stored as infinity. */
+  public float float32(int column, double value) {
+    float narrowed = (float) value;
+    if (Float.isInfinite(narrowed) && !Double.isInfinite(value)) {
+      throw error(column, value + " is beyond FLOAT32's range (3.4e38)");
+    }
+    return narrowed;
   }
 
   public void setBoolean(int column, boolean value) {
@@ -500,7 +509,7 @@ public final class RowAssembler {
     String[] parts = body.split(",");
     float[] values = new float[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      values[i] = (float) parseDouble(column, parts[i]);
+      values[i] = float32(column, parseDouble(column, parts[i]));
     }
     return values;
   }

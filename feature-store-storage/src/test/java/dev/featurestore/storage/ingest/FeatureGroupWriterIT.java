@@ -126,9 +126,10 @@ class FeatureGroupWriterIT {
 
   @Test
   void csvArrowAndParquetUploadsReadTheSame() throws Exception {
+    // The CSV starts with a byte order mark, as spreadsheet programs write it.
     append(
         UploadFormat.CSV,
-        "user_id,event_time,clicks_7d,score,embedding\n"
+        "\uFEFFuser_id,event_time,clicks_7d,score,embedding\n"
             + "u1,2026-03-01T00:00:00Z,3,,\"[1, 2, 3]\"\n");
     Path parquet = folder.resolve("from-duckdb.parquet");
     try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
@@ -293,6 +294,11 @@ class FeatureGroupWriterIT {
         "rows[0].clicks_7d");
     assertRejected(
         "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\",\"embedding\":[1]}]}",
+        "rows[0].embedding");
+    // Beyond FLOAT32's range: refused, where a cast would have stored infinity.
+    assertRejected(
+        "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\","
+            + "\"embedding\":[1e39,2,3]}]}",
         "rows[0].embedding");
     assertRejected(
         "{\"rows\":[{\"user_id\":\"u\",\"event_time\":\"2026-03-01T00:00:00Z\",\"nope\":1}]}",

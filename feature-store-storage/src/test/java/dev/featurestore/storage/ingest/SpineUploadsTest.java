@@ -33,10 +33,11 @@ class SpineUploadsTest {
 
   @Test
   void csvKeysBecomeIntegersAndTimesInstantsOthersStayText() throws Exception {
+    // Led by a byte order mark, as spreadsheet programs write UTF-8 CSV: not part of "user_id".
     Path csv =
         Files.writeString(
             folder.resolve("spine.csv"),
-            "user_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
+            "\uFEFFuser_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
             StandardCharsets.UTF_8);
     SpineUploads.Description description = SpineUploads.describe(UploadFormat.CSV, csv, allocator);
     assertThat(description.rows()).isEqualTo(2);
