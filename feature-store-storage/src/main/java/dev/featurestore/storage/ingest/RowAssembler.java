@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
@@ -180,7 +181,7 @@ public final class RowAssembler {
       }
       if (columns[i] == KEY
           && vector instanceof VarCharVector keys
-          && StringKeys.firstRowWithNul(keys, rowCount) >= 0) {
+          && StringKeys.firstInvalidRow(keys, rowCount) >= 0) {
         return false; // the row-by-row path rejects such a key with the row's number
       }
     }
@@ -274,8 +275,9 @@ public final class RowAssembler {
   public void setText(int column, String text) {
     if (column == KEY) {
       if (group.entity().keyType() == KeyType.STRING) {
-        if (StringKeys.containsNul(text)) {
-          throw error(column, StringKeys.NUL_MESSAGE);
+        Optional<String> problem = StringKeys.problem(text);
+        if (problem.isPresent()) {
+          throw error(column, problem.get());
         }
         batch.setKey(text);
         keySet = true;

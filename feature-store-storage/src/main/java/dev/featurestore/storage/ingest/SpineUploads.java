@@ -285,9 +285,9 @@ public final class SpineUploads {
         to.copyFromSafe(row, offset + row, from);
       }
       if (required && from instanceof VarCharVector keys) {
-        int row = StringKeys.firstRowWithNul(keys, rows);
+        int row = StringKeys.firstInvalidRow(keys, rows);
         if (row >= 0) {
-          throw new InvalidInputException(at(offset + row, from), StringKeys.NUL_MESSAGE);
+          throw new InvalidInputException(at(offset + row, from), StringKeys.problem(keys, row));
         }
       }
     }

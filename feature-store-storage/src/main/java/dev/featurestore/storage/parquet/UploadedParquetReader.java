@@ -97,10 +97,10 @@ public final class UploadedParquetReader implements AutoCloseable {
     if (loaded) {
       VectorSchemaRoot batch = batchReader.batch();
       if (batch.getVector(0) instanceof VarCharVector keys) {
-        int row = StringKeys.firstRowWithNul(keys, batch.getRowCount());
+        int row = StringKeys.firstInvalidRow(keys, batch.getRowCount());
         if (row >= 0) {
           throw new InvalidInputException(
-              "rows[" + (rowsBefore + row) + "]." + keys.getName(), StringKeys.NUL_MESSAGE);
+              "rows[" + (rowsBefore + row) + "]." + keys.getName(), StringKeys.problem(keys, row));
         }
       }
       rowsBefore += batch.getRowCount();

@@ -169,12 +169,15 @@ class FeatureGroupWriterIT {
             "u3 2026-03-02T00:00:00Z seq=1 ord=3 null 0.25 null");
   }
 
-  /** The catalog keeps keys as Postgres text, which cannot hold U+0000; nor can a whole batch. */
+  /**
+   * The catalog keeps keys as Postgres text, which cannot hold U+0000, and an empty key could be
+   * neither looked up in lineage nor erased; whole batches are checked as rows are.
+   */
   @Test
-  void arrowKeyHoldingANulCharacterIsRejectedWithItsRow() throws IOException {
-    Path body =
+  void arrowKeysThatCannotBeStoredAreRejectedWithTheirRow() throws IOException {
+    Path nul =
         twoBatches("nul-key.arrow", "u0".getBytes(UTF_8), "u1", "u2".getBytes(UTF_8), "u\u00003");
-    assertThatThrownBy(() -> appendFile(UploadFormat.ARROW_STREAM, body))
+    assertThatThrownBy(() -> appendFile(UploadFormat.ARROW_STREAM, nul))
         .isInstanceOfSatisfying(
             InvalidInputException.class,
             e ->
@@ -182,6 +185,13 @@ class FeatureGroupWriterIT {
                     .containsExactly(
                         new FieldError(
                             "rows[3].user_id", "a key must not contain the character U+0000")));
+    Path empty = twoBatches("empty-key.arrow", "u0".getBytes(UTF_8), "", new byte[0], "u3");
+    assertThatThrownBy(() -> appendFile(UploadFormat.ARROW_STREAM, empty))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(new FieldError("rows[1].user_id", "a key must not be empty")));
     assertThat(objects.list("")).isEmpty();
     assertThat(catalog.commits("user_activity")).isEmpty();
   }
@@ -276,6 +286,9 @@ class FeatureGroupWriterIT {
         "{\"rows\":[" + good + "{\"event_time\":\"2026-03-01T00:00:00Z\"}]}", "rows[2].user_id");
     assertRejected(
         "{\"rows\":[" + good + "{\"user_id\":null,\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
+        "rows[2].user_id");
+    assertRejected(
+        "{\"rows\":[" + good + "{\"user_id\":\"\",\"event_time\":\"2026-03-01T00:00:00Z\"}]}",
         "rows[2].user_id");
     assertRejected("{\"rows\":[" + good + "{\"user_id\":\"u\"}]}", "rows[2].event_time");
     assertRejected(

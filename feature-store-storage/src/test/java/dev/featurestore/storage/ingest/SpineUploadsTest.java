@@ -58,9 +58,11 @@ class SpineUploadsTest {
     }
   }
 
-  /** Spine keys go into lineage as Postgres text, which cannot hold U+0000. */
+  /**
+   * Spine keys go into lineage as Postgres text, which cannot hold U+0000, and must be findable.
+   */
   @Test
-  void keyHoldingANulCharacterIsRefusedWithItsRow() throws Exception {
+  void keysThatLineageCannotHoldAreRefusedWithTheirRow() throws Exception {
     Path csv =
         Files.writeString(
             folder.resolve("spine.csv"),
@@ -75,5 +77,17 @@ class SpineUploadsTest {
                     .containsExactly(
                         new FieldError(
                             "rows[1].user_id", "a key must not contain the character U+0000")));
+    Path emptyKey =
+        Files.writeString(
+            folder.resolve("empty.csv"),
+            "user_id,event_time\nu1,2026-03-05T00:00:00Z\n\"\",2026-03-05T00:00:00Z\n",
+            StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () -> SpineUploads.load(UploadFormat.CSV, emptyKey, List.of(user), allocator))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(new FieldError("rows[1].user_id", "a key must not be empty")));
   }
 }
