@@ -4,6 +4,7 @@ import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
+import dev.featurestore.core.audit.AuditEvent;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
@@ -48,7 +49,7 @@ class FeatureGroupController {
       Boolean online,
       String description) {}
 
-  record FeatureGroupChange(List<FeatureRequest> addFeatures) {}
+  record FeatureGroupChange(List<FeatureRequest> addFeatures, Boolean online) {}
 
   /** A group as the API shows it: its definition plus what its latest version holds. */
   record FeatureGroupView(
@@ -112,16 +113,28 @@ class FeatureGroupController {
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
-    if (change.addFeatures() == null || change.addFeatures().isEmpty()) {
+    boolean addsFeatures = change.addFeatures() != null;
+    if (!addsFeatures && change.online() == null) {
+      throw new InvalidInputException(
+          "body", "name features to add (addFeatures) or the online flag (online)");
+    }
+    if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
     }
-    FeatureGroup changed = catalog.addFeatures(name, features("addFeatures", change.addFeatures()));
-    auditLog.record(
+    // Every feature is checked before anything changes.
+    List<FeatureDefinition> added =
+        addsFeatures ? features("addFeatures", change.addFeatures()) : List.of();
+    FeatureGroup changed = addsFeatures ? catalog.addFeatures(name, added) : group;
+    if (change.online() != null && change.online() != changed.online()) {
+      changed = catalog.markOnline(name, change.online());
+    }
+    AuditEvent entry =
         Caller.current()
             .did(AuditAction.UPDATE, AuditTargetType.FEATURE_GROUP, name)
             .withEntity(group.entity().name())
-            .withDetail("addedFeatures", change.addFeatures().size())
-            .withDetail("schemaVersion", changed.schemaVersion()));
+            .withDetail("addedFeatures", added.size())
+            .withDetail("schemaVersion", changed.schemaVersion());
+    auditLog.record(change.online() == null ? entry : entry.withDetail("online", change.online()));
     return view(changed);
   }
 

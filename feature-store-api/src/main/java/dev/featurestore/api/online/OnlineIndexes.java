@@ -40,7 +40,8 @@ import org.springframework.context.event.EventListener;
  * other replicas. One thread makes every change, as {@link LatestValueIndex} requires.
  *
  * <p>A group whose index does not fit in the memory budget is refused: it stays refused (its
- * lookups answer 503 with the reason) until the server restarts with a larger budget.
+ * lookups answer 503 with the reason) until the server restarts with a larger budget, or the group
+ * is marked not online and then online again.
  */
 public final class OnlineIndexes implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(OnlineIndexes.class);
@@ -246,7 +247,8 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
       onlineByGroup = Map.copyOf(online);
       for (FeatureGroup group : groups) {
-        if (group.online() || indexes.containsKey(group.name())) {
+        String name = group.name();
+        if (group.online() || indexes.containsKey(name) || refusals.containsKey(name)) {
           refreshQuietly(group);
         }
       }
@@ -285,6 +287,8 @@ public final class OnlineIndexes implements SmartLifecycle {
       if (dropped != null) {
         dropped.close();
       }
+      // Marked online again, it is loaded afresh (perhaps into a budget others freed meanwhile).
+      refusals.remove(name);
       return;
     }
     if (refusals.containsKey(name)) {
@@ -299,9 +303,12 @@ public final class OnlineIndexes implements SmartLifecycle {
       return;
     }
     long started = System.nanoTime();
-    LatestValueIndex index =
-        existing != null ? existing : LatestValueIndex.create(group, budget, allocator, clock);
+    LatestValueIndex index = existing;
     try {
+      // Even an empty index may not fit when other groups hold the budget.
+      if (index == null) {
+        index = LatestValueIndex.create(group, budget, allocator, clock);
+      }
       OnlineIndexLoader.CatchUp catchUp = loader.catchUp(index, group);
       if (existing == null) {
         indexes.put(name, index);
@@ -319,11 +326,13 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
     } catch (OnlineMemoryBudgetExceededException e) {
       indexes.remove(name);
-      index.close();
+      if (index != null) {
+        index.close();
+      }
       refusals.put(name, e.getMessage());
       log.error("Online index of '{}' refused: {}", name, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      if (existing == null) {
+      if (existing == null && index != null) {
         index.close();
       }
       throw e;

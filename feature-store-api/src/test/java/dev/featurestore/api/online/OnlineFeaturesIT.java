@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,6 +241,62 @@ class OnlineFeaturesIT {
     assertThat(post(onlinePort(), "/get-online-features", request).body()).isEqualTo(before);
   }
 
+  /**
+   * The online flag can be changed after creation: marked online, a group's index loads from its
+   * files; unmarked, it is dropped. A group refused for the budget is tried afresh once it has been
+   * unmarked and marked again.
+   */
+  @Test
+  void aGroupCanBeMarkedOnlineAndBackLater() throws Exception {
+    post(
+        mainPort,
+        "/api/v1/feature-groups",
+        """
+        {"name":"late_online","entity":"user_id","features":[{"name":"visits","type":"INT64"}]}
+        """);
+    commit("late_online", row("u1", NOW.minus(1, ChronoUnit.HOURS), "\"visits\":4"));
+    String lookup = "{\"features\":[\"late_online:visits\"],\"entities\":{\"user_id\":[\"u1\"]}}";
+    // The listener learns of a new group with the next poll.
+    awaitAnswer(lookup, response -> response.body().contains("not marked online"));
+
+    HttpResponse<String> marked = patch("/api/v1/feature-groups/late_online", "{\"online\":true}");
+    assertThat(marked.statusCode()).as(marked.body()).isEqualTo(200);
+    assertThat(json.readTree(marked.body()).get("online").booleanValue()).isTrue();
+    awaitLoadedIndexes("late_online");
+    HttpResponse<String> answer = post(onlinePort(), "/get-online-features", lookup);
+    assertThat(json.readTree(answer.body()).get("results").get(1).get("values").toString())
+        .isEqualTo("[4]");
+
+    OnlineIndexes tooSmall =
+        new OnlineIndexes(
+            catalog,
+            new OnlineIndexLoader(
+                catalog,
+                new FeatureGroupReader(
+                    catalog,
+                    new ObjectCache(objectStore, dataDir.resolve("object-cache")),
+                    allocator)),
+            new OnlineMemoryBudget(1),
+            allocator,
+            Clock.systemUTC(),
+            Duration.ofHours(1));
+    tooSmall.start();
+    try {
+      assertThat(tooSmall.refusals()).containsKey("late_online");
+      assertThat(patch("/api/v1/feature-groups/late_online", "{\"online\":false}").statusCode())
+          .isEqualTo(200);
+      tooSmall.rebuild("late_online"); // what its next poll would do
+      assertThat(tooSmall.refusals()).doesNotContainKey("late_online");
+    } finally {
+      tooSmall.stop();
+    }
+    awaitAnswer(lookup, response -> response.statusCode() != 200);
+    assertProblem(onlinePort(), lookup, "features[0]", "not marked online");
+    HttpResponse<String> nothing = patch("/api/v1/feature-groups/late_online", "{}");
+    assertThat(nothing.statusCode()).isEqualTo(400);
+    assertThat(nothing.body()).contains("\"field\":\"body\"");
+  }
+
   @Test
   void badRequestsAreProblemsNamingTheFieldOnBothPorts() throws Exception {
     for (int port : List.of(mainPort, onlinePort())) {
@@ -308,6 +365,16 @@ class OnlineFeaturesIT {
     return json.readTree(response.body()).get("results").get(1).get("values").toString();
   }
 
+  /** Asks the lean listener until the answer satisfies {@code expected}, for up to 10 s. */
+  private void awaitAnswer(String body, Predicate<HttpResponse<String>> expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> response;
+    while (!expected.test(response = post(onlinePort(), "/get-online-features", body))) {
+      assertThat(System.nanoTime()).as(response.body()).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
   private void awaitLoadedIndexes(String... groups) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
@@ -350,6 +417,17 @@ class OnlineFeaturesIT {
             .header("Content-Type", "application/json")
             .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
             .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> patch(String path, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + mainPort + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

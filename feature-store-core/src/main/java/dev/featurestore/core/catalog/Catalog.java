@@ -33,6 +33,9 @@ public interface Catalog {
   /** Schema evolution: a new schema version with the features appended (all nullable). */
   FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features);
 
+  /** Marks the group online (served by the online indexes) or not; its data is unchanged. */
+  FeatureGroup markOnline(String groupName, boolean online);
+
   /** Makes the append's files visible; an idempotent retry returns the original commit. */
   Commit commit(PendingAppend append);
 

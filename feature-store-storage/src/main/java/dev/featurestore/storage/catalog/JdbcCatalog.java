@@ -178,6 +178,21 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
+  public FeatureGroup markOnline(String groupName, boolean online) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          try (PreparedStatement update =
+              connection.prepareStatement("UPDATE feature_groups SET online = ? WHERE id = ?")) {
+            update.setBoolean(1, online);
+            update.setLong(2, row.id());
+            update.executeUpdate();
+          }
+          return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  @Override
   public Commit commit(PendingAppend append) {
     return transactions.inTransaction(
         connection -> {
