@@ -18,7 +18,6 @@ import dev.featurestore.storage.erasure.JdbcErasures;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,7 +74,7 @@ class ErasureController {
   @PostMapping
   ResponseEntity<Map<String, Object>> erase(@RequestBody ErasureRequest request) {
     Entity entity = entityOf(request);
-    List<String> keys = keysOf(request);
+    List<String> keys = keysOf(request, entity);
     Caller caller = Caller.current();
     Job job =
         erasureJobs.submit(
@@ -124,7 +123,7 @@ class ErasureController {
                     "entity", "entity '" + request.entity() + "' does not exist"));
   }
 
-  private static List<String> keysOf(ErasureRequest request) {
+  private static List<String> keysOf(ErasureRequest request, Entity entity) {
     if (request.keys() == null || request.keys().isEmpty()) {
       throw new InvalidInputException("keys", "name at least one key to erase");
     }
@@ -134,14 +133,14 @@ class ErasureController {
     }
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < request.keys().size(); i++) {
-      String key = request.keys().get(i);
-      if (key == null || key.isEmpty()) {
-        errors.add(new FieldError("keys[" + i + "]", "must be a non-empty key"));
-      }
+      String field = "keys[" + i + "]";
+      entity
+          .problemWithKey(request.keys().get(i))
+          .ifPresent(problem -> errors.add(new FieldError(field, problem)));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return List.copyOf(new LinkedHashSet<>(request.keys()));
+    return request.keys().stream().map(entity::canonicalKey).distinct().toList();
   }
 }

@@ -1,6 +1,7 @@
 package dev.featurestore.api.lineage;
 
 import dev.featurestore.api.security.Caller;
+import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
@@ -48,12 +49,19 @@ class LineageController {
       List<ErasureOfKey> erasures) {}
 
   @GetMapping("/entities/{entity}/keys/{key}")
-  KeyLineageAnswer forKey(@PathVariable String entity, @PathVariable String key)
+  KeyLineageAnswer forKey(@PathVariable String entity, @PathVariable("key") String keyAsGiven)
       throws IOException {
     Entity found =
         catalog
             .entity(entity)
             .orElseThrow(() -> new NotFoundException("entity '" + entity + "' not found"));
+    found
+        .problemWithKey(keyAsGiven)
+        .ifPresent(
+            problem -> {
+              throw new InvalidInputException("key", problem);
+            });
+    String key = found.canonicalKey(keyAsGiven);
     LineageQueries.KeyLineage answer = lineage.forKey(found, key);
     auditLog.record(
         Caller.current()

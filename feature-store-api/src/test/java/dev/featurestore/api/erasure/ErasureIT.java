@@ -241,7 +241,8 @@ class ErasureIT {
             "account_id,event_time\n 42 ,2026-03-05T00:00:00Z\n7,2026-03-05T00:00:00Z\n"
                 .getBytes(StandardCharsets.UTF_8));
 
-    String erasureId = erase("account_id", "42");
+    // "042" spells the INT64 key 42, as " 42 " does in the CSV.
+    String erasureId = erase("account_id", "042");
 
     assertThat(((Number) getJson("/api/v1/erasures/" + erasureId).get("rowsRemoved")).longValue())
         .isEqualTo(1);
@@ -262,6 +263,12 @@ class ErasureIT {
     assertField(post("/api/v1/erasures", "{\"entity\":\"nobody\",\"keys\":[\"u2\"]}"), "entity");
     assertField(post("/api/v1/erasures", "{\"entity\":\"user_id\",\"keys\":[]}"), "keys");
     assertField(post("/api/v1/erasures", "{\"entity\":\"user_id\",\"keys\":[\"\"]}"), "keys[0]");
+    // A key an entity cannot have would erase nothing, silently.
+    post("/api/v1/entities", "{\"name\":\"device_id\",\"keyType\":\"INT64\"}");
+    assertField(
+        post("/api/v1/erasures", "{\"entity\":\"device_id\",\"keys\":[\"7\",\"x7\"]}"), "keys[1]");
+    assertField(
+        http.getForEntity("/api/v1/lineage/entities/device_id/keys/x7", String.class), "key");
     assertThat(
             http.getForEntity("/api/v1/erasures/" + java.util.UUID.randomUUID(), String.class)
                 .getStatusCode())

@@ -2,11 +2,39 @@ package dev.featurestore.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
+
 /** A kind of key; its name is also the key column's name in uploads, spines and online requests. */
 public record Entity(String name, KeyType keyType, String description) {
   public Entity {
     Names.requireValid("name", name);
     requireNonNull(keyType, "keyType is null");
     description = description == null ? "" : description;
+  }
+
+  /**
+   * Why {@code key}, given as text (a path segment, an erasure request), cannot be a key of this
+   * entity: an INT64 key must spell a 64-bit integer, a STRING key must not be empty.
+   */
+  public Optional<String> problemWithKey(String key) {
+    if (key == null || key.isEmpty()) {
+      return Optional.of("must be a non-empty key");
+    }
+    if (keyType == KeyType.INT64) {
+      try {
+        Long.parseLong(key);
+      } catch (NumberFormatException e) {
+        return Optional.of("must be a 64-bit integer: entity '" + name + "' has INT64 keys");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The one spelling of a key that {@link #problemWithKey} accepts, as lineage and erasure store
+   * it: "042" and "+42" are the INT64 key "42".
+   */
+  public String canonicalKey(String key) {
+    return keyType == KeyType.INT64 ? Long.toString(Long.parseLong(key)) : key;
   }
 }
