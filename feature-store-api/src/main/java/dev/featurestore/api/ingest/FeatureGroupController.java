@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -33,10 +34,12 @@ import org.springframework.web.bind.annotation.RestController;
 class FeatureGroupController {
   private final Catalog catalog;
   private final AuditLog auditLog;
+  private final ApplicationEventPublisher events;
 
-  FeatureGroupController(Catalog catalog, AuditLog auditLog) {
+  FeatureGroupController(Catalog catalog, AuditLog auditLog, ApplicationEventPublisher events) {
     this.catalog = catalog;
     this.auditLog = auditLog;
+    this.events = events;
   }
 
   record FeatureRequest(String name, FeatureType type, Integer dimension) {}
@@ -96,6 +99,7 @@ class FeatureGroupController {
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
             .withEntity(entity.name())
             .withDetail("features", group.features().size()));
+    events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
   }
@@ -135,6 +139,7 @@ class FeatureGroupController {
             .withDetail("addedFeatures", added.size())
             .withDetail("schemaVersion", changed.schemaVersion());
     auditLog.record(change.online() == null ? entry : entry.withDetail("online", change.online()));
+    events.publishEvent(new FeatureGroupDefined(name));
     return view(changed);
   }
 

@@ -3,6 +3,7 @@ package dev.featurestore.api.online;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.api.ingest.FeatureGroupCommitted;
+import dev.featurestore.api.ingest.FeatureGroupDefined;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
@@ -49,7 +50,8 @@ public final class OnlineIndexes implements SmartLifecycle {
   /** Before the web servers (Boot starts them at DEFAULT_PHASE - 1024) start to accept requests. */
   static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-  private static final Duration COMMIT_CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a change made through this server waits for the indexes before it is acknowledged. */
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   /** What the last poll knew of a group, for answers about groups without an index. */
   enum GroupState {
@@ -133,19 +135,43 @@ public final class OnlineIndexes implements SmartLifecycle {
    */
   @EventListener
   void onCommit(FeatureGroupCommitted committed) {
+    catchUpNow(committed.featureGroup(), "commit " + committed.sequence());
+  }
+
+  /** Likewise for a group created, evolved, or marked online or not through this server. */
+  @EventListener
+  void onDefinition(FeatureGroupDefined defined) {
+    catchUpNow(defined.featureGroup(), "its new definition");
+  }
+
+  private void catchUpNow(String groupName, String change) {
     try {
       updater
-          .submit(() -> refresh(committed.featureGroup()))
-          .get(COMMIT_CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .submit(() -> refreshAndRecord(groupName))
+          .get(CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       log.warn(
-          "Online index of '{}' could not apply commit {} yet; the next poll retries",
-          committed.featureGroup(),
-          committed.sequence(),
+          "Online index of '{}' could not apply {} yet; the next poll retries",
+          groupName,
+          change,
           e);
     }
+  }
+
+  /**
+   * {@link #refresh(FeatureGroup)}, and what lookups say of the group meanwhile, as a poll does.
+   */
+  private Void refreshAndRecord(String groupName) throws IOException {
+    Optional<FeatureGroup> group = catalog.featureGroup(groupName);
+    if (group.isPresent()) {
+      Map<String, Boolean> online = new HashMap<>(onlineByGroup);
+      online.put(groupName, group.get().online());
+      onlineByGroup = Map.copyOf(online);
+      refresh(group.get());
+    }
+    return null;
   }
 
   /**

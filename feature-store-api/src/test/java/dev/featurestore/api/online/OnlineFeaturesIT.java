@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,9 +108,9 @@ class OnlineFeaturesIT {
         """
         {"name":"offline_only","entity":"user_id","features":[{"name":"clicks","type":"INT64"}]}
         """);
-    // A new online group's index loads in the background (lookups answer 503 meanwhile); every
-    // test here starts from loaded indexes.
-    awaitLoadedIndexes("user_activity", "item_stats");
+    // A group created through this server has its index before the 201.
+    assertThat(indexes.index("user_activity")).isPresent();
+    assertThat(indexes.index("item_stats")).isPresent();
     commit(
         "user_activity",
         row("u1", NOW.minus(2, ChronoUnit.HOURS), "\"clicks\":1,\"score\":0.5,\"country\":\"FR\""),
@@ -243,8 +242,8 @@ class OnlineFeaturesIT {
 
   /**
    * The online flag can be changed after creation: marked online, a group's index loads from its
-   * files; unmarked, it is dropped. A group refused for the budget is tried afresh once it has been
-   * unmarked and marked again.
+   * files before the change is acknowledged; unmarked, it is dropped. A group refused for the
+   * budget is tried afresh once it has been unmarked and marked again.
    */
   @Test
   void aGroupCanBeMarkedOnlineAndBackLater() throws Exception {
@@ -256,13 +255,11 @@ class OnlineFeaturesIT {
         """);
     commit("late_online", row("u1", NOW.minus(1, ChronoUnit.HOURS), "\"visits\":4"));
     String lookup = "{\"features\":[\"late_online:visits\"],\"entities\":{\"user_id\":[\"u1\"]}}";
-    // The listener learns of a new group with the next poll.
-    awaitAnswer(lookup, response -> response.body().contains("not marked online"));
+    assertProblem(onlinePort(), lookup, "features[0]", "not marked online");
 
     HttpResponse<String> marked = patch("/api/v1/feature-groups/late_online", "{\"online\":true}");
     assertThat(marked.statusCode()).as(marked.body()).isEqualTo(200);
     assertThat(json.readTree(marked.body()).get("online").booleanValue()).isTrue();
-    awaitLoadedIndexes("late_online");
     HttpResponse<String> answer = post(onlinePort(), "/get-online-features", lookup);
     assertThat(json.readTree(answer.body()).get("results").get(1).get("values").toString())
         .isEqualTo("[4]");
@@ -290,7 +287,6 @@ class OnlineFeaturesIT {
     } finally {
       tooSmall.stop();
     }
-    awaitAnswer(lookup, response -> response.statusCode() != 200);
     assertProblem(onlinePort(), lookup, "features[0]", "not marked online");
     HttpResponse<String> nothing = patch("/api/v1/feature-groups/late_online", "{}");
     assertThat(nothing.statusCode()).isEqualTo(400);
@@ -363,32 +359,6 @@ class OnlineFeaturesIT {
             "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json.readTree(response.body()).get("results").get(1).get("values").toString();
-  }
-
-  /** Asks the lean listener until the answer satisfies {@code expected}, for up to 10 s. */
-  private void awaitAnswer(String body, Predicate<HttpResponse<String>> expected) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    HttpResponse<String> response;
-    while (!expected.test(response = post(onlinePort(), "/get-online-features", body))) {
-      assertThat(System.nanoTime()).as(response.body()).isLessThan(deadline);
-      Thread.sleep(20);
-    }
-  }
-
-  private void awaitLoadedIndexes(String... groups) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      List<String> loaded = new ArrayList<>();
-      for (JsonNode index :
-          json.readTree(get(mainPort, "/api/v1/online-indexes").body()).get("indexes")) {
-        loaded.add(index.get("featureGroup").stringValue());
-      }
-      if (loaded.containsAll(List.of(groups))) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("indexes loaded: %s", loaded).isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 
   private int onlinePort() {
