@@ -63,7 +63,7 @@ public final class LatestValueIndex implements AutoCloseable {
   private long[][] rowOrdinals = new long[0][];
   private int keyCount;
   private volatile long appliedSequence;
-  private final List<VectorSchemaRoot> futureRows = new ArrayList<>();
+  private final List<FutureRows> futureRows = new ArrayList<>();
   private volatile long earliestFutureMicros = Long.MAX_VALUE;
   private byte[] keyScratch = new byte[64];
   // Scratch of applyRows, used under the write lock only.
@@ -240,8 +240,8 @@ public final class LatestValueIndex implements AutoCloseable {
     long stamp = lock.readLock();
     try {
       long pending = 0;
-      for (VectorSchemaRoot rows : futureRows) {
-        pending += rows.getRowCount();
+      for (FutureRows rows : futureRows) {
+        pending += rows.batch().getRowCount();
       }
       return new OnlineIndexStats(
           group.name(),
@@ -261,7 +261,7 @@ public final class LatestValueIndex implements AutoCloseable {
   public void close() {
     long stamp = lock.writeLock();
     try {
-      futureRows.forEach(VectorSchemaRoot::close);
+      futureRows.forEach(rows -> rows.batch().close());
       futureRows.clear();
       memory.releaseAll();
     } finally {
@@ -526,10 +526,19 @@ public final class LatestValueIndex implements AutoCloseable {
       copy.close();
       throw e;
     }
+    long bytes = 0;
+    for (FieldVector vector : copy.getFieldVectors()) {
+      bytes += vector.getBufferSize();
+    }
     long stamp = lock.writeLock();
     try {
-      futureRows.add(copy);
+      // Counted in the budget like the index's own pages, though off the heap.
+      memory.reserve(bytes);
+      futureRows.add(new FutureRows(copy, bytes));
       earliestFutureMicros = Math.min(earliestFutureMicros, earliest);
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
     } finally {
       lock.unlockWrite(stamp);
     }
@@ -543,9 +552,10 @@ public final class LatestValueIndex implements AutoCloseable {
     long stamp = lock.writeLock();
     try {
       long earliest = Long.MAX_VALUE;
-      Iterator<VectorSchemaRoot> batches = futureRows.iterator();
-      while (batches.hasNext()) {
-        VectorSchemaRoot batch = batches.next();
+      Iterator<FutureRows> waiting = futureRows.iterator();
+      while (waiting.hasNext()) {
+        FutureRows rows = waiting.next();
+        VectorSchemaRoot batch = rows.batch();
         BoundBatch bound = bind(batch);
         applyRows(bound, 0, batch.getRowCount(), now);
         boolean allDue = true;
@@ -558,7 +568,8 @@ public final class LatestValueIndex implements AutoCloseable {
         }
         if (allDue) {
           batch.close();
-          batches.remove();
+          memory.release(rows.reservedBytes());
+          waiting.remove();
         }
       }
       earliestFutureMicros = earliest;
@@ -566,6 +577,9 @@ public final class LatestValueIndex implements AutoCloseable {
       lock.unlockWrite(stamp);
     }
   }
+
+  /** Rows waiting for their event time, off the heap, and what they hold of the budget. */
+  private record FutureRows(VectorSchemaRoot batch, long reservedBytes) {}
 
   private BoundBatch bind(VectorSchemaRoot batch) {
     FieldVector[] features = new FieldVector[columns.size()];

@@ -152,6 +152,7 @@ class LatestValueIndexTest {
     assertThat(lookup(index, 1)).isEqualTo("PRESENT 1");
     assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
     assertThat(index.stats().pendingFutureRows()).isEqualTo(2);
+    long withWaitingRows = budget.usedBytes();
 
     clock.advance(Duration.ofMinutes(1));
     assertThat(lookup(index, 1)).isEqualTo("PRESENT 2");
@@ -160,6 +161,8 @@ class LatestValueIndexTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(lookup(index, 2)).isEqualTo("PRESENT 3");
     assertThat(index.stats().pendingFutureRows()).isZero();
+    // The waiting rows' Arrow buffers were counted in the budget until they were applied.
+    assertThat(budget.usedBytes()).isLessThan(withWaitingRows);
   }
 
   @Test
