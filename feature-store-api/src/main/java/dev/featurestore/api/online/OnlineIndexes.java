@@ -7,6 +7,7 @@ import dev.featurestore.api.ingest.FeatureGroupDefined;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
+import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineIndexStats;
@@ -264,18 +265,21 @@ public final class OnlineIndexes implements SmartLifecycle {
     return PHASE;
   }
 
+  /**
+   * One light query for every group's version; only groups that changed since their index last
+   * looked (or that have no index yet) are read in full and refreshed.
+   */
   private void pollQuietly() {
     try {
-      List<FeatureGroup> groups = catalog.featureGroups();
+      List<GroupVersion> versions = catalog.groupVersions();
       Map<String, Boolean> online = new HashMap<>();
-      for (FeatureGroup group : groups) {
-        online.put(group.name(), group.online());
+      for (GroupVersion version : versions) {
+        online.put(version.featureGroup(), version.online());
       }
       onlineByGroup = Map.copyOf(online);
-      for (FeatureGroup group : groups) {
-        String name = group.name();
-        if (group.online() || indexes.containsKey(name) || refusals.containsKey(name)) {
-          refreshQuietly(group);
+      for (GroupVersion version : versions) {
+        if (changed(version)) {
+          refreshQuietly(version.featureGroup());
         }
       }
       if (catalogFailing) {
@@ -290,11 +294,25 @@ public final class OnlineIndexes implements SmartLifecycle {
     }
   }
 
-  private void refreshQuietly(FeatureGroup group) {
+  /** Whether the group's index (or its absence) no longer matches the catalog. */
+  private boolean changed(GroupVersion version) {
+    String name = version.featureGroup();
+    LatestValueIndex index = indexes.get(name);
+    if (!version.online()) {
+      return index != null || refusals.containsKey(name);
+    }
+    if (index == null) {
+      return !refusals.containsKey(name);
+    }
+    return version.latestSequence() > index.appliedSequence()
+        || version.schemaVersion() > index.group().schemaVersion();
+  }
+
+  private void refreshQuietly(String groupName) {
     try {
-      refresh(group);
+      refresh(groupName);
     } catch (IOException | RuntimeException e) {
-      log.warn("Online index of '{}' could not be refreshed; retrying", group.name(), e);
+      log.warn("Online index of '{}' could not be refreshed; retrying", groupName, e);
     }
   }
 

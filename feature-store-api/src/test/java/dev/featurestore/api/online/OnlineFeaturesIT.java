@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineMemoryBudget;
@@ -192,6 +194,19 @@ class OnlineFeaturesIT {
       assertThat(System.nanoTime() - committedAt).isLessThan(Duration.ofSeconds(1).toNanos());
       Thread.sleep(20);
     }
+
+    // A schema evolution made elsewhere arrives the same way: its feature is asked for, null.
+    catalog.addFeatures(
+        "item_stats", List.of(FeatureDefinition.scalar("likes", FeatureType.INT64)));
+    long evolvedAt = System.nanoTime();
+    String likes = "{\"features\":[\"item_stats:likes\"],\"entities\":{\"item_id\":[77]}}";
+    HttpResponse<String> answer;
+    while ((answer = post(onlinePort(), "/get-online-features", likes)).statusCode() != 200) {
+      assertThat(System.nanoTime() - evolvedAt).isLessThan(Duration.ofSeconds(1).toNanos());
+      Thread.sleep(20);
+    }
+    assertThat(json.readTree(answer.body()).get("results").get(1).get("statuses").toString())
+        .isEqualTo("[\"NULL_VALUE\"]");
   }
 
   @Test

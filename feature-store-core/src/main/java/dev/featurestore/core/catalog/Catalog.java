@@ -30,6 +30,9 @@ public interface Catalog {
 
   List<FeatureGroup> featureGroups();
 
+  /** Every group's latest sequence, schema version and online flag, in one cheap read. */
+  List<GroupVersion> groupVersions();
+
   /** Schema evolution: a new schema version with the features appended (all nullable). */
   FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features);
 

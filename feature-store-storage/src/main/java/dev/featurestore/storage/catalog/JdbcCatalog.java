@@ -8,6 +8,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
@@ -146,6 +147,16 @@ public final class JdbcCatalog implements Catalog {
           }
           return groups;
         });
+  }
+
+  @Override
+  public List<GroupVersion> groupVersions() {
+    return transactions.list(
+        "SELECT name, latest_sequence, current_schema_version, online FROM feature_groups"
+            + " ORDER BY name",
+        rows ->
+            new GroupVersion(
+                rows.getString(1), rows.getLong(2), rows.getInt(3), rows.getBoolean(4)));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.model.Entity;
@@ -70,6 +71,21 @@ class JdbcCatalogIT {
     assertThat(catalog.featureGroup("user_activity").orElseThrow().features())
         .extracting(FeatureDefinition::name)
         .containsExactly("clicks_7d", "review_embedding");
+  }
+
+  @Test
+  void groupVersionsFollowCommitsEvolutionAndTheOnlineFlag() {
+    catalog.createFeatureGroup(group("user_activity", user));
+    catalog.createFeatureGroup(group("user_profile", user));
+    catalog.commit(append("a", Optional.empty()));
+    catalog.addFeatures("user_profile", List.of(FeatureDefinition.vector("embedding", 8)));
+    catalog.markOnline("user_activity", false);
+
+    assertThat(catalog.groupVersions())
+        .containsExactly(
+            new GroupVersion("user_activity", 1, 1, false),
+            new GroupVersion("user_profile", 0, 2, true));
+    assertThat(catalog.featureGroup("user_activity").orElseThrow().online()).isFalse();
   }
 
   @Test
