@@ -211,19 +211,7 @@ class OnlineFeaturesIT {
 
   @Test
   void aRestartServesTheSameAnswersFromTheStart() throws Exception {
-    OnlineIndexes restarted =
-        new OnlineIndexes(
-            catalog,
-            new OnlineIndexLoader(
-                catalog,
-                new FeatureGroupReader(
-                    catalog,
-                    new ObjectCache(objectStore, dataDir.resolve("object-cache")),
-                    allocator)),
-            new OnlineMemoryBudget(1L << 30),
-            allocator,
-            Clock.systemUTC(),
-            Duration.ofHours(1));
+    OnlineIndexes restarted = replicaIndexes(new OnlineMemoryBudget(1L << 30));
     restarted.start();
     try {
       OnlineFeatureLookup lookup = new OnlineFeatureLookup(restarted, json, 5);
@@ -279,19 +267,7 @@ class OnlineFeaturesIT {
     assertThat(json.readTree(answer.body()).get("results").get(1).get("values").toString())
         .isEqualTo("[4]");
 
-    OnlineIndexes tooSmall =
-        new OnlineIndexes(
-            catalog,
-            new OnlineIndexLoader(
-                catalog,
-                new FeatureGroupReader(
-                    catalog,
-                    new ObjectCache(objectStore, dataDir.resolve("object-cache")),
-                    allocator)),
-            new OnlineMemoryBudget(1),
-            allocator,
-            Clock.systemUTC(),
-            Duration.ofHours(1));
+    OnlineIndexes tooSmall = replicaIndexes(new OnlineMemoryBudget(1));
     tooSmall.start();
     try {
       assertThat(tooSmall.refusals()).containsKey("late_online");
@@ -374,6 +350,20 @@ class OnlineFeaturesIT {
             "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json.readTree(response.body()).get("results").get(1).get("values").toString();
+  }
+
+  /** Online indexes of another server on the same catalog and objects, polling once an hour. */
+  private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget) {
+    return new OnlineIndexes(
+        catalog,
+        new OnlineIndexLoader(
+            catalog,
+            new FeatureGroupReader(
+                catalog, new ObjectCache(objectStore, dataDir.resolve("object-cache")), allocator)),
+        budget,
+        allocator,
+        Clock.systemUTC(),
+        Duration.ofHours(1));
   }
 
   private int onlinePort() {
