@@ -353,7 +353,7 @@ class OnlineFeaturesIT {
   }
 
   /** Online indexes of another server on the same catalog and objects, polling once an hour. */
-  private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget) {
+  private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget) throws IOException {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
