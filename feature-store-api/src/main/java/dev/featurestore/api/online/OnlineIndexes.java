@@ -148,7 +148,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   private void catchUpNow(String groupName, String change) {
     try {
       updater
-          .submit(() -> refreshAndRecord(groupName))
+          .submit(() -> refresh(groupName))
           .get(CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -159,20 +159,6 @@ public final class OnlineIndexes implements SmartLifecycle {
           change,
           e);
     }
-  }
-
-  /**
-   * {@link #refresh(FeatureGroup)}, and what lookups say of the group meanwhile, as a poll does.
-   */
-  private Void refreshAndRecord(String groupName) throws IOException {
-    Optional<FeatureGroup> group = catalog.featureGroup(groupName);
-    if (group.isPresent()) {
-      Map<String, Boolean> online = new HashMap<>(onlineByGroup);
-      online.put(groupName, group.get().online());
-      onlineByGroup = Map.copyOf(online);
-      refresh(group.get());
-    }
-    return null;
   }
 
   /**
@@ -316,9 +302,15 @@ public final class OnlineIndexes implements SmartLifecycle {
     }
   }
 
+  /** Reads the group afresh, records what lookups say of it meanwhile, and refreshes its index. */
   private Void refresh(String groupName) throws IOException {
     Optional<FeatureGroup> group = catalog.featureGroup(groupName);
     if (group.isPresent()) {
+      if (!Boolean.valueOf(group.get().online()).equals(onlineByGroup.get(groupName))) {
+        Map<String, Boolean> online = new HashMap<>(onlineByGroup);
+        online.put(groupName, group.get().online());
+        onlineByGroup = Map.copyOf(online);
+      }
       refresh(group.get());
     }
     return null;

@@ -1,6 +1,6 @@
 package dev.featurestore.core.online;
 
-/** What one index reserved from the shared budget; changed by the index's writer only. */
+/** What one index reserved from the shared budget; changed under the index's write lock only. */
 final class MemoryAccount {
   private final OnlineMemoryBudget budget;
   private final String groupName;
