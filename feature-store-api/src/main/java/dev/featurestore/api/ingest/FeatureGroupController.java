@@ -204,7 +204,7 @@ class FeatureGroupController {
         group.description(),
         group.schemaVersion(),
         latest,
-        catalog.commits(group.name()).size(),
+        latest, // sequences number a group's commits 1, 2, 3...: no need to list them
         rows,
         files.size(),
         keyMin,

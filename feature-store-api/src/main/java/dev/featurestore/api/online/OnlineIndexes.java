@@ -376,8 +376,8 @@ public final class OnlineIndexes implements SmartLifecycle {
   }
 
   private boolean erasedSince(String groupName, long sequence) {
-    for (Commit commit : catalog.commits(groupName)) {
-      if (commit.kind() == CommitKind.ERASURE && commit.sequence() > sequence) {
+    for (Commit commit : catalog.commitsAfter(groupName, sequence)) {
+      if (commit.kind() == CommitKind.ERASURE) {
         return true;
       }
     }

@@ -57,6 +57,9 @@ public interface Catalog {
   /** Commits of a group, oldest first. */
   List<Commit> commits(String groupName);
 
+  /** Commits of a group with a sequence above {@code sequence}, oldest first. */
+  List<Commit> commitsAfter(String groupName, long sequence);
+
   /** The latest commit sequence of the group (0 before its first commit). */
   long latestSequence(String groupName);
 

@@ -411,10 +411,16 @@ public final class JdbcCatalog implements Catalog {
 
   @Override
   public List<Commit> commits(String groupName) {
+    return commitsAfter(groupName, 0);
+  }
+
+  @Override
+  public List<Commit> commitsAfter(String groupName, long sequence) {
     return transactions.inTransaction(
         connection -> {
           GroupRow group = findGroup(connection, groupName);
-          return selectCommits(connection, group, "c.feature_group_id = ?", group.id());
+          return selectCommits(
+              connection, group, "c.feature_group_id = ? AND c.sequence > ?", group.id(), sequence);
         });
   }
 

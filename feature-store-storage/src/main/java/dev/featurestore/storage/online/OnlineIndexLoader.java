@@ -43,8 +43,7 @@ public final class OnlineIndexLoader {
     if (evolved) {
       index.evolve(group);
     }
-    FeatureGroupReader.Snapshot changes =
-        reader.snapshot(group, latest).addedAfter(index.appliedSequence());
+    FeatureGroupReader.Snapshot changes = reader.addedAfter(group, latest, index.appliedSequence());
     changes.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), index::apply);
     index.markApplied(latest);
     return new CatchUp(latest, changes.rowCount());

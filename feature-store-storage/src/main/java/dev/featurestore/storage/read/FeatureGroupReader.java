@@ -49,9 +49,28 @@ public final class FeatureGroupReader {
 
   /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */
   public Snapshot snapshot(FeatureGroup group, long sequence) {
-    List<DataFile> files = catalog.dataFiles(group.name(), sequence);
+    return snapshot(group, sequence, catalog.dataFiles(group.name(), sequence));
+  }
+
+  /**
+   * The files of the snapshot at {@code sequence} added by commits after {@code applied}: what a
+   * reader that has applied the rows up to {@code applied} still needs. Files rewritten by
+   * compaction count as added, so their rows come again; consumers that merge by the winner rule
+   * are unaffected.
+   */
+  public Snapshot addedAfter(FeatureGroup group, long sequence, long applied) {
+    List<DataFile> added =
+        catalog.dataFiles(group.name(), sequence).stream()
+            .filter(file -> file.addedSequence() > applied)
+            .toList();
+    return snapshot(group, sequence, added);
+  }
+
+  /** Reads the write times of only the commits that added {@code files}: a group has many. */
+  private Snapshot snapshot(FeatureGroup group, long sequence, List<DataFile> files) {
+    long oldest = files.stream().mapToLong(DataFile::addedSequence).min().orElse(sequence);
     Map<Long, Long> writeTimes = new HashMap<>();
-    for (Commit commit : catalog.commits(group.name())) {
+    for (Commit commit : catalog.commitsAfter(group.name(), oldest - 1)) {
       writeTimes.put(commit.sequence(), toMicros(commit.writeTime()));
     }
     return new Snapshot(group, sequence, files, writeTimes);
@@ -90,19 +109,6 @@ public final class FeatureGroupReader {
         throw new IllegalArgumentException("not files of this snapshot: " + subset);
       }
       return new Snapshot(group, sequence, subset, writeTimeMicrosBySequence);
-    }
-
-    /**
-     * Only the files added by commits after {@code sequence}: what a reader that has applied the
-     * rows up to {@code sequence} still needs. Files rewritten by compaction count as added, so
-     * their rows come again; consumers that merge by the winner rule are unaffected.
-     */
-    public Snapshot addedAfter(long sequence) {
-      return new Snapshot(
-          group,
-          this.sequence,
-          files.stream().filter(file -> file.addedSequence() > sequence).toList(),
-          writeTimeMicrosBySequence);
     }
 
     public long rowCount() {

@@ -102,6 +102,8 @@ class JdbcCatalogIT {
         .extracting(DataFile::objectKey)
         .containsExactly("a", "b");
     assertThat(catalog.sequenceAt("user_activity", first.writeTime())).isEqualTo(1);
+    assertThat(catalog.commitsAfter("user_activity", 1)).containsExactly(second);
+    assertThat(catalog.commitsAfter("user_activity", 0)).containsExactly(first, second);
     assertThat(catalog.sequenceAt("user_activity", Instant.EPOCH)).isZero();
   }
 
