@@ -40,6 +40,12 @@ public final class OnlineFeatureLookup {
 
   private static final SerializedString EPOCH = new SerializedString(Timestamps.EPOCH);
 
+  /** The largest request either listener reads: 1,000 keys and a long feature list fit easily. */
+  static final int MAX_BODY_BYTES = 4 << 20;
+
+  static final String BODY_TOO_LARGE =
+      "an online request may have at most " + MAX_BODY_BYTES + " bytes";
+
   private final OnlineIndexes indexes;
   private final JsonMapper json;
   private final int maxKeys;

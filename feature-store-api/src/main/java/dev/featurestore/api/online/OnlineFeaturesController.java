@@ -1,14 +1,17 @@
 package dev.featurestore.api.online;
 
+import dev.featurestore.api.problems.PayloadTooLargeException;
+import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.online.OnlineIndexStats;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The online routes on the main port, for clients that do not use the lean listener. */
@@ -24,9 +27,18 @@ class OnlineFeaturesController {
 
   /** The answer is buffered: the groups' read views must not wait on a slow client. */
   @PostMapping(path = {"/api/v1/online-features", "/get-online-features"})
-  ResponseEntity<byte[]> lookup(@RequestBody(required = false) byte[] body) {
+  ResponseEntity<byte[]> lookup(InputStream request) {
+    byte[] body;
+    try {
+      body = request.readNBytes(OnlineFeatureLookup.MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw new InvalidInputException("body", "could not be read: " + e.getMessage());
+    }
+    if (body.length > OnlineFeatureLookup.MAX_BODY_BYTES) {
+      throw new PayloadTooLargeException(OnlineFeatureLookup.BODY_TOO_LARGE);
+    }
     ByteArrayOutputStream answer = new ByteArrayOutputStream(8192);
-    lookup.answer(body == null ? new byte[0] : body, answer);
+    lookup.answer(body, answer);
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer.toByteArray());
   }
 

@@ -3,6 +3,7 @@ package dev.featurestore.api.online;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.api.problems.ErrorCode;
+import dev.featurestore.api.problems.PayloadTooLargeException;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
@@ -14,12 +15,14 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -37,7 +40,6 @@ public final class OnlineListener implements SmartLifecycle {
 
   static final List<String> LOOKUP_PATHS =
       List.of("/api/v1/online-features", "/get-online-features");
-  private static final long MAX_BODY_BYTES = 4L << 20;
   private static final String JSON = "application/json";
   private static final byte[] HEALTH =
       "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -125,19 +127,29 @@ public final class OnlineListener implements SmartLifecycle {
           response, ErrorCode.FORBIDDEN, "these credentials may not look up features", List.of());
     }
     long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-    if (length > MAX_BODY_BYTES) {
+    if (length > OnlineFeatureLookup.MAX_BODY_BYTES) {
       return problem(
-          response,
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          "an online request may have at most " + MAX_BODY_BYTES + " bytes",
-          List.of());
+          response, ErrorCode.PAYLOAD_TOO_LARGE, OnlineFeatureLookup.BODY_TOO_LARGE, List.of());
     }
-    return request
-        .receive()
+    // A chunked body announces no length: it is counted as it arrives.
+    AtomicLong received = new AtomicLong();
+    return ByteBufFlux.fromInbound(
+            request
+                .receive()
+                .doOnNext(
+                    chunk -> {
+                      if (received.addAndGet(chunk.readableBytes())
+                          > OnlineFeatureLookup.MAX_BODY_BYTES) {
+                        throw new PayloadTooLargeException(OnlineFeatureLookup.BODY_TOO_LARGE);
+                      }
+                    }))
         .aggregate()
         .asByteArray()
         .defaultIfEmpty(new byte[0])
-        .flatMap(body -> answer(body, response));
+        .flatMap(body -> answer(body, response))
+        .onErrorResume(
+            PayloadTooLargeException.class,
+            e -> problem(response, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of()));
   }
 
   private Mono<Void> answer(byte[] body, HttpServerResponse response) {

@@ -322,6 +322,33 @@ class OnlineFeaturesIT {
     }
   }
 
+  /** A body over the limit is refused, whether it announces its length or comes in chunks. */
+  @Test
+  void tooLargeRequestsAreRefusedOnBothPorts() throws Exception {
+    byte[] large = new byte[OnlineFeatureLookup.MAX_BODY_BYTES + 1];
+    java.util.Arrays.fill(large, (byte) ' ');
+    for (int port : List.of(mainPort, onlinePort())) {
+      for (HttpRequest.BodyPublisher body :
+          List.of(
+              HttpRequest.BodyPublishers.ofByteArray(large),
+              // No length known in advance: sent chunked.
+              HttpRequest.BodyPublishers.ofInputStream(
+                  () -> new java.io.ByteArrayInputStream(large)))) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/get-online-features"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
+                    .POST(body)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("port %d", port).isEqualTo(413);
+        assertThat(response.body()).contains("at most " + OnlineFeatureLookup.MAX_BODY_BYTES);
+      }
+    }
+  }
+
   @Test
   void listsIndexesWithTheirMemoryCost() throws Exception {
     JsonNode listing = json.readTree(get(mainPort, "/api/v1/online-indexes").body());
