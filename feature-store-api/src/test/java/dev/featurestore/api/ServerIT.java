@@ -164,6 +164,20 @@ class ServerIT {
     assertThat(backslash.getBody()).contains("\"description\":\"a\\\\u0000\"");
   }
 
+  /** JSON bodies are read whole before binding, so their size is capped (spines have uploads). */
+  @Test
+  void jsonBodiesOverTheLimitAreRefused() {
+    String padded =
+        "{\"name\":\"huge\",\"keyType\":\"STRING\",\"description\":\""
+            + "x".repeat(64 << 20)
+            + "\"}";
+    ResponseEntity<String> tooLarge = post("/api/v1/entities", padded);
+    assertThat(tooLarge.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+    assertThat(tooLarge.getBody()).contains("at most 64 MiB");
+    assertThat(http.getForEntity("/api/v1/entities/huge", String.class).getStatusCode())
+        .isEqualTo(HttpStatus.NOT_FOUND);
+  }
+
   private static void assertNulRefused(ResponseEntity<String> response, String field) {
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(response.getHeaders().getContentType())

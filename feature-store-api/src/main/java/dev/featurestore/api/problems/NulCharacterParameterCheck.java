@@ -11,8 +11,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Refuses a request parameter holding U+0000 (such as {@code ?key=u%00}), naming it, for the same
- * reason as {@link NulCharacterBodyCheck}: parameters become Postgres query arguments. Tomcat
- * itself refuses U+0000 in the path.
+ * reason as {@link JsonBodyCheck}: parameters become Postgres query arguments. Tomcat itself
+ * refuses U+0000 in the path.
  */
 @Component
 final class NulCharacterParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
@@ -30,7 +30,7 @@ final class NulCharacterParameterCheck implements HandlerInterceptor, WebMvcConf
       }
       for (String value : parameter.getValue()) {
         if (value.indexOf('\0') >= 0) {
-          throw new InvalidInputException(parameter.getKey(), NulCharacterBodyCheck.MESSAGE);
+          throw new InvalidInputException(parameter.getKey(), JsonBodyCheck.MESSAGE);
         }
       }
     }

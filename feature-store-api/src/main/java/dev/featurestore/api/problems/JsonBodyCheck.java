@@ -22,21 +22,23 @@ import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses a JSON request body holding U+0000 in any string, naming the field. The catalog keeps
- * request strings (names, descriptions, keys, reasons, whole requests as jsonb) in Postgres, whose
- * text cannot hold U+0000; refusing here, once, keeps every endpoint from failing in the database
- * instead.
+ * Checks every JSON request body before it is bound, once for all endpoints: it may hold at most
+ * {@link #MAX_BYTES} (it is read whole; large spines go through uploads), and no string in it may
+ * hold U+0000, refused with the field. The catalog keeps request strings (names, descriptions,
+ * keys, reasons, whole requests as jsonb) in Postgres, whose text cannot hold U+0000.
  */
 @ControllerAdvice
-final class NulCharacterBodyCheck extends RequestBodyAdviceAdapter {
+final class JsonBodyCheck extends RequestBodyAdviceAdapter {
   static final String MESSAGE = "must not contain the character U+0000";
+
+  static final int MAX_BYTES = 64 << 20;
 
   /** JSON can only spell U+0000 as this escape: a raw NUL byte is not valid JSON. */
   private static final byte[] ESCAPE = "\\u0000".getBytes(StandardCharsets.US_ASCII);
 
   private final JsonMapper json;
 
-  NulCharacterBodyCheck(JsonMapper json) {
+  JsonBodyCheck(JsonMapper json) {
     this.json = json;
   }
 
@@ -55,7 +57,13 @@ final class NulCharacterBodyCheck extends RequestBodyAdviceAdapter {
       Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType)
       throws IOException {
-    byte[] body = message.getBody().readAllBytes();
+    byte[] body = message.getBody().readNBytes(MAX_BYTES + 1);
+    if (body.length > MAX_BYTES) {
+      throw new PayloadTooLargeException(
+          "a JSON request body may have at most "
+              + (MAX_BYTES >> 20)
+              + " MiB; send a large spine as an upload (POST /api/v1/uploads)");
+    }
     if (containsEscape(body)) {
       fieldHoldingNul(body)
           .ifPresent(
