@@ -306,11 +306,9 @@ public final class OnlineIndexes implements SmartLifecycle {
   private Void refresh(String groupName) throws IOException {
     Optional<FeatureGroup> group = catalog.featureGroup(groupName);
     if (group.isPresent()) {
-      if (!Boolean.valueOf(group.get().online()).equals(onlineByGroup.get(groupName))) {
-        Map<String, Boolean> online = new HashMap<>(onlineByGroup);
-        online.put(groupName, group.get().online());
-        onlineByGroup = Map.copyOf(online);
-      }
+      Map<String, Boolean> online = new HashMap<>(onlineByGroup);
+      online.put(groupName, group.get().online());
+      onlineByGroup = Map.copyOf(online);
       refresh(group.get());
     }
     return null;

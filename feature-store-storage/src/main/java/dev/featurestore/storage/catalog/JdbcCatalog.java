@@ -177,13 +177,11 @@ public final class JdbcCatalog implements Catalog {
                   current.description(),
                   current.schemaVersion() + 1);
           insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE feature_groups SET current_schema_version = ? WHERE id = ?")) {
-            update.setInt(1, next.schemaVersion());
-            update.setLong(2, row.id());
-            update.executeUpdate();
-          }
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET current_schema_version = ? WHERE id = ?",
+              next.schemaVersion(),
+              row.id());
           return next;
         });
   }
@@ -193,12 +191,8 @@ public final class JdbcCatalog implements Catalog {
     return transactions.inTransaction(
         connection -> {
           GroupRow row = lockGroup(connection, groupName);
-          try (PreparedStatement update =
-              connection.prepareStatement("UPDATE feature_groups SET online = ? WHERE id = ?")) {
-            update.setBoolean(1, online);
-            update.setLong(2, row.id());
-            update.executeUpdate();
-          }
+          Transactions.update(
+              connection, "UPDATE feature_groups SET online = ? WHERE id = ?", online, row.id());
           return findFeatureGroup(connection, groupName).orElseThrow();
         });
   }

@@ -43,13 +43,16 @@ public final class Transactions {
 
   /** One parameterised statement in its own transaction; returns the rows it changed. */
   public int update(String sql, Object... parameters) {
-    return inTransaction(
-        connection -> {
-          try (PreparedStatement update = connection.prepareStatement(sql)) {
-            bind(update, parameters);
-            return update.executeUpdate();
-          }
-        });
+    return inTransaction(connection -> update(connection, sql, parameters));
+  }
+
+  /** One parameterised statement on {@code connection}; returns the rows it changed. */
+  public static int update(Connection connection, String sql, Object... parameters)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(sql)) {
+      bind(update, parameters);
+      return update.executeUpdate();
+    }
   }
 
   /** The rows of one parameterised query in its own transaction, each read by {@code reader}. */
