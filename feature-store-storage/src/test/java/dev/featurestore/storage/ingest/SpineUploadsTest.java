@@ -1,10 +1,8 @@
 package dev.featurestore.storage.ingest;
 
+import static dev.featurestore.storage.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.featurestore.core.FieldError;
-import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
@@ -69,25 +67,18 @@ class SpineUploadsTest {
             "user_id,event_time\nu1,2026-03-05T00:00:00Z\nu\u00002,2026-03-05T00:00:00Z\n",
             StandardCharsets.UTF_8);
     Entity user = new Entity("user_id", KeyType.STRING, "");
-    assertThatThrownBy(() -> SpineUploads.load(UploadFormat.CSV, csv, List.of(user), allocator))
-        .isInstanceOfSatisfying(
-            InvalidInputException.class,
-            e ->
-                assertThat(e.errors())
-                    .containsExactly(
-                        new FieldError(
-                            "rows[1].user_id", "a key must not contain the character U+0000")));
+    assertRefused(
+        () -> SpineUploads.load(UploadFormat.CSV, csv, List.of(user), allocator),
+        "rows[1].user_id",
+        "a key must not contain the character U+0000");
     Path emptyKey =
         Files.writeString(
             folder.resolve("empty.csv"),
             "user_id,event_time\nu1,2026-03-05T00:00:00Z\n\"\",2026-03-05T00:00:00Z\n",
             StandardCharsets.UTF_8);
-    assertThatThrownBy(
-            () -> SpineUploads.load(UploadFormat.CSV, emptyKey, List.of(user), allocator))
-        .isInstanceOfSatisfying(
-            InvalidInputException.class,
-            e ->
-                assertThat(e.errors())
-                    .containsExactly(new FieldError("rows[1].user_id", "a key must not be empty")));
+    assertRefused(
+        () -> SpineUploads.load(UploadFormat.CSV, emptyKey, List.of(user), allocator),
+        "rows[1].user_id",
+        "a key must not be empty");
   }
 }
