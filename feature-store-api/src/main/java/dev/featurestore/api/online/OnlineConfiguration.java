@@ -6,10 +6,13 @@ import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,6 +33,14 @@ class OnlineConfiguration {
         allocator,
         Clock.systemUTC(),
         properties.online().pollInterval());
+  }
+
+  /** Commits made through other replicas reach this one's indexes within milliseconds. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  FeatureGroupChangeListener featureGroupChangeListener(
+      DataSource dataSource, OnlineIndexes indexes) {
+    return new FeatureGroupChangeListener(
+        dataSource, indexes::catalogChanged, Duration.ofSeconds(1));
   }
 
   @Bean

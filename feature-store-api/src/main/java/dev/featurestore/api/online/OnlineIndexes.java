@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,9 @@ import org.springframework.context.event.EventListener;
 /**
  * The latest-value indexes of every group marked online. They are built from the groups' files at
  * start, before the HTTP listeners open, and kept fresh by applying the files of new commits: at
- * once for commits made through this server, and by polling the catalog for commits made through
- * other replicas. One thread makes every change, as {@link LatestValueIndex} requires.
+ * once for commits made through this server; for commits made through other replicas, when the
+ * catalog signals a change ({@link #catalogChanged}) and by polling it, which also covers a lost
+ * signal. One thread makes every change, as {@link LatestValueIndex} requires.
  *
  * <p>A group whose index does not fit in the memory budget is refused: it stays refused (its
  * lookups answer 503 with the reason) until the server restarts with a larger budget, or the group
@@ -77,6 +79,7 @@ public final class OnlineIndexes implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
           });
+  private final AtomicBoolean pollQueued = new AtomicBoolean();
   private volatile boolean running;
   private boolean catalogFailing;
 
@@ -212,6 +215,20 @@ public final class OnlineIndexes implements SmartLifecycle {
     old.close();
     log.info("Online index of '{}' rebuilt: {}", groupName, fresh.stats());
     return null;
+  }
+
+  /**
+   * Polls the catalog now, on the updater thread, because some server changed a group. Signals that
+   * arrive while a poll is queued are covered by it.
+   */
+  public void catalogChanged() {
+    if (running && pollQueued.compareAndSet(false, true)) {
+      updater.execute(
+          () -> {
+            pollQueued.set(false);
+            pollQuietly();
+          });
+    }
   }
 
   @Override

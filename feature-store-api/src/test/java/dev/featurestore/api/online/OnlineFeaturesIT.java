@@ -10,6 +10,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -33,6 +34,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,7 @@ class OnlineFeaturesIT {
   @Autowired BufferAllocator allocator;
   @Autowired JsonMapper json;
   @Autowired ObjectStore objectStore;
+  @Autowired DataSource dataSource;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -175,7 +180,7 @@ class OnlineFeaturesIT {
   }
 
   @Test
-  void commitsMadeThroughAnotherReplicaArriveByPolling() throws Exception {
+  void commitsMadeThroughAnotherReplicaArriveWithinASecond() throws Exception {
     byte[] rows =
         ("{\"rows\":[" + row(77L, NOW.minusSeconds(1), "\"views\":77") + "]}")
             .getBytes(StandardCharsets.UTF_8);
@@ -207,6 +212,59 @@ class OnlineFeaturesIT {
     }
     assertThat(json.readTree(answer.body()).get("results").get(1).get("statuses").toString())
         .isEqualTo("[\"NULL_VALUE\"]");
+  }
+
+  @Test
+  void aReplicaHearsOfCommitsAtOnceWithoutPolling() throws Exception {
+    OnlineIndexes replica = replicaIndexes(new OnlineMemoryBudget(1L << 30));
+    replica.start();
+    Semaphore signals = new Semaphore(0);
+    try (FeatureGroupChangeListener changes =
+        new FeatureGroupChangeListener(
+            dataSource,
+            () -> {
+              replica.catalogChanged();
+              signals.release();
+            },
+            Duration.ofSeconds(1))) {
+      changes.start();
+      assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("listening").isTrue();
+
+      assertThat(replicaCatchesUpWithin(replica, Duration.ofSeconds(1))).isTrue();
+    } finally {
+      replica.stop();
+    }
+  }
+
+  @Test
+  void aReplicaThatHearsNothingCatchesUpByPolling() throws Exception {
+    OnlineIndexes replica =
+        replicaIndexes(new OnlineMemoryBudget(1L << 30), Duration.ofMillis(200));
+    replica.start();
+    try {
+      assertThat(replicaCatchesUpWithin(replica, Duration.ofSeconds(1))).isTrue();
+    } finally {
+      replica.stop();
+    }
+  }
+
+  /** Commits through this server and waits until the replica applied the commit. */
+  private boolean replicaCatchesUpWithin(OnlineIndexes replica, Duration limit) throws Exception {
+    HttpResponse<String> committed =
+        post(
+            mainPort,
+            "/api/v1/feature-groups/item_stats/commits",
+            "{\"rows\":[" + row(78L, NOW.minusSeconds(1), "\"views\":78") + "]}");
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+    long sequence = json.readTree(committed.body()).get("sequence").longValue();
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (replica.index("item_stats").orElseThrow().appliedSequence() < sequence) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 
   @Test
@@ -381,6 +439,11 @@ class OnlineFeaturesIT {
 
   /** Online indexes of another server on the same catalog and objects, polling once an hour. */
   private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget) throws IOException {
+    return replicaIndexes(budget, Duration.ofHours(1));
+  }
+
+  private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget, Duration pollInterval)
+      throws IOException {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
@@ -390,7 +453,7 @@ class OnlineFeaturesIT {
         budget,
         allocator,
         Clock.systemUTC(),
-        Duration.ofHours(1));
+        pollInterval);
   }
 
   private int onlinePort() {

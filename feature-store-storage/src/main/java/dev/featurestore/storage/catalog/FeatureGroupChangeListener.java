@@ -1,0 +1,118 @@
+package dev.featurestore.storage.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears, through Postgres LISTEN, that some server changed a feature group (a commit, a compaction,
+ * an erasure, a schema evolution, the online flag: the trigger of migration V8 notifies on every
+ * change to {@code feature_groups}), and runs a callback. A signal says only that something
+ * changed; the callback re-reads what it needs. Notifications within a wait are coalesced into one
+ * signal.
+ *
+ * <p>It holds one connection of the pool while running. When the connection is lost it connects and
+ * listens again, then signals once, since changes made meanwhile were not heard. A pooler that does
+ * not pass LISTEN through (PgBouncer in transaction mode) never delivers a notification; whoever
+ * relies on this should also poll.
+ */
+public final class FeatureGroupChangeListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FeatureGroupChangeListener.class);
+
+  static final String CHANNEL = "feature_group_changes";
+
+  /** How long one wait for notifications lasts; close() is noticed within it. */
+  private static final int WAIT_MILLIS = 250;
+
+  private final DataSource dataSource;
+  private final Runnable onChange;
+  private final Duration reconnectDelay;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  /**
+   * @param onChange runs on the listener's thread after each batch of notifications; it should hand
+   *     work off rather than do it, so that the next notifications are read
+   * @param reconnectDelay how long to wait before connecting again after a failure
+   */
+  public FeatureGroupChangeListener(
+      DataSource dataSource, Runnable onChange, Duration reconnectDelay) {
+    this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    this.onChange = requireNonNull(onChange, "onChange is null");
+    this.reconnectDelay = requireNonNull(reconnectDelay, "reconnectDelay is null");
+    this.thread =
+        Thread.ofPlatform()
+            .name("feature-group-change-listener")
+            .daemon()
+            .unstarted(this::listenUntilClosed);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(Duration.ofMillis(10L * WAIT_MILLIS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void listenUntilClosed() {
+    boolean failing = false;
+    while (!closed) {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LISTEN " + CHANNEL);
+        }
+        if (failing) {
+          log.info("Listening for feature group changes again");
+          failing = false;
+        }
+        signal();
+        PGConnection postgres = connection.unwrap(PGConnection.class);
+        while (!closed) {
+          PGNotification[] notifications = postgres.getNotifications(WAIT_MILLIS);
+          if (notifications != null && notifications.length > 0) {
+            signal();
+          }
+        }
+      } catch (SQLException e) {
+        if (!failing) {
+          log.warn("Cannot listen for feature group changes; retrying every {}", reconnectDelay, e);
+          failing = true;
+        }
+        pauseBeforeReconnecting();
+      }
+    }
+  }
+
+  private void signal() {
+    try {
+      onChange.run();
+    } catch (RuntimeException e) {
+      log.warn("A feature group change could not be handled", e);
+    }
+  }
+
+  private void pauseBeforeReconnecting() {
+    try {
+      Thread.sleep(reconnectDelay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.featurestore.storage.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.testing.TestingPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FeatureGroupChangeListenerIT {
+  private final Semaphore signals = new Semaphore(0);
+  private DataSource dataSource;
+  private JdbcCatalog catalog;
+  private Entity user;
+  private FeatureGroupChangeListener listener;
+
+  @BeforeEach
+  void listen() throws InterruptedException {
+    dataSource = TestingPostgres.instance().createDatabase().dataSource();
+    CatalogMigrations.apply(dataSource);
+    catalog = new JdbcCatalog(dataSource);
+    user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    listener = new FeatureGroupChangeListener(dataSource, signals::release, Duration.ofMillis(100));
+    listener.start();
+    assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("signal on listening").isTrue();
+  }
+
+  @AfterEach
+  void stop() {
+    listener.close();
+  }
+
+  @Test
+  void signalsEveryCommittedChangeOfAGroupAndNothingElse() throws InterruptedException {
+    catalog.createFeatureGroup(group("user_activity"));
+    assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("creation").isTrue();
+
+    catalog.markOnline("user_activity", false);
+    assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("online flag").isTrue();
+
+    catalog.addFeatures(
+        "user_activity", List.of(FeatureDefinition.scalar("country", FeatureType.STRING)));
+    assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("schema evolution").isTrue();
+
+    // Other tables do not concern online indexes.
+    catalog.createEntity(new Entity("item_id", KeyType.INT64, ""));
+    assertThat(signals.tryAcquire(300, TimeUnit.MILLISECONDS)).as("entity").isFalse();
+  }
+
+  @Test
+  void listensAgainAfterLosingItsConnectionAndSignalsForWhatItMissed() throws Exception {
+    assertThat(terminateListeningBackends()).isEqualTo(1);
+
+    // The signal on listening again covers changes made while nobody listened.
+    assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("signal on listening again").isTrue();
+    catalog.createFeatureGroup(group("user_activity"));
+    assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("change after reconnecting").isTrue();
+  }
+
+  private int terminateListeningBackends() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet terminated =
+            statement.executeQuery(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND query = 'LISTEN "
+                    + FeatureGroupChangeListener.CHANNEL
+                    + "'")) {
+      terminated.next();
+      return terminated.getInt(1);
+    }
+  }
+
+  private FeatureGroup group(String name) {
+    return new FeatureGroup(
+        name,
+        user,
+        List.of(FeatureDefinition.scalar("clicks", FeatureType.INT64)),
+        Duration.ofDays(1),
+        true,
+        "",
+        1);
+  }
+}
