@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -27,11 +28,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/v1/feature-groups")
 class FeatureGroupController {
+  static final int DEFAULT_COMMITS_PER_PAGE = 1_000;
+  static final int MAX_COMMITS_PER_PAGE = 10_000;
+
   private final Catalog catalog;
   private final AuditLog auditLog;
   private final ApplicationEventPublisher events;
@@ -143,9 +149,37 @@ class FeatureGroupController {
     return view(changed);
   }
 
+  /**
+   * The group's commits with a sequence above {@code after}, oldest first, {@code limit} sequences
+   * at most; when later commits exist, a {@code Link} header (rel="next") gives the next page.
+   */
   @GetMapping("/{name}/commits")
-  List<Commit> commits(@PathVariable String name) {
-    return catalog.commits(group(name).name());
+  ResponseEntity<List<Commit>> commits(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "0") long after,
+      @RequestParam(defaultValue = "" + DEFAULT_COMMITS_PER_PAGE) int limit) {
+    if (after < 0) {
+      throw new InvalidInputException("after", "must be a commit sequence, 0 or more");
+    }
+    if (limit < 1 || limit > MAX_COMMITS_PER_PAGE) {
+      throw new InvalidInputException(
+          "limit", "must be between 1 and " + MAX_COMMITS_PER_PAGE + " commits");
+    }
+    FeatureGroup group = group(name);
+    long through = after + Math.min(limit, Long.MAX_VALUE - after);
+    List<Commit> page = catalog.commitsBetween(group.name(), after, through);
+    ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+    if (through < catalog.latestSequence(group.name())) {
+      URI next =
+          UriComponentsBuilder.fromPath("/api/v1/feature-groups/{name}/commits")
+              .queryParam("after", through)
+              .queryParam("limit", limit)
+              .buildAndExpand(group.name())
+              .encode()
+              .toUri();
+      response.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
+    }
+    return response.body(page);
   }
 
   private FeatureGroup group(String name) {

@@ -270,6 +270,34 @@ class CommitIT {
   }
 
   @Test
+  void commitsAreListedInPagesLinkedToTheNext() throws IOException {
+    String group = createGroup("paged");
+    for (int i = 0; i < 5; i++) {
+      assertCreated(
+          commit(group, MediaType.APPLICATION_JSON_VALUE, bytes(jsonRows("u" + i)), null));
+    }
+    List<List<Long>> pages = new ArrayList<>();
+    String next = "/api/v1/feature-groups/" + group + "/commits?limit=2";
+    while (next != null) {
+      ResponseEntity<String> page = http.getForEntity(next, String.class);
+      assertThat(page.getStatusCode().value()).as(page.getBody()).isEqualTo(200);
+      List<Long> sequences = new ArrayList<>();
+      JSON.readTree(page.getBody())
+          .forEach(commit -> sequences.add(commit.get("sequence").asLong()));
+      pages.add(sequences);
+      String link = page.getHeaders().getFirst(HttpHeaders.LINK);
+      next = link == null ? null : link.substring(1, link.indexOf(">; rel=\"next\""));
+    }
+    assertThat(pages).containsExactly(List.of(1L, 2L), List.of(3L, 4L), List.of(5L));
+
+    String commits = "/api/v1/feature-groups/" + group + "/commits";
+    assertThat(field(http.getForEntity(commits + "?after=-1", String.class))).isEqualTo("after");
+    assertThat(field(http.getForEntity(commits + "?limit=0", String.class))).isEqualTo("limit");
+    assertThat(field(http.getForEntity(commits + "?limit=10001", String.class))).isEqualTo("limit");
+    assertThat(field(http.getForEntity(commits + "?limit=many", String.class))).isEqualTo("limit");
+  }
+
+  @Test
   void concurrentCommitsAreEachPresentExactlyOnce() throws Exception {
     String group = createGroup("concurrent");
     int threads = 6;

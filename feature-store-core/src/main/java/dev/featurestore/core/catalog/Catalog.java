@@ -55,10 +55,20 @@ public interface Catalog {
   Optional<Commit> findCommit(java.util.UUID commitId);
 
   /** Commits of a group, oldest first. */
-  List<Commit> commits(String groupName);
+  default List<Commit> commits(String groupName) {
+    return commitsAfter(groupName, 0);
+  }
 
   /** Commits of a group with a sequence above {@code sequence}, oldest first. */
-  List<Commit> commitsAfter(String groupName, long sequence);
+  default List<Commit> commitsAfter(String groupName, long sequence) {
+    return commitsBetween(groupName, sequence, Long.MAX_VALUE);
+  }
+
+  /**
+   * Commits of a group with a sequence above {@code afterSequence} and at most {@code
+   * throughSequence}, oldest first. A group's sequences count up from 1 without gaps.
+   */
+  List<Commit> commitsBetween(String groupName, long afterSequence, long throughSequence);
 
   /** The latest commit sequence of the group (0 before its first commit). */
   long latestSequence(String groupName);

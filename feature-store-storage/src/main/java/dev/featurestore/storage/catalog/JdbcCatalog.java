@@ -404,17 +404,17 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
-  public List<Commit> commits(String groupName) {
-    return commitsAfter(groupName, 0);
-  }
-
-  @Override
-  public List<Commit> commitsAfter(String groupName, long sequence) {
+  public List<Commit> commitsBetween(String groupName, long afterSequence, long throughSequence) {
     return transactions.inTransaction(
         connection -> {
           GroupRow group = findGroup(connection, groupName);
           return selectCommits(
-              connection, group, "c.feature_group_id = ? AND c.sequence > ?", group.id(), sequence);
+              connection,
+              group,
+              "c.feature_group_id = ? AND c.sequence > ? AND c.sequence <= ?",
+              group.id(),
+              afterSequence,
+              throughSequence);
         });
   }
 
