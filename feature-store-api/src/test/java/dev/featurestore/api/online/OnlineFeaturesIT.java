@@ -340,6 +340,46 @@ class OnlineFeaturesIT {
     HttpResponse<String> nothing = patch("/api/v1/feature-groups/late_online", "{}");
     assertThat(nothing.statusCode()).isEqualTo(400);
     assertThat(nothing.body()).contains("\"field\":\"body\"");
+
+    // Marked again: a new index serves the group, and the list resolved against the old one is not
+    // reused.
+    assertThat(patch("/api/v1/feature-groups/late_online", "{\"online\":true}").statusCode())
+        .isEqualTo(200);
+    answer = post(onlinePort(), "/get-online-features", lookup);
+    assertThat(json.readTree(answer.body()).get("results").get(1).get("values").toString())
+        .isEqualTo("[4]");
+  }
+
+  /** A resolved feature list is reused only for the same bytes, flag and entities. */
+  @Test
+  void aResolvedFeatureListServesOnlyRequestsItFits() throws Exception {
+    String features = "\"features\":[\"item_stats:views\"]";
+    String plain = "{" + features + ",\"entities\":{\"item_id\":[41]}}";
+    String full = "{" + features + ",\"full_feature_names\":true,\"entities\":{\"item_id\":[41]}}";
+    for (int round = 0; round < 2; round++) {
+      assertThat(featureNames(plain)).isEqualTo("[\"item_id\",\"views\"]");
+      assertThat(featureNames(full)).isEqualTo("[\"item_id\",\"item_stats__views\"]");
+    }
+    // An entity named like the feature: its output name clashes, although the list was resolved.
+    assertProblem(
+        onlinePort(),
+        "{" + features + ",\"entities\":{\"item_id\":[41],\"views\":[1]}}",
+        "features[0]",
+        "clashes with an entity");
+    // Keys of an entity no group needs are echoed as given.
+    HttpResponse<String> echoed =
+        post(
+            onlinePort(),
+            "/get-online-features",
+            "{" + features + ",\"entities\":{\"item_id\":[41],\"session\":[{\"a\":1.5}]}}");
+    assertThat(json.readTree(echoed.body()).get("results").get(1).get("values").toString())
+        .isEqualTo("[{\"a\":1.5}]");
+  }
+
+  private String featureNames(String request) throws Exception {
+    HttpResponse<String> response = post(onlinePort(), "/get-online-features", request);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json.readTree(response.body()).get("metadata").get("feature_names").toString();
   }
 
   @Test
@@ -372,6 +412,28 @@ class OnlineFeaturesIT {
           "entities.item_id",
           "at most 5");
       assertProblem(port, "{\"features\":", "body", "not valid JSON");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}} {}",
+          "body",
+          "not valid JSON");
+      assertProblem(port, "[\"item_stats:views\"]", "body", "must be a JSON object");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"full_feature_names\":\"yes\","
+              + "\"entities\":{\"item_id\":[1]}}",
+          "full_feature_names",
+          "true or false");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\", 7],\"entities\":{\"item_id\":[1]}}",
+          "features[1]",
+          "'group:feature'");
+      assertProblem(
+          port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1.0]}}",
+          "entities.item_id[0]",
+          "64-bit integer");
       assertProblem(
           port,
           "{\"features\":[\"item_stats:views\"],\"entities\":{\"user_id\":[\"u1\"]}}",
