@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param cacheSweepInterval how often cached copies of objects no longer in the catalog (erased)
  *     are deleted from this replica's disk
  * @param retention how long replaced data is kept
+ * @param compaction when groups are compacted without being asked
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
@@ -37,6 +38,7 @@ public record FeatureStoreProperties(
     @DefaultValue("PT10M") Duration orphanSweepInterval,
     @DefaultValue("PT1M") Duration cacheSweepInterval,
     @DefaultValue Retention retention,
+    @DefaultValue Compaction compaction,
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online) {
@@ -47,6 +49,13 @@ public record FeatureStoreProperties(
    *     deleted and those versions answer 410 to {@code asOf}
    */
   public record Retention(@DefaultValue("P7D") Duration replacedFiles) {}
+
+  /**
+   * @param smallFiles a group whose latest version has this many files under 32 MB is compacted in
+   *     the background after a commit through this server; 0 leaves compaction to {@code POST
+   *     /feature-groups/{name}/compactions}
+   */
+  public record Compaction(@DefaultValue("64") int smallFiles) {}
 
   /**
    * @param memoryBudget the memory all online indexes may hold together; a group beyond it is

@@ -53,6 +53,12 @@ class IngestConfiguration {
   }
 
   @Bean
+  AutoCompaction autoCompaction(
+      FeatureGroupCompactor compactor, FeatureStoreProperties properties) {
+    return new AutoCompaction(compactor, properties.compaction().smallFiles());
+  }
+
+  @Bean
   OrphanJanitor orphanJanitor(
       Catalog catalog, ObjectStore objectStore, FeatureStoreProperties properties) {
     return new OrphanJanitor(

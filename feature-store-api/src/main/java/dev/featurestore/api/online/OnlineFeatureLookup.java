@@ -57,6 +57,12 @@ public final class OnlineFeatureLookup {
   /** Distinct feature lists kept resolved; a model server sends a handful. */
   private static final int MAX_PLANS = 256;
 
+  /**
+   * Longer feature arrays are resolved for each request instead: whitespace could otherwise make
+   * every kept list as large as a body.
+   */
+  private static final int MAX_PLANNED_LIST_BYTES = 64 << 10;
+
   private final OnlineIndexes indexes;
   private final JsonMapper json;
   private final int maxKeys;
@@ -440,10 +446,12 @@ public final class OnlineFeatureLookup {
       throw e;
     }
     Plan plan = new Plan(entityNames, List.copyOf(groups), List.copyOf(features));
-    if (plans.size() >= MAX_PLANS) {
-      plans.clear();
+    if (request.featuresEnd - request.featuresStart <= MAX_PLANNED_LIST_BYTES) {
+      if (plans.size() >= MAX_PLANS) {
+        plans.clear();
+      }
+      plans.put(request.featureList().copy(), plan);
     }
-    plans.put(request.featureList().copy(), plan);
     return new Lookup(request, plan, reads);
   }
 

@@ -70,6 +70,9 @@ public interface Catalog {
    */
   List<Commit> commitsBetween(String groupName, long afterSequence, long throughSequence);
 
+  /** How many files of the group's latest version are smaller than {@code bytes}. */
+  long liveFilesSmallerThan(String groupName, long bytes);
+
   /** The latest commit sequence of the group (0 before its first commit). */
   long latestSequence(String groupName);
 

@@ -419,6 +419,26 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
+  public long liveFilesSmallerThan(String groupName, long bytes) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, groupName);
+          try (PreparedStatement count =
+              connection.prepareStatement(
+                  "SELECT count(*) FROM data_files"
+                      + " WHERE feature_group_id = ? AND removed_sequence IS NULL"
+                      + " AND byte_size < ?")) {
+            count.setLong(1, group.id());
+            count.setLong(2, bytes);
+            try (ResultSet rows = count.executeQuery()) {
+              rows.next();
+              return rows.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
   public long latestSequence(String groupName) {
     return transactions.inTransaction(
         connection -> findGroup(connection, groupName).latestSequence());

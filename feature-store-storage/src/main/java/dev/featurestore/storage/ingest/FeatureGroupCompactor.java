@@ -52,6 +52,19 @@ public final class FeatureGroupCompactor {
     this.allocator = requireNonNull(allocator, "allocator is null");
   }
 
+  /**
+   * Compacts the group when its latest version has at least {@code smallFiles} small files (at
+   * least two): what runs after commits, so that a stream of small commits does not leave every
+   * read opening thousands of files. The check is one count in the catalog.
+   */
+  public Optional<Commit> compactIfAtLeast(String groupName, int smallFiles, String principal)
+      throws IOException {
+    if (catalog.liveFilesSmallerThan(groupName, SMALL_FILE_BYTES) < Math.max(2, smallFiles)) {
+      return Optional.empty();
+    }
+    return compact(groupName, principal);
+  }
+
   /** The compaction commit, or empty when the group has fewer than two small files. */
   public Optional<Commit> compact(String groupName, String principal) throws IOException {
     FeatureGroup group =

@@ -92,6 +92,23 @@ class FeatureGroupCompactorIT {
     assertThat(catalog.commits(GROUP)).hasSize(1);
   }
 
+  @Test
+  void compactsAfterCommitsOnlyOnceSmallFilesAddUpToTheThreshold() throws IOException {
+    append("{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\"}");
+    append("{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\"}");
+    assertThat(compactor.compactIfAtLeast(GROUP, 3, "auto")).isEmpty();
+    assertThat(catalog.liveFilesSmallerThan(GROUP, FeatureGroupCompactor.SMALL_FILE_BYTES))
+        .isEqualTo(2);
+
+    append("{\"user_id\":\"u3\",\"event_time\":\"2026-03-01T00:00:00Z\"}");
+    Commit compaction = compactor.compactIfAtLeast(GROUP, 3, "auto").orElseThrow();
+    assertThat(compaction.kind()).isEqualTo(CommitKind.COMPACTION);
+    assertThat(catalog.liveFilesSmallerThan(GROUP, FeatureGroupCompactor.SMALL_FILE_BYTES))
+        .isEqualTo(1);
+    assertThat(catalog.liveFilesSmallerThan(GROUP, 1)).isZero();
+    assertThat(sortedRows(compaction.sequence())).isEqualTo(sortedRows(3));
+  }
+
   private Commit append(String rows) throws IOException {
     return bed.appendJson(GROUP, rows);
   }
