@@ -45,6 +45,8 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 "--feature-store.orphan-grace-period=" + orphanGracePeriod,
                 "--feature-store.orphan-sweep-interval=PT1S",
                 "--feature-store.online-port=-1",
+                // Crash tests count files and commits; a background compaction would add its own.
+                "--feature-store.compaction.small-files=0",
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY)
             .redirectErrorStream(true)
             // Kept under target/ so that a failure can be diagnosed after the temp folder is gone.
