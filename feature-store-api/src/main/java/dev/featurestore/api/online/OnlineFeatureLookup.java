@@ -12,18 +12,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.io.SerializedString;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * validated before anything is written; the answer is then generated straight from the indexes,
  * value by value, under each group's read view.
  *
- * <p>The body is read with a streaming parser, and a feature list once resolved is kept, keyed by
- * its bytes: a model server sends the same list again and again, and resolving its 50 names took
- * more than the lookup itself (a JSON tree, substrings and a set of output names per request).
+ * <p>A feature list once resolved is kept, keyed by its bytes ({@link OnlineRequest} notes where
+ * they lie): a model server sends the same list again and again, and resolving its 50 names took
+ * more than the lookup itself (substrings and a set of output names per request).
  */
 public final class OnlineFeatureLookup {
   /**
@@ -85,207 +80,9 @@ public final class OnlineFeatureLookup {
    * @throws OnlineIndexUnavailableException when a group's index is loading or was refused
    */
   public void answer(byte[] body, OutputStream out) {
-    Request request = read(body);
-    validate(request);
+    OnlineRequest request = OnlineRequest.read(json, body, maxKeys);
     try (Lookup lookup = open(request)) {
       write(lookup, out);
-    }
-  }
-
-  /**
-   * A request body as read in one pass: where its features array lies, its flag, each entity's
-   * keys. The feature names themselves are only decoded when their list is not resolved yet.
-   */
-  private static final class Request {
-    private final byte[] body;
-    private int featuresStart;
-    private int featuresEnd;
-    private int featureCount;
-    private JsonToken fullFeatureNames;
-    // Null when absent or not an object.
-    private Map<String, Keys> entities;
-
-    Request(byte[] body) {
-      this.body = body;
-    }
-
-    boolean fullFeatureNames() {
-      return fullFeatureNames == JsonToken.VALUE_TRUE;
-    }
-
-    FeatureList featureList() {
-      return new FeatureList(body, featuresStart, featuresEnd, fullFeatureNames());
-    }
-
-    int keyCount() {
-      return entities.values().iterator().next().count;
-    }
-  }
-
-  /**
-   * One entity's keys as given: 64-bit integers, strings, or any other JSON value (kept as a tree,
-   * to be refused if a group needs the entity, and echoed otherwise).
-   */
-  private static final class Keys {
-    private final boolean isArray;
-    private int count;
-    private long[] integers = new long[4];
-    private String[] strings;
-    private JsonNode[] others;
-
-    Keys(boolean isArray) {
-      this.isArray = isArray;
-    }
-
-    /** Reads the parser's current value; past {@code limit} keys they are only counted. */
-    void add(JsonParser parser, int limit) {
-      int i = count++;
-      if (i >= limit) {
-        parser.skipChildren();
-        return;
-      }
-      if (i == integers.length) {
-        integers = Arrays.copyOf(integers, Math.min(2 * i, limit));
-        strings = strings == null ? null : Arrays.copyOf(strings, integers.length);
-        others = others == null ? null : Arrays.copyOf(others, integers.length);
-      }
-      JsonToken token = parser.currentToken();
-      if (token == JsonToken.VALUE_STRING) {
-        if (strings == null) {
-          strings = new String[integers.length];
-        }
-        strings[i] = parser.getString();
-      } else if (token == JsonToken.VALUE_NUMBER_INT
-          && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-        integers[i] = parser.getLongValue();
-      } else {
-        if (others == null) {
-          others = new JsonNode[integers.length];
-        }
-        others[i] = parser.readValueAsTree();
-      }
-    }
-
-    boolean isString(int i) {
-      return strings != null && strings[i] != null;
-    }
-
-    boolean isInteger(int i) {
-      return !isString(i) && (others == null || others[i] == null);
-    }
-
-    void write(JsonGenerator generator) {
-      generator.writeStartArray();
-      for (int i = 0; i < count; i++) {
-        if (isString(i)) {
-          generator.writeString(strings[i]);
-        } else if (isInteger(i)) {
-          generator.writeNumber(integers[i]);
-        } else {
-          generator.writeTree(others[i]);
-        }
-      }
-      generator.writeEndArray();
-    }
-  }
-
-  private Request read(byte[] body) {
-    Request request = new Request(body);
-    try (JsonParser parser = json.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        parser.skipChildren();
-        while (parser.nextToken() != null) {
-          parser.skipChildren();
-        }
-        throw new InvalidInputException("body", "must be a JSON object");
-      }
-      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (name) {
-          case "features" -> readFeatures(parser, request);
-          case "entities" -> readEntities(parser, request);
-          case "full_feature_names" -> request.fullFeatureNames = value;
-          default -> {}
-        }
-        parser.skipChildren();
-      }
-      if (parser.nextToken() != null) {
-        throw new InvalidInputException("body", "the request body is not valid JSON");
-      }
-    } catch (JacksonException e) {
-      throw new InvalidInputException("body", "the request body is not valid JSON");
-    }
-    return request;
-  }
-
-  /** Notes where the array lies and how long it is; its strings are decoded only if needed. */
-  private static void readFeatures(JsonParser parser, Request request) {
-    request.featureCount = 0;
-    if (parser.currentToken() != JsonToken.START_ARRAY) {
-      return;
-    }
-    int count = 0;
-    request.featuresStart = (int) parser.currentTokenLocation().getByteOffset();
-    while (parser.nextToken() != JsonToken.END_ARRAY) {
-      parser.skipChildren();
-      count++;
-    }
-    request.featuresEnd = (int) parser.currentTokenLocation().getByteOffset() + 1;
-    request.featureCount = count;
-  }
-
-  private void readEntities(JsonParser parser, Request request) {
-    request.entities = null;
-    if (parser.currentToken() != JsonToken.START_OBJECT) {
-      return;
-    }
-    Map<String, Keys> entities = new LinkedHashMap<>();
-    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-      String entity = parser.currentName();
-      Keys keys = new Keys(parser.nextToken() == JsonToken.START_ARRAY);
-      if (keys.isArray) {
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          keys.add(parser, maxKeys);
-        }
-      } else {
-        parser.skipChildren();
-      }
-      entities.put(entity, keys);
-    }
-    request.entities = entities;
-  }
-
-  private void validate(Request request) {
-    if (request.featureCount == 0) {
-      throw new InvalidInputException("features", "must list at least one 'group:feature'");
-    }
-    JsonToken fullNames = request.fullFeatureNames;
-    if (fullNames != null
-        && fullNames != JsonToken.VALUE_TRUE
-        && fullNames != JsonToken.VALUE_FALSE
-        && fullNames != JsonToken.VALUE_NULL) {
-      throw new InvalidInputException("full_feature_names", "must be true or false");
-    }
-    if (request.entities == null || request.entities.isEmpty()) {
-      throw new InvalidInputException(
-          "entities", "must map each entity to its list of keys, e.g. {\"user_id\":[\"u1\"]}");
-    }
-    int keyCount = -1;
-    for (Map.Entry<String, Keys> entity : request.entities.entrySet()) {
-      String field = "entities." + entity.getKey();
-      Keys keys = entity.getValue();
-      if (!keys.isArray || keys.count == 0) {
-        throw new InvalidInputException(field, "must be a non-empty list of keys");
-      }
-      if (keys.count > maxKeys) {
-        throw new InvalidInputException(
-            field, "asks for " + keys.count + " keys; at most " + maxKeys + " per request");
-      }
-      if (keyCount >= 0 && keys.count != keyCount) {
-        throw new InvalidInputException(field, "must have as many keys as the other entities");
-      }
-      keyCount = keys.count;
     }
   }
 
@@ -357,7 +154,7 @@ public final class OnlineFeatureLookup {
   }
 
   /** A validated request holding its groups' read views until closed. */
-  private record Lookup(Request request, Plan plan, List<GroupRead> groups)
+  private record Lookup(OnlineRequest request, Plan plan, List<GroupRead> groups)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -365,19 +162,25 @@ public final class OnlineFeatureLookup {
     }
   }
 
-  private Lookup open(Request request) {
-    Plan plan = plans.get(request.featureList());
-    if (plan != null && plan.entityNames().equals(List.copyOf(request.entities.keySet()))) {
+  private Lookup open(OnlineRequest request) {
+    FeatureList list =
+        new FeatureList(
+            request.body(),
+            request.featuresStart(),
+            request.featuresEnd(),
+            request.fullFeatureNames());
+    Plan plan = plans.get(list);
+    if (plan != null && plan.entityNames().equals(List.copyOf(request.entities().keySet()))) {
       Optional<Lookup> lookup = openPlanned(request, plan);
       if (lookup.isPresent()) {
         return lookup.get();
       }
     }
-    return resolve(request);
+    return resolve(request, list);
   }
 
   /** Opens the plan's groups; empty when another index now serves one of them. */
-  private Optional<Lookup> openPlanned(Request request, Plan plan) {
+  private Optional<Lookup> openPlanned(OnlineRequest request, Plan plan) {
     List<GroupRead> reads = new ArrayList<>(plan.groups().size());
     try {
       for (PlannedGroup planned : plan.groups()) {
@@ -387,7 +190,7 @@ public final class OnlineFeatureLookup {
         }
         GroupRead read = new GroupRead(planned.index().view());
         reads.add(read);
-        resolveKeys(read, request.entities);
+        resolveKeys(read, request.entities());
       }
       return Optional.of(new Lookup(request, plan, reads));
     } catch (RuntimeException e) {
@@ -397,9 +200,9 @@ public final class OnlineFeatureLookup {
   }
 
   /** Resolves the request's feature list afresh, checking every reference, and keeps the plan. */
-  private Lookup resolve(Request request) {
-    List<String> references = featureReferences(request);
-    List<String> entityNames = List.copyOf(request.entities.keySet());
+  private Lookup resolve(OnlineRequest request, FeatureList list) {
+    List<String> references = request.featureReferences(json);
+    List<String> entityNames = List.copyOf(request.entities().keySet());
     Map<String, Integer> groupPositions = new HashMap<>();
     List<PlannedGroup> groups = new ArrayList<>();
     List<GroupRead> reads = new ArrayList<>();
@@ -419,7 +222,7 @@ public final class OnlineFeatureLookup {
           LatestValueIndex index = onlineIndex(groupName, i);
           GroupRead read = new GroupRead(index.view());
           reads.add(read);
-          resolveKeys(read, request.entities);
+          resolveKeys(read, request.entities());
           position = groups.size();
           groupPositions.put(groupName, position);
           groups.add(new PlannedGroup(groupName, index));
@@ -446,28 +249,13 @@ public final class OnlineFeatureLookup {
       throw e;
     }
     Plan plan = new Plan(entityNames, List.copyOf(groups), List.copyOf(features));
-    if (request.featuresEnd - request.featuresStart <= MAX_PLANNED_LIST_BYTES) {
+    if (request.featuresEnd() - request.featuresStart() <= MAX_PLANNED_LIST_BYTES) {
       if (plans.size() >= MAX_PLANS) {
         plans.clear();
       }
-      plans.put(request.featureList().copy(), plan);
+      plans.put(list.copy(), plan);
     }
     return new Lookup(request, plan, reads);
-  }
-
-  /** The features array's strings; any other element is an empty, so invalid, reference. */
-  private List<String> featureReferences(Request request) {
-    List<String> references = new ArrayList<>(request.featureCount);
-    try (JsonParser parser =
-        json.createParser(
-            request.body, request.featuresStart, request.featuresEnd - request.featuresStart)) {
-      parser.nextToken();
-      while (parser.nextToken() != JsonToken.END_ARRAY) {
-        references.add(parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : "");
-        parser.skipChildren();
-      }
-    }
-    return references;
   }
 
   /** The field of the request's {@code index}-th feature, for errors only: lookups stay lean. */
@@ -498,9 +286,9 @@ public final class OnlineFeatureLookup {
     throw new IllegalStateException("unknown state " + state.get());
   }
 
-  private static void resolveKeys(GroupRead group, Map<String, Keys> entities) {
+  private static void resolveKeys(GroupRead group, Map<String, OnlineRequest.Keys> entities) {
     String entity = group.view.group().entity().name();
-    Keys keys = entities.get(entity);
+    OnlineRequest.Keys keys = entities.get(entity);
     if (keys == null) {
       throw new InvalidInputException(
           "entities." + entity,
@@ -511,14 +299,14 @@ public final class OnlineFeatureLookup {
               + "'");
     }
     KeyType keyType = group.view.group().entity().keyType();
-    int[] slots = new int[keys.count];
-    SerializedString[] eventTimes = new SerializedString[keys.count];
+    int[] slots = new int[keys.count()];
+    SerializedString[] eventTimes = new SerializedString[keys.count()];
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < slots.length; i++) {
       if (keyType == KeyType.INT64 && keys.isInteger(i)) {
-        slots[i] = group.view.slotOf(keys.integers[i]);
+        slots[i] = group.view.slotOf(keys.integer(i));
       } else if (keyType == KeyType.STRING && keys.isString(i)) {
-        slots[i] = group.view.slotOf(keys.strings[i]);
+        slots[i] = group.view.slotOf(keys.string(i));
       } else {
         errors.add(
             new FieldError(
@@ -540,7 +328,7 @@ public final class OnlineFeatureLookup {
   }
 
   private void write(Lookup lookup, OutputStream out) {
-    Map<String, Keys> entities = lookup.request().entities;
+    Map<String, OnlineRequest.Keys> entities = lookup.request().entities();
     int keyCount = lookup.request().keyCount();
     try (JsonGenerator generator = json.createGenerator(out)) {
       generator.writeStartObject();
@@ -558,7 +346,7 @@ public final class OnlineFeatureLookup {
       generator.writeEndObject();
       generator.writeName("results");
       generator.writeStartArray();
-      for (Keys keys : entities.values()) {
+      for (OnlineRequest.Keys keys : entities.values()) {
         writeEntity(generator, keys, keyCount);
       }
       JsonValueWriter values = new JsonValueWriter(generator);
@@ -570,7 +358,7 @@ public final class OnlineFeatureLookup {
     }
   }
 
-  private static void writeEntity(JsonGenerator generator, Keys keys, int keyCount) {
+  private static void writeEntity(JsonGenerator generator, OnlineRequest.Keys keys, int keyCount) {
     generator.writeStartObject();
     generator.writeName("values");
     keys.write(generator);
