@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,16 +23,24 @@ import java.util.concurrent.CompletableFuture;
 public record ChildServer(Process process, URI base, HttpClient http) {
   private static final String BEARER = "Bearer " + TestApiKeys.ADMIN_KEY;
 
+  /**
+   * Starts a server on the database, with its objects under {@code dataDir} unless {@code
+   * moreArguments} (further {@code --property=value} arguments) name an S3 bucket.
+   */
   public static ChildServer start(
-      TestingPostgres.TestDatabase database, Path dataDir, Duration orphanGracePeriod)
+      TestingPostgres.TestDatabase database,
+      Path dataDir,
+      Duration orphanGracePeriod,
+      String... moreArguments)
       throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-Xmx1g",
@@ -47,7 +57,10 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 "--feature-store.online-port=-1",
                 // Crash tests count files and commits; a background compaction would add its own.
                 "--feature-store.compaction.small-files=0",
-                "--" + TestApiKeys.ADMIN_KEY_PROPERTY)
+                "--" + TestApiKeys.ADMIN_KEY_PROPERTY));
+    command.addAll(List.of(moreArguments));
+    Process process =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             // Kept under target/ so that a failure can be diagnosed after the temp folder is gone.
             .redirectOutput(Path.of("target", "child-server-" + port + ".log").toFile())
@@ -85,16 +98,20 @@ public record ChildServer(Process process, URI base, HttpClient http) {
   /** A POST that must answer {@code expectedStatus}; returns the body. */
   public String post(String path, String contentType, String body, int expectedStatus)
       throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", contentType)
-                .header("Authorization", BEARER)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = postForResponse(path, contentType, body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
     return response.body();
+  }
+
+  public HttpResponse<String> postForResponse(String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", contentType)
+            .header("Authorization", BEARER)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public void post(String path, String contentType, String body)
