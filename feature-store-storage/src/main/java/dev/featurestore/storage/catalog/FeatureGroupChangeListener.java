@@ -62,11 +62,19 @@ public final class FeatureGroupChangeListener implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    // Wakes the thread from a wait for a pooled connection (up to the pool's timeout when the
+    // database is gone) or before reconnecting; a wait for notifications ends by itself.
+    thread.interrupt();
     try {
-      thread.join(Duration.ofMillis(10L * WAIT_MILLIS));
+      thread.join(Duration.ofMillis(2L * WAIT_MILLIS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the listening thread has ended (after {@link #close}). */
+  boolean stopped() {
+    return !thread.isAlive();
   }
 
   private void listenUntilClosed() {

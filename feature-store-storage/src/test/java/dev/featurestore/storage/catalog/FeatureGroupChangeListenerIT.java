@@ -2,12 +2,15 @@ package dev.featurestore.storage.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.testing.TestingPostgres;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,6 +72,31 @@ class FeatureGroupChangeListenerIT {
     assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("signal on listening again").isTrue();
     catalog.createFeatureGroup(group("user_activity"));
     assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("change after reconnecting").isTrue();
+  }
+
+  /**
+   * A server shutting down closes its listener while the database may be gone already: the thread
+   * must end then, not wait out the pool's connection timeout (each test context's close waited,
+   * one after another, until the build killed the JVM).
+   */
+  @Test
+  void endsAtOnceWhenClosedWhileWaitingForAConnection() throws Exception {
+    int unusedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      unusedPort = socket.getLocalPort();
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + unusedPort + "/gone");
+    config.setConnectionTimeout(Duration.ofMinutes(1).toMillis());
+    config.setInitializationFailTimeout(-1);
+    try (HikariDataSource gone = new HikariDataSource(config)) {
+      FeatureGroupChangeListener waiting =
+          new FeatureGroupChangeListener(gone, signals::release, Duration.ofMillis(100));
+      waiting.start();
+      Thread.sleep(300);
+      waiting.close();
+      assertThat(waiting.stopped()).isTrue();
+    }
   }
 
   private int terminateListeningBackends() throws SQLException {
