@@ -423,18 +423,13 @@ public final class JdbcCatalog implements Catalog {
     return transactions.inTransaction(
         connection -> {
           GroupRow group = findGroup(connection, groupName);
-          try (PreparedStatement count =
-              connection.prepareStatement(
-                  "SELECT count(*) FROM data_files"
-                      + " WHERE feature_group_id = ? AND removed_sequence IS NULL"
-                      + " AND byte_size < ?")) {
-            count.setLong(1, group.id());
-            count.setLong(2, bytes);
-            try (ResultSet rows = count.executeQuery()) {
-              rows.next();
-              return rows.getLong(1);
-            }
-          }
+          return Transactions.single(
+              connection,
+              "SELECT count(*) FROM data_files"
+                  + " WHERE feature_group_id = ? AND removed_sequence IS NULL AND byte_size < ?",
+              rows -> rows.getLong(1),
+              group.id(),
+              bytes);
         });
   }
 
@@ -449,17 +444,13 @@ public final class JdbcCatalog implements Catalog {
     return transactions.inTransaction(
         connection -> {
           GroupRow group = findGroup(connection, groupName);
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT coalesce(max(sequence), 0) FROM commits"
-                      + " WHERE feature_group_id = ? AND write_time <= ?")) {
-            select.setLong(1, group.id());
-            select.setTimestamp(2, Timestamp.from(writeTime));
-            try (ResultSet rows = select.executeQuery()) {
-              rows.next();
-              return rows.getLong(1);
-            }
-          }
+          return Transactions.single(
+              connection,
+              "SELECT coalesce(max(sequence), 0) FROM commits"
+                  + " WHERE feature_group_id = ? AND write_time <= ?",
+              rows -> rows.getLong(1),
+              group.id(),
+              Timestamp.from(writeTime));
         });
   }
 
@@ -495,17 +486,13 @@ public final class JdbcCatalog implements Catalog {
           // An expired file was visible from added_sequence up to removed_sequence - 1, and the
           // retention expires files in the order of their replacement, so every version from the
           // latest expired replacement on reads only stored files.
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT coalesce(max(removed_sequence), 0) FROM data_files"
-                      + " WHERE feature_group_id = ? AND expired_at IS NOT NULL"
-                      + " AND removed_sequence > added_sequence")) {
-            select.setLong(1, group.id());
-            try (ResultSet rows = select.executeQuery()) {
-              rows.next();
-              return rows.getLong(1);
-            }
-          }
+          return Transactions.single(
+              connection,
+              "SELECT coalesce(max(removed_sequence), 0) FROM data_files"
+                  + " WHERE feature_group_id = ? AND expired_at IS NOT NULL"
+                  + " AND removed_sequence > added_sequence",
+              rows -> rows.getLong(1),
+              group.id());
         });
   }
 
@@ -622,22 +609,17 @@ public final class JdbcCatalog implements Catalog {
   @Override
   public boolean referencesObject(String objectKey) {
     return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT EXISTS (SELECT 1 FROM data_files"
-                      + " WHERE object_key = ? AND expired_at IS NULL)"
-                      + " OR EXISTS (SELECT 1 FROM training_sets WHERE output_object_key = ?)"
-                      + " OR EXISTS (SELECT 1 FROM uploads WHERE object_key = ?)")) {
-            select.setString(1, objectKey);
-            select.setString(2, objectKey);
-            select.setString(3, objectKey);
-            try (ResultSet rows = select.executeQuery()) {
-              rows.next();
-              return rows.getBoolean(1);
-            }
-          }
-        });
+        connection ->
+            Transactions.single(
+                connection,
+                "SELECT EXISTS (SELECT 1 FROM data_files"
+                    + " WHERE object_key = ? AND expired_at IS NULL)"
+                    + " OR EXISTS (SELECT 1 FROM training_sets WHERE output_object_key = ?)"
+                    + " OR EXISTS (SELECT 1 FROM uploads WHERE object_key = ?)",
+                rows -> rows.getBoolean(1),
+                objectKey,
+                objectKey,
+                objectKey));
   }
 
   @Override

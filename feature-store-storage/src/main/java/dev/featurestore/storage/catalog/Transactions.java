@@ -60,6 +60,16 @@ public final class Transactions {
     return inTransaction(connection -> list(connection, sql, reader, parameters));
   }
 
+  /**
+   * The one row of a query that always has exactly one, such as an aggregate, read by {@code
+   * reader}.
+   */
+  public static <T> T single(
+      Connection connection, String sql, RowReader<T> reader, Object... parameters)
+      throws SQLException {
+    return list(connection, sql, reader, parameters).getFirst();
+  }
+
   /** The rows of one parameterised query, in order, each read by {@code reader}. */
   public static <T> List<T> list(
       Connection connection, String sql, RowReader<T> reader, Object... parameters)
