@@ -3,6 +3,7 @@ package dev.featurestore.api.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import java.nio.file.Path;
@@ -17,10 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -173,8 +170,6 @@ class AuditIT {
   }
 
   private static ResponseEntity<String> post(TestRestTemplate http, String path, String json) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+    return JsonPosts.post(http, path, json);
   }
 }

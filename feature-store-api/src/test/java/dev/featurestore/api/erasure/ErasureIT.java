@@ -3,6 +3,7 @@ package dev.featurestore.api.erasure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.StoredRows;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
@@ -444,8 +445,6 @@ class ErasureIT {
   }
 
   private ResponseEntity<String> post(String path, String json) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+    return JsonPosts.post(http, path, json);
   }
 }

@@ -2,6 +2,7 @@ package dev.featurestore.api.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
@@ -256,10 +257,7 @@ class CommitIT {
   @Test
   void compactionMergesSmallFilesAsANewCommit() throws IOException {
     String group = createGroup("compacted");
-    for (int i = 0; i < 3; i++) {
-      assertCreated(
-          commit(group, MediaType.APPLICATION_JSON_VALUE, bytes(jsonRows("u" + i)), null));
-    }
+    commitOneRowEach(group, 3);
     String compactions = "/api/v1/feature-groups/" + group + "/compactions";
     ResponseEntity<String> compacted = http.postForEntity(compactions, null, String.class);
     assertCreated(compacted);
@@ -272,10 +270,7 @@ class CommitIT {
   @Test
   void commitsAreListedInPagesLinkedToTheNext() throws IOException {
     String group = createGroup("paged");
-    for (int i = 0; i < 5; i++) {
-      assertCreated(
-          commit(group, MediaType.APPLICATION_JSON_VALUE, bytes(jsonRows("u" + i)), null));
-    }
+    commitOneRowEach(group, 5);
     List<List<Long>> pages = new ArrayList<>();
     String next = "/api/v1/feature-groups/" + group + "/commits?limit=2";
     while (next != null) {
@@ -376,6 +371,14 @@ class CommitIT {
     return name;
   }
 
+  /** Commits {@code count} times, one row (keys u0, u1, ...) each. */
+  private void commitOneRowEach(String group, int count) {
+    for (int i = 0; i < count; i++) {
+      assertCreated(
+          commit(group, MediaType.APPLICATION_JSON_VALUE, bytes(jsonRows("u" + i)), null));
+    }
+  }
+
   private static String row(String extraColumns) {
     return "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\","
         + extraColumns
@@ -461,8 +464,6 @@ class CommitIT {
   }
 
   private ResponseEntity<String> post(String path, String json) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+    return JsonPosts.post(http, path, json);
   }
 }

@@ -3,6 +3,7 @@ package dev.featurestore.api.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.objectstore.StoredObject;
@@ -19,9 +20,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -137,8 +135,6 @@ class ReplacedFileRetentionIT {
   }
 
   private static ResponseEntity<String> send(TestRestTemplate http, String path, String json) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+    return JsonPosts.post(http, path, json);
   }
 }

@@ -3,6 +3,7 @@ package dev.featurestore.api.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import java.io.ByteArrayInputStream;
@@ -347,8 +348,6 @@ class TrainingSetIT {
   }
 
   private ResponseEntity<String> post(String path, String json) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
+    return JsonPosts.post(http, path, json);
   }
 }
