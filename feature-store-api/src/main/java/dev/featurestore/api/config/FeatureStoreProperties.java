@@ -64,12 +64,15 @@ public record FeatureStoreProperties(
    * @param pollInterval how often the catalog is polled for commits made through other replicas
    * @param keyCacheTtl how long the online listener trusts an API key it verified; a key revoked
    *     meanwhile keeps working there for at most this long (zero: verify every request)
+   * @param eventLoops the online listener's event-loop threads; 0 means one per available processor
+   *     (lookups never block, so more threads than processors only take turns)
    */
   public record Online(
       @DefaultValue("1GB") DataSize memoryBudget,
       @DefaultValue("1000") int maxKeys,
       @DefaultValue("PT0.5S") Duration pollInterval,
-      @DefaultValue("PT5S") Duration keyCacheTtl) {}
+      @DefaultValue("PT5S") Duration keyCacheTtl,
+      @DefaultValue("0") int eventLoops) {}
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

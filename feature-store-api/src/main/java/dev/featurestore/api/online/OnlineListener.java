@@ -27,13 +27,17 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The lean online listener: the online-features routes (and a health route) on reactor-netty, on a
  * port of their own, without the servlet stack. Lookups touch only memory, so they run on the event
- * loop; the answer is generated into a pooled buffer and sent with its length.
+ * loop; the answer is generated into a pooled buffer and sent with its length. The loops are the
+ * listener's own, one per processor by default: reactor-netty's shared default is at least four,
+ * and on one or two processors the extra loops only took turns (measured in
+ * docs/benchmarks-online.md).
  */
 public final class OnlineListener implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(OnlineListener.class);
@@ -48,20 +52,28 @@ public final class OnlineListener implements SmartLifecycle {
   private final OnlineRequestAuthenticator authenticator;
   private final JsonMapper json;
   private final int configuredPort;
+  private final int eventLoops;
+  private volatile LoopResources loops;
   private volatile DisposableServer server;
 
   /**
    * @param port the port to listen on; 0 for any free port, negative to stay off
+   * @param eventLoops event-loop threads; 0 for one per available processor
    */
   public OnlineListener(
       OnlineFeatureLookup lookup,
       OnlineRequestAuthenticator authenticator,
       JsonMapper json,
-      int port) {
+      int port,
+      int eventLoops) {
     this.lookup = requireNonNull(lookup, "lookup is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.json = requireNonNull(json, "json is null");
+    if (eventLoops < 0) {
+      throw new IllegalArgumentException("eventLoops must be 0 or more: " + eventLoops);
+    }
     this.configuredPort = port;
+    this.eventLoops = eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops;
   }
 
   /** The bound port, once started. */
@@ -76,8 +88,10 @@ public final class OnlineListener implements SmartLifecycle {
       log.info("Online listener is off (feature-store.online-port < 0)");
       return;
     }
+    loops = LoopResources.create("online-listener", eventLoops, true);
     server =
         HttpServer.create()
+            .runOn(loops)
             .port(configuredPort)
             .route(
                 routes -> {
@@ -87,7 +101,7 @@ public final class OnlineListener implements SmartLifecycle {
                   routes.get("/health", this::health);
                 })
             .bindNow(Duration.ofSeconds(30));
-    log.info("Online listener on port {}", server.port());
+    log.info("Online listener on port {}, event loops: {}", server.port(), eventLoops);
   }
 
   @Override
@@ -96,6 +110,11 @@ public final class OnlineListener implements SmartLifecycle {
     if (bound != null) {
       bound.disposeNow(Duration.ofSeconds(10));
       server = null;
+    }
+    LoopResources owned = loops;
+    if (owned != null) {
+      owned.disposeLater().block(Duration.ofSeconds(10));
+      loops = null;
     }
   }
 
@@ -116,8 +135,13 @@ public final class OnlineListener implements SmartLifecycle {
   }
 
   private Publisher<Void> lookup(HttpServerRequest request, HttpServerResponse response) {
-    OnlineAccess access =
-        authenticator.authenticate(name -> Optional.ofNullable(request.requestHeaders().get(name)));
+    return authenticator
+        .authenticate(name -> Optional.ofNullable(request.requestHeaders().get(name)))
+        .flatMap(access -> lookupIfAllowed(access, request, response));
+  }
+
+  private Mono<Void> lookupIfAllowed(
+      OnlineAccess access, HttpServerRequest request, HttpServerResponse response) {
     if (access == OnlineAccess.UNAUTHENTICATED) {
       return problem(
           response, ErrorCode.UNAUTHENTICATED, "credentials are missing or unknown", List.of());

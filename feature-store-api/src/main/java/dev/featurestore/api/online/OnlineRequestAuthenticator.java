@@ -2,20 +2,21 @@ package dev.featurestore.api.online;
 
 import java.util.Optional;
 import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * Decides whether a request to the lean online listener may look up features. The listener runs
  * outside the servlet stack, so servlet security filters do not see its requests; declaring a bean
- * of this type replaces the default, which permits every request.
+ * of this type replaces the default, {@link BearerKeyAuthenticator}.
+ *
+ * <p>It is called on an event loop, which serves every other connection of that loop too: a verdict
+ * that needs blocking I/O must be computed on another scheduler (the returned {@code Mono} then
+ * completes there).
  */
 @FunctionalInterface
 public interface OnlineRequestAuthenticator {
   /**
    * @param header the request's header of a name, if present
    */
-  OnlineAccess authenticate(Function<String, Optional<String>> header);
-
-  static OnlineRequestAuthenticator permitAll() {
-    return header -> OnlineAccess.PERMITTED;
-  }
+  Mono<OnlineAccess> authenticate(Function<String, Optional<String>> header);
 }

@@ -35,12 +35,21 @@ final class RecentlyVerifiedKeys {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  Optional<ApiKey> verify(String secret) {
-    Instant now = clock.instant();
+  /** The key, if it was verified within the TTL: memory only, so an event loop may ask. */
+  Optional<ApiKey> recent(String secret) {
     Verified recent = bySecret.get(secret);
-    if (recent != null && now.isBefore(recent.until())) {
-      return Optional.of(recent.key());
+    return recent != null && clock.instant().isBefore(recent.until())
+        ? Optional.of(recent.key())
+        : Optional.empty();
+  }
+
+  /** The key, from memory if verified within the TTL, else from Postgres (blocking). */
+  Optional<ApiKey> verify(String secret) {
+    Optional<ApiKey> recent = recent(secret);
+    if (recent.isPresent()) {
+      return recent;
     }
+    Instant now = clock.instant();
     Optional<ApiKey> key = apiKeys.verify(secret);
     if (key.isEmpty() || ttl.isZero()) {
       bySecret.remove(secret);

@@ -10,6 +10,9 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineMemoryBudget;
+import dev.featurestore.core.security.ApiKeys;
+import dev.featurestore.core.security.IssuedApiKey;
+import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
@@ -22,10 +25,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -65,6 +73,8 @@ class OnlineFeaturesIT {
     registry.add("feature-store.online-port", () -> "0");
     registry.add("feature-store.online.max-keys", () -> "5");
     registry.add("feature-store.online.poll-interval", () -> "PT0.2S");
+    // Long enough that the admin key stays trusted through a test holding the key table locked.
+    registry.add("feature-store.online.key-cache-ttl", () -> "PT1M");
   }
 
   @LocalServerPort int mainPort;
@@ -76,6 +86,9 @@ class OnlineFeaturesIT {
   @Autowired JsonMapper json;
   @Autowired ObjectStore objectStore;
   @Autowired DataSource dataSource;
+  @Autowired OnlineFeatureLookup lookup;
+  @Autowired OnlineRequestAuthenticator authenticator;
+  @Autowired ApiKeys apiKeys;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -249,6 +262,58 @@ class OnlineFeaturesIT {
   }
 
   /** Commits through this server and waits until the replica applied the commit. */
+  /**
+   * A key not verified recently is looked up in Postgres off the event loop: while that lookup
+   * waits on a lock, a request with a recently verified key on the same, single, loop is answered.
+   */
+  @Test
+  void aSlowKeyCheckDoesNotHoldUpTheLookupsSharingItsEventLoop() throws Exception {
+    OnlineListener oneLoop = new OnlineListener(lookup, authenticator, json, 0, 1);
+    oneLoop.start();
+    String request = "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}}";
+    try (Connection locker = dataSource.getConnection()) {
+      int port = oneLoop.port().orElseThrow();
+      assertThat(post(port, "/get-online-features", request).statusCode()).isEqualTo(200);
+      IssuedApiKey notYetVerified = apiKeys.issue("first lookup", Role.MODEL_SERVER);
+      locker.setAutoCommit(false);
+      try (Statement lock = locker.createStatement()) {
+        lock.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<HttpResponse<String>> checking =
+          http.sendAsync(
+              postAs(notYetVerified.secret(), port, "/get-online-features", request),
+              BodyHandlers.ofString());
+      waitForASessionWaitingOnALock();
+
+      assertThat(post(port, "/get-online-features", request).statusCode()).isEqualTo(200);
+      assertThat(checking).isNotDone();
+      locker.rollback();
+      assertThat(checking.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    } finally {
+      oneLoop.stop();
+    }
+  }
+
+  private void waitForASessionWaitingOnALock() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (Connection observer = dataSource.getConnection();
+        Statement statement = observer.createStatement()) {
+      while (true) {
+        try (ResultSet waiting =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+          waiting.next();
+          if (waiting.getLong(1) > 0) {
+            return;
+          }
+        }
+        assertThat(System.nanoTime()).as("a key check waiting on the lock").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+    }
+  }
+
   private boolean replicaCatchesUpWithin(OnlineIndexes replica, Duration limit) throws Exception {
     HttpResponse<String> committed =
         post(
@@ -462,7 +527,7 @@ class OnlineFeaturesIT {
                     .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
                     .POST(body)
                     .build(),
-                HttpResponse.BodyHandlers.ofString());
+                BodyHandlers.ofString());
         assertThat(response.statusCode()).as("port %d", port).isEqualTo(413);
         assertThat(response.body()).contains("at most " + OnlineFeatureLookup.MAX_BODY_BYTES);
       }
@@ -539,13 +604,16 @@ class OnlineFeaturesIT {
 
   private HttpResponse<String> post(int port, String path, String body)
       throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(postAs(TestApiKeys.ADMIN_KEY, port, path, body), BodyHandlers.ofString());
+  }
+
+  private static HttpRequest postAs(String apiKey, int port, String path, String body) {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + apiKey)
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private HttpResponse<String> patch(String path, String body)
@@ -556,7 +624,7 @@ class OnlineFeaturesIT {
             .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
             .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
             .build(),
-        HttpResponse.BodyHandlers.ofString());
+        BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
@@ -565,6 +633,6 @@ class OnlineFeaturesIT {
             .header("Authorization", "Bearer " + TestApiKeys.ADMIN_KEY)
             .GET()
             .build(),
-        HttpResponse.BodyHandlers.ofString());
+        BodyHandlers.ofString());
   }
 }

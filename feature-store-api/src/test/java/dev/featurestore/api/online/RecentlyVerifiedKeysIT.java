@@ -45,12 +45,15 @@ class RecentlyVerifiedKeysIT {
 
     assertThat(verified.verify("fs_not_issued_yet")).isEmpty();
     IssuedApiKey issued = apiKeys.issue("model server", Role.MODEL_SERVER);
+    assertThat(verified.recent(issued.secret())).as("issued, not yet verified").isEmpty();
     assertThat(verified.verify(issued.secret())).contains(issued.apiKey());
+    assertThat(verified.recent(issued.secret())).contains(issued.apiKey());
 
     apiKeys.revoke(issued.apiKey().id());
     now = now.plus(TTL.minusMillis(1));
     assertThat(verified.verify(issued.secret())).as("within the TTL").isPresent();
     now = now.plusMillis(1);
+    assertThat(verified.recent(issued.secret())).as("once the TTL passed").isEmpty();
     assertThat(verified.verify(issued.secret())).as("once the TTL passed").isEmpty();
 
     RecentlyVerifiedKeys uncached = new RecentlyVerifiedKeys(apiKeys, Duration.ZERO, clock);
