@@ -86,6 +86,8 @@ echo "warm-up (${WARMUP_SECONDS:-30} s, not measured): $(SECONDS_PER_RUN=$(( ${W
 echo "warm-up: $(SECONDS_PER_RUN=$(( ${WARMUP_SECONDS:-30} / 2 )) WARMUP=0 CONNECTIONS=4 \
   load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" 0 | grep -o 'achieved=[0-9]*/s')"
 echo "load average before the load runs: $(uptime)"
+# Loopback TCP shapes the 100x50 tail (docs/benchmarks-online.md, "BBR on loopback").
+echo "TCP congestion control: $(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown), loopback MTU: $(cat /sys/class/net/lo/mtu 2>/dev/null || echo unknown)"
 if [ -x "$WORK/floor" ]; then
   taskset -c 0 "$WORK/floor" $PLATFORM_FLOOR_PORT &
   PLATFORM_FLOOR=$!
