@@ -3,9 +3,14 @@ package dev.featurestore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.featurestore.api.online.OnlineListener;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +24,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Health follows the catalog database: DOWN while it is stopped, UP again once it is back. */
+/**
+ * Health follows the catalog database: DOWN while it is stopped, UP again once it is back.
+ * Meanwhile a key the online listener cannot check is answered 503, as on the main port.
+ */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "spring.datasource.hikari.connection-timeout=1000")
@@ -48,6 +56,7 @@ class DatabaseOutageIT {
   }
 
   @Autowired TestRestTemplate http;
+  @Autowired OnlineListener onlineListener;
 
   @Test
   void healthGoesDownWithTheDatabaseAndComesBack() throws Exception {
@@ -59,6 +68,10 @@ class DatabaseOutageIT {
     assertThat(JsonPath.<String>read(down.getBody(), "$.components.db.status")).isEqualTo("DOWN");
     assertThat(JsonPath.<String>read(down.getBody(), "$.components.objectStore.status"))
         .isEqualTo("UP");
+    HttpResponse<String> lookup = onlineLookupWithAnUncheckedKey();
+    assertThat(lookup.statusCode()).isEqualTo(503);
+    assertThat(lookup.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(JsonPath.<String>read(lookup.body(), "$.code")).isEqualTo("CATALOG_UNAVAILABLE");
 
     postgres = startPostgres();
     ResponseEntity<String> up = health();
@@ -67,6 +80,20 @@ class DatabaseOutageIT {
       up = health();
     }
     assertThat(up.getStatusCode()).isEqualTo(HttpStatus.OK);
+  }
+
+  private HttpResponse<String> onlineLookupWithAnUncheckedKey() throws Exception {
+    int onlinePort = onlineListener.port().orElseThrow();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(
+          HttpRequest.newBuilder(
+                  URI.create("http://localhost:" + onlinePort + "/get-online-features"))
+              .header("Authorization", "Bearer fs_never_checked")
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"features\":[],\"entities\":{}}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   private ResponseEntity<String> health() {

@@ -7,6 +7,7 @@ import dev.featurestore.api.problems.PayloadTooLargeException;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -137,7 +138,17 @@ public final class OnlineListener implements SmartLifecycle {
   private Publisher<Void> lookup(HttpServerRequest request, HttpServerResponse response) {
     return authenticator
         .authenticate(name -> Optional.ofNullable(request.requestHeaders().get(name)))
-        .flatMap(access -> lookupIfAllowed(access, request, response));
+        .flatMap(access -> lookupIfAllowed(access, request, response))
+        .onErrorResume(
+            CatalogUnavailableException.class,
+            e -> {
+              log.warn("Cannot check an API key: the catalog is unavailable", e);
+              return problem(
+                  response,
+                  ErrorCode.CATALOG_UNAVAILABLE,
+                  "the catalog database is unavailable",
+                  List.of());
+            });
   }
 
   private Mono<Void> lookupIfAllowed(
