@@ -114,7 +114,8 @@ public final class OnlineListener implements SmartLifecycle {
     }
     LoopResources owned = loops;
     if (owned != null) {
-      owned.disposeLater().block(Duration.ofSeconds(10));
+      // The server is gone, so no task can arrive: no quiet period (netty's default waits 2 s).
+      owned.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block();
       loops = null;
     }
   }
