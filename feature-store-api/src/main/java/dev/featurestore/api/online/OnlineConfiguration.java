@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -46,11 +48,21 @@ class OnlineConfiguration {
     return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys());
   }
 
+  /**
+   * Where the online listener checks keys it has not verified recently: two threads, so two pooled
+   * connections at most, and a thousand requests waiting at most (more are answered 503).
+   */
+  @Bean(destroyMethod = "dispose")
+  Scheduler onlineKeyChecks() {
+    return Schedulers.newBoundedElastic(2, 1000, "online-key-check");
+  }
+
   @Bean
   OnlineRequestAuthenticator onlineRequestAuthenticator(
-      ApiKeys apiKeys, FeatureStoreProperties properties) {
+      ApiKeys apiKeys, FeatureStoreProperties properties, Scheduler onlineKeyChecks) {
     return new BearerKeyAuthenticator(
-        new RecentlyVerifiedKeys(apiKeys, properties.online().keyCacheTtl(), Clock.systemUTC()));
+        new RecentlyVerifiedKeys(apiKeys, properties.online().keyCacheTtl(), Clock.systemUTC()),
+        onlineKeyChecks);
   }
 
   @Bean

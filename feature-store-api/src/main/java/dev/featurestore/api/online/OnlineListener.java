@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
@@ -149,7 +150,15 @@ public final class OnlineListener implements SmartLifecycle {
                   ErrorCode.CATALOG_UNAVAILABLE,
                   "the catalog database is unavailable",
                   List.of());
-            });
+            })
+        .onErrorResume(
+            RejectedExecutionException.class,
+            e ->
+                problem(
+                    response,
+                    ErrorCode.OVERLOADED,
+                    "too many requests are waiting for their API key to be checked",
+                    List.of()));
   }
 
   private Mono<Void> lookupIfAllowed(

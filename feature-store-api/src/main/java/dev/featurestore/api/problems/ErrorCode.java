@@ -16,6 +16,8 @@ public enum ErrorCode {
   ONLINE_INDEX_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   CATALOG_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   OBJECT_STORE_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
+  /** More requests wait for a bounded resource (e.g. API-key checks) than may wait. */
+  OVERLOADED(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL_ERROR(Category.INTERNAL_ERROR, HttpStatus.INTERNAL_SERVER_ERROR);
 
   /** Whose fault it is: the caller's, a missing resource's, or ours. */

@@ -54,6 +54,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -294,23 +296,77 @@ class OnlineFeaturesIT {
     }
   }
 
+  /**
+   * Key checks run on few threads with a bounded queue: a stream of keys to check holds at most
+   * that many database connections, and a request beyond the queue is refused at once.
+   */
+  @Test
+  void keyChecksTakeFewConnectionsAndRefuseRequestsBeyondTheirQueue() throws Exception {
+    Scheduler oneThreadOneWaiting = Schedulers.newBoundedElastic(1, 1, "test-key-check");
+    OnlineListener oneLoop =
+        new OnlineListener(
+            lookup,
+            new BearerKeyAuthenticator(
+                new RecentlyVerifiedKeys(apiKeys, Duration.ofMinutes(1), Clock.systemUTC()),
+                oneThreadOneWaiting),
+            json,
+            0,
+            1);
+    oneLoop.start();
+    String request = "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}}";
+    try (Connection locker = dataSource.getConnection()) {
+      int port = oneLoop.port().orElseThrow();
+      locker.setAutoCommit(false);
+      try (Statement lock = locker.createStatement()) {
+        lock.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
+      }
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      answers.add(
+          http.sendAsync(
+              postAs("fs_unknown_0", port, "/get-online-features", request),
+              BodyHandlers.ofString()));
+      waitForASessionWaitingOnALock();
+      for (String secret : List.of("fs_unknown_1", "fs_unknown_2")) {
+        answers.add(
+            http.sendAsync(
+                postAs(secret, port, "/get-online-features", request), BodyHandlers.ofString()));
+      }
+      // One of the two waits in the queue, the other is refused while the first check still waits.
+      HttpResponse<String> refused =
+          (HttpResponse<String>)
+              CompletableFuture.anyOf(answers.get(1), answers.get(2)).get(20, TimeUnit.SECONDS);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(json.readTree(refused.body()).get("code").stringValue()).isEqualTo("OVERLOADED");
+      assertThat(sessionsWaitingOnALock()).isEqualTo(1);
+      locker.rollback();
+      List<Integer> statuses = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        statuses.add(answer.get(20, TimeUnit.SECONDS).statusCode());
+      }
+      assertThat(statuses).containsExactlyInAnyOrder(401, 401, 503);
+    } finally {
+      oneLoop.stop();
+      oneThreadOneWaiting.dispose();
+    }
+  }
+
   private void waitForASessionWaitingOnALock() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (sessionsWaitingOnALock() == 0) {
+      assertThat(System.nanoTime()).as("a key check waiting on the lock").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  private long sessionsWaitingOnALock() throws Exception {
     try (Connection observer = dataSource.getConnection();
-        Statement statement = observer.createStatement()) {
-      while (true) {
-        try (ResultSet waiting =
+        Statement statement = observer.createStatement();
+        ResultSet waiting =
             statement.executeQuery(
                 "SELECT count(*) FROM pg_stat_activity"
                     + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
-          waiting.next();
-          if (waiting.getLong(1) > 0) {
-            return;
-          }
-        }
-        assertThat(System.nanoTime()).as("a key check waiting on the lock").isLessThan(deadline);
-        Thread.sleep(10);
-      }
+      waiting.next();
+      return waiting.getLong(1);
     }
   }
 
