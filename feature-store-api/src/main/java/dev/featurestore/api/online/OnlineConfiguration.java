@@ -50,7 +50,7 @@ class OnlineConfiguration {
 
   /**
    * Where the online listener checks keys it has not verified recently: two threads, so two pooled
-   * connections at most, and a thousand requests waiting at most (more are answered 503).
+   * connections at most, and a thousand requests waiting per thread (more are answered 503).
    */
   @Bean(destroyMethod = "dispose")
   Scheduler onlineKeyChecks() {
