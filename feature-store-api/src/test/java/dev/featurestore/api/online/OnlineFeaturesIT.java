@@ -94,6 +94,8 @@ class OnlineFeaturesIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private static final String ONE_ITEM =
+      "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}}";
 
   private static boolean groupsCreated;
 
@@ -263,7 +265,6 @@ class OnlineFeaturesIT {
     }
   }
 
-  /** Commits through this server and waits until the replica applied the commit. */
   /**
    * A key not verified recently is looked up in Postgres off the event loop: while that lookup
    * waits on a lock, a request with a recently verified key on the same, single, loop is answered.
@@ -272,22 +273,18 @@ class OnlineFeaturesIT {
   void aSlowKeyCheckDoesNotHoldUpTheLookupsSharingItsEventLoop() throws Exception {
     OnlineListener oneLoop = new OnlineListener(lookup, authenticator, json, 0, 1);
     oneLoop.start();
-    String request = "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}}";
     try (Connection locker = dataSource.getConnection()) {
       int port = oneLoop.port().orElseThrow();
-      assertThat(post(port, "/get-online-features", request).statusCode()).isEqualTo(200);
+      assertThat(post(port, "/get-online-features", ONE_ITEM).statusCode()).isEqualTo(200);
       IssuedApiKey notYetVerified = apiKeys.issue("first lookup", Role.MODEL_SERVER);
-      locker.setAutoCommit(false);
-      try (Statement lock = locker.createStatement()) {
-        lock.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
-      }
+      lockTheKeyTable(locker);
       CompletableFuture<HttpResponse<String>> checking =
           http.sendAsync(
-              postAs(notYetVerified.secret(), port, "/get-online-features", request),
+              postAs(notYetVerified.secret(), port, "/get-online-features", ONE_ITEM),
               BodyHandlers.ofString());
       waitForASessionWaitingOnALock();
 
-      assertThat(post(port, "/get-online-features", request).statusCode()).isEqualTo(200);
+      assertThat(post(port, "/get-online-features", ONE_ITEM).statusCode()).isEqualTo(200);
       assertThat(checking).isNotDone();
       locker.rollback();
       assertThat(checking.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -313,23 +310,19 @@ class OnlineFeaturesIT {
             0,
             1);
     oneLoop.start();
-    String request = "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1]}}";
     try (Connection locker = dataSource.getConnection()) {
       int port = oneLoop.port().orElseThrow();
-      locker.setAutoCommit(false);
-      try (Statement lock = locker.createStatement()) {
-        lock.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
-      }
+      lockTheKeyTable(locker);
       List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
       answers.add(
           http.sendAsync(
-              postAs("fs_unknown_0", port, "/get-online-features", request),
+              postAs("fs_unknown_0", port, "/get-online-features", ONE_ITEM),
               BodyHandlers.ofString()));
       waitForASessionWaitingOnALock();
       for (String secret : List.of("fs_unknown_1", "fs_unknown_2")) {
         answers.add(
             http.sendAsync(
-                postAs(secret, port, "/get-online-features", request), BodyHandlers.ofString()));
+                postAs(secret, port, "/get-online-features", ONE_ITEM), BodyHandlers.ofString()));
       }
       // One of the two waits in the queue, the other is refused while the first check still waits.
       HttpResponse<String> refused =
@@ -347,6 +340,14 @@ class OnlineFeaturesIT {
     } finally {
       oneLoop.stop();
       oneThreadOneWaiting.dispose();
+    }
+  }
+
+  /** Holds the key table locked until the connection's transaction ends: key checks wait. */
+  private static void lockTheKeyTable(Connection locker) throws Exception {
+    locker.setAutoCommit(false);
+    try (Statement lock = locker.createStatement()) {
+      lock.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
     }
   }
 
@@ -370,6 +371,7 @@ class OnlineFeaturesIT {
     }
   }
 
+  /** Commits through this server and waits until the replica applied the commit. */
   private boolean replicaCatchesUpWithin(OnlineIndexes replica, Duration limit) throws Exception {
     HttpResponse<String> committed =
         post(
