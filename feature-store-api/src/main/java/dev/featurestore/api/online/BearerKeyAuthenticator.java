@@ -2,24 +2,26 @@ package dev.featurestore.api.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.api.security.AccessRules;
+import dev.featurestore.api.security.AuthorizationHeader;
+import dev.featurestore.api.security.Refusal;
 import dev.featurestore.core.security.ApiKey;
-import dev.featurestore.core.security.Role;
 import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The online listener's default check: the same bearer API keys as the main port. Model servers,
- * data scientists and admins may look up features, nobody else. A key verified recently is judged
- * on the event loop; any other is looked up in Postgres on the key-check scheduler, so a slow
- * database or a stream of unknown keys never holds up the lookups sharing the loop. That scheduler
- * has few threads and a bounded queue: a stream of unknown keys takes at most that many of the
- * connection pool's connections from the main port, and requests beyond the queue are refused.
+ * The online listener's default check: the main port's policy, its header parsing ({@link
+ * AuthorizationHeader}), access rules ({@link AccessRules}) and refusals. A key verified recently
+ * is judged on the event loop; any other is looked up in Postgres on the key-check scheduler, so a
+ * slow database or a stream of unknown keys never holds up the lookups sharing the loop. That
+ * scheduler has few threads and a bounded queue: a stream of unknown keys takes at most that many
+ * of the connection pool's connections from the main port, and requests beyond the queue are
+ * refused.
  */
 final class BearerKeyAuthenticator implements OnlineRequestAuthenticator {
-  private static final String BEARER = "Bearer ";
-
   private final RecentlyVerifiedKeys keys;
   private final Scheduler keyChecks;
 
@@ -29,26 +31,28 @@ final class BearerKeyAuthenticator implements OnlineRequestAuthenticator {
   }
 
   @Override
-  public Mono<OnlineAccess> authenticate(Function<String, Optional<String>> header) {
-    Optional<String> authorization = header.apply("Authorization");
-    if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
-      return Mono.just(OnlineAccess.UNAUTHENTICATED);
-    }
-    String secret = authorization.get().substring(BEARER.length()).strip();
-    Optional<ApiKey> recent = keys.recent(secret);
-    if (recent.isPresent()) {
-      return Mono.just(access(recent));
-    }
-    return Mono.fromCallable(() -> access(keys.verify(secret))).subscribeOn(keyChecks);
+  public Mono<Optional<Refusal>> authenticate(
+      String path, Function<String, Optional<String>> header) {
+    return switch (AuthorizationHeader.parse(header.apply(AuthorizationHeader.NAME))) {
+      case AuthorizationHeader.Absent absent -> Mono.just(Optional.of(Refusal.NO_API_KEY));
+      case AuthorizationHeader.Malformed malformed ->
+          Mono.just(Optional.of(Refusal.MALFORMED_AUTHORIZATION));
+      case AuthorizationHeader.BearerKey bearer -> {
+        String secret = bearer.secret();
+        Optional<ApiKey> recent = keys.recent(secret);
+        yield recent.isPresent()
+            ? Mono.just(refusal(recent, path))
+            : Mono.fromCallable(() -> refusal(keys.verify(secret), path)).subscribeOn(keyChecks);
+      }
+    };
   }
 
-  private static OnlineAccess access(Optional<ApiKey> key) {
+  private static Optional<Refusal> refusal(Optional<ApiKey> key, String path) {
     if (key.isEmpty()) {
-      return OnlineAccess.UNAUTHENTICATED;
+      return Optional.of(Refusal.UNKNOWN_OR_REVOKED_KEY);
     }
-    Role role = key.get().role();
-    return role == Role.MODEL_SERVER || role == Role.DATA_SCIENTIST || role == Role.ADMIN
-        ? OnlineAccess.PERMITTED
-        : OnlineAccess.FORBIDDEN;
+    return AccessRules.permits(key.get().role(), HttpMethod.POST, path)
+        ? Optional.empty()
+        : Optional.of(Refusal.ROLE_MAY_NOT_CALL);
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.PayloadTooLargeException;
 import dev.featurestore.api.problems.ProblemJson;
+import dev.featurestore.api.security.Refusal;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
@@ -139,8 +140,13 @@ public final class OnlineListener implements SmartLifecycle {
 
   private Publisher<Void> lookup(HttpServerRequest request, HttpServerResponse response) {
     return authenticator
-        .authenticate(name -> Optional.ofNullable(request.requestHeaders().get(name)))
-        .flatMap(access -> lookupIfAllowed(access, request, response))
+        .authenticate(
+            request.fullPath(), name -> Optional.ofNullable(request.requestHeaders().get(name)))
+        .flatMap(
+            refusal ->
+                refusal.isPresent()
+                    ? refuse(refusal.get(), request, response)
+                    : lookUp(request, response))
         .onErrorResume(
             CatalogUnavailableException.class,
             e -> {
@@ -161,16 +167,16 @@ public final class OnlineListener implements SmartLifecycle {
                     List.of()));
   }
 
-  private Mono<Void> lookupIfAllowed(
-      OnlineAccess access, HttpServerRequest request, HttpServerResponse response) {
-    if (access == OnlineAccess.UNAUTHENTICATED) {
-      return problem(
-          response, ErrorCode.UNAUTHENTICATED, "credentials are missing or unknown", List.of());
-    }
-    if (access == OnlineAccess.FORBIDDEN) {
-      return problem(
-          response, ErrorCode.FORBIDDEN, "these credentials may not look up features", List.of());
-    }
+  /** As the main port refuses the same request (docs/security.md). */
+  private Mono<Void> refuse(
+      Refusal refusal, HttpServerRequest request, HttpServerResponse response) {
+    refusal
+        .challenge()
+        .ifPresent(challenge -> response.header(HttpHeaderNames.WWW_AUTHENTICATE, challenge));
+    return problem(response, refusal.code(), refusal.detail(request.fullPath()), refusal.errors());
+  }
+
+  private Mono<Void> lookUp(HttpServerRequest request, HttpServerResponse response) {
     long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
     if (length > OnlineFeatureLookup.MAX_BODY_BYTES) {
       return problem(

@@ -1,5 +1,6 @@
 package dev.featurestore.api.online;
 
+import dev.featurestore.api.security.Refusal;
 import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -7,7 +8,8 @@ import reactor.core.publisher.Mono;
 /**
  * Decides whether a request to the lean online listener may look up features. The listener runs
  * outside the servlet stack, so servlet security filters do not see its requests; declaring a bean
- * of this type replaces the default, {@link BearerKeyAuthenticator}.
+ * of this type replaces the default, {@link BearerKeyAuthenticator}. The listener answers a refusal
+ * as the main port answers the same one.
  *
  * <p>It is called on an event loop, which serves every other connection of that loop too: a verdict
  * that needs blocking I/O must be computed on another scheduler (the returned {@code Mono} then
@@ -16,7 +18,9 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface OnlineRequestAuthenticator {
   /**
+   * @param path the request's path, without query
    * @param header the request's header of a name, if present
+   * @return empty when the request may look up features, else why it is refused
    */
-  Mono<OnlineAccess> authenticate(Function<String, Optional<String>> header);
+  Mono<Optional<Refusal>> authenticate(String path, Function<String, Optional<String>> header);
 }

@@ -1,5 +1,6 @@
 package dev.featurestore.api.problems;
 
+import dev.featurestore.core.FieldError;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -23,6 +24,17 @@ public final class ProblemWriter {
   public static void write(
       HttpServletResponse response, ErrorCode code, String detail, String instance)
       throws IOException {
+    write(response, code, detail, instance, List.of());
+  }
+
+  /** With the fields at fault, for input refused before Spring MVC runs (a malformed header). */
+  public static void write(
+      HttpServletResponse response,
+      ErrorCode code,
+      String detail,
+      String instance,
+      List<FieldError> errors)
+      throws IOException {
     response.setStatus(code.status().value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     JSON.writeValue(
@@ -33,7 +45,8 @@ public final class ProblemWriter {
             code.status().value(),
             detail,
             instance,
-            code.name()));
+            code.name(),
+            errors));
   }
 
   /**
@@ -48,11 +61,18 @@ public final class ProblemWriter {
             status.value(),
             detail,
             instance,
-            status.name()));
+            status.name(),
+            List.of()));
   }
 
   private static Map<String, Object> problem(
-      String type, String title, int status, String detail, String instance, String code) {
+      String type,
+      String title,
+      int status,
+      String detail,
+      String instance,
+      String code,
+      List<FieldError> errors) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", type);
     problem.put("title", title);
@@ -60,7 +80,7 @@ public final class ProblemWriter {
     problem.put("detail", detail);
     problem.put("instance", instance);
     problem.put("code", code);
-    problem.put("errors", List.of());
+    problem.put("errors", errors);
     return problem;
   }
 }

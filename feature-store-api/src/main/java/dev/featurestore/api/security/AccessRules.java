@@ -8,24 +8,34 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 
+import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * Who may call what: the server's access rules in one table (docs/security.md shows it too).
+ * Who may call what: the server's access rules in one table (docs/security.md shows it too), and
+ * the one decision both ports take from it ({@link #permits}).
  *
  * <p>ADMIN may call everything and is not repeated in the table. Any request the table does not
  * list is ADMIN-only: access is denied by default. A caller whose role may not use an endpoint gets
- * the same 404 as for an unknown path, so that nobody learns what exists from being refused.
+ * the same 404 as for an unknown path ({@link Refusal#ROLE_MAY_NOT_CALL}), so that nobody learns
+ * what exists from being refused.
  */
-final class AccessRules {
+public final class AccessRules {
   /** Open to anyone without a key: probes, metrics and the API's description. */
   static final List<String> PUBLIC_PATHS =
       List.of(
@@ -77,18 +87,32 @@ final class AccessRules {
   private AccessRules() {}
 
   /**
+   * @param path the pattern, as Spring's {@code PathPatternRequestMatcher} reads it
    * @param roles the roles, besides ADMIN, allowed to call it
    */
-  record Rule(HttpMethod method, String path, Set<Role> roles) {
+  record Rule(HttpMethod method, PathPattern path, Set<Role> roles) {
     Rule(HttpMethod method, String path, Role... roles) {
-      this(method, path, Set.of(roles));
+      this(method, PathPatternParser.defaultInstance.parse(path), Set.of(roles));
     }
+  }
 
-    String[] rolesWithAdmin() {
-      return Stream.concat(Stream.of(Role.ADMIN), roles.stream().sorted())
-          .map(Role::name)
-          .toArray(String[]::new);
+  /**
+   * Whether a key of {@code role} may call {@code method path}: the first rule that matches
+   * decides, none matching leaves the call to ADMIN.
+   *
+   * @param path the request's path, without query
+   */
+  public static boolean permits(Role role, HttpMethod method, String path) {
+    if (role == Role.ADMIN) {
+      return true;
     }
+    PathContainer requestPath = PathContainer.parsePath(path);
+    for (Rule rule : RULES) {
+      if (rule.method().equals(method) && rule.path().matches(requestPath)) {
+        return rule.roles().contains(role);
+      }
+    }
+    return false;
   }
 
   static RequestMatcher publicEndpoints() {
@@ -101,9 +125,16 @@ final class AccessRules {
   static void apply(
       AuthorizeHttpRequestsConfigurer<?>.AuthorizationManagerRequestMatcherRegistry requests) {
     requests.requestMatchers(publicEndpoints()).permitAll();
-    for (Rule rule : RULES) {
-      requests.requestMatchers(rule.method(), rule.path()).hasAnyRole(rule.rolesWithAdmin());
-    }
-    requests.anyRequest().hasRole(Role.ADMIN.name());
+    requests.anyRequest().access(AccessRules::decide);
+  }
+
+  /** An anonymous caller is refused too: Spring then answers 401, not the 404 of a role. */
+  private static AuthorizationDecision decide(
+      Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
+    HttpServletRequest request = context.getRequest();
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return new AuthorizationDecision(
+        authentication.get().getPrincipal() instanceof ApiKey key
+            && permits(key.role(), HttpMethod.valueOf(request.getMethod()), path));
   }
 }

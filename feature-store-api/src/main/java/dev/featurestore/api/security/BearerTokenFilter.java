@@ -13,16 +13,17 @@ import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer <api key>}. A missing, unknown or revoked key leaves
- * the request anonymous; the access rules then answer 401 wherever a key is needed. Nothing is kept
- * between requests, so a revoked key stops working at once.
+ * Authenticates {@code Authorization: Bearer <api key>}, read by {@link AuthorizationHeader}. A
+ * missing, unknown or revoked key leaves the request anonymous; the access rules then answer 401
+ * wherever a key is needed. A malformed header is answered at once ({@link
+ * Refusal#MALFORMED_AUTHORIZATION}). Nothing is kept between requests, so a revoked key stops
+ * working at once.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
   /**
@@ -31,7 +32,6 @@ final class BearerTokenFilter extends OncePerRequestFilter {
   static final String REJECTED_TOKEN = BearerTokenFilter.class.getName() + ".rejected";
 
   private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
-  private static final String SCHEME = "Bearer ";
 
   private final ApiKeys apiKeys;
   private final RequestMatcher publicEndpoints;
@@ -51,11 +51,16 @@ final class BearerTokenFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Optional<String> secret = bearerToken(request);
-    if (secret.isPresent()) {
+    AuthorizationHeader.Credentials credentials =
+        AuthorizationHeader.parse(Optional.ofNullable(request.getHeader(AuthorizationHeader.NAME)));
+    if (credentials instanceof AuthorizationHeader.Malformed) {
+      Refusal.MALFORMED_AUTHORIZATION.write(response, request.getRequestURI());
+      return;
+    }
+    if (credentials instanceof AuthorizationHeader.BearerKey bearer) {
       Optional<ApiKey> apiKey;
       try {
-        apiKey = apiKeys.verify(secret.get());
+        apiKey = apiKeys.verify(bearer.secret());
       } catch (CatalogUnavailableException e) {
         log.warn("Cannot check an API key: the catalog is unavailable", e);
         ProblemWriter.write(
@@ -74,14 +79,5 @@ final class BearerTokenFilter extends OncePerRequestFilter {
       }
     }
     chain.doFilter(request, response);
-  }
-
-  private static Optional<String> bearerToken(HttpServletRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-      return Optional.empty();
-    }
-    String token = header.substring(SCHEME.length()).trim();
-    return token.isEmpty() ? Optional.empty() : Optional.of(token);
   }
 }

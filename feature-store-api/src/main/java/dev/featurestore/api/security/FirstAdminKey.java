@@ -61,6 +61,12 @@ class FirstAdminKey implements ApplicationRunner {
               + MINIMUM_CONFIGURED_LENGTH
               + " characters long; use a random token");
     }
+    if (configured.isPresent() && !AuthorizationHeader.isToken68(configured.get())) {
+      throw new InvalidConfigurationException(
+          SETTING,
+          "The admin key must be one token of letters, digits and -._~+/ (then '=' only at the"
+              + " end), as an Authorization header carries it; use a random base64 token");
+    }
     Optional<IssuedApiKey> issued = apiKeys.issueFirstAdminKey(KEY_NAME, configured);
     if (issued.isEmpty()) {
       return;

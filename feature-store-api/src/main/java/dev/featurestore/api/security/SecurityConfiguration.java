@@ -8,7 +8,6 @@ import jakarta.servlet.DispatcherType;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -66,27 +65,14 @@ class SecurityConfiguration {
             exceptions ->
                 exceptions
                     .authenticationEntryPoint(
-                        (request, response, failure) -> {
-                          boolean rejected =
-                              request.getAttribute(BearerTokenFilter.REJECTED_TOKEN) != null;
-                          response.setHeader(
-                              HttpHeaders.WWW_AUTHENTICATE,
-                              rejected ? "Bearer error=\"invalid_token\"" : "Bearer");
-                          ProblemWriter.write(
-                              response,
-                              ErrorCode.UNAUTHENTICATED,
-                              rejected
-                                  ? "the API key is unknown or revoked"
-                                  : "an API key is required: Authorization: Bearer <api key>",
-                              request.getRequestURI());
-                        })
+                        (request, response, failure) ->
+                            (request.getAttribute(BearerTokenFilter.REJECTED_TOKEN) != null
+                                    ? Refusal.UNKNOWN_OR_REVOKED_KEY
+                                    : Refusal.NO_API_KEY)
+                                .write(response, request.getRequestURI()))
                     .accessDeniedHandler(
                         (request, response, denied) ->
-                            ProblemWriter.write(
-                                response,
-                                ErrorCode.NOT_FOUND,
-                                "nothing found at " + request.getRequestURI(),
-                                request.getRequestURI())))
+                            Refusal.ROLE_MAY_NOT_CALL.write(response, request.getRequestURI())))
         .build();
   }
 }

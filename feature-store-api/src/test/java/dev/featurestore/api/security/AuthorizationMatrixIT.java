@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.api.online.OnlineListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -41,7 +43,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Every endpoint the server has, called by every kind of caller on its own and on other keys'
  * objects, against the status the access rules promise: 401 without a valid key, 404 (as for an
- * unknown path or id) where a role may not go or an object is another key's.
+ * unknown path or id) where a role may not go or an object is another key's. The lookups are also
+ * called on the online listener's port, which must answer every caller and header as the main port
+ * does.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -174,6 +178,10 @@ class AuthorizationMatrixIT {
               "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"],\"reason\":\"matrix\"}"),
           Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"));
 
+  /** The paths the online listener serves besides the main port. */
+  private static final List<String> LOOKUP_PATHS =
+      List.of("/api/v1/online-features", "/get-online-features");
+
   private static final String SPINE_CSV = "user_id,event_time\nu1,2026-01-02T00:00:00Z\n";
   private static final Pattern OBJECT = Pattern.compile("\\{([a-z-]+):([a-z]+)}");
 
@@ -182,6 +190,7 @@ class AuthorizationMatrixIT {
   @DynamicPropertySource
   static void realDatabase(DynamicPropertyRegistry registry) {
     TestCatalogs.useFreshCatalog(registry, dataDir);
+    registry.add("feature-store.online-port", () -> "0");
   }
 
   /**
@@ -195,6 +204,7 @@ class AuthorizationMatrixIT {
 
   @Autowired TestRestTemplate http;
   @Autowired DataSource dataSource;
+  @Autowired OnlineListener onlineListener;
 
   /** Numbers unique to each call, for names that must not clash across the test methods. */
   private static final AtomicInteger fresh = new AtomicInteger();
@@ -310,26 +320,123 @@ class AuthorizationMatrixIT {
       String endpoint = columns[0] + " " + columns[1];
       String body = columns[2];
       assertThat(columns).as(row).hasSize(3 + CALLERS.size());
-      for (int caller = 0; caller < CALLERS.size(); caller++) {
-        int expected = Integer.parseInt(columns[3 + caller]);
-        ResponseEntity<String> response = send(resolve(endpoint, body), CALLERS.get(caller));
-        String problem = problemOf(response, expected);
-        if (response.getStatusCode().value() != expected || !problem.isEmpty()) {
-          mismatches.add(
-              endpoint
-                  + " "
-                  + body
-                  + " as "
-                  + CALLERS.get(caller)
-                  + ": expected "
-                  + expected
-                  + ", got "
-                  + response.getStatusCode().value()
-                  + problem);
+      List<String> roots =
+          LOOKUP_PATHS.contains(columns[1])
+              ? List.of(http.getRootUri(), onlineRoot())
+              : List.of(http.getRootUri());
+      for (String root : roots) {
+        for (int caller = 0; caller < CALLERS.size(); caller++) {
+          int expected = Integer.parseInt(columns[3 + caller]);
+          ResponseEntity<String> response =
+              send(root, resolve(endpoint, body), CALLERS.get(caller));
+          String problem = problemOf(response, expected);
+          if (response.getStatusCode().value() != expected || !problem.isEmpty()) {
+            mismatches.add(
+                root
+                    + " "
+                    + endpoint
+                    + " "
+                    + body
+                    + " as "
+                    + CALLERS.get(caller)
+                    + ": expected "
+                    + expected
+                    + ", got "
+                    + response.getStatusCode().value()
+                    + problem);
+          }
         }
       }
     }
     assertThat(mismatches).isEmpty();
+  }
+
+  /**
+   * Both ports read the Authorization header alike: the scheme in any case, spaces after it, and
+   * the same status, problem code and challenge for a missing, malformed or refused one.
+   */
+  @Test
+  void bothPortsAnswerEveryAuthorizationHeaderAlike() throws Exception {
+    String rows =
+        """
+        # header value (| none, · space)           status code                challenge (· space)
+        |                                          401    UNAUTHENTICATED     Bearer
+        Basic·dXNlcjpwYXNz                         401    UNAUTHENTICATED     Bearer
+        bearer·{ADMIN}                             200    -                   -
+        BEARER·{ADMIN}                             200    -                   -
+        Bearer···{ADMIN}                           200    -                   -
+        Bearer                                     400    INVALID_INPUT       Bearer·error="invalid_request"
+        Bearer·{ADMIN}·more                        400    INVALID_INPUT       Bearer·error="invalid_request"
+        Bearer\\t{ADMIN}                           400    INVALID_INPUT       Bearer·error="invalid_request"
+        Bearer·{UNKNOWN_KEY}                       401    UNAUTHENTICATED     Bearer·error="invalid_token"
+        Bearer·{REVOKED_KEY}                       401    UNAUTHENTICATED     Bearer·error="invalid_token"
+        bearer·{COMPLIANCE}                        404    NOT_FOUND           -
+        bearer·{MODEL_SERVER}                      200    -                   -
+        """;
+    List<String> mismatches = new ArrayList<>();
+    for (String row : rows.strip().lines().filter(line -> !line.startsWith("#")).toList()) {
+      String[] columns = row.trim().split("\\s+");
+      Optional<String> header =
+          columns[0].equals("|")
+              ? Optional.empty()
+              : Optional.of(fillSecrets(columns[0]).replace('·', ' ').replace("\\t", "\t"));
+      String expected = columns[1] + " " + columns[2] + " " + columns[3].replace('·', ' ');
+      for (String root : List.of(http.getRootUri(), onlineRoot())) {
+        for (String path : LOOKUP_PATHS) {
+          HttpResponse<String> response = postLookup(root + path, header);
+          String actual =
+              response.statusCode()
+                  + " "
+                  + (response.statusCode() == 200
+                      ? "-"
+                      : JsonPath.<String>read(response.body(), "$.code"))
+                  + " "
+                  + response.headers().firstValue(HttpHeaders.WWW_AUTHENTICATE).orElse("-");
+          if (!actual.equals(expected)) {
+            mismatches.add(row.trim() + " at " + root + path + ": got " + actual);
+          }
+        }
+      }
+    }
+    assertThat(mismatches).isEmpty();
+  }
+
+  /** A malformed header names the header as the field at fault, on both ports. */
+  @Test
+  void aMalformedHeaderIsAProblemNamingTheHeader() throws Exception {
+    for (String root : List.of(http.getRootUri(), onlineRoot())) {
+      HttpResponse<String> response =
+          postLookup(root + "/api/v1/online-features", Optional.of("Bearer a b"));
+      assertThat(response.headers().firstValue(HttpHeaders.CONTENT_TYPE))
+          .hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      assertThat(JsonPath.<String>read(response.body(), "$.errors[0].field"))
+          .as(root)
+          .isEqualTo("Authorization");
+    }
+  }
+
+  private static String fillSecrets(String text) {
+    String filled = text;
+    for (Map.Entry<String, String> secret : secrets.entrySet()) {
+      filled = filled.replace("{" + secret.getKey() + "}", secret.getValue());
+    }
+    return filled;
+  }
+
+  private static HttpResponse<String> postLookup(String uri, Optional<String> authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri))
+            .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+            .POST(HttpRequest.BodyPublishers.ofString(BODIES.get("lookup")));
+    authorization.ifPresent(value -> request.header(HttpHeaders.AUTHORIZATION, value));
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private String onlineRoot() {
+    return "http://localhost:" + onlineListener.port().orElseThrow();
   }
 
   @Test
@@ -579,6 +686,13 @@ class AuthorizationMatrixIT {
   }
 
   private ResponseEntity<String> send(Call call, String caller) {
+    return send("", call, caller);
+  }
+
+  /**
+   * @param root the server to call: empty for the main port, else a URI of scheme, host and port
+   */
+  private ResponseEntity<String> send(String root, Call call, String caller) {
     HttpHeaders headers = new HttpHeaders();
     String secret = secrets.get(caller);
     if (secret != null) {
@@ -588,6 +702,6 @@ class AuthorizationMatrixIT {
       headers.setContentType(call.contentType());
     }
     return http.exchange(
-        call.path(), call.method(), new HttpEntity<>(call.body(), headers), String.class);
+        root + call.path(), call.method(), new HttpEntity<>(call.body(), headers), String.class);
   }
 }

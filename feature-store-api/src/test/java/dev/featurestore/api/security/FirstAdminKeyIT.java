@@ -73,10 +73,23 @@ class FirstAdminKeyIT {
 
   @Test
   void shortConfiguredKeyStopsTheStart() {
-    assertThatThrownBy(() -> start("--feature-store.admin-key=short"))
+    assertConfiguredKeyStopsTheStart("short", "at least 12 characters");
+  }
+
+  /** A key that no Authorization header can carry would lock the administrator out. */
+  @Test
+  void configuredKeyThatNoHeaderCanCarryStopsTheStart() {
+    assertConfiguredKeyStopsTheStart("admin key with spaces", "one token");
+  }
+
+  private void assertConfiguredKeyStopsTheStart(String key, String reason) {
+    assertThatThrownBy(() -> start("--feature-store.admin-key=" + key))
         .isInstanceOfSatisfying(
             InvalidConfigurationException.class,
-            invalid -> assertThat(invalid.setting()).contains("FEATURE_STORE_ADMIN_KEY"));
+            invalid -> {
+              assertThat(invalid.setting()).contains("FEATURE_STORE_ADMIN_KEY");
+              assertThat(invalid.getMessage()).contains(reason);
+            });
   }
 
   private ConfigurableApplicationContext start(String... more) {
