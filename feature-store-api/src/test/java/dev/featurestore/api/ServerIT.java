@@ -2,6 +2,7 @@ package dev.featurestore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +86,34 @@ class ServerIT {
     assertThat(evolved.getBody()).contains("\"schemaVersion\":2").contains("\"country\"");
     assertThat(http.getForEntity("/api/v1/feature-groups", String.class).getBody())
         .contains("user_activity");
+  }
+
+  /**
+   * A group's key span over its files is in key order, UTF-8 byte order: U+1F600 (a surrogate pair
+   * in Java, which String.compareTo puts first) comes after U+E000.
+   */
+  @Test
+  void groupKeySpanFollowsUtf8OrderAcrossFiles() {
+    post("/api/v1/entities", "{\"name\":\"symbol\",\"keyType\":\"STRING\"}");
+    post(
+        "/api/v1/feature-groups",
+        "{\"name\":\"symbol_counts\",\"entity\":\"symbol\","
+            + "\"features\":[{\"name\":\"count\",\"type\":\"INT64\"}]}");
+    for (String key : new String[] {"\uD83D\uDE00", "\uE000"}) {
+      ResponseEntity<String> commit =
+          post(
+              "/api/v1/feature-groups/symbol_counts/commits",
+              "{\"rows\":[{\"symbol\":\""
+                  + key
+                  + "\",\"event_time\":\"2026-01-01T00:00:00Z\",\"count\":1}]}");
+      assertThat(commit.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+
+    String group =
+        http.getForEntity("/api/v1/feature-groups/symbol_counts", String.class).getBody();
+
+    assertThat(JsonPath.<String>read(group, "$.keyMin")).isEqualTo("\uE000");
+    assertThat(JsonPath.<String>read(group, "$.keyMax")).isEqualTo("\uD83D\uDE00");
   }
 
   @Test

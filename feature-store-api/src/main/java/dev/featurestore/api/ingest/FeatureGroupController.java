@@ -14,11 +14,14 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyOrder;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -217,15 +220,15 @@ class FeatureGroupController {
     long latest = catalog.latestSequence(group.name());
     List<DataFile> files = catalog.dataFiles(group.name(), latest);
     long rows = 0;
-    String keyMin = null;
-    String keyMax = null;
     Instant eventTimeMin = null;
     Instant eventTimeMax = null;
-    KeyOrder order = new KeyOrder(group.entity().keyType());
+    Comparator<String> keyOrder = KeyOrder.ofText(group.entity().keyType());
+    String keyMin =
+        files.stream().map(DataFile::keyMin).filter(Objects::nonNull).min(keyOrder).orElse(null);
+    String keyMax =
+        files.stream().map(DataFile::keyMax).filter(Objects::nonNull).max(keyOrder).orElse(null);
     for (DataFile file : files) {
       rows += file.rowCount();
-      keyMin = order.min(keyMin, file.keyMin());
-      keyMax = order.max(keyMax, file.keyMax());
       eventTimeMin = earlier(eventTimeMin, file.eventTimeMin());
       eventTimeMax = later(eventTimeMax, file.eventTimeMax());
     }

@@ -7,6 +7,7 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
@@ -95,7 +96,7 @@ class UploadController {
         description = SpineUploads.describe(format, spooled.file(), checking);
       }
       UUID id = UUID.randomUUID();
-      String objectKey = Uploads.objectKey(id);
+      String objectKey = ObjectLayout.upload(id);
       objects.put(objectKey, spooled.file());
       Caller caller = Caller.current();
       Upload upload;

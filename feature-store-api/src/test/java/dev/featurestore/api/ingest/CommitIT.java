@@ -7,8 +7,8 @@ import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -239,7 +239,7 @@ class CommitIT {
     byte[] body = bytes(jsonRows("u1", "u2"));
     ResponseEntity<String> first = commit(group, MediaType.APPLICATION_JSON_VALUE, body, "key-1");
     assertCreated(first);
-    int objectsAfterFirst = objects.list(FeatureGroupWriter.objectPrefix(group)).size();
+    int objectsAfterFirst = objects.list(ObjectLayout.featureGroup(group)).size();
 
     ResponseEntity<String> retried = commit(group, MediaType.APPLICATION_JSON_VALUE, body, "key-1");
     assertCreated(retried);
@@ -251,7 +251,7 @@ class CommitIT {
     assertThat(reused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 
     assertThat(catalog.commits(group)).hasSize(1);
-    assertThat(objects.list(FeatureGroupWriter.objectPrefix(group))).hasSize(objectsAfterFirst);
+    assertThat(objects.list(ObjectLayout.featureGroup(group))).hasSize(objectsAfterFirst);
   }
 
   @Test
@@ -443,7 +443,7 @@ class CommitIT {
 
   private void assertNothingWritten(String group) throws IOException {
     assertThat(catalog.commits(group)).isEmpty();
-    assertThat(objects.list(FeatureGroupWriter.objectPrefix(group))).isEmpty();
+    assertThat(objects.list(ObjectLayout.featureGroup(group))).isEmpty();
     try (Stream<Path> spooled = Files.list(dataDir.resolve("tmp"))) {
       assertThat(spooled).isEmpty();
     }

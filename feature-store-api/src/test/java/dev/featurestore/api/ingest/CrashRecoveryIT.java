@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.api.ChildServer;
 import dev.featurestore.api.StoredRows;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.catalog.JdbcCatalog;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
@@ -55,7 +55,7 @@ class CrashRecoveryIT {
                 + ") t(i)",
             folder.resolve("large.parquet"));
     LocalDiskObjectStore objects = new LocalDiskObjectStore(dataDir.resolve("objects"));
-    String prefix = FeatureGroupWriter.objectPrefix(GROUP);
+    String prefix = ObjectLayout.featureGroup(GROUP);
 
     Map<String, Long> acknowledgedRows = new ConcurrentHashMap<>();
     List<CompletableFuture<Void>> uploads = new ArrayList<>();

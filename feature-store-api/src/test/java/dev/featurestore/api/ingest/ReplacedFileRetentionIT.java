@@ -6,8 +6,8 @@ import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,7 +118,7 @@ class ReplacedFileRetentionIT {
 
   private static List<String> storedKeys() throws IOException {
     return new LocalDiskObjectStore(dataDir.resolve("objects"))
-        .list(FeatureGroupWriter.objectPrefix(GROUP)).stream().map(StoredObject::key).toList();
+        .list(ObjectLayout.featureGroup(GROUP)).stream().map(StoredObject::key).toList();
   }
 
   private static byte[] download(TestRestTemplate http, String id) {

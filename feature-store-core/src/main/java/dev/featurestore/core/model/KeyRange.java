@@ -2,12 +2,33 @@ package dev.featurestore.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Comparator;
+import java.util.Optional;
+
 /**
- * An inclusive range of entity keys. String keys compare by unsigned UTF-8 bytes (Parquet's order
- * for strings, which equals code point order); 64-bit keys compare as signed integers.
+ * An inclusive range of entity keys, in {@link KeyOrder}. The catalog keeps a file's range as the
+ * text of its bounds ({@link #minText}, {@link #maxText}); {@link #ofText} reads it back.
  */
 public sealed interface KeyRange {
   KeyType keyType();
+
+  /** The first key, as the catalog keeps it: the string, or the integer in decimal. */
+  String minText();
+
+  /** The last key, as the catalog keeps it. */
+  String maxText();
+
+  /**
+   * Whether the key that {@code keyText} spells lies in the range; an INT64 range holds no text
+   * that spells no integer.
+   */
+  default boolean containsText(String keyText) {
+    if (keyType() == KeyType.INT64 && !spellsInteger(keyText)) {
+      return false;
+    }
+    Comparator<String> order = KeyOrder.ofText(keyType());
+    return order.compare(minText(), keyText) <= 0 && order.compare(keyText, maxText()) <= 0;
+  }
 
   static KeyRange ofStrings(String min, String max) {
     return new StringKeys(min, max);
@@ -17,12 +38,37 @@ public sealed interface KeyRange {
     return new LongKeys(min, max);
   }
 
+  /** The range of keys of {@code keyType} from the text of its bounds. */
+  static KeyRange ofText(KeyType keyType, String min, String max) {
+    return switch (keyType) {
+      case STRING -> ofStrings(min, max);
+      case INT64 -> ofLongs(Long.parseLong(min), Long.parseLong(max));
+    };
+  }
+
+  /** Just the key {@code keyText} spells, if it spells a key of {@code keyType}. */
+  static Optional<KeyRange> ofKeyText(KeyType keyType, String keyText) {
+    if (keyType == KeyType.INT64 && !spellsInteger(keyText)) {
+      return Optional.empty();
+    }
+    return Optional.of(ofText(keyType, keyText, keyText));
+  }
+
+  private static boolean spellsInteger(String text) {
+    try {
+      Long.parseLong(text);
+      return true;
+    } catch (NumberFormatException notANumber) {
+      return false;
+    }
+  }
+
   /** String keys from {@code min} to {@code max}, both included. */
   record StringKeys(String min, String max) implements KeyRange {
     public StringKeys {
       requireNonNull(min, "min is null");
       requireNonNull(max, "max is null");
-      if (Utf8Order.compare(min, max) > 0) {
+      if (KeyOrder.STRINGS.compare(min, max) > 0) {
         throw new IllegalArgumentException("min " + min + " is after max " + max);
       }
     }
@@ -30,6 +76,16 @@ public sealed interface KeyRange {
     @Override
     public KeyType keyType() {
       return KeyType.STRING;
+    }
+
+    @Override
+    public String minText() {
+      return min;
+    }
+
+    @Override
+    public String maxText() {
+      return max;
     }
   }
 
@@ -45,25 +101,15 @@ public sealed interface KeyRange {
     public KeyType keyType() {
       return KeyType.INT64;
     }
-  }
 
-  /** Code point order, which is the unsigned UTF-8 byte order Parquet statistics use. */
-  final class Utf8Order {
-    private Utf8Order() {}
+    @Override
+    public String minText() {
+      return Long.toString(min);
+    }
 
-    public static int compare(String left, String right) {
-      int leftIndex = 0;
-      int rightIndex = 0;
-      while (leftIndex < left.length() && rightIndex < right.length()) {
-        int leftCodePoint = left.codePointAt(leftIndex);
-        int rightCodePoint = right.codePointAt(rightIndex);
-        if (leftCodePoint != rightCodePoint) {
-          return Integer.compare(leftCodePoint, rightCodePoint);
-        }
-        leftIndex += Character.charCount(leftCodePoint);
-        rightIndex += Character.charCount(rightCodePoint);
-      }
-      return Integer.compare(left.length() - leftIndex, right.length() - rightIndex);
+    @Override
+    public String maxText() {
+      return Long.toString(max);
     }
   }
 }

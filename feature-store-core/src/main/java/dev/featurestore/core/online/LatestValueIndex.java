@@ -2,6 +2,7 @@ package dev.featurestore.core.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyType;
@@ -9,7 +10,6 @@ import dev.featurestore.core.model.StoredRowSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -286,7 +286,7 @@ public final class LatestValueIndex implements AutoCloseable {
       // A TTL longer than the epoch's age admits every row, like no TTL.
       this.ttlStartMicros =
           current.hasTtl() && current.ttl().compareTo(MAX_TTL) < 0
-              ? nowMicros - toMicros(current.ttl())
+              ? nowMicros - EpochMicros.of(current.ttl())
               : Long.MIN_VALUE;
     }
 
@@ -654,16 +654,6 @@ public final class LatestValueIndex implements AutoCloseable {
   }
 
   private long nowMicros() {
-    return toMicros(clock.instant());
-  }
-
-  private static long toMicros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-  }
-
-  private static long toMicros(Duration duration) {
-    return Math.addExact(
-        Math.multiplyExact(duration.getSeconds(), 1_000_000L), duration.getNano() / 1_000);
+    return EpochMicros.of(clock.instant());
   }
 }

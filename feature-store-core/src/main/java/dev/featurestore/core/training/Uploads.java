@@ -21,9 +21,4 @@ public interface Uploads {
       UUID ownerKeyId);
 
   Optional<Upload> find(UUID id);
-
-  /** Where uploaded spines live in the object store. */
-  static String objectKey(UUID id) {
-    return "uploads/" + id;
-  }
 }

@@ -13,11 +13,11 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Upload;
-import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
@@ -289,8 +289,7 @@ public final class KeyEraser {
       if (removed == 0) {
         return;
       }
-      String newObjectKey =
-          "training-sets/" + trainingSet.id() + "/erasure-" + erasureId + ".parquet";
+      String newObjectKey = ObjectLayout.trainingSetOutputAfterErasure(trainingSet.id(), erasureId);
       long removedRows = removed;
       boolean recorded =
           storeRewrite(
@@ -343,7 +342,7 @@ public final class KeyEraser {
         output.write(kept);
         written = output.finish();
       }
-      String newObjectKey = Uploads.objectKey(upload.id()) + ".erasure-" + erasureId + ".parquet";
+      String newObjectKey = ObjectLayout.uploadAfterErasure(upload.id(), erasureId);
       storeRewrite(
           newObjectKey,
           rewritten,
@@ -444,18 +443,9 @@ public final class KeyEraser {
     if (file.keyMin() == null || file.keyMax() == null) {
       return file.rowCount() > 0;
     }
+    KeyRange range = KeyRange.ofText(keyType, file.keyMin(), file.keyMax());
     for (String key : keys) {
-      if (keyType == KeyType.INT64) {
-        try {
-          long value = Long.parseLong(key);
-          if (Long.parseLong(file.keyMin()) <= value && value <= Long.parseLong(file.keyMax())) {
-            return true;
-          }
-        } catch (NumberFormatException notANumber) {
-          // An INT64 group holds no row of a key that is not a number.
-        }
-      } else if (KeyRange.Utf8Order.compare(file.keyMin(), key) <= 0
-          && KeyRange.Utf8Order.compare(key, file.keyMax()) <= 0) {
+      if (range.containsText(key)) {
         return true;
       }
     }

@@ -10,9 +10,10 @@ import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.ingest.StoredRowSorter;
 import dev.featurestore.core.model.DataFileStats;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileWriter;
 import java.io.IOException;
@@ -70,14 +71,6 @@ public final class FeatureGroupWriter {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  /** Where the objects of every group live; the orphan janitor sweeps this prefix. */
-  static final String FEATURE_GROUP_OBJECTS = "feature-groups/";
-
-  /** Where the objects of a group live. */
-  public static String objectPrefix(String groupName) {
-    return FEATURE_GROUP_OBJECTS + groupName + "/";
-  }
-
   public Commit append(
       String groupName,
       UploadFormat format,
@@ -129,7 +122,7 @@ public final class FeatureGroupWriter {
    * returns its stats for the catalog; compaction stores its merged files the same way.
    */
   public NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) {
-    String objectKey = objectPrefix(group.name()) + UUID.randomUUID() + ".parquet";
+    String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
     try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, allocator)) {
       DataFileStats stats;
@@ -143,8 +136,8 @@ public final class FeatureGroupWriter {
           stats.rowCount(),
           stats.byteSize(),
           stats.sha256(),
-          keyText(stats.keyRange(), Bound.MIN),
-          keyText(stats.keyRange(), Bound.MAX),
+          stats.keyRange().minText(),
+          stats.keyRange().maxText(),
           stats.minEventTime(),
           stats.maxEventTime());
     } catch (IOException e) {
@@ -156,20 +149,6 @@ public final class FeatureGroupWriter {
         log.warn("Could not delete temporary file {}", file, e);
       }
     }
-  }
-
-  private enum Bound {
-    MIN,
-    MAX
-  }
-
-  /** The catalog keeps key bounds as text; INT64 bounds are compared numerically when read. */
-  private static String keyText(KeyRange range, Bound bound) {
-    if (range instanceof KeyRange.StringKeys strings) {
-      return bound == Bound.MIN ? strings.min() : strings.max();
-    }
-    KeyRange.LongKeys longs = (KeyRange.LongKeys) range;
-    return Long.toString(bound == Bound.MIN ? longs.min() : longs.max());
   }
 
   /**
@@ -188,7 +167,7 @@ public final class FeatureGroupWriter {
           new RowAssembler(
               group,
               clock.instant(),
-              allowedFutureSkew.toNanos() / 1_000,
+              EpochMicros.of(allowedFutureSkew),
               first,
               rowsPerBatch(group),
               full -> {

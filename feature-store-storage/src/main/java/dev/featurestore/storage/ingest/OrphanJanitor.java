@@ -3,6 +3,7 @@ package dev.featurestore.storage.ingest;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.objectstore.StoredObject;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class OrphanJanitor {
   public List<String> sweep() throws IOException {
     Instant lastModifiedBefore = clock.instant().minus(gracePeriod);
     List<String> deleted = new ArrayList<>();
-    for (StoredObject object : objects.list(FeatureGroupWriter.FEATURE_GROUP_OBJECTS)) {
+    for (StoredObject object : objects.list(ObjectLayout.FEATURE_GROUPS)) {
       if (object.lastModified().isBefore(lastModifiedBefore)
           && !catalog.referencesObject(object.key())) {
         objects.delete(object.key());

@@ -2,6 +2,7 @@ package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.ingest.StoredRowBatch;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +46,7 @@ public final class RowAssembler {
   /** The catalog keeps file time ranges in Postgres, which cannot hold years before 4713 BC. */
   private static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
-  private static final long EARLIEST_EVENT_TIME_MICROS = toMicros(EARLIEST_EVENT_TIME);
+  private static final long EARLIEST_EVENT_TIME_MICROS = EpochMicros.of(EARLIEST_EVENT_TIME);
 
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
@@ -85,7 +85,7 @@ public final class RowAssembler {
     for (int i = 0; i < group.features().size(); i++) {
       columns.put(group.features().get(i).name(), i);
     }
-    this.latestEventTimeMicros = toMicros(now) + allowedFutureSkewMicros;
+    this.latestEventTimeMicros = EpochMicros.of(now) + allowedFutureSkewMicros;
   }
 
   public FeatureGroup group() {
@@ -412,8 +412,7 @@ public final class RowAssembler {
     if (micros > latestEventTimeMicros) {
       throw error(
           EVENT_TIME,
-          "is more than the allowed skew in the future: "
-              + Instant.EPOCH.plus(micros, ChronoUnit.MICROS));
+          "is more than the allowed skew in the future: " + EpochMicros.toInstant(micros));
     }
   }
 
@@ -455,7 +454,7 @@ public final class RowAssembler {
 
   private long parseInstantMicros(int column, String text) {
     try {
-      return toMicros(OffsetDateTime.parse(text).toInstant());
+      return EpochMicros.of(OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
       throw error(
           column,
@@ -514,10 +513,5 @@ public final class RowAssembler {
       values[i] = float32(column, parseDouble(column, parts[i]));
     }
     return values;
-  }
-
-  static long toMicros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 }

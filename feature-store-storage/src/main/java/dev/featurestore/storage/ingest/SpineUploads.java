@@ -2,6 +2,7 @@ package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
@@ -179,7 +180,7 @@ public final class SpineUploads {
   /** Microseconds since the epoch of an ISO-8601 instant with a zone, e.g. 2026-03-01T12:00:00Z. */
   public static long parseInstantMicros(String field, String text) {
     try {
-      return RowAssembler.toMicros(OffsetDateTime.parse(text).toInstant());
+      return EpochMicros.of(OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
       throw new InvalidInputException(
           field,

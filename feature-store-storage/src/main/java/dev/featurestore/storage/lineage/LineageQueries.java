@@ -9,7 +9,6 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.models.Model;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -169,21 +169,13 @@ public final class LineageQueries {
   private List<CommitReference> commitsHolding(FeatureGroup group, String key) throws IOException {
     FeatureGroupReader.Snapshot snapshot =
         reader.snapshot(group, catalog.latestSequence(group.name()));
-    KeyRange wanted;
-    if (group.entity().keyType() == KeyType.INT64) {
-      long value;
-      try {
-        value = Long.parseLong(key);
-      } catch (NumberFormatException e) {
-        return List.of();
-      }
-      wanted = KeyRange.ofLongs(value, value);
-    } else {
-      wanted = KeyRange.ofStrings(key, key);
+    Optional<KeyRange> wanted = KeyRange.ofKeyText(group.entity().keyType(), key);
+    if (wanted.isEmpty()) {
+      return List.of();
     }
     Set<Long> sequences = new TreeSet<>();
     snapshot.forEachBatch(
-        FeatureFileScan.features(List.of()).withKeys(wanted),
+        FeatureFileScan.features(List.of()).withKeys(wanted.get()),
         batch -> {
           FieldVector keys = batch.getVector(0);
           BigIntVector commitSequences = (BigIntVector) batch.getVector(2);

@@ -3,6 +3,7 @@ package dev.featurestore.storage.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
@@ -10,7 +11,6 @@ import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -228,11 +228,7 @@ public final class FeatureFileReader implements AutoCloseable {
             && statistics.genericGetMax() instanceof Long max)) {
       return true;
     }
-    return max >= microsOf(from) && min <= microsOf(to);
-  }
-
-  private static long microsOf(Instant instant) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    return max >= EpochMicros.of(from) && min <= EpochMicros.of(to);
   }
 
   private static void closeQuietly(ParquetFileReader fileReader, Exception failure) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.storage.parquet.FeatureFileReader;
@@ -71,7 +72,7 @@ public final class FeatureGroupReader {
     long oldest = files.stream().mapToLong(DataFile::addedSequence).min().orElse(sequence);
     Map<Long, Long> writeTimes = new HashMap<>();
     for (Commit commit : catalog.commitsAfter(group.name(), oldest - 1)) {
-      writeTimes.put(commit.sequence(), toMicros(commit.writeTime()));
+      writeTimes.put(commit.sequence(), EpochMicros.of(commit.writeTime()));
     }
     return new Snapshot(group, sequence, files, writeTimes);
   }
@@ -190,9 +191,5 @@ public final class FeatureGroupReader {
         writeTimes.set(row, writeTimeMicros);
       }
     }
-  }
-
-  private static long toMicros(java.time.Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 }

@@ -20,6 +20,7 @@ import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
@@ -98,11 +99,6 @@ public final class TrainingSetBuilder {
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
     this.joinOptions = requireNonNull(joinOptions, "joinOptions is null");
-  }
-
-  /** Where training-set outputs live in the object store. */
-  public static String outputObjectKey(UUID id) {
-    return "training-sets/" + id + ".parquet";
   }
 
   /** One requested group: which features, under which output names. */
@@ -238,7 +234,7 @@ public final class TrainingSetBuilder {
       keysUsed.addSpineKeys(spine, entities);
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
-      String objectKey = outputObjectKey(id);
+      String objectKey = ObjectLayout.trainingSetOutput(id);
       // The last point to stop: after it the output is stored and recorded as READY.
       monitor.checkNotCancelled();
       objects.put(objectKey, output);

@@ -1,5 +1,6 @@
 package dev.featurestore.storage.training;
 
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import java.io.BufferedWriter;
@@ -11,7 +12,6 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -180,7 +180,7 @@ public final class TrainingSetExport {
       case INT32 -> Integer.toString(record.getInteger(field, 0));
       case INT64 ->
           logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation
-              ? Instant.EPOCH.plusNanos(record.getLong(field, 0) * 1_000L).toString()
+              ? EpochMicros.toInstant(record.getLong(field, 0)).toString()
               : Long.toString(record.getLong(field, 0));
       case FLOAT -> Float.toString(record.getFloat(field, 0));
       case DOUBLE -> Double.toString(record.getDouble(field, 0));

@@ -9,6 +9,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -116,7 +117,7 @@ class MalformedUploadIT {
       @ForAll UploadFormat format, @ForAll("mutations") Mutation mutation) throws IOException {
     byte[] body = mutation.applyTo(VALID_BODIES.get(format));
     int commitsBefore = catalog.commits(GROUP).size();
-    int objectsBefore = objects.list(FeatureGroupWriter.objectPrefix(GROUP)).size();
+    int objectsBefore = objects.list(ObjectLayout.featureGroup(GROUP)).size();
     Path file = Files.write(folder.resolve("body-" + UUID.randomUUID()), body);
     try {
       Commit commit = writer.append(GROUP, format, spooled(file, body), Optional.empty(), "fuzzer");
@@ -124,7 +125,7 @@ class MalformedUploadIT {
     } catch (InvalidInputException rejected) {
       assertThat(rejected.errors()).isNotEmpty();
       assertThat(catalog.commits(GROUP)).hasSize(commitsBefore);
-      assertThat(objects.list(FeatureGroupWriter.objectPrefix(GROUP))).hasSize(objectsBefore);
+      assertThat(objects.list(ObjectLayout.featureGroup(GROUP))).hasSize(objectsBefore);
     } finally {
       Files.delete(file);
     }

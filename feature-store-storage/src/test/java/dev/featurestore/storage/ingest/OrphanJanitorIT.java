@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -48,7 +49,7 @@ class OrphanJanitorIT {
 
   @Test
   void deletesUnreferencedObjectsOlderThanTheGracePeriod() throws IOException {
-    String orphan = FeatureGroupWriter.objectPrefix("clicks") + "crashed-upload.parquet";
+    String orphan = ObjectLayout.featureGroup("clicks") + "crashed-upload.parquet";
     objects.put(orphan, new byte[] {1, 2, 3});
     objects.put("training-sets/not-ours.parquet", new byte[] {1});
 
@@ -63,11 +64,11 @@ class OrphanJanitorIT {
 
   @Test
   void keepsUnreferencedObjectsWithinTheGracePeriod() throws IOException {
-    String inFlight = FeatureGroupWriter.objectPrefix("clicks") + "in-flight.parquet";
+    String inFlight = ObjectLayout.featureGroup("clicks") + "in-flight.parquet";
     objects.put(inFlight, new byte[] {1, 2, 3});
 
     assertThat(janitorAt(Instant.now().plus(GRACE_PERIOD).minusSeconds(60)).sweep()).isEmpty();
-    assertThat(objects.list(FeatureGroupWriter.objectPrefix("clicks")))
+    assertThat(objects.list(ObjectLayout.featureGroup("clicks")))
         .extracting(StoredObject::key)
         .contains(inFlight);
   }

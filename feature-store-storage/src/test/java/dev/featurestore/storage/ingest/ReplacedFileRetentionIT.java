@@ -9,6 +9,7 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -114,9 +115,7 @@ class ReplacedFileRetentionIT {
   }
 
   private List<String> storedKeys() throws IOException {
-    return objects.list(FeatureGroupWriter.FEATURE_GROUP_OBJECTS).stream()
-        .map(StoredObject::key)
-        .toList();
+    return objects.list(ObjectLayout.FEATURE_GROUPS).stream().map(StoredObject::key).toList();
   }
 
   private long rowCount(long sequence) throws IOException {

@@ -10,6 +10,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
@@ -252,7 +253,7 @@ class LineageExactnessIT {
     try (Connection duckDb = UploadBodies.duckDb();
         Statement statement = duckDb.createStatement()) {
       for (TrainingSet set : trainingSets) {
-        Path output = objectsFolder.resolve(TrainingSetBuilder.outputObjectKey(set.id()));
+        Path output = objectsFolder.resolve(ObjectLayout.trainingSetOutput(set.id()));
         try (ResultSet rows =
             statement.executeQuery(
                 "SELECT user_id, COLUMNS(* EXCLUDE (user_id, event_time)) IS NOT NULL"
