@@ -3,6 +3,7 @@ package dev.featurestore.storage.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -13,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -30,6 +32,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,46 @@ class TrainingSetExportTest {
       for (int row = 0; row < ROWS; row++) {
         assertThat(read.get(row)).as("row " + row).isEqualTo(written.get(row));
       }
+    }
+  }
+
+  /**
+   * Times as far from 1970 as ingest accepts (year 1 to 9999) are written as they are: nanoseconds
+   * since 1970 in a long, as the CSV and JSON writers once counted them, reach only 1677 to 2262.
+   */
+  @Test
+  void csvAndJsonWriteTimesFarFrom1970AsTheyAre() throws Exception {
+    Path parquet = directory.resolve("far.parquet");
+    Schema schema =
+        new Schema(
+            List.of(
+                StoredRowSchema.keyField(new Entity("user_id", KeyType.STRING, "")),
+                new Field(
+                    "spine_time", FieldType.notNullable(StoredRowSchema.TIMESTAMP_TYPE), null)));
+    try (VectorSchemaRoot output = VectorSchemaRoot.create(schema, allocator)) {
+      output.allocateNew();
+      long[] times = {
+        EpochMicros.of(Instant.parse("0001-01-01T00:00:00Z")),
+        EpochMicros.of(Instant.parse("9999-12-31T23:59:59.999999Z"))
+      };
+      for (int row = 0; row < times.length; row++) {
+        ((VarCharVector) output.getVector(0)).setSafe(row, "u".getBytes(StandardCharsets.UTF_8));
+        ((TimeStampMicroTZVector) output.getVector(1)).setSafe(row, times[row]);
+      }
+      output.setRowCount(times.length);
+      try (ArrowParquetWriter writer = new ArrowParquetWriter(parquet, "training_set", schema)) {
+        writer.write(output);
+        writer.finish();
+      }
+    }
+
+    for (TrainingSetExport.Format format : TrainingSetExport.Format.values()) {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      TrainingSetExport.write(parquet, format, text);
+      assertThat(text.toString(StandardCharsets.UTF_8))
+          .as(format.name())
+          .contains("0001-01-01T00:00:00Z")
+          .contains("9999-12-31T23:59:59.999999Z");
     }
   }
 
