@@ -108,6 +108,26 @@ class LineageIndexIT {
   }
 
   /**
+   * Replicas share the catalog: a training set recorded through one is found by another that had
+   * loaded the entity's bitmaps before (an erasure through it must reach that training set).
+   */
+  @Test
+  void trainingSetRecordedThroughAnotherReplicaIsFound() throws Exception {
+    DataSource catalog = userEntityCatalog();
+    LineageIndex replicaA = new LineageIndex(catalog);
+    LineageIndex replicaB = new LineageIndex(catalog);
+    UUID first = insertTrainingSet(catalog);
+    replicaA.record(first, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
+    assertThat(replicaB.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(first);
+
+    UUID second = insertTrainingSet(catalog);
+    replicaA.record(second, "user_id", Map.of(KeyUse.FEATURES, Set.of("u1")));
+
+    assertThat(replicaB.trainingSetsUsing("user_id", "u1"))
+        .isEqualTo(Map.of(first, EnumSet.of(KeyUse.SPINE), second, EnumSet.of(KeyUse.FEATURES)));
+  }
+
+  /**
    * The catalog, except that the query loading an entity's bitmaps, once it has read them, says so
    * and waits for {@code resume} (at most a second: a recording that waits for the load to finish
    * must not wait forever).
