@@ -112,12 +112,16 @@ public class JobRunner implements LeasedWork, AutoCloseable {
     if (causedBy(failure, JobCancelledException.class)) {
       log.info("Job {} ({}) stopped: it was cancelled", id, job.kind());
       jobs.cancelled(id);
-    } else if (causedBy(failure, LostLeaseException.class)) {
+      return;
+    }
+    if (causedBy(failure, LostLeaseException.class)) {
+      // Usually the job went to another replica too, and this fail changes nothing; if only its
+      // training set was lost, the job fails with it.
       log.warn("Job {} ({}) stopped: {}", id, job.kind(), failure.getMessage());
     } else {
       log.error("Job {} ({}) failed", id, job.kind(), failure);
-      jobs.fail(id, failure.getClass().getSimpleName() + ": " + failure.getMessage());
     }
+    jobs.fail(id, failure.getClass().getSimpleName() + ": " + failure.getMessage());
   }
 
   private static final JobMonitor CANCELLED_BEFORE_START =
