@@ -77,8 +77,8 @@ class LineageIndexIT {
 
   /**
    * A training set recorded while another thread loads the entity's bitmaps for a query is found by
-   * later queries: the load read its bitmaps before the recording committed, so the recording must
-   * add them to what the load installs.
+   * later queries: the load read its bitmaps before the recording committed, so the next query must
+   * read what was recorded after the load's watermark.
    */
   @Test
   void trainingSetRecordedWhileTheBitmapsLoadIsNotLost() throws Exception {
