@@ -27,6 +27,7 @@ import org.springframework.util.unit.DataSize;
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
  * @param online the online indexes' limits
+ * @param jobs how replicas hold the jobs and training sets they run
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -41,7 +42,8 @@ public record FeatureStoreProperties(
     @DefaultValue Compaction compaction,
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
-    @DefaultValue Online online) {
+    @DefaultValue Online online,
+    @DefaultValue JobLeases jobs) {
 
   /**
    * @param replacedFiles how long files replaced by a compaction (or emptied by an erasure) are
@@ -73,6 +75,29 @@ public record FeatureStoreProperties(
       @DefaultValue("PT0.5S") Duration pollInterval,
       @DefaultValue("PT5S") Duration keyCacheTtl,
       @DefaultValue("0") int eventLoops) {}
+
+  /**
+   * @param lease how long a replica holds a job or training set without renewing its lease; once it
+   *     expired (the replica stopped), another replica takes the work over or fails it
+   * @param heartbeatInterval how often a replica renews its leases and looks for expired ones; well
+   *     under {@code lease}, so that a replica under load does not lose work it is running
+   */
+  public record JobLeases(
+      @DefaultValue("PT30S") Duration lease, @DefaultValue("PT10S") Duration heartbeatInterval) {
+    public JobLeases {
+      if (heartbeatInterval.isNegative()
+          || heartbeatInterval.isZero()
+          || heartbeatInterval.compareTo(lease) >= 0) {
+        throw new InvalidConfigurationException(
+            "feature-store.jobs.heartbeat-interval",
+            "feature-store.jobs.heartbeat-interval ("
+                + heartbeatInterval
+                + ") must be positive and shorter than feature-store.jobs.lease ("
+                + lease
+                + ")");
+      }
+    }
+  }
 
   /**
    * @param endpoint the S3 endpoint, for S3-compatible servers (MinIO, S3Proxy); unset for AWS

@@ -18,11 +18,12 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts erasures as jobs, and finishes those a stopped server left unfinished: an erasure must not
- * stay half done, so unlike other jobs it is resumed at start rather than failed.
+ * Starts erasures as jobs, and finishes those a stopped replica left unfinished: an erasure must
+ * not stay half done, so unlike other jobs it is resumed, once its lease expired, by the one
+ * replica that claimed it.
  */
 @Component
-class ErasureJobs implements JobRunner.ResumableWork {
+class ErasureJobs implements JobRunner.TakeOver {
   static final String KIND = "ERASURE";
 
   private final Jobs jobs;
@@ -54,7 +55,7 @@ class ErasureJobs implements JobRunner.ResumableWork {
         jobs.create(
             id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys), requester.id());
     erasures.create(id, entity.name(), keys, reason, requester.name());
-    return runner.start(job, resume(job));
+    return runner.start(job, takeOver(job));
   }
 
   @Override
@@ -63,7 +64,12 @@ class ErasureJobs implements JobRunner.ResumableWork {
   }
 
   @Override
-  public JobRunner.Work resume(Job job) {
+  public boolean mustFinish() {
+    return true;
+  }
+
+  @Override
+  public JobRunner.Work takeOver(Job job) {
     return monitor -> {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
       // Later passes may find files added meanwhile: the total grows with them.

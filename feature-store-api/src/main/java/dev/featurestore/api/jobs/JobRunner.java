@@ -5,6 +5,7 @@ import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.security.ApiKey;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,17 +16,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs jobs in the background, one at a time per core so that a big join does not starve the API.
- * At start, jobs a stopped server left PENDING or RUNNING are marked FAILED: none stays RUNNING
- * forever, and the caller can simply ask again.
+ * Jobs are held under this replica's lease (see {@link LeaseHeartbeat}); the jobs of a replica that
+ * stopped are taken over once their lease expired, by the {@link TakeOver} of their kind, or failed
+ * with a reason: none stays RUNNING forever, and the caller can simply ask again.
  */
 @Component
-public class JobRunner implements ApplicationRunner, AutoCloseable {
+public class JobRunner implements LeasedWork, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
   /** How often a running job's progress is written and its cancellation looked up, at most. */
@@ -37,11 +37,11 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
           Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
           Thread.ofPlatform().name("job-", 0).daemon(true).factory());
 
-  private final List<ResumableWork> resumable;
+  private final List<TakeOver> takeOvers;
 
-  JobRunner(Jobs jobs, List<ResumableWork> resumable) {
+  JobRunner(Jobs jobs, List<TakeOver> takeOvers) {
     this.jobs = jobs;
-    this.resumable = List.copyOf(resumable);
+    this.takeOvers = List.copyOf(takeOvers);
   }
 
   /** Work that reports progress and checks for cancellation through the monitor. */
@@ -50,32 +50,39 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     void run(JobMonitor monitor) throws Exception;
   }
 
-  /** Jobs of a kind that a restarted server finishes, rather than failing them. */
-  public interface ResumableWork {
+  /** How a replica goes on with jobs of a kind that a stopped replica left unfinished. */
+  public interface TakeOver {
     String kind();
 
-    /** The work that finishes {@code job}, wherever the stopped server left it. */
-    Work resume(Job job);
+    /**
+     * Whether jobs of this kind always run to the end, across replicas and restarts, and so cannot
+     * be cancelled.
+     */
+    boolean mustFinish();
+
+    /** The work that ends {@code job}, wherever the stopped replica left it. */
+    Work takeOver(Job job);
   }
 
   /**
    * Whether jobs of {@code kind} always run to the end, across restarts (and cannot be cancelled).
    */
   public boolean mustFinish(String kind) {
-    return resumable.stream().anyMatch(work -> work.kind().equals(kind));
+    return takeOvers.stream().anyMatch(work -> work.kind().equals(kind) && work.mustFinish());
   }
 
   /**
-   * Records a job of {@code kind} whose result will be at {@code resultUri}, owned by {@code
-   * owner}, and starts it.
+   * Records a job {@code id} of {@code kind} whose result will be at {@code resultUri}, owned by
+   * {@code owner}, and starts it.
    */
-  public Job submit(String kind, String resultUri, long totalSteps, ApiKey owner, Work work) {
-    return start(jobs.create(UUID.randomUUID(), kind, resultUri, totalSteps, owner.id()), work);
+  public Job submit(
+      UUID id, String kind, String resultUri, long totalSteps, ApiKey owner, Work work) {
+    return start(jobs.create(id, kind, resultUri, totalSteps, owner.id()), work);
   }
 
   /** Starts a job recorded with {@link Jobs#create}, for work that records its own state first. */
   public Job start(Job job, Work work) {
-    executor.submit(() -> run(job, work));
+    executor.execute(() -> run(job, work));
     return job;
   }
 
@@ -83,21 +90,38 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
     UUID id = job.id();
     // A job cancelled while it waited still runs, to discard what was prepared for it: its first
     // check for cancellation stops it.
-    // A job resumed after a restart is RUNNING already.
+    // A job taken over from a stopped replica may be RUNNING already.
     boolean running = jobs.start(id) || job.status() == JobStatus.RUNNING;
     JobMonitor monitor = running ? new CatalogMonitor(id) : CANCELLED_BEFORE_START;
     try {
       work.run(monitor);
-      jobs.succeed(id);
-    } catch (Exception e) {
-      if (causedByCancellation(e)) {
-        log.info("Job {} ({}) stopped: it was cancelled", id, job.kind());
-        jobs.cancelled(id);
-      } else {
-        log.warn("Job {} ({}) failed", id, job.kind(), e);
-        jobs.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      if (!jobs.succeed(id)) {
+        log.warn("Job {} ({}) finished after another replica took it over", id, job.kind());
       }
+    } catch (Throwable e) {
+      // Throwable, not Exception: a job hit by an Error (OutOfMemoryError) must not stay RUNNING.
+      // The Error is not rethrown: the job's memory is released as its frames unwind (its Arrow
+      // buffers are closed by try-with-resources), the server can go on serving, and a rethrow
+      // would end only this pool thread, not the JVM (-XX:+ExitOnOutOfMemoryError does that).
+      end(job, e);
     }
+  }
+
+  private void end(Job job, Throwable failure) {
+    UUID id = job.id();
+    if (causedBy(failure, JobCancelledException.class)) {
+      log.info("Job {} ({}) stopped: it was cancelled", id, job.kind());
+      jobs.cancelled(id);
+      return;
+    }
+    if (causedBy(failure, LostLeaseException.class)) {
+      // Usually the job went to another replica too, and this fail changes nothing; if only its
+      // training set was lost, the job fails with it.
+      log.warn("Job {} ({}) stopped: {}", id, job.kind(), failure.getMessage());
+    } else {
+      log.error("Job {} ({}) failed", id, job.kind(), failure);
+    }
+    jobs.fail(id, failure.getClass().getSimpleName() + ": " + failure.getMessage());
   }
 
   private static final JobMonitor CANCELLED_BEFORE_START =
@@ -111,9 +135,9 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
         }
       };
 
-  private static boolean causedByCancellation(Throwable failure) {
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof JobCancelledException) {
+      if (type.isInstance(cause)) {
         return true;
       }
     }
@@ -139,7 +163,10 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
       long now = System.nanoTime();
       if (now - nextProgressWrite >= 0 || done == total) {
         nextProgressWrite = now + MONITOR_INTERVAL.toNanos();
-        jobs.progress(id, done, total);
+        if (!jobs.progress(id, done, total)) {
+          // Another replica took the job over: this one must stop before it changes more.
+          throw new LostLeaseException("job " + id + " is no longer running on this replica");
+        }
       }
     }
 
@@ -156,20 +183,26 @@ public class JobRunner implements ApplicationRunner, AutoCloseable {
   }
 
   @Override
-  public void run(ApplicationArguments arguments) {
-    Set<String> resumedKinds = new HashSet<>();
-    resumable.forEach(work -> resumedKinds.add(work.kind()));
-    int failed =
-        jobs.failUnfinished(
-            "the server stopped while the job was running; submit it again", resumedKinds);
-    if (failed > 0) {
-      log.warn("Marked {} unfinished job(s) of a previous run as FAILED", failed);
-    }
-    for (ResumableWork work : resumable) {
-      for (Job job : jobs.unfinished(work.kind())) {
-        log.info("Resuming job {} ({}) left unfinished by a previous run", job.id(), job.kind());
-        executor.submit(() -> run(job, work.resume(job)));
+  public void renewLeases() {
+    jobs.renewLeases();
+  }
+
+  @Override
+  public void takeOverExpired() {
+    Set<String> takenOverKinds = new HashSet<>();
+    for (TakeOver takeOver : takeOvers) {
+      takenOverKinds.add(takeOver.kind());
+      for (Job job : jobs.claimExpired(takeOver.kind())) {
+        log.info("Taking over job {} ({}) from a replica that stopped", job.id(), job.kind());
+        start(job, takeOver.takeOver(job));
       }
+    }
+    int failed =
+        jobs.failExpired(
+            "the server running the job stopped (its lease expired); submit it again",
+            takenOverKinds);
+    if (failed > 0) {
+      log.warn("Marked {} job(s) of stopped replicas as FAILED", failed);
     }
   }
 

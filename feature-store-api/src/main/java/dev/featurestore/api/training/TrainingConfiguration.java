@@ -2,12 +2,11 @@ package dev.featurestore.api.training;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
-import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Uploads;
-import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
@@ -17,15 +16,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class TrainingConfiguration {
   @Bean
-  TrainingSetCatalog trainingSetCatalog(DataSource dataSource) {
-    return new JdbcTrainingSetCatalog(dataSource);
+  TrainingSetCatalog trainingSetCatalog(DataSource dataSource, ReplicaLease lease) {
+    return new JdbcTrainingSetCatalog(dataSource, lease);
   }
 
   @Bean
@@ -36,19 +34,6 @@ class TrainingConfiguration {
   @Bean
   LineageIndex lineageIndex(DataSource dataSource) {
     return new LineageIndex(dataSource);
-  }
-
-  /** A training set a stopped server was building would otherwise stay RUNNING forever. */
-  @Bean
-  ApplicationRunner failTrainingSetsLeftByAStoppedServer(TrainingSetCatalog trainingSets) {
-    return arguments ->
-        trainingSets.failUnfinished(
-            "the server stopped while the training set was being built; request it again");
-  }
-
-  @Bean
-  Jobs jobs(DataSource dataSource) {
-    return new JdbcJobs(dataSource);
   }
 
   @Bean

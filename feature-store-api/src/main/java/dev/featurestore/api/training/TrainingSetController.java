@@ -117,7 +117,8 @@ class TrainingSetController {
     }
     Job job =
         jobRunner.submit(
-            "TRAINING_SET",
+            id,
+            TrainingSetLeases.KIND,
             "/api/v1/training-sets/" + id,
             Math.max(0, prepared.spineRowHint()),
             caller.key(),

@@ -1,20 +1,38 @@
 package dev.featurestore.core.training;
 
+import dev.featurestore.core.jobs.LostLeaseException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Where training sets, their inputs and outputs are recorded. */
+/**
+ * Where training sets, their inputs and outputs are recorded. A training set being built is held by
+ * the replica building it, under a lease (see {@link dev.featurestore.core.jobs.ReplicaLease}); its
+ * status only moves forward: PENDING, RUNNING, then READY or FAILED.
+ */
 public interface TrainingSetCatalog {
-  /** Records a new training set, PENDING, bound to {@code catalogVersion}, owned by a key. */
+  /**
+   * Records a new training set, PENDING, bound to {@code catalogVersion}, owned by a key and held
+   * by this replica.
+   */
   TrainingSet create(
       UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId);
 
+  /**
+   * Moves this replica's PENDING training set to RUNNING.
+   *
+   * @throws LostLeaseException when it is not this replica's PENDING training set any more
+   */
   void markRunning(UUID id);
 
-  /** Marks it READY with its output and the exact files it read. */
+  /**
+   * Marks this replica's RUNNING training set READY with its output and the exact files it read.
+   *
+   * @throws LostLeaseException when it is not this replica's RUNNING training set any more (another
+   *     replica failed it after its lease expired): nothing is recorded
+   */
   TrainingSet complete(
       UUID id,
       String outputObjectKey,
@@ -23,7 +41,8 @@ public interface TrainingSetCatalog {
       List<TrainingSetInput> inputs,
       Map<String, Long> timingsMillis);
 
-  void fail(UUID id, String error);
+  /** Marks this replica's PENDING or RUNNING training set FAILED; false when it is not. */
+  boolean fail(UUID id, String error);
 
   Optional<TrainingSet> find(UUID id);
 
@@ -36,6 +55,12 @@ public interface TrainingSetCatalog {
   /** Training sets that read any file of the group (as features or as spine), newest first. */
   List<TrainingSet> readingFeatureGroup(String groupName);
 
-  /** Training sets left PENDING or RUNNING by a server that stopped; returns how many. */
-  int failUnfinished(String reason);
+  /** Extends the lease of every unfinished training set this replica holds; returns how many. */
+  int renewLeases();
+
+  /**
+   * Fails with {@code reason} the unfinished training sets of other replicas whose lease expired
+   * (their replica stopped); returns how many.
+   */
+  int failExpired(String reason);
 }

@@ -6,38 +6,60 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
-import java.sql.PreparedStatement;
+import dev.featurestore.core.jobs.ReplicaLease;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Jobs in the {@code jobs} table. */
+/**
+ * Jobs in the {@code jobs} table. Every change a replica makes to its own job names the replica in
+ * its condition ({@code replica_id = ?}) and the status it moves from, so that a replica that lost
+ * a job to another cannot finish it, and a finished job never changes again.
+ */
 public final class JdbcJobs implements Jobs {
-  private final Transactions transactions;
+  private static final String COLUMNS =
+      "id, kind, status, progress_done, progress_total, result, error, cancel_requested,"
+          + " owner_key_id, created_at, finished_at";
 
-  public JdbcJobs(DataSource dataSource) {
+  private static final String UNFINISHED = "status IN ('PENDING', 'RUNNING')";
+
+  /**
+   * Held by another replica that did not renew the lease in time (a job from before leases existed
+   * has none). A replica's own jobs are not its to take over: it renews them while it runs them.
+   */
+  private static final String LEASE_EXPIRED =
+      "(lease_expires_at IS NULL OR lease_expires_at < now()) AND replica_id IS DISTINCT FROM ?";
+
+  private static final String LEASE_FROM_NOW = "now() + ? * interval '1 millisecond'";
+
+  private final Transactions transactions;
+  private final ReplicaLease lease;
+
+  public JdbcJobs(DataSource dataSource, ReplicaLease lease) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+    this.lease = requireNonNull(lease, "lease is null");
   }
 
   @Override
   public Job create(UUID id, String kind, String result, long total, UUID ownerKeyId) {
-    transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO jobs (id, kind, status, progress_total, result, owner_key_id)"
-                      + " VALUES (?, ?, 'PENDING', ?, ?, ?)")) {
-            insert.setObject(1, id);
-            insert.setString(2, kind);
-            insert.setLong(3, total);
-            insert.setString(4, result);
-            insert.setObject(5, ownerKeyId);
-            return insert.executeUpdate();
-          }
-        });
+    transactions.update(
+        "INSERT INTO jobs (id, kind, status, progress_total, result, owner_key_id, replica_id,"
+            + " lease_expires_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, "
+            + LEASE_FROM_NOW
+            + ")",
+        id,
+        kind,
+        total,
+        result,
+        ownerKeyId,
+        lease.replicaId(),
+        lease.length().toMillis());
     return find(id).orElseThrow();
   }
 
@@ -45,35 +67,45 @@ public final class JdbcJobs implements Jobs {
   public boolean start(UUID id) {
     return transactions.update(
             "UPDATE jobs SET status = 'RUNNING', started_at = now()"
-                + " WHERE id = ? AND status = 'PENDING'",
-            id)
+                + " WHERE id = ? AND status = 'PENDING' AND replica_id = ?",
+            id,
+            lease.replicaId())
         == 1;
   }
 
   @Override
-  public void progress(UUID id, long done, long total) {
-    transactions.update(
-        "UPDATE jobs SET progress_done = ?, progress_total = ? WHERE id = ? AND status = 'RUNNING'",
-        done,
-        total,
-        id);
+  public boolean progress(UUID id, long done, long total) {
+    return transactions.update(
+            "UPDATE jobs SET progress_done = ?, progress_total = ?"
+                + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
+            done,
+            total,
+            id,
+            lease.replicaId())
+        == 1;
   }
 
   @Override
-  public void succeed(UUID id) {
-    transactions.update(
-        "UPDATE jobs SET status = 'SUCCEEDED', progress_done = progress_total, finished_at = now()"
-            + " WHERE id = ? AND status = 'RUNNING'",
-        id);
+  public boolean succeed(UUID id) {
+    return transactions.update(
+            "UPDATE jobs SET status = 'SUCCEEDED', progress_done = progress_total,"
+                + " finished_at = now() WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
+            id,
+            lease.replicaId())
+        == 1;
   }
 
   @Override
-  public void fail(UUID id, String error) {
-    transactions.update(
-        "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-            + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
-        error,
-        id);
+  public boolean fail(UUID id, String error) {
+    return transactions.update(
+            "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
+                + " WHERE id = ? AND "
+                + UNFINISHED
+                + " AND replica_id = ?",
+            error,
+            id,
+            lease.replicaId())
+        == 1;
   }
 
   @Override
@@ -86,7 +118,8 @@ public final class JdbcJobs implements Jobs {
             "UPDATE jobs SET cancel_requested = true,"
                 + " status = CASE status WHEN 'PENDING' THEN 'CANCELLED' ELSE status END,"
                 + " finished_at = CASE status WHEN 'PENDING' THEN now() ELSE finished_at END"
-                + " WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+                + " WHERE id = ? AND "
+                + UNFINISHED,
             id)
         == 1;
   }
@@ -100,54 +133,79 @@ public final class JdbcJobs implements Jobs {
   public void cancelled(UUID id) {
     transactions.update(
         "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
-            + " WHERE id = ? AND status = 'RUNNING'",
-        id);
+            + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
+        id,
+        lease.replicaId());
   }
 
   @Override
   public Optional<Job> find(UUID id) {
-    List<Job> found = select("id = ?", id);
+    List<Job> found =
+        transactions.list("SELECT " + COLUMNS + " FROM jobs WHERE id = ?", JdbcJobs::job, id);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   @Override
-  public List<Job> unfinished(String kind) {
-    return select("kind = ? AND status IN ('PENDING', 'RUNNING') ORDER BY created_at", kind);
-  }
-
-  private List<Job> select(String condition, Object... parameters) {
-    return transactions.list(
-        "SELECT id, kind, status, progress_done, progress_total, result, error,"
-            + " cancel_requested, owner_key_id, created_at, finished_at FROM jobs WHERE "
-            + condition,
-        rows ->
-            new Job(
-                rows.getObject(1, UUID.class),
-                rows.getString(2),
-                JobStatus.valueOf(rows.getString(3)),
-                rows.getLong(4),
-                rows.getLong(5),
-                Optional.ofNullable(rows.getString(6)),
-                Optional.ofNullable(rows.getString(7)),
-                rows.getBoolean(8),
-                Optional.ofNullable(rows.getObject(9, UUID.class)),
-                rows.getTimestamp(10).toInstant(),
-                Optional.ofNullable(rows.getTimestamp(11)).map(Timestamp::toInstant)),
-        parameters);
+  public int renewLeases() {
+    return transactions.update(
+        "UPDATE jobs SET lease_expires_at = "
+            + LEASE_FROM_NOW
+            + " WHERE replica_id = ? AND "
+            + UNFINISHED,
+        lease.length().toMillis(),
+        lease.replicaId());
   }
 
   @Override
-  public int failUnfinished(String reason, Set<String> resumedKinds) {
+  public List<Job> claimExpired(String kind) {
+    // One statement: of two replicas claiming at once, the second waits for the first's row lock
+    // and then finds the lease no longer expired.
+    List<Job> claimed =
+        transactions.list(
+            "UPDATE jobs SET replica_id = ?, lease_expires_at = "
+                + LEASE_FROM_NOW
+                + " WHERE kind = ? AND "
+                + UNFINISHED
+                + " AND "
+                + LEASE_EXPIRED
+                + " RETURNING "
+                + COLUMNS,
+            JdbcJobs::job,
+            lease.replicaId(),
+            lease.length().toMillis(),
+            kind,
+            lease.replicaId());
+    return claimed.stream().sorted(Comparator.comparing(Job::createdAt)).toList();
+  }
+
+  @Override
+  public int failExpired(String reason, Set<String> takenOverKinds) {
     return transactions.inTransaction(
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-                      + " WHERE status IN ('PENDING', 'RUNNING') AND kind <> ALL (?)")) {
-            update.setString(1, reason);
-            update.setArray(2, connection.createArrayOf("text", resumedKinds.toArray()));
-            return update.executeUpdate();
-          }
-        });
+        connection ->
+            Transactions.update(
+                connection,
+                "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now() WHERE "
+                    + UNFINISHED
+                    + " AND "
+                    + LEASE_EXPIRED
+                    + " AND kind <> ALL (?)",
+                reason,
+                lease.replicaId(),
+                connection.createArrayOf("text", takenOverKinds.toArray())));
+  }
+
+  private static Job job(ResultSet rows) throws SQLException {
+    return new Job(
+        rows.getObject(1, UUID.class),
+        rows.getString(2),
+        JobStatus.valueOf(rows.getString(3)),
+        rows.getLong(4),
+        rows.getLong(5),
+        Optional.ofNullable(rows.getString(6)),
+        Optional.ofNullable(rows.getString(7)),
+        rows.getBoolean(8),
+        Optional.ofNullable(rows.getObject(9, UUID.class)),
+        rows.getTimestamp(10).toInstant(),
+        Optional.ofNullable(rows.getTimestamp(11)).map(Timestamp::toInstant));
   }
 }

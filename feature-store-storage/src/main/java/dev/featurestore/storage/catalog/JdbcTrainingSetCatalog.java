@@ -3,6 +3,8 @@ package dev.featurestore.storage.catalog;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.jobs.LostLeaseException;
+import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
@@ -24,17 +26,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Training sets in Postgres: the {@code training_sets} and {@code training_set_inputs} tables. */
+/**
+ * Training sets in Postgres: the {@code training_sets} and {@code training_set_inputs} tables.
+ * Changes to a training set being built name the replica holding it and the status they move from
+ * (see {@link JdbcJobs}).
+ */
 public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final String COLUMNS =
       "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
           + " row_count, rows_erased, timings::text, error, owner_key_id, created_at, completed_at";
 
-  private final Transactions transactions;
+  private static final String UNFINISHED = "status IN ('PENDING', 'RUNNING')";
+  private static final String LEASE_FROM_NOW = "now() + ? * interval '1 millisecond'";
 
-  public JdbcTrainingSetCatalog(DataSource dataSource) {
+  private final Transactions transactions;
+  private final ReplicaLease lease;
+
+  public JdbcTrainingSetCatalog(DataSource dataSource, ReplicaLease lease) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+    this.lease = requireNonNull(lease, "lease is null");
   }
 
   @Override
@@ -44,14 +55,18 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO training_sets"
-                      + " (id, name, status, request, catalog_version, owner_key_id)"
-                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?)")) {
+                  "INSERT INTO training_sets (id, name, status, request, catalog_version,"
+                      + " owner_key_id, replica_id, lease_expires_at)"
+                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?, ?, "
+                      + LEASE_FROM_NOW
+                      + ")")) {
             insert.setObject(1, id);
             insert.setString(2, name);
             insert.setString(3, requestJson);
             insert.setString(4, JSON.writeValueAsString(catalogVersion));
             insert.setObject(5, ownerKeyId);
+            insert.setString(6, lease.replicaId());
+            insert.setLong(7, lease.length().toMillis());
             insert.executeUpdate();
           }
           return null;
@@ -61,7 +76,14 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public void markRunning(UUID id) {
-    transactions.update("UPDATE training_sets SET status = 'RUNNING' WHERE id = ?", id);
+    if (transactions.update(
+            "UPDATE training_sets SET status = 'RUNNING'"
+                + " WHERE id = ? AND status = 'PENDING' AND replica_id = ?",
+            id,
+            lease.replicaId())
+        != 1) {
+      throw lost(id, "PENDING");
+    }
   }
 
   @Override
@@ -78,14 +100,16 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
               connection.prepareStatement(
                   "UPDATE training_sets SET status = 'READY', output_object_key = ?,"
                       + " output_hash = ?, row_count = ?, timings = ?::jsonb,"
-                      + " completed_at = now() WHERE id = ?")) {
+                      + " completed_at = now()"
+                      + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?")) {
             update.setString(1, outputObjectKey);
             update.setString(2, outputHash);
             update.setLong(3, rows);
             update.setString(4, JSON.writeValueAsString(timingsMillis));
             update.setObject(5, id);
+            update.setString(6, lease.replicaId());
             if (update.executeUpdate() != 1) {
-              throw new NotFoundException("training set " + id + " not found");
+              throw lost(id, "RUNNING");
             }
           }
           try (PreparedStatement insert =
@@ -107,11 +131,30 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public void fail(UUID id, String error) {
-    transactions.update(
-        "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now() WHERE id = ?",
-        error,
-        id);
+  public boolean fail(UUID id, String error) {
+    return transactions.update(
+            "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
+                + " WHERE id = ? AND "
+                + UNFINISHED
+                + " AND replica_id = ?",
+            error,
+            id,
+            lease.replicaId())
+        == 1;
+  }
+
+  private LostLeaseException lost(UUID id, String expectedStatus) {
+    TrainingSet found =
+        find(id).orElseThrow(() -> new NotFoundException("training set " + id + " not found"));
+    return new LostLeaseException(
+        "training set "
+            + id
+            + " is "
+            + found.status()
+            + ", not "
+            + expectedStatus
+            + " on this replica: "
+            + found.error().orElse("another replica holds it"));
   }
 
   @Override
@@ -163,11 +206,27 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public int failUnfinished(String reason) {
+  public int renewLeases() {
     return transactions.update(
-        "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
-            + " WHERE status IN ('PENDING', 'RUNNING')",
-        reason);
+        "UPDATE training_sets SET lease_expires_at = "
+            + LEASE_FROM_NOW
+            + " WHERE replica_id = ? AND "
+            + UNFINISHED,
+        lease.length().toMillis(),
+        lease.replicaId());
+  }
+
+  @Override
+  public int failExpired(String reason) {
+    // One conditional update: the holder renewing at the same moment either commits first (and
+    // the lease is no longer expired here) or finds the row FAILED.
+    return transactions.update(
+        "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now() WHERE "
+            + UNFINISHED
+            + " AND (lease_expires_at IS NULL OR lease_expires_at < now())"
+            + " AND replica_id IS DISTINCT FROM ?",
+        reason,
+        lease.replicaId());
   }
 
   private static List<TrainingSet> select(Connection connection, String where, Object... parameters)

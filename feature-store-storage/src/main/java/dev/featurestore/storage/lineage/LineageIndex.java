@@ -38,16 +38,27 @@ import org.roaringbitmap.RoaringBitmap;
  * key ids it used ({@code training_set_keys}), so the catalog grows by bits per key rather than a
  * row per (key, training set). Lookups test a key id against every bitmap of the entity, held in
  * memory once loaded: a few microseconds per training set.
+ *
+ * <p>Several replicas record into one catalog, so the bitmaps held here are brought up to date
+ * before every answer: one indexed query reads the rows recorded after the highest {@code
+ * recorded_id} held (usually none). Recordings of one entity commit in id order (see {@link
+ * #record}), so that watermark never passes a row still to commit.
  */
 public final class LineageIndex {
   /** Ids come from a sequence starting at 1. */
   private static final int UNKNOWN = 0;
 
+  /**
+   * The first key of the advisory locks that order recordings per entity (the second is a hash of
+   * the entity's name); no other part of the catalog takes advisory locks.
+   */
+  private static final int RECORDING_LOCK = 0x4c494e45;
+
   private final DataSource dataSource;
   private final Transactions transactions;
 
-  /** Per entity, the bitmaps of every training set; loaded on first use, appended on record. */
-  private final Map<String, List<TrainingSetKeys>> bitmapsByEntity = new ConcurrentHashMap<>();
+  /** Per entity, the bitmaps of every training set recorded up to a watermark. */
+  private final Map<String, EntityBitmaps> bitmapsByEntity = new ConcurrentHashMap<>();
 
   public LineageIndex(DataSource dataSource) {
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -55,6 +66,12 @@ public final class LineageIndex {
   }
 
   private record TrainingSetKeys(UUID trainingSet, KeyUse use, RoaringBitmap keyIds) {}
+
+  /** The bitmaps of one entity read so far, and the highest {@code recorded_id} among them. */
+  private static final class EntityBitmaps {
+    private final List<TrainingSetKeys> bitmaps = new ArrayList<>();
+    private long recordedUpTo;
+  }
 
   /**
    * Records the keys a training set used of one entity, per use, in one transaction. Key ids are
@@ -64,10 +81,16 @@ public final class LineageIndex {
     Set<String> distinct = new HashSet<>();
     keysByUse.values().forEach(distinct::addAll);
     String[] keys = distinct.toArray(String[]::new);
-    List<TrainingSetKeys> recorded = new ArrayList<>();
     transactions.inTransaction(
         connection -> {
           int[] ids = assignIds(connection, entity, keys);
+          // Held until commit: a later recording of the entity draws higher recorded_ids and
+          // commits after this one.
+          try (PreparedStatement lock =
+              connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            Transactions.bind(lock, RECORDING_LOCK, entity);
+            lock.execute();
+          }
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO training_set_keys (training_set_id, entity_name, used_as,"
@@ -86,25 +109,10 @@ public final class LineageIndex {
               insert.setLong(4, keyIds.getLongCardinality());
               insert.setBytes(5, serialize(keyIds));
               insert.addBatch();
-              recorded.add(new TrainingSetKeys(trainingSet, use.getKey(), keyIds));
             }
             insert.executeBatch();
           }
           return null;
-        });
-    // Atomic with a load of the entity's bitmaps (computeIfAbsent in trainingSetsUsing): a load
-    // under way finishes first, and may have read its rows before this commit, so they are added to
-    // what it installed unless it read them already. A plain get() would see no list while the load
-    // runs, and the load would install bitmaps without this training set's.
-    bitmapsByEntity.computeIfPresent(
-        entity,
-        (name, loaded) -> {
-          synchronized (loaded) {
-            if (loaded.stream().noneMatch(known -> known.trainingSet().equals(trainingSet))) {
-              loaded.addAll(recorded);
-            }
-          }
-          return loaded;
         });
   }
 
@@ -118,9 +126,10 @@ public final class LineageIndex {
     if (keyIds.isEmpty()) {
       return uses;
     }
-    List<TrainingSetKeys> bitmaps = bitmapsByEntity.computeIfAbsent(entity, this::load);
-    synchronized (bitmaps) {
-      for (TrainingSetKeys keys : bitmaps) {
+    EntityBitmaps known = bitmapsByEntity.computeIfAbsent(entity, name -> new EntityBitmaps());
+    synchronized (known) {
+      readRecordedSince(entity, known);
+      for (TrainingSetKeys keys : known.bitmaps) {
         for (int keyId : keyIds) {
           if (keys.keyIds().contains(keyId)) {
             uses.computeIfAbsent(keys.trainingSet(), id -> EnumSet.noneOf(KeyUse.class))
@@ -252,32 +261,31 @@ public final class LineageIndex {
     return ids;
   }
 
-  private List<TrainingSetKeys> load(String entity) {
-    List<TrainingSetKeys> loaded = new ArrayList<>();
+  /**
+   * Adds the entity's bitmaps recorded (through any replica) after those {@code known} holds: all
+   * of them the first time.
+   */
+  private void readRecordedSince(String entity, EntityBitmaps known) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT training_set_id, used_as, key_ids FROM training_set_keys"
-                    + " WHERE entity_name = ?")) {
+                "SELECT training_set_id, used_as, key_ids, recorded_id FROM training_set_keys"
+                    + " WHERE entity_name = ? AND recorded_id > ? ORDER BY recorded_id")) {
       select.setString(1, entity);
+      select.setLong(2, known.recordedUpTo);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          loaded.add(
+          known.bitmaps.add(
               new TrainingSetKeys(
                   rows.getObject(1, UUID.class),
                   KeyUse.valueOf(rows.getString(2)),
                   deserialize(rows.getBytes(3))));
+          known.recordedUpTo = rows.getLong(4);
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot load lineage of entity " + entity, e);
     }
-    return loaded;
-  }
-
-  /** Forgets the loaded bitmaps of an entity (after an erasure changed them). */
-  public void invalidate(String entity) {
-    bitmapsByEntity.remove(entity);
   }
 
   private static byte[] serialize(RoaringBitmap bitmap) {

@@ -180,7 +180,8 @@ public final class TrainingSetBuilder {
     try {
       monitor.checkNotCancelled();
       return run(prepared, monitor);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
+      // An Error too (OutOfMemoryError): the training set must not stay RUNNING.
       trainingSets.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     }

@@ -16,6 +16,7 @@ import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -113,7 +114,8 @@ public final class ErasureBenchmark {
     LocalDiskObjectStore objects =
         new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
     Path temporary = Files.createDirectories(folder.resolve("tmp"));
-    JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(database.dataSource());
+    JdbcTrainingSetCatalog trainingSets =
+        new JdbcTrainingSetCatalog(database.dataSource(), TestingLeases.ONE_REPLICA);
     JdbcModels models = new JdbcModels(database.dataSource());
     LineageIndex lineage = new LineageIndex(database.dataSource());
     try (RootAllocator allocator = new RootAllocator()) {
@@ -182,7 +184,7 @@ public final class ErasureBenchmark {
 
       List<Path> copies = copyObjectsHoldingTheKey(catalog, trainingSets, built, objects, folder);
 
-      JdbcJobs jobs = new JdbcJobs(database.dataSource());
+      JdbcJobs jobs = new JdbcJobs(database.dataSource(), TestingLeases.ONE_REPLICA);
       JdbcErasures erasures = new JdbcErasures(database.dataSource());
       KeyEraser eraser =
           new KeyEraser(

@@ -10,6 +10,7 @@ import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
+import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -75,7 +76,8 @@ public final class LineageBenchmark {
         RootAllocator allocator = new RootAllocator()) {
       JdbcCatalog catalog = new JdbcCatalog(dataSource);
       Entity entity = catalog.createEntity(new Entity(ENTITY, KeyType.STRING, ""));
-      JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(dataSource);
+      JdbcTrainingSetCatalog trainingSets =
+          new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
       JdbcModels models = new JdbcModels(dataSource);
       ApiKey scientist =
           new JdbcApiKeys(dataSource).issue("benchmark", Role.DATA_SCIENTIST).apiKey();

@@ -19,6 +19,7 @@ import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -134,7 +135,8 @@ class LineageExactnessIT {
             "test");
       }
 
-      JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(dataSource);
+      JdbcTrainingSetCatalog trainingSets =
+          new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
       ApiKey scientist =
           new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);

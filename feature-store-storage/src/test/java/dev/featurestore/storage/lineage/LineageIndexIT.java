@@ -77,8 +77,8 @@ class LineageIndexIT {
 
   /**
    * A training set recorded while another thread loads the entity's bitmaps for a query is found by
-   * later queries: the load read its bitmaps before the recording committed, so the recording must
-   * add them to what the load installs.
+   * later queries: the load read its bitmaps before the recording committed, so the next query must
+   * read what was recorded after the load's watermark.
    */
   @Test
   void trainingSetRecordedWhileTheBitmapsLoadIsNotLost() throws Exception {
@@ -105,6 +105,26 @@ class LineageIndexIT {
     }
 
     assertThat(index.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(earlier, later);
+  }
+
+  /**
+   * Replicas share the catalog: a training set recorded through one is found by another that had
+   * loaded the entity's bitmaps before (an erasure through it must reach that training set).
+   */
+  @Test
+  void trainingSetRecordedThroughAnotherReplicaIsFound() throws Exception {
+    DataSource catalog = userEntityCatalog();
+    LineageIndex replicaA = new LineageIndex(catalog);
+    LineageIndex replicaB = new LineageIndex(catalog);
+    UUID first = insertTrainingSet(catalog);
+    replicaA.record(first, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
+    assertThat(replicaB.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(first);
+
+    UUID second = insertTrainingSet(catalog);
+    replicaA.record(second, "user_id", Map.of(KeyUse.FEATURES, Set.of("u1")));
+
+    assertThat(replicaB.trainingSetsUsing("user_id", "u1"))
+        .isEqualTo(Map.of(first, EnumSet.of(KeyUse.SPINE), second, EnumSet.of(KeyUse.FEATURES)));
   }
 
   /**

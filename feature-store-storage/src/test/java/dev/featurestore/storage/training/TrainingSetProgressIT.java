@@ -19,6 +19,7 @@ import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -74,7 +75,7 @@ class TrainingSetProgressIT {
         new JdbcApiKeys(database.dataSource()).issue("scientist", Role.DATA_SCIENTIST).apiKey();
     objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
     temporaryFolder = Files.createDirectories(folder.resolve("tmp"));
-    trainingSets = new JdbcTrainingSetCatalog(database.dataSource());
+    trainingSets = new JdbcTrainingSetCatalog(database.dataSource(), TestingLeases.ONE_REPLICA);
     FeatureGroupReader reader =
         new FeatureGroupReader(
             catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);

@@ -1,0 +1,27 @@
+package dev.featurestore.api.jobs;
+
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.jobs.ReplicaLease;
+import dev.featurestore.storage.catalog.JdbcJobs;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class JobsConfiguration {
+  /**
+   * This process's identity among the replicas of one catalog: new at every start, so that work a
+   * previous run of the same server left behind is taken over like any stopped replica's.
+   */
+  @Bean
+  ReplicaLease replicaLease(FeatureStoreProperties properties) {
+    return new ReplicaLease(UUID.randomUUID().toString(), properties.jobs().lease());
+  }
+
+  @Bean
+  Jobs jobs(DataSource dataSource, ReplicaLease lease) {
+    return new JdbcJobs(dataSource, lease);
+  }
+}
