@@ -38,8 +38,9 @@ public interface ObjectStore {
 
   /**
    * Deletes what puts that never finished (their process killed) left behind, if they started
-   * before {@code startedBefore}, and returns how many there were. A put of a store that leaves
-   * nothing behind when it is cut off needs nothing deleted.
+   * before {@code startedBefore}, and returns how many there were. Stores that leave nothing a
+   * listing could find delete nothing here (S3: the parts of a cut-off multipart upload are for the
+   * bucket's lifecycle rule, see docs/operations.md).
    */
   default int deleteAbandonedPuts(Instant startedBefore) throws IOException {
     return 0;
