@@ -33,6 +33,28 @@ public record ChildServer(Process process, URI base, HttpClient http) {
       Duration orphanGracePeriod,
       String... moreArguments)
       throws IOException, InterruptedException {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--spring.datasource.url=" + database.jdbcUrl(),
+                "--spring.datasource.username=" + database.user(),
+                "--spring.datasource.password=" + database.password(),
+                "--feature-store.orphan-grace-period=" + orphanGracePeriod,
+                "--feature-store.orphan-sweep-interval=PT1S",
+                // Crash tests count files and commits; a background compaction would add its own.
+                "--feature-store.compaction.small-files=0"));
+    arguments.addAll(List.of(moreArguments));
+    return launch(dataDir, arguments);
+  }
+
+  /** Starts a server on the embedded default: its catalog a PostgreSQL on {@code dataDir}. */
+  public static ChildServer startWithEmbeddedCatalog(Path dataDir)
+      throws IOException, InterruptedException {
+    return launch(dataDir, List.of());
+  }
+
+  private static ChildServer launch(Path dataDir, List<String> arguments)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -48,17 +70,10 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 System.getProperty("java.class.path"),
                 "dev.featurestore.api.FeatureStoreApplication",
                 "--server.port=" + port,
-                "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + database.user(),
-                "--spring.datasource.password=" + database.password(),
                 "--feature-store.data-dir=" + dataDir,
-                "--feature-store.orphan-grace-period=" + orphanGracePeriod,
-                "--feature-store.orphan-sweep-interval=PT1S",
                 "--feature-store.online-port=-1",
-                // Crash tests count files and commits; a background compaction would add its own.
-                "--feature-store.compaction.small-files=0",
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY));
-    command.addAll(List.of(moreArguments));
+    command.addAll(arguments);
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -137,5 +152,11 @@ public record ChildServer(Process process, URI base, HttpClient http) {
 
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
+  }
+
+  /** SIGTERM: the server shuts down as it would in production, stopping what it started. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
   }
 }

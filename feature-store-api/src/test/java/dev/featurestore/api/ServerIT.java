@@ -54,6 +54,16 @@ class ServerIT {
   }
 
   @Test
+  void anonymousHealthShowsStatusesButNoPaths() {
+    ResponseEntity<String> health = anonymous.getForEntity("/actuator/health", String.class);
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody())
+        .contains("\"status\":\"UP\"")
+        .doesNotContain("location")
+        .doesNotContain(dataDir.toString());
+  }
+
+  @Test
   void servesPrometheusMetricsAndOpenApiWithoutAKey() {
     assertThat(anonymous.getForEntity("/actuator/prometheus", String.class).getBody())
         .contains("jvm_memory_used_bytes");

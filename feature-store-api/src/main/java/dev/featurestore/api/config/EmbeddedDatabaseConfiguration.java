@@ -2,8 +2,8 @@ package dev.featurestore.api.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,36 +24,64 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 class EmbeddedDatabaseConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
+  /** The running PostgreSQL and the password that opens it. */
+  record EmbeddedCatalog(EmbeddedPostgres postgres, String password) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      postgres.close();
+    }
+  }
+
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(FeatureStoreProperties properties) {
-    Path dataFolder = DataDirectory.prepareFolder(properties.dataDir(), "postgres");
+  EmbeddedCatalog embeddedCatalog(FeatureStoreProperties properties) {
+    Path dataDir = DataDirectory.prepare(properties.dataDir());
+    Path dataFolder = DataDirectory.prepareFolder(dataDir, "postgres");
+    OrphanedPostmaster.stopIfRunning(dataFolder);
+    String password = EmbeddedCatalogAccess.password(dataDir, dataFolder);
+    EmbeddedPostgres postgres = start(dataFolder, password);
     try {
-      Files.createDirectories(dataFolder);
-      EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataFolder)
-              .setCleanDataDirectory(false)
-              .start();
-      log.info(
-          "Embedded PostgreSQL on port {} with data in {}",
-          postgres.getPort(),
-          dataFolder.toAbsolutePath());
-      return postgres;
+      EmbeddedCatalogAccess.requirePassword(postgres.getPostgresDatabase(), dataFolder, password);
+    } catch (RuntimeException e) {
+      closeAfterFailure(postgres, e);
+      throw e;
+    }
+    log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataFolder);
+    return new EmbeddedCatalog(postgres, password);
+  }
+
+  private static void closeAfterFailure(EmbeddedPostgres postgres, RuntimeException failure) {
+    try {
+      postgres.close();
+    } catch (IOException closeFailure) {
+      failure.addSuppressed(closeFailure);
+    }
+  }
+
+  private static EmbeddedPostgres start(Path dataFolder, String password) {
+    try {
+      return EmbeddedPostgres.builder()
+          .setDataDirectory(dataFolder)
+          .setCleanDataDirectory(false)
+          .setConnectConfig("password", password)
+          // The binaries' defaults trade durability for speed (fsync off, asynchronous commits):
+          // an OS crash could lose acknowledged commits.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .start();
     } catch (IOException | RuntimeException e) {
       throw new InvalidConfigurationException(
           "feature-store.data-dir (FEATURE_STORE_DATA_DIR)",
-          "Cannot start the embedded PostgreSQL in "
-              + dataFolder.toAbsolutePath()
-              + ": "
-              + e.getMessage(),
+          "Cannot start the embedded PostgreSQL in " + dataFolder + ": " + e.getMessage(),
           e);
     }
   }
 
   @Bean(destroyMethod = "close")
-  HikariDataSource dataSource(EmbeddedPostgres embeddedPostgres) {
+  HikariDataSource dataSource(EmbeddedCatalog catalog) {
     HikariDataSource pool = new HikariDataSource();
-    pool.setJdbcUrl(embeddedPostgres.getJdbcUrl("postgres", "postgres"));
+    pool.setJdbcUrl(catalog.postgres().getJdbcUrl(EmbeddedCatalogAccess.USER, "postgres"));
+    pool.setPassword(catalog.password());
     pool.setPoolName("catalog");
     return pool;
   }

@@ -68,13 +68,19 @@ public record FeatureStoreProperties(
    *     meanwhile keeps working there for at most this long (zero: verify every request)
    * @param eventLoops the online listener's event-loop threads; 0 means one per available processor
    *     (lookups never block, so more threads than processors only take turns)
+   * @param idleTimeout the online listener closes a connection that waits this long for a request
+   * @param readTimeout the online listener cuts off a request whose body pauses this long
+   * @param maxConnections the online listener closes connections beyond this many at once
    */
   public record Online(
       @DefaultValue("1GB") DataSize memoryBudget,
       @DefaultValue("1000") int maxKeys,
       @DefaultValue("PT0.5S") Duration pollInterval,
       @DefaultValue("PT5S") Duration keyCacheTtl,
-      @DefaultValue("0") int eventLoops) {}
+      @DefaultValue("0") int eventLoops,
+      @DefaultValue("PT60S") Duration idleTimeout,
+      @DefaultValue("PT10S") Duration readTimeout,
+      @DefaultValue("4096") int maxConnections) {}
 
   /**
    * @param lease how long a replica holds a job or training set without renewing its lease; once it

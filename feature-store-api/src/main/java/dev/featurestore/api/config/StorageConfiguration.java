@@ -37,6 +37,12 @@ class StorageConfiguration {
     return RecyclingAllocationManager.newRootAllocator();
   }
 
+  /** Created before anything writes temporary files, so that emptying it removes only leftovers. */
+  @Bean
+  TemporaryFolder temporaryFolder(FeatureStoreProperties properties) {
+    return DataDirectory.prepareEmptyTemporaryFolder(properties.dataDir());
+  }
+
   @Bean
   Catalog catalog(DataSource dataSource) {
     return new JdbcCatalog(dataSource);

@@ -1,6 +1,6 @@
 package dev.featurestore.api.erasure;
 
-import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
@@ -12,8 +12,6 @@ import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
-import java.io.IOException;
-import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
@@ -39,8 +37,7 @@ class ErasureConfiguration {
       ObjectStore objectStore,
       ObjectCache cache,
       BufferAllocator allocator,
-      FeatureStoreProperties properties)
-      throws IOException {
+      TemporaryFolder temporaryFolder) {
     return new KeyEraser(
         catalog,
         trainingSets,
@@ -53,6 +50,6 @@ class ErasureConfiguration {
         objectStore,
         cache,
         allocator,
-        Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp")));
+        temporaryFolder.path());
   }
 }

@@ -1,6 +1,7 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.FeatureGroupCompactor;
@@ -9,9 +10,6 @@ import dev.featurestore.storage.ingest.OrphanJanitor;
 import dev.featurestore.storage.ingest.ReplacedFileRetention;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +20,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 class IngestConfiguration {
   @Bean
-  UploadSpooler uploadSpooler(FeatureStoreProperties properties) throws IOException {
-    return new UploadSpooler(temporaryFolder(properties), properties.maxUploadSize().toBytes());
+  UploadSpooler uploadSpooler(FeatureStoreProperties properties, TemporaryFolder temporaryFolder) {
+    return new UploadSpooler(temporaryFolder.path(), properties.maxUploadSize().toBytes());
   }
 
   @Bean
@@ -31,13 +29,13 @@ class IngestConfiguration {
       Catalog catalog,
       ObjectStore objectStore,
       BufferAllocator allocator,
-      FeatureStoreProperties properties)
-      throws IOException {
+      FeatureStoreProperties properties,
+      TemporaryFolder temporaryFolder) {
     return new FeatureGroupWriter(
         catalog,
         objectStore,
         allocator,
-        temporaryFolder(properties),
+        temporaryFolder.path(),
         properties.allowedFutureSkew(),
         Clock.systemUTC());
   }
@@ -77,9 +75,5 @@ class IngestConfiguration {
         objectCache,
         properties.retention().replacedFiles(),
         Clock.systemUTC());
-  }
-
-  private static Path temporaryFolder(FeatureStoreProperties properties) throws IOException {
-    return Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp"));
   }
 }

@@ -70,8 +70,22 @@ class OnlineConfiguration {
       OnlineFeatureLookup lookup,
       OnlineRequestAuthenticator authenticator,
       JsonMapper json,
+      ConnectionLimits onlineConnectionLimits,
       FeatureStoreProperties properties) {
     return new OnlineListener(
-        lookup, authenticator, json, properties.onlinePort(), properties.online().eventLoops());
+        lookup,
+        authenticator,
+        json,
+        properties.onlinePort(),
+        properties.online().eventLoops(),
+        onlineConnectionLimits);
+  }
+
+  @Bean
+  ConnectionLimits onlineConnectionLimits(FeatureStoreProperties properties) {
+    return new ConnectionLimits(
+        properties.online().idleTimeout(),
+        properties.online().readTimeout(),
+        properties.online().maxConnections());
   }
 }

@@ -56,6 +56,7 @@ public final class OnlineListener implements SmartLifecycle {
   private final JsonMapper json;
   private final int configuredPort;
   private final int eventLoops;
+  private final ConnectionLimits connectionLimits;
   private volatile LoopResources loops;
   private volatile DisposableServer server;
 
@@ -68,7 +69,8 @@ public final class OnlineListener implements SmartLifecycle {
       OnlineRequestAuthenticator authenticator,
       JsonMapper json,
       int port,
-      int eventLoops) {
+      int eventLoops,
+      ConnectionLimits connectionLimits) {
     this.lookup = requireNonNull(lookup, "lookup is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.json = requireNonNull(json, "json is null");
@@ -77,6 +79,7 @@ public final class OnlineListener implements SmartLifecycle {
     }
     this.configuredPort = port;
     this.eventLoops = eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    this.connectionLimits = requireNonNull(connectionLimits, "connectionLimits is null");
   }
 
   /** The bound port, once started. */
@@ -96,6 +99,9 @@ public final class OnlineListener implements SmartLifecycle {
         HttpServer.create()
             .runOn(loops)
             .port(configuredPort)
+            .idleTimeout(connectionLimits.idleTimeout())
+            .readTimeout(connectionLimits.readTimeout())
+            .maxConnections(connectionLimits.maxConnections())
             .route(
                 routes -> {
                   for (String path : LOOKUP_PATHS) {

@@ -9,14 +9,7 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.IssuedApiKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,30 +80,11 @@ class FirstAdminKey implements ApplicationRunner {
       return;
     }
     Path file = DataDirectory.prepare(properties.dataDir()).resolve(FILE_NAME);
-    writeOwnerOnly(file, key.secret());
+    DataDirectory.writeOwnerOnly(file, key.secret());
     log.warn(
         "First start: created the admin API key {} (also written to {}). It is shown only now;"
             + " use it to issue other keys, then keep it safe or revoke it.",
         key.secret(),
         file);
-  }
-
-  private static void writeOwnerOnly(Path file, String secret) {
-    try {
-      Path temporary =
-          FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-              ? Files.createTempFile(
-                  file.getParent(),
-                  FILE_NAME,
-                  ".tmp",
-                  PosixFilePermissions.asFileAttribute(
-                      PosixFilePermissions.fromString("rw-------")))
-              : Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-      Files.writeString(temporary, secret + "\n", StandardCharsets.US_ASCII);
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the admin key to " + file, e);
-    }
   }
 }

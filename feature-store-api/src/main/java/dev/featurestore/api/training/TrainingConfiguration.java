@@ -1,6 +1,6 @@
 package dev.featurestore.api.training;
 
-import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.join.JoinOptions;
@@ -12,8 +12,6 @@ import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.training.TrainingSetBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
@@ -44,9 +42,8 @@ class TrainingConfiguration {
       FeatureGroupReader reader,
       ObjectStore objectStore,
       BufferAllocator allocator,
-      FeatureStoreProperties properties,
-      LineageIndex lineage)
-      throws IOException {
+      TemporaryFolder temporaryFolder,
+      LineageIndex lineage) {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
@@ -54,7 +51,7 @@ class TrainingConfiguration {
         reader,
         objectStore,
         allocator,
-        Files.createDirectories(properties.dataDir().toAbsolutePath().resolve("tmp")),
+        temporaryFolder.path(),
         JoinOptions.DEFAULT,
         lineage);
   }

@@ -91,6 +91,7 @@ class OnlineFeaturesIT {
   @Autowired OnlineFeatureLookup lookup;
   @Autowired OnlineRequestAuthenticator authenticator;
   @Autowired ApiKeys apiKeys;
+  @Autowired ConnectionLimits connectionLimits;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -271,7 +272,8 @@ class OnlineFeaturesIT {
    */
   @Test
   void aSlowKeyCheckDoesNotHoldUpTheLookupsSharingItsEventLoop() throws Exception {
-    OnlineListener oneLoop = new OnlineListener(lookup, authenticator, json, 0, 1);
+    OnlineListener oneLoop =
+        new OnlineListener(lookup, authenticator, json, 0, 1, connectionLimits);
     oneLoop.start();
     try (Connection locker = dataSource.getConnection()) {
       int port = oneLoop.port().orElseThrow();
@@ -308,7 +310,8 @@ class OnlineFeaturesIT {
                 oneThreadOneWaiting),
             json,
             0,
-            1);
+            1,
+            connectionLimits);
     oneLoop.start();
     try (Connection locker = dataSource.getConnection()) {
       int port = oneLoop.port().orElseThrow();

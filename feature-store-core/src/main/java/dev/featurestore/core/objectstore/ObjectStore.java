@@ -3,6 +3,7 @@ package dev.featurestore.core.objectstore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -34,6 +35,16 @@ public interface ObjectStore {
 
   /** Deletes the object; deleting a missing key is not an error, so deletes can be retried. */
   void delete(String key) throws IOException;
+
+  /**
+   * Deletes what puts that never finished (their process killed) left behind, if they started
+   * before {@code startedBefore}, and returns how many there were. Stores that leave nothing a
+   * listing could find delete nothing here (S3: the parts of a cut-off multipart upload are for the
+   * bucket's lifecycle rule, see docs/operations.md).
+   */
+  default int deleteAbandonedPuts(Instant startedBefore) throws IOException {
+    return 0;
+  }
 
   /**
    * Fails with an exception that says what is wrong when the store cannot be used (health checks).

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes feature-group objects that no commit references once they are older than the grace
  * period: files of uploads that failed in a way that skipped their own cleanup, above all a process
- * killed between writing its files and committing them.
+ * killed between writing its files and committing them. It also deletes what puts cut off by such a
+ * kill left in the store (a local disk's temporary files), which no listing shows.
  *
  * <p>The grace period must exceed the longest time an upload may take from writing its first file
  * to committing, because until the commit an in-flight upload's files look exactly like orphans.
@@ -41,7 +42,7 @@ public final class OrphanJanitor {
     }
   }
 
-  /** Deletes the orphans found now and returns their keys. */
+  /** Deletes the orphans found now and returns their keys (abandoned puts have none). */
   public List<String> sweep() throws IOException {
     Instant lastModifiedBefore = clock.instant().minus(gracePeriod);
     List<String> deleted = new ArrayList<>();
@@ -54,6 +55,10 @@ public final class OrphanJanitor {
     }
     if (!deleted.isEmpty()) {
       log.info("Deleted {} orphaned objects, e.g. {}", deleted.size(), deleted.get(0));
+    }
+    int abandonedPuts = objects.deleteAbandonedPuts(lastModifiedBefore);
+    if (abandonedPuts > 0) {
+      log.info("Deleted the temporary files of {} puts that never finished", abandonedPuts);
     }
     return deleted;
   }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,11 +20,17 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * Objects as files below a root folder, the key being the file's path relative to the root. For a
@@ -35,6 +42,18 @@ import java.util.UUID;
  * which S3 allows; the server's generated keys never need that.
  */
 public final class LocalDiskObjectStore implements ObjectStore {
+  private static final String TEMPORARY_PREFIX = ".";
+  private static final String TEMPORARY_SUFFIX = ".tmp";
+
+  /** Objects hold feature rows: other users of the machine may not read them. */
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER =
+      PosixFilePermissions.fromString("rwx------");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
   private final Path root;
 
   public LocalDiskObjectStore(Path root) {
@@ -48,6 +67,8 @@ public final class LocalDiskObjectStore implements ObjectStore {
     Path temporary = createTemporaryBeside(target);
     try {
       Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+      // The copy replaced the owner-only file with one of default permissions.
+      restrictToOwner(temporary, OWNER_ONLY_FILE);
       forceToDisk(temporary);
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
@@ -132,36 +153,14 @@ public final class LocalDiskObjectStore implements ObjectStore {
       return List.of();
     }
     List<StoredObject> objects = new ArrayList<>();
-    Files.walkFileTree(
+    visitFiles(
         start,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
-            return isTemporaryOrHidden(folder) && !folder.equals(start)
-                ? FileVisitResult.SKIP_SUBTREE
-                : FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-            String key = key(file);
-            if (attributes.isRegularFile()
-                && !isTemporaryOrHidden(file)
-                && key.startsWith(prefix)) {
-              objects.add(
-                  new StoredObject(
-                      key, attributes.size(), attributes.lastModifiedTime().toInstant()));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            // Deleted while we walked: it is simply not listed.
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
+        (file, attributes) -> {
+          String key = key(file);
+          if (!isTemporaryOrHidden(file) && key.startsWith(prefix)) {
+            objects.add(
+                new StoredObject(
+                    key, attributes.size(), attributes.lastModifiedTime().toInstant()));
           }
         });
     objects.sort(Comparator.comparing(StoredObject::key));
@@ -171,6 +170,27 @@ public final class LocalDiskObjectStore implements ObjectStore {
   @Override
   public void delete(String key) throws IOException {
     Files.deleteIfExists(path(key));
+  }
+
+  /** The temporary files of puts cut off before their rename, found by their name. */
+  @Override
+  public int deleteAbandonedPuts(Instant startedBefore) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> abandoned = new ArrayList<>();
+    visitFiles(
+        root,
+        (file, attributes) -> {
+          if (isTemporaryFileOfAPut(file)
+              && attributes.lastModifiedTime().toInstant().isBefore(startedBefore)) {
+            abandoned.add(file);
+          }
+        });
+    for (Path file : abandoned) {
+      Files.deleteIfExists(file);
+    }
+    return abandoned.size();
   }
 
   @Override
@@ -212,9 +232,65 @@ public final class LocalDiskObjectStore implements ObjectStore {
   }
 
   private static Path createTemporaryBeside(Path target) throws IOException {
-    Path folder = Files.createDirectories(target.getParent());
+    Path folder = Files.createDirectories(target.getParent(), ownerOnly(OWNER_ONLY_FOLDER));
     return Files.createFile(
-        folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp"));
+        folder.resolve(
+            TEMPORARY_PREFIX + target.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX),
+        ownerOnly(OWNER_ONLY_FILE));
+  }
+
+  /** The permissions to create with, where the file system has POSIX permissions. */
+  private static FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
+    return POSIX
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+        : new FileAttribute<?>[0];
+  }
+
+  private static void restrictToOwner(Path path, Set<PosixFilePermission> permissions)
+      throws IOException {
+    if (POSIX) {
+      Files.setPosixFilePermissions(path, permissions);
+    }
+  }
+
+  /**
+   * Calls {@code onFile} for each regular file below {@code start}, outside folders no key can name
+   * (hidden ones); a file deleted while the walk goes on is skipped.
+   */
+  private static void visitFiles(Path start, BiConsumer<Path, BasicFileAttributes> onFile)
+      throws IOException {
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+            return isTemporaryOrHidden(folder) && !folder.equals(start)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            if (attributes.isRegularFile()) {
+              onFile.accept(file, attributes);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            // Deleted while we walked: it is simply not visited.
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+  }
+
+  private static boolean isTemporaryFileOfAPut(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(TEMPORARY_PREFIX) && name.endsWith(TEMPORARY_SUFFIX);
   }
 
   private static void forceToDisk(Path file) throws IOException {

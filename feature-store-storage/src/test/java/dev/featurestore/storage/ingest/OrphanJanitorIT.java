@@ -11,6 +11,7 @@ import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +72,28 @@ class OrphanJanitorIT {
     assertThat(objects.list(ObjectLayout.featureGroup("clicks")))
         .extracting(StoredObject::key)
         .contains(inFlight);
+  }
+
+  @Test
+  void deletesTemporaryFilesOfPutsCutOffBeforeTheGracePeriod() throws IOException {
+    Path abandonedPut = temporaryFileOfAPutCutOff();
+
+    janitorAt(Instant.now().plus(GRACE_PERIOD).minusSeconds(60)).sweep();
+    assertThat(abandonedPut).exists();
+
+    janitorAt(Instant.now().plus(GRACE_PERIOD).plusSeconds(60)).sweep();
+    assertThat(abandonedPut).doesNotExist();
+    assertThat(objects.list("")).hasSize(commit.files().size());
+  }
+
+  /** What a put killed before its rename leaves: a dot-named file beside its target. */
+  private Path temporaryFileOfAPutCutOff() throws IOException {
+    String target = objects.list(FeatureGroupWriter.objectPrefix("clicks")).get(0).key();
+    Path targetFile = Path.of(objects.location()).resolve(target);
+    return Files.write(
+        targetFile.resolveSibling(
+            "." + targetFile.getFileName() + ".0b7c3f4e-1f0a-4d1e-9e55-5c1a1d3c2b10.tmp"),
+        new byte[] {1, 2, 3});
   }
 
   private OrphanJanitor janitorAt(Instant now) {
