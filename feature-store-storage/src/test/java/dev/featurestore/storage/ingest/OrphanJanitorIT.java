@@ -88,7 +88,7 @@ class OrphanJanitorIT {
 
   /** What a put killed before its rename leaves: a dot-named file beside its target. */
   private Path temporaryFileOfAPutCutOff() throws IOException {
-    String target = objects.list(FeatureGroupWriter.objectPrefix("clicks")).get(0).key();
+    String target = objects.list(ObjectLayout.featureGroup("clicks")).get(0).key();
     Path targetFile = Path.of(objects.location()).resolve(target);
     return Files.write(
         targetFile.resolveSibling(
