@@ -1,6 +1,6 @@
 package dev.featurestore.api.online;
 
-import java.time.Instant;
+import dev.featurestore.core.model.Microseconds;
 
 /** Microsecond times as the API writes them: ISO-8601 UTC instants. */
 final class Timestamps {
@@ -10,8 +10,6 @@ final class Timestamps {
   private Timestamps() {}
 
   static String format(long micros) {
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
-        .toString();
+    return Microseconds.toInstant(micros).toString();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
@@ -101,6 +103,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    Optional<String> duplicate =
+        e.getCause() instanceof JacksonException jackson
+            ? DuplicateJsonProperty.field(jackson)
+            : Optional.empty();
+    if (duplicate.isPresent()) {
+      String detail = duplicate.get() + ": " + DuplicateJsonProperty.MESSAGE;
+      return asObject(
+          problem(
+              ErrorCode.INVALID_INPUT,
+              detail,
+              List.of(new FieldError(duplicate.get(), DuplicateJsonProperty.MESSAGE))));
+    }
     String field = e.getCause() instanceof DatabindException databind ? jsonPath(databind) : "body";
     String detail =
         e.getCause() instanceof MismatchedInputException mismatch

@@ -619,6 +619,11 @@ class OnlineFeaturesIT {
     for (int port : List.of(mainPort, onlinePort())) {
       assertProblem(
           port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1],\"item_id\":[2]}}",
+          "entities.item_id",
+          "is given twice");
+      assertProblem(
+          port,
           "{\"features\":[\"offline_only:clicks\"],\"entities\":{\"user_id\":[\"u1\"]}}",
           "features[0]",
           "not marked online");

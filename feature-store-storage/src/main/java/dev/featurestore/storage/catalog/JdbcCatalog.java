@@ -17,6 +17,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.Microseconds;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -102,7 +103,7 @@ public final class JdbcCatalog implements Catalog {
                       + " VALUES (?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
-            insert.setLong(3, toMicros(group.ttl()));
+            insert.setLong(3, Microseconds.of("ttl", group.ttl()));
             insert.setBoolean(4, group.online());
             insert.setString(5, group.description());
             try (ResultSet keys = insert.executeQuery()) {
@@ -871,10 +872,6 @@ public final class JdbcCatalog implements Catalog {
               filesByCommit.getOrDefault(id, List.of()));
         },
         parameters);
-  }
-
-  private static long toMicros(Duration duration) {
-    return duration.getSeconds() * 1_000_000L + duration.getNano() / 1_000;
   }
 
   private static Timestamp timestamp(Instant instant) {

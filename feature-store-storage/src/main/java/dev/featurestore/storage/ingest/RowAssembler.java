@@ -6,6 +6,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.Microseconds;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.storage.parquet.StringKeys;
 import java.nio.charset.CharacterCodingException;
@@ -46,7 +47,8 @@ public final class RowAssembler {
   /** The catalog keeps file time ranges in Postgres, which cannot hold years before 4713 BC. */
   private static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
-  private static final long EARLIEST_EVENT_TIME_MICROS = toMicros(EARLIEST_EVENT_TIME);
+  private static final long EARLIEST_EVENT_TIME_MICROS =
+      Microseconds.of(EARLIEST_EVENT_TIME, IllegalStateException::new);
 
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
@@ -85,7 +87,8 @@ public final class RowAssembler {
     for (int i = 0; i < group.features().size(); i++) {
       columns.put(group.features().get(i).name(), i);
     }
-    this.latestEventTimeMicros = toMicros(now) + allowedFutureSkewMicros;
+    this.latestEventTimeMicros =
+        Microseconds.of(now, IllegalArgumentException::new) + allowedFutureSkewMicros;
   }
 
   public FeatureGroup group() {
@@ -455,7 +458,8 @@ public final class RowAssembler {
 
   private long parseInstantMicros(int column, String text) {
     try {
-      return toMicros(OffsetDateTime.parse(text).toInstant());
+      return Microseconds.of(
+          OffsetDateTime.parse(text).toInstant(), message -> error(column, message));
     } catch (DateTimeParseException e) {
       throw error(
           column,
@@ -514,10 +518,5 @@ public final class RowAssembler {
       values[i] = float32(column, parseDouble(column, parts[i]));
     }
     return values;
-  }
-
-  static long toMicros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 }

@@ -4,6 +4,7 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.Microseconds;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
@@ -179,7 +180,7 @@ public final class SpineUploads {
   /** Microseconds since the epoch of an ISO-8601 instant with a zone, e.g. 2026-03-01T12:00:00Z. */
   public static long parseInstantMicros(String field, String text) {
     try {
-      return RowAssembler.toMicros(OffsetDateTime.parse(text).toInstant());
+      return Microseconds.of(field, OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
       throw new InvalidInputException(
           field,
@@ -437,14 +438,9 @@ public final class SpineUploads {
       body = Files.newInputStream(file);
       try {
         records = new CsvRecords(body);
-        List<CsvRecords.Cell> header = records.next();
-        if (header == null) {
-          throw new InvalidInputException("body", "CSV needs a header row naming the columns");
-        }
         List<Field> fields = new ArrayList<>();
-        for (CsvRecords.Cell name : header) {
-          fields.add(
-              new Field(name.text().strip(), FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+        for (String name : records.header()) {
+          fields.add(new Field(name, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
         }
         root = VectorSchemaRoot.create(new Schema(fields), allocator);
       } catch (IOException | RuntimeException e) {

@@ -5,12 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.Microseconds;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
@@ -161,8 +161,8 @@ public final class FeatureFileWriter implements AutoCloseable {
         new DataFileStats(
             rowCount,
             keyOrder.range(),
-            instantOfMicros(minEventTime),
-            instantOfMicros(maxEventTime),
+            Microseconds.toInstant(minEventTime),
+            Microseconds.toInstant(maxEventTime),
             minCommitSequence,
             maxCommitSequence,
             output.bytesWritten(),
@@ -181,11 +181,6 @@ public final class FeatureFileWriter implements AutoCloseable {
     } finally {
       Files.deleteIfExists(path);
     }
-  }
-
-  static Instant instantOfMicros(long micros) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** Checks (key, event time) order across batches and remembers the first and last key. */

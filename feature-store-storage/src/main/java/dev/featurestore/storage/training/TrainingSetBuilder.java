@@ -20,6 +20,7 @@ import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.Microseconds;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
@@ -425,7 +426,7 @@ public final class TrainingSetBuilder {
           .orElseThrow(() -> new InvalidInputException("asOf", "no commit has id " + asOf));
     } catch (IllegalArgumentException notAUuid) {
       try {
-        return OffsetDateTime.parse(asOf).toInstant();
+        return Microseconds.requireInRange("asOf", OffsetDateTime.parse(asOf).toInstant());
       } catch (DateTimeParseException e) {
         throw new InvalidInputException(
             "asOf", "'" + asOf + "' is neither a commit id nor an ISO-8601 instant with a zone");

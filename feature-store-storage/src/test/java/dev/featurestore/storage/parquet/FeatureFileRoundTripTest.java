@@ -11,6 +11,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.Microseconds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,15 +178,14 @@ class FeatureFileRoundTripTest {
     Path file = directory.resolve("by-time.parquet");
     writeInBatches(group, rows, 4, file, 64 * 1024);
     Instant afterEveryRow = Instant.parse("2026-01-02T00:00:00Z");
-    Instant atFirstRow = FeatureFileWriter.instantOfMicros(BASE_MICROS);
+    Instant atFirstRow = Microseconds.toInstant(BASE_MICROS);
 
     FeatureFileScan none =
         FeatureFileScan.allFeatures(group)
             .withEventTimesBetween(afterEveryRow, afterEveryRow.plusSeconds(1));
     FeatureFileScan all =
         FeatureFileScan.allFeatures(group)
-            .withEventTimesBetween(
-                atFirstRow, FeatureFileWriter.instantOfMicros(BASE_MICROS + HOUR_MICROS));
+            .withEventTimesBetween(atFirstRow, Microseconds.toInstant(BASE_MICROS + HOUR_MICROS));
     try (FeatureFileReader reader = open(file, group, none)) {
       assertThat(reader.rowGroupsRead()).isZero();
       assertThat(reader.loadNextBatch()).isFalse();

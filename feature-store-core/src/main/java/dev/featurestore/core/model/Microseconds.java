@@ -1,0 +1,75 @@
+package dev.featurestore.core.model;
+
+import dev.featurestore.core.InvalidInputException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Times and durations as stored rows, files and the catalog hold them: microseconds since the epoch
+ * in a {@code long}. The one rule for input times: an instant or duration outside that range (about
+ * 290,000 years either side of 1970) is refused naming the field, since converting it would
+ * overflow.
+ */
+public final class Microseconds {
+  /** The earliest instant a {@code long} of microseconds holds. */
+  public static final Instant EARLIEST = toInstant(Long.MIN_VALUE);
+
+  /** The latest instant a {@code long} of microseconds holds. */
+  public static final Instant LATEST = toInstant(Long.MAX_VALUE);
+
+  private static final long PER_SECOND = 1_000_000L;
+
+  private Microseconds() {}
+
+  /**
+   * The instant (sub-microsecond digits dropped); refused naming {@code field} when out of range.
+   */
+  public static long of(String field, Instant instant) {
+    return of(instant, message -> new InvalidInputException(field, message));
+  }
+
+  /**
+   * As {@link #of(String, Instant)}, with the exception made by {@code refusal} from the reason,
+   * for callers whose field name costs something to build (a row's column).
+   */
+  public static long of(Instant instant, Function<String, ? extends RuntimeException> refusal) {
+    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw refusal.apply(outOfRange(instant));
+    }
+    // In range, the product may wrap around but the sum never does: long arithmetic is modular.
+    return instant.getEpochSecond() * PER_SECOND + instant.getNano() / 1_000;
+  }
+
+  /** Returns {@code instant} when it is in range, else refuses it naming {@code field}. */
+  public static Instant requireInRange(String field, Instant instant) {
+    of(field, instant);
+    return instant;
+  }
+
+  /** The duration (sub-microsecond digits dropped); refused naming {@code field} when too long. */
+  public static long of(String field, Duration duration) {
+    try {
+      return Math.addExact(
+          Math.multiplyExact(duration.getSeconds(), PER_SECOND), duration.getNano() / 1_000);
+    } catch (ArithmeticException e) {
+      throw new InvalidInputException(
+          field, "'" + duration + "' is longer than can be stored (about 292,000 years)");
+    }
+  }
+
+  /** The instant of microseconds since the epoch; every {@code long} has one. */
+  public static Instant toInstant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, PER_SECOND), Math.floorMod(micros, PER_SECOND) * 1_000L);
+  }
+
+  private static String outOfRange(Instant instant) {
+    return "'"
+        + instant
+        + "' is outside the times that can be stored, "
+        + EARLIEST
+        + " to "
+        + LATEST;
+  }
+}

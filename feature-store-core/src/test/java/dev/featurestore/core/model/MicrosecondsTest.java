@@ -1,0 +1,45 @@
+package dev.featurestore.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.InvalidInputException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MicrosecondsTest {
+  @Test
+  void convertsEveryInstantALongHoldsBothWays() {
+    assertThat(Microseconds.of("t", Microseconds.EARLIEST)).isEqualTo(Long.MIN_VALUE);
+    assertThat(Microseconds.of("t", Microseconds.LATEST)).isEqualTo(Long.MAX_VALUE);
+    Instant farFuture = Instant.parse("9999-12-31T23:59:59.123456Z");
+    assertThat(Microseconds.toInstant(Microseconds.of("t", farFuture))).isEqualTo(farFuture);
+    Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999Z");
+    assertThat(Microseconds.of("t", beforeEpoch)).isEqualTo(-1);
+    assertThat(Microseconds.toInstant(-1)).isEqualTo(beforeEpoch);
+  }
+
+  @Test
+  void refusesInstantsOutsideTheRangeNamingTheField() {
+    for (Instant outside :
+        new Instant[] {
+          Microseconds.EARLIEST.minusNanos(1000), Microseconds.LATEST.plusNanos(1000)
+        }) {
+      assertThatThrownBy(() -> Microseconds.of("spine.rows[0].event_time", outside))
+          .isInstanceOfSatisfying(
+              InvalidInputException.class,
+              e -> assertThat(e.errors().get(0).field()).isEqualTo("spine.rows[0].event_time"))
+          .hasMessageContaining("outside the times that can be stored");
+    }
+  }
+
+  @Test
+  void refusesDurationsLongerThanALongOfMicrosecondsNamingTheField() {
+    assertThat(Microseconds.of("ttl", Duration.ofDays(30))).isEqualTo(30L * 86_400_000_000L);
+    assertThatThrownBy(() -> Microseconds.of("ttl", Duration.ofDays(999_999_999)))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> assertThat(e.errors().get(0).field()).isEqualTo("ttl"));
+  }
+}
