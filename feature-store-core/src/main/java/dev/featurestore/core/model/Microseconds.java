@@ -7,13 +7,17 @@ import java.util.function.Function;
 
 /**
  * Times and durations as stored rows, files and the catalog hold them: microseconds since the epoch
- * in a {@code long}. The one rule for input times: an instant or duration outside that range (about
- * 290,000 years either side of 1970) is refused naming the field, since converting it would
- * overflow.
+ * in a {@code long}. The one rule for input times: an instant from {@link #EARLIEST} to {@link
+ * #LATEST}, a duration a {@code long} of microseconds holds; anything else is refused naming the
+ * field (converting it would overflow, or the catalog would refuse it).
  */
 public final class Microseconds {
-  /** The earliest instant a {@code long} of microseconds holds. */
-  public static final Instant EARLIEST = toInstant(Long.MIN_VALUE);
+  /**
+   * The start of year 1: the catalog (Postgres) holds no time before 4713 BC, and {@code
+   * java.sql.Timestamp} shifts times before the Gregorian calendar; a long of microseconds reaches
+   * back to 290,308 BC.
+   */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
 
   /** The latest instant a {@code long} of microseconds holds. */
   public static final Instant LATEST = toInstant(Long.MAX_VALUE);
@@ -37,7 +41,6 @@ public final class Microseconds {
     if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
       throw refusal.apply(outOfRange(instant));
     }
-    // In range, the product may wrap around but the sum never does: long arithmetic is modular.
     return instant.getEpochSecond() * PER_SECOND + instant.getNano() / 1_000;
   }
 

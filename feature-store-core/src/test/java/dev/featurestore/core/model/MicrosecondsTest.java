@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class MicrosecondsTest {
   @Test
-  void convertsEveryInstantALongHoldsBothWays() {
-    assertThat(Microseconds.of("t", Microseconds.EARLIEST)).isEqualTo(Long.MIN_VALUE);
+  void convertsEveryInstantInRangeBothWays() {
+    assertThat(Microseconds.of("t", Microseconds.EARLIEST)).isEqualTo(-62_135_596_800_000_000L);
     assertThat(Microseconds.of("t", Microseconds.LATEST)).isEqualTo(Long.MAX_VALUE);
     Instant farFuture = Instant.parse("9999-12-31T23:59:59.123456Z");
     assertThat(Microseconds.toInstant(Microseconds.of("t", farFuture))).isEqualTo(farFuture);

@@ -44,8 +44,8 @@ public final class RowAssembler {
   private static final int KEY = -2;
   private static final int EVENT_TIME = -1;
 
-  /** The catalog keeps file time ranges in Postgres, which cannot hold years before 4713 BC. */
-  private static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
+  /** The catalog keeps file time ranges, so event times (of every format) are within its range. */
+  private static final Instant EARLIEST_EVENT_TIME = Microseconds.EARLIEST;
 
   private static final long EARLIEST_EVENT_TIME_MICROS =
       Microseconds.of(EARLIEST_EVENT_TIME, IllegalStateException::new);
