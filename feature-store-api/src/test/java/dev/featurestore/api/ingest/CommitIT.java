@@ -166,6 +166,27 @@ class CommitIT {
     assertThat(definition.getBody()).contains("is given twice");
   }
 
+  /** The field and a plain reason: no Java type names. */
+  @Test
+  void featureGroupsOfTheWrongShapeNameTheFieldPlainly() {
+    post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    for (String[] wrong :
+        new String[][] {
+          {"\"features\":[\"clicks_7d\"]", "features[0]", "must be an object"},
+          {"\"features\":\"clicks_7d\"", "features", "must be an array"},
+          {"\"features\":[],\"ttl\":{}", "ttl", "must be an ISO-8601 duration"},
+          {"\"features\":[],\"description\":[]", "description", "must be a string"}
+        }) {
+      ResponseEntity<String> response =
+          post(
+              "/api/v1/feature-groups",
+              "{\"name\":\"wrong_shape\",\"entity\":\"user_id\"," + wrong[0] + "}");
+      assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
+      assertThat(field(response)).isEqualTo(wrong[1]);
+      assertThat(response.getBody()).contains(wrong[2]).doesNotContain("FeatureRequest", "java");
+    }
+  }
+
   /** Its microseconds would overflow a long (and the catalog's check then failed: a 503). */
   @Test
   void aTtlBeyondTheStorableDurationNamesTheField() {
