@@ -61,6 +61,27 @@ public final class Microseconds {
     }
   }
 
+  /**
+   * {@code count} units of {@code microsPerUnit} microseconds each (a time in seconds or
+   * milliseconds since the epoch); refused by {@code refusal} when no long holds it.
+   */
+  public static long ofUnits(
+      long count, long microsPerUnit, Function<String, ? extends RuntimeException> refusal) {
+    try {
+      return Math.multiplyExact(count, microsPerUnit);
+    } catch (ArithmeticException e) {
+      throw refusal.apply(
+          count
+              + " units of "
+              + microsPerUnit
+              + " microseconds since 1970 is outside the times"
+              + " that can be stored, "
+              + EARLIEST
+              + " to "
+              + LATEST);
+    }
+  }
+
   /** The instant of microseconds since the epoch; every {@code long} has one. */
   public static Instant toInstant(long micros) {
     return Instant.ofEpochSecond(

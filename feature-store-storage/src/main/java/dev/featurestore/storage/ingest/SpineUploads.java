@@ -275,7 +275,13 @@ public final class SpineUploads {
         if (times.isNull(row)) {
           target.setNull(offset + row);
         } else {
-          target.setSafe(offset + row, ArrowBatchRows.scale(times.get(row), microsPerUnit));
+          int fileRow = offset + row;
+          target.setSafe(
+              fileRow,
+              ArrowBatchRows.scale(
+                  times.get(row),
+                  microsPerUnit,
+                  message -> new InvalidInputException(at(fileRow, from), message)));
         }
       }
     } else {
@@ -317,7 +323,10 @@ public final class SpineUploads {
       FieldVector times, int row, long microsPerUnit, long fileRow) {
     requirePresent(times, row, fileRow);
     if (times instanceof TimeStampVector timestamps) {
-      return ArrowBatchRows.scale(timestamps.get(row), microsPerUnit);
+      return ArrowBatchRows.scale(
+          timestamps.get(row),
+          microsPerUnit,
+          message -> new InvalidInputException(at(fileRow, times), message));
     }
     return parseInstantMicros(
         at(fileRow, times), new String(((VarCharVector) times).get(row), StandardCharsets.UTF_8));
