@@ -712,6 +712,8 @@ class OnlineFeaturesIT {
     assertThat(listing.get("memoryBudgetBytes").longValue()).isEqualTo(1L << 30);
     assertThat(listing.get("indexes").toString()).contains("\"featureGroup\":\"user_activity\"");
     assertThat(get(onlinePort(), "/health").body()).isEqualTo("{\"status\":\"UP\"}");
+    assertThat(get(mainPort, "/actuator/health").body())
+        .contains("\"onlineIndexes\":{\"status\":\"UP\"}");
   }
 
   private void assertProblem(int port, String body, String field, String message) throws Exception {
