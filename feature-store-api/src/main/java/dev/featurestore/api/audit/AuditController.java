@@ -6,6 +6,7 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditPage;
 import dev.featurestore.core.audit.AuditQuery;
 import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.model.EpochMicros;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -109,7 +110,7 @@ class AuditController {
 
   private static Instant parseSince(String value) {
     try {
-      return Instant.parse(value);
+      return EpochMicros.requireInRange("since", Instant.parse(value));
     } catch (DateTimeParseException e) {
       throw new InvalidInputException("since", "must be an ISO-8601 instant");
     }

@@ -9,8 +9,11 @@ import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -32,6 +35,21 @@ class OnlineConfiguration {
         allocator,
         Clock.systemUTC(),
         properties.online().pollInterval());
+  }
+
+  /**
+   * DOWN while some group's index could not follow the catalog (named with the kind of failure):
+   * lookups of that group may serve rows the catalog no longer holds. Not part of readiness, since
+   * every replica would fail alike and leave none serving.
+   */
+  @Bean
+  HealthIndicator onlineIndexesHealthIndicator(OnlineIndexes indexes) {
+    return () -> {
+      Map<String, String> failing = indexes.failingGroups();
+      return failing.isEmpty()
+          ? Health.up().build()
+          : Health.down().withDetail("failingGroups", failing).build();
+    };
   }
 
   /** Commits made through other replicas reach this one's indexes within milliseconds. */

@@ -46,6 +46,13 @@ import org.springframework.context.event.EventListener;
  * <p>A group whose index does not fit in the memory budget is refused: it stays refused (its
  * lookups answer 503 with the reason) until the server restarts with a larger budget, or the group
  * is marked not online and then online again.
+ *
+ * <p>The poll survives whatever a group's refresh throws, an {@link Error} such as {@link
+ * OutOfMemoryError} included: an uncaught throwable would cancel the scheduled poll for good, and
+ * the indexes would silently stop following the catalog (an erased key would stay online). The
+ * failure is logged with the group and listed by {@link #failingGroups} (the health indicator shows
+ * it) until a later poll refreshes the group. Only errors that say the JVM itself is broken ({@link
+ * InternalError}, {@link UnknownError}) are let through, and the poll is then listed as stopped.
  */
 public final class OnlineIndexes implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(OnlineIndexes.class);
@@ -55,6 +62,9 @@ public final class OnlineIndexes implements SmartLifecycle {
 
   /** How long a change made through this server waits for the indexes before it is acknowledged. */
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The key of {@link #failingGroups} for a failure of the poll outside any group. */
+  public static final String POLL = "(poll)";
 
   /** What the last poll knew of a group, for answers about groups without an index. */
   enum GroupState {
@@ -71,6 +81,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   private final Duration pollInterval;
   private final Map<String, LatestValueIndex> indexes = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
+  private final Map<String, String> failingGroups = new ConcurrentHashMap<>();
   private volatile Map<String, Boolean> onlineByGroup = Map.of();
   private final ScheduledExecutorService updater =
       Executors.newSingleThreadScheduledExecutor(
@@ -127,6 +138,14 @@ public final class OnlineIndexes implements SmartLifecycle {
 
   public Map<String, String> refusals() {
     return Map.copyOf(refusals);
+  }
+
+  /**
+   * The groups whose index the last poll could not bring up to date, with what went wrong (the log
+   * has the stack trace); {@link #POLL} stands for the poll itself when it failed outside a group.
+   */
+  public Map<String, String> failingGroups() {
+    return Map.copyOf(failingGroups);
   }
 
   public OnlineMemoryBudget budget() {
@@ -207,7 +226,7 @@ public final class OnlineIndexes implements SmartLifecycle {
           groupName);
       refresh(group.get());
       return null;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       fresh.close();
       throw e;
     }
@@ -226,7 +245,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       updater.execute(
           () -> {
             pollQueued.set(false);
-            pollQuietly();
+            pollSurvivingErrors();
           });
     }
   }
@@ -234,14 +253,17 @@ public final class OnlineIndexes implements SmartLifecycle {
   @Override
   public void start() {
     try {
-      updater.submit(this::pollQuietly).get();
+      updater.submit(this::pollSurvivingErrors).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       throw new IllegalStateException("online indexes could not load", e.getCause());
     }
     updater.scheduleWithFixedDelay(
-        this::pollQuietly, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        this::pollSurvivingErrors,
+        pollInterval.toMillis(),
+        pollInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
     running = true;
   }
 
@@ -266,6 +288,35 @@ public final class OnlineIndexes implements SmartLifecycle {
   @Override
   public int getPhase() {
     return PHASE;
+  }
+
+  /** A poll that nothing short of a broken JVM ends, so that the schedule keeps running. */
+  private void pollSurvivingErrors() {
+    try {
+      pollQuietly();
+      failingGroups.remove(POLL);
+    } catch (Throwable e) {
+      survive(POLL, e);
+    }
+  }
+
+  /**
+   * Logs and lists a failure; rethrows it only when it says the JVM is broken, after listing the
+   * poll as stopped.
+   */
+  private void survive(String groupName, Throwable failure) {
+    if (failure instanceof InternalError || failure instanceof UnknownError) {
+      failingGroups.put(POLL, "stopped by " + failure.getClass().getSimpleName());
+      log.error("Online indexes stop polling: the JVM reports an internal error", failure);
+      throw (Error) failure;
+    }
+    failingGroups.put(groupName, failure.getClass().getSimpleName());
+    if (groupName.equals(POLL)) {
+      log.error("Online indexes could not poll the catalog; the next poll retries", failure);
+    } else {
+      log.error(
+          "Online index of '{}' could not be refreshed; the next poll retries", groupName, failure);
+    }
   }
 
   /**
@@ -314,8 +365,9 @@ public final class OnlineIndexes implements SmartLifecycle {
   private void refreshQuietly(String groupName) {
     try {
       refresh(groupName);
-    } catch (IOException | RuntimeException e) {
-      log.warn("Online index of '{}' could not be refreshed; retrying", groupName, e);
+      failingGroups.remove(groupName);
+    } catch (Throwable e) {
+      survive(groupName, e);
     }
   }
 
@@ -382,7 +434,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
       refusals.put(name, e.getMessage());
       log.error("Online index of '{}' refused: {}", name, e.getMessage());
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       if (existing == null && index != null) {
         index.close();
       }

@@ -1,5 +1,6 @@
 package dev.featurestore.api.online;
 
+import dev.featurestore.api.problems.DuplicateJsonProperty;
 import dev.featurestore.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -182,7 +183,9 @@ final class OnlineRequest {
         throw new InvalidInputException("body", "the request body is not valid JSON");
       }
     } catch (JacksonException e) {
-      throw new InvalidInputException("body", "the request body is not valid JSON");
+      throw DuplicateJsonProperty.field(e)
+          .map(field -> new InvalidInputException(field, DuplicateJsonProperty.MESSAGE))
+          .orElseGet(() -> new InvalidInputException("body", "the request body is not valid JSON"));
     }
     request.check(maxKeys);
     return request;

@@ -116,7 +116,7 @@ final class JsonBodyCheck extends RequestBodyAdviceAdapter {
   }
 
   /** The field at which {@code context} stands, or "body" for the root. */
-  private static String path(TokenStreamContext context) {
+  static String path(TokenStreamContext context) {
     StringBuilder path = new StringBuilder();
     for (TokenStreamContext at = context; !at.inRoot(); at = at.getParent()) {
       String segment =

@@ -8,12 +8,14 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
@@ -101,15 +104,30 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    Optional<String> duplicate =
+        e.getCause() instanceof JacksonException jackson
+            ? DuplicateJsonProperty.field(jackson)
+            : Optional.empty();
+    if (duplicate.isPresent()) {
+      String detail = duplicate.get() + ": " + DuplicateJsonProperty.MESSAGE;
+      return asObject(
+          problem(
+              ErrorCode.INVALID_INPUT,
+              detail,
+              List.of(new FieldError(duplicate.get(), DuplicateJsonProperty.MESSAGE))));
+    }
     String field = e.getCause() instanceof DatabindException databind ? jsonPath(databind) : "body";
-    String detail =
+    String reason =
         e.getCause() instanceof MismatchedInputException mismatch
                 && mismatch.getTargetType() != null
                 && !field.equals("body")
-            ? field + ": " + expected(mismatch.getTargetType())
-            : "the request body is not valid JSON for this endpoint";
+            ? expected(mismatch.getTargetType())
+            : "is not valid JSON for this endpoint";
     return asObject(
-        problem(ErrorCode.INVALID_INPUT, detail, List.of(new FieldError(field, detail))));
+        problem(
+            ErrorCode.INVALID_INPUT,
+            field + ": " + reason,
+            List.of(new FieldError(field, reason))));
   }
 
   /** A path variable or query parameter that is not of its type, such as an id that is no UUID. */
@@ -142,10 +160,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     if (type == boolean.class || type == Boolean.class) {
       return "must be true or false";
     }
-    if (type == double.class || type == Double.class) {
+    if (type == double.class || type == Double.class || Number.class.isAssignableFrom(type)) {
       return "must be a number";
     }
-    return "must be a " + type.getSimpleName().toLowerCase(Locale.ROOT);
+    if (type == String.class) {
+      return "must be a string";
+    }
+    if (type == Duration.class) {
+      return "must be an ISO-8601 duration such as P30D";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "must be an array";
+    }
+    // A request record or map: its Java name means nothing to the caller.
+    return "must be an object";
   }
 
   @Override

@@ -266,14 +266,12 @@ class TrainingSetController {
       }
       inline = Optional.of(new InlineSpine(rows));
     }
-    Optional<String> spineGroup =
-        spine.hasNonNull("featureGroup")
-            ? Optional.of(spine.get("featureGroup").asString())
-            : Optional.empty();
+    Optional<String> spineGroup = optionalString(spine, "featureGroup", "spine.featureGroup");
     Optional<UUID> spineUpload = Optional.empty();
-    if (spine.hasNonNull("upload")) {
+    Optional<String> upload = optionalString(spine, "upload", "spine.upload");
+    if (upload.isPresent()) {
       try {
-        spineUpload = Optional.of(UUID.fromString(spine.get("upload").asString()));
+        spineUpload = Optional.of(UUID.fromString(upload.get()));
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException(
             "spine.upload", "is not an upload id (from POST /api/v1/uploads)");
@@ -293,20 +291,29 @@ class TrainingSetController {
         references.add(
             FeatureReference.parse(
                 field + ".feature",
-                feature.hasNonNull("feature") ? feature.get("feature").asString() : null,
-                feature.hasNonNull("as")
-                    ? Optional.of(feature.get("as").asString())
-                    : Optional.empty()));
+                optionalString(feature, "feature", field + ".feature").orElse(null),
+                optionalString(feature, "as", field + ".as")));
       } else {
         throw new InvalidInputException(
             field, "expected \"group:feature\" or {\"feature\",\"as\"}");
       }
     }
-    Optional<String> asOf =
-        body.hasNonNull("asOf") ? Optional.of(body.get("asOf").asString()) : Optional.empty();
-    String name = body.hasNonNull("name") ? body.get("name").asString() : null;
+    Optional<String> asOf = optionalString(body, "asOf", "asOf");
+    String name = optionalString(body, "name", "name").orElse(null);
     return new TrainingSetRequest(
         name, inline, spineGroup, spineUpload, references, asOf, body.toString());
+  }
+
+  /** A property that must be a string when given; empty when absent or null. */
+  private static Optional<String> optionalString(JsonNode object, String property, String field) {
+    JsonNode value = object.get(property);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isString()) {
+      throw new InvalidInputException(field, "must be a string");
+    }
+    return Optional.of(value.stringValue());
   }
 
   private static Object scalar(JsonNode value, String field) {
@@ -314,6 +321,9 @@ class TrainingSetController {
       return null;
     }
     if (value.isIntegralNumber()) {
+      if (!value.canConvertToLong()) {
+        throw new InvalidInputException(field, "is beyond the 64-bit integer range");
+      }
       return value.asLong();
     }
     if (value.isNumber()) {

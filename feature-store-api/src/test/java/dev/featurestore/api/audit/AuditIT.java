@@ -6,6 +6,9 @@ import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -152,6 +155,26 @@ class AuditIT {
 
     assertThat(badSince.getStatusCode().value()).isEqualTo(400);
     assertThat(badSince.getBody()).contains("\"field\":\"since\"");
+  }
+
+  /** Times before year 1 or beyond a long of microseconds are bad input, not a server failure. */
+  @Test
+  void sinceBeyondTheStorableTimesNamesTheField() {
+    for (String since :
+        List.of(
+            "-999999999-01-01T00:00:00Z",
+            "+999999999-12-31T23:59:59Z",
+            "-200000-01-01T00:00:00Z")) {
+      ResponseEntity<String> response =
+          compliance.getForEntity(
+              URI.create("/api/v1/audit?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)),
+              String.class);
+
+      assertThat(response.getStatusCode().value()).as(since).isEqualTo(400);
+      assertThat(response.getBody())
+          .contains("\"field\":\"since\"")
+          .contains("outside the times that can be stored");
+    }
   }
 
   private Map<String, String> issue(String name, String role) {

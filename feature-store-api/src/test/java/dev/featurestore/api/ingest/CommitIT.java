@@ -117,6 +117,92 @@ class CommitIT {
     assertNothingWritten(group);
   }
 
+  /** Times before year 1 or beyond a long of microseconds are bad input, not a server failure. */
+  @Test
+  void eventTimesBeyondTheStorableTimesNameTheColumn() throws IOException {
+    String group = createGroup("far_times");
+    for (String time :
+        List.of(
+            "-999999999-01-01T00:00:00Z",
+            "+999999999-12-31T23:59:59Z",
+            "-200000-01-01T00:00:00Z")) {
+      assertRejected(group, "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"" + time + "\"}]}")
+          .isEqualTo("rows[0].event_time");
+      assertRejected(group, "text/csv", "user_id,event_time\nu1," + time + "\n")
+          .isEqualTo("rows[0].event_time");
+    }
+    assertNothingWritten(group);
+  }
+
+  /** Else the last of the two would silently win. */
+  @Test
+  void columnsGivenTwiceAreRefusedByName() throws IOException {
+    String group = createGroup("twice");
+    assertRejected(
+            group,
+            "text/csv",
+            "user_id,event_time,clicks_7d,clicks_7d\nu1,2026-03-01T00:00:00Z,1,2\n")
+        .isEqualTo("clicks_7d");
+    ResponseEntity<String> json =
+        commit(
+            group,
+            MediaType.APPLICATION_JSON_VALUE,
+            bytes(row("\"clicks_7d\":1,\"clicks_7d\":2")),
+            null);
+    assertThat(json.getStatusCode().value()).as(json.getBody()).isEqualTo(400);
+    assertThat(field(json)).isEqualTo("rows[0]");
+    assertThat(json.getBody()).contains("clicks_7d");
+    assertNothingWritten(group);
+
+    ResponseEntity<String> definition =
+        post(
+            "/api/v1/feature-groups",
+            """
+            {"name":"twice_defined","name":"again","entity":"user_id",
+             "features":[{"name":"clicks_7d","type":"INT64","type":"STRING"}]}
+            """);
+    assertThat(definition.getStatusCode().value()).as(definition.getBody()).isEqualTo(400);
+    assertThat(field(definition)).isEqualTo("name");
+    assertThat(definition.getBody()).contains("is given twice");
+  }
+
+  /** The field and a plain reason: no Java type names. */
+  @Test
+  void featureGroupsOfTheWrongShapeNameTheFieldPlainly() {
+    post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    for (String[] wrong :
+        new String[][] {
+          {"\"features\":[\"clicks_7d\"]", "features[0]", "must be an object"},
+          {"\"features\":\"clicks_7d\"", "features", "must be an array"},
+          {"\"features\":[],\"ttl\":{}", "ttl", "must be an ISO-8601 duration"},
+          {"\"features\":[],\"description\":[]", "description", "must be a string"}
+        }) {
+      ResponseEntity<String> response =
+          post(
+              "/api/v1/feature-groups",
+              "{\"name\":\"wrong_shape\",\"entity\":\"user_id\"," + wrong[0] + "}");
+      assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
+      assertThat(field(response)).isEqualTo(wrong[1]);
+      assertThat(response.getBody()).contains(wrong[2]).doesNotContain("FeatureRequest", "java");
+    }
+  }
+
+  /** Its microseconds would overflow a long (and the catalog's check then failed: a 503). */
+  @Test
+  void aTtlBeyondTheStorableDurationNamesTheField() {
+    post("/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    ResponseEntity<String> response =
+        post(
+            "/api/v1/feature-groups",
+            """
+            {"name":"forever","entity":"user_id","ttl":"P999999999D",
+             "features":[{"name":"clicks_7d","type":"INT64"}]}
+            """);
+
+    assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(400);
+    assertThat(field(response)).isEqualTo("ttl");
+  }
+
   @Test
   void badCsvIsRejectedAndWritesNothing() throws IOException {
     String group = createGroup("bad_csv");

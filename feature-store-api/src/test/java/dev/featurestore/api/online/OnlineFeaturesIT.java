@@ -267,6 +267,110 @@ class OnlineFeaturesIT {
   }
 
   /**
+   * An Error thrown while a group's new files are read (here by the object store, as an
+   * OutOfMemoryError would be) neither stops the poll nor goes unseen: the group is listed as
+   * failing until a later poll applies the commit.
+   */
+  @Test
+  void aPollHitByAnErrorListsTheGroupAndKeepsPolling() throws Exception {
+    ObjectStoreFailingWithAnError failingStore = new ObjectStoreFailingWithAnError(objectStore);
+    OnlineIndexes replica =
+        replicaIndexes(new OnlineMemoryBudget(1L << 30), Duration.ofMillis(50), failingStore);
+    replica.start();
+    try {
+      failingStore.failReads();
+      long sequence = commitViews(79L);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!replica.failingGroups().containsKey("item_stats")) {
+        assertThat(System.nanoTime()).as("the failure is listed").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      assertThat(replica.failingGroups()).containsEntry("item_stats", "OutOfMemoryError");
+
+      failingStore.succeedReads();
+      while (replica.index("item_stats").orElseThrow().appliedSequence() < sequence) {
+        assertThat(System.nanoTime()).as("the poll still runs").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      assertThat(replica.failingGroups()).isEmpty();
+    } finally {
+      replica.stop();
+    }
+  }
+
+  /** The real store, whose reads throw an Error while the test asks. */
+  private static final class ObjectStoreFailingWithAnError implements ObjectStore {
+    private final ObjectStore store;
+    private volatile boolean failing;
+
+    ObjectStoreFailingWithAnError(ObjectStore store) {
+      this.store = store;
+    }
+
+    void failReads() {
+      failing = true;
+    }
+
+    void succeedReads() {
+      failing = false;
+    }
+
+    private void failIfAsked() {
+      if (failing) {
+        throw new OutOfMemoryError("thrown by the test");
+      }
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+      store.put(key, file);
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+      store.put(key, bytes);
+    }
+
+    @Override
+    public java.io.InputStream get(String key) throws IOException {
+      failIfAsked();
+      return store.get(key);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+      failIfAsked();
+      return store.getRange(key, offset, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return store.size(key);
+    }
+
+    @Override
+    public List<dev.featurestore.core.objectstore.StoredObject> list(String prefix)
+        throws IOException {
+      return store.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      store.delete(key);
+    }
+
+    @Override
+    public void checkAvailable() throws IOException {
+      store.checkAvailable();
+    }
+
+    @Override
+    public String location() {
+      return store.location();
+    }
+  }
+
+  /**
    * A key not verified recently is looked up in Postgres off the event loop: while that lookup
    * waits on a lock, a request with a recently verified key on the same, single, loop is answered.
    */
@@ -376,13 +480,7 @@ class OnlineFeaturesIT {
 
   /** Commits through this server and waits until the replica applied the commit. */
   private boolean replicaCatchesUpWithin(OnlineIndexes replica, Duration limit) throws Exception {
-    HttpResponse<String> committed =
-        post(
-            mainPort,
-            "/api/v1/feature-groups/item_stats/commits",
-            "{\"rows\":[" + row(78L, NOW.minusSeconds(1), "\"views\":78") + "]}");
-    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
-    long sequence = json.readTree(committed.body()).get("sequence").longValue();
+    long sequence = commitViews(78L);
     long deadline = System.nanoTime() + limit.toNanos();
     while (replica.index("item_stats").orElseThrow().appliedSequence() < sequence) {
       if (System.nanoTime() > deadline) {
@@ -391,6 +489,17 @@ class OnlineFeaturesIT {
       Thread.sleep(5);
     }
     return true;
+  }
+
+  /** Commits one row of item_stats through the server and returns its sequence. */
+  private long commitViews(long item) throws Exception {
+    HttpResponse<String> committed =
+        post(
+            mainPort,
+            "/api/v1/feature-groups/item_stats/commits",
+            "{\"rows\":[" + row(item, NOW.minusSeconds(1), "\"views\":" + item) + "]}");
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+    return json.readTree(committed.body()).get("sequence").longValue();
   }
 
   @Test
@@ -513,6 +622,11 @@ class OnlineFeaturesIT {
     for (int port : List.of(mainPort, onlinePort())) {
       assertProblem(
           port,
+          "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[1],\"item_id\":[2]}}",
+          "entities.item_id",
+          "is given twice");
+      assertProblem(
+          port,
           "{\"features\":[\"offline_only:clicks\"],\"entities\":{\"user_id\":[\"u1\"]}}",
           "features[0]",
           "not marked online");
@@ -601,6 +715,8 @@ class OnlineFeaturesIT {
     assertThat(listing.get("memoryBudgetBytes").longValue()).isEqualTo(1L << 30);
     assertThat(listing.get("indexes").toString()).contains("\"featureGroup\":\"user_activity\"");
     assertThat(get(onlinePort(), "/health").body()).isEqualTo("{\"status\":\"UP\"}");
+    assertThat(get(mainPort, "/actuator/health").body())
+        .contains("\"onlineIndexes\":{\"status\":\"UP\"}");
   }
 
   private void assertProblem(int port, String body, String field, String message) throws Exception {
@@ -632,12 +748,17 @@ class OnlineFeaturesIT {
 
   private OnlineIndexes replicaIndexes(OnlineMemoryBudget budget, Duration pollInterval)
       throws IOException {
+    return replicaIndexes(budget, pollInterval, objectStore);
+  }
+
+  private OnlineIndexes replicaIndexes(
+      OnlineMemoryBudget budget, Duration pollInterval, ObjectStore objects) throws IOException {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
             catalog,
             new FeatureGroupReader(
-                catalog, new ObjectCache(objectStore, dataDir.resolve("object-cache")), allocator)),
+                catalog, new ObjectCache(objects, dataDir.resolve("object-cache")), allocator)),
         budget,
         allocator,
         Clock.systemUTC(),

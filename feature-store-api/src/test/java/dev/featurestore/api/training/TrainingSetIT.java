@@ -42,6 +42,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Training sets end to end: HTTP in, point-in-time join, Parquet out, reproducible. */
 @SpringBootTest(
@@ -304,12 +306,151 @@ class TrainingSetIT {
         "spine.rows[0].user_id");
   }
 
+  /** Each of these was a 500: a value of the wrong shape, or a number no long holds. */
+  @Test
+  void propertiesOfTheWrongShapeNameTheField() {
+    String features = ",\"features\":[\"user_activity:clicks_7d\"]";
+    for (String wrong : List.of("{}", "[\"t\"]")) {
+      assertField("{\"name\":" + wrong + ",\"spine\":" + spine() + features + "}", "name");
+      assertField(
+          "{\"name\":\"t\",\"asOf\":" + wrong + ",\"spine\":" + spine() + features + "}", "asOf");
+      assertField(
+          "{\"name\":\"t\",\"spine\":" + spine() + ",\"features\":[{\"feature\":" + wrong + "}]}",
+          "features[0].feature");
+      assertField(
+          "{\"name\":\"t\",\"spine\":"
+              + spine()
+              + ",\"features\":[{\"feature\":\"user_activity:clicks_7d\",\"as\":"
+              + wrong
+              + "}]}",
+          "features[0].as");
+      assertField(
+          "{\"name\":\"t\",\"spine\":{\"featureGroup\":" + wrong + "}" + features + "}",
+          "spine.featureGroup");
+      assertField(
+          "{\"name\":\"t\",\"spine\":{\"upload\":" + wrong + "}" + features + "}", "spine.upload");
+    }
+    assertField(
+        "{\"name\":\"t\",\"spine\":{\"rows\":[{\"user_id\":\"u1\","
+            + "\"event_time\":\"2026-03-05T00:00:00Z\",\"label\":99999999999999999999}]}"
+            + features
+            + "}",
+        "spine.rows[0].label");
+  }
+
+  /** Times before year 1 or beyond a long of microseconds are bad input, not a server failure. */
+  @Test
+  void timesBeyondTheStorableTimesNameTheField() {
+    for (String time :
+        List.of(
+            "-999999999-01-01T00:00:00Z",
+            "+999999999-12-31T23:59:59Z",
+            "-200000-01-01T00:00:00Z")) {
+      assertField(
+          "{\"name\":\"t\",\"spine\":{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\""
+              + time
+              + "\"}]},\"features\":[\"user_activity:clicks_7d\"]}",
+          "spine.rows[0].event_time");
+      assertField(
+          "{\"name\":\"t\",\"spine\":"
+              + spine()
+              + ",\"features\":[\"user_activity:clicks_7d\"],\"asOf\":\""
+              + time
+              + "\"}",
+          "asOf");
+    }
+  }
+
+  /** Else the last of the two would silently win. */
+  @Test
+  void propertiesGivenTwiceAreRefusedByName() {
+    assertField(
+        "{\"name\":\"t\",\"name\":\"u\",\"spine\":"
+            + spine()
+            + ",\"features\":[\"user_activity:clicks_7d\"]}",
+        "name");
+    assertField(
+        "{\"name\":\"t\",\"spine\":"
+            + spine()
+            + ",\"features\":[{\"feature\":\"user_activity:clicks_7d\","
+            + "\"feature\":\"user_profile:country\"}]}",
+        "features[0].feature");
+  }
+
+  /** A version ends up in URLs and log lines: refused before anything is recorded. */
+  @Test
+  void modelVersionsWithBlanksQuotesBackslashesOrNewlinesAreRefused() {
+    String id = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    // As JSON string contents: a space, a quote, a backslash, a newline.
+    for (String version : List.of("1 0", "1\\\"0", "1\\\\0", "1\\n0")) {
+      ResponseEntity<String> response =
+          post(
+              "/api/v1/models",
+              "{\"name\":\"odd_versions\",\"version\":\""
+                  + version
+                  + "\",\"trainingSets\":[\""
+                  + id
+                  + "\"]}");
+      assertThat(response.getStatusCode()).as(version).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(JsonPath.<String>read(response.getBody(), "$.errors[0].field"))
+          .isEqualTo("version");
+    }
+    assertThat(http.getForEntity("/api/v1/models", String.class).getBody())
+        .doesNotContain("odd_versions");
+  }
+
+  /**
+   * Times far from 1970 overflowed nanoseconds (9999-12-31 printed as 1816); JSON has no NaN or
+   * infinities, so they are strings there, and the download parses as strict JSON.
+   */
+  @Test
+  void csvAndJsonDownloadsPrintFarTimesAndNonFiniteFloats() {
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"user_scores","entity":"user_id",
+         "features":[{"name":"score","type":"FLOAT64"},
+                     {"name":"embedding","type":"FLOAT32_VECTOR","dimension":2}]}
+        """);
+    HttpHeaders csv = new HttpHeaders();
+    csv.setContentType(MediaType.parseMediaType("text/csv"));
+    ResponseEntity<String> commit =
+        http.exchange(
+            "/api/v1/feature-groups/user_scores/commits",
+            HttpMethod.POST,
+            new HttpEntity<>(
+                "user_id,event_time,score,embedding\n"
+                    + "u1,2026-03-01T00:00:00Z,NaN,\"[Infinity, -Infinity]\"\n",
+                csv),
+            String.class);
+    assertThat(commit.getStatusCode()).as(commit.getBody()).isEqualTo(HttpStatus.CREATED);
+    ResponseEntity<String> created =
+        post(
+            "/api/v1/training-sets",
+            "{\"name\":\"far\",\"spine\":{\"rows\":[{\"user_id\":\"u1\","
+                + "\"event_time\":\"9999-12-31T23:59:59Z\"}]},"
+                + "\"features\":[\"user_scores:score\",\"user_scores:embedding\"]}");
+    assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.CREATED);
+    String id = JsonPath.read(created.getBody(), "$.id");
+
+    JsonNode row = JsonMapper.builder().build().readTree(download(id, "json")).get("rows").get(0);
+    assertThat(row.get("event_time").stringValue()).isEqualTo("9999-12-31T23:59:59Z");
+    assertThat(row.get("score").stringValue()).isEqualTo("NaN");
+    assertThat(row.get("embedding").toString()).isEqualTo("[\"Infinity\",\"-Infinity\"]");
+    assertThat(download(id, "csv"))
+        .contains("u1,9999-12-31T23:59:59Z,NaN,\"[Infinity,-Infinity]\"");
+  }
+
   private void assertField(String body, String field) {
     ResponseEntity<String> response = post("/api/v1/training-sets", body);
-    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(response.getStatusCode()).as(body).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(response.getHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-    assertThat(JsonPath.<String>read(response.getBody(), "$.errors[0].field")).isEqualTo(field);
+    assertThat(JsonPath.<String>read(response.getBody(), "$.errors[0].field"))
+        .as(response.getBody())
+        .isEqualTo(field);
+    // A plain reason: no parser internals or Java class names.
+    assertThat(response.getBody()).doesNotContain("Exception", "jackson", "java.");
   }
 
   private String asOf() {

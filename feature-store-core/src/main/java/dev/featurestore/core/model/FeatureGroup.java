@@ -31,6 +31,7 @@ public record FeatureGroup(
     if (ttl.isNegative()) {
       throw new InvalidInputException("ttl", "must not be negative");
     }
+    EpochMicros.of("ttl", ttl);
     description = description == null ? "" : description;
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");

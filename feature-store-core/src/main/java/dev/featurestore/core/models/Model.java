@@ -24,9 +24,7 @@ public record Model(
     implements Owned {
   public Model {
     Names.requireValid("name", name);
-    if (version == null || version.isBlank() || version.length() > 64) {
-      throw new InvalidInputException("version", "is required, at most 64 characters");
-    }
+    Names.requireValidVersion("version", version);
     uri = uri == null ? "" : uri;
     trainingSets = List.copyOf(trainingSets);
     if (trainingSets.isEmpty()) {

@@ -103,7 +103,7 @@ public final class JdbcCatalog implements Catalog {
                       + " VALUES (?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
-            insert.setLong(3, EpochMicros.of(group.ttl()));
+            insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
             insert.setBoolean(4, group.online());
             insert.setString(5, group.description());
             try (ResultSet keys = insert.executeQuery()) {

@@ -1,8 +1,10 @@
 package dev.featurestore.storage.ingest;
 
+import dev.featurestore.core.model.EpochMicros;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -66,7 +68,8 @@ final class ArrowBatchRows {
     } else if (vector instanceof VarCharVector strings) {
       rows.setText(column, new String(strings.get(row), StandardCharsets.UTF_8));
     } else if (vector instanceof TimeStampVector times) {
-      rows.setInstantMicros(column, scale(times.get(row), microsPerUnit));
+      rows.setInstantMicros(
+          column, scale(times.get(row), microsPerUnit, message -> rows.error(column, message)));
     } else if (vector instanceof BaseIntVector integers) {
       rows.setLong(column, integers.getValueAsLong(row));
     } else if (vector instanceof FloatingPointVector floats) {
@@ -109,9 +112,10 @@ final class ArrowBatchRows {
     };
   }
 
-  static long scale(long value, long microsPerUnit) {
+  static long scale(
+      long value, long microsPerUnit, Function<String, ? extends RuntimeException> refusal) {
     return microsPerUnit > 0
-        ? Math.multiplyExact(value, microsPerUnit)
+        ? EpochMicros.ofUnits(value, microsPerUnit, refusal)
         : Math.floorDiv(value, -microsPerUnit);
   }
 }

@@ -9,7 +9,9 @@ import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Splits RFC 4180 CSV into records of cells, honouring quotes across line breaks, one record at a
@@ -67,6 +69,27 @@ public final class CsvRecords {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new InvalidInputException("body", "CSV is not valid UTF-8");
     }
+  }
+
+  /**
+   * The first record as column names, stripped of surrounding blanks; call before {@link #next}. A
+   * missing header or a name given twice is refused (else the last column of a name would win).
+   */
+  public List<String> header() throws IOException {
+    List<Cell> cells = next();
+    if (cells == null) {
+      throw new InvalidInputException("body", "CSV needs a header row naming the columns");
+    }
+    List<String> names = new ArrayList<>(cells.size());
+    Set<String> seen = new HashSet<>();
+    for (Cell cell : cells) {
+      String name = cell.text().strip();
+      if (!seen.add(name)) {
+        throw new InvalidInputException(name, "is named twice in the CSV header");
+      }
+      names.add(name);
+    }
+    return names;
   }
 
   /** The next record, or null at the end; blank lines are skipped. */

@@ -1,6 +1,5 @@
 package dev.featurestore.storage.ingest;
 
-import dev.featurestore.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,13 +20,10 @@ public final class CsvRowsDecoder implements UploadDecoder {
 
   private static void decode(InputStream body, RowAssembler rows) throws IOException {
     CsvRecords records = new CsvRecords(body);
-    List<CsvRecords.Cell> header = records.next();
-    if (header == null) {
-      throw new InvalidInputException("body", "CSV needs a header row naming the columns");
-    }
+    List<String> header = records.header();
     int[] columns = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {
-      columns[i] = rows.column(header.get(i).text().strip());
+      columns[i] = rows.column(header.get(i));
     }
     for (List<CsvRecords.Cell> record = records.next(); record != null; record = records.next()) {
       rows.startRow();

@@ -9,6 +9,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -16,7 +17,9 @@ import tools.jackson.core.json.JsonFactory;
  * as a token stream so that memory stays bounded by one batch, whatever the body's size.
  */
 public final class JsonRowsDecoder implements UploadDecoder {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** A property given twice in a row is refused, not resolved by letting the last one win. */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   @Override
   public void decode(Path file, RowAssembler rows) throws IOException {

@@ -43,10 +43,11 @@ public final class RowAssembler {
   private static final int KEY = -2;
   private static final int EVENT_TIME = -1;
 
-  /** The catalog keeps file time ranges in Postgres, which cannot hold years before 4713 BC. */
-  private static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
+  /** The catalog keeps file time ranges, so event times (of every format) are within its range. */
+  private static final Instant EARLIEST_EVENT_TIME = EpochMicros.EARLIEST;
 
-  private static final long EARLIEST_EVENT_TIME_MICROS = EpochMicros.of(EARLIEST_EVENT_TIME);
+  private static final long EARLIEST_EVENT_TIME_MICROS =
+      EpochMicros.of(EARLIEST_EVENT_TIME, IllegalStateException::new);
 
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
@@ -85,7 +86,8 @@ public final class RowAssembler {
     for (int i = 0; i < group.features().size(); i++) {
       columns.put(group.features().get(i).name(), i);
     }
-    this.latestEventTimeMicros = EpochMicros.of(now) + allowedFutureSkewMicros;
+    this.latestEventTimeMicros =
+        EpochMicros.of(now, IllegalArgumentException::new) + allowedFutureSkewMicros;
   }
 
   public FeatureGroup group() {
@@ -454,7 +456,8 @@ public final class RowAssembler {
 
   private long parseInstantMicros(int column, String text) {
     try {
-      return EpochMicros.of(OffsetDateTime.parse(text).toInstant());
+      return EpochMicros.of(
+          OffsetDateTime.parse(text).toInstant(), message -> error(column, message));
     } catch (DateTimeParseException e) {
       throw error(
           column,

@@ -177,10 +177,10 @@ public final class SpineUploads {
     }
   }
 
-  /** Microseconds since the epoch of an ISO-8601 instant with a zone, e.g. 2026-03-01T12:00:00Z. */
+  /** EpochMicros since the epoch of an ISO-8601 instant with a zone, e.g. 2026-03-01T12:00:00Z. */
   public static long parseInstantMicros(String field, String text) {
     try {
-      return EpochMicros.of(OffsetDateTime.parse(text).toInstant());
+      return EpochMicros.of(field, OffsetDateTime.parse(text).toInstant());
     } catch (DateTimeParseException e) {
       throw new InvalidInputException(
           field,
@@ -275,7 +275,13 @@ public final class SpineUploads {
         if (times.isNull(row)) {
           target.setNull(offset + row);
         } else {
-          target.setSafe(offset + row, ArrowBatchRows.scale(times.get(row), microsPerUnit));
+          int fileRow = offset + row;
+          target.setSafe(
+              fileRow,
+              ArrowBatchRows.scale(
+                  times.get(row),
+                  microsPerUnit,
+                  message -> new InvalidInputException(at(fileRow, from), message)));
         }
       }
     } else {
@@ -317,7 +323,10 @@ public final class SpineUploads {
       FieldVector times, int row, long microsPerUnit, long fileRow) {
     requirePresent(times, row, fileRow);
     if (times instanceof TimeStampVector timestamps) {
-      return ArrowBatchRows.scale(timestamps.get(row), microsPerUnit);
+      return ArrowBatchRows.scale(
+          timestamps.get(row),
+          microsPerUnit,
+          message -> new InvalidInputException(at(fileRow, times), message));
     }
     return parseInstantMicros(
         at(fileRow, times), new String(((VarCharVector) times).get(row), StandardCharsets.UTF_8));
@@ -438,14 +447,9 @@ public final class SpineUploads {
       body = Files.newInputStream(file);
       try {
         records = new CsvRecords(body);
-        List<CsvRecords.Cell> header = records.next();
-        if (header == null) {
-          throw new InvalidInputException("body", "CSV needs a header row naming the columns");
-        }
         List<Field> fields = new ArrayList<>();
-        for (CsvRecords.Cell name : header) {
-          fields.add(
-              new Field(name.text().strip(), FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+        for (String name : records.header()) {
+          fields.add(new Field(name, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
         }
         root = VectorSchemaRoot.create(new Schema(fields), allocator);
       } catch (IOException | RuntimeException e) {

@@ -18,6 +18,7 @@ import dev.featurestore.core.join.PointInTimeJoinRequest;
 import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectLayout;
@@ -422,7 +423,7 @@ public final class TrainingSetBuilder {
           .orElseThrow(() -> new InvalidInputException("asOf", "no commit has id " + asOf));
     } catch (IllegalArgumentException notAUuid) {
       try {
-        return OffsetDateTime.parse(asOf).toInstant();
+        return EpochMicros.requireInRange("asOf", OffsetDateTime.parse(asOf).toInstant());
       } catch (DateTimeParseException e) {
         throw new InvalidInputException(
             "asOf", "'" + asOf + "' is neither a commit id nor an ISO-8601 instant with a zone");

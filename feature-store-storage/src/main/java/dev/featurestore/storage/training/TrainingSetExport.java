@@ -30,8 +30,10 @@ import org.apache.parquet.schema.Type;
 /**
  * Streams a training set's Parquet output as CSV, JSON or an Arrow IPC stream, one row group (or
  * Arrow batch) at a time, so that an output larger than the heap downloads without being loaded
- * whole. In CSV and JSON, times are ISO-8601 UTC instants with microseconds, vectors JSON arrays,
- * bytes base64; the Arrow stream keeps the output's Arrow types.
+ * whole. In CSV and JSON, times are ISO-8601 UTC instants with microseconds (any year a long of
+ * microseconds holds), vectors JSON arrays, bytes base64; JSON, which has no NaN or infinities,
+ * writes those floats as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} (CSV
+ * writes the same words bare). The Arrow stream keeps the output's Arrow types.
  */
 public final class TrainingSetExport {
   /** Rows per Arrow batch: with 768-float vectors, about 25 MB of buffers. */
@@ -126,7 +128,7 @@ public final class TrainingSetExport {
         writer.write(',');
       }
       if (record.getFieldRepetitionCount(i) > 0) {
-        String value = value(record, i, fields.get(i));
+        String value = value(record, i, fields.get(i), Format.CSV);
         writer.write(csvCell(value));
       }
     }
@@ -145,9 +147,9 @@ public final class TrainingSetExport {
       if (record.getFieldRepetitionCount(i) == 0) {
         writer.write("null");
       } else if (isQuoted(fields.get(i))) {
-        writer.write(jsonString(value(record, i, fields.get(i))));
+        writer.write(jsonString(value(record, i, fields.get(i), Format.JSON)));
       } else {
-        writer.write(value(record, i, fields.get(i)));
+        writer.write(value(record, i, fields.get(i), Format.JSON));
       }
     }
     writer.write('}');
@@ -164,12 +166,14 @@ public final class TrainingSetExport {
             instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
   }
 
-  private static String value(Group record, int field, Type type) {
+  private static String value(Group record, int field, Type type, Format format) {
     if (!type.isPrimitive()) {
       Group list = record.getGroup(field, 0);
       StringBuilder vector = new StringBuilder("[");
       for (int i = 0; i < list.getFieldRepetitionCount(0); i++) {
-        vector.append(i == 0 ? "" : ",").append(list.getGroup(0, i).getFloat(0, 0));
+        vector
+            .append(i == 0 ? "" : ",")
+            .append(decimal(Float.toString(list.getGroup(0, i).getFloat(0, 0)), format));
       }
       return vector.append(']').toString();
     }
@@ -182,14 +186,20 @@ public final class TrainingSetExport {
           logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation
               ? EpochMicros.toInstant(record.getLong(field, 0)).toString()
               : Long.toString(record.getLong(field, 0));
-      case FLOAT -> Float.toString(record.getFloat(field, 0));
-      case DOUBLE -> Double.toString(record.getDouble(field, 0));
+      case FLOAT -> decimal(Float.toString(record.getFloat(field, 0)), format);
+      case DOUBLE -> decimal(Double.toString(record.getDouble(field, 0)), format);
       case BINARY ->
           logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
               ? record.getString(field, 0)
               : Base64.getEncoder().encodeToString(record.getBinary(field, 0).getBytes());
       default -> throw new IllegalStateException("unexpected type " + primitive);
     };
+  }
+
+  /** A float's text; NaN and infinities, which JSON lacks, are JSON strings ("NaN"...). */
+  private static String decimal(String text, Format format) {
+    boolean finite = Character.isDigit(text.charAt(text.length() - 1));
+    return finite || format == Format.CSV ? text : '"' + text + '"';
   }
 
   private static String csvCell(String value) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -39,6 +40,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampSecTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -187,6 +189,37 @@ class FeatureGroupWriterIT {
         "rows[1].user_id",
         "a key must not be empty");
     assertThat(objects.list("")).isEmpty();
+    assertThat(catalog.commits("user_activity")).isEmpty();
+  }
+
+  /** Seconds that no long of microseconds holds are the row's bad input, not an overflow. */
+  @Test
+  void arrowTimesBeyondTheStorableTimesAreRejectedWithTheirRow() throws IOException {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.notNullable("user_id", new ArrowType.Utf8()),
+                Field.notNullable("event_time", new ArrowType.Timestamp(TimeUnit.SECOND, "UTC"))));
+    Path body = folder.resolve("far-seconds.arrow");
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
+        OutputStream out = Files.newOutputStream(body);
+        ArrowStreamWriter stream = new ArrowStreamWriter(batch, null, out)) {
+      stream.start();
+      batch.allocateNew();
+      ((VarCharVector) batch.getVector(0)).setSafe(0, "u1".getBytes(UTF_8));
+      ((TimeStampSecTZVector) batch.getVector(1)).setSafe(0, Long.MAX_VALUE / 1_000);
+      batch.setRowCount(1);
+      stream.writeBatch();
+      stream.end();
+    }
+    assertRefused(
+        () -> appendFile(UploadFormat.ARROW_STREAM, body),
+        "rows[0].event_time",
+        Long.MAX_VALUE / 1_000
+            + " units of 1000000 microseconds since 1970 is outside the times that can be stored, "
+            + EpochMicros.EARLIEST
+            + " to "
+            + EpochMicros.LATEST);
     assertThat(catalog.commits("user_activity")).isEmpty();
   }
 
