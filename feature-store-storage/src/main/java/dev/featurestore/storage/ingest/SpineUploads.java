@@ -411,12 +411,17 @@ public final class SpineUploads {
 
       @Override
       public boolean loadNextBatch() throws IOException {
+        boolean loaded;
         try {
-          return reader.loadNextBatch();
+          loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
           throw new InvalidInputException(
               "body", "not a readable Arrow IPC stream: " + e.getMessage());
         }
+        if (loaded) {
+          ArrowStreamDecoder.checkBuffers(root);
+        }
+        return loaded;
       }
 
       @Override
