@@ -375,6 +375,9 @@ public final class SpineUploads {
           return reader.loadNextBatch();
         } catch (InvalidInputException e) {
           throw asBodyError(e);
+        } catch (IOException e) {
+          // As when opening it: the file is local, so a read failure means damaged bytes.
+          throw new InvalidInputException("body", "not a readable Parquet file: " + e.getMessage());
         }
       }
 

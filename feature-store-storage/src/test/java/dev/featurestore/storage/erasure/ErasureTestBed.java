@@ -20,6 +20,7 @@ import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.security.JdbcApiKeys;
+import dev.featurestore.storage.training.FeatureReference;
 import dev.featurestore.storage.training.TrainingSetBuilder;
 import dev.featurestore.storage.training.TrainingSetRequest;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -137,6 +139,38 @@ public record ErasureTestBed(
   /** Builds a training set as its request says, failing as the builder does. */
   public TrainingSet build(TrainingSetRequest request) throws IOException {
     return builder.materialize(builder.prepare(request, scientist));
+  }
+
+  /** Builds a training set of {@code features} on an uploaded spine. */
+  public TrainingSet buildOnUpload(String name, Upload spine, List<FeatureReference> features)
+      throws IOException {
+    return build(
+        name, Optional.empty(), Optional.of(spine.id()), features, "\"upload\":\"" + spine.id());
+  }
+
+  /** Builds a training set of {@code features} on the rows of a group as its spine. */
+  public TrainingSet buildOnGroup(String name, String group, List<FeatureReference> features)
+      throws IOException {
+    return build(
+        name, Optional.of(group), Optional.empty(), features, "\"featureGroup\":\"" + group);
+  }
+
+  private TrainingSet build(
+      String name,
+      Optional<String> spineGroup,
+      Optional<UUID> spineUpload,
+      List<FeatureReference> features,
+      String spineJson)
+      throws IOException {
+    return build(
+        new TrainingSetRequest(
+            name,
+            Optional.empty(),
+            spineGroup,
+            spineUpload,
+            features,
+            Optional.empty(),
+            "{\"name\":\"" + name + "\",\"spine\":{" + spineJson + "\"}}"));
   }
 
   /** Runs an erasure of {@code keys} of {@code entity} to its end, as its job would. */

@@ -65,7 +65,7 @@ class KeyEraserIT {
         bed.upload(
             UploadFormat.ARROW_STREAM,
             UploadBodies.arrowStream(DamagedArrowStreams.ROWS, folder.resolve("valid.arrow")));
-    TrainingSet trainingSet = bed.build(requestWithUploadedSpine("from_upload", spine));
+    TrainingSet trainingSet = bed.buildOnUpload("from_upload", spine, CLICKS);
     // The object store's bytes go bad after the upload was checked and stored.
     bed.storage().objects().delete(damaged.objectKey());
     bed.storage()
@@ -139,16 +139,5 @@ class KeyEraserIT {
 
     String scrubbed = bed.trainingSets().find(failed.id()).orElseThrow().requestJson();
     assertThat(scrubbed).doesNotContain("u1").contains("u2");
-  }
-
-  private static TrainingSetRequest requestWithUploadedSpine(String name, Upload spine) {
-    return new TrainingSetRequest(
-        name,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(spine.id()),
-        CLICKS,
-        Optional.empty(),
-        "{\"name\":\"" + name + "\",\"spine\":{\"upload\":\"" + spine.id() + "\"}}");
   }
 }
