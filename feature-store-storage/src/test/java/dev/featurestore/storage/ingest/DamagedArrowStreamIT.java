@@ -7,6 +7,7 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.testing.DamagedArrowStreams;
 import dev.featurestore.testing.UploadBodies;
 import java.nio.file.Files;
 import java.nio.file.Path;

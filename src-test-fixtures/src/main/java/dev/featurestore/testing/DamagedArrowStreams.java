@@ -1,6 +1,5 @@
-package dev.featurestore.storage.ingest;
+package dev.featurestore.testing;
 
-import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
