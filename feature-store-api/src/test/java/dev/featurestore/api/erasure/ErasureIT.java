@@ -156,6 +156,7 @@ class ErasureIT {
     // the Parquet one, 1 in the CSV one and the Arrow one's only row; 2 in the output of the
     // training set built from the Parquet upload.
     assertThat(((Number) receipt.get("rowsRemoved")).longValue()).isEqualTo(5 + 3 + 4 + 2);
+    assertThat((List<?>) receipt.get("unreadableObjects")).isEmpty();
 
     Path scratch = Files.createTempDirectory(dataDir, "scan");
     StoredRows.everyObject(objects, scratch)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.testing.DamagedArrowStreams;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -203,8 +204,27 @@ class UploadSpineIT {
     assertThat(JsonPath.<String>read(response.getBody(), "$.errors[0].message")).contains(detail);
   }
 
+  @Test
+  void arrowStreamsWhoseStringOffsetPointsPastItsDataAreRefusedNamingTheColumn(@TempDir Path folder)
+      throws Exception {
+    byte[] damaged = Files.readAllBytes(DamagedArrowStreams.stringOffsetPastItsData(folder));
+    assertRejected(ARROW, damaged, "country");
+
+    send(
+        MediaType.APPLICATION_JSON_VALUE,
+        "/api/v1/feature-groups",
+        json(
+            "{\"name\":\"profile\",\"entity\":\"user_id\","
+                + "\"features\":[{\"name\":\"country\",\"type\":\"STRING\"}]}"));
+    assertRejected("/api/v1/feature-groups/profile/commits", ARROW, damaged, "country");
+  }
+
   private void assertRejected(String contentType, byte[] body, String field) {
-    ResponseEntity<String> response = send(contentType, "/api/v1/uploads", body);
+    assertRejected("/api/v1/uploads", contentType, body, field);
+  }
+
+  private void assertRejected(String path, String contentType, byte[] body, String field) {
+    ResponseEntity<String> response = send(contentType, path, body);
     assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(response.getHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

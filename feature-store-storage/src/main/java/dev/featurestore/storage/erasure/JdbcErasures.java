@@ -13,14 +13,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ledger of erasures in Postgres. Every step an erasure takes (a file, an uploaded spine or a
@@ -32,6 +38,8 @@ public final class JdbcErasures {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<String>> KEY_LIST = new TypeReference<>() {};
   private static final TypeReference<List<ErasureReceipt.ModelVersion>> MODEL_LIST =
+      new TypeReference<>() {};
+  private static final TypeReference<List<ErasureReceipt.UnreadableObject>> UNREADABLE_LIST =
       new TypeReference<>() {};
 
   private final Transactions transactions;
@@ -81,11 +89,13 @@ public final class JdbcErasures {
 
   /**
    * Points the file's catalog row at its rewrite, or, when no row is left, makes the file visible
-   * to no version at all (a file without rows adds nothing to any read). Returns false, changing
-   * nothing, when the file no longer has {@code old}'s object (another erasure rewrote it first).
+   * to no version at all (a file without rows adds nothing to any read); the rows removed count for
+   * the group too ({@link #rowsRemovedFrom}). Returns false, changing nothing, when the file no
+   * longer has {@code old}'s object (another erasure rewrote it first).
    */
   public boolean recordFileRewrite(
       UUID erasureId,
+      String groupName,
       DataFile old,
       Optional<NewDataFile> rewritten,
       int schemaVersion,
@@ -130,14 +140,87 @@ public final class JdbcErasures {
             return false;
           }
           recordStep(connection, erasureId, 1, rowsRemoved, old.objectKey(), Optional.empty());
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE erasures SET rows_removed_by_group = jsonb_set(rows_removed_by_group,"
+                      + " ARRAY[?], to_jsonb(COALESCE((rows_removed_by_group ->> ?)::bigint, 0)"
+                      + " + ?)) WHERE id = ?")) {
+            Transactions.bind(update, groupName, groupName, rowsRemoved, erasureId);
+            update.executeUpdate();
+          }
           return true;
+        });
+  }
+
+  /** Rows the erasure removed from the group's files, over every run of it (a resumed one too). */
+  public long rowsRemovedFrom(UUID erasureId, String groupName) {
+    return transactions.inTransaction(
+        connection ->
+            Transactions.single(
+                connection,
+                "SELECT COALESCE((rows_removed_by_group ->> ?)::bigint, 0) FROM erasures"
+                    + " WHERE id = ?",
+                rows -> rows.getLong(1),
+                groupName,
+                erasureId));
+  }
+
+  /**
+   * Names an object the erasure could not read in its receipt, once however often a resumed erasure
+   * meets it.
+   */
+  public void recordUnreadable(UUID erasureId, ErasureReceipt.UnreadableObject object) {
+    transactions.update(
+        "UPDATE erasures SET unreadable_objects = unreadable_objects || ?::jsonb"
+            + " WHERE id = ? AND NOT unreadable_objects @> ?::jsonb",
+        JSON.writeValueAsString(List.of(object)),
+        erasureId,
+        JSON.writeValueAsString(List.of(Map.of("objectKey", object.objectKey()))));
+  }
+
+  /**
+   * Removes the rows of {@code keys} (in the entity's column) from the inline spines of every
+   * stored training-set request, whatever the training set's status: a request refused while it was
+   * built, or cut short by a crash, is stored FAILED with its spine but has no lineage through
+   * which an erasure would find it. Returns how many requests changed.
+   */
+  public int scrubInlineSpines(String entity, Collection<String> keys) {
+    return transactions.inTransaction(
+        connection -> {
+          List<UUID> ids = new ArrayList<>();
+          List<String> scrubbed = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id, request::text FROM training_sets"
+                      + " WHERE jsonb_typeof(request -> 'spine' -> 'rows') = 'array'"
+                      + " AND EXISTS (SELECT 1 FROM jsonb_array_elements(request -> 'spine' -> 'rows')"
+                      + " AS spine_row WHERE spine_row ->> ? = ANY (?)) FOR UPDATE")) {
+            select.setString(1, entity);
+            select.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                ids.add(rows.getObject(1, UUID.class));
+                scrubbed.add(withoutKeys(rows.getString(2), entity, keys));
+              }
+            }
+          }
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE training_sets SET request = ?::jsonb WHERE id = ?")) {
+            for (int i = 0; i < ids.size(); i++) {
+              Transactions.bind(update, scrubbed.get(i), ids.get(i));
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+          return ids.size();
         });
   }
 
   /**
    * Points a training set at its rewritten output, with the erased rows counted in {@code
-   * rows_erased} and its stored request scrubbed of the erased keys. Returns false, changing
-   * nothing, when the output is no longer {@code oldObjectKey}.
+   * rows_erased}. Returns false, changing nothing, when the output is no longer {@code
+   * oldObjectKey}.
    */
   public boolean recordTrainingSetRewrite(
       UUID erasureId,
@@ -146,24 +229,15 @@ public final class JdbcErasures {
       String newObjectKey,
       String newHash,
       long newRows,
-      long rowsRemoved,
-      String scrubbedRequestJson) {
+      long rowsRemoved) {
     return transactions.inTransaction(
         connection -> {
           try (PreparedStatement update =
               connection.prepareStatement(
                   "UPDATE training_sets SET output_object_key = ?, output_hash = ?, row_count = ?,"
-                      + " rows_erased = rows_erased + ?, request = ?::jsonb"
-                      + " WHERE id = ? AND output_object_key = ?")) {
+                      + " rows_erased = rows_erased + ? WHERE id = ? AND output_object_key = ?")) {
             Transactions.bind(
-                update,
-                newObjectKey,
-                newHash,
-                newRows,
-                rowsRemoved,
-                scrubbedRequestJson,
-                trainingSet,
-                oldObjectKey);
+                update, newObjectKey, newHash, newRows, rowsRemoved, trainingSet, oldObjectKey);
             if (update.executeUpdate() == 0) {
               return false;
             }
@@ -308,7 +382,8 @@ public final class JdbcErasures {
     return Transactions.list(
         connection,
         "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
-            + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at"
+            + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at,"
+            + " unreadable_objects"
             + " FROM erasures WHERE "
             + condition,
         rows -> {
@@ -329,9 +404,24 @@ public final class JdbcErasures {
                   rows.getLong(9),
                   Arrays.asList((UUID[]) affected.getArray()),
                   models == null ? List.of() : JSON.readValue(models, MODEL_LIST),
+                  JSON.readValue(rows.getString(13), UNREADABLE_LIST),
                   Optional.ofNullable(completedAt).map(Timestamp::toInstant)));
         },
         params);
+  }
+
+  /** The stored request with the inline spine rows of the erased keys left out. */
+  private static String withoutKeys(String requestJson, String entity, Collection<String> keys) {
+    JsonNode request = JSON.readTree(requestJson);
+    ArrayNode kept = JSON.createArrayNode();
+    for (JsonNode row : request.path("spine").path("rows")) {
+      JsonNode key = row.get(entity);
+      if (key == null || key.isNull() || !keys.contains(key.asString())) {
+        kept.add(row);
+      }
+    }
+    ((ObjectNode) request.get("spine")).set("rows", kept);
+    return JSON.writeValueAsString(request);
   }
 
   private static Timestamp timestamp(Instant instant) {

@@ -2,6 +2,7 @@ package dev.featurestore.storage.erasure;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.DataFile;
@@ -27,6 +28,7 @@ import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.parquet.InvalidFeatureFileException;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -51,11 +53,8 @@ import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an erasure: removes every row of the erased keys from every file of every retained version
@@ -71,10 +70,18 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>An uploaded spine is rewritten as Parquet (its columns and their types as recorded, CSV text
  * cells still text) and its catalog row pointed at the rewrite, again in one transaction with the
- * erasure's progress; an upload left without rows stays, empty.
+ * erasure's progress; an upload left without rows stays, empty. Stored training-set requests lose
+ * the keys' inline spine rows whatever the training set's status.
+ *
+ * <p>An object whose bytes cannot be read as what the catalog says it is (damaged after it was
+ * stored) is named in the receipt's {@code unreadableObjects} and left as it is, and the erasure
+ * goes on: running it again would meet the same bytes, so one such object must not keep the keys in
+ * every other one. A failure to reach the object store or the catalog ends the run instead (an
+ * {@link IOException} or the catalog's exception): it may pass, and the steps recorded before it
+ * stay done for the run that finishes the erasure.
  */
 public final class KeyEraser {
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final Logger LOG = LoggerFactory.getLogger(KeyEraser.class);
 
   private final Catalog catalog;
   private final TrainingSetCatalog trainingSets;
@@ -148,20 +155,21 @@ public final class KeyEraser {
     Set<String> keys = Set.copyOf(erasure.pendingKeys());
     long done = 0;
     for (FeatureGroup group : groupsOf(entity)) {
-      long rowsRemoved = 0;
       Set<String> examined = new HashSet<>();
       List<DataFile> unexamined = unexaminedFiles(group, keys, examined);
       while (!unexamined.isEmpty()) {
         for (DataFile file : unexamined) {
-          rowsRemoved += eraseFromFile(erasureId, group, file, keys);
+          eraseFromFile(erasureId, group, file, keys);
           examined.add(file.id() + "@" + file.objectKey());
           progress.accept(++done);
         }
         unexamined = unexaminedFiles(group, keys, examined);
       }
       // Once per group and erasure, even after a restart found nothing left to remove: the commit
-      // tells online indexes (of every replica) to rebuild without the erased keys.
-      catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
+      // tells online indexes (of every replica) to rebuild without the erased keys. Its row count
+      // is that of every run: a restart resumes after files an earlier run rewrote.
+      catalog.recordErasure(
+          group.name(), erasureId, erasures.rowsRemovedFrom(erasureId, group.name()), principal);
     }
     for (Upload upload : uploadsKeyedBy(entity)) {
       eraseFromUpload(erasureId, upload, entity, keys);
@@ -176,6 +184,7 @@ public final class KeyEraser {
       erasures.recordTrainingSetAffected(erasureId, id);
       progress.accept(++done);
     }
+    erasures.scrubInlineSpines(entity.name(), keys);
     for (String replaced : erasures.objectsToDelete(erasureId)) {
       objects.delete(replaced);
     }
@@ -225,33 +234,42 @@ public final class KeyEraser {
         .toList();
   }
 
-  /** Rewrites the file without the keys' rows; returns how many rows it removed. */
-  private long eraseFromFile(UUID erasureId, FeatureGroup group, DataFile file, Set<String> keys)
+  /**
+   * Rewrites the file without the keys' rows. A file whose bytes are damaged is named in the
+   * receipt and left as it is; a failure to reach the object store ends the run.
+   */
+  private void eraseFromFile(UUID erasureId, FeatureGroup group, DataFile file, Set<String> keys)
       throws IOException {
     FeatureGroupReader.Snapshot onlyThisFile =
         reader.snapshot(group, file.addedSequence()).restrictedTo(List.of(file));
     try (VectorSchemaRoot kept = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator)) {
       kept.allocateNew();
       long[] removed = {0};
-      onlyThisFile.forEachBatch(
-          FeatureFileScan.allFeatures(group),
-          batch -> removed[0] += copyRowsWithoutKeys(batch, group.entity(), keys, kept));
+      try {
+        onlyThisFile.forEachBatch(
+            FeatureFileScan.allFeatures(group),
+            batch -> removed[0] += copyRowsWithoutKeys(batch, group.entity(), keys, kept));
+      } catch (InvalidFeatureFileException damaged) {
+        recordUnreadable(
+            erasureId, ErasureReceipt.Holder.FEATURE_FILE, file.id(), file.objectKey(), damaged);
+        return;
+      }
       if (removed[0] == 0) {
-        return 0;
+        return;
       }
       Optional<NewDataFile> rewritten =
           kept.getRowCount() == 0 ? Optional.empty() : Optional.of(writer.store(group, kept));
       boolean recorded =
-          erasures.recordFileRewrite(erasureId, file, rewritten, group.schemaVersion(), removed[0]);
+          erasures.recordFileRewrite(
+              erasureId, group.name(), file, rewritten, group.schemaVersion(), removed[0]);
       if (!recorded) {
         // Another erasure rewrote the file first; ours is an orphan now.
         if (rewritten.isPresent()) {
           objects.delete(rewritten.get().objectKey());
         }
-        return 0;
+        return;
       }
       cache.evict(file.contentHash());
-      return removed[0];
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -259,10 +277,11 @@ public final class KeyEraser {
 
   /**
    * Rewrites a training set's output without the rows of the keys (matched on the entity's column).
+   * An output whose bytes are damaged is named in the receipt and left as it is.
    */
   private void eraseFromOutput(
       UUID erasureId, TrainingSet trainingSet, Entity entity, Set<String> keys) throws IOException {
-    if (trainingSet.outputObjectKey().isEmpty()) {
+    if (trainingSet.outputObjectKey().isEmpty() || trainingSet.rows() == 0) {
       return;
     }
     String oldObjectKey = trainingSet.outputObjectKey().get();
@@ -285,6 +304,14 @@ public final class KeyEraser {
           output.write(kept);
         }
         written = output.finish();
+      } catch (InvalidInputException damaged) {
+        recordUnreadable(
+            erasureId,
+            ErasureReceipt.Holder.TRAINING_SET_OUTPUT,
+            trainingSet.id(),
+            oldObjectKey,
+            damaged);
+        return;
       }
       if (removed == 0) {
         return;
@@ -303,8 +330,7 @@ public final class KeyEraser {
                       newObjectKey,
                       written.sha256(),
                       written.rowCount(),
-                      removedRows,
-                      withoutKeys(trainingSet.requestJson(), entity, keys)));
+                      removedRows));
       if (recorded) {
         cache.evict(oldHash);
       }
@@ -318,6 +344,8 @@ public final class KeyEraser {
    * Parquet. It is read whole by {@link SpineUploads#load} with no key column converted: columns
    * keep their types, times become UTC microseconds ({@code event_time} in CSV too, checked when it
    * arrived), so a training set reading the rewrite sees the spine it saw before, minus those rows.
+   * An upload whose bytes no longer read as a spine with the entity's column is named in the
+   * receipt and left as it is; a failure to reach the object store ends the run.
    */
   private void eraseFromUpload(UUID erasureId, Upload upload, Entity entity, Set<String> keys)
       throws IOException {
@@ -328,12 +356,31 @@ public final class KeyEraser {
       try (InputStream in = objects.get(upload.objectKey())) {
         Files.copy(in, original, StandardCopyOption.REPLACE_EXISTING);
       }
+      VectorSchemaRoot loaded;
+      try {
+        loaded = SpineUploads.load(format, original, List.of(), allocator);
+      } catch (InvalidInputException damaged) {
+        recordUnreadable(
+            erasureId, ErasureReceipt.Holder.UPLOAD, upload.id(), upload.objectKey(), damaged);
+        return;
+      }
       long removed;
       ArrowParquetWriter.WrittenFile written;
-      try (VectorSchemaRoot spine = SpineUploads.load(format, original, List.of(), allocator);
+      try (VectorSchemaRoot spine = loaded;
           VectorSchemaRoot kept = VectorSchemaRoot.create(spine.getSchema(), allocator);
           ArrowParquetWriter output =
               new ArrowParquetWriter(rewritten, "spine", kept.getSchema())) {
+        if (!(spine.getVector(entity.name()) instanceof BaseIntVector)
+            && !(spine.getVector(entity.name()) instanceof VarCharVector)) {
+          recordUnreadable(
+              erasureId,
+              ErasureReceipt.Holder.UPLOAD,
+              upload.id(),
+              upload.objectKey(),
+              new InvalidInputException(
+                  entity.name(), "the stored object has no such column of keys, as recorded"));
+          return;
+        }
         kept.allocateNew();
         removed = copyRowsWithoutKeys(spine, entity, keys, kept);
         if (removed == 0) {
@@ -360,6 +407,23 @@ public final class KeyEraser {
       Files.deleteIfExists(original);
       Files.deleteIfExists(rewritten);
     }
+  }
+
+  /**
+   * Names a damaged object in the receipt: rewriting it cannot succeed however often the erasure is
+   * run, and one such object must not keep the keys in every other one.
+   */
+  private void recordUnreadable(
+      UUID erasureId, ErasureReceipt.Holder heldBy, UUID id, String objectKey, Exception damage) {
+    LOG.warn(
+        "Erasure {} cannot read {} {} (object {}), which may still hold the erased keys: {}",
+        erasureId,
+        heldBy,
+        id,
+        objectKey,
+        damage.getMessage());
+    erasures.recordUnreadable(
+        erasureId, new ErasureReceipt.UnreadableObject(heldBy, id, objectKey, damage.getMessage()));
   }
 
   /**
@@ -420,28 +484,14 @@ public final class KeyEraser {
     return text;
   }
 
-  /** The stored request with the inline spine rows of the erased keys left out. */
-  private static String withoutKeys(String requestJson, Entity entity, Set<String> keys) {
-    JsonNode request = JSON.readTree(requestJson);
-    JsonNode rows = request.path("spine").path("rows");
-    if (!(rows instanceof ArrayNode spineRows)) {
-      return requestJson;
-    }
-    ArrayNode kept = JSON.createArrayNode();
-    for (JsonNode row : spineRows) {
-      JsonNode key = row.get(entity.name());
-      if (key == null || !keys.contains(key.asString())) {
-        kept.add(row);
-      }
-    }
-    ((ObjectNode) request.get("spine")).set("rows", kept);
-    return JSON.writeValueAsString(request);
-  }
-
   /** Whether the file's key range (from the catalog's stats) covers any of the keys. */
   private static boolean mayHoldAny(DataFile file, KeyType keyType, Collection<String> keys) {
+    if (file.rowCount() == 0) {
+      // Emptied by an earlier erasure (its key range is that of the rows it had).
+      return false;
+    }
     if (file.keyMin() == null || file.keyMax() == null) {
-      return file.rowCount() > 0;
+      return true;
     }
     KeyRange range = KeyRange.ofText(keyType, file.keyMin(), file.keyMax());
     for (String key : keys) {

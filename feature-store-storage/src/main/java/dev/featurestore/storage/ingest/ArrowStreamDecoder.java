@@ -15,8 +15,11 @@ import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.util.ValueVectorUtility;
+import org.apache.arrow.vector.validate.ValidateUtil;
 
 /**
  * Arrow IPC streams: columns are matched to the group's by name; integer, floating-point, string,
@@ -43,6 +46,7 @@ public final class ArrowStreamDecoder implements UploadDecoder {
       VectorSchemaRoot batch = reader.getVectorSchemaRoot();
       ArrowBatchRows batchRows = new ArrowBatchRows(batch.getSchema(), rows);
       while (reader.loadNextBatch()) {
+        checkBuffers(batch);
         batchRows.read(batch);
       }
     } catch (IOException | RuntimeException e) {
@@ -57,6 +61,28 @@ public final class ArrowStreamDecoder implements UploadDecoder {
               + e.getMessage());
     }
     rows.finish();
+  }
+
+  /**
+   * Checks a batch Arrow has just loaded with Arrow's own full validation: offsets inside their
+   * data, validity and value buffers as long as the batch, UTF-8 text. Arrow loads buffers as the
+   * stream declares them, so without this a string offset pointing past its data would be read (or
+   * stored, and later fail every reader of the upload). Errors name the column.
+   */
+  static void checkBuffers(VectorSchemaRoot batch) {
+    for (FieldVector vector : batch.getFieldVectors()) {
+      try {
+        ValueVectorUtility.validateFull(vector);
+      } catch (ValidateUtil.ValidateException e) {
+        throw new InvalidInputException(
+            vector.getName(), "holds damaged Arrow data: " + e.getMessage());
+      }
+    }
+    try {
+      ValueVectorUtility.validate(batch);
+    } catch (ValidateUtil.ValidateException e) {
+      throw malformed(e.getMessage());
+    }
   }
 
   /**

@@ -385,6 +385,9 @@ public final class SpineUploads {
           return reader.loadNextBatch();
         } catch (InvalidInputException e) {
           throw asBodyError(e);
+        } catch (IOException e) {
+          // As when opening it: the file is local, so a read failure means damaged bytes.
+          throw new InvalidInputException("body", "not a readable Parquet file: " + e.getMessage());
         }
       }
 
@@ -421,12 +424,17 @@ public final class SpineUploads {
 
       @Override
       public boolean loadNextBatch() throws IOException {
+        boolean loaded;
         try {
-          return reader.loadNextBatch();
+          loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
           throw new InvalidInputException(
               "body", "not a readable Arrow IPC stream: " + e.getMessage());
         }
+        if (loaded) {
+          ArrowStreamDecoder.checkBuffers(root);
+        }
+        return loaded;
       }
 
       @Override

@@ -2,7 +2,9 @@ package dev.featurestore.storage.ingest;
 
 import static dev.featurestore.storage.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
@@ -10,6 +12,7 @@ import dev.featurestore.core.training.Upload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -80,5 +83,22 @@ class SpineUploadsTest {
         () -> SpineUploads.load(UploadFormat.CSV, emptyKey, List.of(user), allocator),
         "rows[1].user_id",
         "a key must not be empty");
+  }
+
+  /**
+   * Found by AdversarialInputIT: a page header the Parquet reader cannot parse fails with an
+   * IOException while batches are read, which the server took for an object-store outage (503).
+   */
+  @Test
+  void aParquetSpineWithADamagedPageHeaderIsRefusedAsTheBody() throws Exception {
+    byte[] parquet = ValidBodies.spine(UploadFormat.PARQUET, folder);
+    // The first page header follows the 4-byte magic; zeros end its struct before any field.
+    Arrays.fill(parquet, 4, 12, (byte) 0);
+    Path damaged = Files.write(folder.resolve("damaged.parquet"), parquet);
+
+    assertThatThrownBy(() -> SpineUploads.describe(UploadFormat.PARQUET, damaged, allocator))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            refused -> assertThat(refused.errors().get(0).field()).isEqualTo("body"));
   }
 }
