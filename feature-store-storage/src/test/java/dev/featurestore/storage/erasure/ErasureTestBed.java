@@ -2,17 +2,18 @@ package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.Upload;
-import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
@@ -59,7 +60,8 @@ public record ErasureTestBed(
     StorageTestBed storage = StorageTestBed.in(folder);
     var dataSource = storage.dataSource();
     JdbcUploads uploads = new JdbcUploads(dataSource);
-    JdbcTrainingSetCatalog trainingSets = new JdbcTrainingSetCatalog(dataSource);
+    JdbcTrainingSetCatalog trainingSets =
+        new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
     JdbcErasures erasures = new JdbcErasures(dataSource);
     LineageIndex lineage = new LineageIndex(dataSource);
     Path temporary = Files.createDirectories(folder.resolve("erasure-tmp"));
@@ -80,7 +82,7 @@ public record ErasureTestBed(
         uploads,
         trainingSets,
         erasures,
-        new JdbcJobs(dataSource),
+        new JdbcJobs(dataSource, TestingLeases.ONE_REPLICA),
         new JdbcModels(dataSource),
         lineage,
         builder,
@@ -114,10 +116,10 @@ public record ErasureTestBed(
   public Upload upload(UploadFormat format, Path body) throws IOException {
     SpineUploads.Description description = SpineUploads.describe(format, body, storage.allocator());
     UUID id = UUID.randomUUID();
-    storage.objects().put(Uploads.objectKey(id), body);
+    storage.objects().put(ObjectLayout.upload(id), body);
     return uploads.create(
         id,
-        Uploads.objectKey(id),
+        ObjectLayout.upload(id),
         format.mediaType(),
         Files.size(body),
         description.rows(),
