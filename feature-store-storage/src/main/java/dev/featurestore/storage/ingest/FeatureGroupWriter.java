@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.ingest.StoredRowBatch;
@@ -38,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * Appends uploaded rows to a feature group as one atomic commit: decode the upload in bounded
  * batches, sort each batch by (key, event time), write it as an immutable Parquet object under a
  * new key, then make all the objects visible in one catalog transaction. If anything fails before
- * that transaction the objects written so far are deleted (and any the process could not delete,
- * because it died, are swept by the orphan janitor), so a failed upload leaves no trace and can
- * simply be retried.
+ * that transaction, or the transaction definitely fails, the objects written so far are deleted
+ * (and any the process could not delete, because it died, are swept by the orphan janitor), so a
+ * failed upload leaves no trace and can simply be retried. When the connection broke during the
+ * COMMIT ({@link CommitStateUnknownException}) the catalog may reference the objects, so they stay:
+ * a retry with the same idempotency key answers the commit if it was made, and the orphan janitor
+ * deletes the objects if it was not.
  */
 public final class FeatureGroupWriter {
   private static final Logger log = LoggerFactory.getLogger(FeatureGroupWriter.class);
@@ -118,6 +122,9 @@ public final class FeatureGroupWriter {
               idempotencyKey,
               upload.sha256(),
               principal));
+    } catch (CommitStateUnknownException e) {
+      // The catalog may reference the objects now; if it does not, the orphan janitor deletes them.
+      throw e;
     } catch (IOException | RuntimeException e) {
       deleteQuietly(written, e);
       throw e;

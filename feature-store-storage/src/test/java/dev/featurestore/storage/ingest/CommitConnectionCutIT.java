@@ -1,0 +1,311 @@
+package dev.featurestore.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitStateUnknownException;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.StoredObject;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.FeatureFileScan;
+import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.TestingPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netcrusher.core.reactor.NioReactor;
+import org.netcrusher.tcp.TcpCrusher;
+import org.netcrusher.tcp.TcpCrusherBuilder;
+
+/**
+ * Cuts the catalog connection, through a TCP fault proxy between the connection pool and Postgres,
+ * while an append's COMMIT is on its way: once after Postgres committed, once with the transaction
+ * aborted. Either way the writer cannot know, keeps its objects, and the caller may retry with the
+ * same idempotency key; every acknowledged and every committed row stays readable, and the orphan
+ * janitor deletes only what no commit references.
+ *
+ * <p>The cut is made deterministic by a deferred trigger, installed in the test's database only,
+ * that makes the COMMIT of a transaction whose idempotency key starts with {@code cut-} wait for an
+ * advisory lock the test holds: the test sees the wait in {@code pg_locks}, cuts the connection,
+ * then lets the COMMIT go on (or terminates it).
+ */
+class CommitConnectionCutIT {
+  private static final String GROUP = "user_activity";
+  private static final long COMMIT_GATE = 4242;
+  private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+
+  @TempDir Path folder;
+
+  private DataSource direct;
+  private NioReactor reactor;
+  private TcpCrusher proxy;
+  private HikariDataSource pool;
+  private RootAllocator allocator;
+  private JdbcCatalog catalog;
+  private LocalDiskObjectStore objects;
+  private FeatureGroupWriter writer;
+  private final ExecutorService uploads = Executors.newSingleThreadExecutor();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    direct = database.dataSource();
+    CatalogMigrations.apply(direct);
+    execute(
+        "CREATE FUNCTION wait_for_the_test() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$ BEGIN PERFORM pg_advisory_xact_lock("
+            + COMMIT_GATE
+            + "); RETURN NULL; END $$");
+    execute(
+        "CREATE CONSTRAINT TRIGGER wait_at_commit AFTER INSERT ON commits"
+            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+            + " WHEN (NEW.idempotency_key LIKE 'cut-%') EXECUTE FUNCTION wait_for_the_test()");
+
+    URI postgres = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+    int proxyPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      proxyPort = socket.getLocalPort();
+    }
+    reactor = new NioReactor();
+    proxy =
+        TcpCrusherBuilder.builder()
+            .withReactor(reactor)
+            .withBindAddress("127.0.0.1", proxyPort)
+            .withConnectAddress(postgres.getHost(), postgres.getPort())
+            .buildAndOpen();
+    pool = new HikariDataSource();
+    pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + proxyPort + postgres.getPath());
+    pool.setUsername(database.user());
+    pool.setPassword(database.password());
+    // One connection: the cut then breaks only the one whose COMMIT it meant to break.
+    pool.setMaximumPoolSize(1);
+
+    allocator = new RootAllocator();
+    catalog = new JdbcCatalog(pool);
+    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            GROUP,
+            user,
+            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
+            Duration.ZERO,
+            false,
+            "",
+            1));
+  }
+
+  @AfterEach
+  void tearDown() {
+    uploads.close();
+    pool.close();
+    proxy.close();
+    reactor.close();
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+  }
+
+  @Test
+  void connectionCutDuringCommitLosesNoRowAndLeavesNoOrphanBehind() throws Exception {
+    Commit acknowledged = append("first", "u1", "u2");
+
+    // Postgres commits, but the answer never reaches the writer.
+    Future<Commit> committedUnseen;
+    try (Connection gate = holdCommitGate()) {
+      committedUnseen = uploads.submit(() -> append("cut-committed", "u3", "u4"));
+      awaitCommitWaitingAtGate();
+      proxy.closeAllPairs();
+    }
+    assertUnknownOutcome(committedUnseen);
+
+    // The connection breaks and Postgres aborts the transaction.
+    Future<Commit> abortedUnseen;
+    try (Connection gate = holdCommitGate()) {
+      abortedUnseen = uploads.submit(() -> append("cut-aborted", "u5"));
+      awaitCommitWaitingAtGate();
+      proxy.closeAllPairs();
+      execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_locks"
+              + " WHERE locktype = 'advisory' AND NOT granted");
+    }
+    assertUnknownOutcome(abortedUnseen);
+
+    Set<String> referenced = referencedObjects();
+    Set<String> stored = storedObjects();
+    assertThat(stored)
+        .as("no object of an unknown outcome is deleted")
+        .containsAll(referenced)
+        .hasSize(referenced.size() + 1);
+    assertThat(storedKeys()).containsExactlyInAnyOrder("u1", "u2", "u3", "u4");
+
+    Commit committed = append("cut-committed", "u3", "u4");
+    assertThat(committed.id())
+        .as("a retry with the same key answers the commit Postgres made")
+        .isEqualTo(catalog.commitByIdempotencyKey(GROUP, "cut-committed").orElseThrow().id());
+    assertThat(catalog.commits(GROUP))
+        .extracting(Commit::id)
+        .containsExactly(acknowledged.id(), committed.id());
+
+    OrphanJanitor janitor =
+        new OrphanJanitor(
+            catalog,
+            objects,
+            Duration.ofMinutes(1),
+            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
+    List<String> deleted = janitor.sweep();
+    assertThat(deleted).hasSize(1).doesNotContainAnyElementsOf(referenced);
+    assertThat(storedObjects()).isEqualTo(referencedObjects());
+    assertThat(storedKeys()).containsExactlyInAnyOrder("u1", "u2", "u3", "u4");
+  }
+
+  private Commit append(String idempotencyKey, String... keys) throws IOException {
+    StringBuilder json = new StringBuilder("{\"rows\":[");
+    for (int i = 0; i < keys.length; i++) {
+      json.append(i == 0 ? "" : ",")
+          .append("{\"user_id\":\"")
+          .append(keys[i])
+          .append("\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":")
+          .append(i)
+          .append('}');
+    }
+    byte[] body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    Path file = Files.write(folder.resolve(UUID.randomUUID() + ".json"), body);
+    return writer.append(
+        GROUP, UploadFormat.JSON, spooled(file, body), Optional.of(idempotencyKey), "tester");
+  }
+
+  private static void assertUnknownOutcome(Future<Commit> append) {
+    assertThatThrownBy(append::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(CommitStateUnknownException.class);
+  }
+
+  /** Holds the advisory lock that a COMMIT of a {@code cut-} transaction waits for. */
+  private Connection holdCommitGate() throws SQLException {
+    Connection gate = direct.getConnection();
+    try (Statement statement = gate.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + COMMIT_GATE + ")");
+    }
+    return gate;
+  }
+
+  /** Polls until a COMMIT waits for the gate: the transaction's statements are all done. */
+  private void awaitCommitWaitingAtGate() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no COMMIT came to wait at the gate");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private Set<String> referencedObjects() {
+    return catalog.dataFiles(GROUP, catalog.latestSequence(GROUP)).stream()
+        .map(DataFile::objectKey)
+        .collect(Collectors.toSet());
+  }
+
+  private Set<String> storedObjects() throws IOException {
+    return objects.list(FeatureGroupWriter.objectPrefix(GROUP)).stream()
+        .map(StoredObject::key)
+        .collect(Collectors.toSet());
+  }
+
+  /** The keys of every row the latest version reads, through the catalog and the object store. */
+  private List<String> storedKeys() throws IOException {
+    FeatureGroup group = catalog.featureGroup(GROUP).orElseThrow();
+    FeatureGroupReader reader =
+        new FeatureGroupReader(
+            catalog,
+            new ObjectCache(objects, folder.resolve("cache-" + UUID.randomUUID())),
+            allocator);
+    List<String> keys = new ArrayList<>();
+    reader
+        .snapshot(group, catalog.latestSequence(GROUP))
+        .forEachBatch(
+            FeatureFileScan.allFeatures(group),
+            batch -> {
+              for (int row = 0; row < batch.getRowCount(); row++) {
+                keys.add(String.valueOf(batch.getVector(0).getObject(row)));
+              }
+            });
+    return keys;
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = direct.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection connection = direct.getConnection();
+        Statement statement = connection.createStatement();
+        var rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static SpooledUpload spooled(Path file, byte[] body) {
+    try {
+      return new SpooledUpload(
+          file,
+          body.length,
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
