@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public final class FeatureGroupWriter {
   private final Path temporaryFolder;
   private final Duration allowedFutureSkew;
   private final Clock clock;
+  private final ToIntFunction<FeatureGroup> rowsPerBatch;
 
   public FeatureGroupWriter(
       Catalog catalog,
@@ -66,6 +68,29 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock) {
+    this(
+        catalog,
+        objects,
+        allocator,
+        temporaryFolder,
+        allowedFutureSkew,
+        clock,
+        FeatureGroupWriter::rowsPerBatch);
+  }
+
+  /**
+   * With batches of {@code rowsPerBatch} rows: tests make them small, so that a small upload stores
+   * several files while it is still being decoded.
+   */
+  FeatureGroupWriter(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      Duration allowedFutureSkew,
+      Clock clock,
+      ToIntFunction<FeatureGroup> rowsPerBatch) {
+    this.rowsPerBatch = requireNonNull(rowsPerBatch, "rowsPerBatch is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
@@ -197,7 +222,7 @@ public final class FeatureGroupWriter {
               clock.instant(),
               allowedFutureSkew.toNanos() / 1_000,
               first,
-              rowsPerBatch(group),
+              rowsPerBatch.applyAsInt(group),
               full -> {
                 open.remove(full);
                 pending.start(full);

@@ -116,8 +116,14 @@ public final class SpineUploads {
         int rows = 0;
         while (batches.loadNextBatch()) {
           VectorSchemaRoot batch = batches.batch();
-          for (int column = 0; column < fields.size(); column++) {
-            copy(batch.getVector(column), spine.getVector(column), rows, entities);
+          try {
+            for (int column = 0; column < fields.size(); column++) {
+              copy(batch.getVector(column), spine.getVector(column), rows, entities);
+            }
+          } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            // What reading a damaged vector throws; only an Arrow stream's buffers arrive
+            // unchecked.
+            throw ArrowStreamDecoder.unreadable(e);
           }
           rows = Math.addExact(rows, batch.getRowCount());
         }
@@ -359,9 +365,8 @@ public final class SpineUploads {
       reader = ArrowParquetReader.open(new LocalFileInput(file), BATCH_ROWS, allocator);
     } catch (InvalidInputException e) {
       throw asBodyError(e);
-    } catch (IOException | RuntimeException e) {
-      // The file is local: a read failure means damaged bytes, the caller's fault.
-      throw new InvalidInputException("body", "not a readable Parquet file: " + e.getMessage());
+    } catch (IOException e) {
+      throw ParquetUploadDecoder.unreadable(e);
     }
     return new SpineBatches() {
       @Override
@@ -375,6 +380,8 @@ public final class SpineUploads {
           return reader.loadNextBatch();
         } catch (InvalidInputException e) {
           throw asBodyError(e);
+        } catch (IOException e) {
+          throw ParquetUploadDecoder.unreadable(e);
         }
       }
 
@@ -386,7 +393,7 @@ public final class SpineUploads {
   }
 
   /** The Parquet reader says {@code file} for damaged bytes; here the file is the body. */
-  private static InvalidInputException asBodyError(InvalidInputException e) {
+  static InvalidInputException asBodyError(InvalidInputException e) {
     return e.errors().get(0).field().equals("file")
         ? new InvalidInputException("body", e.errors().get(0).message())
         : e;
@@ -398,10 +405,10 @@ public final class SpineUploads {
     ArrowStreamReader reader = new ArrowStreamReader(body, allocator);
     VectorSchemaRoot root;
     try {
-      root = reader.getVectorSchemaRoot();
-    } catch (IOException | RuntimeException e) {
+      root = ArrowStreamDecoder.schemaRoot(reader);
+    } catch (InvalidInputException e) {
       reader.close();
-      throw new InvalidInputException("body", "not a readable Arrow IPC stream: " + e.getMessage());
+      throw e;
     }
     return new SpineBatches() {
       @Override
@@ -410,13 +417,8 @@ public final class SpineUploads {
       }
 
       @Override
-      public boolean loadNextBatch() throws IOException {
-        try {
-          return reader.loadNextBatch();
-        } catch (IOException | RuntimeException e) {
-          throw new InvalidInputException(
-              "body", "not a readable Arrow IPC stream: " + e.getMessage());
-        }
+      public boolean loadNextBatch() {
+        return ArrowStreamDecoder.loadNextBatch(reader);
       }
 
       @Override

@@ -1,6 +1,7 @@
 package dev.featurestore.storage.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
@@ -9,12 +10,16 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
+import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,21 +36,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Fuzzes the upload decoders through the whole append path: valid JSON, CSV, Parquet and Arrow
  * bodies, truncated or with bytes flipped, inserted, deleted or repeated, either commit or fail
  * with an {@link InvalidInputException} (a 400, never a 500), and a failure commits nothing and
- * leaves no object behind.
+ * leaves no object behind. The columnar decoders blame the body only for the body: a fault of the
+ * object store while they decode (full batches are stored as the upload is read) is the store's
+ * {@link ObjectStoreUnavailableException} (a 503), and a damaged spine upload is a 400 too.
  */
 class MalformedUploadIT {
   private static final String GROUP = "fuzzed";
@@ -129,6 +139,132 @@ class MalformedUploadIT {
       Files.delete(file);
     }
     assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Property(tries = 40)
+  void storageFaultWhileDecodingIsTheObjectStoresFault(
+      @ForAll("columnar") UploadFormat format,
+      @ForAll @IntRange(min = 1, max = 13) int rowsPerBatch,
+      @ForAll @IntRange(min = 0, max = 2) int putsBeforeFault)
+      throws IOException {
+    FeatureGroupWriter smallBatches =
+        new FeatureGroupWriter(
+            catalog,
+            new FailingPuts(objects, putsBeforeFault),
+            allocator,
+            folder.resolve("tmp"),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            group -> rowsPerBatch);
+    byte[] body = VALID_BODIES.get(format);
+    int commitsBefore = catalog.commits(GROUP).size();
+    int objectsBefore = objects.list(FeatureGroupWriter.objectPrefix(GROUP)).size();
+    Path file = Files.write(folder.resolve("body-" + UUID.randomUUID()), body);
+    try {
+      assertThatThrownBy(
+              () ->
+                  smallBatches.append(
+                      GROUP, format, spooled(file, body), Optional.empty(), "fuzzer"))
+          .isInstanceOf(ObjectStoreUnavailableException.class);
+    } finally {
+      Files.delete(file);
+    }
+    assertThat(catalog.commits(GROUP)).hasSize(commitsBefore);
+    assertThat(objects.list(FeatureGroupWriter.objectPrefix(GROUP)))
+        .as("a definite failure deletes what it stored")
+        .hasSize(objectsBefore);
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Property(tries = 100)
+  void mutatedSpineUploadsLoadOrAreRejected(
+      @ForAll("columnar") UploadFormat format, @ForAll("mutations") Mutation mutation)
+      throws IOException {
+    Path file =
+        Files.write(
+            folder.resolve("spine-" + UUID.randomUUID()),
+            mutation.applyTo(VALID_BODIES.get(format)));
+    Entity user = catalog.entity("user_id").orElseThrow();
+    try (VectorSchemaRoot spine = SpineUploads.load(format, file, List.of(user), allocator)) {
+      assertThat(spine.getRowCount()).isPositive();
+    } catch (InvalidInputException rejected) {
+      assertThat(rejected.errors()).isNotEmpty();
+    } finally {
+      Files.delete(file);
+    }
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Provide
+  Arbitrary<UploadFormat> columnar() {
+    return Arbitraries.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM);
+  }
+
+  /**
+   * The local-disk store, whose puts fail as an unreachable store's would once {@code puts} have
+   * succeeded: a fault no real store here can be told to make at a chosen put.
+   */
+  private static final class FailingPuts implements ObjectStore {
+    private final ObjectStore store;
+    private final AtomicInteger putsLeft;
+
+    FailingPuts(ObjectStore store, int puts) {
+      this.store = store;
+      this.putsLeft = new AtomicInteger(puts);
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+      failOnceUsedUp(key);
+      store.put(key, file);
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+      failOnceUsedUp(key);
+      store.put(key, bytes);
+    }
+
+    private void failOnceUsedUp(String key) throws ObjectStoreUnavailableException {
+      if (putsLeft.getAndDecrement() <= 0) {
+        throw new ObjectStoreUnavailableException("could not put " + key + ": connection reset");
+      }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+      return store.get(key);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+      return store.getRange(key, offset, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return store.size(key);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+      return store.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      store.delete(key);
+    }
+
+    @Override
+    public void checkAvailable() throws IOException {
+      store.checkAvailable();
+    }
+
+    @Override
+    public String location() {
+      return store.location();
+    }
   }
 
   /** One edit of a valid body, at a position given as a fraction of its length. */
