@@ -19,18 +19,14 @@ import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.testing.CommitCutProxy;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,38 +42,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.tcp.TcpCrusher;
-import org.netcrusher.tcp.TcpCrusherBuilder;
 
 /**
  * Cuts the catalog connection, through a TCP fault proxy between the connection pool and Postgres,
  * while an append's COMMIT is on its way: once after Postgres committed, once with the transaction
  * aborted. Either way the writer cannot know, keeps its objects, and the caller may retry with the
  * same idempotency key; every acknowledged and every committed row stays readable, and the orphan
- * janitor deletes only what no commit references.
- *
- * <p>The cut is made deterministic by a deferred trigger, installed in the test's database only,
- * that makes the COMMIT of a transaction whose idempotency key starts with {@code cut-} wait for an
- * advisory lock the test holds: the test sees the wait in {@code pg_locks}, cuts the connection,
- * then lets the COMMIT go on (or terminates it).
+ * janitor deletes only what no commit references. {@link CommitCutProxy} makes the cut land while
+ * the COMMIT is on its way.
  */
 class CommitConnectionCutIT {
   private static final String GROUP = "user_activity";
-  private static final long COMMIT_GATE = 4242;
   private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
 
   @TempDir Path folder;
 
-  private DataSource direct;
-  private NioReactor reactor;
-  private TcpCrusher proxy;
+  private CommitCutProxy proxy;
   private HikariDataSource pool;
   private RootAllocator allocator;
   private JdbcCatalog catalog;
@@ -88,32 +73,11 @@ class CommitConnectionCutIT {
   @BeforeEach
   void setUp() throws Exception {
     TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    direct = database.dataSource();
-    CatalogMigrations.apply(direct);
-    execute(
-        "CREATE FUNCTION wait_for_the_test() RETURNS trigger LANGUAGE plpgsql AS"
-            + " $$ BEGIN PERFORM pg_advisory_xact_lock("
-            + COMMIT_GATE
-            + "); RETURN NULL; END $$");
-    execute(
-        "CREATE CONSTRAINT TRIGGER wait_at_commit AFTER INSERT ON commits"
-            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
-            + " WHEN (NEW.idempotency_key LIKE 'cut-%') EXECUTE FUNCTION wait_for_the_test()");
-
-    URI postgres = URI.create(database.jdbcUrl().substring("jdbc:".length()));
-    int proxyPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      proxyPort = socket.getLocalPort();
-    }
-    reactor = new NioReactor();
-    proxy =
-        TcpCrusherBuilder.builder()
-            .withReactor(reactor)
-            .withBindAddress("127.0.0.1", proxyPort)
-            .withConnectAddress(postgres.getHost(), postgres.getPort())
-            .buildAndOpen();
+    CatalogMigrations.apply(database.dataSource());
+    proxy = CommitCutProxy.start(database);
+    proxy.installGate();
     pool = new HikariDataSource();
-    pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + proxyPort + postgres.getPath());
+    pool.setJdbcUrl(proxy.jdbcUrl());
     pool.setUsername(database.user());
     pool.setPassword(database.password());
     // One connection: the cut then breaks only the one whose COMMIT it meant to break.
@@ -147,7 +111,6 @@ class CommitConnectionCutIT {
     uploads.close();
     pool.close();
     proxy.close();
-    reactor.close();
     assertThat(allocator.getAllocatedMemory()).isZero();
     allocator.close();
   }
@@ -158,22 +121,20 @@ class CommitConnectionCutIT {
 
     // Postgres commits, but the answer never reaches the writer.
     Future<Commit> committedUnseen;
-    try (Connection gate = holdCommitGate()) {
+    try (CommitCutProxy.Gate gate = proxy.holdGate()) {
       committedUnseen = uploads.submit(() -> append("cut-committed", "u3", "u4"));
-      awaitCommitWaitingAtGate();
-      proxy.closeAllPairs();
+      gate.awaitWaitingCommit();
+      gate.cutConnections();
     }
     assertUnknownOutcome(committedUnseen);
 
     // The connection breaks and Postgres aborts the transaction.
     Future<Commit> abortedUnseen;
-    try (Connection gate = holdCommitGate()) {
+    try (CommitCutProxy.Gate gate = proxy.holdGate()) {
       abortedUnseen = uploads.submit(() -> append("cut-aborted", "u5"));
-      awaitCommitWaitingAtGate();
-      proxy.closeAllPairs();
-      execute(
-          "SELECT pg_terminate_backend(pid) FROM pg_locks"
-              + " WHERE locktype = 'advisory' AND NOT granted");
+      gate.awaitWaitingCommit();
+      gate.cutConnections();
+      gate.abortWaitingCommit();
     }
     assertUnknownOutcome(abortedUnseen);
 
@@ -228,27 +189,6 @@ class CommitConnectionCutIT {
         .isInstanceOf(CommitStateUnknownException.class);
   }
 
-  /** Holds the advisory lock that a COMMIT of a {@code cut-} transaction waits for. */
-  private Connection holdCommitGate() throws SQLException {
-    Connection gate = direct.getConnection();
-    try (Statement statement = gate.createStatement()) {
-      statement.execute("SELECT pg_advisory_lock(" + COMMIT_GATE + ")");
-    }
-    return gate;
-  }
-
-  /** Polls until a COMMIT waits for the gate: the transaction's statements are all done. */
-  private void awaitCommitWaitingAtGate() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no COMMIT came to wait at the gate");
-      }
-      Thread.sleep(20);
-    }
-  }
-
   private Set<String> referencedObjects() {
     return catalog.dataFiles(GROUP, catalog.latestSequence(GROUP)).stream()
         .map(DataFile::objectKey)
@@ -280,22 +220,6 @@ class CommitConnectionCutIT {
               }
             });
     return keys;
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection connection = direct.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private long count(String sql) throws SQLException {
-    try (Connection connection = direct.getConnection();
-        Statement statement = connection.createStatement();
-        var rows = statement.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
   }
 
   private static SpooledUpload spooled(Path file, byte[] body) {
