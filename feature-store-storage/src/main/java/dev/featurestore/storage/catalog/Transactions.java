@@ -20,8 +20,8 @@ import javax.sql.DataSource;
  */
 public final class Transactions {
   /**
-   * SQL states after which a retry may succeed: the connection (class 08), a server shutting down
-   * or starting (57P01-57P03), no resources for a connection (class 53), and a transaction that
+   * SQL states, besides a lost connection (class 08) and missing resources (class 53), after which
+   * a retry may succeed: a server shutting down or starting (57P01-57P03), and a transaction that
    * lost a serialization race or a deadlock (40001, 40P01). Other states are bugs or a schema out
    * of step with the code.
    */
@@ -48,8 +48,8 @@ public final class Transactions {
    *
    * @throws CommitStateUnknownException when the connection broke during COMMIT: the work may or
    *     may not have been committed
-   * @throws CatalogUnavailableException when the database failed in a way a retry may not meet (see
-   *     {@link #TRANSIENT_STATES}); nothing was committed
+   * @throws CatalogUnavailableException when the database could not be reached or failed in a way a
+   *     retry may not meet again (see {@link #TRANSIENT_STATES}); nothing was committed
    * @throws CatalogStatementException when a statement failed for another reason; nothing was
    *     committed
    */
