@@ -16,18 +16,21 @@ import org.netcrusher.tcp.TcpCrusherBuilder;
 
 /**
  * A TCP fault proxy (netcrusher) between a catalog's connection pool and its test database, with a
- * gate that holds the COMMIT of chosen appends, so that a test cuts the connection exactly while a
+ * gate that holds the COMMIT of chosen commits, so that a test cuts the connection exactly while a
  * COMMIT is on its way: after every statement of the transaction, before Postgres answers.
  *
  * <p>The gate is a deferred trigger on {@code commits}, installed in the test's database only: the
- * COMMIT of a transaction that inserted a commit whose idempotency key starts with {@link
- * #GATED_KEY_PREFIX} waits for an advisory lock that {@link #holdGate()} holds. The test sees the
- * wait in {@code pg_locks}, cuts the connections, then lets the COMMIT finish (closing the gate
+ * COMMIT of a transaction that inserted a commit whose idempotency key or principal starts with
+ * {@link #GATED_PREFIX} waits for an advisory lock that {@link #holdGate()} holds. The test sees
+ * the wait in {@code pg_locks}, cuts the connections, then lets the COMMIT finish (closing the gate
  * handle) or ends it first ({@link Gate#abortWaitingCommit()}).
  */
 public final class CommitCutProxy implements AutoCloseable {
-  /** Appends whose idempotency key starts with this wait at the gate during COMMIT. */
-  public static final String GATED_KEY_PREFIX = "cut-";
+  /**
+   * Commits whose idempotency key or principal starts with this wait at the gate during COMMIT
+   * (compactions have no idempotency key).
+   */
+  public static final String GATED_PREFIX = "cut-";
 
   private static final long GATE_LOCK = 4242;
   private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
@@ -83,7 +86,9 @@ public final class CommitCutProxy implements AutoCloseable {
         "CREATE CONSTRAINT TRIGGER wait_at_commit AFTER INSERT ON commits"
             + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
             + " WHEN (NEW.idempotency_key LIKE '"
-            + GATED_KEY_PREFIX
+            + GATED_PREFIX
+            + "%' OR NEW.principal LIKE '"
+            + GATED_PREFIX
             + "%') EXECUTE FUNCTION wait_at_the_gate()");
   }
 

@@ -81,7 +81,7 @@ class CommitConnectionCutIT {
 
       CompletableFuture<HttpResponse<String>> cut;
       try (CommitCutProxy.Gate gate = proxy.holdGate()) {
-        cut = commit(client, CommitCutProxy.GATED_KEY_PREFIX + "second", "u2");
+        cut = commit(client, CommitCutProxy.GATED_PREFIX + "second", "u2");
         gate.awaitWaitingCommit();
         gate.cutConnections();
       }
@@ -95,11 +95,11 @@ class CommitConnectionCutIT {
       // The cut broke the pool's other connection too: a request that draws it is answered
       // CATALOG_UNAVAILABLE and evicts it, as a client retrying after a 503 would see.
       HttpResponse<String> retried =
-          commit(client, CommitCutProxy.GATED_KEY_PREFIX + "second", "u2").get();
+          commit(client, CommitCutProxy.GATED_PREFIX + "second", "u2").get();
       for (int attempt = 1; attempt <= 2 && retried.statusCode() == 503; attempt++) {
         assertThat(JsonPath.<String>read(retried.body(), "$.code"))
             .isEqualTo("CATALOG_UNAVAILABLE");
-        retried = commit(client, CommitCutProxy.GATED_KEY_PREFIX + "second", "u2").get();
+        retried = commit(client, CommitCutProxy.GATED_PREFIX + "second", "u2").get();
       }
       assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
       String commits =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Entity;
@@ -166,6 +167,36 @@ class CommitConnectionCutIT {
     assertThat(storedKeys()).containsExactlyInAnyOrder("u1", "u2", "u3", "u4");
   }
 
+  @Test
+  void compactionCutDuringCommitKeepsTheFilesPostgresNowReads() throws Exception {
+    append("first", "u1", "u2");
+    append("second", "u3");
+    FeatureGroupCompactor compactor =
+        new FeatureGroupCompactor(
+            catalog,
+            objects,
+            new FeatureGroupReader(
+                catalog, new ObjectCache(objects, folder.resolve("cache")), allocator),
+            writer,
+            allocator);
+
+    Future<Optional<Commit>> compaction;
+    try (CommitCutProxy.Gate gate = proxy.holdGate()) {
+      compaction =
+          uploads.submit(() -> compactor.compact(GROUP, CommitCutProxy.GATED_PREFIX + "compactor"));
+      gate.awaitWaitingCommit();
+      gate.cutConnections();
+    }
+    assertUnknownOutcome(compaction);
+
+    assertThat(catalog.commits(GROUP))
+        .extracting(Commit::kind)
+        .containsExactly(CommitKind.APPEND, CommitKind.APPEND, CommitKind.COMPACTION);
+    assertThat(referencedObjects()).hasSize(1);
+    assertThat(storedObjects()).containsAll(referencedObjects());
+    assertThat(storedKeys()).containsExactlyInAnyOrder("u1", "u2", "u3");
+  }
+
   private Commit append(String idempotencyKey, String... keys) throws IOException {
     StringBuilder json = new StringBuilder("{\"rows\":[");
     for (int i = 0; i < keys.length; i++) {
@@ -182,8 +213,8 @@ class CommitConnectionCutIT {
         GROUP, UploadFormat.JSON, spooled(file, body), Optional.of(idempotencyKey), "tester");
   }
 
-  private static void assertUnknownOutcome(Future<Commit> append) {
-    assertThatThrownBy(append::get)
+  private static void assertUnknownOutcome(Future<?> change) {
+    assertThatThrownBy(change::get)
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(CommitStateUnknownException.class);
