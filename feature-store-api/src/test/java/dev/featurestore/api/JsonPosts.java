@@ -16,4 +16,16 @@ public final class JsonPosts {
     headers.setContentType(MediaType.APPLICATION_JSON);
     return http.exchange(path, HttpMethod.POST, new HttpEntity<>(json, headers), String.class);
   }
+
+  /** Defines the entity {@code user_id} (STRING keys) and a group of it with one INT64 feature. */
+  public static void defineClicksGroup(TestRestTemplate http, String group) {
+    post(http, "/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    post(
+        http,
+        "/api/v1/feature-groups",
+        "{\"name\":\""
+            + group
+            + "\",\"entity\":\"user_id\","
+            + "\"features\":[{\"name\":\"clicks_7d\",\"type\":\"INT64\"}]}");
+  }
 }

@@ -15,6 +15,11 @@ public enum ErrorCode {
   ONLINE_INDEX_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   CATALOG_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   OBJECT_STORE_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
+  /**
+   * The catalog connection broke during COMMIT: the change may or may not have been made. A retry
+   * with the same Idempotency-Key is safe.
+   */
+  COMMIT_STATE_UNKNOWN(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   /** More requests wait for a bounded resource (e.g. API-key checks) than may wait. */
   OVERLOADED(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL_ERROR(Category.INTERNAL_ERROR, HttpStatus.INTERNAL_SERVER_ERROR);

@@ -5,9 +5,12 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +44,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 /**
  * Maps every failure to an RFC 9457 problem+json answer, once, in one place: the core's exceptions
  * to their status, and Spring MVC's own (bad JSON, wrong media type, unknown path) through the base
- * class.
+ * class. Bad data is a 400; a fault of the object store, of the catalog's connection, or a commit
+ * whose outcome is unknown a 503; anything else a 500 whose error id the log line carries.
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
@@ -92,10 +96,34 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> objectStoreFailed(IOException e) {
+  ResponseEntity<ProblemDetail> commitStateUnknown(CommitStateUnknownException e) {
+    log.warn("Commit outcome unknown", e);
+    return problem(
+        ErrorCode.COMMIT_STATE_UNKNOWN,
+        "the catalog connection broke while the change was being committed, so it may or may not"
+            + " have been made; retrying with the same Idempotency-Key is safe",
+        List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> objectStoreUnavailable(ObjectStoreUnavailableException e) {
     log.warn("Object store call failed", e);
     return problem(
         ErrorCode.OBJECT_STORE_UNAVAILABLE, "the object store is unavailable", List.of());
+  }
+
+  /** An object-store fault carried through code that cannot throw checked exceptions. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> uncheckedIo(UncheckedIOException e) {
+    return e.getCause() instanceof ObjectStoreUnavailableException storeFault
+        ? objectStoreUnavailable(storeFault)
+        : internalError(e);
+  }
+
+  /** Any other I/O failure (a local disk, a stream) is ours: an internal error. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> ioFailed(IOException e) {
+    return internalError(e);
   }
 
   @Override
@@ -226,8 +254,23 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
-    log.error("Unexpected failure", e);
-    return problem(ErrorCode.INTERNAL_ERROR, "an internal error occurred", List.of());
+    return internalError(e);
+  }
+
+  /**
+   * A failure we did not expect: the answer carries an error id, which the log line with the stack
+   * trace carries too, so that a caller's report leads to it.
+   */
+  private static ResponseEntity<ProblemDetail> internalError(Exception e) {
+    String errorId = UUID.randomUUID().toString();
+    log.error("Unexpected failure, error id {}", errorId, e);
+    ResponseEntity<ProblemDetail> response =
+        problem(
+            ErrorCode.INTERNAL_ERROR,
+            "an internal error occurred; its error id is " + errorId,
+            List.of());
+    response.getBody().setProperty("errorId", errorId);
+    return response;
   }
 
   private static String jsonPath(DatabindException e) {

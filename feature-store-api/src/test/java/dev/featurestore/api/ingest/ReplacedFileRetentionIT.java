@@ -54,14 +54,7 @@ class ReplacedFileRetentionIT {
   @Test
   void versionsBeforeAnExpiredCompactionAreGoneButTheirTrainingSetsStay() throws Exception {
     TestRestTemplate http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
-    post(http, "/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
-    post(
-        http,
-        "/api/v1/feature-groups",
-        "{\"name\":\""
-            + GROUP
-            + "\",\"entity\":\"user_id\","
-            + "\"features\":[{\"name\":\"clicks_7d\",\"type\":\"INT64\"}]}");
+    JsonPosts.defineClicksGroup(http, GROUP);
     String firstCommit =
         JsonPath.read(
             post(http, commits(), rows("2026-03-01T00:00:00Z", 1)).getBody(), "$.commitId");

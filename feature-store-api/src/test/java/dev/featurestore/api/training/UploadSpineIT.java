@@ -177,6 +177,16 @@ class UploadSpineIT {
   }
 
   @Test
+  void damagedParquetSpineIsBadInputNotAStorageFault(@TempDir Path folder) throws Exception {
+    byte[] parquet =
+        Files.readAllBytes(UploadBodies.parquet(SPINE_QUERY, folder.resolve("damaged.pq")));
+    // The first page header follows the 4-byte magic; zeroed, it ends before its required fields,
+    // and the Parquet reader fails with an IOException of a local file, not of the object store.
+    java.util.Arrays.fill(parquet, 4, 12, (byte) 0);
+    assertRejected(PARQUET, parquet, "body");
+  }
+
+  @Test
   void trainingSetsNamingAnUnfitUploadAreRejectedNamingTheField() {
     ResponseEntity<String> noKey =
         send(CSV, "/api/v1/uploads", json("customer,event_time\nc1,2026-03-05T00:00:00Z\n"));

@@ -13,6 +13,11 @@ import java.util.Set;
  * The catalog of entities, feature groups, commits and files. Implementations make each commit
  * atomic: either every file of a commit becomes visible with one sequence number and write time, or
  * none does.
+ *
+ * <p>Every change of state has three outcomes: it returns (committed); it throws another exception
+ * (failed: nothing is visible, so objects written for it may be deleted); or it throws {@link
+ * CommitStateUnknownException} (unknown: the connection broke during COMMIT, so nothing written for
+ * it may be deleted; the orphan janitor reclaims what no row references after its grace period).
  */
 public interface Catalog {
   /** Fails with {@link dev.featurestore.core.ConflictException} when the name is taken. */

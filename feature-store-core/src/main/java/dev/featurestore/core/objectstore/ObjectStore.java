@@ -11,8 +11,9 @@ import java.util.List;
  * overwrites an object, so readers may cache any object they have read. Adapters: local disk and
  * S3; both pass the same contract test suite.
  *
- * <p>Missing keys raise {@link dev.featurestore.core.NotFoundException}; other I/O failures raise
- * {@link IOException} so callers decide whether a retry makes sense.
+ * <p>Missing keys raise {@link dev.featurestore.core.NotFoundException}; every other failure of the
+ * store raises {@link ObjectStoreUnavailableException} (an {@link IOException}), so that callers
+ * tell a storage fault (503, worth a retry) from a bad file or a local disk.
  */
 public interface ObjectStore {
   /** Stores the file's bytes under {@code key}; readers see the whole object or nothing. */

@@ -43,24 +43,52 @@ public final class ArrowStreamDecoder implements UploadDecoder {
     checkFraming(file);
     try (InputStream body = Files.newInputStream(file);
         ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
-      VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+      VectorSchemaRoot batch = schemaRoot(reader);
       ArrowBatchRows batchRows = new ArrowBatchRows(batch.getSchema(), rows);
-      while (reader.loadNextBatch()) {
-        checkBuffers(batch);
-        batchRows.read(batch);
+      while (loadNextBatch(reader)) {
+        // Only what reading a damaged vector throws: the rows' sink (storing full batches in the
+        // object store) fails with its own exceptions, which are no fault of the body.
+        try {
+          batchRows.read(batch);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+          throw unreadable(e);
+        }
       }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof InvalidInputException invalid) {
-        throw invalid;
-      }
-      throw new InvalidInputException(
-          "body",
-          "not a readable Arrow IPC stream: "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage());
     }
     rows.finish();
+  }
+
+  /** The stream's schema; whatever Arrow's reader throws here is damaged bytes of the body. */
+  static VectorSchemaRoot schemaRoot(ArrowStreamReader reader) {
+    try {
+      return reader.getVectorSchemaRoot();
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * Reads the next batch and checks its buffers ({@link #checkBuffers}); whatever Arrow's reader
+   * throws here is damaged bytes of the body.
+   */
+  static boolean loadNextBatch(ArrowStreamReader reader) {
+    boolean loaded;
+    try {
+      loaded = reader.loadNextBatch();
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e);
+    }
+    if (loaded) {
+      checkBuffers(schemaRoot(reader));
+    }
+    return loaded;
+  }
+
+  static InvalidInputException unreadable(Exception cause) {
+    InvalidInputException invalid =
+        new InvalidInputException("body", "not a readable Arrow IPC stream: " + cause.getMessage());
+    invalid.initCause(cause);
+    return invalid;
   }
 
   /**

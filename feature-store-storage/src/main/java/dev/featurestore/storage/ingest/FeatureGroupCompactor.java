@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingCompaction;
@@ -106,6 +107,9 @@ public final class FeatureGroupCompactor {
                   small.stream().map(DataFile::id).toList(),
                   written,
                   principal)));
+    } catch (CommitStateUnknownException e) {
+      // The catalog may reference the merged objects now; if not, the orphan janitor deletes them.
+      throw e;
     } catch (IOException | RuntimeException e) {
       for (NewDataFile file : written) {
         try {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.ingest.StoredRowBatch;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -39,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * Appends uploaded rows to a feature group as one atomic commit: decode the upload in bounded
  * batches, sort each batch by (key, event time), write it as an immutable Parquet object under a
  * new key, then make all the objects visible in one catalog transaction. If anything fails before
- * that transaction the objects written so far are deleted (and any the process could not delete,
- * because it died, are swept by the orphan janitor), so a failed upload leaves no trace and can
- * simply be retried.
+ * that transaction, or the transaction definitely fails, the objects written so far are deleted
+ * (and any the process could not delete, because it died, are swept by the orphan janitor), so a
+ * failed upload leaves no trace and can simply be retried. When the connection broke during the
+ * COMMIT ({@link CommitStateUnknownException}) the catalog may reference the objects, so they stay:
+ * a retry with the same idempotency key answers the commit if it was made, and the orphan janitor
+ * deletes the objects if it was not.
  */
 public final class FeatureGroupWriter {
   private static final Logger log = LoggerFactory.getLogger(FeatureGroupWriter.class);
@@ -55,6 +60,7 @@ public final class FeatureGroupWriter {
   private final Path temporaryFolder;
   private final Duration allowedFutureSkew;
   private final Clock clock;
+  private final ToIntFunction<FeatureGroup> rowsPerBatch;
 
   public FeatureGroupWriter(
       Catalog catalog,
@@ -63,6 +69,29 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock) {
+    this(
+        catalog,
+        objects,
+        allocator,
+        temporaryFolder,
+        allowedFutureSkew,
+        clock,
+        FeatureGroupWriter::rowsPerBatch);
+  }
+
+  /**
+   * With batches of {@code rowsPerBatch} rows: tests make them small, so that a small upload stores
+   * several files while it is still being decoded.
+   */
+  FeatureGroupWriter(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      Duration allowedFutureSkew,
+      Clock clock,
+      ToIntFunction<FeatureGroup> rowsPerBatch) {
+    this.rowsPerBatch = requireNonNull(rowsPerBatch, "rowsPerBatch is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
@@ -111,6 +140,9 @@ public final class FeatureGroupWriter {
               idempotencyKey,
               upload.sha256(),
               principal));
+    } catch (CommitStateUnknownException e) {
+      // The catalog may reference the objects now; if it does not, the orphan janitor deletes them.
+      throw e;
     } catch (IOException | RuntimeException e) {
       deleteQuietly(written, e);
       throw e;
@@ -169,7 +201,7 @@ public final class FeatureGroupWriter {
               clock.instant(),
               EpochMicros.of(allowedFutureSkew),
               first,
-              rowsPerBatch(group),
+              rowsPerBatch.applyAsInt(group),
               full -> {
                 open.remove(full);
                 pending.start(full);

@@ -23,22 +23,50 @@ final class ParquetUploadDecoder implements UploadDecoder {
 
   @Override
   public void decode(Path file, RowAssembler rows) throws IOException {
-    try (UploadedParquetReader reader =
-        UploadedParquetReader.open(new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator)) {
+    try (UploadedParquetReader reader = open(file, rows)) {
       ArrowBatchRows batchRows = new ArrowBatchRows(reader.schema(), rows);
-      while (reader.loadNextBatch()) {
+      while (loadNextBatch(reader)) {
         batchRows.read(reader.batch());
       }
-    } catch (InvalidInputException e) {
-      throw e.errors().get(0).field().equals("file")
-          ? new InvalidInputException("body", e.errors().get(0).message())
-          : e;
-    } catch (IOException | RuntimeException e) {
-      // The file is local: a read failure here means damaged bytes, the caller's fault, not ours.
-      throw new InvalidInputException(
-          "body",
-          "not a readable Parquet file: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     rows.finish();
+  }
+
+  private UploadedParquetReader open(Path file, RowAssembler rows) {
+    try {
+      return UploadedParquetReader.open(
+          new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator);
+    } catch (InvalidInputException e) {
+      throw SpineUploads.asBodyError(e);
+    } catch (IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  private static boolean loadNextBatch(UploadedParquetReader reader) {
+    try {
+      return reader.loadNextBatch();
+    } catch (InvalidInputException e) {
+      throw SpineUploads.asBodyError(e);
+    } catch (IOException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * A read of an uploaded file failed: the file is local, so the bytes are damaged, the caller's
+   * fault, not ours. (The reader passes its other failures, such as unreadable pages, as {@link
+   * InvalidInputException} already.)
+   */
+  static InvalidInputException unreadable(IOException cause) {
+    InvalidInputException invalid =
+        new InvalidInputException(
+            "body",
+            "not a readable Parquet file: "
+                + cause.getClass().getSimpleName()
+                + ": "
+                + cause.getMessage());
+    invalid.initCause(cause);
+    return invalid;
   }
 }

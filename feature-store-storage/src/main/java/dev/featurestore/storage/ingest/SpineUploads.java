@@ -117,8 +117,14 @@ public final class SpineUploads {
         int rows = 0;
         while (batches.loadNextBatch()) {
           VectorSchemaRoot batch = batches.batch();
-          for (int column = 0; column < fields.size(); column++) {
-            copy(batch.getVector(column), spine.getVector(column), rows, entities);
+          try {
+            for (int column = 0; column < fields.size(); column++) {
+              copy(batch.getVector(column), spine.getVector(column), rows, entities);
+            }
+          } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            // What reading a damaged vector throws; only an Arrow stream's buffers arrive
+            // unchecked.
+            throw ArrowStreamDecoder.unreadable(e);
           }
           rows = Math.addExact(rows, batch.getRowCount());
         }
@@ -369,9 +375,8 @@ public final class SpineUploads {
       reader = ArrowParquetReader.open(new LocalFileInput(file), BATCH_ROWS, allocator);
     } catch (InvalidInputException e) {
       throw asBodyError(e);
-    } catch (IOException | RuntimeException e) {
-      // The file is local: a read failure means damaged bytes, the caller's fault.
-      throw new InvalidInputException("body", "not a readable Parquet file: " + e.getMessage());
+    } catch (IOException e) {
+      throw ParquetUploadDecoder.unreadable(e);
     }
     return new SpineBatches() {
       @Override
@@ -386,8 +391,7 @@ public final class SpineUploads {
         } catch (InvalidInputException e) {
           throw asBodyError(e);
         } catch (IOException e) {
-          // As when opening it: the file is local, so a read failure means damaged bytes.
-          throw new InvalidInputException("body", "not a readable Parquet file: " + e.getMessage());
+          throw ParquetUploadDecoder.unreadable(e);
         }
       }
 
@@ -399,7 +403,7 @@ public final class SpineUploads {
   }
 
   /** The Parquet reader says {@code file} for damaged bytes; here the file is the body. */
-  private static InvalidInputException asBodyError(InvalidInputException e) {
+  static InvalidInputException asBodyError(InvalidInputException e) {
     return e.errors().get(0).field().equals("file")
         ? new InvalidInputException("body", e.errors().get(0).message())
         : e;
@@ -411,10 +415,10 @@ public final class SpineUploads {
     ArrowStreamReader reader = new ArrowStreamReader(body, allocator);
     VectorSchemaRoot root;
     try {
-      root = reader.getVectorSchemaRoot();
-    } catch (IOException | RuntimeException e) {
+      root = ArrowStreamDecoder.schemaRoot(reader);
+    } catch (InvalidInputException e) {
       reader.close();
-      throw new InvalidInputException("body", "not a readable Arrow IPC stream: " + e.getMessage());
+      throw e;
     }
     return new SpineBatches() {
       @Override
@@ -423,18 +427,8 @@ public final class SpineUploads {
       }
 
       @Override
-      public boolean loadNextBatch() throws IOException {
-        boolean loaded;
-        try {
-          loaded = reader.loadNextBatch();
-        } catch (IOException | RuntimeException e) {
-          throw new InvalidInputException(
-              "body", "not a readable Arrow IPC stream: " + e.getMessage());
-        }
-        if (loaded) {
-          ArrowStreamDecoder.checkBuffers(root);
-        }
-        return loaded;
+      public boolean loadNextBatch() {
+        return ArrowStreamDecoder.loadNextBatch(reader);
       }
 
       @Override

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.core.objectstore.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,46 +64,60 @@ public final class LocalDiskObjectStore implements ObjectStore {
   @Override
   public void put(String key, Path file) throws IOException {
     requireNonNull(file, "file is null");
-    Path target = path(key);
-    Path temporary = createTemporaryBeside(target);
-    try {
-      Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
-      // The copy replaced the owner-only file with one of default permissions.
-      restrictToOwner(temporary, OWNER_ONLY_FILE);
-      forceToDisk(temporary);
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    putThroughTemporary(
+        key,
+        temporary -> {
+          Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+          // The copy replaced the owner-only file with one of default permissions.
+          restrictToOwner(temporary, OWNER_ONLY_FILE);
+          forceToDisk(temporary);
+        });
   }
 
   @Override
   public void put(String key, byte[] bytes) throws IOException {
     requireNonNull(bytes, "bytes is null");
+    putThroughTemporary(
+        key,
+        temporary -> {
+          try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+              channel.write(buffer);
+            }
+            channel.force(true);
+          }
+        });
+  }
+
+  /** Writes the object's bytes to the temporary file, forced to disk. */
+  private interface TemporaryWrite {
+    void to(Path temporary) throws IOException;
+  }
+
+  /** Writes a temporary file beside the object, then renames it into place atomically. */
+  private void putThroughTemporary(String key, TemporaryWrite write)
+      throws ObjectStoreUnavailableException {
     Path target = path(key);
-    Path temporary = createTemporaryBeside(target);
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    onDisk(
+        "put",
+        key,
+        () -> {
+          Path temporary = createTemporaryBeside(target);
+          try {
+            write.to(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+          } finally {
+            Files.deleteIfExists(temporary);
+          }
+          return null;
+        });
   }
 
   @Override
   public InputStream get(String key) throws IOException {
     Path path = existingObject(key);
-    try {
-      return Files.newInputStream(path);
-    } catch (NoSuchFileException e) {
-      throw notFound(key);
-    }
+    return reading("get", key, () -> Files.newInputStream(path));
   }
 
   @Override
@@ -112,35 +127,35 @@ public final class LocalDiskObjectStore implements ObjectStore {
           "offset and length must not be negative: offset " + offset + ", length " + length);
     }
     Path path = existingObject(key);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      long available = Math.max(0, channel.size() - offset);
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
-      while (buffer.hasRemaining()) {
-        int read = channel.read(buffer, offset + buffer.position());
-        if (read < 0) {
-          break;
-        }
-      }
-      return buffer.position() == buffer.capacity()
-          ? buffer.array()
-          : Arrays.copyOf(buffer.array(), buffer.position());
-    } catch (NoSuchFileException e) {
-      throw notFound(key);
-    }
+    return reading(
+        "get range of",
+        key,
+        () -> {
+          try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long available = Math.max(0, channel.size() - offset);
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
+            while (buffer.hasRemaining()) {
+              int read = channel.read(buffer, offset + buffer.position());
+              if (read < 0) {
+                break;
+              }
+            }
+            return buffer.position() == buffer.capacity()
+                ? buffer.array()
+                : Arrays.copyOf(buffer.array(), buffer.position());
+          }
+        });
   }
 
   @Override
   public long size(String key) throws IOException {
     Path path = path(key);
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-      if (!attributes.isRegularFile()) {
-        throw notFound(key);
-      }
-      return attributes.size();
-    } catch (NoSuchFileException e) {
+    BasicFileAttributes attributes =
+        reading("get size of", key, () -> Files.readAttributes(path, BasicFileAttributes.class));
+    if (!attributes.isRegularFile()) {
       throw notFound(key);
     }
+    return attributes.size();
   }
 
   @Override
@@ -153,6 +168,12 @@ public final class LocalDiskObjectStore implements ObjectStore {
       return List.of();
     }
     List<StoredObject> objects = new ArrayList<>();
+    onDisk("list", prefix + "*", () -> walk(start, prefix, objects));
+    objects.sort(Comparator.comparing(StoredObject::key));
+    return List.copyOf(objects);
+  }
+
+  private Void walk(Path start, String prefix, List<StoredObject> objects) throws IOException {
     visitFiles(
         start,
         (file, attributes) -> {
@@ -163,13 +184,13 @@ public final class LocalDiskObjectStore implements ObjectStore {
                     key, attributes.size(), attributes.lastModifiedTime().toInstant()));
           }
         });
-    objects.sort(Comparator.comparing(StoredObject::key));
-    return List.copyOf(objects);
+    return null;
   }
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(path(key));
+    Path path = path(key);
+    onDisk("delete", key, () -> Files.deleteIfExists(path));
   }
 
   /** The temporary files of puts cut off before their rename, found by their name. */
@@ -196,10 +217,12 @@ public final class LocalDiskObjectStore implements ObjectStore {
   @Override
   public void checkAvailable() throws IOException {
     if (!Files.isDirectory(root)) {
-      throw new IOException("object store folder " + root + " does not exist or is not a folder");
+      throw new ObjectStoreUnavailableException(
+          "object store folder " + root + " does not exist or is not a folder");
     }
     if (!Files.isWritable(root)) {
-      throw new IOException("object store folder " + root + " is not writable by this process");
+      throw new ObjectStoreUnavailableException(
+          "object store folder " + root + " is not writable by this process");
     }
   }
 
@@ -305,6 +328,37 @@ public final class LocalDiskObjectStore implements ObjectStore {
 
   private static boolean isTemporaryOrHidden(Path path) {
     return path.getFileName().toString().startsWith(".");
+  }
+
+  /** A file-system call of the store; {@link #onDisk} classifies its failures. */
+  private interface DiskCall<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a read of the object {@code key}: a file that vanished is a missing object. */
+  private <T> T reading(String action, String key, DiskCall<T> call)
+      throws ObjectStoreUnavailableException {
+    return onDisk(
+        action,
+        key,
+        () -> {
+          try {
+            return call.run();
+          } catch (NoSuchFileException e) {
+            throw notFound(key);
+          }
+        });
+  }
+
+  /** Runs {@code call}; a failure of the disk is the store's. */
+  private <T> T onDisk(String action, String key, DiskCall<T> call)
+      throws ObjectStoreUnavailableException {
+    try {
+      return call.run();
+    } catch (IOException e) {
+      throw new ObjectStoreUnavailableException(
+          "could not " + action + " " + key + " in " + root + ": " + e.getMessage(), e);
+    }
   }
 
   private NotFoundException notFound(String key) {

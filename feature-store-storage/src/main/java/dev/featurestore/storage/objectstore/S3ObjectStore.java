@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.core.objectstore.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -281,10 +282,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             case 403 -> "access denied: check the access key, secret key and bucket policy";
             default -> "HTTP " + e.statusCode();
           };
-      throw new IOException(
+      throw new ObjectStoreUnavailableException(
           "object store " + settings.location() + " is not available: " + reason, e);
     } catch (SdkException e) {
-      throw new IOException(
+      throw new ObjectStoreUnavailableException(
           "object store "
               + settings.location()
               + " is not available: cannot reach the endpoint ("
@@ -311,16 +312,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
   /**
    * Throws {@link NotFoundException} when the key (not the bucket) is missing; otherwise returns
-   * the {@link IOException} for the caller to throw.
+   * the {@link ObjectStoreUnavailableException} for the caller to throw.
    */
-  private IOException failure(String action, String key, SdkException e) {
+  private ObjectStoreUnavailableException failure(String action, String key, SdkException e) {
     if (e instanceof NoSuchKeyException
         || (e instanceof S3Exception s3Exception
             && s3Exception.statusCode() == HTTP_NOT_FOUND
             && !isMissingBucket(s3Exception))) {
       throw new NotFoundException("no object " + key + " in " + settings.location());
     }
-    return new IOException(
+    return new ObjectStoreUnavailableException(
         "could not " + action + " " + key + " in " + settings.location() + ": " + e.getMessage(),
         e);
   }

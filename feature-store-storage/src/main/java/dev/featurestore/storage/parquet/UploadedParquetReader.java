@@ -7,6 +7,7 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,17 @@ public final class UploadedParquetReader implements AutoCloseable {
     }
   }
 
-  static InvalidInputException notParquet(RuntimeException cause) {
+  /**
+   * What a failure of the Parquet reader means: damaged bytes, unless it wraps a fault of the
+   * object store the file is read from, which is thrown as it is (the bytes were never read).
+   */
+  static InvalidInputException notParquet(RuntimeException cause)
+      throws ObjectStoreUnavailableException {
+    for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+      if (inner instanceof ObjectStoreUnavailableException storeFault) {
+        throw storeFault;
+      }
+    }
     InvalidInputException invalid =
         new InvalidInputException("file", "is not a readable Parquet file: " + cause.getMessage());
     invalid.initCause(cause);

@@ -1,17 +1,22 @@
 package dev.featurestore.storage.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
+import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
+import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,13 +27,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.arrow.memory.RootAllocator;
@@ -104,6 +113,113 @@ class MalformedUploadIT {
       Files.delete(file);
     }
     assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Property(tries = 40)
+  void storageFaultWhileDecodingIsTheObjectStoresFault(
+      @ForAll("columnar") UploadFormat format,
+      @ForAll @IntRange(min = 1, max = 13) int rowsPerBatch,
+      @ForAll @IntRange(min = 0, max = 2) int putsBeforeFault)
+      throws IOException {
+    FeatureGroupWriter smallBatches =
+        new FeatureGroupWriter(
+            catalog,
+            new FailingPuts(objects, putsBeforeFault),
+            allocator,
+            folder.resolve("tmp"),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            group -> rowsPerBatch);
+    byte[] body = VALID_BODIES.get(format);
+    int commitsBefore = catalog.commits(GROUP).size();
+    int objectsBefore = objects.list(ObjectLayout.featureGroup(GROUP)).size();
+    Path file = Files.write(folder.resolve("body-" + UUID.randomUUID()), body);
+    try {
+      assertThatThrownBy(
+              () ->
+                  smallBatches.append(
+                      GROUP, format, spooled(file, body), Optional.empty(), "fuzzer"))
+          .isInstanceOf(ObjectStoreUnavailableException.class);
+    } finally {
+      Files.delete(file);
+    }
+    assertThat(catalog.commits(GROUP)).hasSize(commitsBefore);
+    assertThat(objects.list(ObjectLayout.featureGroup(GROUP)))
+        .as("a definite failure deletes what it stored")
+        .hasSize(objectsBefore);
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Provide
+  Arbitrary<UploadFormat> columnar() {
+    return Arbitraries.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM);
+  }
+
+  /**
+   * The local-disk store, whose puts fail as an unreachable store's would once {@code puts} have
+   * succeeded: a fault no real store here can be told to make at a chosen put.
+   */
+  private static final class FailingPuts implements ObjectStore {
+    private final ObjectStore store;
+    private final AtomicInteger putsLeft;
+
+    FailingPuts(ObjectStore store, int puts) {
+      this.store = store;
+      this.putsLeft = new AtomicInteger(puts);
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+      failOnceUsedUp(key);
+      store.put(key, file);
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+      failOnceUsedUp(key);
+      store.put(key, bytes);
+    }
+
+    private void failOnceUsedUp(String key) throws ObjectStoreUnavailableException {
+      if (putsLeft.getAndDecrement() <= 0) {
+        throw new ObjectStoreUnavailableException("could not put " + key + ": connection reset");
+      }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+      return store.get(key);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+      return store.getRange(key, offset, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return store.size(key);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+      return store.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      store.delete(key);
+    }
+
+    @Override
+    public void checkAvailable() throws IOException {
+      store.checkAvailable();
+    }
+
+    @Override
+    public String location() {
+      return store.location();
+    }
   }
 
   private static SpooledUpload spooled(Path file, byte[] body) {
