@@ -1,5 +1,6 @@
 package dev.featurestore.api.config;
 
+import dev.featurestore.core.ingest.UploadLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
  * @param online the online indexes' limits
+ * @param limits what one upload may decode to
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -41,7 +43,24 @@ public record FeatureStoreProperties(
     @DefaultValue Compaction compaction,
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
-    @DefaultValue Online online) {
+    @DefaultValue Online online,
+    @DefaultValue Limits limits) {
+
+  /**
+   * @param maxDecodedSize the bytes one commit or spine upload may decode to (Parquet compresses,
+   *     so a small file can decode to gigabytes); beyond it the upload answers 413
+   * @param maxValueSize the longest string, binary or vector value (or text cell); beyond it 400
+   * @param maxRows the most rows one commit or spine upload may hold; beyond it 413
+   */
+  public record Limits(
+      @DefaultValue("1GB") DataSize maxDecodedSize,
+      @DefaultValue("1MB") DataSize maxValueSize,
+      @DefaultValue("10000000") long maxRows) {
+
+    public UploadLimits uploads() {
+      return new UploadLimits(maxDecodedSize.toBytes(), maxValueSize.toBytes(), maxRows);
+    }
+  }
 
   /**
    * @param replacedFiles how long files replaced by a compaction (or emptied by an erasure) are

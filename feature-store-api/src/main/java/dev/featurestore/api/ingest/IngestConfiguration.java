@@ -2,6 +2,7 @@ package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
@@ -27,10 +28,16 @@ class IngestConfiguration {
   }
 
   @Bean
+  UploadLimits uploadLimits(FeatureStoreProperties properties) {
+    return properties.limits().uploads();
+  }
+
+  @Bean
   FeatureGroupWriter featureGroupWriter(
       Catalog catalog,
       ObjectStore objectStore,
       BufferAllocator allocator,
+      UploadLimits uploadLimits,
       FeatureStoreProperties properties)
       throws IOException {
     return new FeatureGroupWriter(
@@ -39,7 +46,8 @@ class IngestConfiguration {
         allocator,
         temporaryFolder(properties),
         properties.allowedFutureSkew(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        uploadLimits);
   }
 
   @Bean

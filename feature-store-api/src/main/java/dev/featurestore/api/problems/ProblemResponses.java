@@ -5,6 +5,7 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.UploadTooLargeException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import java.io.IOException;
@@ -66,6 +67,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLargeException e) {
+    return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> uploadTooLarge(UploadTooLargeException e) {
     return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
   }
 

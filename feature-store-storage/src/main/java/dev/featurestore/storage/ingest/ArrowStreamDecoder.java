@@ -1,6 +1,7 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.UploadTooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -46,8 +47,8 @@ public final class ArrowStreamDecoder implements UploadDecoder {
         batchRows.read(batch);
       }
     } catch (IOException | RuntimeException e) {
-      if (e instanceof InvalidInputException invalid) {
-        throw invalid;
+      if (e instanceof InvalidInputException || e instanceof UploadTooLargeException) {
+        throw (RuntimeException) e;
       }
       throw new InvalidInputException(
           "body",

@@ -9,6 +9,7 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.ingest.StoredRowSorter;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -55,7 +56,9 @@ public final class FeatureGroupWriter {
   private final Path temporaryFolder;
   private final Duration allowedFutureSkew;
   private final Clock clock;
+  private final UploadLimits limits;
 
+  /** A writer whose uploads are bounded only by memory: for tests and benchmarks. */
   public FeatureGroupWriter(
       Catalog catalog,
       ObjectStore objects,
@@ -63,6 +66,21 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock) {
+    this(catalog, objects, allocator, temporaryFolder, allowedFutureSkew, clock, UploadLimits.NONE);
+  }
+
+  /**
+   * @param limits what one upload may decode to; beyond them it fails and nothing is stored
+   */
+  public FeatureGroupWriter(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      Duration allowedFutureSkew,
+      Clock clock,
+      UploadLimits limits) {
+    this.limits = requireNonNull(limits, "limits is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
@@ -170,6 +188,7 @@ public final class FeatureGroupWriter {
               EpochMicros.of(allowedFutureSkew),
               first,
               rowsPerBatch(group),
+              limits.newBudget(),
               full -> {
                 open.remove(full);
                 pending.start(full);

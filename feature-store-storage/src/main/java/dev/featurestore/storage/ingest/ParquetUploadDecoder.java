@@ -1,6 +1,7 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.UploadTooLargeException;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.parquet.UploadedParquetReader;
 import java.io.IOException;
@@ -24,7 +25,8 @@ final class ParquetUploadDecoder implements UploadDecoder {
   @Override
   public void decode(Path file, RowAssembler rows) throws IOException {
     try (UploadedParquetReader reader =
-        UploadedParquetReader.open(new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator)) {
+        UploadedParquetReader.open(
+            new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator, rows.budget())) {
       ArrowBatchRows batchRows = new ArrowBatchRows(reader.schema(), rows);
       while (reader.loadNextBatch()) {
         batchRows.read(reader.batch());
@@ -33,6 +35,8 @@ final class ParquetUploadDecoder implements UploadDecoder {
       throw e.errors().get(0).field().equals("file")
           ? new InvalidInputException("body", e.errors().get(0).message())
           : e;
+    } catch (UploadTooLargeException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       // The file is local: a read failure here means damaged bytes, the caller's fault, not ours.
       throw new InvalidInputException(

@@ -3,6 +3,7 @@ package dev.featurestore.storage.ingest;
 import static dev.featurestore.storage.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
@@ -37,7 +38,8 @@ class SpineUploadsTest {
             folder.resolve("spine.csv"),
             "\uFEFFuser_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
             StandardCharsets.UTF_8);
-    SpineUploads.Description description = SpineUploads.describe(UploadFormat.CSV, csv, allocator);
+    SpineUploads.Description description =
+        SpineUploads.describe(UploadFormat.CSV, csv, allocator, UploadLimits.NONE);
     assertThat(description.rows()).isEqualTo(2);
     assertThat(description.columns())
         .containsExactly(
