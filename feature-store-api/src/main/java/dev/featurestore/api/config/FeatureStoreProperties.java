@@ -28,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
  * @param online the online indexes' limits
- * @param limits what one upload may decode to
+ * @param limits what one upload may decode to, and how many heavy requests run at once
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -51,11 +51,14 @@ public record FeatureStoreProperties(
    *     so a small file can decode to gigabytes); beyond it the upload answers 413
    * @param maxValueSize the longest string, binary or vector value (or text cell); beyond it 400
    * @param maxRows the most rows one commit or spine upload may hold; beyond it 413
+   * @param heavyRequests how many commits, spine uploads and training-set requests run at once;
+   *     more answer 503 with Retry-After at once
    */
   public record Limits(
       @DefaultValue("1GB") DataSize maxDecodedSize,
       @DefaultValue("1MB") DataSize maxValueSize,
-      @DefaultValue("10000000") long maxRows) {
+      @DefaultValue("10000000") long maxRows,
+      @DefaultValue("2") int heavyRequests) {
 
     public UploadLimits uploads() {
       return new UploadLimits(maxDecodedSize.toBytes(), maxValueSize.toBytes(), maxRows);
