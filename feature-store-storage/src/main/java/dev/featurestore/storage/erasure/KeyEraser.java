@@ -159,9 +159,13 @@ public final class KeyEraser {
         }
         unexamined = unexaminedFiles(group, keys, examined);
       }
-      // Once per group and erasure, even after a restart found nothing left to remove: the commit
-      // tells online indexes (of every replica) to rebuild without the erased keys.
-      catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
+      // Once per group and erasure whose files it rewrote, even if a restart found nothing left
+      // to remove: the commit tells online indexes (of every replica) to rebuild without the
+      // erased keys. A group none of whose files held a key gets none: its indexes stay as they
+      // are.
+      if (rewroteFileOf(group, erasureId)) {
+        catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
+      }
     }
     for (Upload upload : uploadsKeyedBy(entity)) {
       eraseFromUpload(erasureId, upload, entity, keys);
@@ -185,6 +189,12 @@ public final class KeyEraser {
             .toList();
     erasures.complete(erasureId, retrain);
     return erasures.find(erasureId).orElseThrow().receipt();
+  }
+
+  /** Whether this erasure (this run or one before a restart) replaced a file of the group. */
+  private boolean rewroteFileOf(FeatureGroup group, UUID erasureId) {
+    String groupFiles = ObjectLayout.featureGroup(group.name());
+    return erasures.objectsToDelete(erasureId).stream().anyMatch(key -> key.startsWith(groupFiles));
   }
 
   private List<FeatureGroup> groupsOf(Entity entity) {
