@@ -12,15 +12,19 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Lets at most {@code feature-store.limits.heavy-requests} commits, spine uploads and training-set
- * requests (whose inline spines are joined while the request waits) run at once. Each can take
- * hundreds of megabytes; four at once ran a 2 GB heap out of memory and failed all but one. A
- * request beyond the limit is refused at once with 503 and {@code Retry-After}, before its body is
- * read, rather than queued: a queue would hold its connection and its body just the same.
+ * Lets at most {@code feature-store.limits.heavy-requests} heavy commits, spine uploads and
+ * training-set requests (whose inline spines are joined while the request waits) run at once: those
+ * whose body is over {@link #HEAVY_BODY_BYTES} or of unknown length (chunked). Each can take
+ * hundreds of megabytes; four 57 MB inline spines at once ran a 2 GB heap out of memory and failed
+ * three. A request beyond the limit is refused at once with 503 and {@code Retry-After}, before its
+ * body is read, rather than queued: a queue would hold its connection and its body just the same.
+ * Small requests pass freely, so many small commits at once still all land.
  */
 @Component
 final class HeavyRequests implements HandlerInterceptor, WebMvcConfigurer {
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+  static final long HEAVY_BODY_BYTES = 1L << 20;
 
   private static final String PERMIT = HeavyRequests.class.getName() + ".permit";
 
@@ -41,7 +45,8 @@ final class HeavyRequests implements HandlerInterceptor, WebMvcConfigurer {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    if (!"POST".equals(request.getMethod())) {
+    long bodyBytes = request.getContentLengthLong();
+    if (!"POST".equals(request.getMethod()) || (bodyBytes >= 0 && bodyBytes <= HEAVY_BODY_BYTES)) {
       return true;
     }
     if (!permits.tryAcquire()) {

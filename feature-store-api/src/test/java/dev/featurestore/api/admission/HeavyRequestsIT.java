@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -26,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * With one permit for heavy requests, a commit whose body is still arriving holds it, and a second
- * commit is refused at once with 503 and Retry-After; the upload limits answer 413 over HTTP.
+ * heavy commit (chunked, so of unknown length) is refused at once with 503 and Retry-After while a
+ * small one passes; the upload limits answer 413 over HTTP.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -66,21 +68,24 @@ class HeavyRequestsIT {
             HttpResponse.BodyHandlers.ofString());
     slowBody.serverReading.await();
 
-    HttpResponse<String> second =
+    HttpResponse<String> heavy =
+        client.send(commit("held", chunked(HEADER + ROW)), HttpResponse.BodyHandlers.ofString());
+    assertThat(heavy.statusCode()).isEqualTo(503);
+    assertThat(heavy.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(heavy.body()).contains("\"code\":\"OVERLOADED\"");
+    HttpResponse<String> small =
         client.send(commit("held", csv(1)), HttpResponse.BodyHandlers.ofString());
-    assertThat(second.statusCode()).isEqualTo(503);
-    assertThat(second.headers().firstValue("Retry-After")).hasValue("5");
-    assertThat(second.body()).contains("\"code\":\"OVERLOADED\"");
+    assertThat(small.statusCode()).isEqualTo(201);
 
     slowBody.finish.countDown();
     HttpResponse<String> firstResponse = first.get();
     assertThat(firstResponse.statusCode()).isEqualTo(400);
     assertThat(firstResponse.body()).contains("rows[0].event_time");
-    assertThat(catalog.commits("held")).isEmpty();
+    assertThat(catalog.commits("held")).hasSize(1); // the small one
 
-    HttpResponse<String> third =
-        client.send(commit("held", csv(1)), HttpResponse.BodyHandlers.ofString());
-    assertThat(third.statusCode()).isEqualTo(201);
+    HttpResponse<String> afterwards =
+        client.send(commit("held", chunked(HEADER + ROW)), HttpResponse.BodyHandlers.ofString());
+    assertThat(afterwards.statusCode()).isEqualTo(201);
   }
 
   @Test
@@ -92,6 +97,12 @@ class HeavyRequestsIT {
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"").contains("1000 rows");
     assertThat(catalog.commits("capped")).isEmpty();
+  }
+
+  /** A body sent in chunks, of unknown length: heavy, whatever its size. */
+  private static HttpRequest.BodyPublisher chunked(String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+    return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
   }
 
   private static HttpRequest.BodyPublisher csv(int rows) {
