@@ -1,5 +1,6 @@
 package dev.featurestore.api.config;
 
+import dev.featurestore.core.ingest.UploadLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
  * @param online the online indexes' limits
  * @param jobs how replicas hold the jobs and training sets they run
+ * @param limits what one upload may decode to, and how many heavy requests run at once
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -43,7 +45,27 @@ public record FeatureStoreProperties(
     Optional<String> adminKey,
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online,
-    @DefaultValue JobLeases jobs) {
+    @DefaultValue JobLeases jobs,
+    @DefaultValue Limits limits) {
+
+  /**
+   * @param maxDecodedSize the bytes one commit or spine upload may decode to (Parquet compresses,
+   *     so a small file can decode to gigabytes); beyond it the upload answers 413
+   * @param maxValueSize the longest string, binary or vector value (or text cell); beyond it 400
+   * @param maxRows the most rows one commit or spine upload may hold; beyond it 413
+   * @param heavyRequests how many commits, spine uploads and training-set requests run at once;
+   *     more answer 503 with Retry-After at once
+   */
+  public record Limits(
+      @DefaultValue("1GB") DataSize maxDecodedSize,
+      @DefaultValue("1MB") DataSize maxValueSize,
+      @DefaultValue("10000000") long maxRows,
+      @DefaultValue("2") int heavyRequests) {
+
+    public UploadLimits uploads() {
+      return new UploadLimits(maxDecodedSize.toBytes(), maxValueSize.toBytes(), maxRows);
+    }
+  }
 
   /**
    * @param replacedFiles how long files replaced by a compaction (or emptied by an erasure) are

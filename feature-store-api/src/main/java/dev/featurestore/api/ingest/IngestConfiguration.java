@@ -3,6 +3,7 @@ package dev.featurestore.api.ingest;
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
@@ -25,10 +26,16 @@ class IngestConfiguration {
   }
 
   @Bean
+  UploadLimits uploadLimits(FeatureStoreProperties properties) {
+    return properties.limits().uploads();
+  }
+
+  @Bean
   FeatureGroupWriter featureGroupWriter(
       Catalog catalog,
       ObjectStore objectStore,
       BufferAllocator allocator,
+      UploadLimits uploadLimits,
       FeatureStoreProperties properties,
       TemporaryFolder temporaryFolder) {
     return new FeatureGroupWriter(
@@ -37,7 +44,8 @@ class IngestConfiguration {
         allocator,
         temporaryFolder.path(),
         properties.allowedFutureSkew(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        uploadLimits);
   }
 
   @Bean

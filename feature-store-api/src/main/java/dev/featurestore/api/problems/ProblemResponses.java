@@ -5,6 +5,7 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.UploadTooLargeException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
@@ -50,6 +51,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+  private static final Duration RETRY_AFTER_OUT_OF_MEMORY = Duration.ofSeconds(5);
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> invalidInput(InvalidInputException e) {
@@ -73,6 +75,35 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLargeException e) {
+    return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> overloaded(OverloadedException e) {
+    return retryLater(e.getMessage(), e.retryAfter());
+  }
+
+  /**
+   * Out of memory in a request (many heavy requests at once): the request failed and left nothing,
+   * so the client may retry; the server goes on.
+   */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> outOfMemory(OutOfMemoryError e) {
+    log.error("A request ran out of memory", e);
+    return retryLater(
+        "the server ran out of memory for this request; retry later", RETRY_AFTER_OUT_OF_MEMORY);
+  }
+
+  private static ResponseEntity<ProblemDetail> retryLater(String detail, Duration retryAfter) {
+    ResponseEntity<ProblemDetail> problem = problem(ErrorCode.OVERLOADED, detail, List.of());
+    return ResponseEntity.status(problem.getStatusCode())
+        .headers(problem.getHeaders())
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter.toSeconds()))
+        .body(problem.getBody());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> uploadTooLarge(UploadTooLargeException e) {
     return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
   }
 

@@ -7,6 +7,7 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.Upload;
@@ -41,13 +42,16 @@ class UploadController {
   private final ObjectStore objects;
   private final BufferAllocator allocator;
   private final AuditLog auditLog;
+  private final UploadLimits limits;
 
   UploadController(
       UploadSpooler spooler,
       Uploads uploads,
       ObjectStore objects,
       BufferAllocator allocator,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      UploadLimits limits) {
+    this.limits = limits;
     this.spooler = spooler;
     this.uploads = uploads;
     this.objects = objects;
@@ -93,7 +97,7 @@ class UploadController {
       SpineUploads.Description description;
       try (BufferAllocator checking =
           allocator.newChildAllocator("upload-check", 0, Long.MAX_VALUE)) {
-        description = SpineUploads.describe(format, spooled.file(), checking);
+        description = SpineUploads.describe(format, spooled.file(), checking, limits);
       }
       UUID id = UUID.randomUUID();
       String objectKey = ObjectLayout.upload(id);

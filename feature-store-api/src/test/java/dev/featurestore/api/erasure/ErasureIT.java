@@ -8,6 +8,7 @@ import dev.featurestore.api.StoredRows;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.testing.UploadBodies;
@@ -257,6 +258,22 @@ class ErasureIT {
             .toList();
     assertThat(uploaded).hasSize(1);
     assertThat(uploaded.get(0)).singleElement().matches(row -> StoredRows.hasCell(row, "7"));
+  }
+
+  @Test
+  void anErasureOfAKeyFoundNowhereCommitsNothingAndLeavesOnlineIndexesAlone() throws Exception {
+    List<Commit> activityBefore = catalog.commits("activity");
+    List<Commit> profileBefore = catalog.commits("profile");
+
+    String erasureId = erase("nobody_has_this_key");
+
+    Map<String, Object> receipt = getJson("/api/v1/erasures/" + erasureId);
+    assertThat(receipt.get("status")).isEqualTo("SUCCEEDED");
+    assertThat(((Number) receipt.get("filesRewritten")).longValue()).isZero();
+    assertThat(((Number) receipt.get("rowsRemoved")).longValue()).isZero();
+    // No ERASURE commit: it would make every online index of the entity rebuild for nothing.
+    assertThat(catalog.commits("activity")).isEqualTo(activityBefore);
+    assertThat(catalog.commits("profile")).isEqualTo(profileBefore);
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
@@ -75,6 +76,18 @@ class ProblemResponsesTest {
               assertThat(event.getThrowableProxy().getMessage())
                   .isEqualTo("no space left on device");
             });
+  }
+
+  @Test
+  void outOfMemoryInARequestIsA503ProblemWithRetryAfter() {
+    ResponseEntity<ProblemDetail> response =
+        responses.outOfMemory(new OutOfMemoryError("Java heap space"));
+
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+    assertThat(response.getHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(code(response)).isEqualTo("OVERLOADED");
   }
 
   private static String code(ResponseEntity<ProblemDetail> response) {

@@ -165,11 +165,13 @@ public final class KeyEraser {
         }
         unexamined = unexaminedFiles(group, keys, examined);
       }
-      // Once per group and erasure, even after a restart found nothing left to remove: the commit
-      // tells online indexes (of every replica) to rebuild without the erased keys. Its row count
-      // is that of every run: a restart resumes after files an earlier run rewrote.
-      catalog.recordErasure(
-          group.name(), erasureId, erasures.rowsRemovedFrom(erasureId, group.name()), principal);
+      // Once per group and erasure that removed rows of it (this run or one before a restart):
+      // the commit tells online indexes (of every replica) to rebuild without the erased keys. A
+      // group none of whose files held a key gets none: its indexes stay as they are.
+      long rowsRemoved = erasures.rowsRemovedFrom(erasureId, group.name());
+      if (rowsRemoved > 0) {
+        catalog.recordErasure(group.name(), erasureId, rowsRemoved, principal);
+      }
     }
     for (Upload upload : uploadsKeyedBy(entity)) {
       eraseFromUpload(erasureId, upload, entity, keys);

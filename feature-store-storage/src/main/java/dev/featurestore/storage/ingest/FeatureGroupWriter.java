@@ -10,6 +10,7 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.ingest.StoredRowSorter;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -61,7 +62,9 @@ public final class FeatureGroupWriter {
   private final Duration allowedFutureSkew;
   private final Clock clock;
   private final ToIntFunction<FeatureGroup> rowsPerBatch;
+  private final UploadLimits limits;
 
+  /** A writer whose uploads are bounded only by memory: for tests and benchmarks. */
   public FeatureGroupWriter(
       Catalog catalog,
       ObjectStore objects,
@@ -69,6 +72,20 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock) {
+    this(catalog, objects, allocator, temporaryFolder, allowedFutureSkew, clock, UploadLimits.NONE);
+  }
+
+  /**
+   * @param limits what one upload may decode to; beyond them it fails and nothing is stored
+   */
+  public FeatureGroupWriter(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Path temporaryFolder,
+      Duration allowedFutureSkew,
+      Clock clock,
+      UploadLimits limits) {
     this(
         catalog,
         objects,
@@ -76,6 +93,7 @@ public final class FeatureGroupWriter {
         temporaryFolder,
         allowedFutureSkew,
         clock,
+        limits,
         FeatureGroupWriter::rowsPerBatch);
   }
 
@@ -90,7 +108,9 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock,
+      UploadLimits limits,
       ToIntFunction<FeatureGroup> rowsPerBatch) {
+    this.limits = requireNonNull(limits, "limits is null");
     this.rowsPerBatch = requireNonNull(rowsPerBatch, "rowsPerBatch is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
@@ -202,6 +222,7 @@ public final class FeatureGroupWriter {
               EpochMicros.of(allowedFutureSkew),
               first,
               rowsPerBatch.applyAsInt(group),
+              limits.newBudget(),
               full -> {
                 open.remove(full);
                 pending.start(full);

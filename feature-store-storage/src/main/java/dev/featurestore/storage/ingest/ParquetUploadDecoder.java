@@ -35,7 +35,7 @@ final class ParquetUploadDecoder implements UploadDecoder {
   private UploadedParquetReader open(Path file, RowAssembler rows) {
     try {
       return UploadedParquetReader.open(
-          new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator);
+          new LocalFileInput(file), rows.group(), BATCH_ROWS, allocator, rows.budget());
     } catch (InvalidInputException e) {
       throw SpineUploads.asBodyError(e);
     } catch (IOException e) {

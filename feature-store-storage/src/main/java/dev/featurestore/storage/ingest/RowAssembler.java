@@ -2,6 +2,7 @@ package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.ingest.StoredRowBatch;
+import dev.featurestore.core.ingest.UploadBudget;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
@@ -54,6 +56,7 @@ public final class RowAssembler {
   private final long latestEventTimeMicros;
   private final BatchHandoff handoff;
   private final int rowsPerBatch;
+  private final UploadBudget budget;
   private StoredRowBatch batch;
   private long rowNumber = -1;
   private boolean keySet;
@@ -69,6 +72,7 @@ public final class RowAssembler {
    * @param allowedFutureSkewMicros how far past {@code now} an event time may lie
    * @param first the batch to fill first
    * @param rowsPerBatch when a batch holds this many rows it is handed off
+   * @param budget the upload's limits: rows, and the size of each value
    */
   public RowAssembler(
       FeatureGroup group,
@@ -76,8 +80,10 @@ public final class RowAssembler {
       long allowedFutureSkewMicros,
       StoredRowBatch first,
       int rowsPerBatch,
+      UploadBudget budget,
       BatchHandoff handoff) {
     this.group = group;
+    this.budget = budget;
     this.batch = first;
     this.rowsPerBatch = rowsPerBatch;
     this.handoff = handoff;
@@ -94,6 +100,11 @@ public final class RowAssembler {
     return group;
   }
 
+  /** The upload's limits; columnar decoders also count the bytes they decode against it. */
+  public UploadBudget budget() {
+    return budget;
+  }
+
   /**
    * The column's position (a feature index, or the key or event time), failing on unknown names.
    */
@@ -106,6 +117,7 @@ public final class RowAssembler {
   }
 
   public void startRow() {
+    budget.addRows(1);
     rowNumber++;
     batch.startRow(rowNumber);
     keySet = false;
@@ -147,6 +159,8 @@ public final class RowAssembler {
     if (!copiesAsIs(vectors, columns, rowCount)) {
       return false;
     }
+    budget.addRows(rowCount);
+    checkValueSizes(vectors, columns, rowCount);
     int done = 0;
     while (done < rowCount) {
       int count = Math.min(rowCount - done, rowsPerBatch - batch.rowCount());
@@ -168,6 +182,20 @@ public final class RowAssembler {
       }
     }
     return true;
+  }
+
+  /** The row path checks each string and binary cell it sets; this checks a whole batch's. */
+  private void checkValueSizes(List<FieldVector> vectors, int[] columns, int rowCount) {
+    for (int i = 0; i < columns.length; i++) {
+      if (vectors.get(i) instanceof BaseVariableWidthVector values) {
+        for (int row = 0; row < rowCount; row++) {
+          long size = values.getEndOffset(row) - values.getStartOffset(row);
+          if (!budget.fits(size)) {
+            throw budget.valueTooLong(fieldOf(rowNumber + 1 + row, columnName(columns[i])), size);
+          }
+        }
+      }
+    }
   }
 
   /** Whether the row-by-row path would store every cell of the batch unchanged and accept it. */
@@ -275,6 +303,7 @@ public final class RowAssembler {
 
   /** A cell given as text (CSV cells, JSON strings), parsed by the column's type. */
   public void setText(int column, String text) {
+    checkValueSize(column, text.length());
     if (column == KEY) {
       if (group.entity().keyType() == KeyType.STRING) {
         Optional<String> problem = StringKeys.problem(text);
@@ -361,6 +390,7 @@ public final class RowAssembler {
     if (feature.type() != FeatureType.FLOAT32_VECTOR) {
       throw wrongType(column, "an array");
     }
+    checkValueSize(column, (long) Float.BYTES * value.length);
     if (value.length != feature.dimension()) {
       throw error(
           column,
@@ -399,6 +429,7 @@ public final class RowAssembler {
     if (feature(column, "binary").type() != FeatureType.BYTES) {
       throw wrongType(column, "binary");
     }
+    checkValueSize(column, value.length);
     batch.setBytes(column, value);
   }
 
@@ -422,13 +453,32 @@ public final class RowAssembler {
     return micros >= EARLIEST_EVENT_TIME_MICROS && micros <= latestEventTimeMicros;
   }
 
+  private void checkValueSize(int column, long size) {
+    if (!budget.fits(size)) {
+      throw budget.valueTooLong(fieldOf(column), size);
+    }
+  }
+
   public InvalidInputException error(int column, String message) {
     return error(columnName(column), message);
   }
 
   public InvalidInputException error(String columnName, String message) {
-    String row = "rows[" + Math.max(rowNumber, 0) + "]";
-    return new InvalidInputException(columnName.isEmpty() ? row : row + "." + columnName, message);
+    return new InvalidInputException(fieldOf(columnName), message);
+  }
+
+  /** The current row's field of the column, e.g. {@code rows[3].clicks_7d}. */
+  private String fieldOf(int column) {
+    return fieldOf(columnName(column));
+  }
+
+  private String fieldOf(String columnName) {
+    return fieldOf(Math.max(rowNumber, 0), columnName);
+  }
+
+  private static String fieldOf(long row, String columnName) {
+    String field = "rows[" + row + "]";
+    return columnName.isEmpty() ? field : field + "." + columnName;
   }
 
   private String columnName(int column) {

@@ -1,6 +1,8 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadBudget;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureType;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
@@ -58,10 +61,15 @@ public final class SpineUploads {
   /** What {@link #describe} found: the columns in file order and the number of rows. */
   public record Description(List<Upload.Column> columns, long rows) {}
 
-  /** Reads the whole upload once, checking every row's spine time. */
-  public static Description describe(UploadFormat format, Path file, BufferAllocator allocator)
+  /**
+   * Reads the whole upload once, checking every row's spine time and the upload's {@code limits}
+   * (rows, the size of each value, and for Parquet the bytes it decodes to).
+   */
+  public static Description describe(
+      UploadFormat format, Path file, BufferAllocator allocator, UploadLimits limits)
       throws IOException {
-    try (SpineBatches batches = open(format, file, allocator)) {
+    UploadBudget budget = limits.newBudget();
+    try (SpineBatches batches = open(format, file, allocator, budget)) {
       Schema schema = batches.batch().getSchema();
       List<Upload.Column> columns = new ArrayList<>();
       for (Field field : schema.getFields()) {
@@ -84,6 +92,8 @@ public final class SpineUploads {
       long rows = 0;
       while (batches.loadNextBatch()) {
         VectorSchemaRoot batch = batches.batch();
+        budget.addRows(batch.getRowCount());
+        checkValueSizes(batch, rows, budget);
         FieldVector times = batch.getVector(SpineSource.SPINE_TIME);
         long microsPerUnit = microsPerUnit(times.getField());
         for (int row = 0; row < batch.getRowCount(); row++) {
@@ -98,6 +108,21 @@ public final class SpineUploads {
     }
   }
 
+  /** Parquet's reader checks values as it decodes them; Arrow and CSV batches are checked here. */
+  private static void checkValueSizes(
+      VectorSchemaRoot batch, long rowsBefore, UploadBudget budget) {
+    for (FieldVector vector : batch.getFieldVectors()) {
+      if (vector instanceof BaseVariableWidthVector values) {
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          long size = values.getEndOffset(row) - values.getStartOffset(row);
+          if (!budget.fits(size)) {
+            throw budget.valueTooLong(at(rowsBefore + row, vector), size);
+          }
+        }
+      }
+    }
+  }
+
   /**
    * Loads the whole upload as a spine whose key columns are those of {@code entities}, which the
    * upload must have (see {@link #checkKeyColumns}); the caller closes the result.
@@ -105,7 +130,7 @@ public final class SpineUploads {
   public static VectorSchemaRoot load(
       UploadFormat format, Path file, List<Entity> entities, BufferAllocator allocator)
       throws IOException {
-    try (SpineBatches batches = open(format, file, allocator)) {
+    try (SpineBatches batches = open(format, file, allocator, UploadLimits.NONE.newBudget())) {
       List<Field> sourceFields = batches.batch().getSchema().getFields();
       List<Field> fields = new ArrayList<>();
       for (Field field : sourceFields) {
@@ -359,20 +384,22 @@ public final class SpineUploads {
     void close() throws IOException;
   }
 
-  private static SpineBatches open(UploadFormat format, Path file, BufferAllocator allocator)
+  private static SpineBatches open(
+      UploadFormat format, Path file, BufferAllocator allocator, UploadBudget budget)
       throws IOException {
     return switch (format) {
-      case PARQUET -> parquet(file, allocator);
+      case PARQUET -> parquet(file, allocator, budget);
       case ARROW_STREAM -> arrowStream(file, allocator);
       case CSV -> new CsvBatches(file, allocator);
       case JSON -> throw new IllegalArgumentException("JSON spines are sent inline, as spine.rows");
     };
   }
 
-  private static SpineBatches parquet(Path file, BufferAllocator allocator) throws IOException {
+  private static SpineBatches parquet(Path file, BufferAllocator allocator, UploadBudget budget)
+      throws IOException {
     ArrowParquetReader reader;
     try {
-      reader = ArrowParquetReader.open(new LocalFileInput(file), BATCH_ROWS, allocator);
+      reader = ArrowParquetReader.open(new LocalFileInput(file), BATCH_ROWS, allocator, budget);
     } catch (InvalidInputException e) {
       throw asBodyError(e);
     } catch (IOException e) {

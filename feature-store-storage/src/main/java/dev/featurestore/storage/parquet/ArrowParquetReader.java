@@ -3,6 +3,9 @@ package dev.featurestore.storage.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.ingest.UploadBudget;
+import dev.featurestore.core.ingest.UploadLimits;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -29,7 +32,19 @@ public final class ArrowParquetReader implements AutoCloseable {
     this.batchReader = batchReader;
   }
 
+  /** Opens a file this server wrote (a training set's output, a checked spine). */
   public static ArrowParquetReader open(InputFile file, int batchRows, BufferAllocator allocator)
+      throws IOException {
+    return open(file, batchRows, allocator, UploadLimits.NONE.newBudget());
+  }
+
+  /**
+   * Opens a file a user uploaded.
+   *
+   * @param budget counts what the file decodes to, stopping at the upload's limits
+   */
+  public static ArrowParquetReader open(
+      InputFile file, int batchRows, BufferAllocator allocator, UploadBudget budget)
       throws IOException {
     requireNonNull(file, "file is null");
     ParquetFileReader fileReader = UploadedParquetReader.openParquet(file);
@@ -37,8 +52,10 @@ public final class ArrowParquetReader implements AutoCloseable {
       Schema target = arrowSchema(fileReader.getFileMetaData());
       List<Integer> rowGroups =
           IntStream.range(0, fileReader.getRowGroups().size()).boxed().toList();
-      return new ArrowParquetReader(
-          new ParquetBatchReader(fileReader, target, List.of(), rowGroups, batchRows, allocator));
+      ParquetBatchReader batchReader =
+          new ParquetBatchReader(fileReader, target, List.of(), rowGroups, batchRows, allocator);
+      batchReader.countAgainst(budget);
+      return new ArrowParquetReader(batchReader);
     } catch (RuntimeException e) {
       try {
         fileReader.close();
@@ -69,7 +86,7 @@ public final class ArrowParquetReader implements AutoCloseable {
   public boolean loadNextBatch() throws IOException {
     try {
       return batchReader.loadNextBatch();
-    } catch (InvalidInputException e) {
+    } catch (InvalidInputException | UploadTooLargeException e) {
       throw e;
     } catch (RuntimeException e) {
       throw UploadedParquetReader.notParquet(e);

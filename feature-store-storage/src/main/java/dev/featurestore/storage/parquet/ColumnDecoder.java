@@ -1,6 +1,8 @@
 package dev.featurestore.storage.parquet;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadBudget;
+import dev.featurestore.core.ingest.UploadLimits;
 import java.nio.ByteBuffer;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -31,6 +33,9 @@ abstract class ColumnDecoder {
   /** The file row of the batch's first row, so errors can name the row at fault. */
   long batchStartRow;
 
+  /** Counts each string or binary value before it is copied (the bulk path uses it too). */
+  UploadBudget budget = UploadLimits.NONE.newBudget();
+
   ColumnDecoder(String column, int maxDefinitionLevel, boolean nullable) {
     this.column = column;
     this.maxDefinitionLevel = maxDefinitionLevel;
@@ -53,6 +58,14 @@ abstract class ColumnDecoder {
       throw new InvalidInputException(at(row), "must not be null");
     }
     return false;
+  }
+
+  /** Counts a string or binary value of {@code length} bytes at {@code row} before its copy. */
+  final void countValue(int row, int length) {
+    if (!budget.fits(length)) {
+      throw budget.valueTooLong(at(row), length);
+    }
+    budget.addDecodedBytes(length);
   }
 
   /** The row's field, as in {@code rows[41].user_id}. */
@@ -81,6 +94,7 @@ abstract class ColumnDecoder {
       for (int row = 0; row < rows; row++) {
         if (present(row)) {
           ByteBuffer bytes = reader.getBinary().toByteBuffer();
+          countValue(row, bytes.remaining());
           strings.setSafe(row, bytes, bytes.position(), bytes.remaining());
         }
         reader.consume();
@@ -100,6 +114,7 @@ abstract class ColumnDecoder {
         if (present(row)) {
           Binary value = reader.getBinary();
           ByteBuffer buffer = value.toByteBuffer();
+          countValue(row, buffer.remaining());
           bytes.setSafe(row, buffer, buffer.position(), buffer.remaining());
         }
         reader.consume();

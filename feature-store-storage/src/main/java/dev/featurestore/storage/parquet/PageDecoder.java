@@ -473,6 +473,7 @@ abstract class PageDecoder {
         if (length < 0 || length > values.remaining()) {
           throw new ParquetDecodingException(rows.column + ": value overruns its page");
         }
+        rows.countValue(row + i, length);
         target.setSafe(row + i, values, values.position(), length);
         values.position(values.position() + length);
       }
@@ -483,8 +484,10 @@ abstract class PageDecoder {
       BaseVariableWidthVector target = (BaseVariableWidthVector) vector;
       for (int i = 0; i < count; i++) {
         int start = dictionaryOffsets[dictionaryIds[i]];
-        target.setSafe(
-            row + i, dictionaryBytes, start, dictionaryOffsets[dictionaryIds[i] + 1] - start);
+        int length = dictionaryOffsets[dictionaryIds[i] + 1] - start;
+        // a dictionary makes a bomb: one long value repeated by ids of a few bits each
+        rows.countValue(row + i, length);
+        target.setSafe(row + i, dictionaryBytes, start, length);
       }
     }
   }

@@ -1,12 +1,16 @@
 package dev.featurestore.storage.parquet;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadBudget;
+import dev.featurestore.core.ingest.UploadLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -72,6 +76,7 @@ final class ParquetBatchReader implements AutoCloseable {
   private PageReadStore currentRowGroup;
   private long rowsLeftInRowGroup;
   private long rowsRead;
+  private UploadBudget budget = UploadLimits.NONE.newBudget();
 
   /**
    * @param optionalColumns target columns a file may lack; they read as all-null
@@ -139,6 +144,17 @@ final class ParquetBatchReader implements AutoCloseable {
     return root;
   }
 
+  /**
+   * Counts every value this reader decodes against an upload's budget, before it is copied: a file
+   * a user uploaded may decode to far more than its size.
+   */
+  void countAgainst(UploadBudget uploadBudget) {
+    this.budget = uploadBudget;
+    for (ColumnDecoder decoder : decoders) {
+      decoder.budget = uploadBudget;
+    }
+  }
+
   /** Reads up to the batch size of rows into {@link #batch()}; false when no rows are left. */
   boolean loadNextBatch() throws IOException {
     while (rowsLeftInRowGroup == 0) {
@@ -151,6 +167,7 @@ final class ParquetBatchReader implements AutoCloseable {
     List<FieldVector> vectors = root.getFieldVectors();
     for (int index = 0; index < decoders.length; index++) {
       FieldVector vector = vectors.get(index);
+      budget.addDecodedBytes(rows * fixedBytesPerRow(vector));
       vector.setInitialCapacity(rows);
       vector.allocateNew();
       decoders[index].batchStartRow = rowsRead;
@@ -164,6 +181,14 @@ final class ParquetBatchReader implements AutoCloseable {
     rowsLeftInRowGroup -= rows;
     rowsRead += rows;
     return true;
+  }
+
+  /** Strings and binaries are counted value by value as they are decoded; 0 for them here. */
+  private static long fixedBytesPerRow(FieldVector vector) {
+    if (vector instanceof FixedSizeListVector list) {
+      return (long) Float.BYTES * list.getListSize(); // FLOAT32_VECTOR, the only list read
+    }
+    return vector instanceof BaseFixedWidthVector fixed ? fixed.getTypeWidth() : 0;
   }
 
   private boolean startNextRowGroup() throws IOException {

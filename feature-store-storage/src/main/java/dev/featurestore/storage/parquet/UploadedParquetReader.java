@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.ingest.UploadBudget;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
@@ -52,8 +54,15 @@ public final class UploadedParquetReader implements AutoCloseable {
     return new Schema(fields);
   }
 
+  /**
+   * @param budget counts what the file decodes to, stopping at the upload's limits
+   */
   public static UploadedParquetReader open(
-      InputFile file, FeatureGroup group, int batchRows, BufferAllocator allocator)
+      InputFile file,
+      FeatureGroup group,
+      int batchRows,
+      BufferAllocator allocator,
+      UploadBudget budget)
       throws IOException {
     requireNonNull(file, "file is null");
     Schema target = uploadSchema(group);
@@ -63,8 +72,10 @@ public final class UploadedParquetReader implements AutoCloseable {
       List<String> features = group.features().stream().map(FeatureDefinition::name).toList();
       List<Integer> rowGroups =
           IntStream.range(0, fileReader.getRowGroups().size()).boxed().toList();
-      return new UploadedParquetReader(
-          new ParquetBatchReader(fileReader, target, features, rowGroups, batchRows, allocator));
+      ParquetBatchReader batchReader =
+          new ParquetBatchReader(fileReader, target, features, rowGroups, batchRows, allocator);
+      batchReader.countAgainst(budget);
+      return new UploadedParquetReader(batchReader);
     } catch (RuntimeException e) {
       try {
         fileReader.close();
@@ -90,7 +101,7 @@ public final class UploadedParquetReader implements AutoCloseable {
     boolean loaded;
     try {
       loaded = batchReader.loadNextBatch();
-    } catch (InvalidInputException e) {
+    } catch (InvalidInputException | UploadTooLargeException e) {
       throw e;
     } catch (RuntimeException e) {
       throw notParquet(e);

@@ -166,11 +166,12 @@ public final class TrainingSetBuilder {
   }
 
   /**
-   * Runs the join and stores the output; marks the training set READY, or FAILED and rethrows.
-   * Progress counts rows: every feature-group row read plus every output row written, of all the
-   * groups' visible rows plus the spine's. The monitor is asked whether to stop after every batch
-   * read or written and before the output is stored; a cancelled build stores nothing and leaves
-   * the training set FAILED.
+   * Runs the join and stores the output; marks the training set READY, or FAILED and rethrows
+   * whatever failed, an Error too (out of memory after it was recorded READY must not leave a READY
+   * set behind a request that failed, nor one stuck RUNNING). Progress counts rows: every
+   * feature-group row read plus every output row written, of all the groups' visible rows plus the
+   * spine's. The monitor is asked whether to stop after every batch read or written and before the
+   * output is stored; a cancelled build stores nothing and leaves the training set FAILED.
    *
    * @throws JobCancelledException when the monitor says the job was cancelled
    */

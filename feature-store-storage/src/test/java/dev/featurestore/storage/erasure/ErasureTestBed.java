@@ -1,5 +1,6 @@
 package dev.featurestore.storage.erasure;
 
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.objectstore.ObjectLayout;
@@ -114,7 +115,8 @@ public record ErasureTestBed(
 
   /** Checks and stores a spine upload as the upload endpoint does. */
   public Upload upload(UploadFormat format, Path body) throws IOException {
-    SpineUploads.Description description = SpineUploads.describe(format, body, storage.allocator());
+    SpineUploads.Description description =
+        SpineUploads.describe(format, body, storage.allocator(), UploadLimits.NONE);
     UUID id = UUID.randomUUID();
     storage.objects().put(ObjectLayout.upload(id), body);
     return uploads.create(

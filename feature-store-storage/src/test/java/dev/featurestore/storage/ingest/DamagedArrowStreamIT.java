@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.storage.StorageTestBed;
@@ -61,7 +62,9 @@ class DamagedArrowStreamIT {
     Path stream = DamagedArrowStreams.stringOffsetPastItsData(folder);
 
     assertThatThrownBy(
-            () -> SpineUploads.describe(UploadFormat.ARROW_STREAM, stream, bed.allocator()))
+            () ->
+                SpineUploads.describe(
+                    UploadFormat.ARROW_STREAM, stream, bed.allocator(), UploadLimits.NONE))
         .isInstanceOfSatisfying(
             InvalidInputException.class,
             refused -> assertThat(refused.errors().get(0).field()).isEqualTo("country"));
@@ -71,7 +74,10 @@ class DamagedArrowStreamIT {
   void theSameStreamWithItsOffsetIntactIsAccepted() throws Exception {
     Path stream = UploadBodies.arrowStream(DamagedArrowStreams.ROWS, folder.resolve("valid.arrow"));
 
-    assertThat(SpineUploads.describe(UploadFormat.ARROW_STREAM, stream, bed.allocator()).rows())
+    assertThat(
+            SpineUploads.describe(
+                    UploadFormat.ARROW_STREAM, stream, bed.allocator(), UploadLimits.NONE)
+                .rows())
         .isEqualTo(3);
   }
 }

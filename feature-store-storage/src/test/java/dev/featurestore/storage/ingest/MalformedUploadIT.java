@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
@@ -129,6 +130,7 @@ class MalformedUploadIT {
             folder.resolve("tmp"),
             Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
+            UploadLimits.NONE,
             group -> rowsPerBatch);
     byte[] body = VALID_BODIES.get(format);
     int commitsBefore = catalog.commits(GROUP).size();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
@@ -40,7 +41,8 @@ class SpineUploadsTest {
             folder.resolve("spine.csv"),
             "\uFEFFuser_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
             StandardCharsets.UTF_8);
-    SpineUploads.Description description = SpineUploads.describe(UploadFormat.CSV, csv, allocator);
+    SpineUploads.Description description =
+        SpineUploads.describe(UploadFormat.CSV, csv, allocator, UploadLimits.NONE);
     assertThat(description.rows()).isEqualTo(2);
     assertThat(description.columns())
         .containsExactly(
@@ -96,7 +98,9 @@ class SpineUploadsTest {
     Arrays.fill(parquet, 4, 12, (byte) 0);
     Path damaged = Files.write(folder.resolve("damaged.parquet"), parquet);
 
-    assertThatThrownBy(() -> SpineUploads.describe(UploadFormat.PARQUET, damaged, allocator))
+    assertThatThrownBy(
+            () ->
+                SpineUploads.describe(UploadFormat.PARQUET, damaged, allocator, UploadLimits.NONE))
         .isInstanceOfSatisfying(
             InvalidInputException.class,
             refused -> assertThat(refused.errors().get(0).field()).isEqualTo("body"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -206,7 +207,8 @@ class UploadedParquetReaderTest {
   private List<List<Object>> readAll(Path file) throws IOException {
     List<List<Object>> rows = new ArrayList<>();
     try (UploadedParquetReader reader =
-        UploadedParquetReader.open(new LocalInputFile(file), GROUP, 1024, allocator)) {
+        UploadedParquetReader.open(
+            new LocalInputFile(file), GROUP, 1024, allocator, UploadLimits.NONE.newBudget())) {
       assertThat(reader.schema()).isEqualTo(UploadedParquetReader.uploadSchema(GROUP));
       while (reader.loadNextBatch()) {
         VectorSchemaRoot batch = reader.batch();
@@ -236,7 +238,12 @@ class UploadedParquetReaderTest {
         org.assertj.core.api.Assertions.catchThrowable(
             () -> {
               try (UploadedParquetReader reader =
-                  UploadedParquetReader.open(new LocalInputFile(file), GROUP, 1024, allocator)) {
+                  UploadedParquetReader.open(
+                      new LocalInputFile(file),
+                      GROUP,
+                      1024,
+                      allocator,
+                      UploadLimits.NONE.newBudget())) {
                 while (reader.loadNextBatch()) {
                   assertThat(reader.batch().getRowCount()).isPositive();
                 }

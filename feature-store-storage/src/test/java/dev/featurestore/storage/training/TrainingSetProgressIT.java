@@ -167,6 +167,28 @@ class TrainingSetProgressIT {
     }
   }
 
+  @Test
+  void buildHitByAnErrorIsMarkedFailedNotLeftRunning() throws IOException {
+    JobMonitor outOfMemory =
+        new JobMonitor() {
+          @Override
+          public void progress(long done, long total) {}
+
+          @Override
+          public void checkNotCancelled() {
+            throw new OutOfMemoryError("thrown by the test");
+          }
+        };
+    TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request(), scientist);
+
+    assertThatThrownBy(() -> builder.materialize(prepared, outOfMemory))
+        .isInstanceOf(OutOfMemoryError.class);
+
+    TrainingSet failed = trainingSets.find(prepared.trainingSet().id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(TrainingSetStatus.FAILED);
+    assertThat(objects.list("training-sets/")).isEmpty();
+  }
+
   private TrainingSetRequest request() {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int row = 0; row < SPINE_ROWS; row++) {

@@ -1,0 +1,180 @@
+package dev.featurestore.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.ingest.UploadLimits;
+import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.FeatureDefinition;
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.ObjectLayout;
+import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.testing.UploadBodies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Decompression bombs built in the test: a few kilobytes of Parquet that decode to far more (one
+ * long string, dictionary-encoded, in every row; many rows of one key). With low limits configured
+ * each is refused while decoding, and a refused commit stores nothing.
+ */
+class UploadLimitsIT {
+  private static final String GROUP = "bombed";
+  private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+  private static final UploadLimits LIMITS = new UploadLimits(4L << 20, 64L << 10, 1_000);
+
+  /** 1,000 rows of one 32 KiB string: 32 MiB decoded, a few KiB on disk. */
+  private static final String REPEATED_LONG_STRING =
+      "SELECT 'u0' AS user_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
+          + " repeat('x', 32768) AS comment FROM range(1000) t(i)";
+
+  @TempDir static Path folder;
+  private static RootAllocator allocator;
+  private static JdbcCatalog catalog;
+  private static LocalDiskObjectStore objects;
+  private static FeatureGroupWriter writer;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    allocator = new RootAllocator();
+    var database = TestingPostgres.instance().createDatabase();
+    CatalogMigrations.apply(database.dataSource());
+    catalog = new JdbcCatalog(database.dataSource());
+    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    writer =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            Files.createDirectories(folder.resolve("tmp")),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            LIMITS);
+    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
+    catalog.createFeatureGroup(
+        new FeatureGroup(
+            GROUP,
+            user,
+            List.of(FeatureDefinition.scalar("comment", FeatureType.STRING)),
+            Duration.ZERO,
+            false,
+            "",
+            1));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    allocator.close();
+  }
+
+  @Test
+  void refusesAParquetCommitThatDecodesBeyondTheLimit() throws Exception {
+    Path bomb = UploadBodies.parquet(REPEATED_LONG_STRING, folder.resolve("bomb.parquet"));
+    assertThat(Files.size(bomb)).isLessThan(64 << 10);
+
+    assertThatThrownBy(() -> commit(UploadFormat.PARQUET, bomb))
+        .isInstanceOf(UploadTooLargeException.class)
+        .hasMessageContaining(String.valueOf(4L << 20));
+    assertNothingStored();
+  }
+
+  @Test
+  void refusesAValueLongerThanTheLimitNamingItsRowAndColumn() throws Exception {
+    Path longValue =
+        UploadBodies.parquet(
+            "SELECT 'u' || i AS user_id,"
+                + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
+                + " CASE WHEN i = 3 THEN repeat('y', 70000) ELSE 'short' END AS comment"
+                + " FROM range(5) t(i)",
+            folder.resolve("long-value.parquet"));
+
+    assertThatThrownBy(() -> commit(UploadFormat.PARQUET, longValue))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> assertThat(e.errors().get(0).field()).isEqualTo("rows[3].comment"));
+    assertNothingStored();
+  }
+
+  @Test
+  void refusesACommitOfMoreRowsThanTheLimit() throws Exception {
+    Path manyRows =
+        UploadBodies.parquet(
+            "SELECT 'u0' AS user_id,"
+                + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
+                + " 'c' AS comment FROM range(5000) t(i)",
+            folder.resolve("many-rows.parquet"));
+
+    assertThatThrownBy(() -> commit(UploadFormat.PARQUET, manyRows))
+        .isInstanceOf(UploadTooLargeException.class)
+        .hasMessageContaining("1000 rows");
+    assertNothingStored();
+  }
+
+  @Test
+  void refusesAJsonValueLongerThanTheLimit() throws Exception {
+    Path json = folder.resolve("long-value.json");
+    Files.writeString(
+        json,
+        "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T00:00:00Z\",\"comment\":\""
+            + "z".repeat(70_000)
+            + "\"}]}");
+
+    assertThatThrownBy(() -> commit(UploadFormat.JSON, json))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> assertThat(e.errors().get(0).field()).isEqualTo("rows[0].comment"));
+  }
+
+  @Test
+  void refusesASpineUploadThatDecodesBeyondTheLimit() throws Exception {
+    Path bomb = UploadBodies.parquet(REPEATED_LONG_STRING, folder.resolve("spine-bomb.parquet"));
+    UploadLimits valuesAllowed = new UploadLimits(4L << 20, 1L << 20, 1_000_000);
+
+    assertThatThrownBy(
+            () -> SpineUploads.describe(UploadFormat.PARQUET, bomb, allocator, valuesAllowed))
+        .isInstanceOf(UploadTooLargeException.class);
+  }
+
+  @Test
+  void refusesASpineUploadOfMoreRowsThanTheLimit() throws Exception {
+    Path csv = folder.resolve("spine.csv");
+    StringBuilder rows = new StringBuilder("user_id,event_time\n");
+    for (int i = 0; i < 1_001; i++) {
+      rows.append("u0,2026-03-01T00:00:00Z\n");
+    }
+    Files.writeString(csv, rows);
+
+    assertThatThrownBy(() -> SpineUploads.describe(UploadFormat.CSV, csv, allocator, LIMITS))
+        .isInstanceOf(UploadTooLargeException.class)
+        .hasMessageContaining("1000 rows");
+  }
+
+  private static void commit(UploadFormat format, Path body) throws IOException {
+    writer.append(
+        GROUP, format, new SpooledUpload(body, Files.size(body), "sha"), Optional.empty(), "test");
+  }
+
+  private static void assertNothingStored() throws IOException {
+    assertThat(catalog.commits(GROUP)).isEmpty();
+    assertThat(objects.list(ObjectLayout.featureGroup(GROUP))).isEmpty();
+  }
+}
