@@ -186,9 +186,9 @@ public final class OnlineIndexes implements SmartLifecycle {
   /**
    * Rebuilds one group's index from its files as of the latest commit, for changes that merging
    * rows cannot express (an erasure removes rows), and returns once the new index serves. The old
-   * index serves until then; when both do not fit in the memory budget, the old one is dropped
-   * first and the group's lookups answer 503 while it loads. A group without an index (not online,
-   * loading or refused) is only refreshed as a poll would.
+   * index serves until then; when both do not fit in the memory budget, the old one is reloaded in
+   * place instead ({@link OnlineIndexLoader#reload}), serving meanwhile. A group without an index
+   * (not online, loading or refused) is only refreshed as a poll would.
    */
   public void rebuild(String groupName) throws IOException {
     try {
@@ -218,13 +218,10 @@ public final class OnlineIndexes implements SmartLifecycle {
       loader.catchUp(fresh, group.get());
     } catch (OnlineMemoryBudgetExceededException e) {
       fresh.close();
-      indexes.remove(groupName);
-      old.close();
       log.warn(
-          "Online index of '{}' does not fit twice in the memory budget; rebuilding it after"
-              + " dropping the old one",
+          "Online index of '{}' does not fit twice in the memory budget; reloading it in place",
           groupName);
-      refresh(group.get());
+      reloadInPlace(old, group.get());
       return null;
     } catch (Throwable e) {
       fresh.close();
@@ -234,6 +231,24 @@ public final class OnlineIndexes implements SmartLifecycle {
     old.close();
     log.info("Online index of '{}' rebuilt: {}", groupName, fresh.stats());
     return null;
+  }
+
+  /**
+   * Reloads an index that does not fit twice from its group's files, while it goes on serving; the
+   * erased keys leave it at the end, before the rebuild returns. Should the keys it gains meanwhile
+   * not fit either, it is dropped (lookups answer 503) and loaded afresh, as a new index would be.
+   */
+  private void reloadInPlace(LatestValueIndex index, FeatureGroup group) throws IOException {
+    try {
+      loader.reload(index, group);
+      log.info("Online index of '{}' reloaded in place: {}", group.name(), index.stats());
+    } catch (OnlineMemoryBudgetExceededException e) {
+      indexes.remove(group.name());
+      index.close();
+      log.warn(
+          "Online index of '{}' does not fit after its reload; loading it afresh", group.name());
+      refresh(group);
+    }
   }
 
   /**

@@ -37,6 +37,30 @@ abstract class KeyTable {
     count++;
   }
 
+  /**
+   * Takes the key of {@code slot} out of the table, which must hold it; the entries after it in its
+   * probe run move back, so that every lookup still finds its key before an empty entry.
+   */
+  final void remove(int slot) {
+    int empty = storedHash(slot) & mask;
+    while (table[empty] != slot + 1) {
+      empty = (empty + 1) & mask;
+    }
+    table[empty] = 0;
+    count--;
+    for (int position = (empty + 1) & mask;
+        table[position] != 0;
+        position = (position + 1) & mask) {
+      int home = storedHash(table[position] - 1) & mask;
+      // The entry may fill the hole unless its home lies after the hole, up to its position.
+      if (((position - home) & mask) >= ((position - empty) & mask)) {
+        table[empty] = table[position];
+        table[position] = 0;
+        empty = position;
+      }
+    }
+  }
+
   private void grow() {
     int[] larger = new int[table.length * 2];
     memory.reserve(4L * larger.length);

@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntConsumer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
@@ -45,6 +47,8 @@ public final class LatestValueIndex implements AutoCloseable {
 
   private static final Duration MAX_TTL = Duration.ofDays(100_000);
 
+  private static final IntConsumer UNMARKED = slot -> {};
+
   private final StampedLock lock = new StampedLock();
   private final Clock clock;
   private final BufferAllocator allocator;
@@ -62,6 +66,8 @@ public final class LatestValueIndex implements AutoCloseable {
   private long[][] commitSequences = new long[0][];
   private long[][] rowOrdinals = new long[0][];
   private int keyCount;
+  // Slots of keys a reload removed: found by no key, kept until the index is closed.
+  private int removedKeys;
   private volatile long appliedSequence;
   private final List<FutureRows> futureRows = new ArrayList<>();
   private volatile long earliestFutureMicros = Long.MAX_VALUE;
@@ -111,6 +117,11 @@ public final class LatestValueIndex implements AutoCloseable {
    *     then incomplete and must be closed
    */
   public void apply(VectorSchemaRoot batch) {
+    apply(batch, UNMARKED);
+  }
+
+  /** Applies a batch and tells {@code keySeen} the slot of every row applied. */
+  private void apply(VectorSchemaRoot batch, IntConsumer keySeen) {
     long now = nowMicros();
     BoundBatch bound = bind(batch);
     int rows = batch.getRowCount();
@@ -132,7 +143,7 @@ public final class LatestValueIndex implements AutoCloseable {
       int to = Math.min(rows, from + ROWS_PER_LOCK);
       long stamp = lock.writeLock();
       try {
-        applyRows(bound, from, to, now);
+        applyRows(bound, from, to, now, keySeen);
       } finally {
         lock.unlockWrite(stamp);
       }
@@ -246,7 +257,7 @@ public final class LatestValueIndex implements AutoCloseable {
       return new OnlineIndexStats(
           group.name(),
           appliedSequence,
-          keyCount,
+          keyCount - removedKeys,
           columns.size(),
           pending,
           memory.reservedBytes(),
@@ -254,6 +265,85 @@ public final class LatestValueIndex implements AutoCloseable {
     } finally {
       lock.unlockRead(stamp);
     }
+  }
+
+  /**
+   * Starts applying every row of the group again, in place: once {@link Reload#finish} runs, keys
+   * that no reapplied row named are gone, as if the index had been built afresh from the same rows.
+   * This is how rows removed from the group's files (an erasure) leave an index that does not fit
+   * twice in the budget; until then the index answers as before. Rows applied twice change nothing,
+   * so the index needs no more memory than for the keys it gains meanwhile.
+   */
+  public Reload reload() {
+    long stamp = lock.readLock();
+    try {
+      return new Reload(List.copyOf(futureRows));
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** A reload under way: {@link #apply} every row of the group, then {@link #finish}. */
+  public final class Reload {
+    private final BitSet keysSeen = new BitSet();
+    private final List<FutureRows> futureRowsBefore;
+
+    private Reload(List<FutureRows> futureRowsBefore) {
+      this.futureRowsBefore = futureRowsBefore;
+    }
+
+    /** Merges a batch like {@link LatestValueIndex#apply} and notes the keys it names. */
+    public void apply(VectorSchemaRoot batch) {
+      LatestValueIndex.this.apply(batch, keysSeen::set);
+    }
+
+    /**
+     * Removes the keys no applied row named, with their values, and the rows that waited for their
+     * time before the reload (those still in the group's files wait again, applied anew).
+     */
+    public void finish() {
+      long stamp = lock.writeLock();
+      try {
+        for (int slot = keysSeen.nextClearBit(0);
+            slot < keyCount;
+            slot = keysSeen.nextClearBit(slot + 1)) {
+          removeKey(slot);
+        }
+        // earliestFutureMicros stays: at or before the rows left, the next read recomputes it.
+        Iterator<FutureRows> waiting = futureRows.iterator();
+        while (waiting.hasNext()) {
+          FutureRows rows = waiting.next();
+          if (futureRowsBefore.contains(rows)) {
+            rows.batch().close();
+            memory.release(rows.reservedBytes());
+            waiting.remove();
+          }
+        }
+      } finally {
+        lock.unlockWrite(stamp);
+      }
+    }
+  }
+
+  /** Takes a key out of the key table and clears its slot, unless a reload removed it before. */
+  private void removeKey(int slot) {
+    int page = Pages.page(slot);
+    int offset = Pages.offset(slot);
+    if (eventTimes[page][offset] == Long.MIN_VALUE) {
+      return;
+    }
+    if (longKeys != null) {
+      longKeys.remove(slot);
+    } else {
+      stringKeys.remove(slot);
+    }
+    eventTimes[page][offset] = Long.MIN_VALUE;
+    commitSequences[page][offset] = Long.MIN_VALUE;
+    rowOrdinals[page][offset] = Long.MIN_VALUE;
+    for (OnlineColumn column : columns) {
+      column.clear(page, offset);
+    }
+    removedKeys++;
   }
 
   /** Frees the memory reserved from the budget and the rows waiting for their time. */
@@ -430,7 +520,7 @@ public final class LatestValueIndex implements AutoCloseable {
    * touches one column's pages at a time. A slot won twice in the range gets both rows' values in
    * row order, so the later winner's stay.
    */
-  private void applyRows(BoundBatch bound, int from, int to, long now) {
+  private void applyRows(BoundBatch bound, int from, int to, long now, IntConsumer keySeen) {
     if (winningRows.length < to - from) {
       winningRows = new int[to - from];
       winningSlots = new int[to - from];
@@ -444,6 +534,7 @@ public final class LatestValueIndex implements AutoCloseable {
       long sequence = bound.commitSequence(row);
       long ordinal = bound.rowOrdinal(row);
       int slot = bound.findOrAddKey(row);
+      keySeen.accept(slot);
       int page = Pages.page(slot);
       int offset = Pages.offset(slot);
       if (wins(eventTime, sequence, ordinal, page, offset)) {
@@ -557,7 +648,7 @@ public final class LatestValueIndex implements AutoCloseable {
         FutureRows rows = waiting.next();
         VectorSchemaRoot batch = rows.batch();
         BoundBatch bound = bind(batch);
-        applyRows(bound, 0, batch.getRowCount(), now);
+        applyRows(bound, 0, batch.getRowCount(), now, UNMARKED);
         boolean allDue = true;
         for (int row = 0; row < batch.getRowCount(); row++) {
           long eventTime = bound.eventTime(row);

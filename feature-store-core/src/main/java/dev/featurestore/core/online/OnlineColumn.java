@@ -49,6 +49,14 @@ abstract class OnlineColumn {
     setPresent(page, offset, present);
   }
 
+  /** Makes a slot's value null. */
+  final void clear(int page, int offset) {
+    if (isPresent(page, offset)) {
+      discard(page, offset);
+      setPresent(page, offset, false);
+    }
+  }
+
   final boolean isPresent(int slot) {
     return isPresent(Pages.page(slot), Pages.offset(slot));
   }

@@ -329,6 +329,90 @@ class LatestValueIndexTest {
     return "round " + round + " of key " + key + " " + "x".repeat(2000);
   }
 
+  private void reload(LatestValueIndex index, List<Row> rows) {
+    LatestValueIndex.Reload reload = index.reload();
+    try (VectorSchemaRoot batch = IndexRows.batch(index.group(), rows, allocator)) {
+      reload.apply(batch);
+    }
+    reload.finish();
+  }
+
+  @Test
+  void reloadRemovesKeysNoLongerInTheRowsAndKeepsTheOthers() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    List<Row> all = new ArrayList<>();
+    List<Row> kept = new ArrayList<>();
+    for (long key = 0; key < 20_000; key++) {
+      Row row = new Row(key * 7919, NOW_MICROS - HOUR, 1, key, key);
+      all.add(row);
+      // Every third key goes: removals meet probe runs of every length, wrapping ones too.
+      if (key % 3 != 0) {
+        kept.add(row);
+      }
+    }
+    apply(index, all.toArray(Row[]::new));
+    long used = budget.usedBytes();
+
+    reload(index, kept);
+
+    for (long key = 0; key < 20_000; key++) {
+      assertThat(lookup(index, key * 7919))
+          .isEqualTo(key % 3 == 0 ? "NOT_FOUND null" : "PRESENT " + key);
+    }
+    assertThat(index.stats().keys()).isEqualTo(kept.size());
+    assertThat(budget.usedBytes()).isEqualTo(used);
+  }
+
+  @Test
+  void keyRemovedByAReloadComesBackWithANewRow() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    apply(
+        index, new Row(1L, NOW_MICROS - HOUR, 1, 0, 1L), new Row(2L, NOW_MICROS - HOUR, 1, 1, 2L));
+    reload(index, List.of(new Row(2L, NOW_MICROS - HOUR, 1, 1, 2L)));
+
+    apply(index, new Row(1L, NOW_MICROS - 2 * HOUR, 3, 0, 7L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 7");
+    assertThat(index.stats().keys()).isEqualTo(2);
+  }
+
+  @Test
+  void reloadDropsRowsWaitingForTheirTimeThatAreNoLongerInTheRows() {
+    LatestValueIndex index = index(clicksGroup(Duration.ZERO));
+    Row kept = new Row(1L, NOW_MICROS + 60_000_000L, 1, 0, 1L);
+    apply(index, kept, new Row(2L, NOW_MICROS + 60_000_000L, 1, 1, 2L));
+
+    reload(index, List.of(kept));
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 1");
+    assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
+    assertThat(index.stats().pendingFutureRows()).isZero();
+  }
+
+  @Test
+  void reloadRemovesStringKeysAndTheirValues() {
+    FeatureGroup group =
+        new FeatureGroup(
+            "profiles",
+            new Entity("user_name", KeyType.STRING, ""),
+            List.of(FeatureDefinition.scalar("city", FeatureType.STRING)),
+            Duration.ZERO,
+            true,
+            "",
+            1);
+    LatestValueIndex index = index(group);
+    Row kept = new Row("ann", NOW_MICROS - HOUR, 1, 0, "Oslo");
+    apply(index, kept, new Row("bob", NOW_MICROS - HOUR, 1, 1, "Lima"));
+
+    reload(index, List.of(kept));
+
+    try (LatestValueIndex.View view = index.view()) {
+      assertThat(view.slotOf("bob")).isEqualTo(-1);
+      assertThat(view.status(view.slotOf("ann"), 0)).isEqualTo(OnlineStatus.PRESENT);
+    }
+  }
+
   @Test
   void findsEveryKeyAcrossPagesAndTableGrowth() {
     LatestValueIndex index = index(clicksGroup(Duration.ZERO));

@@ -48,4 +48,24 @@ public final class OnlineIndexLoader {
     index.markApplied(latest);
     return new CatchUp(latest, changes.rowCount());
   }
+
+  /**
+   * Applies every file of the group's latest commit to the index again, in place, and removes the
+   * keys none of them holds any more ({@link LatestValueIndex#reload}): an index that does not fit
+   * twice in the memory budget follows an erasure this way.
+   *
+   * @param group the group as the catalog describes it now
+   */
+  public CatchUp reload(LatestValueIndex index, FeatureGroup group) throws IOException {
+    long latest = catalog.latestSequence(group.name());
+    if (group.schemaVersion() > index.group().schemaVersion()) {
+      index.evolve(group);
+    }
+    FeatureGroupReader.Snapshot files = reader.addedAfter(group, latest, 0);
+    LatestValueIndex.Reload reload = index.reload();
+    files.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), reload::apply);
+    reload.finish();
+    index.markApplied(latest);
+    return new CatchUp(latest, files.rowCount());
+  }
 }
