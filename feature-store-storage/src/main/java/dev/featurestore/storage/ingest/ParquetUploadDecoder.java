@@ -60,12 +60,7 @@ final class ParquetUploadDecoder implements UploadDecoder {
    */
   static InvalidInputException unreadable(IOException cause) {
     InvalidInputException invalid =
-        new InvalidInputException(
-            "body",
-            "not a readable Parquet file: "
-                + cause.getClass().getSimpleName()
-                + ": "
-                + cause.getMessage());
+        new InvalidInputException("body", "not a readable Parquet file: " + cause.getMessage());
     invalid.initCause(cause);
     return invalid;
   }
