@@ -18,32 +18,21 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Jobs in the {@code jobs} table. Every change a replica makes to its own job names the replica in
- * its condition ({@code replica_id = ?}) and the status it moves from, so that a replica that lost
- * a job to another cannot finish it, and a finished job never changes again.
+ * Jobs in the {@code jobs} table; a replica changes only the jobs it holds (see {@link Leases}).
  */
 public final class JdbcJobs implements Jobs {
   private static final String COLUMNS =
       "id, kind, status, progress_done, progress_total, result, error, cancel_requested,"
           + " owner_key_id, created_at, finished_at";
 
-  private static final String UNFINISHED = "status IN ('PENDING', 'RUNNING')";
-
-  /**
-   * Held by another replica that did not renew the lease in time (a job from before leases existed
-   * has none). A replica's own jobs are not its to take over: it renews them while it runs them.
-   */
-  private static final String LEASE_EXPIRED =
-      "(lease_expires_at IS NULL OR lease_expires_at < now()) AND replica_id IS DISTINCT FROM ?";
-
-  private static final String LEASE_FROM_NOW = "now() + ? * interval '1 millisecond'";
-
   private final Transactions transactions;
   private final ReplicaLease lease;
+  private final Leases leases;
 
   public JdbcJobs(DataSource dataSource, ReplicaLease lease) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
     this.lease = requireNonNull(lease, "lease is null");
+    this.leases = new Leases("jobs", transactions, lease);
   }
 
   @Override
@@ -51,7 +40,7 @@ public final class JdbcJobs implements Jobs {
     transactions.update(
         "INSERT INTO jobs (id, kind, status, progress_total, result, owner_key_id, replica_id,"
             + " lease_expires_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, "
-            + LEASE_FROM_NOW
+            + Leases.FROM_NOW
             + ")",
         id,
         kind,
@@ -65,47 +54,27 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public boolean start(UUID id) {
-    return transactions.update(
-            "UPDATE jobs SET status = 'RUNNING', started_at = now()"
-                + " WHERE id = ? AND status = 'PENDING' AND replica_id = ?",
-            id,
-            lease.replicaId())
-        == 1;
+    return leases.changeHeld(id, "status = 'RUNNING', started_at = now()", "status = 'PENDING'");
   }
 
   @Override
   public boolean progress(UUID id, long done, long total) {
-    return transactions.update(
-            "UPDATE jobs SET progress_done = ?, progress_total = ?"
-                + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
-            done,
-            total,
-            id,
-            lease.replicaId())
-        == 1;
+    return leases.changeHeld(
+        id, "progress_done = ?, progress_total = ?", "status = 'RUNNING'", done, total);
   }
 
   @Override
   public boolean succeed(UUID id) {
-    return transactions.update(
-            "UPDATE jobs SET status = 'SUCCEEDED', progress_done = progress_total,"
-                + " finished_at = now() WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
-            id,
-            lease.replicaId())
-        == 1;
+    return leases.changeHeld(
+        id,
+        "status = 'SUCCEEDED', progress_done = progress_total, finished_at = now()",
+        "status = 'RUNNING'");
   }
 
   @Override
   public boolean fail(UUID id, String error) {
-    return transactions.update(
-            "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now()"
-                + " WHERE id = ? AND "
-                + UNFINISHED
-                + " AND replica_id = ?",
-            error,
-            id,
-            lease.replicaId())
-        == 1;
+    return leases.changeHeld(
+        id, "status = 'FAILED', error = ?, finished_at = now()", Leases.UNFINISHED, error);
   }
 
   @Override
@@ -119,7 +88,7 @@ public final class JdbcJobs implements Jobs {
                 + " status = CASE status WHEN 'PENDING' THEN 'CANCELLED' ELSE status END,"
                 + " finished_at = CASE status WHEN 'PENDING' THEN now() ELSE finished_at END"
                 + " WHERE id = ? AND "
-                + UNFINISHED,
+                + Leases.UNFINISHED,
             id)
         == 1;
   }
@@ -131,11 +100,7 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public void cancelled(UUID id) {
-    transactions.update(
-        "UPDATE jobs SET status = 'CANCELLED', finished_at = now()"
-            + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?",
-        id,
-        lease.replicaId());
+    leases.changeHeld(id, "status = 'CANCELLED', finished_at = now()", "status = 'RUNNING'");
   }
 
   @Override
@@ -147,13 +112,7 @@ public final class JdbcJobs implements Jobs {
 
   @Override
   public int renewLeases() {
-    return transactions.update(
-        "UPDATE jobs SET lease_expires_at = "
-            + LEASE_FROM_NOW
-            + " WHERE replica_id = ? AND "
-            + UNFINISHED,
-        lease.length().toMillis(),
-        lease.replicaId());
+    return leases.renew();
   }
 
   @Override
@@ -163,11 +122,11 @@ public final class JdbcJobs implements Jobs {
     List<Job> claimed =
         transactions.list(
             "UPDATE jobs SET replica_id = ?, lease_expires_at = "
-                + LEASE_FROM_NOW
+                + Leases.FROM_NOW
                 + " WHERE kind = ? AND "
-                + UNFINISHED
+                + Leases.UNFINISHED
                 + " AND "
-                + LEASE_EXPIRED
+                + Leases.EXPIRED
                 + " RETURNING "
                 + COLUMNS,
             JdbcJobs::job,
@@ -185,9 +144,9 @@ public final class JdbcJobs implements Jobs {
             Transactions.update(
                 connection,
                 "UPDATE jobs SET status = 'FAILED', error = ?, finished_at = now() WHERE "
-                    + UNFINISHED
+                    + Leases.UNFINISHED
                     + " AND "
-                    + LEASE_EXPIRED
+                    + Leases.EXPIRED
                     + " AND kind <> ALL (?)",
                 reason,
                 lease.replicaId(),

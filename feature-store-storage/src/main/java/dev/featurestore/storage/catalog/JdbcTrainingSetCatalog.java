@@ -37,15 +37,14 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
       "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
           + " row_count, rows_erased, timings::text, error, owner_key_id, created_at, completed_at";
 
-  private static final String UNFINISHED = "status IN ('PENDING', 'RUNNING')";
-  private static final String LEASE_FROM_NOW = "now() + ? * interval '1 millisecond'";
-
   private final Transactions transactions;
   private final ReplicaLease lease;
+  private final Leases leases;
 
   public JdbcTrainingSetCatalog(DataSource dataSource, ReplicaLease lease) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
     this.lease = requireNonNull(lease, "lease is null");
+    this.leases = new Leases("training_sets", transactions, lease);
   }
 
   @Override
@@ -58,7 +57,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
                   "INSERT INTO training_sets (id, name, status, request, catalog_version,"
                       + " owner_key_id, replica_id, lease_expires_at)"
                       + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?, ?, "
-                      + LEASE_FROM_NOW
+                      + Leases.FROM_NOW
                       + ")")) {
             insert.setObject(1, id);
             insert.setString(2, name);
@@ -76,12 +75,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public void markRunning(UUID id) {
-    if (transactions.update(
-            "UPDATE training_sets SET status = 'RUNNING'"
-                + " WHERE id = ? AND status = 'PENDING' AND replica_id = ?",
-            id,
-            lease.replicaId())
-        != 1) {
+    if (!leases.changeHeld(id, "status = 'RUNNING'", "status = 'PENDING'")) {
       throw lost(id, "PENDING");
     }
   }
@@ -132,15 +126,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public boolean fail(UUID id, String error) {
-    return transactions.update(
-            "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now()"
-                + " WHERE id = ? AND "
-                + UNFINISHED
-                + " AND replica_id = ?",
-            error,
-            id,
-            lease.replicaId())
-        == 1;
+    return leases.changeHeld(
+        id, "status = 'FAILED', error = ?, completed_at = now()", Leases.UNFINISHED, error);
   }
 
   private LostLeaseException lost(UUID id, String expectedStatus) {
@@ -207,13 +194,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public int renewLeases() {
-    return transactions.update(
-        "UPDATE training_sets SET lease_expires_at = "
-            + LEASE_FROM_NOW
-            + " WHERE replica_id = ? AND "
-            + UNFINISHED,
-        lease.length().toMillis(),
-        lease.replicaId());
+    return leases.renew();
   }
 
   @Override
@@ -222,9 +203,9 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
     // the lease is no longer expired here) or finds the row FAILED.
     return transactions.update(
         "UPDATE training_sets SET status = 'FAILED', error = ?, completed_at = now() WHERE "
-            + UNFINISHED
-            + " AND (lease_expires_at IS NULL OR lease_expires_at < now())"
-            + " AND replica_id IS DISTINCT FROM ?",
+            + Leases.UNFINISHED
+            + " AND "
+            + Leases.EXPIRED,
         reason,
         lease.replicaId());
   }
