@@ -46,6 +46,11 @@ public record StorageTestBed(
     implements AutoCloseable {
 
   public static StorageTestBed in(Path folder) throws IOException {
+    return in(folder, Clock.systemUTC());
+  }
+
+  /** A test bed whose writer stamps commits with {@code clock}'s time. */
+  public static StorageTestBed in(Path folder, Clock clock) throws IOException {
     RootAllocator allocator = new RootAllocator();
     var database = TestingPostgres.instance().createDatabase();
     CatalogMigrations.apply(database.dataSource());
@@ -60,7 +65,7 @@ public record StorageTestBed(
             allocator,
             Files.createDirectories(folder.resolve("tmp")),
             Duration.ofMinutes(5),
-            Clock.systemUTC());
+            clock);
     return new StorageTestBed(
         folder,
         allocator,

@@ -13,13 +13,11 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -59,6 +57,7 @@ class FeatureGroupWriterIT {
   private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
 
   @TempDir Path folder;
+  private StorageTestBed bed;
   private RootAllocator allocator;
   private JdbcCatalog catalog;
   private LocalDiskObjectStore objects;
@@ -67,22 +66,12 @@ class FeatureGroupWriterIT {
 
   @BeforeEach
   void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC));
-    reader =
-        new FeatureGroupReader(
-            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    bed = StorageTestBed.in(folder, Clock.fixed(NOW, ZoneOffset.UTC));
+    allocator = bed.allocator();
+    catalog = bed.catalog();
+    objects = bed.objects();
+    writer = bed.writer();
+    reader = bed.reader();
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     catalog.createFeatureGroup(
         new FeatureGroup(
@@ -100,8 +89,7 @@ class FeatureGroupWriterIT {
 
   @AfterEach
   void noLeaks() {
-    assertThat(allocator.getAllocatedMemory()).isZero();
-    allocator.close();
+    bed.close();
   }
 
   @Test

@@ -11,13 +11,11 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
-import dev.featurestore.core.objectstore.StoredObject;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.ForwardingObjectStore;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,19 +60,11 @@ class MalformedUploadIT {
   @BeforeContainer
   static void setUp() throws Exception {
     folder = Files.createTempDirectory("malformed-uploads");
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    StorageTestBed bed = StorageTestBed.in(folder, Clock.fixed(NOW, ZoneOffset.UTC));
+    allocator = bed.allocator();
+    catalog = bed.catalog();
+    objects = bed.objects();
+    writer = bed.writer();
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     catalog.createFeatureGroup(ValidBodies.group(GROUP, user));
     for (UploadFormat format : UploadFormat.values()) {
@@ -161,66 +150,30 @@ class MalformedUploadIT {
    * The local-disk store, whose puts fail as an unreachable store's would once {@code puts} have
    * succeeded: a fault no real store here can be told to make at a chosen put.
    */
-  private static final class FailingPuts implements ObjectStore {
-    private final ObjectStore store;
+  private static final class FailingPuts extends ForwardingObjectStore {
     private final AtomicInteger putsLeft;
 
     FailingPuts(ObjectStore store, int puts) {
-      this.store = store;
+      super(store);
       this.putsLeft = new AtomicInteger(puts);
     }
 
     @Override
     public void put(String key, Path file) throws IOException {
       failOnceUsedUp(key);
-      store.put(key, file);
+      super.put(key, file);
     }
 
     @Override
     public void put(String key, byte[] bytes) throws IOException {
       failOnceUsedUp(key);
-      store.put(key, bytes);
+      super.put(key, bytes);
     }
 
     private void failOnceUsedUp(String key) throws ObjectStoreUnavailableException {
       if (putsLeft.getAndDecrement() <= 0) {
         throw new ObjectStoreUnavailableException("could not put " + key + ": connection reset");
       }
-    }
-
-    @Override
-    public InputStream get(String key) throws IOException {
-      return store.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) throws IOException {
-      return store.getRange(key, offset, length);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return store.size(key);
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) throws IOException {
-      return store.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      store.delete(key);
-    }
-
-    @Override
-    public void checkAvailable() throws IOException {
-      store.checkAvailable();
-    }
-
-    @Override
-    public String location() {
-      return store.location();
     }
   }
 

@@ -12,10 +12,9 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,17 +54,16 @@ class UploadLimitsIT {
 
   @BeforeAll
   static void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
+    StorageTestBed bed = StorageTestBed.in(folder);
+    allocator = bed.allocator();
+    catalog = bed.catalog();
+    objects = bed.objects();
     writer =
         new FeatureGroupWriter(
             catalog,
             objects,
             allocator,
-            Files.createDirectories(folder.resolve("tmp")),
+            folder.resolve("tmp"),
             Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
             LIMITS);

@@ -20,17 +20,14 @@ import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.online.OnlineStatus;
 import dev.featurestore.core.online.OnlineValueWriter;
-import dev.featurestore.storage.catalog.CatalogMigrations;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.ingest.FeatureGroupCompactor;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
-import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,24 +102,12 @@ class OnlineIndexJoinEquivalenceIT {
   @BeforeContainer
   static void setUp() throws IOException {
     folder = Files.createTempDirectory("online-equivalence");
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    catalog = new JdbcCatalog(database.dataSource());
-    LocalDiskObjectStore objects =
-        new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC));
-    reader =
-        new FeatureGroupReader(
-            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
-    compactor = new FeatureGroupCompactor(catalog, objects, reader, writer, allocator);
+    StorageTestBed bed = StorageTestBed.in(folder, Clock.fixed(NOW, ZoneOffset.UTC));
+    allocator = bed.allocator();
+    catalog = bed.catalog();
+    writer = bed.writer();
+    reader = bed.reader();
+    compactor = new FeatureGroupCompactor(catalog, bed.objects(), reader, writer, allocator);
     loader = new OnlineIndexLoader(catalog, reader);
   }
 
