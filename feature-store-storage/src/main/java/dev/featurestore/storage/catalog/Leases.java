@@ -10,7 +10,7 @@ import java.util.UUID;
  * it moves from, so that a replica that lost the row to another cannot finish it, and a finished
  * row never changes again.
  */
-final class Leases {
+record Leases(String table, Transactions transactions, ReplicaLease lease) {
   static final String UNFINISHED = "status IN ('PENDING', 'RUNNING')";
 
   /**
@@ -23,16 +23,6 @@ final class Leases {
 
   /** Takes the lease length in milliseconds as its one parameter. */
   static final String FROM_NOW = "now() + ? * interval '1 millisecond'";
-
-  private final String table;
-  private final Transactions transactions;
-  private final ReplicaLease lease;
-
-  Leases(String table, Transactions transactions, ReplicaLease lease) {
-    this.table = table;
-    this.transactions = transactions;
-    this.lease = lease;
-  }
 
   /**
    * Sets {@code assignments} (whose parameters are {@code values}) on row {@code id} if this
