@@ -27,14 +27,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -211,7 +208,11 @@ class CommitConnectionCutIT {
     byte[] body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     Path file = Files.write(folder.resolve(UUID.randomUUID() + ".json"), body);
     return writer.append(
-        GROUP, UploadFormat.JSON, spooled(file, body), Optional.of(idempotencyKey), "tester");
+        GROUP,
+        UploadFormat.JSON,
+        ValidBodies.spooled(file, body),
+        Optional.of(idempotencyKey),
+        "tester");
   }
 
   private static void assertUnknownOutcome(Future<?> change) {
@@ -252,16 +253,5 @@ class CommitConnectionCutIT {
               }
             });
     return keys;
-  }
-
-  private static SpooledUpload spooled(Path file, byte[] body) {
-    try {
-      return new SpooledUpload(
-          file,
-          body.length,
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.RootAllocator;
@@ -379,15 +377,7 @@ class FeatureGroupWriterIT {
   }
 
   private static SpooledUpload spooled(Path file) throws IOException {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      return new SpooledUpload(
-          file,
-          bytes.length,
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return ValidBodies.spooled(file, Files.readAllBytes(file));
   }
 
   /** Every stored row as of {@code sequence}, one line each, in file order. */

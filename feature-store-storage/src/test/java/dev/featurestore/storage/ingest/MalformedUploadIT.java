@@ -18,14 +18,11 @@ import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -93,7 +90,8 @@ class MalformedUploadIT {
     int objectsBefore = objects.list(ObjectLayout.featureGroup(GROUP)).size();
     Path file = Files.write(folder.resolve("body-" + UUID.randomUUID()), body);
     try {
-      Commit commit = writer.append(GROUP, format, spooled(file, body), Optional.empty(), "fuzzer");
+      Commit commit =
+          writer.append(GROUP, format, ValidBodies.spooled(file, body), Optional.empty(), "fuzzer");
       assertThat(catalog.commits(GROUP)).hasSize(commitsBefore + 1).contains(commit);
     } catch (InvalidInputException rejected) {
       assertThat(rejected.errors()).isNotEmpty();
@@ -129,7 +127,7 @@ class MalformedUploadIT {
       assertThatThrownBy(
               () ->
                   smallBatches.append(
-                      GROUP, format, spooled(file, body), Optional.empty(), "fuzzer"))
+                      GROUP, format, ValidBodies.spooled(file, body), Optional.empty(), "fuzzer"))
           .isInstanceOf(ObjectStoreUnavailableException.class);
     } finally {
       Files.delete(file);
@@ -174,17 +172,6 @@ class MalformedUploadIT {
       if (putsLeft.getAndDecrement() <= 0) {
         throw new ObjectStoreUnavailableException("could not put " + key + ": connection reset");
       }
-    }
-  }
-
-  private static SpooledUpload spooled(Path file, byte[] body) {
-    try {
-      return new SpooledUpload(
-          file,
-          body.length,
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
     }
   }
 }

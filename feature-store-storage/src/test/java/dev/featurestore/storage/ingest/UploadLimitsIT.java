@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.UploadTooLargeException;
 import dev.featurestore.core.ingest.UploadLimits;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
-import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -23,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
@@ -67,16 +63,7 @@ class UploadLimitsIT {
             Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
             LIMITS);
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(FeatureDefinition.scalar("comment", FeatureType.STRING)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    bed.userGroup(GROUP, FeatureDefinition.scalar("comment", FeatureType.STRING));
   }
 
   @AfterAll

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -69,6 +72,18 @@ public final class ValidBodies {
       case ARROW_STREAM -> written(UploadBodies.arrowStream(SPINE_ROWS, scratch(folder)));
       case JSON -> throw new IllegalArgumentException("JSON spines are sent inline");
     };
+  }
+
+  /** The body in {@code file} as the server spools it, with its SHA-256. */
+  public static SpooledUpload spooled(Path file, byte[] body) {
+    try {
+      return new SpooledUpload(
+          file,
+          body.length,
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static Path scratch(Path folder) {
