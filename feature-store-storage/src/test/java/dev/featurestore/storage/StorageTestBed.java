@@ -51,10 +51,19 @@ public record StorageTestBed(
 
   /** A test bed whose writer stamps commits with {@code clock}'s time. */
   public static StorageTestBed in(Path folder, Clock clock) throws IOException {
-    RootAllocator allocator = new RootAllocator();
     var database = TestingPostgres.instance().createDatabase();
     CatalogMigrations.apply(database.dataSource());
-    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
+    return over(database.dataSource(), folder, clock);
+  }
+
+  /**
+   * A test bed whose catalog goes through {@code migratedCatalog}, a catalog database already
+   * migrated (for tests that reach Postgres through a fault-injecting proxy).
+   */
+  public static StorageTestBed over(DataSource migratedCatalog, Path folder, Clock clock)
+      throws IOException {
+    RootAllocator allocator = new RootAllocator();
+    JdbcCatalog catalog = new JdbcCatalog(migratedCatalog);
     LocalDiskObjectStore objects =
         new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
     ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
@@ -74,7 +83,7 @@ public record StorageTestBed(
         cache,
         writer,
         new FeatureGroupReader(catalog, cache, allocator),
-        database.dataSource());
+        migratedCatalog);
   }
 
   /** Creates a group keyed by a STRING entity {@code user_id} (created with the first group). */

@@ -8,13 +8,12 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -63,6 +62,7 @@ class CommitConnectionCutIT {
 
   private CommitCutProxy proxy;
   private HikariDataSource pool;
+  private StorageTestBed bed;
   private RootAllocator allocator;
   private JdbcCatalog catalog;
   private LocalDiskObjectStore objects;
@@ -82,27 +82,12 @@ class CommitConnectionCutIT {
     // One connection: the cut then breaks only the one whose COMMIT it meant to break.
     pool.setMaximumPoolSize(1);
 
-    allocator = new RootAllocator();
-    catalog = new JdbcCatalog(pool);
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC));
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    bed = StorageTestBed.over(pool, folder, Clock.fixed(NOW, ZoneOffset.UTC));
+    allocator = bed.allocator();
+    catalog = bed.catalog();
+    objects = bed.objects();
+    writer = bed.writer();
+    bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
   }
 
   @AfterEach
@@ -110,8 +95,7 @@ class CommitConnectionCutIT {
     uploads.close();
     pool.close();
     proxy.close();
-    assertThat(allocator.getAllocatedMemory()).isZero();
-    allocator.close();
+    bed.close();
   }
 
   @Test
@@ -170,13 +154,7 @@ class CommitConnectionCutIT {
     append("first", "u1", "u2");
     append("second", "u3");
     FeatureGroupCompactor compactor =
-        new FeatureGroupCompactor(
-            catalog,
-            objects,
-            new FeatureGroupReader(
-                catalog, new ObjectCache(objects, folder.resolve("cache")), allocator),
-            writer,
-            allocator);
+        new FeatureGroupCompactor(catalog, objects, bed.reader(), writer, allocator);
 
     Future<Optional<Commit>> compaction;
     try (CommitCutProxy.Gate gate = proxy.holdGate()) {
