@@ -6,35 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.JoinOptions;
-import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
-import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetStatus;
-import dev.featurestore.storage.catalog.CatalogMigrations;
-import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
-import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
-import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongPredicate;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +46,7 @@ class TrainingSetProgressIT {
   private static final int SPINE_ROWS = 10;
 
   @TempDir Path folder;
+  private StorageTestBed bed;
   private RootAllocator allocator;
   private LocalDiskObjectStore objects;
   private JdbcTrainingSetCatalog trainingSets;
@@ -67,66 +56,40 @@ class TrainingSetProgressIT {
 
   @BeforeEach
   void setUp() throws IOException {
-    allocator = new RootAllocator();
-    var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
-    JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
-    scientist =
-        new JdbcApiKeys(database.dataSource()).issue("scientist", Role.DATA_SCIENTIST).apiKey();
-    objects = new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
-    temporaryFolder = Files.createDirectories(folder.resolve("tmp"));
-    trainingSets = new JdbcTrainingSetCatalog(database.dataSource(), TestingLeases.ONE_REPLICA);
-    FeatureGroupReader reader =
-        new FeatureGroupReader(
-            catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+    bed = StorageTestBed.in(folder);
+    allocator = bed.allocator();
+    objects = bed.objects();
+    DataSource database = bed.dataSource();
+    scientist = new JdbcApiKeys(database).issue("scientist", Role.DATA_SCIENTIST).apiKey();
+    temporaryFolder = folder.resolve("tmp");
+    trainingSets = new JdbcTrainingSetCatalog(database, TestingLeases.ONE_REPLICA);
     // Two spine rows per output batch: five output batches.
     builder =
         new TrainingSetBuilder(
-            catalog,
+            bed.catalog(),
             trainingSets,
-            new JdbcUploads(database.dataSource()),
-            reader,
+            new JdbcUploads(database),
+            bed.reader(),
             objects,
             allocator,
             temporaryFolder,
             new JoinOptions(1, 2).withSpillDirectory(folder),
-            new LineageIndex(database.dataSource()));
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(FeatureDefinition.scalar("clicks_7d", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
-    FeatureGroupWriter writer =
-        new FeatureGroupWriter(
-            catalog, objects, allocator, temporaryFolder, Duration.ofMinutes(5), Clock.systemUTC());
+            new LineageIndex(database));
+    bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     for (int commit = 0; commit < 2; commit++) {
-      Path body =
-          Files.writeString(
-              folder.resolve("commit-" + commit),
-              "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-0"
-                  + (commit + 1)
-                  + "T00:00:00Z\",\"clicks_7d\":"
-                  + commit
-                  + "},{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":7}]}",
-              StandardCharsets.UTF_8);
-      writer.append(
+      bed.appendJson(
           GROUP,
-          UploadFormat.JSON,
-          new SpooledUpload(body, Files.size(body), "hash-" + commit),
-          Optional.empty(),
-          "tester");
+          "{\"user_id\":\"u1\",\"event_time\":\"2026-03-0"
+              + (commit + 1)
+              + "T00:00:00Z\",\"clicks_7d\":"
+              + commit
+              + "},{\"user_id\":\"u2\",\"event_time\":\"2026-03-01T00:00:00Z\",\"clicks_7d\":7}");
     }
   }
 
   @AfterEach
   void noLeaks() {
-    assertThat(allocator.getAllocatedMemory()).isZero();
-    allocator.close();
+    bed.close();
   }
 
   @Test
