@@ -14,6 +14,7 @@ import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
@@ -25,7 +26,6 @@ import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.training.FeatureReference;
 import dev.featurestore.storage.training.InlineSpine;
@@ -111,17 +111,11 @@ class LineageExactnessIT {
             "",
             1));
     Random random = new Random(7);
-    Path objectsFolder = Files.createDirectories(folder.resolve("objects"));
-    LocalDiskObjectStore objects = new LocalDiskObjectStore(objectsFolder);
-    try (RootAllocator allocator = new RootAllocator()) {
-      FeatureGroupWriter writer =
-          new FeatureGroupWriter(
-              catalog,
-              objects,
-              allocator,
-              Files.createDirectories(folder.resolve("tmp")),
-              Duration.ofMinutes(5),
-              Clock.systemUTC());
+    Path objectsFolder = folder.resolve("objects");
+    try (StorageTestBed bed = StorageTestBed.over(dataSource, folder, Clock.systemUTC())) {
+      RootAllocator allocator = bed.allocator();
+      LocalDiskObjectStore objects = bed.objects();
+      FeatureGroupWriter writer = bed.writer();
       for (String group : List.of("activity", "profile")) {
         Path upload =
             UploadBodies.parquet(
@@ -140,9 +134,7 @@ class LineageExactnessIT {
       ApiKey scientist =
           new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);
-      FeatureGroupReader reader =
-          new FeatureGroupReader(
-              catalog, new ObjectCache(objects, folder.resolve("cache")), allocator);
+      FeatureGroupReader reader = bed.reader();
       TrainingSetBuilder builder =
           new TrainingSetBuilder(
               catalog,
