@@ -288,7 +288,23 @@ class PointInTimeJoinPropertyTest {
       List<ReferenceSpineRow> spineRows,
       int parallelism,
       int outputBatchRows,
-      Optional<Long> memoryBudgetBytes) {}
+      Optional<Long> memoryBudgetBytes) {
+    @Override
+    public String toString() {
+      StringBuilder shown = new StringBuilder();
+      scenarios.forEach(scenario -> shown.append(scenario).append('\n'));
+      return shown
+          .append("spine: ")
+          .append(spineRows)
+          .append("\nparallelism ")
+          .append(parallelism)
+          .append(", output batches of ")
+          .append(outputBatchRows)
+          .append(", memory budget ")
+          .append(memoryBudgetBytes.map(String::valueOf).orElse("none"))
+          .toString();
+    }
+  }
 
   private record Scenario(
       FeatureGroup group,
@@ -314,6 +330,21 @@ class PointInTimeJoinPropertyTest {
           asOfCommitSequence,
           selections,
           JoinTestData.source(allocator, group, uploadBatches));
+    }
+
+    @Override
+    public String toString() {
+      return "%s on %s (%s), ttl %d, as of %d, features %s, selected %s, rows %s, batch sizes %s"
+          .formatted(
+              group.name(),
+              group.entity().name(),
+              group.entity().keyType(),
+              group.ttl().toNanos() / 1000,
+              asOfCommitSequence,
+              group.features().stream().map(FeatureDefinition::type).toList(),
+              selectedFeatures,
+              rows,
+              uploadBatches.stream().map(List::size).toList());
     }
   }
 }
