@@ -23,11 +23,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -119,28 +121,27 @@ class PointInTimeJoinPropertyTest {
   }
 
   /**
-   * One to three groups over two entities (the first group always on the first), a spine over the
-   * entities they use, and the engine's parallelism, output batch size and, for half the cases, a
-   * memory budget of a few kilobytes: spines of more than a few dozen rows then do not fit and the
-   * partitioned join runs; smaller ones still join in memory.
+   * One to three groups over two entities, a spine over the entities they use, and the engine's
+   * parallelism, output batch size and, for half the cases, a memory budget of a few kilobytes:
+   * spines of more than a few dozen rows then do not fit and the partitioned join runs; smaller
+   * ones still join in memory.
    */
   @Provide
   Arbitrary<JoinCase> joinCases() {
     Arbitrary<KeyType> keyTypes = Arbitraries.of(KeyType.class);
+    // A list, not a count, of groups: shrinking then drops a group without redrawing the others.
     Arbitrary<List<Scenario>> scenarios =
-        Combinators.combine(keyTypes, keyTypes, Arbitraries.integers().between(1, 3))
+        Combinators.combine(keyTypes, keyTypes)
             .flatAs(
-                (firstKeyType, secondKeyType, groupCount) -> {
-                  Entity first = new Entity("user_id", firstKeyType, "");
-                  Entity second = new Entity("product_id", secondKeyType, "");
-                  List<Arbitrary<Scenario>> groups = new ArrayList<>();
-                  for (int g = 0; g < groupCount; g++) {
-                    groups.add(
-                        scenario(
-                            g, g == 0 ? Arbitraries.just(first) : Arbitraries.of(first, second)));
-                  }
-                  return Combinators.combine(groups).as(List::copyOf);
-                });
+                (firstKeyType, secondKeyType) ->
+                    scenario(
+                            Arbitraries.of(
+                                new Entity("user_id", firstKeyType, ""),
+                                new Entity("product_id", secondKeyType, "")))
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3)
+                        .map(PointInTimeJoinPropertyTest::numbered));
     Arbitrary<Optional<Long>> memoryBudgets = Arbitraries.longs().between(1, 4096).optional(0.5);
     return scenarios.flatMap(
         groups ->
@@ -156,11 +157,11 @@ class PointInTimeJoinPropertyTest {
   }
 
   /**
-   * Group {@code index} on one of {@code entities}: up to four features of any type (some not
-   * selected, the rest in any order), no TTL or one within the time range, an as-of sequence up to
-   * past the last commit, and its rows shuffled and cut into batches.
+   * A group on one of {@code entities}: up to four features of any type (some not selected, the
+   * rest in any order), no TTL or one within the time range, an as-of sequence up to past the last
+   * commit, and its rows shuffled and cut into batches.
    */
-  private static Arbitrary<Scenario> scenario(int index, Arbitrary<Entity> entities) {
+  private static Arbitrary<Scenario> scenario(Arbitrary<Entity> entities) {
     Arbitrary<List<GeneratedValueType>> valueTypes =
         Arbitraries.of(GeneratedValueType.class).list().ofMinSize(1).ofMaxSize(4);
     Arbitrary<Long> ttls =
@@ -184,7 +185,7 @@ class PointInTimeJoinPropertyTest {
                       TIME_RANGE_MICROS,
                       types,
                       0.2);
-              FeatureGroup group = featureGroup(index, entity, types, ttlMicros);
+              FeatureGroup group = featureGroup(entity, types, ttlMicros);
               Arbitrary<List<Integer>> selected =
                   Arbitraries.integers()
                       .between(0, types.size() - 1)
@@ -193,24 +194,32 @@ class PointInTimeJoinPropertyTest {
                       .ofMaxSize(types.size());
               Arbitrary<List<Integer>> batchSizes =
                   Arbitraries.integers().between(0, 11).list().ofMinSize(1).ofMaxSize(6);
-              return ReferenceDataGenerator.featureRows(shape)
-                  .flatMap(
-                      rows ->
-                          Combinators.combine(Arbitraries.shuffle(rows), batchSizes, selected)
-                              .as(
-                                  (uploadOrder, sizes, selection) ->
-                                      new Scenario(
-                                          group,
-                                          keyCount,
-                                          asOf,
-                                          rows,
-                                          batches(uploadOrder, sizes),
-                                          selection)));
+              // Upload positions, not Arbitraries.shuffle(rows): no draw depends on the rows, so
+              // rows shrink without redrawing the rest, and the order shrinks to commit order.
+              Arbitrary<List<Integer>> uploadPositions =
+                  Arbitraries.integers()
+                      .between(0, 99)
+                      .list()
+                      .ofSize(MAX_COMMITS * MAX_ROWS_PER_COMMIT);
+              return Combinators.combine(
+                      ReferenceDataGenerator.featureRows(shape),
+                      uploadPositions,
+                      batchSizes,
+                      selected)
+                  .as(
+                      (rows, positions, sizes, selection) ->
+                          new Scenario(
+                              group,
+                              keyCount,
+                              asOf,
+                              rows,
+                              batches(inUploadOrder(rows, positions), sizes),
+                              selection));
             });
   }
 
   private static FeatureGroup featureGroup(
-      int index, Entity entity, List<GeneratedValueType> valueTypes, long ttlMicros) {
+      Entity entity, List<GeneratedValueType> valueTypes, long ttlMicros) {
     List<FeatureDefinition> features = new ArrayList<>();
     for (int f = 0; f < valueTypes.size(); f++) {
       FeatureType type = FeatureType.valueOf(valueTypes.get(f).name());
@@ -221,7 +230,16 @@ class PointInTimeJoinPropertyTest {
               : FeatureDefinition.scalar(name, type));
     }
     return new FeatureGroup(
-        "group_" + index, entity, features, Duration.ofNanos(ttlMicros * 1000), false, "", 1);
+        "group", entity, features, Duration.ofNanos(ttlMicros * 1000), false, "", 1);
+  }
+
+  /** Names the groups group_0, group_1, ...: output columns are named after their group. */
+  private static List<Scenario> numbered(List<Scenario> scenarios) {
+    List<Scenario> numbered = new ArrayList<>();
+    for (int index = 0; index < scenarios.size(); index++) {
+      numbered.add(scenarios.get(index).named("group_" + index));
+    }
+    return numbered;
   }
 
   /**
@@ -242,6 +260,14 @@ class PointInTimeJoinPropertyTest {
       start = end;
     }
     return batches;
+  }
+
+  /** The rows sorted by their upload positions, ties in commit order. */
+  private static List<ReferenceFeatureRow> inUploadOrder(
+      List<ReferenceFeatureRow> rows, List<Integer> positions) {
+    List<Integer> order = new ArrayList<>(IntStream.range(0, rows.size()).boxed().toList());
+    order.sort(Comparator.comparing(positions::get));
+    return order.stream().map(rows::get).toList();
   }
 
   private static Map<String, Entity> entities(List<Scenario> scenarios) {
@@ -313,6 +339,20 @@ class PointInTimeJoinPropertyTest {
       List<ReferenceFeatureRow> rows,
       List<List<ReferenceFeatureRow>> uploadBatches,
       List<Integer> selectedFeatures) {
+
+    Scenario named(String name) {
+      FeatureGroup renamed =
+          new FeatureGroup(
+              name,
+              group.entity(),
+              group.features(),
+              group.ttl(),
+              group.online(),
+              group.description(),
+              group.schemaVersion());
+      return new Scenario(
+          renamed, keyCount, asOfCommitSequence, rows, uploadBatches, selectedFeatures);
+    }
 
     ReferenceFeatureGroup reference() {
       return new ReferenceFeatureGroup(
