@@ -4,35 +4,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 
 /**
- * Seeded, deterministic random feature groups and spines for the reference join and its tests.
- * Small time ranges make equal event times, ties across commits and rows on the TTL bound frequent.
+ * Generated feature groups and spines for the reference join's property tests. They are jqwik
+ * arbitraries, so a failing case shrinks to few commits, rows and spine rows with small keys and
+ * times. Small time ranges make equal event times, ties across commits and rows on the TTL bound
+ * frequent.
  */
 public final class ReferenceDataGenerator {
-  private final Random random;
-
-  public ReferenceDataGenerator(long seed) {
-    this.random = new Random(seed);
-  }
+  private ReferenceDataGenerator() {}
 
   /**
-   * The shape of a random group: keys are {@code keyType.key(0..keyCount-1)}, rows come in {@code
-   * commitCount} commits (sequences 1..commitCount) of up to {@code maxRowsPerCommit} rows each,
+   * The shape of a generated group: keys are {@code keyType.key(0..keyCount-1)}, rows come in up to
+   * {@code maxCommits} commits (sequences 1, 2, ...) of up to {@code maxRowsPerCommit} rows each,
    * event times in {@code [0, timeRangeMicros)}, each value null with {@code nullProbability}.
    */
   public record GroupShape(
       GeneratedKeyType keyType,
       int keyCount,
-      int commitCount,
+      int maxCommits,
       int maxRowsPerCommit,
       long timeRangeMicros,
       List<GeneratedValueType> valueTypes,
       double nullProbability) {
     public GroupShape {
       valueTypes = List.copyOf(valueTypes);
-      if (keyCount < 1 || commitCount < 0 || maxRowsPerCommit < 0 || timeRangeMicros < 1) {
+      if (keyCount < 1 || maxCommits < 0 || maxRowsPerCommit < 0 || timeRangeMicros < 1) {
         throw new IllegalArgumentException("counts and the time range must be positive");
       }
     }
@@ -41,71 +42,120 @@ public final class ReferenceDataGenerator {
   /** A spine key column: keys drawn from {@code keyType.key(0..keyCount-1)}. */
   public record SpineKey(String entityName, GeneratedKeyType keyType, int keyCount) {}
 
-  /** Rows of the group in upload order; not every key gets rows, some get many. */
-  public List<ReferenceFeatureRow> featureRows(GroupShape shape) {
+  /**
+   * Rows of the group in upload order; a key may get no rows or many. Shrinks towards fewer commits
+   * and rows, key 0, time 0 and null values.
+   */
+  public static Arbitrary<List<ReferenceFeatureRow>> featureRows(GroupShape shape) {
+    List<Arbitrary<Object>> valueArbitraries = new ArrayList<>();
+    for (GeneratedValueType type : shape.valueTypes()) {
+      valueArbitraries.add(value(type).injectNull(shape.nullProbability()));
+    }
+    // Not List.copyOf: values may be null.
+    Arbitrary<List<Object>> values = Combinators.combine(valueArbitraries).as(ArrayList::new);
+    Arbitrary<RowDraft> row =
+        Combinators.combine(
+                Arbitraries.integers().between(0, shape.keyCount() - 1),
+                Arbitraries.longs().between(0, shape.timeRangeMicros() - 1),
+                values)
+            .as(RowDraft::new);
+    return row.list()
+        .ofMaxSize(shape.maxRowsPerCommit())
+        .list()
+        .ofMaxSize(shape.maxCommits())
+        .map(commits -> numbered(shape.keyType(), commits));
+  }
+
+  /**
+   * Up to {@code maxRowCount} spine rows with times in {@code [-timeRangeMicros/4,
+   * timeRangeMicros*5/4)}; a row repeats an earlier one with {@code duplicateProbability}.
+   */
+  public static Arbitrary<List<ReferenceSpineRow>> spine(
+      List<SpineKey> keys, int maxRowCount, long timeRangeMicros, double duplicateProbability) {
+    List<Arbitrary<Integer>> keyIndexes = new ArrayList<>();
+    for (SpineKey key : keys) {
+      keyIndexes.add(Arbitraries.integers().between(0, key.keyCount() - 1));
+    }
+    Arbitrary<ReferenceSpineRow> fresh =
+        Combinators.combine(
+                Combinators.combine(keyIndexes).as(List::copyOf),
+                Arbitraries.longs()
+                    .between(-timeRangeMicros / 4, timeRangeMicros * 5 / 4 - 1)
+                    .shrinkTowards(0))
+            .as(
+                (indexes, time) -> {
+                  Map<String, Object> rowKeys = new HashMap<>();
+                  for (int k = 0; k < keys.size(); k++) {
+                    rowKeys.put(
+                        keys.get(k).entityName(), keys.get(k).keyType().key(indexes.get(k)));
+                  }
+                  return new ReferenceSpineRow(rowKeys, time);
+                });
+    Arbitrary<Optional<Integer>> repeatOf =
+        Arbitraries.integers()
+            .between(0, Math.max(0, maxRowCount - 1))
+            .optional(duplicateProbability);
+    return Combinators.combine(fresh, repeatOf)
+        .as(SpineDraft::new)
+        .list()
+        .ofMaxSize(maxRowCount)
+        .map(ReferenceDataGenerator::withRepeats);
+  }
+
+  /** Non-null values of {@code type}, as documented on {@link GeneratedValueType}. */
+  public static Arbitrary<Object> value(GeneratedValueType type) {
+    Arbitrary<?> values =
+        switch (type) {
+          case BOOL -> Arbitraries.of(false, true);
+          case INT32 -> Arbitraries.integers();
+          case INT64 -> Arbitraries.longs();
+          case FLOAT32 -> Arbitraries.floats().between(-500, 500).ofScale(4);
+          case FLOAT64 -> Arbitraries.doubles().between(-1e7, 1e7).ofScale(9);
+          case STRING -> Arbitraries.strings().alpha().numeric().withChars('é').ofMaxLength(6);
+          case BYTES -> Arbitraries.bytes().array(byte[].class).ofMaxSize(5);
+          case TIMESTAMP -> Arbitraries.longs().between(-1L << 50, 1L << 50);
+          case FLOAT32_VECTOR ->
+              Arbitraries.floats()
+                  .between(0, 1)
+                  .ofScale(6)
+                  .array(float[].class)
+                  .ofSize(GeneratedValueType.VECTOR_DIMENSION);
+        };
+    return values.map(Object.class::cast);
+  }
+
+  private record RowDraft(int keyIndex, long eventTimeMicros, List<Object> values) {}
+
+  /** A fresh spine row, or (when {@code repeatOf} is present) a repeat of an earlier row. */
+  private record SpineDraft(ReferenceSpineRow fresh, Optional<Integer> repeatOf) {}
+
+  private static List<ReferenceFeatureRow> numbered(
+      GeneratedKeyType keyType, List<List<RowDraft>> commits) {
     List<ReferenceFeatureRow> rows = new ArrayList<>();
-    // Only some keys ever get rows, so spines also probe keys the group has never seen.
-    int keysWithRows = Math.max(1, shape.keyCount() - random.nextInt(shape.keyCount() / 3 + 1));
-    for (int commit = 1; commit <= shape.commitCount(); commit++) {
-      int rowCount = random.nextInt(shape.maxRowsPerCommit() + 1);
-      for (int ordinal = 0; ordinal < rowCount; ordinal++) {
-        Object key = shape.keyType().key(random.nextInt(keysWithRows));
-        long eventTime = (long) (random.nextDouble() * shape.timeRangeMicros());
-        List<Object> values = new ArrayList<>(shape.valueTypes().size());
-        for (GeneratedValueType type : shape.valueTypes()) {
-          values.add(random.nextDouble() < shape.nullProbability() ? null : value(type));
-        }
-        rows.add(new ReferenceFeatureRow(key, eventTime, commit, ordinal, values));
+    for (int commit = 0; commit < commits.size(); commit++) {
+      List<RowDraft> drafts = commits.get(commit);
+      for (int ordinal = 0; ordinal < drafts.size(); ordinal++) {
+        RowDraft draft = drafts.get(ordinal);
+        rows.add(
+            new ReferenceFeatureRow(
+                keyType.key(draft.keyIndex()),
+                draft.eventTimeMicros(),
+                commit + 1,
+                ordinal,
+                draft.values()));
       }
     }
     return rows;
   }
 
-  /**
-   * {@code rowCount} spine rows with times in {@code [-timeRangeMicros/4, timeRangeMicros*5/4)}; a
-   * row repeats an earlier one with {@code duplicateProbability}.
-   */
-  public List<ReferenceSpineRow> spine(
-      List<SpineKey> keys, int rowCount, long timeRangeMicros, double duplicateProbability) {
-    List<ReferenceSpineRow> spine = new ArrayList<>(rowCount);
-    for (int i = 0; i < rowCount; i++) {
-      if (!spine.isEmpty() && random.nextDouble() < duplicateProbability) {
-        spine.add(spine.get(random.nextInt(spine.size())));
-        continue;
-      }
-      Map<String, Object> rowKeys = new HashMap<>();
-      for (SpineKey key : keys) {
-        rowKeys.put(key.entityName(), key.keyType().key(random.nextInt(key.keyCount())));
-      }
-      long time = -timeRangeMicros / 4 + (long) (random.nextDouble() * timeRangeMicros * 1.5);
-      spine.add(new ReferenceSpineRow(rowKeys, time));
+  private static List<ReferenceSpineRow> withRepeats(List<SpineDraft> drafts) {
+    List<ReferenceSpineRow> spine = new ArrayList<>(drafts.size());
+    for (SpineDraft draft : drafts) {
+      spine.add(
+          draft.repeatOf().isPresent() && !spine.isEmpty()
+              ? spine.get(draft.repeatOf().get() % spine.size())
+              : draft.fresh());
     }
     return spine;
-  }
-
-  /** A random non-null value of {@code type}, as documented on {@link GeneratedValueType}. */
-  public Object value(GeneratedValueType type) {
-    return switch (type) {
-      case BOOL -> random.nextBoolean();
-      case INT32 -> random.nextInt();
-      case INT64 -> random.nextLong();
-      case FLOAT32 -> random.nextFloat() * 1000 - 500;
-      case FLOAT64 -> random.nextGaussian() * 1e6;
-      case STRING ->
-          "s" + Integer.toString(random.nextInt(1_000_000), 36) + (random.nextBoolean() ? "é" : "");
-      case BYTES -> {
-        byte[] bytes = new byte[random.nextInt(6)];
-        random.nextBytes(bytes);
-        yield bytes;
-      }
-      case TIMESTAMP -> random.nextLong(-1L << 50, 1L << 50);
-      case FLOAT32_VECTOR -> {
-        float[] vector = new float[GeneratedValueType.VECTOR_DIMENSION];
-        for (int i = 0; i < vector.length; i++) {
-          vector[i] = random.nextFloat();
-        }
-        yield vector;
-      }
-    };
   }
 }

@@ -3,6 +3,7 @@ package dev.featurestore.testing;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -15,5 +16,21 @@ public record ReferenceFeatureRow(
   public ReferenceFeatureRow {
     requireNonNull(key, "key is null");
     values = Collections.unmodifiableList(new ArrayList<>(values));
+  }
+
+  /** Short and with array contents, for the counterexamples property tests report. */
+  @Override
+  public String toString() {
+    List<String> shown = new ArrayList<>(values.size());
+    for (Object value : values) {
+      shown.add(
+          switch (value) {
+            case byte[] bytes -> Arrays.toString(bytes);
+            case float[] floats -> Arrays.toString(floats);
+            case null -> "null";
+            default -> value.toString();
+          });
+    }
+    return key + "@" + eventTimeMicros + " #" + commitSequence + "/" + rowOrdinal + " " + shown;
   }
 }

@@ -7,6 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class ReferencePointInTimeJoinTest {
@@ -59,19 +64,52 @@ class ReferencePointInTimeJoinTest {
         .containsExactly(true, false, true);
   }
 
-  @Test
-  void generatorsAreDeterministicPerSeed() {
-    ReferenceDataGenerator.GroupShape shape =
-        new ReferenceDataGenerator.GroupShape(
-            GeneratedKeyType.STRING, 5, 3, 10, 20, List.of(GeneratedValueType.values()), 0.2);
-    List<ReferenceDataGenerator.SpineKey> keys =
-        List.of(new ReferenceDataGenerator.SpineKey("user_id", GeneratedKeyType.INT64, 7));
+  @Property(tries = 200)
+  void generatedRowsKeepToTheirShape(@ForAll("rowsOfShape") List<ReferenceFeatureRow> rows) {
+    List<Object> keys = IntStream.range(0, 5).mapToObj(GeneratedKeyType.STRING::key).toList();
+    long previousCommit = 0;
+    long nextOrdinal = 0;
+    for (ReferenceFeatureRow row : rows) {
+      assertThat(row.key()).isIn(keys);
+      assertThat(row.eventTimeMicros()).isBetween(0L, 19L);
+      assertThat(row.commitSequence()).isBetween(Math.max(1, previousCommit), 3L);
+      if (row.commitSequence() != previousCommit) {
+        nextOrdinal = 0;
+      }
+      assertThat(row.rowOrdinal()).isEqualTo(nextOrdinal++).isLessThan(10);
+      assertThat(row.values()).hasSize(GeneratedValueType.values().length);
+      previousCommit = row.commitSequence();
+    }
+  }
 
-    assertThat(describe(new ReferenceDataGenerator(7).featureRows(shape)))
-        .isEqualTo(describe(new ReferenceDataGenerator(7).featureRows(shape)))
-        .isNotEqualTo(describe(new ReferenceDataGenerator(8).featureRows(shape)));
-    assertThat(new ReferenceDataGenerator(7).spine(keys, 50, 20, 0.2))
-        .isEqualTo(new ReferenceDataGenerator(7).spine(keys, 50, 20, 0.2));
+  @Property(tries = 200)
+  void generatedSpinesKeepToTheirKeysAndTimes(@ForAll("spines") List<ReferenceSpineRow> spine) {
+    assertThat(spine).hasSizeLessThanOrEqualTo(50);
+    for (ReferenceSpineRow row : spine) {
+      assertThat(row.spineTimeMicros()).isBetween(-5L, 24L);
+      assertThat(row.key("user_id"))
+          .isIn(IntStream.range(0, 7).mapToObj(GeneratedKeyType.INT64::key).toList());
+      assertThat(row.key("product_id"))
+          .isIn(GeneratedKeyType.STRING.key(0), GeneratedKeyType.STRING.key(1));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<ReferenceFeatureRow>> rowsOfShape() {
+    return ReferenceDataGenerator.featureRows(
+        new ReferenceDataGenerator.GroupShape(
+            GeneratedKeyType.STRING, 5, 3, 10, 20, List.of(GeneratedValueType.values()), 0.2));
+  }
+
+  @Provide
+  Arbitrary<List<ReferenceSpineRow>> spines() {
+    return ReferenceDataGenerator.spine(
+        List.of(
+            new ReferenceDataGenerator.SpineKey("user_id", GeneratedKeyType.INT64, 7),
+            new ReferenceDataGenerator.SpineKey("product_id", GeneratedKeyType.STRING, 2)),
+        50,
+        20,
+        0.2);
   }
 
   @Test
@@ -94,29 +132,6 @@ class ReferencePointInTimeJoinTest {
     assertThat(commits.subList(0, 10)).containsOnly(1L);
     assertThat(commits.subList(20, 30)).containsOnly(3L);
     assertThat(spineRows[0]).isEqualTo(25);
-  }
-
-  private static List<String> describe(List<ReferenceFeatureRow> rows) {
-    return rows.stream()
-        .map(
-            row ->
-                row.key()
-                    + "@"
-                    + row.eventTimeMicros()
-                    + "#"
-                    + row.commitSequence()
-                    + "/"
-                    + row.rowOrdinal()
-                    + row.values().stream()
-                        .map(
-                            value ->
-                                value instanceof byte[] bytes
-                                    ? Arrays.toString(bytes)
-                                    : value instanceof float[] floats
-                                        ? Arrays.toString(floats)
-                                        : String.valueOf(value))
-                        .toList())
-        .toList();
   }
 
   private static Optional<Object> valueFor(

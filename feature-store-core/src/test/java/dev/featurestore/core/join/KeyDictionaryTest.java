@@ -6,42 +6,29 @@ import dev.featurestore.core.model.KeyType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.IntStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 class KeyDictionaryTest {
-  private final BufferAllocator allocator = new RootAllocator();
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close();
-  }
-
   /**
-   * Keys added in random order (repeated, with negatives and multi-byte UTF-8) are renumbered in
-   * key order, and every key is still found under its new id.
+   * Keys added in any order (repeated, with negatives and multi-byte UTF-8) are renumbered in key
+   * order, and every key is still found under its new id.
    */
-  @ParameterizedTest
-  @EnumSource(KeyType.class)
-  void renumberingFollowsTheKeysOrder(KeyType keyType) {
-    Random random = new Random(7);
-    List<Long> distinct = new ArrayList<>(random.longs(3_000).boxed().distinct().toList());
-    distinct.add(0L);
-    distinct.add(-1L);
-    List<Long> added = new ArrayList<>(distinct);
-    added.addAll(distinct.subList(0, 500));
-    Collections.shuffle(added, random);
-    try (FieldVector keys = keyVector(keyType, added)) {
+  @Property(tries = 100)
+  void renumberingFollowsTheKeysOrder(
+      @ForAll KeyType keyType, @ForAll("addedKeys") List<Long> added) {
+    try (BufferAllocator allocator = new RootAllocator();
+        FieldVector keys = keyVector(allocator, keyType, added)) {
       KeyDictionary dictionary = KeyDictionary.forKeyType(keyType);
       int[] rows = IntStream.range(0, added.size()).toArray();
       int[] oldIds = new int[rows.length];
@@ -64,11 +51,21 @@ class KeyDictionaryTest {
         assertThat(current).isEqualTo(sameKey ? previous : previous + 1);
       }
       assertThat(lookup.id(keyOrder.getFirst())).isZero();
-      assertThat(dictionary.size()).isEqualTo(distinct.size());
+      assertThat(dictionary.size()).isEqualTo(added.stream().distinct().count());
     }
   }
 
-  private FieldVector keyVector(KeyType keyType, List<Long> keys) {
+  /** Up to 3,500 keys, any long or (so that many repeat) one near zero. */
+  @Provide
+  Arbitrary<List<Long>> addedKeys() {
+    return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-20, 20))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(3_500);
+  }
+
+  private static FieldVector keyVector(
+      BufferAllocator allocator, KeyType keyType, List<Long> keys) {
     if (keyType == KeyType.INT64) {
       BigIntVector vector = new BigIntVector("key", allocator);
       for (int row = 0; row < keys.size(); row++) {

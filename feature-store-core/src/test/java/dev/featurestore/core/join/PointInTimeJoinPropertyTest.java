@@ -23,57 +23,46 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The engine gives the reference join's answer on random groups, spines, batchings and threads, in
- * memory and, with a budget of a few kilobytes, partitioned and spilled to disk.
+ * The engine gives the reference join's answer on generated groups, spines, batchings and threads,
+ * in memory and, with a budget of a few kilobytes, partitioned and spilled to disk. Every dimension
+ * is a jqwik arbitrary, so a failure shrinks to a few rows.
  */
 class PointInTimeJoinPropertyTest {
   private static final long TIME_RANGE_MICROS = 40;
+  private static final int MAX_COMMITS = 4;
+  private static final int MAX_ROWS_PER_COMMIT = 13;
+  private static final int MAX_SPINE_ROWS = 59;
 
   @Property(tries = 1500)
-  void engineAgreesWithReferenceJoin(@ForAll long seed) throws IOException {
-    Random random = new Random(seed);
-    ReferenceDataGenerator generator = new ReferenceDataGenerator(seed);
-    List<Scenario> scenarios = new ArrayList<>();
-    Entity firstEntity = entity("user_id", random);
-    Entity secondEntity = entity("product_id", random);
-    int groupCount = 1 + random.nextInt(3);
-    for (int g = 0; g < groupCount; g++) {
-      Entity entity = g == 0 || random.nextBoolean() ? firstEntity : secondEntity;
-      scenarios.add(scenario(g, entity, random, generator));
-    }
-    Map<String, Entity> entities = new LinkedHashMap<>();
-    Map<String, SpineKey> spineKeys = new LinkedHashMap<>();
-    for (Scenario scenario : scenarios) {
-      Entity entity = scenario.group().entity();
-      entities.putIfAbsent(entity.name(), entity);
-      // Spines draw keys from a wider range than groups, so some keys are absent.
-      spineKeys.putIfAbsent(
-          entity.name(),
-          new SpineKey(entity.name(), generatedKeyType(entity), scenario.shape().keyCount() + 2));
-    }
-    List<ReferenceSpineRow> spineRows =
-        generator.spine(
-            List.copyOf(spineKeys.values()), random.nextInt(60), TIME_RANGE_MICROS, 0.2);
+  void engineAgreesWithReferenceJoin(@ForAll("joinCases") JoinCase join) throws IOException {
+    List<Scenario> scenarios = join.scenarios();
+    List<ReferenceSpineRow> spineRows = join.spineRows();
+    Map<String, Entity> entities = entities(scenarios);
     Path spillDirectory = Files.createTempDirectory("join-property-");
     JoinOptions options =
-        new JoinOptions(1 + random.nextInt(3), 1 + random.nextInt(70))
+        new JoinOptions(join.parallelism(), join.outputBatchRows())
             .withSpillDirectory(spillDirectory);
-    if (random.nextBoolean()) {
-      // A few kilobytes: spines of more than a few dozen rows then do not fit and the partitioned
-      // join runs; smaller ones still join in memory.
-      options = options.withMemoryBudget(1 + random.nextInt(4096));
+    if (join.memoryBudgetBytes().isPresent()) {
+      options = options.withMemoryBudget(join.memoryBudgetBytes().get());
     }
 
     List<ReferenceJoinedRow> expected =
@@ -83,7 +72,7 @@ class PointInTimeJoinPropertyTest {
     try (RootAllocator allocator = new RootAllocator()) {
       List<FeatureGroupRequest> requests = new ArrayList<>();
       for (Scenario scenario : scenarios) {
-        requests.add(scenario.request(allocator, random));
+        requests.add(scenario.request(allocator));
       }
       CollectingSink output = new CollectingSink();
       List<List<String>> winners = new ArrayList<>(Collections.nCopies(scenarios.size(), null));
@@ -131,50 +120,174 @@ class PointInTimeJoinPropertyTest {
     }
   }
 
-  private static Scenario scenario(
-      int index, Entity entity, Random random, ReferenceDataGenerator generator) {
-    List<GeneratedValueType> valueTypes = new ArrayList<>();
-    int featureCount = 1 + random.nextInt(4);
-    for (int f = 0; f < featureCount; f++) {
-      valueTypes.add(
-          GeneratedValueType.values()[random.nextInt(GeneratedValueType.values().length)]);
-    }
-    GroupShape shape =
-        new GroupShape(
-            generatedKeyType(entity),
-            1 + random.nextInt(8),
-            random.nextInt(5),
-            random.nextInt(14),
-            TIME_RANGE_MICROS,
+  /**
+   * One to three groups over two entities, a spine over the entities they use, and the engine's
+   * parallelism, output batch size and, for half the cases, a memory budget of a few kilobytes:
+   * spines of more than a few dozen rows then do not fit and the partitioned join runs; smaller
+   * ones still join in memory.
+   */
+  @Provide
+  Arbitrary<JoinCase> joinCases() {
+    Arbitrary<KeyType> keyTypes = Arbitraries.of(KeyType.class);
+    // A list, not a count, of groups: shrinking then drops a group without redrawing the others.
+    Arbitrary<List<Scenario>> scenarios =
+        Combinators.combine(keyTypes, keyTypes)
+            .flatAs(
+                (firstKeyType, secondKeyType) ->
+                    scenario(
+                            Arbitraries.of(
+                                new Entity("user_id", firstKeyType, ""),
+                                new Entity("product_id", secondKeyType, "")))
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3)
+                        .map(PointInTimeJoinPropertyTest::numbered));
+    Arbitrary<Optional<Long>> memoryBudgets = Arbitraries.longs().between(1, 4096).optional(0.5);
+    return scenarios.flatMap(
+        groups ->
+            Combinators.combine(
+                    ReferenceDataGenerator.spine(
+                        spineKeys(groups), MAX_SPINE_ROWS, TIME_RANGE_MICROS, 0.2),
+                    Arbitraries.integers().between(1, 3),
+                    Arbitraries.integers().between(1, 70),
+                    memoryBudgets)
+                .as(
+                    (spine, parallelism, outputBatchRows, budget) ->
+                        new JoinCase(groups, spine, parallelism, outputBatchRows, budget)));
+  }
+
+  /**
+   * A group on one of {@code entities}: up to four features of any type (some not selected, the
+   * rest in any order), no TTL or one within the time range, an as-of sequence up to past the last
+   * commit, and its rows shuffled and cut into batches.
+   */
+  private static Arbitrary<Scenario> scenario(Arbitrary<Entity> entities) {
+    Arbitrary<List<GeneratedValueType>> valueTypes =
+        Arbitraries.of(GeneratedValueType.class).list().ofMinSize(1).ofMaxSize(4);
+    Arbitrary<Long> ttls =
+        Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.just(0L)),
+            Tuple.of(1, Arbitraries.longs().between(1, TIME_RANGE_MICROS)));
+    return Combinators.combine(
+            entities,
             valueTypes,
-            0.2);
+            Arbitraries.integers().between(1, 8),
+            ttls,
+            Arbitraries.longs().between(0, MAX_COMMITS + 1))
+        .flatAs(
+            (entity, types, keyCount, ttlMicros, asOf) -> {
+              GroupShape shape =
+                  new GroupShape(
+                      generatedKeyType(entity),
+                      keyCount,
+                      MAX_COMMITS,
+                      MAX_ROWS_PER_COMMIT,
+                      TIME_RANGE_MICROS,
+                      types,
+                      0.2);
+              FeatureGroup group = featureGroup(entity, types, ttlMicros);
+              Arbitrary<List<Integer>> selected =
+                  Arbitraries.integers()
+                      .between(0, types.size() - 1)
+                      .list()
+                      .uniqueElements()
+                      .ofMaxSize(types.size());
+              Arbitrary<List<Integer>> batchSizes =
+                  Arbitraries.integers().between(0, 11).list().ofMinSize(1).ofMaxSize(6);
+              // Upload positions, not Arbitraries.shuffle(rows): no draw depends on the rows, so
+              // rows shrink without redrawing the rest, and the order shrinks to commit order.
+              Arbitrary<List<Integer>> uploadPositions =
+                  Arbitraries.integers()
+                      .between(0, 99)
+                      .list()
+                      .ofSize(MAX_COMMITS * MAX_ROWS_PER_COMMIT);
+              return Combinators.combine(
+                      ReferenceDataGenerator.featureRows(shape),
+                      uploadPositions,
+                      batchSizes,
+                      selected)
+                  .as(
+                      (rows, positions, sizes, selection) ->
+                          new Scenario(
+                              group,
+                              keyCount,
+                              asOf,
+                              rows,
+                              batches(inUploadOrder(rows, positions), sizes),
+                              selection));
+            });
+  }
+
+  private static FeatureGroup featureGroup(
+      Entity entity, List<GeneratedValueType> valueTypes, long ttlMicros) {
     List<FeatureDefinition> features = new ArrayList<>();
-    for (int f = 0; f < featureCount; f++) {
+    for (int f = 0; f < valueTypes.size(); f++) {
       FeatureType type = FeatureType.valueOf(valueTypes.get(f).name());
-      String name = "f" + f + "_" + type.name().toLowerCase(java.util.Locale.ROOT);
+      String name = "f" + f + "_" + type.name().toLowerCase(Locale.ROOT);
       features.add(
           type == FeatureType.FLOAT32_VECTOR
               ? FeatureDefinition.vector(name, GeneratedValueType.VECTOR_DIMENSION)
               : FeatureDefinition.scalar(name, type));
     }
-    long ttlMicros = random.nextBoolean() ? 0 : 1 + random.nextInt((int) TIME_RANGE_MICROS);
-    FeatureGroup group =
-        new FeatureGroup(
-            "group_" + index, entity, features, Duration.ofNanos(ttlMicros * 1000), false, "", 1);
-    List<Integer> selected = new ArrayList<>();
-    for (int f = 0; f < featureCount; f++) {
-      if (random.nextInt(4) != 0) {
-        selected.add(f);
-      }
-    }
-    Collections.shuffle(selected, random);
-    long asOf = random.nextInt(shape.commitCount() + 2);
-    List<ReferenceFeatureRow> rows = generator.featureRows(shape);
-    return new Scenario(group, shape, asOf, rows, selected);
+    return new FeatureGroup(
+        "group", entity, features, Duration.ofNanos(ttlMicros * 1000), false, "", 1);
   }
 
-  private static Entity entity(String name, Random random) {
-    return new Entity(name, random.nextBoolean() ? KeyType.INT64 : KeyType.STRING, "");
+  /** Names the groups group_0, group_1, ...: output columns are named after their group. */
+  private static List<Scenario> numbered(List<Scenario> scenarios) {
+    List<Scenario> numbered = new ArrayList<>();
+    for (int index = 0; index < scenarios.size(); index++) {
+      numbered.add(scenarios.get(index).named("group_" + index));
+    }
+    return numbered;
+  }
+
+  /**
+   * Cuts {@code rows} into batches of the given sizes, taken in turn; the engine must not rely on
+   * any order or batching. A zero makes an empty batch on the first turn and takes the rest after.
+   */
+  private static List<List<ReferenceFeatureRow>> batches(
+      List<ReferenceFeatureRow> rows, List<Integer> sizes) {
+    List<List<ReferenceFeatureRow>> batches = new ArrayList<>();
+    int start = 0;
+    for (int turn = 0; start < rows.size() || batches.isEmpty(); turn++) {
+      int size = sizes.get(turn % sizes.size());
+      if (size == 0 && turn >= sizes.size()) {
+        size = rows.size() - start;
+      }
+      int end = Math.min(rows.size(), start + size);
+      batches.add(rows.subList(start, end));
+      start = end;
+    }
+    return batches;
+  }
+
+  /** The rows sorted by their upload positions, ties in commit order. */
+  private static List<ReferenceFeatureRow> inUploadOrder(
+      List<ReferenceFeatureRow> rows, List<Integer> positions) {
+    List<Integer> order = new ArrayList<>(IntStream.range(0, rows.size()).boxed().toList());
+    order.sort(Comparator.comparing(positions::get));
+    return order.stream().map(rows::get).toList();
+  }
+
+  private static Map<String, Entity> entities(List<Scenario> scenarios) {
+    Map<String, Entity> entities = new LinkedHashMap<>();
+    for (Scenario scenario : scenarios) {
+      entities.putIfAbsent(scenario.group().entity().name(), scenario.group().entity());
+    }
+    return entities;
+  }
+
+  /** Spines draw keys from a wider range than the entity's first group, so some keys are absent. */
+  private static List<SpineKey> spineKeys(List<Scenario> scenarios) {
+    Map<String, SpineKey> spineKeys = new LinkedHashMap<>();
+    for (Scenario scenario : scenarios) {
+      Entity entity = scenario.group().entity();
+      spineKeys.putIfAbsent(
+          entity.name(),
+          new SpineKey(entity.name(), generatedKeyType(entity), scenario.keyCount() + 2));
+    }
+    return List.copyOf(spineKeys.values());
   }
 
   private static GeneratedKeyType generatedKeyType(Entity entity) {
@@ -196,36 +309,82 @@ class PointInTimeJoinPropertyTest {
     return winner.map(w -> w.commitSequence() + "/" + w.rowOrdinal()).orElse("none");
   }
 
+  private record JoinCase(
+      List<Scenario> scenarios,
+      List<ReferenceSpineRow> spineRows,
+      int parallelism,
+      int outputBatchRows,
+      Optional<Long> memoryBudgetBytes) {
+    @Override
+    public String toString() {
+      StringBuilder shown = new StringBuilder();
+      scenarios.forEach(scenario -> shown.append(scenario).append('\n'));
+      return shown
+          .append("spine: ")
+          .append(spineRows)
+          .append("\nparallelism ")
+          .append(parallelism)
+          .append(", output batches of ")
+          .append(outputBatchRows)
+          .append(", memory budget ")
+          .append(memoryBudgetBytes.map(String::valueOf).orElse("none"))
+          .toString();
+    }
+  }
+
   private record Scenario(
       FeatureGroup group,
-      GroupShape shape,
+      int keyCount,
       long asOfCommitSequence,
       List<ReferenceFeatureRow> rows,
+      List<List<ReferenceFeatureRow>> uploadBatches,
       List<Integer> selectedFeatures) {
+
+    Scenario named(String name) {
+      FeatureGroup renamed =
+          new FeatureGroup(
+              name,
+              group.entity(),
+              group.features(),
+              group.ttl(),
+              group.online(),
+              group.description(),
+              group.schemaVersion());
+      return new Scenario(
+          renamed, keyCount, asOfCommitSequence, rows, uploadBatches, selectedFeatures);
+    }
 
     ReferenceFeatureGroup reference() {
       return new ReferenceFeatureGroup(
           group.entity().name(), group.ttl().toNanos() / 1000, asOfCommitSequence, rows);
     }
 
-    /** The rows shuffled and cut into random batches: the engine must not rely on any order. */
-    FeatureGroupRequest request(RootAllocator allocator, Random random) {
-      List<ReferenceFeatureRow> shuffled = new ArrayList<>(rows);
-      Collections.shuffle(shuffled, random);
-      List<List<ReferenceFeatureRow>> batches = new ArrayList<>();
-      int start = 0;
-      while (start < shuffled.size() || batches.isEmpty()) {
-        int end = Math.min(shuffled.size(), start + random.nextInt(12));
-        batches.add(shuffled.subList(start, end));
-        start = end;
-      }
+    FeatureGroupRequest request(RootAllocator allocator) {
       List<FeatureSelection> selections = new ArrayList<>();
       for (int featureIndex : selectedFeatures) {
         String featureName = group.features().get(featureIndex).name();
         selections.add(new FeatureSelection(featureName, group.name() + "__" + featureName));
       }
       return new FeatureGroupRequest(
-          group, asOfCommitSequence, selections, JoinTestData.source(allocator, group, batches));
+          group,
+          asOfCommitSequence,
+          selections,
+          JoinTestData.source(allocator, group, uploadBatches));
+    }
+
+    @Override
+    public String toString() {
+      return "%s on %s (%s), ttl %d, as of %d, features %s, selected %s, rows %s, batch sizes %s"
+          .formatted(
+              group.name(),
+              group.entity().name(),
+              group.entity().keyType(),
+              group.ttl().toNanos() / 1000,
+              asOfCommitSequence,
+              group.features().stream().map(FeatureDefinition::type).toList(),
+              selectedFeatures,
+              rows,
+              uploadBatches.stream().map(List::size).toList());
     }
   }
 }

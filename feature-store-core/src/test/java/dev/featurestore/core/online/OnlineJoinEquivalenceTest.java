@@ -11,11 +11,15 @@ import dev.featurestore.core.online.IndexRows.Row;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -33,10 +37,10 @@ class OnlineJoinEquivalenceTest {
   private static final int KEYS = 40;
 
   @Property(tries = 60)
-  void onlineAnswerEqualsJoinAtNow(@ForAll long seed) {
-    Random random = new Random(seed);
-    Duration ttl =
-        List.of(Duration.ZERO, Duration.ofHours(1), Duration.ofMinutes(90)).get(random.nextInt(3));
+  void onlineAnswerEqualsJoinAtNow(
+      @ForAll("ttls") Duration ttl,
+      @ForAll("commits") AppliedCommits commits,
+      @ForAll @Size(2) List<@IntRange(max = 239) Integer> clockAdvancesSeconds) {
     FeatureGroup group =
         new FeatureGroup(
             "clicks",
@@ -48,50 +52,78 @@ class OnlineJoinEquivalenceTest {
             true,
             "",
             1);
-    List<List<Row>> commits = randomCommits(random);
     MutableClock clock = new MutableClock(NOW);
     OnlineMemoryBudget budget = new OnlineMemoryBudget(1L << 30);
     try (BufferAllocator allocator = new RootAllocator();
         LatestValueIndex index = LatestValueIndex.create(group, budget, allocator, clock)) {
-      List<List<Row>> applyOrder = new ArrayList<>(commits);
-      Collections.shuffle(applyOrder, random);
-      for (List<Row> commit : applyOrder) {
+      for (List<Row> commit : commits.applyOrder()) {
         try (VectorSchemaRoot batch = IndexRows.batch(group, commit, allocator)) {
           index.apply(batch);
         }
       }
-      List<Row> stored = commits.stream().flatMap(List::stream).toList();
-      for (int step = 0; step < 3; step++) {
+      List<Row> stored = commits.inSequence().stream().flatMap(List::stream).toList();
+      assertEquivalent(index, stored, ttl, clock);
+      for (int advance : clockAdvancesSeconds) {
+        clock.advance(Duration.ofSeconds(advance));
         assertEquivalent(index, stored, ttl, clock);
-        clock.advance(Duration.ofSeconds(random.nextInt(240)));
       }
     }
   }
 
-  private static List<List<Row>> randomCommits(Random random) {
+  @Provide
+  Arbitrary<Duration> ttls() {
+    return Arbitraries.of(Duration.ZERO, Duration.ofHours(1), Duration.ofMinutes(90));
+  }
+
+  /**
+   * One to five commits of 1 to 60 rows, applied in any order. Coarse times collide often, so the
+   * tie-breaks are exercised; some are up to 5 minutes in the future, which ingest allows.
+   */
+  @Provide
+  Arbitrary<AppliedCommits> commits() {
+    Arbitrary<Long> eventTimes =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 35), Arbitraries.integers().between(0, 1))
+            .as((stepsBack, stepsAhead) -> NOW_MICROS - (stepsBack - stepsAhead) * 5 * MINUTE);
+    Arbitrary<RowDraft> rows =
+        Combinators.combine(
+                Arbitraries.longs().between(0, KEYS - 1),
+                eventTimes,
+                Arbitraries.longs().between(0, 999).injectNull(1.0 / 8),
+                Arbitraries.doubles().between(0, 1).ofScale(6).injectNull(1.0 / 8))
+            .as(RowDraft::new);
+    return rows.list()
+        .ofMinSize(1)
+        .ofMaxSize(60)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(5)
+        .map(OnlineJoinEquivalenceTest::numbered)
+        .flatMap(
+            inSequence ->
+                Arbitraries.shuffle(inSequence)
+                    .map(applyOrder -> new AppliedCommits(inSequence, applyOrder)));
+  }
+
+  private static List<List<Row>> numbered(List<List<RowDraft>> drafts) {
     List<List<Row>> commits = new ArrayList<>();
-    int commitCount = 1 + random.nextInt(5);
-    for (int sequence = 1; sequence <= commitCount; sequence++) {
+    for (int commit = 0; commit < drafts.size(); commit++) {
       List<Row> rows = new ArrayList<>();
-      int rowCount = 1 + random.nextInt(60);
-      for (int ordinal = 0; ordinal < rowCount; ordinal++) {
-        // Coarse times collide often, so the tie-breaks are exercised; some are up to 5 minutes
-        // in the future, which ingest allows.
-        long eventTime =
-            NOW_MICROS - random.nextInt(36) * 5 * MINUTE + random.nextInt(2) * 5 * MINUTE;
+      for (int ordinal = 0; ordinal < drafts.get(commit).size(); ordinal++) {
+        RowDraft draft = drafts.get(commit).get(ordinal);
         rows.add(
             new Row(
-                (long) random.nextInt(KEYS),
-                eventTime,
-                sequence,
-                ordinal,
-                random.nextInt(8) == 0 ? null : (long) random.nextInt(1000),
-                random.nextInt(8) == 0 ? null : random.nextDouble()));
+                draft.key(), draft.eventTime(), commit + 1, ordinal, draft.count(), draft.rate()));
       }
       commits.add(rows);
     }
     return commits;
   }
+
+  private record RowDraft(long key, long eventTime, Long count, Double rate) {}
+
+  /** Commits by sequence (1, 2, ...) and the order the index receives them in. */
+  private record AppliedCommits(List<List<Row>> inSequence, List<List<Row>> applyOrder) {}
 
   private static void assertEquivalent(
       LatestValueIndex index, List<Row> stored, Duration ttl, MutableClock clock) {
