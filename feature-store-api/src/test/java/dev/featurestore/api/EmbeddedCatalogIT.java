@@ -85,7 +85,9 @@ class EmbeddedCatalogIT {
     try (ConfigurableApplicationContext server = start()) {
       server.getBean(ObjectStore.class).put("group/object.parquet", new byte[] {1, 2, 3});
     }
-    for (Path folder : List.of(dataDir, dataDir.resolve("objects"), dataDir.resolve("tmp"))) {
+    for (Path folder :
+        List.of(
+            dataDir, dataDir.resolve("objects"), dataDir.resolve("tmp"), dataDir.resolve("cache"))) {
       assertThat(permissions(folder)).as(folder.toString()).isEqualTo("rwx------");
     }
     assertThat(permissions(dataDir.resolve("objects/group"))).isEqualTo("rwx------");

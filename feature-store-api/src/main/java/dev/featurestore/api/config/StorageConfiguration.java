@@ -114,7 +114,7 @@ class StorageConfiguration {
   @Bean
   ObjectCache objectCache(ObjectStore objectStore, FeatureStoreProperties properties)
       throws IOException {
-    return new ObjectCache(objectStore, properties.dataDir().toAbsolutePath().resolve("cache"));
+    return new ObjectCache(objectStore, DataDirectory.prepareFolder(properties.dataDir(), "cache"));
   }
 
   @Bean
