@@ -87,7 +87,10 @@ class EmbeddedCatalogIT {
     }
     for (Path folder :
         List.of(
-            dataDir, dataDir.resolve("objects"), dataDir.resolve("tmp"), dataDir.resolve("cache"))) {
+            dataDir,
+            dataDir.resolve("objects"),
+            dataDir.resolve("tmp"),
+            dataDir.resolve("cache"))) {
       assertThat(permissions(folder)).as(folder.toString()).isEqualTo("rwx------");
     }
     assertThat(permissions(dataDir.resolve("objects/group"))).isEqualTo("rwx------");
