@@ -118,6 +118,11 @@ class StorageConfiguration {
   }
 
   @Bean
+  SharedThreads sharedThreads(FeatureStoreProperties properties) {
+    return SharedThreads.of(properties);
+  }
+
+  @Bean
   FeatureGroupReader featureGroupReader(
       Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
     return new FeatureGroupReader(catalog, objectCache, allocator);

@@ -2,6 +2,7 @@ package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -146,7 +148,7 @@ public final class ErasureBenchmark {
               objects,
               allocator,
               temporary,
-              JoinOptions.DEFAULT,
+              new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               lineage);
       List<FeatureReference> featureReferences = new ArrayList<>();
       for (int f = 0; f < FEATURES; f++) {

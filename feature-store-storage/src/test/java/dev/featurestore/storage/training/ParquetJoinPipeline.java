@@ -29,6 +29,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -203,7 +204,7 @@ final class ParquetJoinPipeline {
       throws IOException {
     List<FeatureSelection> features =
         group.features().stream().map(f -> FeatureSelection.of(f.name())).toList();
-    new PointInTimeJoinEngine(allocator, options)
+    new PointInTimeJoinEngine(allocator, options, ForkJoinPool.commonPool())
         .join(
             new PointInTimeJoinRequest(
                 spine,
