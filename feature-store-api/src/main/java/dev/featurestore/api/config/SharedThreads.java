@@ -1,5 +1,7 @@
 package dev.featurestore.api.config;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -11,14 +13,21 @@ import java.util.concurrent.ForkJoinPool;
  * Spring's own task executor.
  *
  * @param joins the training-set joins' threads, {@code feature-store.join.parallelism} of them
+ * @param fileReads the threads that decode feature files for reads, one per processor
  */
-public record SharedThreads(ForkJoinPool joins) implements AutoCloseable {
+public record SharedThreads(ForkJoinPool joins, ExecutorService fileReads)
+    implements AutoCloseable {
   public static SharedThreads of(FeatureStoreProperties properties) {
-    return new SharedThreads(new ForkJoinPool(properties.join().options().parallelism()));
+    return new SharedThreads(
+        new ForkJoinPool(properties.join().options().parallelism()),
+        Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            Thread.ofPlatform().name("file-reader-", 0).daemon().factory()));
   }
 
   @Override
   public void close() {
     joins.close();
+    fileReads.close();
   }
 }

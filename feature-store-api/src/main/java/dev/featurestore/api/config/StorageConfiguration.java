@@ -124,8 +124,8 @@ class StorageConfiguration {
 
   @Bean
   FeatureGroupReader featureGroupReader(
-      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
-    return new FeatureGroupReader(catalog, objectCache, allocator);
+      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator, SharedThreads threads) {
+    return new FeatureGroupReader(catalog, objectCache, allocator, threads.fileReads());
   }
 
   @Bean

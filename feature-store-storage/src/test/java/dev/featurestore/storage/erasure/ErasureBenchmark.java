@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -122,7 +123,9 @@ public final class ErasureBenchmark {
     LineageIndex lineage = new LineageIndex(database.dataSource());
     try (RootAllocator allocator = new RootAllocator()) {
       ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
-      FeatureGroupReader reader = new FeatureGroupReader(catalog, cache, allocator);
+      FeatureGroupReader reader =
+          new FeatureGroupReader(
+              catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor());
       FeatureGroupWriter writer =
           new FeatureGroupWriter(
               catalog, objects, allocator, temporary, Duration.ofDays(3650), Clock.systemUTC());
