@@ -32,6 +32,7 @@ import org.springframework.util.unit.DataSize;
  * @param jobs how replicas hold the jobs and training sets they run
  * @param limits what one upload may decode to, and how many heavy requests run at once
  * @param join the point-in-time join's threads and memory
+ * @param memory the Arrow memory one request may hold
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -49,7 +50,14 @@ public record FeatureStoreProperties(
     @DefaultValue Online online,
     @DefaultValue JobLeases jobs,
     @DefaultValue Limits limits,
-    @DefaultValue Join join) {
+    @DefaultValue Join join,
+    @DefaultValue Memory memory) {
+
+  /**
+   * @param perRequest the Arrow memory (decoded rows, sorted copies) one commit may hold; beyond it
+   *     the commit answers 503 and stores nothing, rather than the server running out of memory
+   */
+  public record Memory(@DefaultValue("1GB") DataSize perRequest) {}
 
   /**
    * @param parallelism the threads of the one pool every training-set join of this server shares,
