@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -129,7 +130,11 @@ public final class StoredRows {
     Map<Long, Long> rows = new HashMap<>();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
     try (RootAllocator allocator = new RootAllocator()) {
-      new FeatureGroupReader(catalog, new ObjectCache(objects, cacheFolder), allocator)
+      new FeatureGroupReader(
+              catalog,
+              new ObjectCache(objects, cacheFolder),
+              allocator,
+              Executors.newVirtualThreadPerTaskExecutor())
           .snapshot(group, catalog.latestSequence(groupName))
           .forEachBatch(
               FeatureFileScan.features(List.of()),

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -82,7 +83,8 @@ public record StorageTestBed(
         objects,
         cache,
         writer,
-        new FeatureGroupReader(catalog, cache, allocator),
+        new FeatureGroupReader(
+            catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor()),
         migratedCatalog);
   }
 

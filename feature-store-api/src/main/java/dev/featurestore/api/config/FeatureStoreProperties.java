@@ -1,6 +1,7 @@
 package dev.featurestore.api.config;
 
 import dev.featurestore.core.ingest.UploadLimits;
+import dev.featurestore.core.join.JoinOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +31,8 @@ import org.springframework.util.unit.DataSize;
  * @param online the online indexes' limits
  * @param jobs how replicas hold the jobs and training sets they run
  * @param limits what one upload may decode to, and how many heavy requests run at once
+ * @param join the point-in-time join's threads and memory
+ * @param memory the Arrow memory one request may hold
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -46,7 +49,34 @@ public record FeatureStoreProperties(
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online,
     @DefaultValue JobLeases jobs,
-    @DefaultValue Limits limits) {
+    @DefaultValue Limits limits,
+    @DefaultValue Join join,
+    @DefaultValue Memory memory) {
+
+  /**
+   * @param perRequest the Arrow memory (decoded rows, sorted copies) one commit may hold; beyond it
+   *     the commit answers 503 and stores nothing, rather than the server running out of memory
+   */
+  public record Memory(@DefaultValue("1GB") DataSize perRequest) {}
+
+  /**
+   * @param parallelism the threads of the one pool every training-set join of this server shares,
+   *     so also the most threads one join uses; 0 means one per available processor
+   * @param memoryBudget the memory (heap and Arrow buffers) one join may use before it partitions
+   *     and spills to disk; 0 means half the maximum heap
+   */
+  public record Join(
+      @DefaultValue("0") int parallelism, @DefaultValue("0B") DataSize memoryBudget) {
+    public JoinOptions options() {
+      JoinOptions options =
+          new JoinOptions(
+              parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors(),
+              JoinOptions.DEFAULT.outputBatchRows());
+      return memoryBudget.toBytes() > 0
+          ? options.withMemoryBudget(memoryBudget.toBytes())
+          : options;
+    }
+  }
 
   /**
    * @param maxDecodedSize the bytes one commit or spine upload may decode to (Parquet compresses,

@@ -118,9 +118,14 @@ class StorageConfiguration {
   }
 
   @Bean
+  SharedThreads sharedThreads(FeatureStoreProperties properties) {
+    return SharedThreads.of(properties);
+  }
+
+  @Bean
   FeatureGroupReader featureGroupReader(
-      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator) {
-    return new FeatureGroupReader(catalog, objectCache, allocator);
+      Catalog catalog, ObjectCache objectCache, BufferAllocator allocator, SharedThreads threads) {
+    return new FeatureGroupReader(catalog, objectCache, allocator, threads.fileReads());
   }
 
   @Bean

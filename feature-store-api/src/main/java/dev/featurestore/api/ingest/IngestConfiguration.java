@@ -45,7 +45,8 @@ class IngestConfiguration {
         temporaryFolder.path(),
         properties.allowedFutureSkew(),
         Clock.systemUTC(),
-        uploadLimits);
+        uploadLimits,
+        properties.memory().perRequest().toBytes());
   }
 
   @Bean

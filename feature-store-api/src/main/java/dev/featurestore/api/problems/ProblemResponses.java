@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -92,6 +93,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     log.error("A request ran out of memory", e);
     return retryLater(
         "the server ran out of memory for this request; retry later", RETRY_AFTER_OUT_OF_MEMORY);
+  }
+
+  /**
+   * A request's Arrow buffers outgrew the limit of its child allocator: like running out of heap,
+   * that request failed and the server goes on.
+   */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> arrowOutOfMemory(OutOfMemoryException e) {
+    log.warn("A request exceeded its Arrow memory limit", e);
+    return retryLater(
+        "the request needed more memory than one request may use; retry later",
+        RETRY_AFTER_OUT_OF_MEMORY);
   }
 
   private static ResponseEntity<ProblemDetail> retryLater(String detail, Duration retryAfter) {

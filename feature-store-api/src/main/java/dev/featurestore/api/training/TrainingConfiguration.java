@@ -1,9 +1,11 @@
 package dev.featurestore.api.training;
 
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.jobs.ReplicaLease;
-import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Uploads;
@@ -35,6 +37,12 @@ class TrainingConfiguration {
   }
 
   @Bean
+  PointInTimeJoinEngine joinEngine(
+      BufferAllocator allocator, FeatureStoreProperties properties, SharedThreads threads) {
+    return new PointInTimeJoinEngine(allocator, properties.join().options(), threads.joins());
+  }
+
+  @Bean
   TrainingSetBuilder trainingSetBuilder(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
@@ -43,6 +51,7 @@ class TrainingConfiguration {
       ObjectStore objectStore,
       BufferAllocator allocator,
       TemporaryFolder temporaryFolder,
+      PointInTimeJoinEngine joinEngine,
       LineageIndex lineage) {
     return new TrainingSetBuilder(
         catalog,
@@ -52,7 +61,7 @@ class TrainingConfiguration {
         objectStore,
         allocator,
         temporaryFolder.path(),
-        JoinOptions.DEFAULT,
+        joinEngine,
         lineage);
   }
 }

@@ -293,7 +293,11 @@ class CommitIT {
     List<float[]> stored = new ArrayList<>();
     FeatureGroup featureGroup = catalog.featureGroup(group).orElseThrow();
     try (RootAllocator allocator = new RootAllocator()) {
-      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
+      new FeatureGroupReader(
+              catalog,
+              new ObjectCache(objects, folder.resolve("cache")),
+              allocator,
+              Executors.newVirtualThreadPerTaskExecutor())
           .snapshot(featureGroup, catalog.latestSequence(group))
           .forEachBatch(
               FeatureFileScan.features(List.of("review_embedding")),
@@ -429,7 +433,11 @@ class CommitIT {
     List<String> keys = new ArrayList<>();
     FeatureGroup featureGroup = catalog.featureGroup(group).orElseThrow();
     try (RootAllocator allocator = new RootAllocator()) {
-      new FeatureGroupReader(catalog, new ObjectCache(objects, folder.resolve("cache")), allocator)
+      new FeatureGroupReader(
+              catalog,
+              new ObjectCache(objects, folder.resolve("cache")),
+              allocator,
+              Executors.newVirtualThreadPerTaskExecutor())
           .snapshot(featureGroup, catalog.latestSequence(group))
           .forEachBatch(
               FeatureFileScan.features(List.of()),

@@ -42,6 +42,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -758,7 +759,10 @@ class OnlineFeaturesIT {
         new OnlineIndexLoader(
             catalog,
             new FeatureGroupReader(
-                catalog, new ObjectCache(objects, dataDir.resolve("object-cache")), allocator)),
+                catalog,
+                new ObjectCache(objects, dataDir.resolve("object-cache")),
+                allocator,
+                Executors.newVirtualThreadPerTaskExecutor())),
         budget,
         allocator,
         Clock.systemUTC(),

@@ -10,6 +10,7 @@ import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,16 @@ class ProblemResponsesTest {
     assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("5");
     assertThat(response.getHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(code(response)).isEqualTo("OVERLOADED");
+  }
+
+  @Test
+  void arrowAllocationBeyondItsLimitIsA503ProblemWithRetryAfter() {
+    ResponseEntity<ProblemDetail> response =
+        responses.arrowOutOfMemory(new OutOfMemoryException("Unable to allocate buffer"));
+
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("5");
     assertThat(code(response)).isEqualTo("OVERLOADED");
   }
 

@@ -31,7 +31,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * spine's rows, sorted by key and time, form slots, and a stored row is kept only while it is the
  * best candidate of its slot, its values copied there. Nothing else of the group stays in memory.
  * Output batches are the spine's columns, sliced without copying, followed by the winners' values.
- * Groups, and the output's columns, are filled on {@link JoinOptions#parallelism()} threads.
+ * Groups, and the output's columns, are filled on the threads of the {@link ForkJoinPool} given
+ * here, shared by every join of the process so that joins reuse its threads and together use no
+ * more than its parallelism (the api creates it with {@link JoinOptions#parallelism()} threads).
  *
  * <p>Memory: every Arrow buffer comes from a child of the allocator given here, limited to {@link
  * JoinOptions#memoryBudgetBytes()}, and is released before {@code join} returns. The in-memory join
@@ -48,10 +50,12 @@ public final class PointInTimeJoinEngine {
 
   private final BufferAllocator allocator;
   private final JoinOptions options;
+  private final ForkJoinPool pool;
 
-  public PointInTimeJoinEngine(BufferAllocator allocator, JoinOptions options) {
+  public PointInTimeJoinEngine(BufferAllocator allocator, JoinOptions options, ForkJoinPool pool) {
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.options = requireNonNull(options, "options is null");
+    this.pool = requireNonNull(pool, "pool is null");
   }
 
   public void join(PointInTimeJoinRequest request, JoinOutputSink sink) throws IOException {
@@ -73,12 +77,11 @@ public final class PointInTimeJoinEngine {
     Schema outputSchema = validate(request);
     // The budget's Arrow share is enforced here; the heap share by choosing the partitioned join.
     try (BufferAllocator joinAllocator =
-            allocator.newChildAllocator(
-                "point-in-time-join", 0, Math.max(options.memoryBudgetBytes(), ARROW_FLOOR_BYTES));
-        ForkJoinPool pool = new ForkJoinPool(options.parallelism())) {
+        allocator.newChildAllocator(
+            "point-in-time-join", 0, Math.max(options.memoryBudgetBytes(), ARROW_FLOOR_BYTES))) {
       JoinOutput output = new JoinOutput(allocator, joinAllocator, request, outputSchema, sink);
       if (JoinMemory.fitsInMemory(request, options.memoryBudgetBytes())) {
-        joinInMemory(joinAllocator, pool, request, output, listener);
+        joinInMemory(joinAllocator, request, output, listener);
       } else {
         new PartitionedJoin(joinAllocator, options, pool).join(request, output, listener);
       }
@@ -87,7 +90,6 @@ public final class PointInTimeJoinEngine {
 
   private void joinInMemory(
       BufferAllocator joinAllocator,
-      ForkJoinPool pool,
       PointInTimeJoinRequest request,
       JoinOutput output,
       WinningRowsListener listener)

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -61,8 +62,10 @@ public final class JoinBenchmark {
         Runtime.getRuntime().maxMemory() >> 20);
 
     try (RootAllocator allocator = new RootAllocator();
+        ForkJoinPool pool = new ForkJoinPool(JoinOptions.DEFAULT.parallelism());
         VectorSchemaRoot spine = spine(allocator, workload)) {
-      PointInTimeJoinEngine engine = new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT);
+      PointInTimeJoinEngine engine =
+          new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, pool);
       ChecksumSink lastOutput = null;
       List<Double> seconds = new ArrayList<>();
       for (int iteration = 0; iteration < iterations; iteration++) {

@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -54,11 +58,33 @@ class PointInTimeJoinEngineTest {
           FeatureDefinition.scalar("rank", FeatureType.INT64));
 
   private final RootAllocator allocator = new RootAllocator();
+  private final ForkJoinPool pool = new ForkJoinPool(2);
 
   @AfterEach
   void releasesEveryBuffer() {
+    pool.close();
     assertThat(allocator.getAllocatedMemory()).isZero();
     allocator.close();
+  }
+
+  @Test
+  void consecutiveJoinsRunOnTheThreadsOfTheSharedPool() throws IOException {
+    FeatureGroupRequest scores = request(USER_SCORES, 1, List.of(row(1L, 10, 1, 0, 1.0)), "score");
+    Set<Thread> joiningThreads = ConcurrentHashMap.newKeySet();
+    WinningRowsListener recordThread =
+        (groupIndex, request, winners) -> joiningThreads.add(Thread.currentThread());
+
+    join(JoinOptions.DEFAULT, recordThread, List.of(USER), List.of(user(1L, 20)), scores);
+    join(JoinOptions.DEFAULT, recordThread, List.of(USER), List.of(user(1L, 20)), scores);
+
+    assertThat(joiningThreads)
+        .isNotEmpty()
+        .allSatisfy(
+            thread ->
+                assertThat(thread)
+                    .isInstanceOfSatisfying(
+                        ForkJoinWorkerThread.class,
+                        worker -> assertThat(worker.getPool()).isSameAs(pool)));
   }
 
   @Test
@@ -642,7 +668,7 @@ class PointInTimeJoinEngineTest {
   }
 
   private PointInTimeJoinEngine engine(JoinOptions options) {
-    return new PointInTimeJoinEngine(allocator, options);
+    return new PointInTimeJoinEngine(allocator, options, pool);
   }
 
   private FeatureGroupRequest request(

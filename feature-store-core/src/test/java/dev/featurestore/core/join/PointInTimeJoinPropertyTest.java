@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
@@ -69,7 +70,8 @@ class PointInTimeJoinPropertyTest {
         ReferencePointInTimeJoin.join(
             spineRows, scenarios.stream().map(Scenario::reference).toList());
 
-    try (RootAllocator allocator = new RootAllocator()) {
+    try (RootAllocator allocator = new RootAllocator();
+        ForkJoinPool pool = new ForkJoinPool(join.parallelism())) {
       List<FeatureGroupRequest> requests = new ArrayList<>();
       for (Scenario scenario : scenarios) {
         requests.add(scenario.request(allocator));
@@ -78,7 +80,7 @@ class PointInTimeJoinPropertyTest {
       List<List<String>> winners = new ArrayList<>(Collections.nCopies(scenarios.size(), null));
       try (VectorSchemaRoot spine =
           JoinTestData.spine(allocator, List.copyOf(entities.values()), spineRows)) {
-        new PointInTimeJoinEngine(allocator, options)
+        new PointInTimeJoinEngine(allocator, options, pool)
             .join(
                 new PointInTimeJoinRequest(spine, "spine_time", requests),
                 output,

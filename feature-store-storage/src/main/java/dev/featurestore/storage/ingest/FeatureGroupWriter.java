@@ -63,6 +63,7 @@ public final class FeatureGroupWriter {
   private final Clock clock;
   private final ToIntFunction<FeatureGroup> rowsPerBatch;
   private final UploadLimits limits;
+  private final long memoryPerRequest;
 
   /** A writer whose uploads are bounded only by memory: for tests and benchmarks. */
   public FeatureGroupWriter(
@@ -72,11 +73,21 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock) {
-    this(catalog, objects, allocator, temporaryFolder, allowedFutureSkew, clock, UploadLimits.NONE);
+    this(
+        catalog,
+        objects,
+        allocator,
+        temporaryFolder,
+        allowedFutureSkew,
+        clock,
+        UploadLimits.NONE,
+        Long.MAX_VALUE);
   }
 
   /**
    * @param limits what one upload may decode to; beyond them it fails and nothing is stored
+   * @param memoryPerRequest the Arrow memory one append may hold; an allocation beyond it throws
+   *     Arrow's {@code OutOfMemoryException} and nothing is stored
    */
   public FeatureGroupWriter(
       Catalog catalog,
@@ -85,7 +96,8 @@ public final class FeatureGroupWriter {
       Path temporaryFolder,
       Duration allowedFutureSkew,
       Clock clock,
-      UploadLimits limits) {
+      UploadLimits limits,
+      long memoryPerRequest) {
     this(
         catalog,
         objects,
@@ -94,6 +106,7 @@ public final class FeatureGroupWriter {
         allowedFutureSkew,
         clock,
         limits,
+        memoryPerRequest,
         FeatureGroupWriter::rowsPerBatch);
   }
 
@@ -109,8 +122,13 @@ public final class FeatureGroupWriter {
       Duration allowedFutureSkew,
       Clock clock,
       UploadLimits limits,
+      long memoryPerRequest,
       ToIntFunction<FeatureGroup> rowsPerBatch) {
     this.limits = requireNonNull(limits, "limits is null");
+    if (memoryPerRequest < 1) {
+      throw new IllegalArgumentException("memoryPerRequest must be positive");
+    }
+    this.memoryPerRequest = memoryPerRequest;
     this.rowsPerBatch = requireNonNull(rowsPerBatch, "rowsPerBatch is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
@@ -147,8 +165,9 @@ public final class FeatureGroupWriter {
       }
     }
     List<NewDataFile> written = new ArrayList<>();
-    try {
-      decodeAndWrite(group, format, upload, written);
+    try (BufferAllocator requestAllocator =
+        allocator.newChildAllocator("append-" + groupName, 0, memoryPerRequest)) {
+      decodeAndWrite(group, format, upload, written, requestAllocator);
       if (written.isEmpty()) {
         throw new dev.featurestore.core.InvalidInputException("rows", "the upload holds no rows");
       }
@@ -174,9 +193,14 @@ public final class FeatureGroupWriter {
    * returns its stats for the catalog; compaction stores its merged files the same way.
    */
   public NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) {
+    return store(group, rows, allocator);
+  }
+
+  private NewDataFile store(
+      FeatureGroup group, VectorSchemaRoot rows, BufferAllocator sortingAllocator) {
     String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");
-    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, allocator)) {
+    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, sortingAllocator)) {
       DataFileStats stats;
       try (FeatureFileWriter writer = FeatureFileWriter.create(group, file)) {
         writer.write(sorted);
@@ -209,11 +233,15 @@ public final class FeatureGroupWriter {
    * filled, the batch being stored and its sorted copy.
    */
   private void decodeAndWrite(
-      FeatureGroup group, UploadFormat format, SpooledUpload upload, List<NewDataFile> written)
+      FeatureGroup group,
+      UploadFormat format,
+      SpooledUpload upload,
+      List<NewDataFile> written,
+      BufferAllocator requestAllocator)
       throws IOException {
-    StoredRowBatch first = new StoredRowBatch(group, allocator);
+    StoredRowBatch first = new StoredRowBatch(group, requestAllocator);
     List<StoredRowBatch> open = new ArrayList<>(List.of(first));
-    PendingStore pending = new PendingStore(group, written);
+    PendingStore pending = new PendingStore(group, written, requestAllocator);
     try (pending) {
       RowAssembler rows =
           new RowAssembler(
@@ -226,11 +254,11 @@ public final class FeatureGroupWriter {
               full -> {
                 open.remove(full);
                 pending.start(full);
-                StoredRowBatch next = new StoredRowBatch(group, allocator);
+                StoredRowBatch next = new StoredRowBatch(group, requestAllocator);
                 open.add(next);
                 return next;
               });
-      format.decoder(allocator).decode(upload.file(), rows);
+      format.decoder(requestAllocator).decode(upload.file(), rows);
       pending.await();
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -243,10 +271,12 @@ public final class FeatureGroupWriter {
   private final class PendingStore implements AutoCloseable {
     private final FeatureGroup group;
     private final List<NewDataFile> written;
+    private final BufferAllocator allocator;
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
     private Future<NewDataFile> inFlight;
 
-    PendingStore(FeatureGroup group, List<NewDataFile> written) {
+    PendingStore(FeatureGroup group, List<NewDataFile> written, BufferAllocator allocator) {
+      this.allocator = allocator;
       this.group = group;
       this.written = written;
     }
@@ -263,7 +293,7 @@ public final class FeatureGroupWriter {
           executor.submit(
               () -> {
                 try (full) {
-                  return store(group, full.finish());
+                  return store(group, full.finish(), allocator);
                 }
               });
     }

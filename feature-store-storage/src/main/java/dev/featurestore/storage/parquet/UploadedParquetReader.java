@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -101,7 +102,8 @@ public final class UploadedParquetReader implements AutoCloseable {
     boolean loaded;
     try {
       loaded = batchReader.loadNextBatch();
-    } catch (InvalidInputException | UploadTooLargeException e) {
+    } catch (InvalidInputException | UploadTooLargeException | OutOfMemoryException e) {
+      // A body beyond the request's memory is not a damaged one.
       throw e;
     } catch (RuntimeException e) {
       throw notParquet(e);

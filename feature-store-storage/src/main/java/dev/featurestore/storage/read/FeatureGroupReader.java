@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -35,17 +36,17 @@ public final class FeatureGroupReader {
   private final BufferAllocator allocator;
   private final ParallelFileReader fileReader;
 
-  /** Reads a snapshot's files on as many threads as there are processors. */
-  public FeatureGroupReader(Catalog catalog, ObjectCache cache, BufferAllocator allocator) {
-    this(catalog, cache, allocator, Runtime.getRuntime().availableProcessors());
-  }
-
+  /**
+   * Reads a snapshot's files on as many of {@code readThreads}' threads as there are processors;
+   * the executor is shared, so that reads reuse its threads (see {@link ParallelFileReader}).
+   */
   public FeatureGroupReader(
-      Catalog catalog, ObjectCache cache, BufferAllocator allocator, int readThreads) {
+      Catalog catalog, ObjectCache cache, BufferAllocator allocator, Executor readThreads) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.cache = requireNonNull(cache, "cache is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
-    this.fileReader = new ParallelFileReader(allocator, readThreads);
+    this.fileReader =
+        new ParallelFileReader(allocator, readThreads, Runtime.getRuntime().availableProcessors());
   }
 
   /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */

@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -30,6 +29,10 @@ import org.apache.arrow.vector.util.TransferPair;
  * files, and the join consumes batches on one thread; with this, later files are decoded while
  * earlier batches are consumed. At most two batches per thread wait in memory: each is taken over
  * from its reader (its vectors transferred) and freed after the consumer's call.
+ *
+ * <p>The reading threads are those of an executor shared by every read of the process, so reads
+ * reuse its threads and together use no more than it holds; one read uses at most {@code threads}
+ * of them. A read ends only when all its workers have ended, so none adds to its queue afterwards.
  */
 public final class ParallelFileReader {
   /** One file's batches; a batch handed to the consumer is valid during the call only. */
@@ -41,10 +44,12 @@ public final class ParallelFileReader {
   private static final int QUEUED_BATCHES_PER_THREAD = 2;
 
   private final BufferAllocator allocator;
+  private final Executor executor;
   private final int threads;
 
-  public ParallelFileReader(BufferAllocator allocator, int threads) {
+  public ParallelFileReader(BufferAllocator allocator, Executor executor, int threads) {
     this.allocator = requireNonNull(allocator, "allocator is null");
+    this.executor = requireNonNull(executor, "executor is null");
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }
@@ -75,12 +80,12 @@ public final class ParallelFileReader {
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(workers * QUEUED_BATCHES_PER_THREAD);
     AtomicInteger nextFile = new AtomicInteger();
     AtomicBoolean stopped = new AtomicBoolean();
-    ExecutorService executor = Executors.newFixedThreadPool(workers);
+    int startedWorkers = 0;
+    int finishedWorkers = 0;
     try {
-      for (int worker = 0; worker < workers; worker++) {
+      for (; startedWorkers < workers; startedWorkers++) {
         executor.execute(() -> readFiles(files, prepare, nextFile, stopped, queue));
       }
-      int finishedWorkers = 0;
       while (finishedWorkers < workers) {
         Object item = queue.take();
         if (item instanceof Prepared<?> prepared) {
@@ -89,10 +94,11 @@ public final class ParallelFileReader {
             P value = (P) prepared.value();
             consumer.accept(batch, value);
           }
-        } else if (item instanceof Throwable failure) {
-          throw failure instanceof IOException e ? e : new IOException(failure);
         } else {
           finishedWorkers++;
+          if (item instanceof Throwable failure) {
+            throw failure instanceof IOException e ? e : new IOException(failure);
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -100,13 +106,30 @@ public final class ParallelFileReader {
       throw new InterruptedIOException("interrupted while reading files");
     } finally {
       stopped.set(true);
-      executor.shutdownNow();
-      executor.close();
-      for (Object item : queue) {
+      awaitWorkers(queue, startedWorkers - finishedWorkers);
+    }
+  }
+
+  /**
+   * Frees what the stopped workers queue until each has queued its end marker; a worker stops at
+   * its next batch, and one not started yet at once.
+   */
+  private static void awaitWorkers(BlockingQueue<Object> queue, int running) {
+    boolean interrupted = false;
+    while (running > 0) {
+      try {
+        Object item = queue.take();
         if (item instanceof Prepared<?> prepared) {
           prepared.batch().close();
+        } else {
+          running--;
         }
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -127,7 +150,7 @@ public final class ParallelFileReader {
       for (int file = nextFile.getAndIncrement();
           file < files.size() && !stopped.get();
           file = nextFile.getAndIncrement()) {
-        files.get(file).forEachBatch(batch -> queueTakenOver(batch, prepare, queue));
+        files.get(file).forEachBatch(batch -> queueTakenOver(batch, prepare, stopped, queue));
       }
     } catch (IOException | RuntimeException | Error e) {
       last = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
@@ -141,7 +164,10 @@ public final class ParallelFileReader {
   }
 
   private <P> void queueTakenOver(
-      VectorSchemaRoot batch, Function<VectorSchemaRoot, P> prepare, BlockingQueue<Object> queue) {
+      VectorSchemaRoot batch,
+      Function<VectorSchemaRoot, P> prepare,
+      AtomicBoolean stopped,
+      BlockingQueue<Object> queue) {
     List<FieldVector> vectors = new ArrayList<>();
     for (FieldVector vector : batch.getFieldVectors()) {
       TransferPair transfer = vector.getTransferPair(allocator);
@@ -150,6 +176,10 @@ public final class ParallelFileReader {
     }
     VectorSchemaRoot taken =
         new VectorSchemaRoot(batch.getSchema().getFields(), vectors, batch.getRowCount());
+    if (stopped.get()) {
+      taken.close();
+      throw new UncheckedIOException(new InterruptedIOException("stopped"));
+    }
     try {
       queue.put(new Prepared<>(taken, prepare.apply(taken)));
     } catch (InterruptedException e) {

@@ -11,7 +11,6 @@ import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
-import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.JoinOutputSink;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
@@ -77,7 +76,7 @@ public final class TrainingSetBuilder {
   private final ObjectStore objects;
   private final BufferAllocator allocator;
   private final Path temporaryFolder;
-  private final JoinOptions joinOptions;
+  private final PointInTimeJoinEngine joinEngine;
   private final LineageIndex lineage;
   private final Uploads uploads;
 
@@ -89,7 +88,7 @@ public final class TrainingSetBuilder {
       ObjectStore objects,
       BufferAllocator allocator,
       Path temporaryFolder,
-      JoinOptions joinOptions,
+      PointInTimeJoinEngine joinEngine,
       LineageIndex lineage) {
     this.lineage = requireNonNull(lineage, "lineage is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
@@ -99,7 +98,7 @@ public final class TrainingSetBuilder {
     this.objects = requireNonNull(objects, "objects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
-    this.joinOptions = requireNonNull(joinOptions, "joinOptions is null");
+    this.joinEngine = requireNonNull(joinEngine, "joinEngine is null");
   }
 
   /** One requested group: which features, under which output names. */
@@ -227,11 +226,10 @@ public final class TrainingSetBuilder {
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
       try (OutputWriter sink = new OutputWriter(output, request.name(), columns, progress)) {
-        new PointInTimeJoinEngine(allocator, joinOptions)
-            .join(
-                new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
-                sink,
-                keysUsed.featureKeyCollector(spine));
+        joinEngine.join(
+            new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
+            sink,
+            keysUsed.featureKeyCollector(spine));
         written = sink.finish();
       }
       keysUsed.addSpineKeys(spine, entities);

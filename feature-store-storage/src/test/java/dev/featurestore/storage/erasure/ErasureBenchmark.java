@@ -2,6 +2,7 @@ package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -41,6 +42,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -120,7 +123,9 @@ public final class ErasureBenchmark {
     LineageIndex lineage = new LineageIndex(database.dataSource());
     try (RootAllocator allocator = new RootAllocator()) {
       ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
-      FeatureGroupReader reader = new FeatureGroupReader(catalog, cache, allocator);
+      FeatureGroupReader reader =
+          new FeatureGroupReader(
+              catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor());
       FeatureGroupWriter writer =
           new FeatureGroupWriter(
               catalog, objects, allocator, temporary, Duration.ofDays(3650), Clock.systemUTC());
@@ -146,7 +151,7 @@ public final class ErasureBenchmark {
               objects,
               allocator,
               temporary,
-              JoinOptions.DEFAULT,
+              new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               lineage);
       List<FeatureReference> featureReferences = new ArrayList<>();
       for (int f = 0; f < FEATURES; f++) {

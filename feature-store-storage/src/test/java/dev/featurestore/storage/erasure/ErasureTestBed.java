@@ -2,6 +2,7 @@ package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -75,7 +77,8 @@ public record ErasureTestBed(
             storage.objects(),
             storage.allocator(),
             temporary,
-            JoinOptions.DEFAULT,
+            new PointInTimeJoinEngine(
+                storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
             lineage);
     ApiKey scientist = new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
     return new ErasureTestBed(

@@ -219,7 +219,8 @@ class CommitConnectionCutIT {
         new FeatureGroupReader(
             catalog,
             new ObjectCache(objects, folder.resolve("cache-" + UUID.randomUUID())),
-            allocator);
+            allocator,
+            Executors.newVirtualThreadPerTaskExecutor());
     List<String> keys = new ArrayList<>();
     reader
         .snapshot(group, catalog.latestSequence(GROUP))

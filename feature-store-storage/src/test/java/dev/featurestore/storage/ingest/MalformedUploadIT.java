@@ -118,6 +118,7 @@ class MalformedUploadIT {
             Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
             UploadLimits.NONE,
+            Long.MAX_VALUE,
             group -> rowsPerBatch);
     byte[] body = VALID_BODIES.get(format);
     int commitsBefore = catalog.commits(GROUP).size();

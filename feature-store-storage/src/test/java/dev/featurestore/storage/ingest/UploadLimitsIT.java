@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,8 @@ class UploadLimitsIT {
             folder.resolve("tmp"),
             Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
-            LIMITS);
+            LIMITS,
+            Long.MAX_VALUE);
     bed.userGroup(GROUP, FeatureDefinition.scalar("comment", FeatureType.STRING));
   }
 
@@ -151,6 +153,39 @@ class UploadLimitsIT {
     assertThatThrownBy(() -> SpineUploads.describe(UploadFormat.CSV, csv, allocator, LIMITS))
         .isInstanceOf(UploadTooLargeException.class)
         .hasMessageContaining("1000 rows");
+  }
+
+  /** Within every upload limit, but its decoded rows need more Arrow memory than one append has. */
+  @Test
+  void refusesACommitNeedingMoreArrowMemoryThanOneRequestMay() throws Exception {
+    Path rows =
+        UploadBodies.parquet(
+            "SELECT 'u' || i AS user_id,"
+                + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
+                + " repeat('z', 2000) AS comment FROM range(900) t(i)",
+            folder.resolve("memory-hungry.parquet"));
+    FeatureGroupWriter smallMemoryWriter =
+        new FeatureGroupWriter(
+            catalog,
+            objects,
+            allocator,
+            folder.resolve("tmp"),
+            Duration.ofMinutes(5),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            LIMITS,
+            256L << 10);
+
+    assertThatThrownBy(
+            () ->
+                smallMemoryWriter.append(
+                    GROUP,
+                    UploadFormat.PARQUET,
+                    new SpooledUpload(rows, Files.size(rows), "sha"),
+                    Optional.empty(),
+                    "test"))
+        .isInstanceOf(OutOfMemoryException.class);
+    assertNothingStored();
+    assertThat(allocator.getAllocatedMemory()).isZero();
   }
 
   private static void commit(UploadFormat format, Path body) throws IOException {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import org.apache.arrow.memory.RootAllocator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -193,7 +194,8 @@ public final class LineageBenchmark {
                   catalog,
                   new ObjectCache(
                       new LocalDiskObjectStore(folder.resolve("objects")), folder.resolve("cache")),
-                  allocator));
+                  allocator,
+                  Executors.newVirtualThreadPerTaskExecutor()));
       long[] answerSizes = new long[2];
       time(
           "LineageQueries.forKey (training sets, names, models)",

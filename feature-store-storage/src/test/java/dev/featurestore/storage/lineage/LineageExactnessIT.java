@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -51,6 +52,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
@@ -144,7 +146,7 @@ class LineageExactnessIT {
               objects,
               allocator,
               Files.createDirectories(folder.resolve("build")),
-              JoinOptions.DEFAULT,
+              new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               index);
       List<List<String>> featureChoices =
           List.of(

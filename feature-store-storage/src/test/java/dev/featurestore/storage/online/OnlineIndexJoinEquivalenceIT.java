@@ -43,6 +43,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -297,7 +298,7 @@ class OnlineIndexJoinEquivalenceIT {
             .toList();
     Join join = new Join();
     try (VectorSchemaRoot spine = spine(group.entity(), nowMicros)) {
-      new PointInTimeJoinEngine(allocator, new JoinOptions(1, 5))
+      new PointInTimeJoinEngine(allocator, new JoinOptions(1, 5), ForkJoinPool.commonPool())
           .join(
               new PointInTimeJoinRequest(
                   spine,

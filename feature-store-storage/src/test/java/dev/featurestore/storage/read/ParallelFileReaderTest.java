@@ -8,18 +8,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ParallelFileReaderTest {
   private static final int FILES = 12;
   private static final int BATCHES_PER_FILE = 5;
   private static final int ROWS_PER_BATCH = 100;
+
+  private final ExecutorService readers =
+      Executors.newFixedThreadPool(3, Thread.ofPlatform().name("shared-reader-", 0).factory());
+
+  @AfterEach
+  void closeReaders() {
+    readers.close();
+  }
+
+  @Test
+  void consecutiveReadsReuseTheThreadsOfTheSharedExecutor() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+      Set<String> readingThreads = ConcurrentHashMap.newKeySet();
+      ParallelFileReader reader = new ParallelFileReader(allocator, readers, 3);
+
+      for (int read = 0; read < 2; read++) {
+        reader.forEachPreparedBatch(
+            files, batch -> readingThreads.add(Thread.currentThread().getName()), (b, p) -> {});
+      }
+
+      assertThat(readingThreads)
+          .isNotEmpty()
+          .hasSizeLessThanOrEqualTo(3)
+          .allSatisfy(name -> assertThat(name).startsWith("shared-reader-"));
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
 
   @Test
   void handsEveryBatchOfEveryFileToTheConsumerOnce() throws IOException {
@@ -30,7 +64,7 @@ class ParallelFileReaderTest {
       }
       List<Long> seen = new ArrayList<>();
 
-      new ParallelFileReader(allocator, 3)
+      new ParallelFileReader(allocator, readers, 3)
           .forEachBatch(
               files,
               batch -> {
@@ -61,7 +95,7 @@ class ParallelFileReaderTest {
       Set<Thread> preparingThreads = ConcurrentHashMap.newKeySet();
       List<Long> sums = new ArrayList<>();
 
-      new ParallelFileReader(allocator, 3)
+      new ParallelFileReader(allocator, readers, 3)
           .forEachPreparedBatch(
               files,
               batch -> {
@@ -103,7 +137,7 @@ class ParallelFileReaderTest {
           });
 
       assertThatThrownBy(
-              () -> new ParallelFileReader(allocator, 3).forEachBatch(files, batch -> {}))
+              () -> new ParallelFileReader(allocator, readers, 3).forEachBatch(files, batch -> {}))
           .isInstanceOf(IOException.class)
           .hasMessage("file 6 is corrupt");
       assertThat(allocator.getAllocatedMemory()).isZero();
@@ -120,7 +154,7 @@ class ParallelFileReaderTest {
 
       assertThatThrownBy(
               () ->
-                  new ParallelFileReader(allocator, 3)
+                  new ParallelFileReader(allocator, readers, 3)
                       .forEachBatch(
                           files,
                           batch -> {

@@ -29,6 +29,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -164,7 +166,8 @@ final class ParquetJoinPipeline {
   static StoredRowSource storedRows(
       FeatureGroup group, List<Path> files, int readThreads, BufferAllocator allocator) {
     FeatureFileScan scan = FeatureFileScan.allFeatures(group);
-    ParallelFileReader fileReader = new ParallelFileReader(allocator, readThreads);
+    ParallelFileReader fileReader =
+        new ParallelFileReader(allocator, Executors.newVirtualThreadPerTaskExecutor(), readThreads);
     List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
     for (Path file : files) {
       fileBatches.add(
@@ -203,7 +206,7 @@ final class ParquetJoinPipeline {
       throws IOException {
     List<FeatureSelection> features =
         group.features().stream().map(f -> FeatureSelection.of(f.name())).toList();
-    new PointInTimeJoinEngine(allocator, options)
+    new PointInTimeJoinEngine(allocator, options, ForkJoinPool.commonPool())
         .join(
             new PointInTimeJoinRequest(
                 spine,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.security.ApiKey;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongPredicate;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.RootAllocator;
@@ -73,7 +75,10 @@ class TrainingSetProgressIT {
             objects,
             allocator,
             temporaryFolder,
-            new JoinOptions(1, 2).withSpillDirectory(folder),
+            new PointInTimeJoinEngine(
+                allocator,
+                new JoinOptions(1, 2).withSpillDirectory(folder),
+                ForkJoinPool.commonPool()),
             new LineageIndex(database));
     bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     for (int commit = 0; commit < 2; commit++) {
