@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.PayloadTooLargeException;
 import dev.featurestore.api.problems.ProblemJson;
+import dev.featurestore.api.problems.UnexpectedFailure;
 import dev.featurestore.api.security.Refusal;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
@@ -222,15 +223,21 @@ public final class OnlineListener implements SmartLifecycle {
       return problem(response, ErrorCode.ONLINE_INDEX_UNAVAILABLE, e.getMessage(), List.of());
     } catch (RuntimeException e) {
       buffer.release();
-      log.error("Unexpected failure of an online lookup", e);
-      return problem(response, ErrorCode.INTERNAL_ERROR, "an internal error occurred", List.of());
+      UnexpectedFailure failure = UnexpectedFailure.logged(e);
+      return problem(
+          response, ErrorCode.INTERNAL_ERROR, generator -> ProblemJson.write(generator, failure));
     }
   }
 
   private Mono<Void> problem(
       HttpServerResponse response, ErrorCode code, String detail, List<FieldError> errors) {
+    return problem(response, code, generator -> ProblemJson.write(generator, code, detail, errors));
+  }
+
+  private Mono<Void> problem(
+      HttpServerResponse response, ErrorCode code, Consumer<JsonGenerator> document) {
     ByteBuf buffer = response.alloc().buffer(512);
-    write(buffer, generator -> ProblemJson.write(generator, code, detail, errors));
+    write(buffer, document);
     return send(
         response,
         HttpResponseStatus.valueOf(code.status().value()),

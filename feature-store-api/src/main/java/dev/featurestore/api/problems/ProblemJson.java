@@ -15,6 +15,19 @@ public final class ProblemJson {
 
   public static void write(
       JsonGenerator json, ErrorCode code, String detail, List<FieldError> errors) {
+    writeFields(json, code, detail, errors);
+    json.writeEndObject();
+  }
+
+  /** An internal error, with the error id its log line carries. */
+  public static void write(JsonGenerator json, UnexpectedFailure failure) {
+    writeFields(json, ErrorCode.INTERNAL_ERROR, failure.detail(), List.of());
+    json.writeStringProperty("errorId", failure.errorId());
+    json.writeEndObject();
+  }
+
+  private static void writeFields(
+      JsonGenerator json, ErrorCode code, String detail, List<FieldError> errors) {
     json.writeStartObject();
     json.writeStringProperty("type", code.type().toString());
     json.writeStringProperty("title", code.status().getReasonPhrase());
@@ -30,6 +43,5 @@ public final class ProblemJson {
       json.writeEndObject();
     }
     json.writeEndArray();
-    json.writeEndObject();
   }
 }

@@ -301,19 +301,12 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     return internalError(e);
   }
 
-  /**
-   * A failure we did not expect: the answer carries an error id, which the log line with the stack
-   * trace carries too, so that a caller's report leads to it.
-   */
+  /** A failure we did not expect: the answer carries the error id of its log line. */
   private static ResponseEntity<ProblemDetail> internalError(Exception e) {
-    String errorId = UUID.randomUUID().toString();
-    log.error("Unexpected failure, error id {}", errorId, e);
+    UnexpectedFailure failure = UnexpectedFailure.logged(e);
     ResponseEntity<ProblemDetail> response =
-        problem(
-            ErrorCode.INTERNAL_ERROR,
-            "an internal error occurred; its error id is " + errorId,
-            List.of());
-    response.getBody().setProperty("errorId", errorId);
+        problem(ErrorCode.INTERNAL_ERROR, failure.detail(), List.of());
+    response.getBody().setProperty("errorId", failure.errorId());
     return response;
   }
 

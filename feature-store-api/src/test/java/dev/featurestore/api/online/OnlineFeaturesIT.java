@@ -2,8 +2,12 @@ package dev.featurestore.api.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.api.problems.UnexpectedFailure;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
@@ -50,6 +54,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -57,6 +62,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -368,6 +375,55 @@ class OnlineFeaturesIT {
     @Override
     public String location() {
       return store.location();
+    }
+  }
+
+  /**
+   * A failure the listener does not expect is a 500 whose error id is also in the log line, as on
+   * the main port. The failure is real: the lookup's JSON writer refuses the answer's nesting.
+   */
+  @Test
+  void anUnexpectedFailureIsA500WhoseErrorIdTheLogCarries() throws Exception {
+    JsonMapper refusesNesting =
+        JsonMapper.builder(
+                JsonFactory.builder()
+                    .streamWriteConstraints(
+                        StreamWriteConstraints.builder().maxNestingDepth(1).build())
+                    .build())
+            .build();
+    OnlineListener failing =
+        new OnlineListener(
+            new OnlineFeatureLookup(indexes, refusesNesting, 5),
+            authenticator,
+            json,
+            0,
+            1,
+            connectionLimits);
+    Logger log = (Logger) LoggerFactory.getLogger(UnexpectedFailure.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    failing.start();
+    try {
+      HttpResponse<String> answer =
+          post(failing.port().orElseThrow(), "/get-online-features", ONE_ITEM);
+
+      assertThat(answer.statusCode()).isEqualTo(500);
+      JsonNode problem = json.readTree(answer.body());
+      assertThat(problem.get("code").stringValue()).isEqualTo("INTERNAL_ERROR");
+      String errorId = problem.get("errorId").stringValue();
+      assertThat(errorId).isNotBlank();
+      assertThat(problem.get("detail").stringValue()).contains(errorId);
+      assertThat(logged.list)
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.getFormattedMessage()).contains(errorId);
+                assertThat(event.getThrowableProxy()).isNotNull();
+              });
+    } finally {
+      failing.stop();
+      log.detachAppender(logged);
     }
   }
 

@@ -23,7 +23,7 @@ import org.springframework.http.ResponseEntity;
 /** Each class of failure gets its status once, here; a 500 names an error id that the log has. */
 class ProblemResponsesTest {
   private final ProblemResponses responses = new ProblemResponses();
-  private final Logger log = (Logger) LoggerFactory.getLogger(ProblemResponses.class);
+  private final Logger log = (Logger) LoggerFactory.getLogger(UnexpectedFailure.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeEach
