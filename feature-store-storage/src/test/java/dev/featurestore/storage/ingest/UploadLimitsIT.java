@@ -55,16 +55,7 @@ class UploadLimitsIT {
     allocator = bed.allocator();
     catalog = bed.catalog();
     objects = bed.objects();
-    writer =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            folder.resolve("tmp"),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            LIMITS,
-            Long.MAX_VALUE);
+    writer = writerWithArrowMemory(Long.MAX_VALUE);
     bed.userGroup(GROUP, FeatureDefinition.scalar("comment", FeatureType.STRING));
   }
 
@@ -164,16 +155,7 @@ class UploadLimitsIT {
                 + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
                 + " repeat('z', 2000) AS comment FROM range(900) t(i)",
             folder.resolve("memory-hungry.parquet"));
-    FeatureGroupWriter smallMemoryWriter =
-        new FeatureGroupWriter(
-            catalog,
-            objects,
-            allocator,
-            folder.resolve("tmp"),
-            Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            LIMITS,
-            256L << 10);
+    FeatureGroupWriter smallMemoryWriter = writerWithArrowMemory(256L << 10);
 
     assertThatThrownBy(
             () ->
@@ -186,6 +168,19 @@ class UploadLimitsIT {
         .isInstanceOf(OutOfMemoryException.class);
     assertNothingStored();
     assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  /** A writer under {@code LIMITS} whose appends may hold {@code memoryPerRequest} Arrow bytes. */
+  private static FeatureGroupWriter writerWithArrowMemory(long memoryPerRequest) {
+    return new FeatureGroupWriter(
+        catalog,
+        objects,
+        allocator,
+        folder.resolve("tmp"),
+        Duration.ofMinutes(5),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        LIMITS,
+        memoryPerRequest);
   }
 
   private static void commit(UploadFormat format, Path body) throws IOException {
