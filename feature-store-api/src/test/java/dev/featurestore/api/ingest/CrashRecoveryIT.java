@@ -60,7 +60,13 @@ class CrashRecoveryIT {
     Map<String, Long> acknowledgedRows = new ConcurrentHashMap<>();
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     List<String> rejectedUploads = new CopyOnWriteArrayList<>();
-    ChildServer first = ChildServer.start(database, dataDir, Duration.ofHours(1));
+    // Every large upload must be admitted at once, or the kill would not find them all in flight.
+    ChildServer first =
+        ChildServer.start(
+            database,
+            dataDir,
+            Duration.ofHours(1),
+            "--feature-store.limits.heavy-requests=" + LARGE_UPLOADS);
     try {
       first.post(
           "/api/v1/entities", "application/json", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
