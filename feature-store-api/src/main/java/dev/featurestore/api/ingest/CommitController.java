@@ -1,5 +1,9 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.openapi.JsonRows;
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.NotFoundException;
@@ -12,6 +16,12 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -21,13 +31,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Appends rows to a feature group: the body is the rows, in the format its Content-Type names. */
+@Tag(name = Tags.COMMITS)
 @RestController
 class CommitController {
   private final FeatureGroupWriter writer;
@@ -67,10 +80,50 @@ class CommitController {
     }
   }
 
+  @Operation(
+      operationId = "commitRows",
+      summary = "Append rows to a feature group",
+      description =
+          "The body is the rows, in the format its Content-Type names. Every row carries the"
+              + " entity's key column and event_time; a column the group does not define, a"
+              + " missing key or a value of the wrong type refuses the whole commit, naming the"
+              + " row and column. A retry with the same Idempotency-Key answers the first"
+              + " commit and writes nothing.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = JsonRows.class),
+                    examples = @ExampleObject(value = JsonRows.EXAMPLE)),
+                @Content(
+                    mediaType = "text/csv",
+                    schema = @Schema(type = "string"),
+                    examples = @ExampleObject(value = JsonRows.CSV_EXAMPLE)),
+                @Content(
+                    mediaType = "application/vnd.apache.parquet",
+                    schema = @Schema(type = "string", format = "binary")),
+                @Content(
+                    mediaType = "application/vnd.apache.arrow.stream",
+                    schema = @Schema(type = "string", format = "binary"))
+              }))
+  @ResponseStatus(HttpStatus.CREATED)
+  @Problems({
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.OBJECT_STORE_UNAVAILABLE,
+    ErrorCode.COMMIT_STATE_UNKNOWN
+  })
   @PostMapping(path = "/api/v1/feature-groups/{name}/commits", consumes = "*/*")
   ResponseEntity<CommitView> commit(
       @PathVariable String name,
-      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      @Parameter(
+              description =
+                  "Any string unique to this batch of rows: a retry with the same key answers"
+                      + " the first commit and writes nothing")
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String idempotencyKey,
       HttpServletRequest request)
       throws IOException {
     UploadFormat format =
