@@ -1,7 +1,7 @@
 package dev.featurestore.api.ingest;
 
-import dev.featurestore.api.openapi.JsonRows;
 import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.RowsBody;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
@@ -18,9 +18,6 @@ import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -88,28 +85,11 @@ class CommitController {
               + " entity's key column and event_time; a column the group does not define, a"
               + " missing key or a value of the wrong type refuses the whole commit, naming the"
               + " row and column. A retry with the same Idempotency-Key answers the first"
-              + " commit and writes nothing.",
-      requestBody =
-          @io.swagger.v3.oas.annotations.parameters.RequestBody(
-              required = true,
-              content = {
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = JsonRows.class),
-                    examples = @ExampleObject(value = JsonRows.EXAMPLE)),
-                @Content(
-                    mediaType = "text/csv",
-                    schema = @Schema(type = "string"),
-                    examples = @ExampleObject(value = JsonRows.CSV_EXAMPLE)),
-                @Content(
-                    mediaType = "application/vnd.apache.parquet",
-                    schema = @Schema(type = "string", format = "binary")),
-                @Content(
-                    mediaType = "application/vnd.apache.arrow.stream",
-                    schema = @Schema(type = "string", format = "binary"))
-              }))
+              + " commit and writes nothing.")
+  @RowsBody({UploadFormat.JSON, UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
+    ErrorCode.CONFLICT,
     ErrorCode.PAYLOAD_TOO_LARGE,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     ErrorCode.OBJECT_STORE_UNAVAILABLE,

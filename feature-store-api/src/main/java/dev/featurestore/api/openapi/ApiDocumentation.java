@@ -4,6 +4,7 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
+import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -18,6 +19,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -31,12 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The served OpenAPI document ({@code /v3/api-docs}) beyond what springdoc reads from the
@@ -104,7 +108,9 @@ class ApiDocumentation {
             .addProperty("message", new StringSchema().example("feature group 'x' not found"))
             .required(List.of("field", "message"));
     return new ObjectSchema()
-        .description("An RFC 9457 problem: what went wrong and, in errors, which field")
+        .description(
+            "An RFC 9457 problem: what went wrong and, in errors, which field; no type means"
+                + " about:blank")
         .addProperty(
             "type", new StringSchema().format("uri-reference").example("/problems/invalid-input"))
         .addProperty("title", new StringSchema().example("Bad Request"))
@@ -114,14 +120,21 @@ class ApiDocumentation {
         .addProperty(
             "code",
             new StringSchema()
-                ._enum(Arrays.stream(ErrorCode.values()).map(Enum::name).toList())
-                .description("The stable error code; absent on Spring MVC's own refusals (405)"))
+                .example(ErrorCode.INVALID_INPUT.name())
+                .description(
+                    "The stable error code: one of "
+                        + Arrays.stream(ErrorCode.values())
+                            .map(Enum::name)
+                            .collect(Collectors.joining(", "))
+                        + "; the HTTP status's name (BAD_REQUEST) where the web server refused"
+                        + " the request before the API saw it; absent on Spring MVC's own"
+                        + " refusals (405, 406)"))
         .addProperty("errors", new ArraySchema().items(fieldError))
         .addProperty(
             "errorId",
             new StringSchema()
                 .description("On INTERNAL_ERROR: the id the server's log line carries"))
-        .required(List.of("type", "title", "status"));
+        .required(List.of("title", "status"));
   }
 
   @Bean
@@ -129,9 +142,14 @@ class ApiDocumentation {
     return (operation, handlerMethod) -> {
       Problems extra = handlerMethod.getMethodAnnotation(Problems.class);
       Stream<ErrorCode> codes =
-          Stream.concat(
-              EVERY_OPERATION.stream(),
-              extra == null ? Stream.empty() : Arrays.stream(extra.value()));
+          Stream.of(
+                  EVERY_OPERATION.stream(),
+                  extra == null ? Stream.<ErrorCode>empty() : Arrays.stream(extra.value()),
+                  // JSON bodies have a size limit (JsonBodyCheck).
+                  operation.getRequestBody() == null
+                      ? Stream.<ErrorCode>empty()
+                      : Stream.of(ErrorCode.PAYLOAD_TOO_LARGE))
+              .flatMap(Function.identity());
       Map<Integer, Set<ErrorCode>> byStatus =
           codes.collect(
               Collectors.groupingBy(
@@ -219,6 +237,42 @@ class ApiDocumentation {
           new Header().description("Bearer, with the reason").schema(new StringSchema()));
     }
     return response;
+  }
+
+  @Bean
+  OperationCustomizer rowsBodies() {
+    return (operation, handlerMethod) -> {
+      RowsBody rows = handlerMethod.getMethodAnnotation(RowsBody.class);
+      if (rows == null) {
+        return operation;
+      }
+      Content content = new Content();
+      for (UploadFormat format : rows.value()) {
+        content.addMediaType(format.mediaType(), rowsIn(format));
+      }
+      return operation.requestBody(new RequestBody().required(true).content(content));
+    };
+  }
+
+  private static MediaType rowsIn(UploadFormat format) {
+    return switch (format) {
+      case JSON ->
+          new MediaType()
+              .schema(
+                  new ObjectSchema()
+                      .description(JsonRows.DESCRIPTION)
+                      .addProperty(
+                          "rows",
+                          new ArraySchema()
+                              .items(new ObjectSchema().additionalProperties(Boolean.TRUE)))
+                      .required(List.of("rows")))
+              .example(JsonMapper.builder().build().readValue(JsonRows.EXAMPLE, Map.class));
+      case CSV ->
+          new MediaType()
+              .schema(new StringSchema().description("A header row naming the columns, then rows"))
+              .example(JsonRows.CSV_EXAMPLE);
+      case PARQUET, ARROW_STREAM -> new MediaType().schema(new StringSchema().format("binary"));
+    };
   }
 
   /** The lookup paths answer on the online listener's port too; its health check only there. */

@@ -1,10 +1,12 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.api.openapi.JsonRows;
 import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
+import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -25,7 +27,6 @@ import dev.featurestore.storage.training.TrainingSetRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -96,7 +97,10 @@ class TrainingSetController {
       UUID ownerKeyId,
       Instant createdAt,
       Instant completedAt,
-      JsonNode request) {}
+      @Schema(
+              description = "The request as it was sent",
+              implementation = TrainingSetRequestDocument.class)
+          JsonNode request) {}
 
   /** A training set to be built by a job: poll the job at Location. */
   record TrainingSetAccepted(UUID jobId, UUID trainingSetId, JobStatus status) {}
@@ -253,15 +257,15 @@ class TrainingSetController {
             mediaType = TrainingSetDownloads.ARROW_STREAM,
             schema = @Schema(type = "string", format = "binary")),
         @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
-        @Content(
-            mediaType = "application/json",
-            array =
-                @ArraySchema(
-                    schema =
-                        @Schema(
-                            type = "object",
-                            additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
+        @Content(mediaType = "application/json", schema = @Schema(implementation = JsonRows.class))
       })
+  @ApiResponse(
+      responseCode = "406",
+      description = "Neither Accept nor format names one of the four formats",
+      content =
+          @Content(
+              mediaType = ProblemJson.MEDIA_TYPE,
+              schema = @Schema(ref = "#/components/schemas/Problem")))
   @Problems(ErrorCode.OBJECT_STORE_UNAVAILABLE)
   @GetMapping(
       path = "/{id}/data",

@@ -1,8 +1,8 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.ingest.UploadSpooler;
-import dev.featurestore.api.openapi.JsonRows;
 import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.RowsBody;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
@@ -20,9 +20,6 @@ import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -99,22 +96,8 @@ class UploadController {
       description =
           "A spine too large to send inline: CSV with a header row, Parquet or an Arrow IPC"
               + " stream, with the entity's key column and event_time. It is checked on arrival;"
-              + " a training-set request then names it as {\"spine\":{\"upload\":\"<id>\"}}.",
-      requestBody =
-          @io.swagger.v3.oas.annotations.parameters.RequestBody(
-              required = true,
-              content = {
-                @Content(
-                    mediaType = "text/csv",
-                    schema = @Schema(type = "string"),
-                    examples = @ExampleObject(value = JsonRows.CSV_EXAMPLE)),
-                @Content(
-                    mediaType = "application/vnd.apache.parquet",
-                    schema = @Schema(type = "string", format = "binary")),
-                @Content(
-                    mediaType = "application/vnd.apache.arrow.stream",
-                    schema = @Schema(type = "string", format = "binary"))
-              }))
+              + " a training-set request then names it as {\"spine\":{\"upload\":\"<id>\"}}.")
+  @RowsBody({UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
     ErrorCode.PAYLOAD_TOO_LARGE,
