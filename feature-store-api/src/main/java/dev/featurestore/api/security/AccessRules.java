@@ -77,9 +77,11 @@ public final class AccessRules {
           new Rule(GET, "/api/v1/lineage/feature-groups/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(GET, "/api/v1/lineage/entities/**", COMPLIANCE),
           new Rule(POST, "/api/v1/erasures", COMPLIANCE),
+          new Rule(POST, "/api/v1/erasures/preview", COMPLIANCE),
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
-          // Keys are the administrator's alone.
+          // Any key may see itself (its name and role); the others are the administrator's alone.
+          new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/api-keys"),
           new Rule(POST, "/api/v1/api-keys"),
           new Rule(DELETE, "/api/v1/api-keys/*"));
