@@ -36,9 +36,13 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * what exists from being refused.
  */
 public final class AccessRules {
-  /** Open to anyone without a key: probes, metrics and the API's description. */
+  /**
+   * Open to anyone without a key: probes, metrics, the API's description and the browser console's
+   * pages and files (the console holds no data; it calls the API with the key its user gives).
+   */
   static final List<String> PUBLIC_PATHS =
       List.of(
+          "/console/**",
           "/actuator/health",
           "/actuator/health/**",
           "/actuator/prometheus",

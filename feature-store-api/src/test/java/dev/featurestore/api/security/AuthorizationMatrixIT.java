@@ -144,6 +144,11 @@ class AuthorizationMatrixIT {
       GET    /actuator/health/readiness                       -            200 200 200 200 200 200 200 200
       GET    /actuator/prometheus                             -            200 200 200 200 200 200 200 200
       GET    /v3/api-docs                                     -            200 200 200 200 200 200 200 200
+      # The console's pages and files need no key; what they show comes from the calls above.
+      GET    /console/                                        -            200 200 200 200 200 200 200 200
+      GET    /console/feature-groups/user_activity            -            200 200 200 200 200 200 200 200
+      GET    /console/assets/app.js                           -            200 200 200 200 200 200 200 200
+      GET    /console/no-such-page                            -            404 404 404 404 404 404 404 404
       """;
 
   /** Request bodies by name; {@code {n}} is a number unique to the call. */
