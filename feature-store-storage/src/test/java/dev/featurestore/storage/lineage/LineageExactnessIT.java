@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -14,7 +16,11 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -28,10 +34,8 @@ import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.InlineSpine;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.nio.file.Files;
@@ -137,15 +141,16 @@ class LineageExactnessIT {
           new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);
       FeatureGroupReader reader = bed.reader();
+      Path buildFolder = Files.createDirectories(folder.resolve("build"));
       TrainingSetBuilder builder =
           new TrainingSetBuilder(
               catalog,
               trainingSets,
               new JdbcUploads(dataSource),
               reader,
-              objects,
+              new ObjectStoreSpineUploads(objects, buildFolder),
+              new ParquetTrainingSetOutputs(objects, buildFolder),
               allocator,
-              Files.createDirectories(folder.resolve("build")),
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               index);
       List<List<String>> featureChoices =

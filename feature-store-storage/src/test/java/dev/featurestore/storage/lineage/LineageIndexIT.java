@@ -2,6 +2,7 @@ package dev.featurestore.storage.lineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
 import java.lang.reflect.InvocationHandler;
