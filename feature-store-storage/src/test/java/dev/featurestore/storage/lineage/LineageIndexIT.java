@@ -42,7 +42,7 @@ class LineageIndexIT {
    * Whatever keys the training sets used, and however many were recorded before the first query
    * loaded the bitmaps into memory, the index (and a fresh one) answers what a scan answers.
    */
-  @Property(tries = 12)
+  @Property(tries = 6)
   void indexAgreesWithAScanOfEveryTrainingSetsKeys(
       @ForAll("recordings") List<Map<KeyUse, Set<String>>> recordings,
       @ForAll @IntRange(min = 0, max = 20) int recordedBeforeTheFirstQuery)
