@@ -11,11 +11,14 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetDownloads;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetDownloads;
 import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
@@ -37,6 +40,11 @@ class TrainingConfiguration {
   @Bean
   LineageIndex lineageIndex(DataSource dataSource) {
     return new LineageIndex(dataSource);
+  }
+
+  @Bean
+  TrainingSetDownloads trainingSetDownloads(ObjectCache cache, BufferAllocator allocator) {
+    return new ParquetTrainingSetDownloads(cache, allocator);
   }
 
   @Bean
