@@ -5,12 +5,11 @@ import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.models.Model;
-import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.core.models.ModelRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -34,10 +33,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/models")
 class ModelController {
-  private final JdbcModels models;
+  private final ModelRegistry models;
   private final AuditLog auditLog;
 
-  ModelController(JdbcModels models, AuditLog auditLog) {
+  ModelController(ModelRegistry models, AuditLog auditLog) {
     this.models = models;
     this.auditLog = auditLog;
   }
@@ -83,10 +82,8 @@ class ModelController {
       @RequestParam Optional<String> name,
       @RequestParam Optional<Integer> limit,
       @RequestParam Optional<String> pageToken) {
-    Caller caller = Caller.current();
     List<Model> visible =
-        models.list().stream()
-            .filter(caller::maySee)
+        models.visibleTo(Caller.current().key()).stream()
             .filter(model -> name.isEmpty() || model.name().equals(name.get()))
             .toList();
     // Names cannot hold '/', so name/version orders each name's versions together.
@@ -102,10 +99,6 @@ class ModelController {
   @Operation(operationId = "getModel", summary = "Get a model version")
   @GetMapping("/{name}/versions/{version}")
   Model get(@PathVariable String name, @PathVariable String version) {
-    return models
-        .find(name, version)
-        .filter(Caller.current()::maySee)
-        .orElseThrow(
-            () -> new NotFoundException("model " + name + " version " + version + " not found"));
+    return models.find(name, version, Caller.current().key());
   }
 }

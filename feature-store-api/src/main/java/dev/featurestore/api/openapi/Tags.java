@@ -33,7 +33,7 @@ public final class Tags {
           tag(LINEAGE, "Which groups, training sets and models a key, group or model reached"),
           tag(ERASURE, "Removal of keys' rows everywhere, with a receipt"),
           tag(AUDIT, "Who read or wrote what, when"),
-          tag(API_KEYS, "Keys and their roles (administrators only)"));
+          tag(API_KEYS, "Keys and their roles (administrators; any key may read its own)"));
 
   private Tags() {}
 

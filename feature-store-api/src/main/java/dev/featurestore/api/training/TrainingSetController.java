@@ -8,6 +8,7 @@ import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.api.security.Caller;
+import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
@@ -16,14 +17,14 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.model.EpochMicros;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.InlineSpine;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -69,13 +70,16 @@ class TrainingSetController {
   private final JobRunner jobRunner;
   private final JsonMapper json;
   private final AuditLog auditLog;
+  private final TrainingSetBuildMetrics buildMetrics;
 
   TrainingSetController(
       TrainingSetBuilder builder,
       TrainingSetCatalog trainingSets,
       JobRunner jobRunner,
       JsonMapper json,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      TrainingSetBuildMetrics buildMetrics) {
+    this.buildMetrics = buildMetrics;
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
@@ -148,7 +152,7 @@ class TrainingSetController {
             .withDetail("name", request.name())
             .withDetail("features", request.features().size()));
     if (request.inlineSpine().isPresent()) {
-      TrainingSet ready = builder.materialize(prepared);
+      TrainingSet ready = buildMetrics.timed(Mode.INLINE, () -> builder.materialize(prepared));
       return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));
     }
     Job job =
@@ -158,7 +162,7 @@ class TrainingSetController {
             "/api/v1/training-sets/" + id,
             Math.max(0, prepared.spineRowHint()),
             caller.key(),
-            monitor -> builder.materialize(prepared, monitor));
+            monitor -> buildMetrics.timed(Mode.JOB, () -> builder.materialize(prepared, monitor)));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
         .body(new TrainingSetAccepted(job.id(), id, job.status()));
@@ -251,10 +255,10 @@ class TrainingSetController {
               schema = @Schema(type = "string")),
       content = {
         @Content(
-            mediaType = TrainingSetDownloads.PARQUET,
+            mediaType = TrainingSetDownloadConverter.PARQUET,
             schema = @Schema(type = "string", format = "binary")),
         @Content(
-            mediaType = TrainingSetDownloads.ARROW_STREAM,
+            mediaType = TrainingSetDownloadConverter.ARROW_STREAM,
             schema = @Schema(type = "string", format = "binary")),
         @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
         @Content(mediaType = "application/json", schema = @Schema(implementation = JsonRows.class))
@@ -270,12 +274,12 @@ class TrainingSetController {
   @GetMapping(
       path = "/{id}/data",
       produces = {
-        TrainingSetDownloads.PARQUET,
-        TrainingSetDownloads.ARROW_STREAM,
+        TrainingSetDownloadConverter.PARQUET,
+        TrainingSetDownloadConverter.ARROW_STREAM,
         "text/csv",
         "application/json"
       })
-  TrainingSetDownloads.Download data(
+  TrainingSetDownloadConverter.Download data(
       @PathVariable UUID id,
       @Parameter(
               description = "Overrides Accept",
@@ -287,7 +291,7 @@ class TrainingSetController {
       throw new InvalidInputException(
           "id", "training set " + id + " is " + set.status() + ", not READY");
     }
-    return new TrainingSetDownloads.Download(set);
+    return new TrainingSetDownloadConverter.Download(set);
   }
 
   /** Another key's training set is not found, unless the caller may see every key's. */

@@ -219,6 +219,8 @@ class OpenApiConformanceIT {
     expect(200, get("/api/v1/lineage/feature-groups/user_activity"));
 
     // Erasure, jobs, audit, keys
+    expect(
+        200, post("/api/v1/erasures/preview", JSON, "{\"entity\":\"user_id\",\"keys\":[\"u1\"]}"));
     Answer erasure =
         post(
             "/api/v1/erasures",
@@ -233,6 +235,7 @@ class OpenApiConformanceIT {
         post("/api/v1/api-keys", JSON, "{\"name\":\"reader\",\"role\":\"DATA_SCIENTIST\"}");
     expect(201, key);
     expect(200, get("/api/v1/api-keys"));
+    expect(200, get("/api/v1/api-keys/current"));
     expect(
         200,
         call("DELETE", "/api/v1/api-keys/" + key.json("$.id"), null, null, TestApiKeys.ADMIN_KEY));

@@ -2,13 +2,9 @@ package dev.featurestore.api.training;
 
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.storage.training.TrainingSetExport;
+import dev.featurestore.core.training.TrainingSetDownloads;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Path;
-import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
@@ -25,7 +21,8 @@ import org.springframework.stereotype.Component;
  * download is an attachment named after the set, with the format's extension.
  */
 @Component
-class TrainingSetDownloads extends AbstractHttpMessageConverter<TrainingSetDownloads.Download> {
+class TrainingSetDownloadConverter
+    extends AbstractHttpMessageConverter<TrainingSetDownloadConverter.Download> {
   static final String PARQUET = "application/vnd.apache.parquet";
   static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
 
@@ -37,14 +34,12 @@ class TrainingSetDownloads extends AbstractHttpMessageConverter<TrainingSetDownl
   record Download(TrainingSet set) {}
 
   private final ObjectStore objects;
-  private final ObjectCache cache;
-  private final BufferAllocator allocator;
+  private final TrainingSetDownloads conversions;
 
-  TrainingSetDownloads(ObjectStore objects, ObjectCache cache, BufferAllocator allocator) {
+  TrainingSetDownloadConverter(ObjectStore objects, TrainingSetDownloads conversions) {
     super(PARQUET_TYPE, ARROW_STREAM_TYPE, CSV_TYPE, MediaType.APPLICATION_JSON);
     this.objects = objects;
-    this.cache = cache;
-    this.allocator = allocator;
+    this.conversions = conversions;
   }
 
   @Override
@@ -81,29 +76,23 @@ class TrainingSetDownloads extends AbstractHttpMessageConverter<TrainingSetDownl
   @Override
   protected void writeInternal(Download download, HttpOutputMessage output) throws IOException {
     TrainingSet set = download.set();
-    String objectKey = set.outputObjectKey().orElseThrow();
     MediaType contentType = output.getHeaders().getContentType();
-    OutputStream out = output.getBody();
     if (PARQUET_TYPE.equalsTypeAndSubtype(contentType)) {
-      try (InputStream in = objects.get(objectKey)) {
-        in.transferTo(out);
+      try (InputStream in = objects.get(set.outputObjectKey().orElseThrow())) {
+        in.transferTo(output.getBody());
       }
       return;
     }
-    Path local = cache.localCopy(objectKey, set.outputHash().orElseThrow());
-    if (ARROW_STREAM_TYPE.equalsTypeAndSubtype(contentType)) {
-      try (BufferAllocator downloading =
-          allocator.newChildAllocator("download-" + set.id(), 0, Long.MAX_VALUE)) {
-        TrainingSetExport.writeArrowStream(local, downloading, out);
-      }
-      return;
-    }
-    TrainingSetExport.write(
-        local,
-        CSV_TYPE.equalsTypeAndSubtype(contentType)
-            ? TrainingSetExport.Format.CSV
-            : TrainingSetExport.Format.JSON,
-        out);
+    // Prepared before the body starts, so that a storage failure is still a problem answer.
+    TrainingSetDownloads.Download converted =
+        conversions.prepare(
+            set,
+            ARROW_STREAM_TYPE.equalsTypeAndSubtype(contentType)
+                ? TrainingSetDownloads.Format.ARROW_STREAM
+                : CSV_TYPE.equalsTypeAndSubtype(contentType)
+                    ? TrainingSetDownloads.Format.CSV
+                    : TrainingSetDownloads.Format.JSON);
+    converted.writeTo(output.getBody());
   }
 
   private static String extension(MediaType contentType) {
