@@ -8,13 +8,13 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.Erasure;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
-import dev.featurestore.storage.erasure.Erasure;
-import dev.featurestore.storage.erasure.ErasureReceipt;
-import dev.featurestore.storage.erasure.JdbcErasures;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,14 +38,14 @@ class ErasureController {
   static final int MAX_KEYS = 10_000;
 
   private final ErasureJobs erasureJobs;
-  private final JdbcErasures erasures;
+  private final ErasureLedger erasures;
   private final Jobs jobs;
   private final Catalog catalog;
   private final AuditLog auditLog;
 
   ErasureController(
       ErasureJobs erasureJobs,
-      JdbcErasures erasures,
+      ErasureLedger erasures,
       Jobs jobs,
       Catalog catalog,
       AuditLog auditLog) {

@@ -3,14 +3,14 @@ package dev.featurestore.api.erasure;
 import dev.featurestore.api.ingest.FeatureGroupCommitted;
 import dev.featurestore.api.jobs.JobRunner;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.Erasure;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.security.ApiKey;
-import dev.featurestore.storage.erasure.Erasure;
-import dev.featurestore.storage.erasure.JdbcErasures;
-import dev.featurestore.storage.erasure.KeyEraser;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,22 +28,22 @@ class ErasureJobs implements JobRunner.TakeOver {
 
   private final Jobs jobs;
   private final JobRunner runner;
-  private final JdbcErasures erasures;
-  private final KeyEraser eraser;
+  private final ErasureLedger erasures;
+  private final KeyErasure keyErasure;
   private final Catalog catalog;
   private final ApplicationEventPublisher events;
 
   ErasureJobs(
       Jobs jobs,
       @Lazy JobRunner runner,
-      JdbcErasures erasures,
-      KeyEraser eraser,
+      ErasureLedger erasures,
+      KeyErasure keyErasure,
       Catalog catalog,
       ApplicationEventPublisher events) {
     this.jobs = jobs;
     this.runner = runner;
     this.erasures = erasures;
-    this.eraser = eraser;
+    this.keyErasure = keyErasure;
     this.catalog = catalog;
     this.events = events;
   }
@@ -53,7 +53,11 @@ class ErasureJobs implements JobRunner.TakeOver {
     UUID id = UUID.randomUUID();
     Job job =
         jobs.create(
-            id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys), requester.id());
+            id,
+            KIND,
+            "/api/v1/erasures/" + id,
+            keyErasure.plannedSteps(entity, keys),
+            requester.id());
     erasures.create(id, entity.name(), keys, reason, requester.name());
     return runner.start(job, takeOver(job));
   }
@@ -73,7 +77,7 @@ class ErasureJobs implements JobRunner.TakeOver {
     return monitor -> {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
       // Later passes may find files added meanwhile: the total grows with them.
-      eraser.erase(
+      keyErasure.erase(
           job.id(),
           erasure.principal(),
           done -> monitor.progress(done, Math.max(done, job.total())));

@@ -7,8 +7,8 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.model.Entity;
-import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.lineage.LineageQueries;
 import java.io.IOException;
 import java.time.Instant;
@@ -26,10 +26,10 @@ class LineageController {
   private final LineageQueries lineage;
   private final Catalog catalog;
   private final AuditLog auditLog;
-  private final JdbcErasures erasures;
+  private final ErasureLedger erasures;
 
   LineageController(
-      LineageQueries lineage, Catalog catalog, AuditLog auditLog, JdbcErasures erasures) {
+      LineageQueries lineage, Catalog catalog, AuditLog auditLog, ErasureLedger erasures) {
     this.lineage = lineage;
     this.catalog = catalog;
     this.auditLog = auditLog;

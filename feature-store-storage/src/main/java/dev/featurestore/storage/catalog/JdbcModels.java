@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.models.Model;
+import dev.featurestore.core.models.Models;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Owned;
 import java.sql.Connection;
@@ -22,7 +23,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /** Model versions and the training sets they were trained on. */
-public final class JdbcModels {
+public final class JdbcModels implements Models {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Transactions transactions;
@@ -95,7 +96,7 @@ public final class JdbcModels {
     return transactions.inTransaction(connection -> select(connection, ""));
   }
 
-  /** Models trained on any of the training sets. */
+  @Override
   public List<Model> trainedOn(Collection<UUID> trainingSets) {
     if (trainingSets.isEmpty()) {
       return List.of();

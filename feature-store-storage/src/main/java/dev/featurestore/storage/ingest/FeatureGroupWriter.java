@@ -196,7 +196,8 @@ public final class FeatureGroupWriter {
     return store(group, rows, allocator);
   }
 
-  private NewDataFile store(
+  /** As {@link #store(FeatureGroup, VectorSchemaRoot)}, sorting in {@code sortingAllocator}. */
+  public NewDataFile store(
       FeatureGroup group, VectorSchemaRoot rows, BufferAllocator sortingAllocator) {
     String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = temporaryFolder.resolve(UUID.randomUUID() + ".parquet");

@@ -2,6 +2,7 @@ package dev.featurestore.storage.lineage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.lineage.KeyLineage;
 import dev.featurestore.storage.catalog.Transactions;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -17,19 +18,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -44,7 +44,7 @@ import org.roaringbitmap.RoaringBitmap;
  * recorded_id} held (usually none). Recordings of one entity commit in id order (see {@link
  * #record}), so that watermark never passes a row still to commit.
  */
-public final class LineageIndex {
+public final class LineageIndex implements KeyLineage {
   /** Ids come from a sequence starting at 1. */
   private static final int UNKNOWN = 0;
 
@@ -141,11 +141,31 @@ public final class LineageIndex {
     return uses;
   }
 
-  /** A key of a key vector (STRING or INT64 entity) as lineage and erasures name it: as text. */
-  public static String keyText(FieldVector keys, int row) {
-    return keys instanceof VarCharVector strings
-        ? new String(strings.get(row), StandardCharsets.UTF_8)
-        : Long.toString(((BigIntVector) keys).get(row));
+  @Override
+  public Set<UUID> trainingSetsUsing(String entity, Collection<String> keys) {
+    Set<UUID> used = new LinkedHashSet<>();
+    for (String key : keys) {
+      used.addAll(trainingSetsUsing(entity, key).keySet());
+    }
+    return used;
+  }
+
+  @Override
+  public void forget(String entity, Collection<String> keys) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement forget =
+              connection.prepareStatement(
+                  "UPDATE entity_keys SET key_value = 'erased:' || id, erased_digest = ?"
+                      + " WHERE entity_name = ? AND key_value = ?")) {
+            for (String key : keys) {
+              Transactions.bind(forget, keyDigest(entity, key), entity, key);
+              forget.addBatch();
+            }
+            forget.executeBatch();
+          }
+          return null;
+        });
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.KeyText;
 import dev.featurestore.core.models.Model;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
@@ -180,7 +181,7 @@ public final class LineageQueries {
           FieldVector keys = batch.getVector(0);
           BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
           for (int row = 0; row < batch.getRowCount(); row++) {
-            if (key.equals(LineageIndex.keyText(keys, row))) {
+            if (key.equals(KeyText.of(keys, row, group.entity().keyType()))) {
               sequences.add(commitSequences.get(row));
             }
           }

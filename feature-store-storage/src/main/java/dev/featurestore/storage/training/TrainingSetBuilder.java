@@ -20,6 +20,7 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyText;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
@@ -438,12 +439,13 @@ public final class TrainingSetBuilder {
     /** A winner of group G for spine row i has the spine row's key: collect those keys. */
     WinningRowsListener featureKeyCollector(VectorSchemaRoot spine) {
       return (groupIndex, request, winners) -> {
-        String entity = request.group().entity().name();
-        FieldVector keys = spine.getVector(entity);
-        Set<String> used = featureKeys.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet());
+        Entity entity = request.group().entity();
+        FieldVector keys = spine.getVector(entity.name());
+        Set<String> used =
+            featureKeys.computeIfAbsent(entity.name(), e -> ConcurrentHashMap.newKeySet());
         for (int row = 0; row < winners.spineRowCount(); row++) {
           if (winners.hasWinner(row)) {
-            used.add(LineageIndex.keyText(keys, row));
+            used.add(KeyText.of(keys, row, entity.keyType()));
           }
         }
       };
@@ -454,7 +456,7 @@ public final class TrainingSetBuilder {
         FieldVector keys = spine.getVector(entity.name());
         Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
         for (int row = 0; row < spine.getRowCount(); row++) {
-          used.add(LineageIndex.keyText(keys, row));
+          used.add(KeyText.of(keys, row, entity.keyType()));
         }
       }
     }

@@ -1,6 +1,8 @@
 package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
@@ -190,21 +192,18 @@ public final class ErasureBenchmark {
       List<Path> copies = copyObjectsHoldingTheKey(catalog, trainingSets, built, objects, folder);
 
       JdbcJobs jobs = new JdbcJobs(database.dataSource(), TestingLeases.ONE_REPLICA);
-      JdbcErasures erasures = new JdbcErasures(database.dataSource());
-      KeyEraser eraser =
-          new KeyEraser(
+      JdbcErasureLedger erasures = new JdbcErasureLedger(database.dataSource());
+      KeyErasure eraser =
+          KeyErasure.over(
+              erasures,
               catalog,
               trainingSets,
-              models,
               new JdbcUploads(database.dataSource()),
-              erasures,
               lineage,
-              reader,
-              writer,
-              objects,
-              cache,
-              allocator,
-              temporary);
+              models,
+              new ParquetObjectRewriter(
+                  reader, writer, objects, cache, allocator, Long.MAX_VALUE, temporary),
+              objects);
       UUID id = UUID.randomUUID();
       jobs.create(
           id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)), scientist.id());

@@ -1,0 +1,77 @@
+package dev.featurestore.core.testing;
+
+import dev.featurestore.core.ConflictException;
+import dev.featurestore.core.training.Upload;
+import dev.featurestore.core.training.Uploads;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Uploads in memory, oldest first, with {@code JdbcUploads}' conflict on a replaced object. */
+public final class InMemoryUploads implements Uploads {
+  private final Map<UUID, Upload> uploads = new LinkedHashMap<>();
+
+  @Override
+  public synchronized Upload create(
+      UUID id,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows,
+      List<Upload.Column> columns,
+      String createdBy,
+      UUID ownerKeyId) {
+    Upload upload =
+        new Upload(
+            id,
+            objectKey,
+            contentType,
+            byteSize,
+            rows,
+            columns,
+            createdBy,
+            Optional.ofNullable(ownerKeyId),
+            Instant.now());
+    uploads.put(id, upload);
+    return upload;
+  }
+
+  @Override
+  public synchronized Optional<Upload> find(UUID id) {
+    return Optional.ofNullable(uploads.get(id));
+  }
+
+  @Override
+  public synchronized List<Upload> withColumn(String column) {
+    return uploads.values().stream().filter(upload -> upload.column(column).isPresent()).toList();
+  }
+
+  @Override
+  public synchronized void replaceObject(
+      UUID id,
+      String replacedObjectKey,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows) {
+    Upload upload = uploads.get(id);
+    if (upload == null || !upload.objectKey().equals(replacedObjectKey)) {
+      throw new ConflictException("upload " + id + " no longer has object " + replacedObjectKey);
+    }
+    uploads.put(
+        id,
+        new Upload(
+            id,
+            objectKey,
+            contentType,
+            byteSize,
+            rows,
+            upload.columns(),
+            upload.createdBy(),
+            upload.ownerKeyId(),
+            upload.createdAt()));
+  }
+}
