@@ -5,7 +5,7 @@ import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.KeyErasure;
-import dev.featurestore.core.lineage.KeyLineage;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.models.Models;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
@@ -33,7 +33,7 @@ class ErasureConfiguration {
       Catalog catalog,
       TrainingSetCatalog trainingSets,
       Uploads uploads,
-      KeyLineage lineage,
+      LineageStore lineage,
       Models models,
       FeatureGroupReader reader,
       FeatureGroupWriter writer,

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
-import dev.featurestore.core.lineage.KeyLineage;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.models.Models;
@@ -69,7 +69,7 @@ public final class KeyErasure {
       Catalog catalog,
       TrainingSetCatalog trainingSetCatalog,
       Uploads uploadCatalog,
-      KeyLineage lineage,
+      LineageStore lineage,
       Models models,
       StoredObjectRewriter rewriter,
       ObjectStore objects) {

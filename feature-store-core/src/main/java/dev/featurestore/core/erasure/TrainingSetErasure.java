@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.erasure.StoredObjectRewriter.Rewrite;
 import dev.featurestore.core.erasure.StoredObjectRewriter.StoredRewrite;
-import dev.featurestore.core.lineage.KeyLineage;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import java.io.IOException;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -20,14 +21,14 @@ import java.util.UUID;
  */
 public final class TrainingSetErasure {
   private final TrainingSetCatalog trainingSets;
-  private final KeyLineage lineage;
+  private final LineageStore lineage;
   private final StoredObjectRewriter rewriter;
   private final ErasureSteps steps;
   private final ErasureLedger ledger;
 
   public TrainingSetErasure(
       TrainingSetCatalog trainingSets,
-      KeyLineage lineage,
+      LineageStore lineage,
       StoredObjectRewriter rewriter,
       ErasureSteps steps,
       ErasureLedger ledger) {
@@ -40,7 +41,11 @@ public final class TrainingSetErasure {
 
   /** The training sets that used any of the keys. */
   public Set<UUID> using(ErasedKeys keys) {
-    return lineage.trainingSetsUsing(keys.entity().name(), keys.keys());
+    Set<UUID> used = new LinkedHashSet<>();
+    for (String key : keys.keys()) {
+      used.addAll(lineage.trainingSetsUsing(keys.entity().name(), key).keySet());
+    }
+    return used;
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
+import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -18,7 +19,8 @@ import dev.featurestore.core.models.Model;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.testing.InMemoryCatalog;
 import dev.featurestore.core.testing.InMemoryErasureLedger;
-import dev.featurestore.core.testing.InMemoryKeyLineage;
+import dev.featurestore.core.testing.InMemoryLineageStore;
+import dev.featurestore.core.testing.InMemoryModels;
 import dev.featurestore.core.testing.InMemoryObjectStore;
 import dev.featurestore.core.testing.InMemoryTrainingSetCatalog;
 import dev.featurestore.core.testing.InMemoryUploads;
@@ -26,12 +28,14 @@ import dev.featurestore.core.testing.KeyLinesObjectRewriter;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.Upload;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,28 +43,19 @@ import org.junit.jupiter.api.Test;
 /** The erasure use case against in-memory fakes of every port it uses. */
 class KeyErasureTest {
   private static final String GROUP = "clicks";
+  private static final UUID OWNER = UUID.randomUUID();
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryObjectStore objects = new InMemoryObjectStore();
   private final InMemoryErasureLedger ledger = new InMemoryErasureLedger();
-  private final InMemoryTrainingSetCatalog trainingSets = new InMemoryTrainingSetCatalog();
-  private final InMemoryUploads uploads = new InMemoryUploads();
-  private final InMemoryKeyLineage lineage = new InMemoryKeyLineage();
+  private final InMemoryTrainingSetCatalog trainingSets =
+      new InMemoryTrainingSetCatalog(Clock.systemUTC());
+  private final InMemoryUploads uploads = new InMemoryUploads(Clock.systemUTC());
+  private final InMemoryLineageStore lineage = new InMemoryLineageStore();
   private final KeyLinesObjectRewriter rewriter = new KeyLinesObjectRewriter(objects);
-  private final List<Model> models = new ArrayList<>();
+  private final InMemoryModels models = new InMemoryModels();
   private final KeyErasure erasure =
-      KeyErasure.over(
-          ledger,
-          catalog,
-          trainingSets,
-          uploads,
-          lineage,
-          trainingSetIds ->
-              models.stream()
-                  .filter(model -> model.trainingSets().stream().anyMatch(trainingSetIds::contains))
-                  .toList(),
-          rewriter,
-          objects);
+      KeyErasure.over(ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objects);
   private Entity user;
 
   @BeforeEach
@@ -84,9 +79,9 @@ class KeyErasureTest {
     append("u1");
     Upload upload = upload("u1", "u4");
     TrainingSet trainingSet = trainingSetOutput("u1", "u2", "u3");
-    lineage.record(trainingSet.id(), "user_id", "u1");
+    lineage.record(trainingSet.id(), "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
     models.add(
-        new Model("churn", "1", "", List.of(trainingSet.id()), Optional.empty(), Instant.now()));
+        new Model("churn", "1", "", List.of(trainingSet.id()), Optional.of(OWNER), Instant.now()));
 
     ErasureReceipt receipt = erase("u1");
 
@@ -255,13 +250,13 @@ class KeyErasureTest {
         stored.rowCount(),
         List.of(new Upload.Column("user_id", FeatureType.STRING)),
         "scientist",
-        null);
+        OWNER);
   }
 
   private TrainingSet trainingSetOutput(String... keys) throws IOException {
     UUID id = UUID.randomUUID();
     NewDataFile output = rewriter.store(ObjectLayout.trainingSetOutput(id), List.of(keys));
-    trainingSets.create(id, "churn_training", "{}", Map.of(GROUP, 1L), null);
+    trainingSets.create(id, "churn_training", "{}", Map.of(GROUP, 1L), OWNER);
     trainingSets.markRunning(id);
     return trainingSets.complete(
         id, output.objectKey(), output.contentHash(), output.rowCount(), List.of(), Map.of());

@@ -6,9 +6,9 @@ import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
 import dev.featurestore.core.training.TrainingSetStatus;
-import java.time.Instant;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +16,16 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Training sets in memory, for one replica whose leases never expire: status moves forward only, as
- * in {@code JdbcTrainingSetCatalog}. Requests are kept as the JSON text they came in, which core
- * cannot parse: {@link #removeInlineSpineRows} refuses requests that mention a key rather than
- * pretend to scrub them.
+ * A {@link TrainingSetCatalog} in memory, for one replica: status moves only forward, as the JDBC
+ * catalog's does, and a move from the wrong status is a lost lease.
  */
 public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
+  private final Clock clock;
   private final Map<UUID, TrainingSet> trainingSets = new LinkedHashMap<>();
+
+  public InMemoryTrainingSetCatalog(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public synchronized TrainingSet create(
@@ -41,8 +44,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             0,
             Map.of(),
             Optional.empty(),
-            Optional.ofNullable(ownerKeyId),
-            Instant.now(),
+            Optional.of(ownerKeyId),
+            clock.instant(),
             Optional.empty());
     trainingSets.put(id, created);
     return created;
@@ -53,15 +56,22 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
     TrainingSet set = inStatus(id, TrainingSetStatus.PENDING);
     trainingSets.put(
         id,
-        with(
-            set,
+        new TrainingSet(
+            id,
+            set.name(),
             TrainingSetStatus.RUNNING,
-            set.outputObjectKey(),
-            set.outputHash(),
-            set.rows(),
-            set.rowsErased(),
+            set.requestJson(),
+            set.catalogVersion(),
             set.inputs(),
-            set.error()));
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            Map.of(),
+            Optional.empty(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.empty()));
   }
 
   @Override
@@ -74,15 +84,22 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
       Map<String, Long> timingsMillis) {
     TrainingSet set = inStatus(id, TrainingSetStatus.RUNNING);
     TrainingSet ready =
-        with(
-            set,
+        new TrainingSet(
+            id,
+            set.name(),
             TrainingSetStatus.READY,
+            set.requestJson(),
+            set.catalogVersion(),
+            inputs,
             Optional.of(outputObjectKey),
             Optional.of(outputHash),
             rows,
             0,
-            inputs,
-            Optional.empty());
+            timingsMillis,
+            Optional.empty(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.of(clock.instant()));
     trainingSets.put(id, ready);
     return ready;
   }
@@ -97,15 +114,22 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
     }
     trainingSets.put(
         id,
-        with(
-            set,
+        new TrainingSet(
+            id,
+            set.name(),
             TrainingSetStatus.FAILED,
-            set.outputObjectKey(),
-            set.outputHash(),
-            set.rows(),
-            set.rowsErased(),
+            set.requestJson(),
+            set.catalogVersion(),
             set.inputs(),
-            Optional.of(error)));
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            Map.of(),
+            Optional.of(error),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.of(clock.instant())));
     return true;
   }
 
@@ -116,26 +140,31 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public synchronized Map<UUID, String> names(Collection<UUID> ids) {
-    Map<UUID, String> names = new HashMap<>();
+    Map<UUID, String> names = new LinkedHashMap<>();
     for (UUID id : ids) {
-      find(id).ifPresent(set -> names.put(id, set.name()));
+      if (trainingSets.containsKey(id)) {
+        names.put(id, trainingSets.get(id).name());
+      }
     }
     return names;
   }
 
   @Override
   public synchronized List<TrainingSet> list() {
-    return trainingSets.values().stream().toList().reversed();
+    return newestFirst(trainingSets.values());
   }
 
   @Override
   public synchronized List<TrainingSet> readingFeatureGroup(String groupName) {
-    return list().stream()
-        .filter(
-            set -> set.inputs().stream().anyMatch(input -> input.featureGroup().equals(groupName)))
-        .toList();
+    return newestFirst(
+        trainingSets.values().stream()
+            .filter(
+                set ->
+                    set.inputs().stream().anyMatch(input -> input.featureGroup().equals(groupName)))
+            .toList());
   }
 
+  /** One replica holds every lease, so renewing keeps them all and none ever expires. */
   @Override
   public synchronized void replaceOutput(
       UUID id,
@@ -151,24 +180,35 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
     }
     trainingSets.put(
         id,
-        with(
-            set,
+        new TrainingSet(
+            id,
+            set.name(),
             set.status(),
+            set.requestJson(),
+            set.catalogVersion(),
+            set.inputs(),
             Optional.of(outputObjectKey),
             Optional.of(outputHash),
             rows,
             set.rowsErased() + rowsErased,
-            set.inputs(),
-            set.error()));
+            set.timingsMillis(),
+            set.error(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            set.completedAt()));
   }
 
+  /**
+   * Requests are kept as the JSON text they came in, which core cannot parse: a request that
+   * mentions a key is refused rather than pretended scrubbed.
+   */
   @Override
   public synchronized int removeInlineSpineRows(String entity, Collection<String> keys) {
     for (TrainingSet set : trainingSets.values()) {
       for (String key : keys) {
         if (set.requestJson().contains("\"" + key + "\"")) {
           throw new UnsupportedOperationException(
-              "the in-memory catalog cannot scrub JSON requests; keep keys out of them");
+              "the in-memory catalog cannot scrub JSON requests; keep erased keys out of them");
         }
       }
     }
@@ -187,43 +227,22 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public synchronized int failExpired(String reason) {
+  public int failExpired(String reason) {
     return 0;
   }
 
-  private TrainingSet inStatus(UUID id, TrainingSetStatus expected) {
+  private TrainingSet inStatus(UUID id, TrainingSetStatus status) {
     TrainingSet set = trainingSets.get(id);
-    if (set == null || set.status() != expected) {
-      throw new LostLeaseException("training set " + id + " is not " + expected + " here");
+    if (set == null || set.status() != status) {
+      throw new LostLeaseException("training set " + id + " is not " + status);
     }
     return set;
   }
 
-  private static TrainingSet with(
-      TrainingSet set,
-      TrainingSetStatus status,
-      Optional<String> outputObjectKey,
-      Optional<String> outputHash,
-      long rows,
-      long rowsErased,
-      List<TrainingSetInput> inputs,
-      Optional<String> error) {
-    boolean finished = status == TrainingSetStatus.READY || status == TrainingSetStatus.FAILED;
-    return new TrainingSet(
-        set.id(),
-        set.name(),
-        status,
-        set.requestJson(),
-        set.catalogVersion(),
-        inputs,
-        outputObjectKey,
-        outputHash,
-        rows,
-        rowsErased,
-        set.timingsMillis(),
-        error,
-        set.ownerKeyId(),
-        set.createdAt(),
-        finished ? Optional.of(set.completedAt().orElse(Instant.now())) : Optional.empty());
+  /** Insertion order is creation order; the clock may stand still between creations. */
+  private static List<TrainingSet> newestFirst(Collection<TrainingSet> sets) {
+    List<TrainingSet> newest = new ArrayList<>(sets);
+    java.util.Collections.reverse(newest);
+    return List.copyOf(newest);
   }
 }

@@ -3,19 +3,25 @@ package dev.featurestore.core.testing;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Uploads in memory, oldest first, with {@code JdbcUploads}' conflict on a replaced object. */
+/** {@link Uploads} in memory: the record of uploads only, their bytes are elsewhere. */
 public final class InMemoryUploads implements Uploads {
-  private final Map<UUID, Upload> uploads = new LinkedHashMap<>();
+  private final Clock clock;
+  private final Map<UUID, Upload> uploads = new ConcurrentHashMap<>();
+
+  public InMemoryUploads(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
-  public synchronized Upload create(
+  public Upload create(
       UUID id,
       String objectKey,
       String contentType,
@@ -33,20 +39,23 @@ public final class InMemoryUploads implements Uploads {
             rows,
             columns,
             createdBy,
-            Optional.ofNullable(ownerKeyId),
-            Instant.now());
+            Optional.of(ownerKeyId),
+            clock.instant());
     uploads.put(id, upload);
     return upload;
   }
 
   @Override
-  public synchronized Optional<Upload> find(UUID id) {
+  public Optional<Upload> find(UUID id) {
     return Optional.ofNullable(uploads.get(id));
   }
 
   @Override
-  public synchronized List<Upload> withColumn(String column) {
-    return uploads.values().stream().filter(upload -> upload.column(column).isPresent()).toList();
+  public List<Upload> withColumn(String column) {
+    return uploads.values().stream()
+        .filter(upload -> upload.column(column).isPresent())
+        .sorted(Comparator.comparing(Upload::createdAt).thenComparing(Upload::id))
+        .toList();
   }
 
   @Override

@@ -2,7 +2,8 @@ package dev.featurestore.storage.lineage;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.featurestore.core.lineage.KeyLineage;
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.storage.catalog.Transactions;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,7 +24,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +44,7 @@ import org.roaringbitmap.RoaringBitmap;
  * recorded_id} held (usually none). Recordings of one entity commit in id order (see {@link
  * #record}), so that watermark never passes a row still to commit.
  */
-public final class LineageIndex implements KeyLineage {
+public final class LineageIndex implements LineageStore {
   /** Ids come from a sequence starting at 1. */
   private static final int UNKNOWN = 0;
 
@@ -77,6 +77,7 @@ public final class LineageIndex implements KeyLineage {
    * Records the keys a training set used of one entity, per use, in one transaction. Key ids are
    * assigned once for the keys of every use together: the feature keys are spine keys too.
    */
+  @Override
   public void record(UUID trainingSet, String entity, Map<KeyUse, Set<String>> keysByUse) {
     Set<String> distinct = new HashSet<>();
     keysByUse.values().forEach(distinct::addAll);
@@ -120,6 +121,7 @@ public final class LineageIndex implements KeyLineage {
    * The training sets that used {@code key} of {@code entity}, and how; an erased key is found by
    * its digest.
    */
+  @Override
   public Map<UUID, Set<KeyUse>> trainingSetsUsing(String entity, String key) {
     List<Integer> keyIds = keyIds(entity, key);
     Map<UUID, Set<KeyUse>> uses = new LinkedHashMap<>();
@@ -139,15 +141,6 @@ public final class LineageIndex implements KeyLineage {
       }
     }
     return uses;
-  }
-
-  @Override
-  public Set<UUID> trainingSetsUsing(String entity, Collection<String> keys) {
-    Set<UUID> used = new LinkedHashSet<>();
-    for (String key : keys) {
-      used.addAll(trainingSetsUsing(entity, key).keySet());
-    }
-    return used;
   }
 
   @Override
