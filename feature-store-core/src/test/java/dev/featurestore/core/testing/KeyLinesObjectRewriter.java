@@ -68,32 +68,26 @@ public final class KeyLinesObjectRewriter implements StoredObjectRewriter {
   @Override
   public Rewrite<Optional<NewDataFile>> rewriteFeatureFile(
       FeatureGroup group, DataFile file, ErasedKeys keys) throws IOException {
-    List<String> rows = rows(file.objectKey());
-    if (!rows.isEmpty() && rows.get(0).equals(DAMAGED)) {
-      return new Rewrite.Unreadable<>("the object is damaged");
-    }
-    List<String> kept = withoutKeys(rows, keys);
-    long removed = rows.size() - kept.size();
-    if (removed == 0) {
-      return new Rewrite.NoKeyRows<>();
-    }
-    Optional<NewDataFile> rewrite =
-        kept.isEmpty()
-            ? Optional.empty()
-            : Optional.of(store(ObjectLayout.newFeatureGroupFile(group.name()), kept));
-    return new Rewrite.Rewritten<>(rewrite, removed);
+    return rewrite(
+        file.objectKey(),
+        keys,
+        kept ->
+            kept.isEmpty()
+                ? Optional.empty()
+                : Optional.of(store(ObjectLayout.newFeatureGroupFile(group.name()), kept)));
   }
 
   @Override
   public Rewrite<StoredRewrite> rewriteUpload(Upload upload, ErasedKeys keys, String objectKey)
       throws IOException {
-    return rewriteObject(upload.objectKey(), keys, objectKey);
+    return rewrite(upload.objectKey(), keys, kept -> storedRewrite(objectKey, kept));
   }
 
   @Override
   public Rewrite<StoredRewrite> rewriteTrainingSetOutput(
       TrainingSet trainingSet, ErasedKeys keys, String objectKey) throws IOException {
-    return rewriteObject(trainingSet.outputObjectKey().orElseThrow(), keys, objectKey);
+    return rewrite(
+        trainingSet.outputObjectKey().orElseThrow(), keys, kept -> storedRewrite(objectKey, kept));
   }
 
   @Override
@@ -101,7 +95,12 @@ public final class KeyLinesObjectRewriter implements StoredObjectRewriter {
     evicted.add(contentHash);
   }
 
-  private Rewrite<StoredRewrite> rewriteObject(String original, ErasedKeys keys, String objectKey)
+  /** Stores the rows kept of a rewrite. */
+  private interface KeptRows<T> {
+    T store(List<String> kept) throws IOException;
+  }
+
+  private <T> Rewrite<T> rewrite(String original, ErasedKeys keys, KeptRows<T> keptRows)
       throws IOException {
     List<String> rows = rows(original);
     if (!rows.isEmpty() && rows.get(0).equals(DAMAGED)) {
@@ -112,11 +111,13 @@ public final class KeyLinesObjectRewriter implements StoredObjectRewriter {
     if (removed == 0) {
       return new Rewrite.NoKeyRows<>();
     }
+    return new Rewrite.Rewritten<>(keptRows.store(kept), removed);
+  }
+
+  private StoredRewrite storedRewrite(String objectKey, List<String> kept) throws IOException {
     NewDataFile stored = store(objectKey, kept);
-    return new Rewrite.Rewritten<>(
-        new StoredRewrite(
-            objectKey, "text/plain", stored.contentHash(), stored.byteSize(), stored.rowCount()),
-        removed);
+    return new StoredRewrite(
+        objectKey, "text/plain", stored.contentHash(), stored.byteSize(), stored.rowCount());
   }
 
   private static List<String> withoutKeys(List<String> rows, ErasedKeys keys) {
