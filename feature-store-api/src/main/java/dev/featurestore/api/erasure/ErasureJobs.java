@@ -5,12 +5,15 @@ import dev.featurestore.api.jobs.JobRunner;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.security.ApiKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -32,6 +35,9 @@ class ErasureJobs implements JobRunner.TakeOver {
   private final KeyErasure keyErasure;
   private final Catalog catalog;
   private final ApplicationEventPublisher events;
+  private final Counter erasuresCompleted;
+  private final Counter filesRewritten;
+  private final Counter rowsRemoved;
 
   ErasureJobs(
       Jobs jobs,
@@ -39,13 +45,28 @@ class ErasureJobs implements JobRunner.TakeOver {
       ErasureLedger erasures,
       KeyErasure keyErasure,
       Catalog catalog,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      MeterRegistry registry) {
     this.jobs = jobs;
     this.runner = runner;
     this.erasures = erasures;
     this.keyErasure = keyErasure;
     this.catalog = catalog;
     this.events = events;
+    // Counted by the replica that completes an erasure, once: a resumed one counts its whole
+    // receipt.
+    this.erasuresCompleted =
+        Counter.builder("feature_store.erasures")
+            .description("Erasures completed")
+            .register(registry);
+    this.filesRewritten =
+        Counter.builder("feature_store.erasure.files_rewritten")
+            .description("Feature files and training-set outputs rewritten without erased keys")
+            .register(registry);
+    this.rowsRemoved =
+        Counter.builder("feature_store.erasure.rows_removed")
+            .description("Rows removed by erasures")
+            .register(registry);
   }
 
   /** Records the erasure under a new job, owned by the requester's key, and starts it. */
@@ -77,10 +98,14 @@ class ErasureJobs implements JobRunner.TakeOver {
     return monitor -> {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
       // Later passes may find files added meanwhile: the total grows with them.
-      keyErasure.erase(
-          job.id(),
-          erasure.principal(),
-          done -> monitor.progress(done, Math.max(done, job.total())));
+      ErasureReceipt receipt =
+          keyErasure.erase(
+              job.id(),
+              erasure.principal(),
+              done -> monitor.progress(done, Math.max(done, job.total())));
+      erasuresCompleted.increment();
+      filesRewritten.increment(receipt.filesRewritten());
+      rowsRemoved.increment(receipt.rowsRemoved());
       // Online indexes of this server drop the keys now; other replicas see the ERASURE commits.
       for (FeatureGroup group : catalog.featureGroups()) {
         if (group.entity().name().equals(erasure.entity())) {

@@ -2,6 +2,7 @@ package dev.featurestore.api.training;
 
 import dev.featurestore.api.jobs.JobRunner;
 import dev.featurestore.api.security.Caller;
+import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
@@ -61,6 +62,7 @@ class TrainingSetController {
   private final TrainingSetDownloads downloads;
   private final JsonMapper json;
   private final AuditLog auditLog;
+  private final TrainingSetBuildMetrics buildMetrics;
 
   TrainingSetController(
       TrainingSetBuilder builder,
@@ -69,7 +71,9 @@ class TrainingSetController {
       ObjectStore objects,
       TrainingSetDownloads downloads,
       JsonMapper json,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      TrainingSetBuildMetrics buildMetrics) {
+    this.buildMetrics = buildMetrics;
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
@@ -107,7 +111,7 @@ class TrainingSetController {
             .withDetail("name", request.name())
             .withDetail("features", request.features().size()));
     if (request.inlineSpine().isPresent()) {
-      TrainingSet ready = builder.materialize(prepared);
+      TrainingSet ready = buildMetrics.timed(Mode.INLINE, () -> builder.materialize(prepared));
       return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));
     }
     Job job =
@@ -117,7 +121,7 @@ class TrainingSetController {
             "/api/v1/training-sets/" + id,
             Math.max(0, prepared.spineRowHint()),
             caller.key(),
-            monitor -> builder.materialize(prepared, monitor));
+            monitor -> buildMetrics.timed(Mode.JOB, () -> builder.materialize(prepared, monitor)));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
         .body(Map.of("jobId", job.id(), "trainingSetId", id, "status", job.status()));
