@@ -175,3 +175,8 @@ def test_base64_is_what_the_server_sends_for_bytes(fs: FeatureStore, entity: str
     fs.write(group, rows(entity, datetime.now(timezone.utc) - timedelta(hours=1)))
     raw = fs._json("POST", "/get-online-features", json_body={"features": [f"{group}:blob"], "entities": {entity: ["u1"]}})
     assert base64.b64decode(raw["results"][1]["values"][0]) == EXPECTED_U1["blob"]
+
+
+@pytest.mark.parametrize("ttl", [timedelta(days=30), timedelta(hours=12), timedelta(seconds=90.5)])
+def test_ttls_round_trip(fs: FeatureStore, entity: str, unique, ttl: timedelta) -> None:
+    assert fs.create_feature_group(unique("ttl"), entity, {"n": "INT64"}, ttl=ttl).ttl == ttl

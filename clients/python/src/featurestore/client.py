@@ -449,10 +449,10 @@ def _segment(value: str) -> str:
 def _iso_duration(ttl: timedelta | str | None) -> str | None:
     if ttl is None or isinstance(ttl, str):
         return ttl
-    microseconds = (ttl.days * 86_400 + ttl.seconds) * 1_000_000 + ttl.microseconds
-    if microseconds % 86_400_000_000 == 0:
-        return f"P{microseconds // 86_400_000_000}D"
-    return f"PT{microseconds / 1_000_000:g}S" if microseconds % 1_000_000 else f"PT{microseconds // 1_000_000}S"
+    if not ttl.seconds and not ttl.microseconds:
+        return f"P{ttl.days}D"
+    seconds = ttl.days * 86_400 + ttl.seconds
+    return f"PT{seconds}.{ttl.microseconds:06d}S" if ttl.microseconds else f"PT{seconds}S"
 
 
 def _as_of(as_of: str | datetime | Commit) -> str:
