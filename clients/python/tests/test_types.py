@@ -180,3 +180,18 @@ def test_base64_is_what_the_server_sends_for_bytes(fs: FeatureStore, entity: str
 @pytest.mark.parametrize("ttl", [timedelta(days=30), timedelta(hours=12), timedelta(seconds=90.5)])
 def test_ttls_round_trip(fs: FeatureStore, entity: str, unique, ttl: timedelta) -> None:
     assert fs.create_feature_group(unique("ttl"), entity, {"n": "INT64"}, ttl=ttl).ttl == ttl
+
+
+def test_a_model_server_key_looks_up_named_features_undecoded(fs: FeatureStore, server_url: str, entity: str, group: str) -> None:
+    # MODEL_SERVER keys may call the lookups only, not read group definitions: values come as
+    # the server sends them (BYTES in base64), and '*' cannot be expanded.
+    fs.write(group, rows(entity, datetime.now(timezone.utc) - timedelta(hours=1)))
+    issued = fs._json("POST", "/api/v1/api-keys", json_body={"name": "model server", "role": "MODEL_SERVER"})
+    model_server = FeatureStore(server_url, api_key=issued["key"], online_url=server_url)
+
+    for _ in range(2):  # the second lookup from what the first learnt about the key
+        response = model_server.get_online_features([f"{group}:big_id", f"{group}:blob"], {entity: ["u1"]})
+        assert response.values["big_id"] == [EXPECTED_U1["big_id"]]
+        assert base64.b64decode(response.values["blob"][0]) == EXPECTED_U1["blob"]
+    with pytest.raises(ValueError, match="name its features"):
+        model_server.get_online_features([f"{group}:*"], {entity: ["u1"]})

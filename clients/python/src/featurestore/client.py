@@ -21,6 +21,7 @@ from tqdm import tqdm
 from featurestore import _schema
 from featurestore.errors import (
     FeatureStoreError,
+    NotFound,
     RequestTimeout,
     ServerUnreachable,
     error_from_problem,
@@ -81,6 +82,7 @@ class FeatureStore:
         self.connect_timeout = connect_timeout
         self.max_inline_rows = max_inline_rows
         self._session = requests.Session()
+        self._online_definitions: dict[str, dict[str, str] | None] = {}
         key = api_key if api_key is not None else os.environ.get("FEATURE_STORE_API_KEY")
         if key:
             self._session.headers["Authorization"] = f"Bearer {key}"
@@ -251,21 +253,46 @@ class FeatureStore:
         """
         entities = _columns_of(entity_rows)
         references: list[str] = []
-        decoders: dict[str, Any] = {}
-        groups: dict[str, FeatureGroup] = {}
+        decoders: dict[str, Callable[[Any], Any]] = {}
+        unreadable: set[str] = set()
         for reference in features:
             group_name, _, feature = reference.partition(":")
-            if group_name not in groups:
-                groups[group_name] = self.get_feature_group(group_name)
-            group_features = groups[group_name].features
-            names = list(group_features) if feature == "*" else [feature]
+            definition = self._online_definition(group_name, feature)
+            if definition is None:
+                unreadable.add(group_name)
+            if feature == "*":
+                if definition is None:
+                    raise ValueError(
+                        f"{reference}: this API key may not read the definition of "
+                        f"'{group_name}' to expand '*'; name its features"
+                    )
+                names = list(definition)
+            else:
+                names = [feature]
             for feature_name in names:
                 references.append(f"{group_name}:{feature_name}")
-                if feature_name in group_features:
-                    decoders[feature_name] = online_decoder(group_features[feature_name])
+                if definition is not None and feature_name in definition:
+                    decoders[feature_name] = online_decoder(definition[feature_name])
         body = {"features": references, "entities": entities}
         answer = self._json("POST", "/get-online-features", json_body=body, base=self.online_url)
+        for group_name in unreadable:
+            self._online_definitions[group_name] = None
         return OnlineResponse.of(answer, list(entities), decoders)
+
+    def _online_definition(self, group: str, feature: str) -> dict[str, str] | None:
+        """The group's feature types, to decode online values (read again when ``feature`` is
+        new to the copy kept); None for a key that may not read definitions (MODEL_SERVER),
+        whose lookups then get BYTES as base64 and TIMESTAMP as ISO-8601 text."""
+        if group in self._online_definitions:
+            known = self._online_definitions[group]
+            if known is None or feature == "*" or feature in known:
+                return known
+        try:
+            known = self.get_feature_group(group).features
+        except NotFound:
+            return None  # kept as None only once a lookup proved the group exists
+        self._online_definitions[group] = known
+        return known
 
     # Models, lineage, erasure
 
