@@ -10,6 +10,7 @@ import dev.featurestore.storage.objectstore.S3ObjectStore;
 import dev.featurestore.storage.objectstore.S3Settings;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import javax.sql.DataSource;
@@ -44,12 +45,26 @@ class StorageConfiguration {
   }
 
   @Bean
-  Catalog catalog(DataSource dataSource) {
-    return new JdbcCatalog(dataSource);
+  Catalog catalog(DataSource dataSource, MeterRegistry registry) {
+    return FailureCounting.wrap(
+        Catalog.class,
+        new JdbcCatalog(dataSource),
+        registry,
+        "feature_store.catalog.errors",
+        "Catalog operations that failed, by operation and exception");
   }
 
   @Bean
-  ObjectStore objectStore(FeatureStoreProperties properties) {
+  ObjectStore objectStore(FeatureStoreProperties properties, MeterRegistry registry) {
+    return FailureCounting.wrap(
+        ObjectStore.class,
+        checkedObjectStore(properties),
+        registry,
+        "feature_store.object_store.errors",
+        "Object-store operations that failed, by operation and exception");
+  }
+
+  private static ObjectStore checkedObjectStore(FeatureStoreProperties properties) {
     ObjectStore store =
         properties.s3().configured()
             ? s3ObjectStore(properties.s3())

@@ -9,8 +9,11 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.storage.erasure.Erasure;
+import dev.featurestore.storage.erasure.ErasureReceipt;
 import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.erasure.KeyEraser;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -32,6 +35,9 @@ class ErasureJobs implements JobRunner.TakeOver {
   private final KeyEraser eraser;
   private final Catalog catalog;
   private final ApplicationEventPublisher events;
+  private final Counter erasuresCompleted;
+  private final Counter filesRewritten;
+  private final Counter rowsRemoved;
 
   ErasureJobs(
       Jobs jobs,
@@ -39,13 +45,28 @@ class ErasureJobs implements JobRunner.TakeOver {
       JdbcErasures erasures,
       KeyEraser eraser,
       Catalog catalog,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      MeterRegistry registry) {
     this.jobs = jobs;
     this.runner = runner;
     this.erasures = erasures;
     this.eraser = eraser;
     this.catalog = catalog;
     this.events = events;
+    // Counted by the replica that completes an erasure, once: a resumed one counts its whole
+    // receipt.
+    this.erasuresCompleted =
+        Counter.builder("feature_store.erasures")
+            .description("Erasures completed")
+            .register(registry);
+    this.filesRewritten =
+        Counter.builder("feature_store.erasure.files_rewritten")
+            .description("Feature files and training-set outputs rewritten without erased keys")
+            .register(registry);
+    this.rowsRemoved =
+        Counter.builder("feature_store.erasure.rows_removed")
+            .description("Rows removed by erasures")
+            .register(registry);
   }
 
   /** Records the erasure under a new job, owned by the requester's key, and starts it. */
@@ -73,10 +94,14 @@ class ErasureJobs implements JobRunner.TakeOver {
     return monitor -> {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
       // Later passes may find files added meanwhile: the total grows with them.
-      eraser.erase(
-          job.id(),
-          erasure.principal(),
-          done -> monitor.progress(done, Math.max(done, job.total())));
+      ErasureReceipt receipt =
+          eraser.erase(
+              job.id(),
+              erasure.principal(),
+              done -> monitor.progress(done, Math.max(done, job.total())));
+      erasuresCompleted.increment();
+      filesRewritten.increment(receipt.filesRewritten());
+      rowsRemoved.increment(receipt.rowsRemoved());
       // Online indexes of this server drop the keys now; other replicas see the ERASURE commits.
       for (FeatureGroup group : catalog.featureGroups()) {
         if (group.entity().name().equals(erasure.entity())) {

@@ -35,18 +35,21 @@ class CommitController {
   private final Catalog catalog;
   private final AuditLog auditLog;
   private final ApplicationEventPublisher events;
+  private final CommitMetrics metrics;
 
   CommitController(
       FeatureGroupWriter writer,
       UploadSpooler spooler,
       Catalog catalog,
       AuditLog auditLog,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      CommitMetrics metrics) {
     this.writer = writer;
     this.spooler = spooler;
     this.catalog = catalog;
     this.auditLog = auditLog;
     this.events = events;
+    this.metrics = metrics;
   }
 
   record CommitView(
@@ -83,8 +86,17 @@ class CommitController {
     SpooledUpload upload = spooler.spool(request.getInputStream(), request.getContentLengthLong());
     try {
       Caller caller = Caller.current();
-      Commit commit =
-          writer.append(name, format, upload, Optional.ofNullable(idempotencyKey), caller.name());
+      long started = System.nanoTime();
+      Commit commit;
+      try {
+        commit =
+            writer.append(name, format, upload, Optional.ofNullable(idempotencyKey), caller.name());
+      } catch (Throwable e) {
+        metrics.failed(name, format, System.nanoTime() - started);
+        throw e;
+      }
+      metrics.committed(
+          name, format, commit.rows(), upload.byteSize(), System.nanoTime() - started);
       // Counts and ids only: the rows' values must not outlive an erasure in the audit log.
       auditLog.record(
           caller

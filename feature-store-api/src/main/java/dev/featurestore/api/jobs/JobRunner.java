@@ -12,8 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -32,16 +33,29 @@ public class JobRunner implements LeasedWork, AutoCloseable {
   private static final Duration MONITOR_INTERVAL = Duration.ofMillis(200);
 
   private final Jobs jobs;
-  private final ExecutorService executor =
-      Executors.newFixedThreadPool(
-          Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-          Thread.ofPlatform().name("job-", 0).daemon(true).factory());
+  private final ThreadPoolExecutor executor = newExecutor();
 
   private final List<TakeOver> takeOvers;
 
   JobRunner(Jobs jobs, List<TakeOver> takeOvers) {
     this.jobs = jobs;
     this.takeOvers = List.copyOf(takeOvers);
+  }
+
+  private static ThreadPoolExecutor newExecutor() {
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
+        Thread.ofPlatform().name("job-", 0).daemon(true).factory());
+  }
+
+  /** Jobs of this replica waiting for a free job thread. */
+  public int queuedJobs() {
+    return executor.getQueue().size();
   }
 
   /** Work that reports progress and checks for cancellation through the monitor. */

@@ -4,6 +4,8 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.storage.catalog.JdbcJobs;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -23,5 +25,13 @@ class JobsConfiguration {
   @Bean
   Jobs jobs(DataSource dataSource, ReplicaLease lease) {
     return new JdbcJobs(dataSource, lease);
+  }
+
+  @Bean
+  MeterBinder queuedJobsGauge(JobRunner runner) {
+    return registry ->
+        Gauge.builder("feature_store.jobs.queued", runner, JobRunner::queuedJobs)
+            .description("Jobs (training-set builds, erasures) waiting for a free job thread")
+            .register(registry);
   }
 }

@@ -7,6 +7,7 @@ import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -14,8 +15,10 @@ import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,14 +30,16 @@ class OnlineConfiguration {
       Catalog catalog,
       FeatureGroupReader reader,
       BufferAllocator allocator,
-      FeatureStoreProperties properties) {
+      FeatureStoreProperties properties,
+      MeterRegistry registry) {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(catalog, reader),
         new OnlineMemoryBudget(properties.online().memoryBudget().toBytes()),
         allocator,
         Clock.systemUTC(),
-        properties.online().pollInterval());
+        properties.online().pollInterval(),
+        new OnlineIndexGauges(registry));
   }
 
   /**
@@ -61,9 +66,26 @@ class OnlineConfiguration {
   }
 
   @Bean
+  OnlineLookupMetrics onlineLookupMetrics(MeterRegistry registry) {
+    return new OnlineLookupMetrics(registry);
+  }
+
+  @Bean
   OnlineFeatureLookup onlineFeatureLookup(
-      OnlineIndexes indexes, JsonMapper json, FeatureStoreProperties properties) {
-    return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys());
+      OnlineIndexes indexes,
+      JsonMapper json,
+      FeatureStoreProperties properties,
+      OnlineLookupMetrics metrics) {
+    return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys(), metrics);
+  }
+
+  @Bean
+  FilterRegistrationBean<MainPortLookupTiming> mainPortLookupTiming(OnlineLookupMetrics metrics) {
+    FilterRegistrationBean<MainPortLookupTiming> registration =
+        new FilterRegistrationBean<>(new MainPortLookupTiming(metrics));
+    registration.setUrlPatterns(OnlineListener.LOOKUP_PATHS);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
   }
 
   /**

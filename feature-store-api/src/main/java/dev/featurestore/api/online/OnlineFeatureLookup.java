@@ -61,15 +61,23 @@ public final class OnlineFeatureLookup {
   private final OnlineIndexes indexes;
   private final JsonMapper json;
   private final int maxKeys;
+  private final OnlineLookupMetrics metrics;
   private final Map<FeatureList, Plan> plans = new ConcurrentHashMap<>();
 
-  public OnlineFeatureLookup(OnlineIndexes indexes, JsonMapper json, int maxKeys) {
+  public OnlineFeatureLookup(
+      OnlineIndexes indexes, JsonMapper json, int maxKeys, OnlineLookupMetrics metrics) {
     this.indexes = requireNonNull(indexes, "indexes is null");
     this.json = requireNonNull(json, "json is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
     if (maxKeys < 1) {
       throw new IllegalArgumentException("maxKeys must be positive");
     }
     this.maxKeys = maxKeys;
+  }
+
+  /** Where both listeners count their lookups. */
+  OnlineLookupMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -350,8 +358,11 @@ public final class OnlineFeatureLookup {
         writeEntity(generator, keys, keyCount);
       }
       JsonValueWriter values = new JsonValueWriter(generator);
+      int[] statusCounts = new int[STATUSES.length];
       for (PlannedFeature feature : lookup.plan().features()) {
-        writeFeature(generator, values, lookup.groups().get(feature.group()), feature.column());
+        GroupRead group = lookup.groups().get(feature.group());
+        writeFeature(generator, values, group, feature.column());
+        countStatuses(group, statusCounts);
       }
       generator.writeEndArray();
       generator.writeEndObject();
@@ -398,5 +409,13 @@ public final class OnlineFeatureLookup {
     }
     generator.writeEndArray();
     generator.writeEndObject();
+  }
+
+  private void countStatuses(GroupRead group, int[] counts) {
+    Arrays.fill(counts, 0);
+    for (OnlineStatus status : group.statuses) {
+      counts[status.ordinal()]++;
+    }
+    metrics.answered(group.view.group().name(), counts);
   }
 }

@@ -79,6 +79,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   private final BufferAllocator allocator;
   private final Clock clock;
   private final Duration pollInterval;
+  private final OnlineIndexGauges gauges;
   private final Map<String, LatestValueIndex> indexes = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final Map<String, String> failingGroups = new ConcurrentHashMap<>();
@@ -100,13 +101,15 @@ public final class OnlineIndexes implements SmartLifecycle {
       OnlineMemoryBudget budget,
       BufferAllocator allocator,
       Clock clock,
-      Duration pollInterval) {
+      Duration pollInterval,
+      OnlineIndexGauges gauges) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.loader = requireNonNull(loader, "loader is null");
     this.budget = requireNonNull(budget, "budget is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+    this.gauges = requireNonNull(gauges, "gauges is null");
   }
 
   /** The group's index, when the group is online and its index is loaded. */
@@ -227,7 +230,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       fresh.close();
       throw e;
     }
-    indexes.put(groupName, fresh);
+    serve(groupName, fresh);
     old.close();
     log.info("Online index of '{}' rebuilt: {}", groupName, fresh.stats());
     return null;
@@ -243,7 +246,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       loader.reload(index, group);
       log.info("Online index of '{}' reloaded in place: {}", group.name(), index.stats());
     } catch (OnlineMemoryBudgetExceededException e) {
-      indexes.remove(group.name());
+      drop(group.name());
       index.close();
       log.warn(
           "Online index of '{}' does not fit after its reload; loading it afresh", group.name());
@@ -291,6 +294,7 @@ public final class OnlineIndexes implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    List.copyOf(indexes.keySet()).forEach(gauges::stopped);
     indexes.values().forEach(LatestValueIndex::close);
     indexes.clear();
   }
@@ -401,7 +405,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   private void refresh(FeatureGroup group) throws IOException {
     String name = group.name();
     if (!group.online()) {
-      LatestValueIndex dropped = indexes.remove(name);
+      LatestValueIndex dropped = drop(name);
       if (dropped != null) {
         dropped.close();
       }
@@ -429,7 +433,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
       OnlineIndexLoader.CatchUp catchUp = loader.catchUp(index, group);
       if (existing == null) {
-        indexes.put(name, index);
+        serve(name, index);
         OnlineIndexStats stats = index.stats();
         log.info(
             "Online index of '{}' loaded at commit {}: {} rows, {} keys, {} MB, {} bytes per key"
@@ -443,7 +447,7 @@ public final class OnlineIndexes implements SmartLifecycle {
             (System.nanoTime() - started) / 1_000_000);
       }
     } catch (OnlineMemoryBudgetExceededException e) {
-      indexes.remove(name);
+      drop(name);
       if (index != null) {
         index.close();
       }
@@ -464,5 +468,16 @@ public final class OnlineIndexes implements SmartLifecycle {
       }
     }
     return false;
+  }
+
+  /** Every change of which index serves a group goes through here and {@link #drop}. */
+  private void serve(String groupName, LatestValueIndex index) {
+    indexes.put(groupName, index);
+    gauges.serving(groupName, index);
+  }
+
+  private LatestValueIndex drop(String groupName) {
+    gauges.stopped(groupName);
+    return indexes.remove(groupName);
   }
 }

@@ -145,7 +145,21 @@ public final class OnlineListener implements SmartLifecycle {
     return send(response, HttpResponseStatus.OK, JSON, buffer);
   }
 
+  /** Counted whatever the answer, refusals included, as the main port counts them. */
   private Publisher<Void> lookup(HttpServerRequest request, HttpServerResponse response) {
+    long started = System.nanoTime();
+    return authenticate(request, response)
+        .doFinally(
+            signal ->
+                lookup
+                    .metrics()
+                    .lookedUp(
+                        OnlineLookupMetrics.Port.ONLINE,
+                        response.status().code(),
+                        System.nanoTime() - started));
+  }
+
+  private Mono<Void> authenticate(HttpServerRequest request, HttpServerResponse response) {
     return authenticator
         .authenticate(
             request.fullPath(), name -> Optional.ofNullable(request.requestHeaders().get(name)))

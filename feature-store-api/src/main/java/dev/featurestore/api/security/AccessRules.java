@@ -36,9 +36,13 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * what exists from being refused.
  */
 public final class AccessRules {
-  /** Open to anyone without a key: probes, metrics and the API's description. */
+  /**
+   * Open to anyone without a key: probes, metrics, the API's description and the browser console's
+   * pages and files (the console holds no data; it calls the API with the key its user gives).
+   */
   static final List<String> PUBLIC_PATHS =
       List.of(
+          "/console/**",
           "/actuator/health",
           "/actuator/health/**",
           "/actuator/prometheus",
@@ -77,9 +81,11 @@ public final class AccessRules {
           new Rule(GET, "/api/v1/lineage/feature-groups/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(GET, "/api/v1/lineage/entities/**", COMPLIANCE),
           new Rule(POST, "/api/v1/erasures", COMPLIANCE),
+          new Rule(POST, "/api/v1/erasures/preview", COMPLIANCE),
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
-          // Keys are the administrator's alone.
+          // Any key may see itself (its name and role); the others are the administrator's alone.
+          new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/api-keys"),
           new Rule(POST, "/api/v1/api-keys"),
           new Rule(DELETE, "/api/v1/api-keys/*"));

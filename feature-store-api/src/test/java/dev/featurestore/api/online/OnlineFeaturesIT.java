@@ -24,6 +24,7 @@ import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -393,7 +394,7 @@ class OnlineFeaturesIT {
             .build();
     OnlineListener failing =
         new OnlineListener(
-            new OnlineFeatureLookup(indexes, refusesNesting, 5),
+            new OnlineFeatureLookup(indexes, refusesNesting, 5, lookup.metrics()),
             authenticator,
             json,
             0,
@@ -564,7 +565,8 @@ class OnlineFeaturesIT {
     OnlineIndexes restarted = replicaIndexes(new OnlineMemoryBudget(1L << 30));
     restarted.start();
     try {
-      OnlineFeatureLookup lookup = new OnlineFeatureLookup(restarted, json, 5);
+      OnlineFeatureLookup lookup =
+          new OnlineFeatureLookup(restarted, json, 5, this.lookup.metrics());
       String request =
           "{\"features\":[\"user_activity:clicks\",\"user_activity:country\"],"
               + "\"entities\":{\"user_id\":[\"u1\",\"u2\",\"u3\"]}}";
@@ -822,7 +824,8 @@ class OnlineFeaturesIT {
         budget,
         allocator,
         Clock.systemUTC(),
-        pollInterval);
+        pollInterval,
+        new OnlineIndexGauges(new SimpleMeterRegistry()));
   }
 
   private int onlinePort() {

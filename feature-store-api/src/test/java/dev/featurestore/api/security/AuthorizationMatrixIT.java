@@ -131,8 +131,10 @@ class AuthorizationMatrixIT {
       GET    /api/v1/lineage/entities/user_id/keys/u1         -            200 404 404 404 200 401 401 401
       # Erasures, audit, keys: compliance's and the administrator's.
       POST   /api/v1/erasures                                 erasure      202 404 404 404 202 401 401 401
+      POST   /api/v1/erasures/preview                         erasure      200 404 404 404 200 401 401 401
       GET    /api/v1/erasures/{erasure:compliance}            -            200 404 404 404 200 401 401 401
       GET    /api/v1/audit                                    -            200 404 404 404 200 401 401 401
+      GET    /api/v1/api-keys/current                         -            200 200 200 200 200 401 401 401
       GET    /api/v1/api-keys                                 -            200 404 404 404 404 401 401 401
       POST   /api/v1/api-keys                                 api-key      201 404 404 404 404 401 401 401
       DELETE /api/v1/api-keys/{fresh-key}                     -            200 404 404 404 404 401 401 401
@@ -142,6 +144,11 @@ class AuthorizationMatrixIT {
       GET    /actuator/health/readiness                       -            200 200 200 200 200 200 200 200
       GET    /actuator/prometheus                             -            200 200 200 200 200 200 200 200
       GET    /v3/api-docs                                     -            200 200 200 200 200 200 200 200
+      # The console's pages and files need no key; what they show comes from the calls above.
+      GET    /console/                                        -            200 200 200 200 200 200 200 200
+      GET    /console/feature-groups/user_activity            -            200 200 200 200 200 200 200 200
+      GET    /console/assets/app.js                           -            200 200 200 200 200 200 200 200
+      GET    /console/no-such-page                            -            404 404 404 404 404 404 404 404
       """;
 
   /** Request bodies by name; {@code {n}} is a number unique to the call. */
