@@ -2,13 +2,13 @@ package dev.featurestore.api.erasure;
 
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.erasure.JdbcErasures;
 import dev.featurestore.storage.erasure.KeyEraser;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;

@@ -1,6 +1,8 @@
 package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
@@ -11,6 +13,7 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
@@ -18,8 +21,6 @@ import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -127,8 +128,12 @@ public final class ErasureBenchmark {
           new FeatureGroupReader(
               catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor());
       FeatureGroupWriter writer =
-          new FeatureGroupWriter(
-              catalog, objects, allocator, temporary, Duration.ofDays(3650), Clock.systemUTC());
+          StorageTestBed.writer(
+              catalog,
+              objects,
+              allocator,
+              Clock.systemUTC(),
+              FeatureGroupWriter.Settings.of(temporary, Duration.ofDays(3650)));
       writer.append(
           "s_group",
           UploadFormat.PARQUET,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
@@ -172,15 +174,14 @@ class UploadLimitsIT {
 
   /** A writer under {@code LIMITS} whose appends may hold {@code memoryPerRequest} Arrow bytes. */
   private static FeatureGroupWriter writerWithArrowMemory(long memoryPerRequest) {
-    return new FeatureGroupWriter(
+    return StorageTestBed.writer(
         catalog,
         objects,
         allocator,
-        folder.resolve("tmp"),
-        Duration.ofMinutes(5),
         Clock.fixed(NOW, ZoneOffset.UTC),
-        LIMITS,
-        memoryPerRequest);
+        FeatureGroupWriter.Settings.of(folder.resolve("tmp"), Duration.ofMinutes(5))
+            .withLimits(LIMITS)
+            .withMemoryPerRequest(memoryPerRequest));
   }
 
   private static void commit(UploadFormat format, Path body) throws IOException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
@@ -22,8 +24,6 @@ import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
