@@ -29,7 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
@@ -51,7 +51,8 @@ public record StorageTestBed(
     FeatureGroupReader reader,
     DataSource dataSource)
     implements AutoCloseable {
-  private static final Executor STORE_THREADS = Executors.newVirtualThreadPerTaskExecutor();
+  /** Background work of the adapters under test (the server shares bounded pools instead). */
+  public static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
   public static StorageTestBed in(Path folder) throws IOException {
     return in(folder, Clock.systemUTC());
@@ -106,13 +107,7 @@ public record StorageTestBed(
       Clock clock,
       FeatureGroupWriter.Settings settings) {
     return new FeatureGroupWriter(
-        catalog,
-        objects,
-        new ParquetFeatureFileFormat(),
-        allocator,
-        STORE_THREADS,
-        clock,
-        settings);
+        catalog, objects, new ParquetFeatureFileFormat(), allocator, THREADS, clock, settings);
   }
 
   /** A compactor whose compactions may hold as much Arrow memory as they like. */

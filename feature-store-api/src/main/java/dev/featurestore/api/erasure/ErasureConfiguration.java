@@ -1,5 +1,6 @@
 package dev.featurestore.api.erasure;
 
+import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
@@ -37,7 +38,8 @@ class ErasureConfiguration {
       ObjectStore objectStore,
       ObjectCache cache,
       BufferAllocator allocator,
-      TemporaryFolder temporaryFolder) {
+      TemporaryFolder temporaryFolder,
+      SharedThreads threads) {
     return new KeyEraser(
         catalog,
         trainingSets,
@@ -50,6 +52,7 @@ class ErasureConfiguration {
         objectStore,
         cache,
         allocator,
-        temporaryFolder.path());
+        temporaryFolder.path(),
+        threads.fileWrites());
   }
 }

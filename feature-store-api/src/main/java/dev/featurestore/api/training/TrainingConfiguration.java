@@ -52,7 +52,8 @@ class TrainingConfiguration {
       BufferAllocator allocator,
       TemporaryFolder temporaryFolder,
       PointInTimeJoinEngine joinEngine,
-      LineageIndex lineage) {
+      LineageIndex lineage,
+      SharedThreads threads) {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
@@ -62,6 +63,7 @@ class TrainingConfiguration {
         allocator,
         temporaryFolder.path(),
         joinEngine,
-        lineage);
+        lineage,
+        threads.fileWrites());
   }
 }

@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
@@ -91,6 +92,7 @@ public final class KeyEraser {
   private final LineageIndex lineage;
   private final FeatureGroupReader reader;
   private final FeatureGroupWriter writer;
+  private final ExecutorService encoders;
   private final ObjectStore objects;
   private final ObjectCache cache;
   private final BufferAllocator allocator;
@@ -108,7 +110,9 @@ public final class KeyEraser {
       ObjectStore objects,
       ObjectCache cache,
       BufferAllocator allocator,
-      Path temporaryFolder) {
+      Path temporaryFolder,
+      ExecutorService encoders) {
+    this.encoders = requireNonNull(encoders, "encoders is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.models = requireNonNull(models, "models is null");
@@ -298,7 +302,8 @@ public final class KeyEraser {
                   new LocalFileInput(original), FeatureFileScan.DEFAULT_BATCH_ROWS, allocator);
           VectorSchemaRoot kept = VectorSchemaRoot.create(outputRows.schema(), allocator);
           ArrowParquetWriter output =
-              new ArrowParquetWriter(rewritten, trainingSet.name(), outputRows.schema())) {
+              new ArrowParquetWriter(
+                  rewritten, trainingSet.name(), outputRows.schema(), encoders)) {
         while (outputRows.loadNextBatch()) {
           kept.allocateNew();
           kept.setRowCount(0);
@@ -371,7 +376,7 @@ public final class KeyEraser {
       try (VectorSchemaRoot spine = loaded;
           VectorSchemaRoot kept = VectorSchemaRoot.create(spine.getSchema(), allocator);
           ArrowParquetWriter output =
-              new ArrowParquetWriter(rewritten, "spine", kept.getSchema())) {
+              new ArrowParquetWriter(rewritten, "spine", kept.getSchema(), encoders)) {
         if (!(spine.getVector(entity.name()) instanceof BaseIntVector)
             && !(spine.getVector(entity.name()) instanceof VarCharVector)) {
           recordUnreadable(

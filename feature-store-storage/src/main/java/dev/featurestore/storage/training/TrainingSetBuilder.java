@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -79,6 +80,7 @@ public final class TrainingSetBuilder {
   private final PointInTimeJoinEngine joinEngine;
   private final LineageIndex lineage;
   private final Uploads uploads;
+  private final ExecutorService encoders;
 
   public TrainingSetBuilder(
       Catalog catalog,
@@ -89,8 +91,10 @@ public final class TrainingSetBuilder {
       BufferAllocator allocator,
       Path temporaryFolder,
       PointInTimeJoinEngine joinEngine,
-      LineageIndex lineage) {
+      LineageIndex lineage,
+      ExecutorService encoders) {
     this.lineage = requireNonNull(lineage, "lineage is null");
+    this.encoders = requireNonNull(encoders, "encoders is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.uploads = requireNonNull(uploads, "uploads is null");
@@ -225,7 +229,8 @@ public final class TrainingSetBuilder {
       List<String> columns = new ArrayList<>();
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
-      try (OutputWriter sink = new OutputWriter(output, request.name(), columns, progress)) {
+      try (OutputWriter sink =
+          new OutputWriter(output, request.name(), columns, progress, encoders)) {
         joinEngine.join(
             new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
             sink,
@@ -512,12 +517,19 @@ public final class TrainingSetBuilder {
     private final String name;
     private final List<String> columnOrder;
     private final RowProgress progress;
+    private final ExecutorService encoders;
     private int[] engineColumnOfOutput;
     private List<Field> outputFields;
     private ArrowParquetWriter writer;
 
-    OutputWriter(Path path, String name, List<String> columnOrder, RowProgress progress) {
+    OutputWriter(
+        Path path,
+        String name,
+        List<String> columnOrder,
+        RowProgress progress,
+        ExecutorService encoders) {
       this.path = path;
+      this.encoders = encoders;
       this.name = name;
       this.columnOrder = columnOrder;
       this.progress = progress;
@@ -532,7 +544,7 @@ public final class TrainingSetBuilder {
         engineColumnOfOutput[i] = schema.getFields().indexOf(field);
         outputFields.add(field);
       }
-      writer = new ArrowParquetWriter(path, name, new Schema(outputFields));
+      writer = new ArrowParquetWriter(path, name, new Schema(outputFields), encoders);
     }
 
     @Override

@@ -157,7 +157,8 @@ public final class ErasureBenchmark {
               allocator,
               temporary,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
-              lineage);
+              lineage,
+              StorageTestBed.THREADS);
       List<FeatureReference> featureReferences = new ArrayList<>();
       for (int f = 0; f < FEATURES; f++) {
         featureReferences.add(new FeatureReference("s_group", "f" + f, Optional.empty()));
@@ -209,7 +210,8 @@ public final class ErasureBenchmark {
               objects,
               cache,
               allocator,
-              temporary);
+              temporary,
+              StorageTestBed.THREADS);
       UUID id = UUID.randomUUID();
       jobs.create(
           id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)), scientist.id());

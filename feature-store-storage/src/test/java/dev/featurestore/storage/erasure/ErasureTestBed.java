@@ -79,7 +79,8 @@ public record ErasureTestBed(
             temporary,
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
-            lineage);
+            lineage,
+            StorageTestBed.THREADS);
     ApiKey scientist = new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
     return new ErasureTestBed(
         storage,
@@ -113,7 +114,8 @@ public record ErasureTestBed(
         objects,
         storage.cache(),
         storage.allocator(),
-        temporaryFolder);
+        temporaryFolder,
+        StorageTestBed.THREADS);
   }
 
   /** Checks and stores a spine upload as the upload endpoint does. */

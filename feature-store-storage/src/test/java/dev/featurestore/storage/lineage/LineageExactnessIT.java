@@ -147,7 +147,8 @@ class LineageExactnessIT {
               allocator,
               Files.createDirectories(folder.resolve("build")),
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
-              index);
+              index,
+              StorageTestBed.THREADS);
       List<List<String>> featureChoices =
           List.of(
               List.of("activity:clicks"),

@@ -79,7 +79,8 @@ class TrainingSetProgressIT {
                 allocator,
                 new JoinOptions(1, 2).withSpillDirectory(folder),
                 ForkJoinPool.commonPool()),
-            new LineageIndex(database));
+            new LineageIndex(database),
+            StorageTestBed.THREADS);
     bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     for (int commit = 0; commit < 2; commit++) {
       bed.appendJson(
