@@ -3,17 +3,13 @@ package dev.featurestore.core.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Commit;
-import dev.featurestore.core.model.Entity;
-import dev.featurestore.core.model.FeatureDefinition;
-import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.core.testing.ArrowFeatureFiles;
 import dev.featurestore.core.testing.InMemoryCatalog;
 import dev.featurestore.core.testing.InMemoryObjectStore;
 import dev.featurestore.core.testing.MutableClock;
+import dev.featurestore.core.testing.TestingGroups;
 import dev.featurestore.core.testing.TextRows;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,16 +40,7 @@ final class IngestFakes implements AutoCloseable {
 
   IngestFakes(Path folder) {
     this.folder = folder;
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            GROUP,
-            user,
-            List.of(FeatureDefinition.scalar("clicks", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    TestingGroups.clicks(catalog);
   }
 
   /** A writer storing a file per {@code rowsPerBatch} rows. */
