@@ -10,9 +10,13 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.models.ModelRegistry;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -27,9 +31,8 @@ import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.nio.file.Files;
@@ -153,12 +156,11 @@ public final class ErasureBenchmark {
               trainingSets,
               new JdbcUploads(database.dataSource()),
               reader,
-              objects,
+              new ObjectStoreSpineUploads(objects, temporary),
+              new ParquetTrainingSetOutputs(objects, temporary, StorageTestBed.THREADS),
               allocator,
-              temporary,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
-              lineage,
-              StorageTestBed.THREADS);
+              lineage);
       List<FeatureReference> featureReferences = new ArrayList<>();
       for (int f = 0; f < FEATURES; f++) {
         featureReferences.add(new FeatureReference("s_group", "f" + f, Optional.empty()));
@@ -182,7 +184,8 @@ public final class ErasureBenchmark {
                     scientist));
         built.add(set.id());
         if (t % 10 == 9) {
-          models.register("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), scientist);
+          new ModelRegistry(models, trainingSets, Clock.systemUTC())
+              .register("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), scientist);
         }
       }
       System.out.printf(

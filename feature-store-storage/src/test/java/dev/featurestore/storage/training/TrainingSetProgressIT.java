@@ -11,7 +11,11 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
@@ -72,15 +76,14 @@ class TrainingSetProgressIT {
             trainingSets,
             new JdbcUploads(database),
             bed.reader(),
-            objects,
+            new ObjectStoreSpineUploads(objects, temporaryFolder),
+            new ParquetTrainingSetOutputs(objects, temporaryFolder, StorageTestBed.THREADS),
             allocator,
-            temporaryFolder,
             new PointInTimeJoinEngine(
                 allocator,
                 new JoinOptions(1, 2).withSpillDirectory(folder),
                 ForkJoinPool.commonPool()),
-            new LineageIndex(database),
-            StorageTestBed.THREADS);
+            new LineageIndex(database));
     bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     for (int commit = 0; commit < 2; commit++) {
       bed.appendJson(
