@@ -1,10 +1,12 @@
 package dev.featurestore.api.erasure;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.models.Models;
 import dev.featurestore.core.objectstore.ObjectStore;
@@ -12,7 +14,6 @@ import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.erasure.JdbcErasureLedger;
 import dev.featurestore.storage.erasure.ParquetObjectRewriter;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import javax.sql.DataSource;
@@ -41,7 +42,8 @@ class ErasureConfiguration {
       ObjectCache cache,
       BufferAllocator allocator,
       FeatureStoreProperties properties,
-      TemporaryFolder temporaryFolder) {
+      TemporaryFolder temporaryFolder,
+      SharedThreads threads) {
     // Each object rewritten allocates from its own child of the root, held to the per-request
     // budget as a commit is.
     ParquetObjectRewriter rewriter =
@@ -52,7 +54,8 @@ class ErasureConfiguration {
             cache,
             allocator,
             properties.memory().perRequest().toBytes(),
-            temporaryFolder.path());
+            temporaryFolder.path(),
+            threads.fileWrites());
     return KeyErasure.over(
         ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objectStore);
   }

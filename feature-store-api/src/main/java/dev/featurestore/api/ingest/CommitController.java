@@ -8,10 +8,11 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.RowFormat;
+import dev.featurestore.core.ingest.RowFormats;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
-import dev.featurestore.storage.ingest.UploadFormat;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CommitController {
   private final FeatureGroupWriter writer;
+  private final RowFormats formats;
   private final UploadSpooler spooler;
   private final Catalog catalog;
   private final AuditLog auditLog;
@@ -39,12 +41,14 @@ class CommitController {
 
   CommitController(
       FeatureGroupWriter writer,
+      RowFormats formats,
       UploadSpooler spooler,
       Catalog catalog,
       AuditLog auditLog,
       ApplicationEventPublisher events,
       CommitMetrics metrics) {
     this.writer = writer;
+    this.formats = formats;
     this.spooler = spooler;
     this.catalog = catalog;
     this.auditLog = auditLog;
@@ -76,8 +80,9 @@ class CommitController {
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
       HttpServletRequest request)
       throws IOException {
-    UploadFormat format =
-        UploadFormat.ofContentType(request.getContentType())
+    RowFormat format =
+        formats
+            .ofContentType(request.getContentType())
             .orElseThrow(() -> new UnsupportedUploadFormatException(request.getContentType()));
     FeatureGroup group =
         catalog

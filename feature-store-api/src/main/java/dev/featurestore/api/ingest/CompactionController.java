@@ -1,7 +1,7 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.storage.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import java.io.IOException;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;

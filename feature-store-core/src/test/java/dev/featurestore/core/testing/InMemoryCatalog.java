@@ -145,18 +145,7 @@ public final class InMemoryCatalog implements Catalog {
   @Override
   public synchronized FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
     GroupState group = group(groupName);
-    List<FeatureDefinition> evolved = new ArrayList<>(group.definition.features());
-    evolved.addAll(features);
-    FeatureGroup current = group.definition;
-    group.definition =
-        new FeatureGroup(
-            current.name(),
-            current.entity(),
-            evolved,
-            current.ttl(),
-            current.online(),
-            current.description(),
-            current.schemaVersion() + 1);
+    group.definition = group.definition.withFeaturesAdded(features);
     return group.definition;
   }
 

@@ -166,18 +166,8 @@ public final class JdbcCatalog implements Catalog {
     return transactions.inTransaction(
         connection -> {
           GroupRow row = lockGroup(connection, groupName);
-          FeatureGroup current = findFeatureGroup(connection, groupName).orElseThrow();
-          List<FeatureDefinition> evolved = new ArrayList<>(current.features());
-          evolved.addAll(features);
           FeatureGroup next =
-              new FeatureGroup(
-                  current.name(),
-                  current.entity(),
-                  evolved,
-                  current.ttl(),
-                  current.online(),
-                  current.description(),
-                  current.schemaVersion() + 1);
+              findFeatureGroup(connection, groupName).orElseThrow().withFeaturesAdded(features);
           insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
           Transactions.update(
               connection,

@@ -7,6 +7,7 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.erasure.ErasedKeys;
 import dev.featurestore.core.erasure.StoredObjectRewriter;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.VectorGather;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyText;
@@ -14,7 +15,6 @@ import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.Upload;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
 import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
@@ -33,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -55,6 +56,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
   private final BufferAllocator allocator;
   private final long memoryPerRewrite;
   private final Path temporaryFolder;
+  private final ExecutorService encoders;
 
   public ParquetObjectRewriter(
       FeatureGroupReader reader,
@@ -63,7 +65,8 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
       ObjectCache cache,
       BufferAllocator allocator,
       long memoryPerRewrite,
-      Path temporaryFolder) {
+      Path temporaryFolder,
+      ExecutorService encoders) {
     this.reader = requireNonNull(reader, "reader is null");
     this.writer = requireNonNull(writer, "writer is null");
     this.objects = requireNonNull(objects, "objects is null");
@@ -74,6 +77,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
     }
     this.memoryPerRewrite = memoryPerRewrite;
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.encoders = requireNonNull(encoders, "encoders is null");
   }
 
   @Override
@@ -135,7 +139,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
       try (VectorSchemaRoot spine = loaded;
           VectorSchemaRoot kept = VectorSchemaRoot.create(spine.getSchema(), memory);
           ArrowParquetWriter output =
-              new ArrowParquetWriter(rewritten, "spine", kept.getSchema())) {
+              new ArrowParquetWriter(rewritten, "spine", kept.getSchema(), encoders)) {
         if (!(spine.getVector(keyColumn) instanceof BaseIntVector)
             && !(spine.getVector(keyColumn) instanceof VarCharVector)) {
           return new Rewrite.Unreadable<>(
@@ -174,7 +178,8 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
                   new LocalFileInput(original), FeatureFileScan.DEFAULT_BATCH_ROWS, memory);
           VectorSchemaRoot kept = VectorSchemaRoot.create(outputRows.schema(), memory);
           ArrowParquetWriter output =
-              new ArrowParquetWriter(rewritten, trainingSet.name(), outputRows.schema())) {
+              new ArrowParquetWriter(
+                  rewritten, trainingSet.name(), outputRows.schema(), encoders)) {
         while (outputRows.loadNextBatch()) {
           kept.allocateNew();
           kept.setRowCount(0);

@@ -15,6 +15,7 @@ import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
@@ -59,10 +60,15 @@ public final class ArrowStreamDecoder implements UploadDecoder {
     rows.finish();
   }
 
-  /** The stream's schema; whatever Arrow's reader throws here is damaged bytes of the body. */
+  /**
+   * The stream's schema; whatever Arrow's reader throws here is damaged bytes of the body, except
+   * memory beyond the request's limit: the server's overload (503), not the body's fault.
+   */
   static VectorSchemaRoot schemaRoot(ArrowStreamReader reader) {
     try {
       return reader.getVectorSchemaRoot();
+    } catch (OutOfMemoryException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw unreadable(e);
     }
@@ -70,12 +76,14 @@ public final class ArrowStreamDecoder implements UploadDecoder {
 
   /**
    * Reads the next batch and checks its buffers ({@link #checkBuffers}); whatever Arrow's reader
-   * throws here is damaged bytes of the body.
+   * throws here is damaged bytes of the body, except memory beyond the request's limit.
    */
   static boolean loadNextBatch(ArrowStreamReader reader) {
     boolean loaded;
     try {
       loaded = reader.loadNextBatch();
+    } catch (OutOfMemoryException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw unreadable(e);
     }

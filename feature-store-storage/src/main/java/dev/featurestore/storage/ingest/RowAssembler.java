@@ -1,6 +1,7 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.RowDestination;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.ingest.UploadBudget;
 import dev.featurestore.core.model.EpochMicros;
@@ -54,7 +55,7 @@ public final class RowAssembler {
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
   private final long latestEventTimeMicros;
-  private final BatchHandoff handoff;
+  private final RowDestination.BatchHandoff handoff;
   private final int rowsPerBatch;
   private final UploadBudget budget;
   private StoredRowBatch batch;
@@ -62,38 +63,21 @@ public final class RowAssembler {
   private boolean keySet;
   private boolean eventTimeSet;
 
-  /** Receives each full batch and gives back an empty one to fill next. */
-  public interface BatchHandoff {
-    StoredRowBatch handOff(StoredRowBatch full);
-  }
-
-  /**
-   * @param now the server's clock at the start of the upload
-   * @param allowedFutureSkewMicros how far past {@code now} an event time may lie
-   * @param first the batch to fill first
-   * @param rowsPerBatch when a batch holds this many rows it is handed off
-   * @param budget the upload's limits: rows, and the size of each value
-   */
-  public RowAssembler(
-      FeatureGroup group,
-      Instant now,
-      long allowedFutureSkewMicros,
-      StoredRowBatch first,
-      int rowsPerBatch,
-      UploadBudget budget,
-      BatchHandoff handoff) {
-    this.group = group;
-    this.budget = budget;
-    this.batch = first;
-    this.rowsPerBatch = rowsPerBatch;
-    this.handoff = handoff;
+  /** Fills the destination's batches with rows checked by its rules. */
+  public RowAssembler(RowDestination destination) {
+    this.group = destination.group();
+    this.budget = destination.budget();
+    this.batch = destination.first();
+    this.rowsPerBatch = destination.rowsPerBatch();
+    this.handoff = destination.handoff();
     columns.put(group.entity().name(), KEY);
     columns.put(FeatureGroup.EVENT_TIME, EVENT_TIME);
     for (int i = 0; i < group.features().size(); i++) {
       columns.put(group.features().get(i).name(), i);
     }
     this.latestEventTimeMicros =
-        EpochMicros.of(now, IllegalArgumentException::new) + allowedFutureSkewMicros;
+        EpochMicros.of(destination.now(), IllegalArgumentException::new)
+            + destination.allowedFutureSkewMicros();
   }
 
   public FeatureGroup group() {

@@ -79,7 +79,7 @@ public record ErasureTestBed(
             uploads,
             storage.reader(),
             new ObjectStoreSpineUploads(storage.objects(), temporary),
-            new ParquetTrainingSetOutputs(storage.objects(), temporary),
+            new ParquetTrainingSetOutputs(storage.objects(), temporary, StorageTestBed.THREADS),
             storage.allocator(),
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
@@ -119,7 +119,8 @@ public record ErasureTestBed(
             storage.cache(),
             storage.allocator(),
             Long.MAX_VALUE,
-            temporaryFolder),
+            temporaryFolder,
+            StorageTestBed.THREADS),
         objects);
   }
 
