@@ -1,11 +1,14 @@
 package dev.featurestore.api.lineage;
 
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.lineage.LineageQueries;
+import dev.featurestore.core.lineage.LineageStore;
+import dev.featurestore.core.models.ModelRegistry;
+import dev.featurestore.core.models.Models;
+import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
-import dev.featurestore.storage.lineage.LineageIndex;
-import dev.featurestore.storage.lineage.LineageQueries;
-import dev.featurestore.storage.read.FeatureGroupReader;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,12 +21,17 @@ class LineageConfiguration {
   }
 
   @Bean
+  ModelRegistry modelRegistry(Models models, TrainingSetCatalog trainingSets) {
+    return new ModelRegistry(models, trainingSets, Clock.systemUTC());
+  }
+
+  @Bean
   LineageQueries lineageQueries(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
-      JdbcModels models,
-      LineageIndex index,
-      FeatureGroupReader reader) {
-    return new LineageQueries(catalog, trainingSets, models, index, reader);
+      Models models,
+      LineageStore lineage,
+      FeatureGroupVersions versions) {
+    return new LineageQueries(catalog, trainingSets, models, lineage, versions);
   }
 }

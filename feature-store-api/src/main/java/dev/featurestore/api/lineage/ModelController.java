@@ -1,12 +1,11 @@
 package dev.featurestore.api.lineage;
 
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.models.Model;
-import dev.featurestore.storage.catalog.JdbcModels;
+import dev.featurestore.core.models.ModelRegistry;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -21,10 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/models")
 class ModelController {
-  private final JdbcModels models;
+  private final ModelRegistry models;
   private final AuditLog auditLog;
 
-  ModelController(JdbcModels models, AuditLog auditLog) {
+  ModelController(ModelRegistry models, AuditLog auditLog) {
     this.models = models;
     this.auditLog = auditLog;
   }
@@ -53,16 +52,12 @@ class ModelController {
   /** The models the caller may see. */
   @GetMapping
   List<Model> list() {
-    return models.list().stream().filter(Caller.current()::maySee).toList();
+    return models.visibleTo(Caller.current().key());
   }
 
   /** Another key's model is not found, unless the caller may see every key's. */
   @GetMapping("/{name}/versions/{version}")
   Model get(@PathVariable String name, @PathVariable String version) {
-    return models
-        .find(name, version)
-        .filter(Caller.current()::maySee)
-        .orElseThrow(
-            () -> new NotFoundException("model " + name + " version " + version + " not found"));
+    return models.find(name, version, Caller.current().key());
   }
 }

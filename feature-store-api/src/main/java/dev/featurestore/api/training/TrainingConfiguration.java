@@ -6,14 +6,20 @@ import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.read.FeatureGroupVersions;
+import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetDownloads;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.lineage.LineageIndex;
-import dev.featurestore.storage.read.FeatureGroupReader;
-import dev.featurestore.storage.training.TrainingSetBuilder;
+import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetDownloads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +43,11 @@ class TrainingConfiguration {
   }
 
   @Bean
+  TrainingSetDownloads trainingSetDownloads(ObjectCache cache, BufferAllocator allocator) {
+    return new ParquetTrainingSetDownloads(cache, allocator);
+  }
+
+  @Bean
   PointInTimeJoinEngine joinEngine(
       BufferAllocator allocator, FeatureStoreProperties properties, SharedThreads threads) {
     return new PointInTimeJoinEngine(allocator, properties.join().options(), threads.joins());
@@ -47,20 +58,20 @@ class TrainingConfiguration {
       Catalog catalog,
       TrainingSetCatalog trainingSets,
       Uploads uploads,
-      FeatureGroupReader reader,
+      FeatureGroupVersions versions,
       ObjectStore objectStore,
       BufferAllocator allocator,
       TemporaryFolder temporaryFolder,
       PointInTimeJoinEngine joinEngine,
-      LineageIndex lineage) {
+      LineageStore lineage) {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
         uploads,
-        reader,
-        objectStore,
+        versions,
+        new ObjectStoreSpineUploads(objectStore, temporaryFolder.path()),
+        new ParquetTrainingSetOutputs(objectStore, temporaryFolder.path()),
         allocator,
-        temporaryFolder.path(),
         joinEngine,
         lineage);
   }

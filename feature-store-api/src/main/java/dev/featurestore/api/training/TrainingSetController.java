@@ -11,16 +11,15 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetDownloads;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
-import dev.featurestore.storage.read.ObjectCache;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.InlineSpine;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetExport;
-import dev.featurestore.storage.training.TrainingSetRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -70,28 +68,25 @@ class TrainingSetController {
   private final TrainingSetCatalog trainingSets;
   private final JobRunner jobRunner;
   private final ObjectStore objects;
-  private final ObjectCache cache;
+  private final TrainingSetDownloads downloads;
   private final JsonMapper json;
   private final AuditLog auditLog;
-  private final BufferAllocator allocator;
 
   TrainingSetController(
       TrainingSetBuilder builder,
       TrainingSetCatalog trainingSets,
       JobRunner jobRunner,
       ObjectStore objects,
-      ObjectCache cache,
+      TrainingSetDownloads downloads,
       JsonMapper json,
-      AuditLog auditLog,
-      BufferAllocator allocator) {
-    this.allocator = allocator;
+      AuditLog auditLog) {
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
     this.trainingSets = trainingSets;
     this.jobRunner = jobRunner;
     this.objects = objects;
-    this.cache = cache;
+    this.downloads = downloads;
   }
 
   record TrainingSetView(
@@ -181,23 +176,17 @@ class TrainingSetController {
                 }
               });
     }
-    var local = cache.localCopy(objectKey, set.outputHash().orElseThrow());
-    if (mediaType.equals(ARROW_STREAM)) {
-      return ResponseEntity.ok()
-          .contentType(MediaType.parseMediaType(ARROW_STREAM))
-          .body(
-              out -> {
-                try (BufferAllocator download =
-                    allocator.newChildAllocator("download-" + id, 0, Long.MAX_VALUE)) {
-                  TrainingSetExport.writeArrowStream(local, download, out);
-                }
-              });
-    }
-    TrainingSetExport.Format exportFormat =
-        mediaType.equals("text/csv") ? TrainingSetExport.Format.CSV : TrainingSetExport.Format.JSON;
+    TrainingSetDownloads.Format downloadFormat =
+        switch (mediaType) {
+          case ARROW_STREAM -> TrainingSetDownloads.Format.ARROW_STREAM;
+          case "text/csv" -> TrainingSetDownloads.Format.CSV;
+          case "application/json" -> TrainingSetDownloads.Format.JSON;
+          default -> throw new IllegalStateException("no download format for " + mediaType);
+        };
+    TrainingSetDownloads.Download download = downloads.prepare(set, downloadFormat);
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(mediaType))
-        .body(out -> TrainingSetExport.write(local, exportFormat, out));
+        .body(download::writeTo);
   }
 
   private static String mediaType(String format, String accept) {

@@ -1,10 +1,10 @@
 package dev.featurestore.core.join;
 
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
@@ -73,7 +73,7 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       SlotValues[] values) {
     this.request = request;
     this.featureFields = featureFields;
-    this.ttlMicros = TimeUnit.MICROSECONDS.convert(request.group().ttl());
+    this.ttlMicros = EpochMicros.of(request.group().ttl());
     this.dictionary = dictionary;
     this.keyStarts = keyStarts;
     this.slotTimes = slotTimes;

@@ -3,6 +3,8 @@ package dev.featurestore.core.model;
 import dev.featurestore.core.InvalidInputException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.function.Function;
 
 /**
@@ -64,6 +66,20 @@ public final class EpochMicros {
       throw refusal.apply(outOfRange(instant));
     }
     return of(instant);
+  }
+
+  /**
+   * The instant an ISO-8601 text with a zone spells (e.g. 2026-03-01T12:00:00Z); refused naming
+   * {@code field} when it spells none or one out of range.
+   */
+  public static long parse(String field, String text) {
+    try {
+      return of(field, OffsetDateTime.parse(text).toInstant());
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException(
+          field,
+          "'" + text + "' is not an ISO-8601 instant with a zone (e.g. 2026-03-01T12:00:00Z)");
+    }
   }
 
   /** Returns {@code instant} when it is in range, else refuses it naming {@code field}. */

@@ -2,7 +2,10 @@ package dev.featurestore.core.training;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
+import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.security.Owned;
 import java.time.Instant;
 import java.util.List;
@@ -45,5 +48,47 @@ public record Upload(
 
   public Optional<Column> column(String name) {
     return columns.stream().filter(column -> column.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Checks that the upload has a key column of the right type for every entity: integers for an
+   * INT64 key (or text holding integers), text for a STRING key.
+   *
+   * @param field names the request field in errors, e.g. {@code spine.upload}
+   */
+  public void requireKeyColumns(List<Entity> entities, String field) {
+    for (Entity entity : entities) {
+      FeatureType type =
+          column(entity.name())
+              .orElseThrow(
+                  () ->
+                      new InvalidInputException(
+                          field,
+                          "upload "
+                              + id
+                              + " has no key column '"
+                              + entity.name()
+                              + "'; its columns are "
+                              + columns.stream().map(Column::name).toList()))
+              .type();
+      boolean fits =
+          entity.keyType() == KeyType.STRING
+              ? type == FeatureType.STRING
+              : type == FeatureType.INT64
+                  || type == FeatureType.INT32
+                  || type == FeatureType.STRING;
+      if (!fits) {
+        throw new InvalidInputException(
+            field,
+            "key column '"
+                + entity.name()
+                + "' of upload "
+                + id
+                + " holds "
+                + type
+                + " values, the entity's keys are "
+                + entity.keyType());
+      }
+    }
   }
 }

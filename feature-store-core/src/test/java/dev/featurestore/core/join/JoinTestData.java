@@ -29,7 +29,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Converts between the fixtures' plain rows and Arrow batches. Values are compared in a normal
  * form: {@code byte[]} as hex strings and {@code float[]} as lists, so that equals works.
  */
-final class JoinTestData {
+public final class JoinTestData {
   private JoinTestData() {}
 
   /**
@@ -88,7 +88,7 @@ final class JoinTestData {
     return root;
   }
 
-  static void setValue(FieldVector vector, int row, Object value) {
+  public static void setValue(FieldVector vector, int row, Object value) {
     if (value == null) {
       if (vector instanceof FixedSizeListVector list) {
         list.startNewValue(row); // keeps the child's slots in step with the rows
@@ -119,7 +119,7 @@ final class JoinTestData {
   }
 
   /** The value at {@code row} in normal form, or null. */
-  static Object value(FieldVector vector, int row) {
+  public static Object value(FieldVector vector, int row) {
     if (vector.isNull(row)) {
       return null;
     }

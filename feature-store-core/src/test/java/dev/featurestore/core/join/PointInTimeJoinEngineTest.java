@@ -110,6 +110,17 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void ttlDropsDigitsBelowTheMicrosecondLikeEveryStoredTime() throws IOException {
+    // 10.999 microseconds is stored, as every duration, as 10.
+    FeatureGroup withTtl = group("user_scores", USER, Duration.ofNanos(10_999), scoreFeature());
+    FeatureGroupRequest scores = request(withTtl, 1, List.of(row(1L, 100, 1, 0, 1.0)), "score");
+
+    CollectingSink output = join(List.of(USER), List.of(user(1L, 110), user(1L, 111)), scores);
+
+    assertThat(output.column("score")).containsExactly(1.0, null);
+  }
+
+  @Test
   void zeroTtlKeepsEveryEarlierRowACandidate() throws IOException {
     FeatureGroupRequest scores = request(USER_SCORES, 1, List.of(row(1L, -5, 1, 0, 1.0)), "score");
 

@@ -8,6 +8,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.online.IndexRows.Row;
+import dev.featurestore.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

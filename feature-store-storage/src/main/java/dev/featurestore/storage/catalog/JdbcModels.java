@@ -3,15 +3,12 @@ package dev.featurestore.storage.catalog;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.ConflictException;
-import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.models.Model;
-import dev.featurestore.core.security.ApiKey;
-import dev.featurestore.core.security.Owned;
+import dev.featurestore.core.models.Models;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,8 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Model versions and the training sets they were trained on. */
-public final class JdbcModels {
+/** Model versions and the training sets they were trained on, in the catalog's tables. */
+public final class JdbcModels implements Models {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Transactions transactions;
@@ -31,24 +28,10 @@ public final class JdbcModels {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
   }
 
-  /**
-   * Records a model version as the registrant's. It may name only training sets the registrant may
-   * see: another key's training set is refused exactly as one that does not exist.
-   */
-  public Model register(
-      String name, String version, String uri, List<UUID> trainingSets, ApiKey registrant) {
-    Model model =
-        new Model(name, version, uri, trainingSets, Optional.of(registrant.id()), Instant.now());
+  @Override
+  public Model add(Model model) {
     return transactions.inTransaction(
         connection -> {
-          for (int i = 0; i < model.trainingSets().size(); i++) {
-            Optional<Owned> trainingSet = trainingSet(connection, model.trainingSets().get(i));
-            if (trainingSet.isEmpty() || !registrant.maySee(trainingSet.get())) {
-              throw new InvalidInputException(
-                  "trainingSets[" + i + "]",
-                  "training set " + model.trainingSets().get(i) + " does not exist");
-            }
-          }
           UUID id = UUID.randomUUID();
           try (PreparedStatement insert =
               connection.prepareStatement(
@@ -58,7 +41,7 @@ public final class JdbcModels {
             insert.setString(2, model.name());
             insert.setString(3, model.version());
             insert.setString(4, model.uri());
-            insert.setObject(5, registrant.id());
+            insert.setObject(5, model.ownerKeyId().orElse(null));
             insert.executeUpdate();
           } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -82,6 +65,7 @@ public final class JdbcModels {
         });
   }
 
+  @Override
   public Optional<Model> find(String name, String version) {
     return transactions.inTransaction(
         connection -> {
@@ -91,11 +75,13 @@ public final class JdbcModels {
         });
   }
 
+  @Override
   public List<Model> list() {
     return transactions.inTransaction(connection -> select(connection, ""));
   }
 
   /** Models trained on any of the training sets. */
+  @Override
   public List<Model> trainedOn(Collection<UUID> trainingSets) {
     if (trainingSets.isEmpty()) {
       return List.of();
@@ -107,21 +93,6 @@ public final class JdbcModels {
                 "WHERE m.id IN (SELECT model_id FROM model_training_sets"
                     + " WHERE training_set_id = ANY(?))",
                 connection.createArrayOf("uuid", trainingSets.toArray())));
-  }
-
-  /** The training set as far as its owner goes, if it exists. */
-  private static Optional<Owned> trainingSet(Connection connection, UUID id) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT owner_key_id FROM training_sets WHERE id = ?")) {
-      select.setObject(1, id);
-      try (ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        Optional<UUID> owner = Optional.ofNullable(rows.getObject(1, UUID.class));
-        return Optional.of(() -> owner);
-      }
-    }
   }
 
   private static List<Model> select(Connection connection, String where, Object... parameters)

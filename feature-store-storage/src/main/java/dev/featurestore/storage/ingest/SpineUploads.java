@@ -6,20 +6,17 @@ import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureType;
-import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.training.SpineSource;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.parquet.StringKeys;
-import dev.featurestore.storage.training.SpineSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -125,7 +122,7 @@ public final class SpineUploads {
 
   /**
    * Loads the whole upload as a spine whose key columns are those of {@code entities}, which the
-   * upload must have (see {@link #checkKeyColumns}); the caller closes the result.
+   * upload must have (see {@link Upload#requireKeyColumns}); the caller closes the result.
    */
   public static VectorSchemaRoot load(
       UploadFormat format, Path file, List<Entity> entities, BufferAllocator allocator)
@@ -162,60 +159,6 @@ public final class SpineUploads {
         spine.close();
         throw e;
       }
-    }
-  }
-
-  /**
-   * Checks that the upload has a key column of the right type for every entity: integers for an
-   * INT64 key (or text holding integers), text for a STRING key.
-   *
-   * @param field names the request field in errors, e.g. {@code spine.upload}
-   */
-  public static void checkKeyColumns(Upload upload, List<Entity> entities, String field) {
-    for (Entity entity : entities) {
-      FeatureType type =
-          upload
-              .column(entity.name())
-              .orElseThrow(
-                  () ->
-                      new InvalidInputException(
-                          field,
-                          "upload "
-                              + upload.id()
-                              + " has no key column '"
-                              + entity.name()
-                              + "'; its columns are "
-                              + upload.columns().stream().map(Upload.Column::name).toList()))
-              .type();
-      boolean fits =
-          entity.keyType() == KeyType.STRING
-              ? type == FeatureType.STRING
-              : type == FeatureType.INT64
-                  || type == FeatureType.INT32
-                  || type == FeatureType.STRING;
-      if (!fits) {
-        throw new InvalidInputException(
-            field,
-            "key column '"
-                + entity.name()
-                + "' of upload "
-                + upload.id()
-                + " holds "
-                + type
-                + " values, the entity's keys are "
-                + entity.keyType());
-      }
-    }
-  }
-
-  /** EpochMicros since the epoch of an ISO-8601 instant with a zone, e.g. 2026-03-01T12:00:00Z. */
-  public static long parseInstantMicros(String field, String text) {
-    try {
-      return EpochMicros.of(field, OffsetDateTime.parse(text).toInstant());
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException(
-          field,
-          "'" + text + "' is not an ISO-8601 instant with a zone (e.g. 2026-03-01T12:00:00Z)");
     }
   }
 
@@ -359,7 +302,7 @@ public final class SpineUploads {
           microsPerUnit,
           message -> new InvalidInputException(at(fileRow, times), message));
     }
-    return parseInstantMicros(
+    return EpochMicros.parse(
         at(fileRow, times), new String(((VarCharVector) times).get(row), StandardCharsets.UTF_8));
   }
 

@@ -2,6 +2,8 @@ package dev.featurestore.storage.lineage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.storage.catalog.Transactions;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,9 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -44,7 +43,7 @@ import org.roaringbitmap.RoaringBitmap;
  * recorded_id} held (usually none). Recordings of one entity commit in id order (see {@link
  * #record}), so that watermark never passes a row still to commit.
  */
-public final class LineageIndex {
+public final class LineageIndex implements LineageStore {
   /** Ids come from a sequence starting at 1. */
   private static final int UNKNOWN = 0;
 
@@ -77,6 +76,7 @@ public final class LineageIndex {
    * Records the keys a training set used of one entity, per use, in one transaction. Key ids are
    * assigned once for the keys of every use together: the feature keys are spine keys too.
    */
+  @Override
   public void record(UUID trainingSet, String entity, Map<KeyUse, Set<String>> keysByUse) {
     Set<String> distinct = new HashSet<>();
     keysByUse.values().forEach(distinct::addAll);
@@ -120,6 +120,7 @@ public final class LineageIndex {
    * The training sets that used {@code key} of {@code entity}, and how; an erased key is found by
    * its digest.
    */
+  @Override
   public Map<UUID, Set<KeyUse>> trainingSetsUsing(String entity, String key) {
     List<Integer> keyIds = keyIds(entity, key);
     Map<UUID, Set<KeyUse>> uses = new LinkedHashMap<>();
@@ -139,13 +140,6 @@ public final class LineageIndex {
       }
     }
     return uses;
-  }
-
-  /** A key of a key vector (STRING or INT64 entity) as lineage and erasures name it: as text. */
-  public static String keyText(FieldVector keys, int row) {
-    return keys instanceof VarCharVector strings
-        ? new String(strings.get(row), StandardCharsets.UTF_8)
-        : Long.toString(((BigIntVector) keys).get(row));
   }
 
   /**

@@ -5,9 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyRange;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.read.FeatureGroupVersion;
+import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.storage.parquet.FeatureFileReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import java.io.IOException;
@@ -30,7 +34,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * stored-row schema, with every row's commit sequence and write time filled in (append files leave
  * them to the adding commit, see {@link StoredRowSchema#SEQUENCE_OF_ADDING_COMMIT}).
  */
-public final class FeatureGroupReader {
+public final class FeatureGroupReader implements FeatureGroupVersions {
   private final Catalog catalog;
   private final ObjectCache cache;
   private final BufferAllocator allocator;
@@ -52,6 +56,11 @@ public final class FeatureGroupReader {
   /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */
   public Snapshot snapshot(FeatureGroup group, long sequence) {
     return snapshot(group, sequence, catalog.dataFiles(group.name(), sequence));
+  }
+
+  @Override
+  public FeatureGroupVersion at(FeatureGroup group, long sequence) {
+    return snapshot(group, sequence);
   }
 
   /**
@@ -79,7 +88,7 @@ public final class FeatureGroupReader {
   }
 
   /** The files of one version of a group; reading them never consults the catalog again. */
-  public final class Snapshot {
+  public final class Snapshot implements FeatureGroupVersion {
     private final FeatureGroup group;
     private final long sequence;
     private final List<DataFile> files;
@@ -93,14 +102,17 @@ public final class FeatureGroupReader {
       this.writeTimeMicrosBySequence = Map.copyOf(writeTimes);
     }
 
+    @Override
     public FeatureGroup group() {
       return group;
     }
 
+    @Override
     public long sequence() {
       return sequence;
     }
 
+    @Override
     public List<DataFile> files() {
       return files;
     }
@@ -113,12 +125,33 @@ public final class FeatureGroupReader {
       return new Snapshot(group, sequence, subset, writeTimeMicrosBySequence);
     }
 
-    public long rowCount() {
-      long rows = 0;
-      for (DataFile file : files) {
-        rows += file.rowCount();
-      }
-      return rows;
+    @Override
+    public StoredRowSource rowsInAnyOrder(List<String> features) {
+      FeatureFileScan scan = FeatureFileScan.features(features);
+      return new StoredRowSource() {
+        @Override
+        public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
+          forEachBatchInAnyOrder(scan, consumer);
+        }
+
+        @Override
+        public <P> void forEachPreparedBatch(
+            Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
+            throws IOException {
+          forEachPreparedBatchInAnyOrder(scan, prepare, consumer);
+        }
+      };
+    }
+
+    @Override
+    public void forEachBatchInStoredOrder(Consumer<VectorSchemaRoot> consumer) throws IOException {
+      forEachBatch(FeatureFileScan.allFeatures(group), consumer);
+    }
+
+    @Override
+    public void forEachBatchMayHold(KeyRange keys, Consumer<VectorSchemaRoot> consumer)
+        throws IOException {
+      forEachBatch(FeatureFileScan.features(List.of()).withKeys(keys), consumer);
     }
 
     /**

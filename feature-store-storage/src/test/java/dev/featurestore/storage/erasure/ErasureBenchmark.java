@@ -8,9 +8,13 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.models.ModelRegistry;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
@@ -26,9 +30,8 @@ import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.nio.file.Files;
@@ -148,9 +151,9 @@ public final class ErasureBenchmark {
               trainingSets,
               new JdbcUploads(database.dataSource()),
               reader,
-              objects,
+              new ObjectStoreSpineUploads(objects, temporary),
+              new ParquetTrainingSetOutputs(objects, temporary),
               allocator,
-              temporary,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               lineage);
       List<FeatureReference> featureReferences = new ArrayList<>();
@@ -176,7 +179,8 @@ public final class ErasureBenchmark {
                     scientist));
         built.add(set.id());
         if (t % 10 == 9) {
-          models.register("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), scientist);
+          new ModelRegistry(models, trainingSets, Clock.systemUTC())
+              .register("model_" + t / 10, "1", null, built.subList(t - 9, t + 1), scientist);
         }
       }
       System.out.printf(

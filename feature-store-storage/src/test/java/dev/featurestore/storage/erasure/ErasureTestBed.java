@@ -8,7 +8,10 @@ import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcJobs;
@@ -23,9 +26,8 @@ import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.parquet.LocalFileInput;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -74,9 +76,9 @@ public record ErasureTestBed(
             trainingSets,
             uploads,
             storage.reader(),
-            storage.objects(),
+            new ObjectStoreSpineUploads(storage.objects(), temporary),
+            new ParquetTrainingSetOutputs(storage.objects(), temporary),
             storage.allocator(),
-            temporary,
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
             lineage);

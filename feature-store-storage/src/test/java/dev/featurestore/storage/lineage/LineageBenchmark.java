@@ -2,8 +2,11 @@ package dev.featurestore.storage.lineage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.models.ModelRegistry;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.catalog.CatalogMigrations;
@@ -23,6 +26,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -143,7 +147,8 @@ public final class LineageBenchmark {
         while (trainedOn.size() < count) {
           trainedOn.add(ids.get(random.nextInt(ids.size())));
         }
-        models.register("model_" + m, "1", null, new ArrayList<>(trainedOn), scientist);
+        new ModelRegistry(models, trainingSets, Clock.systemUTC())
+            .register("model_" + m, "1", null, new ArrayList<>(trainedOn), scientist);
       }
       System.out.printf(
           Locale.ROOT,

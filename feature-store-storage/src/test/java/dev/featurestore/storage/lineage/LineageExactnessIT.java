@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -14,7 +16,11 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
@@ -28,10 +34,8 @@ import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.security.JdbcApiKeys;
-import dev.featurestore.storage.training.FeatureReference;
-import dev.featurestore.storage.training.InlineSpine;
-import dev.featurestore.storage.training.TrainingSetBuilder;
-import dev.featurestore.storage.training.TrainingSetRequest;
+import dev.featurestore.storage.training.ObjectStoreSpineUploads;
+import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.UploadBodies;
 import java.nio.file.Files;
@@ -43,54 +47,139 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Lineage exactness on random data: for every key, the training sets (and uses) that lineage names
- * equal those found by scanning the training sets' Parquet outputs, where a key is used as SPINE
- * when it has an output row and as FEATURES when one of its rows has a joined value (the generated
- * feature values are never null, so a non-null value is exactly a join winner).
+ * Lineage exactness on generated data: for every key, the training sets (and uses) that lineage
+ * names equal those found by scanning the training sets' Parquet outputs, where a key is used as
+ * SPINE when it has an output row and as FEATURES when one of its rows has a joined value (the
+ * generated feature values are never null, so a non-null value is exactly a join winner).
  */
 class LineageExactnessIT {
   /** Keys u0..u79 appear in spines; only u0..u59 can have feature rows. */
   private static final int SPINE_KEYS = 80;
 
   private static final int FEATURE_KEYS = 60;
-  private static final int TRAINING_SETS = 12;
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-  private static final long DAYS = 180;
+  private static final long SECONDS = 180L * 86_400;
+  private static final List<List<String>> FEATURE_CHOICES =
+      List.of(
+          List.of("activity:clicks"),
+          List.of("profile:age"),
+          List.of("activity:clicks", "profile:age"));
 
-  @TempDir Path folder;
+  /** A stored row of a key: seconds after {@link #START}, and its value. */
+  record FeatureRow(long second, int value) {}
 
-  @Test
-  void lineageOfEveryKeyEqualsAScanOfTheOutputs() throws Exception {
+  /** A spine row: its key number and seconds after {@link #START}. */
+  record SpineRow(int key, long second) {}
+
+  /** A training set to build: which of {@link #FEATURE_CHOICES}, on which spine. */
+  record Request(int featureChoice, List<SpineRow> spine) {}
+
+  /**
+   * Per feature key (u0..u59) the rows of each group, the training sets in build order, and how
+   * many are built before a query loads the bitmaps into memory (the rest are recorded after).
+   */
+  @Property(tries = 5)
+  void lineageOfEveryKeyEqualsAScanOfTheOutputs(
+      @ForAll("groupRows") List<List<FeatureRow>> activity,
+      @ForAll("groupRows") List<List<FeatureRow>> profile,
+      @ForAll("requests") List<Request> requests,
+      @ForAll @IntRange(min = 0, max = 8) int builtBeforeTheFirstQuery)
+      throws Exception {
     TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
     CatalogMigrations.apply(database.dataSource());
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(database.jdbcUrl());
     pool.setUsername(database.user());
     pool.setPassword(database.password());
+    Path folder = Files.createTempDirectory("lineage-exactness");
     // Pooled as in the server: the lineage query of every key makes several catalog calls.
     try (HikariDataSource dataSource = new HikariDataSource(pool)) {
-      checkEveryKey(dataSource);
+      Map<String, Map<UUID, Set<KeyUse>>> scanned =
+          checkEveryKey(
+              dataSource,
+              folder,
+              Map.of("activity", activity, "profile", profile),
+              requests,
+              builtBeforeTheFirstQuery);
+      Set<Set<KeyUse>> usesSeen = new HashSet<>();
+      scanned.values().forEach(uses -> usesSeen.addAll(uses.values()));
+      Statistics.label("spine only").collect(usesSeen.contains(EnumSet.of(KeyUse.SPINE)));
+      Statistics.label("spine and features")
+          .collect(usesSeen.contains(EnumSet.of(KeyUse.SPINE, KeyUse.FEATURES)));
+    } finally {
+      try (var paths = Files.walk(folder)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
+    // The generated data must exercise both cases, or the comparison proves little.
+    Statistics.label("spine only").coverage(coverage -> coverage.check(true).count(n -> n > 0));
+    Statistics.label("spine and features")
+        .coverage(coverage -> coverage.check(true).count(n -> n > 0));
   }
 
-  private void checkEveryKey(DataSource dataSource) throws Exception {
+  /** Rows of keys u0..u59, up to four each (none for some), at least one in all. */
+  @Provide
+  Arbitrary<List<List<FeatureRow>>> groupRows() {
+    Arbitrary<FeatureRow> row =
+        Combinators.combine(
+                Arbitraries.longs().between(0, SECONDS - 1), Arbitraries.integers().between(0, 999))
+            .as(FeatureRow::new);
+    return row.list()
+        .ofMaxSize(4)
+        .list()
+        .ofSize(FEATURE_KEYS)
+        .filter(keys -> keys.stream().anyMatch(rows -> !rows.isEmpty()));
+  }
+
+  /** One to eight training sets, each on one to forty spine rows of keys u0..u79. */
+  @Provide
+  Arbitrary<List<Request>> requests() {
+    Arbitrary<SpineRow> spineRow =
+        Combinators.combine(
+                Arbitraries.integers().between(0, SPINE_KEYS - 1),
+                Arbitraries.longs().between(0, SECONDS - 1))
+            .as(SpineRow::new);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, FEATURE_CHOICES.size() - 1),
+            spineRow.list().ofMinSize(1).ofMaxSize(40))
+        .as(Request::new)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(8);
+  }
+
+  /** Builds the training sets, checks every key's lineage; returns the scan of the outputs. */
+  private static Map<String, Map<UUID, Set<KeyUse>>> checkEveryKey(
+      DataSource dataSource,
+      Path folder,
+      Map<String, List<List<FeatureRow>>> rowsByGroup,
+      List<Request> requests,
+      int builtBeforeTheFirstQuery)
+      throws Exception {
     JdbcCatalog catalog = new JdbcCatalog(dataSource);
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     // A TTL, so that some spine rows after a key's rows still find no winner.
@@ -112,7 +201,6 @@ class LineageExactnessIT {
             false,
             "",
             1));
-    Random random = new Random(7);
     Path objectsFolder = folder.resolve("objects");
     try (StorageTestBed bed = StorageTestBed.over(dataSource, folder, Clock.systemUTC())) {
       RootAllocator allocator = bed.allocator();
@@ -121,7 +209,8 @@ class LineageExactnessIT {
       for (String group : List.of("activity", "profile")) {
         Path upload =
             UploadBodies.parquet(
-                featureRowsQuery(group.equals("activity") ? "clicks" : "age", random),
+                featureRowsQuery(
+                    group.equals("activity") ? "clicks" : "age", rowsByGroup.get(group)),
                 folder.resolve(group + ".parquet"));
         writer.append(
             group,
@@ -137,42 +226,38 @@ class LineageExactnessIT {
           new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
       LineageIndex index = new LineageIndex(dataSource);
       FeatureGroupReader reader = bed.reader();
+      Path buildFolder = Files.createDirectories(folder.resolve("build"));
       TrainingSetBuilder builder =
           new TrainingSetBuilder(
               catalog,
               trainingSets,
               new JdbcUploads(dataSource),
               reader,
-              objects,
+              new ObjectStoreSpineUploads(objects, buildFolder),
+              new ParquetTrainingSetOutputs(objects, buildFolder),
               allocator,
-              Files.createDirectories(folder.resolve("build")),
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               index);
-      List<List<String>> featureChoices =
-          List.of(
-              List.of("activity:clicks"),
-              List.of("profile:age"),
-              List.of("activity:clicks", "profile:age"));
       List<TrainingSet> built = new ArrayList<>();
-      for (int t = 0; t < TRAINING_SETS; t++) {
+      for (int t = 0; t < requests.size(); t++) {
+        if (t == builtBeforeTheFirstQuery) {
+          // The rest are recorded after a query loaded the bitmaps into memory.
+          index.trainingSetsUsing("user_id", "u0");
+        }
         List<FeatureReference> features = new ArrayList<>();
-        for (String feature : featureChoices.get(random.nextInt(featureChoices.size()))) {
+        for (String feature : FEATURE_CHOICES.get(requests.get(t).featureChoice())) {
           features.add(FeatureReference.parse("features", feature, Optional.empty()));
         }
         TrainingSetRequest request =
             new TrainingSetRequest(
                 "set_" + t,
-                Optional.of(new InlineSpine(spineRows(random))),
+                Optional.of(new InlineSpine(spineRows(requests.get(t).spine()))),
                 Optional.empty(),
                 Optional.empty(),
                 features,
                 Optional.empty(),
                 "{}");
         built.add(builder.materialize(builder.prepare(request, scientist)));
-        if (t == TRAINING_SETS / 2) {
-          // The rest are recorded after a query loaded the bitmaps into memory.
-          index.trainingSetsUsing("user_id", "u0");
-        }
       }
 
       Map<String, Map<UUID, Set<KeyUse>>> scanned = scanOutputs(objectsFolder, built);
@@ -194,28 +279,22 @@ class LineageExactnessIT {
             .as(name)
             .isEqualTo(expected);
       }
-      // The random data must exercise every case, or the comparison proves little.
-      assertThat(scanned.values().stream().flatMap(uses -> uses.values().stream()))
-          .contains(EnumSet.of(KeyUse.SPINE), EnumSet.of(KeyUse.SPINE, KeyUse.FEATURES));
+      return scanned;
     }
   }
 
-  /** Rows of keys u0..u59 (a random two thirds of them), a few rows each at random times. */
-  private static String featureRowsQuery(String feature, Random random) {
+  /** The rows as a DuckDB query, the key of the i-th list being u<i>. */
+  private static String featureRowsQuery(String feature, List<List<FeatureRow>> rowsByKey) {
     List<String> rows = new ArrayList<>();
-    for (int key = 0; key < FEATURE_KEYS; key++) {
-      if (random.nextInt(3) == 0) {
-        continue;
-      }
-      int versions = 1 + random.nextInt(4);
-      for (int v = 0; v < versions; v++) {
+    for (int key = 0; key < rowsByKey.size(); key++) {
+      for (FeatureRow row : rowsByKey.get(key)) {
         rows.add(
             "('u"
                 + key
                 + "', TIMESTAMPTZ '"
-                + randomTime(random)
+                + START.plusSeconds(row.second())
                 + "', "
-                + random.nextInt(1000)
+                + row.value()
                 + ".5::DOUBLE)");
       }
     }
@@ -226,20 +305,15 @@ class LineageExactnessIT {
         + ")";
   }
 
-  private static List<Map<String, Object>> spineRows(Random random) {
+  private static List<Map<String, Object>> spineRows(List<SpineRow> spine) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    int count = 1 + random.nextInt(40);
-    for (int row = 0; row < count; row++) {
+    for (SpineRow row : spine) {
       Map<String, Object> spineRow = new LinkedHashMap<>();
-      spineRow.put("user_id", "u" + random.nextInt(SPINE_KEYS));
-      spineRow.put("event_time", randomTime(random).toString());
+      spineRow.put("user_id", "u" + row.key());
+      spineRow.put("event_time", START.plusSeconds(row.second()).toString());
       rows.add(spineRow);
     }
     return rows;
-  }
-
-  private static Instant randomTime(Random random) {
-    return START.plusSeconds(random.nextLong(DAYS * 86_400));
   }
 
   /** Per key, the training sets whose outputs hold its rows, and whether any row was joined. */

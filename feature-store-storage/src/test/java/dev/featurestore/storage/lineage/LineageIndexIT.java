@@ -2,6 +2,7 @@ package dev.featurestore.storage.lineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
 import java.lang.reflect.InvocationHandler;
@@ -10,14 +11,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -26,53 +24,69 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The bitmap index answers exactly what a plain scan of the recorded key sets answers. */
 class LineageIndexIT {
   /** Few distinct keys, so that sets overlap; each lookup opens a connection (no pool here). */
-  private static final int KEYS = 100;
+  private static final int KEYS = 50;
 
-  @Test
-  void indexAgreesWithAScanOfEveryTrainingSetsKeys() throws Exception {
+  /**
+   * Whatever keys the training sets used, and however many were recorded before the first query
+   * loaded the bitmaps into memory, the index (and a fresh one) answers what a scan answers.
+   */
+  @Property(tries = 6)
+  void indexAgreesWithAScanOfEveryTrainingSetsKeys(
+      @ForAll("recordings") List<Map<KeyUse, Set<String>>> recordings,
+      @ForAll @IntRange(min = 0, max = 20) int recordedBeforeTheFirstQuery)
+      throws Exception {
     DataSource dataSource = userEntityCatalog();
-    Random random = new Random(42);
     LineageIndex index = new LineageIndex(dataSource);
-    Map<UUID, Map<KeyUse, Set<String>>> recorded = new HashMap<>();
-    List<UUID> trainingSets = new ArrayList<>();
-    for (int set = 0; set < 20; set++) {
-      UUID id = insertTrainingSet(dataSource);
-      trainingSets.add(id);
-      Map<KeyUse, Set<String>> uses = new EnumMap<>(KeyUse.class);
-      for (KeyUse use : KeyUse.values()) {
-        Set<String> keys = new HashSet<>();
-        int count = random.nextInt(60);
-        for (int i = 0; i < count; i++) {
-          keys.add("u" + random.nextInt(KEYS));
-        }
-        uses.put(use, keys);
-      }
-      recorded.put(id, uses);
-      index.record(id, "user_id", uses);
-      if (set == 10) {
-        // Half the sets are recorded after the first query loaded the bitmaps.
+    Map<UUID, Map<KeyUse, Set<String>>> recorded = new LinkedHashMap<>();
+    for (Map<KeyUse, Set<String>> uses : recordings) {
+      if (recorded.size() == recordedBeforeTheFirstQuery) {
         index.trainingSetsUsing("user_id", "u1");
       }
+      UUID id = insertTrainingSet(dataSource);
+      recorded.put(id, uses);
+      index.record(id, "user_id", uses);
     }
     for (LineageIndex fresh : List.of(index, new LineageIndex(dataSource))) {
       for (int key = 0; key < KEYS; key++) {
         String name = "u" + key;
         Map<UUID, Set<KeyUse>> expected = new HashMap<>();
-        for (UUID id : trainingSets) {
-          for (KeyUse use : KeyUse.values()) {
-            if (recorded.get(id).get(use).contains(name)) {
-              expected.computeIfAbsent(id, k -> EnumSet.noneOf(KeyUse.class)).add(use);
-            }
-          }
-        }
+        recorded.forEach(
+            (id, uses) ->
+                uses.forEach(
+                    (use, keys) -> {
+                      if (keys.contains(name)) {
+                        expected.computeIfAbsent(id, k -> EnumSet.noneOf(KeyUse.class)).add(use);
+                      }
+                    }));
         assertThat(fresh.trainingSetsUsing("user_id", name)).as(name).isEqualTo(expected);
       }
     }
+  }
+
+  /** Up to 20 training sets, each with up to 30 spine keys and up to 30 feature keys. */
+  @Provide
+  Arbitrary<List<Map<KeyUse, Set<String>>>> recordings() {
+    Arbitrary<Set<String>> keys =
+        Arbitraries.integers().between(0, KEYS - 1).map(key -> "u" + key).set().ofMaxSize(30);
+    return Combinators.combine(keys, keys)
+        .as(
+            (spine, features) ->
+                Map.<KeyUse, Set<String>>of(KeyUse.SPINE, spine, KeyUse.FEATURES, features))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(20);
   }
 
   /**

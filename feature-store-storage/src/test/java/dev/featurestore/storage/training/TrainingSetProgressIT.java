@@ -11,7 +11,11 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetBuilder;
+import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
@@ -72,9 +76,9 @@ class TrainingSetProgressIT {
             trainingSets,
             new JdbcUploads(database),
             bed.reader(),
-            objects,
+            new ObjectStoreSpineUploads(objects, temporaryFolder),
+            new ParquetTrainingSetOutputs(objects, temporaryFolder),
             allocator,
-            temporaryFolder,
             new PointInTimeJoinEngine(
                 allocator,
                 new JoinOptions(1, 2).withSpillDirectory(folder),

@@ -1,4 +1,4 @@
-package dev.featurestore.storage.training;
+package dev.featurestore.core.training;
 
 import dev.featurestore.core.model.Entity;
 import java.io.IOException;
@@ -15,9 +15,4 @@ public interface SpineSource {
 
   /** Loads the spine; the caller closes it. {@code entities} are the key columns it must hold. */
   VectorSchemaRoot load(BufferAllocator allocator, List<Entity> entities) throws IOException;
-
-  /** Feature groups the spine itself reads (and so binds to the catalog version). */
-  default List<String> featureGroups() {
-    return List.of();
-  }
 }

@@ -1,4 +1,4 @@
-package dev.featurestore.storage.training;
+package dev.featurestore.core.training;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,28 +16,19 @@ import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
 import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.join.WinningRowsListener;
+import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyText;
 import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.objectstore.ObjectLayout;
-import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.read.FeatureGroupVersion;
+import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.security.ApiKey;
-import dev.featurestore.core.training.TrainingSet;
-import dev.featurestore.core.training.TrainingSetCatalog;
-import dev.featurestore.core.training.TrainingSetInput;
-import dev.featurestore.core.training.Upload;
-import dev.featurestore.core.training.Uploads;
-import dev.featurestore.storage.ingest.SpineUploads;
-import dev.featurestore.storage.lineage.KeyUse;
-import dev.featurestore.storage.lineage.LineageIndex;
-import dev.featurestore.storage.parquet.ArrowParquetWriter;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -63,9 +54,10 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Materialises training sets: binds the request to a catalog version, loads the spine, runs the
- * point-in-time join over exactly the files visible at that version, writes the output as Parquet
- * to the object store and records inputs, output hash and timings in the catalog.
+ * Plans and materialises training sets: binds the request to a catalog version, loads the spine,
+ * runs the point-in-time join over exactly the files visible at that version, has the output
+ * written and stored ({@link TrainingSetOutputs}), records the keys used ({@link LineageStore}) and
+ * records inputs, output hash and timings in the training-set catalog.
  *
  * <p>{@link #prepare} does every check that can fail on the request (unknown group or feature, name
  * clash, bad {@code asOf}) before anything is recorded; {@link #materialize} does the work.
@@ -73,33 +65,33 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class TrainingSetBuilder {
   private final Catalog catalog;
   private final TrainingSetCatalog trainingSets;
-  private final FeatureGroupReader reader;
-  private final ObjectStore objects;
-  private final BufferAllocator allocator;
-  private final Path temporaryFolder;
-  private final PointInTimeJoinEngine joinEngine;
-  private final LineageIndex lineage;
   private final Uploads uploads;
+  private final FeatureGroupVersions versions;
+  private final SpineUploadReader spineUploads;
+  private final TrainingSetOutputs outputs;
+  private final BufferAllocator allocator;
+  private final PointInTimeJoinEngine joinEngine;
+  private final LineageStore lineage;
 
   public TrainingSetBuilder(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
       Uploads uploads,
-      FeatureGroupReader reader,
-      ObjectStore objects,
+      FeatureGroupVersions versions,
+      SpineUploadReader spineUploads,
+      TrainingSetOutputs outputs,
       BufferAllocator allocator,
-      Path temporaryFolder,
       PointInTimeJoinEngine joinEngine,
-      LineageIndex lineage) {
-    this.lineage = requireNonNull(lineage, "lineage is null");
+      LineageStore lineage) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.uploads = requireNonNull(uploads, "uploads is null");
-    this.reader = requireNonNull(reader, "reader is null");
-    this.objects = requireNonNull(objects, "objects is null");
+    this.versions = requireNonNull(versions, "versions is null");
+    this.spineUploads = requireNonNull(spineUploads, "spineUploads is null");
+    this.outputs = requireNonNull(outputs, "outputs is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
-    this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
     this.joinEngine = requireNonNull(joinEngine, "joinEngine is null");
+    this.lineage = requireNonNull(lineage, "lineage is null");
   }
 
   /** One requested group: which features, under which output names. */
@@ -143,7 +135,7 @@ public final class TrainingSetBuilder {
     long spineRowHint = request.inlineSpine().map(spine -> (long) spine.rows().size()).orElse(-1L);
     Optional<Upload> spineUpload = request.spineUpload().map(id -> visibleUpload(id, requester));
     if (spineUpload.isPresent()) {
-      SpineUploads.checkKeyColumns(spineUpload.get(), entities(selections), UploadedSpine.FIELD);
+      spineUpload.get().requireKeyColumns(entities(selections), UploadedSpine.FIELD);
       spineRowHint = spineUpload.get().rows();
     }
     TrainingSet recorded =
@@ -201,44 +193,40 @@ public final class TrainingSetBuilder {
     for (GroupSelection selection : selections) {
       FeatureGroup group = selection.group();
       long sequence = prepared.catalogVersion().get(group.name());
-      FeatureGroupReader.Snapshot snapshot = readableSnapshot(group, sequence);
-      for (DataFile file : snapshot.files()) {
+      FeatureGroupVersion version = readableVersion(group, sequence);
+      for (DataFile file : version.files()) {
         inputs.add(new TrainingSetInput(group.name(), file.id(), file.contentHash()));
       }
-      FeatureFileScan scan =
-          FeatureFileScan.features(
+      StoredRowSource rows =
+          version.rowsInAnyOrder(
               selection.features().stream().map(FeatureSelection::featureName).toList());
       groupRequests.add(
-          new FeatureGroupRequest(
-              group, sequence, selection.features(), snapshotSource(snapshot, scan, progress)));
-      progress.addToTotal(snapshot.rowCount());
+          new FeatureGroupRequest(group, sequence, selection.features(), progress.counting(rows)));
+      progress.addToTotal(version.rowCount());
     }
     SpineSource spineSource = spineSource(prepared, inputs);
     UUID id = prepared.trainingSet().id();
-    Path output = temporaryFolder.resolve(id + ".parquet");
     KeysUsed keysUsed = new KeysUsed();
-    try (VectorSchemaRoot spine = spineSource.load(allocator, entities)) {
+    try (VectorSchemaRoot spine = spineSource.load(allocator, entities);
+        TrainingSetOutputs.Output output = outputs.open(id, request.name())) {
       timings.put("spineMillis", millisSince(started));
       progress.addToTotal(spine.getRowCount());
       long joinStarted = System.nanoTime();
-      ArrowParquetWriter.WrittenFile written;
       List<String> columns = new ArrayList<>();
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
-      try (OutputWriter sink = new OutputWriter(output, request.name(), columns, progress)) {
-        joinEngine.join(
-            new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
-            sink,
-            keysUsed.featureKeyCollector(spine));
-        written = sink.finish();
-      }
+      joinEngine.join(
+          new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
+          new RequestOrderSink(output, columns, progress),
+          keysUsed.featureKeyCollector(spine));
+      TrainingSetOutputs.Written written = output.finish();
       keysUsed.addSpineKeys(spine, entities);
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
       String objectKey = ObjectLayout.trainingSetOutput(id);
       // The last point to stop: after it the output is stored and recorded as READY.
       monitor.checkNotCancelled();
-      objects.put(objectKey, output);
+      output.store(objectKey);
       timings.put("uploadMillis", millisSince(uploadStarted));
       long lineageStarted = System.nanoTime();
       keysUsed.record(lineage, id);
@@ -246,8 +234,6 @@ public final class TrainingSetBuilder {
       timings.put("totalMillis", millisSince(started));
       return trainingSets.complete(
           id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
-    } finally {
-      Files.deleteIfExists(output);
     }
   }
 
@@ -276,42 +262,18 @@ public final class TrainingSetBuilder {
       return request.inlineSpine().get();
     }
     if (prepared.spineUpload().isPresent()) {
-      return new UploadedSpine(prepared.spineUpload().get(), objects, temporaryFolder);
+      return new UploadedSpine(prepared.spineUpload().get(), spineUploads);
     }
     String groupName = request.spineFeatureGroup().orElseThrow();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
-    FeatureGroupReader.Snapshot snapshot =
-        readableSnapshot(group, prepared.catalogVersion().get(groupName));
-    for (DataFile file : snapshot.files()) {
+    FeatureGroupVersion version = readableVersion(group, prepared.catalogVersion().get(groupName));
+    for (DataFile file : version.files()) {
       TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
       if (!inputs.contains(input)) {
         inputs.add(input);
       }
     }
-    return new FeatureGroupSpine(snapshot);
-  }
-
-  private static StoredRowSource snapshotSource(
-      FeatureGroupReader.Snapshot snapshot, FeatureFileScan scan, RowProgress progress) {
-    return new StoredRowSource() {
-      @Override
-      public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
-        forEachPreparedBatch(batch -> null, (batch, nothing) -> consumer.accept(batch));
-      }
-
-      @Override
-      public <P> void forEachPreparedBatch(
-          Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
-          throws IOException {
-        snapshot.forEachPreparedBatchInAnyOrder(
-            scan,
-            prepare,
-            (batch, prepared) -> {
-              consumer.accept(batch, prepared);
-              progress.rowsDone(batch.getRowCount());
-            });
-      }
-    };
+    return new FeatureGroupSpine(version);
   }
 
   /** Checks every feature reference and gives output names; clashes need an alias. */
@@ -392,12 +354,12 @@ public final class TrainingSetBuilder {
   }
 
   /**
-   * The group's snapshot at a bound version, checked again when the build starts: the version may
-   * have expired while the job waited.
+   * The group at a bound version, checked again when the build starts: the version may have expired
+   * while the job waited.
    */
-  private FeatureGroupReader.Snapshot readableSnapshot(FeatureGroup group, long sequence) {
+  private FeatureGroupVersion readableVersion(FeatureGroup group, long sequence) {
     requireReadable(group.name(), sequence);
-    return reader.snapshot(group, sequence);
+    return versions.at(group, sequence);
   }
 
   private void requireReadable(String groupName, long sequence) {
@@ -437,7 +399,7 @@ public final class TrainingSetBuilder {
         Set<String> used = featureKeys.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet());
         for (int row = 0; row < winners.spineRowCount(); row++) {
           if (winners.hasWinner(row)) {
-            used.add(LineageIndex.keyText(keys, row));
+            used.add(KeyText.of(keys, row));
           }
         }
       };
@@ -448,12 +410,12 @@ public final class TrainingSetBuilder {
         FieldVector keys = spine.getVector(entity.name());
         Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
         for (int row = 0; row < spine.getRowCount(); row++) {
-          used.add(LineageIndex.keyText(keys, row));
+          used.add(KeyText.of(keys, row));
         }
       }
     }
 
-    void record(LineageIndex lineage, UUID trainingSet) {
+    void record(LineageStore lineage, UUID trainingSet) {
       Map<String, Map<KeyUse, Set<String>>> byEntity = new HashMap<>();
       spineKeys.forEach(
           (entity, keys) ->
@@ -491,6 +453,28 @@ public final class TrainingSetBuilder {
       long now = done.addAndGet(rows);
       monitor.progress(now, Math.max(now, total.get()));
     }
+
+    /** The same rows, counted as done once the join has taken each batch. */
+    StoredRowSource counting(StoredRowSource rows) {
+      return new StoredRowSource() {
+        @Override
+        public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
+          forEachPreparedBatch(batch -> null, (batch, nothing) -> consumer.accept(batch));
+        }
+
+        @Override
+        public <P> void forEachPreparedBatch(
+            Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
+            throws IOException {
+          rows.forEachPreparedBatch(
+              prepare,
+              (batch, prepared) -> {
+                consumer.accept(batch, prepared);
+                rowsDone(batch.getRowCount());
+              });
+        }
+      };
+    }
   }
 
   private static long millisSince(long startedNanos) {
@@ -498,21 +482,18 @@ public final class TrainingSetBuilder {
   }
 
   /**
-   * Streams join output into the Parquet file, with columns in the requested order: the engine
-   * groups features by feature group, while the request may interleave groups.
+   * Hands join output to the output with columns in the requested order: the engine groups features
+   * by feature group, while the request may interleave groups.
    */
-  private static final class OutputWriter implements JoinOutputSink, AutoCloseable {
-    private final Path path;
-    private final String name;
+  private static final class RequestOrderSink implements JoinOutputSink {
+    private final JoinOutputSink output;
     private final List<String> columnOrder;
     private final RowProgress progress;
     private int[] engineColumnOfOutput;
     private List<Field> outputFields;
-    private ArrowParquetWriter writer;
 
-    OutputWriter(Path path, String name, List<String> columnOrder, RowProgress progress) {
-      this.path = path;
-      this.name = name;
+    RequestOrderSink(JoinOutputSink output, List<String> columnOrder, RowProgress progress) {
+      this.output = output;
       this.columnOrder = columnOrder;
       this.progress = progress;
     }
@@ -526,7 +507,7 @@ public final class TrainingSetBuilder {
         engineColumnOfOutput[i] = schema.getFields().indexOf(field);
         outputFields.add(field);
       }
-      writer = new ArrowParquetWriter(path, name, new Schema(outputFields));
+      output.begin(new Schema(outputFields));
     }
 
     @Override
@@ -536,19 +517,8 @@ public final class TrainingSetBuilder {
         vectors.add(batch.getVector(column));
       }
       // A view over the engine's vectors; the engine owns and frees them.
-      writer.write(new VectorSchemaRoot(outputFields, vectors, batch.getRowCount()));
+      output.accept(new VectorSchemaRoot(outputFields, vectors, batch.getRowCount()));
       progress.rowsDone(batch.getRowCount());
-    }
-
-    ArrowParquetWriter.WrittenFile finish() throws IOException {
-      return writer.finish();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (writer != null) {
-        writer.close();
-      }
     }
   }
 }

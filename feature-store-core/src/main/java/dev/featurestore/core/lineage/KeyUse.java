@@ -1,4 +1,4 @@
-package dev.featurestore.storage.lineage;
+package dev.featurestore.core.lineage;
 
 /**
  * How a training set used a key: as a spine row, or as the key of a joined feature row (a join

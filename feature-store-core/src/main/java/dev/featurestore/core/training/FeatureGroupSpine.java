@@ -1,10 +1,10 @@
-package dev.featurestore.storage.training;
+package dev.featurestore.core.training;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
+import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.read.FeatureGroupVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +18,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Every row of a feature group (typically labels) as the spine: its key, {@code event_time} and
  * features, as of the training set's catalog version, in stored order (key, then event time).
  */
-public record FeatureGroupSpine(FeatureGroupReader.Snapshot snapshot) implements SpineSource {
+public record FeatureGroupSpine(FeatureGroupVersion version) implements SpineSource {
   /** Stored rows start with key and event time; the three system columns follow and are dropped. */
   private static final int FIRST_FEATURE_COLUMN = 5;
 
   @Override
   public VectorSchemaRoot load(BufferAllocator allocator, List<Entity> entities)
       throws IOException {
-    FeatureGroup group = snapshot.group();
+    FeatureGroup group = version.group();
     for (Entity entity : entities) {
       if (!entity.name().equals(group.entity().name())) {
         throw new InvalidInputException(
@@ -40,7 +40,7 @@ public record FeatureGroupSpine(FeatureGroupReader.Snapshot snapshot) implements
       }
     }
     List<Field> fields = new ArrayList<>();
-    Schema stored = dev.featurestore.core.model.StoredRowSchema.of(group);
+    Schema stored = StoredRowSchema.of(group);
     fields.add(stored.getFields().get(0));
     fields.add(stored.getFields().get(1));
     fields.addAll(stored.getFields().subList(FIRST_FEATURE_COLUMN, stored.getFields().size()));
@@ -48,8 +48,7 @@ public record FeatureGroupSpine(FeatureGroupReader.Snapshot snapshot) implements
     try {
       spine.allocateNew();
       int[] rowCount = {0};
-      snapshot.forEachBatch(
-          FeatureFileScan.allFeatures(group),
+      version.forEachBatchInStoredOrder(
           batch -> {
             int rows = batch.getRowCount();
             int target = 0;
@@ -74,10 +73,5 @@ public record FeatureGroupSpine(FeatureGroupReader.Snapshot snapshot) implements
       spine.close();
       throw e;
     }
-  }
-
-  @Override
-  public List<String> featureGroups() {
-    return List.of(snapshot.group().name());
   }
 }

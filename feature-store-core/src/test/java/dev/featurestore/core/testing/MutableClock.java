@@ -1,4 +1,4 @@
-package dev.featurestore.core.online;
+package dev.featurestore.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A UTC clock that tests move by hand. */
-final class MutableClock extends Clock {
-  private Instant now;
+public final class MutableClock extends Clock {
+  private volatile Instant now;
 
-  MutableClock(Instant now) {
+  public MutableClock(Instant now) {
     this.now = now;
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.SpineUploadReader;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
@@ -18,24 +19,21 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * A spine uploaded earlier ({@code POST /api/v1/uploads}): fetched from the object store into a
- * temporary file, read by {@link SpineUploads}, and the file deleted again.
+ * Reads uploaded spines: fetches the upload's object into a temporary file, reads it with {@link
+ * SpineUploads}, and deletes the file again.
  */
-public record UploadedSpine(Upload upload, ObjectStore objects, Path temporaryFolder)
-    implements SpineSource {
-  /** The request field that names the upload, for errors. */
-  public static final String FIELD = "spine.upload";
+public final class ObjectStoreSpineUploads implements SpineUploadReader {
+  private final ObjectStore objects;
+  private final Path temporaryFolder;
 
-  public UploadedSpine {
-    requireNonNull(upload, "upload is null");
-    requireNonNull(objects, "objects is null");
-    requireNonNull(temporaryFolder, "temporaryFolder is null");
+  public ObjectStoreSpineUploads(ObjectStore objects, Path temporaryFolder) {
+    this.objects = requireNonNull(objects, "objects is null");
+    this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
   }
 
   @Override
-  public VectorSchemaRoot load(BufferAllocator allocator, List<Entity> entities)
+  public VectorSchemaRoot load(Upload upload, List<Entity> entities, BufferAllocator allocator)
       throws IOException {
-    SpineUploads.checkKeyColumns(upload, entities, FIELD);
     UploadFormat format = UploadFormat.ofContentType(upload.contentType()).orElseThrow();
     Path file = temporaryFolder.resolve("spine-" + UUID.randomUUID());
     try {

@@ -1,10 +1,10 @@
-package dev.featurestore.storage.training;
+package dev.featurestore.core.training;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
-import dev.featurestore.storage.ingest.SpineUploads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,7 +179,7 @@ public record InlineSpine(List<Map<String, Object>> rows) implements SpineSource
       case BOOL -> ((BitVector) vector).setSafe(row, Boolean.TRUE.equals(value) ? 1 : 0);
       case TIME ->
           ((TimeStampMicroTZVector) vector)
-              .setSafe(row, SpineUploads.parseInstantMicros(field, String.valueOf(value)));
+              .setSafe(row, EpochMicros.parse(field, String.valueOf(value)));
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.featurestore.storage.lineage;
+package dev.featurestore.core.lineage;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,16 +9,18 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyRange;
+import dev.featurestore.core.model.KeyText;
 import dev.featurestore.core.models.Model;
+import dev.featurestore.core.models.ModelRegistry;
+import dev.featurestore.core.models.Models;
+import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
-import dev.featurestore.storage.catalog.JdbcModels;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +39,21 @@ import org.apache.arrow.vector.FieldVector;
 public final class LineageQueries {
   private final Catalog catalog;
   private final TrainingSetCatalog trainingSets;
-  private final JdbcModels models;
-  private final LineageIndex index;
-  private final FeatureGroupReader reader;
+  private final Models models;
+  private final LineageStore lineage;
+  private final FeatureGroupVersions versions;
 
   public LineageQueries(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
-      JdbcModels models,
-      LineageIndex index,
-      FeatureGroupReader reader) {
+      Models models,
+      LineageStore lineage,
+      FeatureGroupVersions versions) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.models = requireNonNull(models, "models is null");
-    this.index = requireNonNull(index, "index is null");
-    this.reader = requireNonNull(reader, "reader is null");
+    this.lineage = requireNonNull(lineage, "lineage is null");
+    this.versions = requireNonNull(versions, "versions is null");
   }
 
   public record CommitReference(UUID commitId, long sequence) {}
@@ -94,7 +96,7 @@ public final class LineageQueries {
         }
       }
     }
-    Map<UUID, Set<KeyUse>> uses = index.trainingSetsUsing(entity.name(), key);
+    Map<UUID, Set<KeyUse>> uses = lineage.trainingSetsUsing(entity.name(), key);
     // One catalog call for every name: a key of a large entity is in hundreds of training sets.
     Map<UUID, String> names = trainingSets.names(uses.keySet());
     List<TrainingSetUse> sets = new ArrayList<>();
@@ -113,13 +115,7 @@ public final class LineageQueries {
 
   /** The model's training sets and the commits they read; another key's model is not found. */
   public ModelLineage forModel(String name, String version, ApiKey viewer) {
-    Model model =
-        models
-            .find(name, version)
-            .filter(viewer::maySee)
-            .orElseThrow(
-                () ->
-                    new NotFoundException("model " + name + " version " + version + " not found"));
+    Model model = ModelRegistry.visibleModel(models, name, version, viewer);
     List<TrainingSetReference> sets = new ArrayList<>();
     Map<String, Set<UUID>> filesByGroup = new LinkedHashMap<>();
     for (UUID id : model.trainingSets()) {
@@ -127,7 +123,7 @@ public final class LineageQueries {
       sets.add(new TrainingSetReference(set.id(), set.name(), set.catalogVersion()));
       for (TrainingSetInput input : set.inputs()) {
         filesByGroup
-            .computeIfAbsent(input.featureGroup(), g -> new java.util.HashSet<>())
+            .computeIfAbsent(input.featureGroup(), g -> new HashSet<>())
             .add(input.dataFileId());
       }
     }
@@ -167,24 +163,24 @@ public final class LineageQueries {
 
   /** Reads only the files whose key range covers the key, and keeps the commits of its rows. */
   private List<CommitReference> commitsHolding(FeatureGroup group, String key) throws IOException {
-    FeatureGroupReader.Snapshot snapshot =
-        reader.snapshot(group, catalog.latestSequence(group.name()));
     Optional<KeyRange> wanted = KeyRange.ofKeyText(group.entity().keyType(), key);
     if (wanted.isEmpty()) {
       return List.of();
     }
     Set<Long> sequences = new TreeSet<>();
-    snapshot.forEachBatch(
-        FeatureFileScan.features(List.of()).withKeys(wanted.get()),
-        batch -> {
-          FieldVector keys = batch.getVector(0);
-          BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
-          for (int row = 0; row < batch.getRowCount(); row++) {
-            if (key.equals(LineageIndex.keyText(keys, row))) {
-              sequences.add(commitSequences.get(row));
-            }
-          }
-        });
+    versions
+        .at(group, catalog.latestSequence(group.name()))
+        .forEachBatchMayHold(
+            wanted.get(),
+            batch -> {
+              FieldVector keys = batch.getVector(0);
+              BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
+              for (int row = 0; row < batch.getRowCount(); row++) {
+                if (key.equals(KeyText.of(keys, row))) {
+                  sequences.add(commitSequences.get(row));
+                }
+              }
+            });
     return commitReferences(group.name(), sequences);
   }
 

@@ -1,4 +1,4 @@
-package dev.featurestore.storage.training;
+package dev.featurestore.core.training;
 
 import static java.util.Objects.requireNonNull;
 

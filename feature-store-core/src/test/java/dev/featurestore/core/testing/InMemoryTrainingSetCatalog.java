@@ -1,0 +1,197 @@
+package dev.featurestore.core.testing;
+
+import dev.featurestore.core.jobs.LostLeaseException;
+import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A {@link TrainingSetCatalog} in memory, for one replica: status moves only forward, as the JDBC
+ * catalog's does, and a move from the wrong status is a lost lease.
+ */
+public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
+  private final Clock clock;
+  private final Map<UUID, TrainingSet> trainingSets = new LinkedHashMap<>();
+
+  public InMemoryTrainingSetCatalog(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized TrainingSet create(
+      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId) {
+    TrainingSet created =
+        new TrainingSet(
+            id,
+            name,
+            TrainingSetStatus.PENDING,
+            requestJson,
+            catalogVersion,
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            Map.of(),
+            Optional.empty(),
+            Optional.of(ownerKeyId),
+            clock.instant(),
+            Optional.empty());
+    trainingSets.put(id, created);
+    return created;
+  }
+
+  @Override
+  public synchronized void markRunning(UUID id) {
+    TrainingSet set = inStatus(id, TrainingSetStatus.PENDING);
+    trainingSets.put(
+        id,
+        new TrainingSet(
+            id,
+            set.name(),
+            TrainingSetStatus.RUNNING,
+            set.requestJson(),
+            set.catalogVersion(),
+            set.inputs(),
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            Map.of(),
+            Optional.empty(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.empty()));
+  }
+
+  @Override
+  public synchronized TrainingSet complete(
+      UUID id,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      List<TrainingSetInput> inputs,
+      Map<String, Long> timingsMillis) {
+    TrainingSet set = inStatus(id, TrainingSetStatus.RUNNING);
+    TrainingSet ready =
+        new TrainingSet(
+            id,
+            set.name(),
+            TrainingSetStatus.READY,
+            set.requestJson(),
+            set.catalogVersion(),
+            inputs,
+            Optional.of(outputObjectKey),
+            Optional.of(outputHash),
+            rows,
+            0,
+            timingsMillis,
+            Optional.empty(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.of(clock.instant()));
+    trainingSets.put(id, ready);
+    return ready;
+  }
+
+  @Override
+  public synchronized boolean fail(UUID id, String error) {
+    TrainingSet set = trainingSets.get(id);
+    if (set == null
+        || (set.status() != TrainingSetStatus.PENDING
+            && set.status() != TrainingSetStatus.RUNNING)) {
+      return false;
+    }
+    trainingSets.put(
+        id,
+        new TrainingSet(
+            id,
+            set.name(),
+            TrainingSetStatus.FAILED,
+            set.requestJson(),
+            set.catalogVersion(),
+            set.inputs(),
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            Map.of(),
+            Optional.of(error),
+            set.ownerKeyId(),
+            set.createdAt(),
+            Optional.of(clock.instant())));
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<TrainingSet> find(UUID id) {
+    return Optional.ofNullable(trainingSets.get(id));
+  }
+
+  @Override
+  public synchronized Map<UUID, String> names(Collection<UUID> ids) {
+    Map<UUID, String> names = new LinkedHashMap<>();
+    for (UUID id : ids) {
+      if (trainingSets.containsKey(id)) {
+        names.put(id, trainingSets.get(id).name());
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public synchronized List<TrainingSet> list() {
+    return newestFirst(trainingSets.values());
+  }
+
+  @Override
+  public synchronized List<TrainingSet> readingFeatureGroup(String groupName) {
+    return newestFirst(
+        trainingSets.values().stream()
+            .filter(
+                set ->
+                    set.inputs().stream().anyMatch(input -> input.featureGroup().equals(groupName)))
+            .toList());
+  }
+
+  /** One replica holds every lease, so renewing keeps them all and none ever expires. */
+  @Override
+  public synchronized int renewLeases() {
+    return (int)
+        trainingSets.values().stream()
+            .filter(
+                set ->
+                    set.status() == TrainingSetStatus.PENDING
+                        || set.status() == TrainingSetStatus.RUNNING)
+            .count();
+  }
+
+  @Override
+  public int failExpired(String reason) {
+    return 0;
+  }
+
+  private TrainingSet inStatus(UUID id, TrainingSetStatus status) {
+    TrainingSet set = trainingSets.get(id);
+    if (set == null || set.status() != status) {
+      throw new LostLeaseException("training set " + id + " is not " + status);
+    }
+    return set;
+  }
+
+  /** Insertion order is creation order; the clock may stand still between creations. */
+  private static List<TrainingSet> newestFirst(Collection<TrainingSet> sets) {
+    List<TrainingSet> newest = new ArrayList<>(sets);
+    java.util.Collections.reverse(newest);
+    return List.copyOf(newest);
+  }
+}
