@@ -19,7 +19,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -58,6 +57,9 @@ class ErasureController {
 
   record ErasureRequest(String entity, List<String> keys, String reason) {}
 
+  /** An erasure's answer at once: its id (also its job's, for {@code GET /api/v1/jobs/{id}}). */
+  record ErasureAccepted(UUID id, UUID jobId, JobStatus status) {}
+
   record ErasureView(
       UUID id,
       String entity,
@@ -73,7 +75,7 @@ class ErasureController {
       Instant completedAt) {}
 
   @PostMapping
-  ResponseEntity<Map<String, Object>> erase(@RequestBody ErasureRequest request) {
+  ResponseEntity<ErasureAccepted> erase(@RequestBody ErasureRequest request) {
     Entity entity = entityOf(request);
     List<String> keys = keysOf(request, entity);
     Caller caller = Caller.current();
@@ -89,7 +91,7 @@ class ErasureController {
             .withDetail("keys", keys.size()));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
-        .body(Map.of("id", job.id(), "jobId", job.id(), "status", job.status()));
+        .body(new ErasureAccepted(job.id(), job.id(), job.status()));
   }
 
   @GetMapping("/{id}")

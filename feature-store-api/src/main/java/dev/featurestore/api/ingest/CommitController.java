@@ -2,7 +2,6 @@ package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
@@ -87,7 +86,7 @@ class CommitController {
     FeatureGroup group =
         catalog
             .featureGroup(name)
-            .orElseThrow(() -> new NotFoundException("feature group '" + name + "' not found"));
+            .orElseThrow(() -> FeatureGroupController.unknownGroup(catalog, name));
     SpooledUpload upload = spooler.spool(request.getInputStream(), request.getContentLengthLong());
     try {
       Caller caller = Caller.current();

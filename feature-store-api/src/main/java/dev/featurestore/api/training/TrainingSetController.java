@@ -1,6 +1,7 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.api.problems.UnknownJsonField;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
@@ -9,6 +10,7 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
+import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
@@ -55,6 +57,14 @@ class TrainingSetController {
   static final String PARQUET = "application/vnd.apache.parquet";
   static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
 
+  /**
+   * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
+   */
+  private static final List<String> REQUEST_FIELDS = List.of("name", "features", "spine", "asOf");
+
+  private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
+  private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
+
   private final TrainingSetBuilder builder;
   private final TrainingSetCatalog trainingSets;
   private final JobRunner jobRunner;
@@ -99,6 +109,9 @@ class TrainingSetController {
       Instant completedAt,
       JsonNode request) {}
 
+  /** A build that became a job: where to follow it, and the training set it will make. */
+  record BuildAccepted(UUID jobId, UUID trainingSetId, JobStatus status) {}
+
   @PostMapping
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
     TrainingSetRequest request = parse(body);
@@ -124,7 +137,7 @@ class TrainingSetController {
             monitor -> buildMetrics.timed(Mode.JOB, () -> builder.materialize(prepared, monitor)));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
-        .body(Map.of("jobId", job.id(), "trainingSetId", id, "status", job.status()));
+        .body(new BuildAccepted(job.id(), id, job.status()));
   }
 
   /** The training sets the caller may see, newest first. */
@@ -232,12 +245,14 @@ class TrainingSetController {
     if (body == null || !body.isObject()) {
       throw new InvalidInputException("body", "expected a JSON object");
     }
+    UnknownJsonField.check(body, "", REQUEST_FIELDS);
     JsonNode spine = body.path("spine");
     if (!spine.isObject()) {
       throw new InvalidInputException(
           "spine",
           "is required: {\"rows\":[...]}, {\"featureGroup\":\"...\"} or {\"upload\":\"<id>\"}");
     }
+    UnknownJsonField.check(spine, "spine", SPINE_FIELDS);
     Optional<InlineSpine> inline = Optional.empty();
     if (spine.has("rows")) {
       if (!spine.get("rows").isArray()) {
@@ -281,6 +296,7 @@ class TrainingSetController {
       if (feature.isString()) {
         references.add(FeatureReference.parse(field, feature.asString(), Optional.empty()));
       } else if (feature.isObject()) {
+        UnknownJsonField.check(feature, field, FEATURE_FIELDS);
         references.add(
             FeatureReference.parse(
                 field + ".feature",

@@ -23,6 +23,7 @@ import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyText;
+import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.read.FeatureGroupVersion;
 import dev.featurestore.core.read.FeatureGroupVersions;
@@ -127,8 +128,7 @@ public final class TrainingSetBuilder {
         .ifPresent(
             group -> {
               if (catalog.featureGroup(group).isEmpty()) {
-                throw new InvalidInputException(
-                    "spine.featureGroup", "feature group '" + group + "' does not exist");
+                throw unknownGroup("spine.featureGroup", group);
               }
               catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
             });
@@ -288,13 +288,7 @@ public final class TrainingSetBuilder {
       FeatureGroup group =
           groups.computeIfAbsent(
               reference.group(),
-              name ->
-                  catalog
-                      .featureGroup(name)
-                      .orElseThrow(
-                          () ->
-                              new InvalidInputException(
-                                  field, "feature group '" + name + "' does not exist")));
+              name -> catalog.featureGroup(name).orElseThrow(() -> unknownGroup(field, name)));
       List<String> names = new ArrayList<>();
       if (reference.isAllFeatures()) {
         group.features().forEach(feature -> names.add(feature.name()));
@@ -305,12 +299,7 @@ public final class TrainingSetBuilder {
                 .orElseThrow(
                     () ->
                         new InvalidInputException(
-                            field,
-                            "feature group '"
-                                + group.name()
-                                + "' has no feature '"
-                                + reference.feature()
-                                + "'"));
+                            field, NameSuggestions.unknownFeature(group, reference.feature())));
         names.add(feature.name());
       }
       for (String name : names) {
@@ -347,6 +336,11 @@ public final class TrainingSetBuilder {
     byGroup.forEach(
         (name, features) -> selections.add(new GroupSelection(groups.get(name), features)));
     return new Resolution(selections, featureColumns);
+  }
+
+  private InvalidInputException unknownGroup(String field, String name) {
+    List<String> known = catalog.featureGroups().stream().map(FeatureGroup::name).toList();
+    return new InvalidInputException(field, NameSuggestions.unknownGroup(name, known));
   }
 
   /** The sequence each group is read as of: latest, a commit's write time, or a write time. */

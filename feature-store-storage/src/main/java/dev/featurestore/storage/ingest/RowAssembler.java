@@ -285,6 +285,44 @@ public final class RowAssembler {
     return true;
   }
 
+  /**
+   * A JSON string cell. A number, boolean or vector column takes a JSON number, boolean or array,
+   * not a quoted one ("30" for 30 is a client's mistake to fix, not to guess at), except the floats
+   * JSON has no number for, spelt as the JSON export writes them: "NaN", "Infinity", "-Infinity".
+   * INT64 values and keys may be quoted: JSON numbers beyond 2^53 lose digits in many clients.
+   */
+  public void setJsonString(int column, String text) {
+    if (column >= 0) {
+      FeatureType type = group.features().get(column).type();
+      boolean quotedValue =
+          switch (type) {
+            case INT32, BOOL, FLOAT32_VECTOR -> true;
+            case FLOAT32, FLOAT64 -> nonFinite(text).isEmpty();
+            case INT64, STRING, BYTES, TIMESTAMP -> false;
+          };
+      if (quotedValue) {
+        throw error(
+            column,
+            "expected "
+                + (type == FeatureType.BOOL
+                    ? "true or false"
+                    : type == FeatureType.FLOAT32_VECTOR ? "a JSON array of numbers" : "a number")
+                + ", got a string; send the value without quotes");
+      }
+    }
+    setText(column, text);
+  }
+
+  /** NaN or an infinity, spelt as the JSON export writes the floats JSON has no number for. */
+  public static Optional<Double> nonFinite(String text) {
+    return switch (text) {
+      case "NaN" -> Optional.of(Double.NaN);
+      case "Infinity" -> Optional.of(Double.POSITIVE_INFINITY);
+      case "-Infinity" -> Optional.of(Double.NEGATIVE_INFINITY);
+      default -> Optional.empty();
+    };
+  }
+
   /** A cell given as text (CSV cells, JSON strings), parsed by the column's type. */
   public void setText(int column, String text) {
     checkValueSize(column, text.length());
