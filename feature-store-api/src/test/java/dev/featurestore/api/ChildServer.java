@@ -44,21 +44,47 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 // Crash tests count files and commits; a background compaction would add its own.
                 "--feature-store.compaction.small-files=0"));
     arguments.addAll(List.of(moreArguments));
-    return launch(dataDir, arguments);
+    return launchWithTestKey(dataDir, arguments);
   }
 
   /** Starts a server on the embedded default: its catalog a PostgreSQL on {@code dataDir}. */
   public static ChildServer startWithEmbeddedCatalog(Path dataDir)
       throws IOException, InterruptedException {
-    return launch(dataDir, List.of());
+    return launchWithTestKey(dataDir, List.of());
   }
 
-  private static ChildServer launch(Path dataDir, List<String> arguments)
+  /**
+   * Starts a server as the README's command starts it on a fresh clone: in {@code
+   * workingDirectory}, its data in {@code ./data}, the first admin key written to {@code
+   * data/admin.key}, the online listener on {@code onlinePort}. Only the HTTP port differs.
+   */
+  public static ChildServer startAsOnAFreshClone(Path workingDirectory, int onlinePort)
       throws IOException, InterruptedException {
-    int port;
+    return launch(workingDirectory, List.of("--feature-store.online-port=" + onlinePort));
+  }
+
+  /** A free port on loopback, for a server to listen on. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  private static ChildServer launchWithTestKey(Path dataDir, List<String> arguments)
+      throws IOException, InterruptedException {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--feature-store.data-dir=" + dataDir,
+                "--feature-store.online-port=-1",
+                "--" + TestApiKeys.ADMIN_KEY_PROPERTY));
+    all.addAll(arguments);
+    return launch(Path.of("").toAbsolutePath(), all);
+  }
+
+  private static ChildServer launch(Path workingDirectory, List<String> arguments)
+      throws IOException, InterruptedException {
+    int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(
@@ -69,16 +95,13 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.featurestore.api.FeatureStoreApplication",
-                "--server.port=" + port,
-                "--feature-store.data-dir=" + dataDir,
-                "--feature-store.online-port=-1",
-                "--" + TestApiKeys.ADMIN_KEY_PROPERTY));
+                "--server.port=" + port));
     command.addAll(arguments);
     Process process =
         new ProcessBuilder(command)
+            .directory(workingDirectory.toFile())
             .redirectErrorStream(true)
-            // Kept under target/ so that a failure can be diagnosed after the temp folder is gone.
-            .redirectOutput(Path.of("target", "child-server-" + port + ".log").toFile())
+            .redirectOutput(logFile(port).toFile())
             .start();
     ChildServer server =
         new ChildServer(
@@ -87,6 +110,17 @@ public record ChildServer(Process process, URI base, HttpClient http) {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     server.awaitReady();
     return server;
+  }
+
+  /**
+   * The server's output: kept under target/, to diagnose a failure after the temp folder is gone.
+   */
+  public Path logFile() {
+    return logFile(base.getPort());
+  }
+
+  private static Path logFile(int port) {
+    return Path.of("target", "child-server-" + port + ".log").toAbsolutePath();
   }
 
   private void awaitReady() throws InterruptedException {

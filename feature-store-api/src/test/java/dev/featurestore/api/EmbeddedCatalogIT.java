@@ -128,6 +128,24 @@ class EmbeddedCatalogIT {
     assertThat(postmasterLeftRunning()).isEmpty();
   }
 
+  /**
+   * SIGTERM, like Ctrl-C's SIGINT, runs the server's shutdown, which stops its PostgreSQL after the
+   * parts that use it: none of them fails on a connection the database closed under it.
+   */
+  @Test
+  void aStoppedServerStopsItsPostgresLastAndQuietly() throws Exception {
+    ChildServer server = ChildServer.startWithEmbeddedCatalog(dataDir);
+    server.stop();
+
+    String log = Files.readString(server.logFile());
+    String shutdown = log.substring(log.indexOf("Commencing graceful shutdown"));
+    assertThat(shutdown)
+        .doesNotContain(" WARN ")
+        .doesNotContain(" ERROR ")
+        .doesNotContain("Exception");
+    assertThat(postmasterLeftRunning()).isEmpty();
+  }
+
   @Test
   void aSecondServerOnTheSameFolderLeavesTheFirstOnesPostgresRunning() throws Exception {
     try (ConfigurableApplicationContext first = start()) {

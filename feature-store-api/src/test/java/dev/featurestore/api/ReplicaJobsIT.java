@@ -6,7 +6,7 @@ import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
-import dev.featurestore.storage.erasure.JdbcErasures;
+import dev.featurestore.storage.erasure.JdbcErasureLedger;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.TestingS3Server;
 import java.net.http.HttpRequest;
@@ -129,7 +129,7 @@ class ReplicaJobsIT {
     // Left by a replica that stopped: its lease has expired by the time the others start.
     new JdbcJobs(database.dataSource(), new ReplicaLease("stopped", Duration.ofMillis(1)))
         .create(erasure, "ERASURE", "/api/v1/erasures/" + erasure, 40, null);
-    new JdbcErasures(database.dataSource())
+    new JdbcErasureLedger(database.dataSource())
         .create(erasure, "user_id", List.of("u1"), "test", "test");
 
     CompletableFuture<ChildServer> startingA = CompletableFuture.supplyAsync(() -> start("a"));

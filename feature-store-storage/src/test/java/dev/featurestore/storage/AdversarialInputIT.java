@@ -3,16 +3,16 @@ package dev.featurestore.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.Upload;
-import dev.featurestore.storage.erasure.ErasureReceipt;
 import dev.featurestore.storage.erasure.ErasureTestBed;
 import dev.featurestore.storage.ingest.BodyMutation;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.ingest.ValidBodies;
 import java.io.IOException;

@@ -2,17 +2,21 @@ package dev.featurestore.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.testing.TestingPostgres;
@@ -25,8 +29,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -45,6 +51,8 @@ public record StorageTestBed(
     FeatureGroupReader reader,
     DataSource dataSource)
     implements AutoCloseable {
+  /** Background work of the adapters under test (the server shares bounded pools instead). */
+  public static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
   public static StorageTestBed in(Path folder) throws IOException {
     return in(folder, Clock.systemUTC());
@@ -69,13 +77,13 @@ public record StorageTestBed(
         new LocalDiskObjectStore(Files.createDirectories(folder.resolve("objects")));
     ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
     FeatureGroupWriter writer =
-        new FeatureGroupWriter(
+        writer(
             catalog,
             objects,
             allocator,
-            Files.createDirectories(folder.resolve("tmp")),
-            Duration.ofMinutes(5),
-            clock);
+            clock,
+            FeatureGroupWriter.Settings.of(
+                Files.createDirectories(folder.resolve("tmp")), Duration.ofMinutes(5)));
     return new StorageTestBed(
         folder,
         allocator,
@@ -86,6 +94,25 @@ public record StorageTestBed(
         new FeatureGroupReader(
             catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor()),
         migratedCatalog);
+  }
+
+  /**
+   * A Parquet writer over real adapters, storing batches on virtual threads (the server shares a
+   * bounded pool).
+   */
+  public static FeatureGroupWriter writer(
+      Catalog catalog,
+      ObjectStore objects,
+      BufferAllocator allocator,
+      Clock clock,
+      FeatureGroupWriter.Settings settings) {
+    return new FeatureGroupWriter(
+        catalog, objects, new ParquetFeatureFileFormat(), allocator, THREADS, clock, settings);
+  }
+
+  /** A compactor whose compactions may hold as much Arrow memory as they like. */
+  public FeatureGroupCompactor compactor() {
+    return new FeatureGroupCompactor(catalog, objects, reader, writer, allocator, Long.MAX_VALUE);
   }
 
   /** Creates a group keyed by a STRING entity {@code user_id} (created with the first group). */

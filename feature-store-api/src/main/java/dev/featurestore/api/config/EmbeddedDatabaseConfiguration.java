@@ -68,6 +68,9 @@ class EmbeddedDatabaseConfiguration {
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
+          // Stopped by the context (this bean's close), after everything that uses it. Its own JVM
+          // shutdown hook would stop it at Ctrl-C while the server still shuts down on it.
+          .setRegisterShutdownHook(false)
           .start();
     } catch (IOException | RuntimeException e) {
       throw new InvalidConfigurationException(

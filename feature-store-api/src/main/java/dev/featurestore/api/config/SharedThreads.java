@@ -14,20 +14,27 @@ import java.util.concurrent.ForkJoinPool;
  *
  * @param joins the training-set joins' threads, {@code feature-store.join.parallelism} of them
  * @param fileReads the threads that decode feature files for reads, one per processor
+ * @param fileWrites the threads that sort and store a commit's full batches while the next one is
+ *     decoded, and encode the row groups of Parquet outputs, one per processor
  */
-public record SharedThreads(ForkJoinPool joins, ExecutorService fileReads)
+public record SharedThreads(
+    ForkJoinPool joins, ExecutorService fileReads, ExecutorService fileWrites)
     implements AutoCloseable {
   public static SharedThreads of(FeatureStoreProperties properties) {
     return new SharedThreads(
         new ForkJoinPool(properties.join().options().parallelism()),
         Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(),
-            Thread.ofPlatform().name("file-reader-", 0).daemon().factory()));
+            Thread.ofPlatform().name("file-reader-", 0).daemon().factory()),
+        Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            Thread.ofPlatform().name("file-writer-", 0).daemon().factory()));
   }
 
   @Override
   public void close() {
     joins.close();
     fileReads.close();
+    fileWrites.close();
   }
 }

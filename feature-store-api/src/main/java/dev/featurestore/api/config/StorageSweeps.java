@@ -1,8 +1,8 @@
 package dev.featurestore.api.config;
 
 import dev.featurestore.core.catalog.Catalog;
-import dev.featurestore.storage.ingest.OrphanJanitor;
-import dev.featurestore.storage.ingest.ReplacedFileRetention;
+import dev.featurestore.core.ingest.OrphanJanitor;
+import dev.featurestore.core.ingest.ReplacedFileRetention;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import org.slf4j.Logger;

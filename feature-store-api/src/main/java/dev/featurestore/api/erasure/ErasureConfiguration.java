@@ -1,15 +1,19 @@
 package dev.featurestore.api.erasure;
 
+import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.lineage.LineageStore;
+import dev.featurestore.core.models.Models;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
-import dev.featurestore.storage.catalog.JdbcModels;
-import dev.featurestore.storage.catalog.JdbcUploads;
-import dev.featurestore.storage.erasure.JdbcErasures;
-import dev.featurestore.storage.erasure.KeyEraser;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.core.training.Uploads;
+import dev.featurestore.storage.erasure.JdbcErasureLedger;
+import dev.featurestore.storage.erasure.ParquetObjectRewriter;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import javax.sql.DataSource;
@@ -20,36 +24,39 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ErasureConfiguration {
   @Bean
-  JdbcErasures erasures(DataSource dataSource) {
-    return new JdbcErasures(dataSource);
+  ErasureLedger erasureLedger(DataSource dataSource) {
+    return new JdbcErasureLedger(dataSource);
   }
 
   @Bean
-  KeyEraser keyEraser(
+  KeyErasure keyErasure(
+      ErasureLedger ledger,
       Catalog catalog,
       TrainingSetCatalog trainingSets,
-      JdbcModels models,
-      JdbcUploads uploads,
-      JdbcErasures erasures,
-      LineageIndex lineage,
+      Uploads uploads,
+      LineageStore lineage,
+      Models models,
       FeatureGroupReader reader,
       FeatureGroupWriter writer,
       ObjectStore objectStore,
       ObjectCache cache,
       BufferAllocator allocator,
-      TemporaryFolder temporaryFolder) {
-    return new KeyEraser(
-        catalog,
-        trainingSets,
-        models,
-        uploads,
-        erasures,
-        lineage,
-        reader,
-        writer,
-        objectStore,
-        cache,
-        allocator,
-        temporaryFolder.path());
+      FeatureStoreProperties properties,
+      TemporaryFolder temporaryFolder,
+      SharedThreads threads) {
+    // Each object rewritten allocates from its own child of the root, held to the per-request
+    // budget as a commit is.
+    ParquetObjectRewriter rewriter =
+        new ParquetObjectRewriter(
+            reader,
+            writer,
+            objectStore,
+            cache,
+            allocator,
+            properties.memory().perRequest().toBytes(),
+            temporaryFolder.path(),
+            threads.fileWrites());
+    return KeyErasure.over(
+        ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objectStore);
   }
 }

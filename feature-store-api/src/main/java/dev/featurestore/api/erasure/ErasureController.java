@@ -11,13 +11,13 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.Erasure;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
-import dev.featurestore.storage.erasure.Erasure;
-import dev.featurestore.storage.erasure.ErasureReceipt;
-import dev.featurestore.storage.erasure.JdbcErasures;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -44,14 +44,14 @@ class ErasureController {
   static final int MAX_KEYS = 10_000;
 
   private final ErasureJobs erasureJobs;
-  private final JdbcErasures erasures;
+  private final ErasureLedger erasures;
   private final Jobs jobs;
   private final Catalog catalog;
   private final AuditLog auditLog;
 
   ErasureController(
       ErasureJobs erasureJobs,
-      JdbcErasures erasures,
+      ErasureLedger erasures,
       Jobs jobs,
       Catalog catalog,
       AuditLog auditLog) {
@@ -63,6 +63,9 @@ class ErasureController {
   }
 
   record ErasureRequest(String entity, List<String> keys, String reason) {}
+
+  /** An erasure's answer at once: its id (also its job's, for {@code GET /api/v1/jobs/{id}}). */
+  record ErasureAccepted(UUID id, UUID jobId, JobStatus status) {}
 
   record ErasureView(
       UUID id,
@@ -77,9 +80,6 @@ class ErasureController {
       List<ErasureReceipt.UnreadableObject> unreadableObjects,
       Instant createdAt,
       Instant completedAt) {}
-
-  /** An erasure accepted: its id is also its job's. */
-  record ErasureAccepted(UUID id, UUID jobId, JobStatus status) {}
 
   @Operation(
       operationId = "eraseKeys",

@@ -3,15 +3,15 @@ package dev.featurestore.api.erasure;
 import dev.featurestore.api.ingest.FeatureGroupCommitted;
 import dev.featurestore.api.jobs.JobRunner;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.Erasure;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.security.ApiKey;
-import dev.featurestore.storage.erasure.Erasure;
-import dev.featurestore.storage.erasure.ErasureReceipt;
-import dev.featurestore.storage.erasure.JdbcErasures;
-import dev.featurestore.storage.erasure.KeyEraser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -31,8 +31,8 @@ class ErasureJobs implements JobRunner.TakeOver {
 
   private final Jobs jobs;
   private final JobRunner runner;
-  private final JdbcErasures erasures;
-  private final KeyEraser eraser;
+  private final ErasureLedger erasures;
+  private final KeyErasure keyErasure;
   private final Catalog catalog;
   private final ApplicationEventPublisher events;
   private final Counter erasuresCompleted;
@@ -42,15 +42,15 @@ class ErasureJobs implements JobRunner.TakeOver {
   ErasureJobs(
       Jobs jobs,
       @Lazy JobRunner runner,
-      JdbcErasures erasures,
-      KeyEraser eraser,
+      ErasureLedger erasures,
+      KeyErasure keyErasure,
       Catalog catalog,
       ApplicationEventPublisher events,
       MeterRegistry registry) {
     this.jobs = jobs;
     this.runner = runner;
     this.erasures = erasures;
-    this.eraser = eraser;
+    this.keyErasure = keyErasure;
     this.catalog = catalog;
     this.events = events;
     // Counted by the replica that completes an erasure, once: a resumed one counts its whole
@@ -74,7 +74,11 @@ class ErasureJobs implements JobRunner.TakeOver {
     UUID id = UUID.randomUUID();
     Job job =
         jobs.create(
-            id, KIND, "/api/v1/erasures/" + id, eraser.plannedSteps(entity, keys), requester.id());
+            id,
+            KIND,
+            "/api/v1/erasures/" + id,
+            keyErasure.plannedSteps(entity, keys),
+            requester.id());
     erasures.create(id, entity.name(), keys, reason, requester.name());
     return runner.start(job, takeOver(job));
   }
@@ -95,7 +99,7 @@ class ErasureJobs implements JobRunner.TakeOver {
       Erasure erasure = erasures.find(job.id()).orElseThrow();
       // Later passes may find files added meanwhile: the total grows with them.
       ErasureReceipt receipt =
-          eraser.erase(
+          keyErasure.erase(
               job.id(),
               erasure.principal(),
               done -> monitor.progress(done, Math.max(done, job.total())));

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
-import dev.featurestore.storage.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

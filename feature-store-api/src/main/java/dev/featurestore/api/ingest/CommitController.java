@@ -6,15 +6,16 @@ import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.RowFormat;
+import dev.featurestore.core.ingest.RowFormats;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -41,6 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CommitController {
   private final FeatureGroupWriter writer;
+  private final RowFormats formats;
   private final UploadSpooler spooler;
   private final Catalog catalog;
   private final AuditLog auditLog;
@@ -49,12 +51,14 @@ class CommitController {
 
   CommitController(
       FeatureGroupWriter writer,
+      RowFormats formats,
       UploadSpooler spooler,
       Catalog catalog,
       AuditLog auditLog,
       ApplicationEventPublisher events,
       CommitMetrics metrics) {
     this.writer = writer;
+    this.formats = formats;
     this.spooler = spooler;
     this.catalog = catalog;
     this.auditLog = auditLog;
@@ -109,13 +113,14 @@ class CommitController {
           String idempotencyKey,
       HttpServletRequest request)
       throws IOException {
-    UploadFormat format =
-        UploadFormat.ofContentType(request.getContentType())
+    RowFormat format =
+        formats
+            .ofContentType(request.getContentType())
             .orElseThrow(() -> new UnsupportedUploadFormatException(request.getContentType()));
     FeatureGroup group =
         catalog
             .featureGroup(name)
-            .orElseThrow(() -> new NotFoundException("feature group '" + name + "' not found"));
+            .orElseThrow(() -> FeatureGroupController.unknownGroup(catalog, name));
     SpooledUpload upload = spooler.spool(request.getInputStream(), request.getContentLengthLong());
     try {
       Caller caller = Caller.current();

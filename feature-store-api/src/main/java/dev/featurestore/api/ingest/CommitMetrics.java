@@ -1,6 +1,6 @@
 package dev.featurestore.api.ingest;
 
-import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.core.ingest.RowFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,17 +24,17 @@ class CommitMetrics {
     this.registry = registry;
   }
 
-  void committed(String group, UploadFormat format, long rows, long bytes, long nanos) {
+  void committed(String group, RowFormat format, long rows, long bytes, long nanos) {
     timer(group, format, "committed").record(nanos, TimeUnit.NANOSECONDS);
     counter(ROWS, "Rows committed", group, format).increment(rows);
     counter(BYTES, "Bytes of committed uploads, as sent", group, format).increment(bytes);
   }
 
-  void failed(String group, UploadFormat format, long nanos) {
+  void failed(String group, RowFormat format, long nanos) {
     timer(group, format, "failed").record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private Timer timer(String group, UploadFormat format, String outcome) {
+  private Timer timer(String group, RowFormat format, String outcome) {
     return Timer.builder(COMMITS)
         .description("Commits by group, format and outcome, with the time to write them")
         .tags("group", group, "format", format.name(), "outcome", outcome)
@@ -44,7 +44,7 @@ class CommitMetrics {
         .register(registry);
   }
 
-  private Counter counter(String name, String description, String group, UploadFormat format) {
+  private Counter counter(String name, String description, String group, RowFormat format) {
     return Counter.builder(name)
         .description(description)
         .tags("group", group, "format", format.name())

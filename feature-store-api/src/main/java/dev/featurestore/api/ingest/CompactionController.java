@@ -4,7 +4,7 @@ import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.storage.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

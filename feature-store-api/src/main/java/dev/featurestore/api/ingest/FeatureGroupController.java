@@ -19,6 +19,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyOrder;
+import dev.featurestore.core.model.NameSuggestions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -239,9 +240,13 @@ class FeatureGroupController {
   }
 
   private FeatureGroup group(String name) {
-    return catalog
-        .featureGroup(name)
-        .orElseThrow(() -> new NotFoundException("feature group '" + name + "' not found"));
+    return catalog.featureGroup(name).orElseThrow(() -> unknownGroup(catalog, name));
+  }
+
+  /** The 404 for a group named in a path, with the closest existing name when one is close. */
+  static NotFoundException unknownGroup(Catalog catalog, String name) {
+    List<String> known = catalog.featureGroups().stream().map(FeatureGroup::name).toList();
+    return new NotFoundException(NameSuggestions.unknownGroup(name, known));
   }
 
   private static List<FeatureDefinition> features(String field, List<FeatureRequest> requests) {

@@ -1,14 +1,19 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.OrphanJanitor;
+import dev.featurestore.core.ingest.ReplacedFileRetention;
+import dev.featurestore.core.ingest.RowFormat;
+import dev.featurestore.core.ingest.RowFormats;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.objectstore.ObjectStore;
-import dev.featurestore.storage.ingest.FeatureGroupCompactor;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.OrphanJanitor;
-import dev.featurestore.storage.ingest.ReplacedFileRetention;
+import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.time.Clock;
@@ -31,32 +36,47 @@ class IngestConfiguration {
   }
 
   @Bean
+  RowFormats rowFormats() {
+    return contentType -> UploadFormat.ofContentType(contentType).map(RowFormat.class::cast);
+  }
+
+  @Bean
   FeatureGroupWriter featureGroupWriter(
       Catalog catalog,
       ObjectStore objectStore,
       BufferAllocator allocator,
+      SharedThreads threads,
       UploadLimits uploadLimits,
       FeatureStoreProperties properties,
       TemporaryFolder temporaryFolder) {
     return new FeatureGroupWriter(
         catalog,
         objectStore,
+        new ParquetFeatureFileFormat(),
         allocator,
-        temporaryFolder.path(),
-        properties.allowedFutureSkew(),
+        threads.fileWrites(),
         Clock.systemUTC(),
-        uploadLimits,
-        properties.memory().perRequest().toBytes());
+        FeatureGroupWriter.Settings.of(temporaryFolder.path(), properties.allowedFutureSkew())
+            .withLimits(uploadLimits)
+            .withMemoryPerRequest(properties.memory().perRequest().toBytes()));
   }
 
+  /** A compaction holds at most the Arrow memory of one commit. */
   @Bean
   FeatureGroupCompactor featureGroupCompactor(
       Catalog catalog,
       ObjectStore objectStore,
       FeatureGroupWriter writer,
       FeatureGroupReader reader,
-      BufferAllocator allocator) {
-    return new FeatureGroupCompactor(catalog, objectStore, reader, writer, allocator);
+      BufferAllocator allocator,
+      FeatureStoreProperties properties) {
+    return new FeatureGroupCompactor(
+        catalog,
+        objectStore,
+        reader,
+        writer,
+        allocator,
+        properties.memory().perRequest().toBytes());
   }
 
   @Bean

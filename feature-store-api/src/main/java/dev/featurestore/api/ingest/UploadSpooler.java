@@ -1,7 +1,7 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.problems.PayloadTooLargeException;
-import dev.featurestore.storage.ingest.SpooledUpload;
+import dev.featurestore.core.ingest.SpooledUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

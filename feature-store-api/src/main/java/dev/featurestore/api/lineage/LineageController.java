@@ -8,9 +8,9 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
-import dev.featurestore.storage.erasure.JdbcErasures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,7 +33,7 @@ class LineageController {
   private final LineageQueries lineage;
   private final Catalog catalog;
   private final AuditLog auditLog;
-  private final JdbcErasures erasures;
+  private final ErasureLedger erasures;
   private final Timer keyQueries;
   private final Timer modelQueries;
   private final Timer groupQueries;
@@ -42,7 +42,7 @@ class LineageController {
       LineageQueries lineage,
       Catalog catalog,
       AuditLog auditLog,
-      JdbcErasures erasures,
+      ErasureLedger erasures,
       MeterRegistry registry) {
     this.lineage = lineage;
     this.catalog = catalog;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineStatus;
 import java.io.OutputStream;
@@ -239,7 +240,7 @@ public final class OnlineFeatureLookup {
         if (column < 0) {
           throw new InvalidInputException(
               featureField(i),
-              "feature group '" + groupName + "' has no feature '" + featureName + "'");
+              NameSuggestions.unknownFeature(reads.get(position).view.group(), featureName));
         }
         String outputName =
             request.fullFeatureNames() ? groupName + "__" + featureName : featureName;
@@ -279,12 +280,20 @@ public final class OnlineFeatureLookup {
     }
     Optional<OnlineIndexes.GroupState> state = indexes.stateWithoutIndex(groupName);
     if (state.isEmpty()) {
-      throw new InvalidInputException(field, "feature group '" + groupName + "' does not exist");
+      // Only online groups are suggested: a model server may read those, and no others' names.
+      throw new InvalidInputException(
+          field, NameSuggestions.unknownGroup(groupName, indexes.onlineGroups()));
     }
     switch (state.get()) {
       case NOT_ONLINE ->
           throw new InvalidInputException(
-              field, "feature group '" + groupName + "' is not marked online");
+              field,
+              "feature group '"
+                  + groupName
+                  + "' is not marked online; mark it with PATCH /api/v1/feature-groups/"
+                  + groupName
+                  + " and the body {\"online\":true} (as an administrator or data scientist),"
+                  + " then retry once its index has loaded");
       case LOADING ->
           throw new OnlineIndexUnavailableException(
               "the online index of '" + groupName + "' is loading; retry shortly");

@@ -129,6 +129,18 @@ public final class OnlineIndexes implements SmartLifecycle {
     return Optional.of(online ? GroupState.LOADING : GroupState.NOT_ONLINE);
   }
 
+  /** The groups marked online as of the last poll, whether or not their index is loaded yet. */
+  List<String> onlineGroups() {
+    List<String> online = new ArrayList<>();
+    onlineByGroup.forEach(
+        (groupName, isOnline) -> {
+          if (isOnline) {
+            online.add(groupName);
+          }
+        });
+    return online;
+  }
+
   Optional<String> refusal(String groupName) {
     return Optional.ofNullable(refusals.get(groupName));
   }

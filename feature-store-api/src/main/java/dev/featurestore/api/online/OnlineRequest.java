@@ -1,6 +1,7 @@
 package dev.featurestore.api.online;
 
 import dev.featurestore.api.problems.DuplicateJsonProperty;
+import dev.featurestore.api.problems.MalformedJson;
 import dev.featurestore.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -185,7 +186,7 @@ final class OnlineRequest {
     } catch (JacksonException e) {
       throw DuplicateJsonProperty.field(e)
           .map(field -> new InvalidInputException(field, DuplicateJsonProperty.MESSAGE))
-          .orElseGet(() -> new InvalidInputException("body", "the request body is not valid JSON"));
+          .orElseGet(() -> new InvalidInputException("body", MalformedJson.message(e)));
     }
     request.check(maxKeys);
     return request;

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -40,8 +39,10 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Maps every failure to an RFC 9457 problem+json answer, once, in one place: the core's exceptions
@@ -189,12 +190,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
               List.of(new FieldError(duplicate.get(), DuplicateJsonProperty.MESSAGE))));
     }
     String field = e.getCause() instanceof DatabindException databind ? jsonPath(databind) : "body";
-    String reason =
-        e.getCause() instanceof MismatchedInputException mismatch
-                && mismatch.getTargetType() != null
-                && !field.equals("body")
-            ? expected(mismatch.getTargetType())
-            : "is not valid JSON for this endpoint";
+    String reason;
+    if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
+      reason = unknownField(unknown);
+    } else if (e.getCause() instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
+        && !field.equals("body")) {
+      reason = expected(mismatch.getTargetType());
+    } else if (e.getCause() instanceof StreamReadException malformed) {
+      reason = MalformedJson.message(malformed);
+    } else {
+      reason = "is not valid JSON for this endpoint";
+    }
     return asObject(
         problem(
             ErrorCode.INVALID_INPUT,
@@ -214,6 +221,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             ErrorCode.INVALID_INPUT,
             field + ": " + message,
             List.of(new FieldError(field, message))));
+  }
+
+  /** The field's name is in the error's field; the message says which names the object takes. */
+  private static String unknownField(UnrecognizedPropertyException e) {
+    return UnknownJsonField.message(
+        e.getKnownPropertyIds() == null
+            ? List.of()
+            : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
   }
 
   private static String expected(Class<?> type) {
@@ -331,11 +346,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     problem.setType(code.type());
     problem.setTitle(code.status().getReasonPhrase());
     problem.setProperty("code", code.name());
-    problem.setProperty(
-        "errors",
-        errors.stream()
-            .map(error -> Map.of("field", error.field(), "message", error.message()))
-            .toList());
+    // Records keep their order: {"field":...,"message":...}, as the docs show it.
+    problem.setProperty("errors", List.copyOf(errors));
     return ResponseEntity.status(code.status())
         .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);

@@ -63,14 +63,15 @@ class TrainingConfiguration {
       BufferAllocator allocator,
       TemporaryFolder temporaryFolder,
       PointInTimeJoinEngine joinEngine,
-      LineageStore lineage) {
+      LineageStore lineage,
+      SharedThreads threads) {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
         uploads,
         versions,
         new ObjectStoreSpineUploads(objectStore, temporaryFolder.path()),
-        new ParquetTrainingSetOutputs(objectStore, temporaryFolder.path()),
+        new ParquetTrainingSetOutputs(objectStore, temporaryFolder.path(), threads.fileWrites()),
         allocator,
         joinEngine,
         lineage);

@@ -7,6 +7,7 @@ import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
+import dev.featurestore.api.problems.UnknownJsonField;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
@@ -65,6 +66,14 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @RequestMapping("/api/v1/training-sets")
 class TrainingSetController {
+  /**
+   * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
+   */
+  private static final List<String> REQUEST_FIELDS = List.of("name", "features", "spine", "asOf");
+
+  private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
+  private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
+
   private final TrainingSetBuilder builder;
   private final TrainingSetCatalog trainingSets;
   private final JobRunner jobRunner;
@@ -106,8 +115,8 @@ class TrainingSetController {
               implementation = TrainingSetRequestDocument.class)
           JsonNode request) {}
 
-  /** A training set to be built by a job: poll the job at Location. */
-  record TrainingSetAccepted(UUID jobId, UUID trainingSetId, JobStatus status) {}
+  /** A build that became a job: where to follow it, and the training set it will make. */
+  record BuildAccepted(UUID jobId, UUID trainingSetId, JobStatus status) {}
 
   @Operation(
       operationId = "createTrainingSet",
@@ -138,7 +147,7 @@ class TrainingSetController {
       content =
           @Content(
               mediaType = "application/json",
-              schema = @Schema(implementation = TrainingSetAccepted.class)))
+              schema = @Schema(implementation = BuildAccepted.class)))
   @Problems({ErrorCode.VERSION_EXPIRED, ErrorCode.OBJECT_STORE_UNAVAILABLE})
   @PostMapping
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
@@ -165,7 +174,7 @@ class TrainingSetController {
             monitor -> buildMetrics.timed(Mode.JOB, () -> builder.materialize(prepared, monitor)));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
-        .body(new TrainingSetAccepted(job.id(), id, job.status()));
+        .body(new BuildAccepted(job.id(), id, job.status()));
   }
 
   /** A training set as lists show it: without its request, inputs and timings. */
@@ -324,12 +333,14 @@ class TrainingSetController {
     if (body == null || !body.isObject()) {
       throw new InvalidInputException("body", "expected a JSON object");
     }
+    UnknownJsonField.check(body, "", REQUEST_FIELDS);
     JsonNode spine = body.path("spine");
     if (!spine.isObject()) {
       throw new InvalidInputException(
           "spine",
           "is required: {\"rows\":[...]}, {\"featureGroup\":\"...\"} or {\"upload\":\"<id>\"}");
     }
+    UnknownJsonField.check(spine, "spine", SPINE_FIELDS);
     Optional<InlineSpine> inline = Optional.empty();
     if (spine.has("rows")) {
       if (!spine.get("rows").isArray()) {
@@ -373,6 +384,7 @@ class TrainingSetController {
       if (feature.isString()) {
         references.add(FeatureReference.parse(field, feature.asString(), Optional.empty()));
       } else if (feature.isObject()) {
+        UnknownJsonField.check(feature, field, FEATURE_FIELDS);
         references.add(
             FeatureReference.parse(
                 field + ".feature",

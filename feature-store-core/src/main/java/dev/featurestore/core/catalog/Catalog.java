@@ -99,6 +99,17 @@ public interface Catalog {
       String groupName, java.util.UUID erasureId, long rowsRemoved, String principal);
 
   /**
+   * Commits an erasure's rewrite of one file in place (no new commit: every version that sees the
+   * file reads the rewrite). Fails with a {@link dev.featurestore.core.ConflictException}, changing
+   * nothing, when the file no longer has the replaced object (another erasure rewrote it first) or
+   * has expired.
+   */
+  void rewriteFile(PendingFileRewrite rewrite);
+
+  /** A file of the group by its id, whatever versions see it, unless it expired. */
+  Optional<DataFile> dataFile(String groupName, java.util.UUID fileId);
+
+  /**
    * The oldest version of the group that can still be read: every version from it on reads only
    * stored files, versions below it read a file the retention of replaced files has expired (0 when
    * none has expired).

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.NameSuggestions;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public record FeatureGroupRequest(
       if (group.feature(features.get(i).featureName()).isEmpty()) {
         throw new InvalidInputException(
             "features[" + i + "]",
-            "group '" + group.name() + "' has no feature '" + features.get(i).featureName() + "'");
+            NameSuggestions.unknownFeature(group, features.get(i).featureName()));
       }
     }
   }

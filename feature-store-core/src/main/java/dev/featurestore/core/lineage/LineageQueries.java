@@ -176,7 +176,7 @@ public final class LineageQueries {
               FieldVector keys = batch.getVector(0);
               BigIntVector commitSequences = (BigIntVector) batch.getVector(2);
               for (int row = 0; row < batch.getRowCount(); row++) {
-                if (key.equals(KeyText.of(keys, row))) {
+                if (key.equals(KeyText.of(keys, row, group.entity().keyType()))) {
                   sequences.add(commitSequences.get(row));
                 }
               }

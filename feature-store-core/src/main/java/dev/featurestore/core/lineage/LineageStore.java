@@ -1,5 +1,6 @@
 package dev.featurestore.core.lineage;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,4 +18,10 @@ public interface LineageStore {
    * found (by its digest), so that an erasure reaches what used it before.
    */
   Map<UUID, Set<KeyUse>> trainingSetsUsing(String entity, String key);
+
+  /**
+   * Replaces the stored value of each of {@code keys} by its digest (an erasure ends); keys already
+   * forgotten, or never used, are left as they are, so it can be repeated.
+   */
+  void forget(String entity, Collection<String> keys);
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,13 @@ public record FeatureGroup(
             "'" + featureName + "' clashes with another column of the group");
       }
     }
+  }
+
+  /** The next schema version: these features with {@code added} after them. */
+  public FeatureGroup withFeaturesAdded(List<FeatureDefinition> added) {
+    List<FeatureDefinition> evolved = new ArrayList<>(features);
+    evolved.addAll(added);
+    return new FeatureGroup(name, entity, evolved, ttl, online, description, schemaVersion + 1);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {

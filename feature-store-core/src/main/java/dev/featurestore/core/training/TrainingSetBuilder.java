@@ -23,6 +23,7 @@ import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.KeyText;
+import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.read.FeatureGroupVersion;
 import dev.featurestore.core.read.FeatureGroupVersions;
@@ -127,8 +128,7 @@ public final class TrainingSetBuilder {
         .ifPresent(
             group -> {
               if (catalog.featureGroup(group).isEmpty()) {
-                throw new InvalidInputException(
-                    "spine.featureGroup", "feature group '" + group + "' does not exist");
+                throw unknownGroup("spine.featureGroup", group);
               }
               catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
             });
@@ -288,13 +288,7 @@ public final class TrainingSetBuilder {
       FeatureGroup group =
           groups.computeIfAbsent(
               reference.group(),
-              name ->
-                  catalog
-                      .featureGroup(name)
-                      .orElseThrow(
-                          () ->
-                              new InvalidInputException(
-                                  field, "feature group '" + name + "' does not exist")));
+              name -> catalog.featureGroup(name).orElseThrow(() -> unknownGroup(field, name)));
       List<String> names = new ArrayList<>();
       if (reference.isAllFeatures()) {
         group.features().forEach(feature -> names.add(feature.name()));
@@ -305,12 +299,7 @@ public final class TrainingSetBuilder {
                 .orElseThrow(
                     () ->
                         new InvalidInputException(
-                            field,
-                            "feature group '"
-                                + group.name()
-                                + "' has no feature '"
-                                + reference.feature()
-                                + "'"));
+                            field, NameSuggestions.unknownFeature(group, reference.feature())));
         names.add(feature.name());
       }
       for (String name : names) {
@@ -347,6 +336,11 @@ public final class TrainingSetBuilder {
     byGroup.forEach(
         (name, features) -> selections.add(new GroupSelection(groups.get(name), features)));
     return new Resolution(selections, featureColumns);
+  }
+
+  private InvalidInputException unknownGroup(String field, String name) {
+    List<String> known = catalog.featureGroups().stream().map(FeatureGroup::name).toList();
+    return new InvalidInputException(field, NameSuggestions.unknownGroup(name, known));
   }
 
   /** The sequence each group is read as of: latest, a commit's write time, or a write time. */
@@ -400,12 +394,13 @@ public final class TrainingSetBuilder {
     /** A winner of group G for spine row i has the spine row's key: collect those keys. */
     WinningRowsListener featureKeyCollector(VectorSchemaRoot spine) {
       return (groupIndex, request, winners) -> {
-        String entity = request.group().entity().name();
-        FieldVector keys = spine.getVector(entity);
-        Set<String> used = featureKeys.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet());
+        Entity entity = request.group().entity();
+        FieldVector keys = spine.getVector(entity.name());
+        Set<String> used =
+            featureKeys.computeIfAbsent(entity.name(), e -> ConcurrentHashMap.newKeySet());
         for (int row = 0; row < winners.spineRowCount(); row++) {
           if (winners.hasWinner(row)) {
-            used.add(KeyText.of(keys, row));
+            used.add(KeyText.of(keys, row, entity.keyType()));
           }
         }
       };
@@ -416,7 +411,7 @@ public final class TrainingSetBuilder {
         FieldVector keys = spine.getVector(entity.name());
         Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
         for (int row = 0; row < spine.getRowCount(); row++) {
-          used.add(KeyText.of(keys, row));
+          used.add(KeyText.of(keys, row, entity.keyType()));
         }
       }
     }

@@ -55,6 +55,28 @@ public interface TrainingSetCatalog {
   /** Training sets that read any file of the group (as features or as spine), newest first. */
   List<TrainingSet> readingFeatureGroup(String groupName);
 
+  /**
+   * Points the training set at its output rewritten by an erasure ({@code outputObjectKey}, {@code
+   * rows} rows), counting {@code rowsErased} in its {@code rowsErased}. Fails with a {@link
+   * dev.featurestore.core.ConflictException}, changing nothing, when its output is no longer {@code
+   * replacedObjectKey} (another erasure rewrote it first).
+   */
+  void replaceOutput(
+      UUID id,
+      String replacedObjectKey,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      long rowsErased);
+
+  /**
+   * Removes the rows of {@code keys} (in the entity's column) from the inline spines of every
+   * stored request, whatever the training set's status: a request refused while it was built, or
+   * cut short by a crash, is stored FAILED with its spine but has no lineage through which an
+   * erasure would find it. Returns how many requests changed.
+   */
+  int removeInlineSpineRows(String entity, Collection<String> keys);
+
   /** Extends the lease of every unfinished training set this replica holds; returns how many. */
   int renewLeases();
 

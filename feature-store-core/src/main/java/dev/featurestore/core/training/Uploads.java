@@ -21,4 +21,21 @@ public interface Uploads {
       UUID ownerKeyId);
 
   Optional<Upload> find(UUID id);
+
+  /** The uploads with a column named {@code column} (an entity's key column), oldest first. */
+  List<Upload> withColumn(String column);
+
+  /**
+   * Points the upload at its object rewritten by an erasure ({@code objectKey}, of {@code
+   * contentType}, {@code byteSize} bytes and {@code rows} rows; its columns are unchanged). Fails
+   * with a {@link dev.featurestore.core.ConflictException}, changing nothing, when the upload is no
+   * longer {@code replacedObjectKey} (another erasure rewrote it first).
+   */
+  void replaceObject(
+      UUID id,
+      String replacedObjectKey,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows);
 }

@@ -12,6 +12,7 @@ import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
+import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -42,10 +43,10 @@ import java.util.stream.Stream;
  *
  * <p>{@link #referencesObject} answers for data files only: training-set outputs and uploads are
  * tables of other ports. Tests decide the outcome of the next change of commits or files ({@link
- * #commit}, {@link #compact}, {@link #recordErasure}, {@link #expire}) with {@link #failNextCommit}
- * (nothing changes) and {@link #failNextCommitAfterApplying} (the change is made, then the failure
- * thrown: a {@link dev.featurestore.core.catalog.CommitStateUnknownException} whose commit did
- * happen).
+ * #commit}, {@link #compact}, {@link #recordErasure}, {@link #rewriteFile}, {@link #expire}) with
+ * {@link #failNextCommit} (nothing changes) and {@link #failNextCommitAfterApplying} (the change is
+ * made, then the failure thrown: a {@link
+ * dev.featurestore.core.catalog.CommitStateUnknownException} whose commit did happen).
  */
 public final class InMemoryCatalog implements Catalog {
   private final Clock clock;
@@ -144,18 +145,7 @@ public final class InMemoryCatalog implements Catalog {
   @Override
   public synchronized FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
     GroupState group = group(groupName);
-    List<FeatureDefinition> evolved = new ArrayList<>(group.definition.features());
-    evolved.addAll(features);
-    FeatureGroup current = group.definition;
-    group.definition =
-        new FeatureGroup(
-            current.name(),
-            current.entity(),
-            evolved,
-            current.ttl(),
-            current.online(),
-            current.description(),
-            current.schemaVersion() + 1);
+    group.definition = group.definition.withFeaturesAdded(features);
     return group.definition;
   }
 
@@ -342,6 +332,51 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   @Override
+  public synchronized void rewriteFile(PendingFileRewrite rewrite) {
+    GroupState group = group(rewrite.featureGroup());
+    change(
+        () -> {
+          StoredFile file = group.files.get(rewrite.fileId());
+          if (file == null
+              || !file.objectKey().equals(rewrite.replacedObjectKey())
+              || file.expiredAt != null
+              || (rewrite.rewrite().isEmpty()
+                  && file.removedSequence != null
+                  && file.removedSequence <= file.addedSequence)) {
+            throw new ConflictException(
+                "file "
+                    + rewrite.fileId()
+                    + " no longer has object "
+                    + rewrite.replacedObjectKey());
+          }
+          if (rewrite.rewrite().isPresent()) {
+            file.file = rewrite.rewrite().get();
+            file.schemaVersion = rewrite.schemaVersion();
+          } else {
+            NewDataFile emptied = file.file;
+            file.file =
+                new NewDataFile(
+                    emptied.objectKey(),
+                    0,
+                    emptied.byteSize(),
+                    emptied.contentHash(),
+                    emptied.keyMin(),
+                    emptied.keyMax(),
+                    emptied.eventTimeMin(),
+                    emptied.eventTimeMax());
+            file.removedSequence = file.addedSequence;
+            file.replacedAt = clock.instant();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized Optional<DataFile> dataFile(String groupName, UUID fileId) {
+    return Optional.ofNullable(group(groupName).files.get(fileId)).map(StoredFile::dataFile);
+  }
+
+  @Override
   public synchronized long oldestReadableSequence(String groupName) {
     // An expired file was visible up to removed_sequence - 1, and files expire in the order of
     // their replacement, so every version from the latest expired replacement on is readable.
@@ -468,9 +503,10 @@ public final class InMemoryCatalog implements Catalog {
 
   private static final class StoredFile {
     final UUID id = UUID.randomUUID();
-    final NewDataFile file;
+    // An erasure rewrites a file in place: same id and versions, new object.
+    NewDataFile file;
     final long addedSequence;
-    final int schemaVersion;
+    int schemaVersion;
     final long minCommitSequence;
     final long maxCommitSequence;
     Long removedSequence;

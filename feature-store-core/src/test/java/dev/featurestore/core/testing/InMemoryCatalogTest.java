@@ -13,9 +13,7 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.model.Entity;
-import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,16 +31,7 @@ class InMemoryCatalogTest {
 
   @BeforeEach
   void defineGroup() {
-    Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    catalog.createFeatureGroup(
-        new FeatureGroup(
-            "clicks",
-            user,
-            List.of(FeatureDefinition.scalar("clicks", FeatureType.INT64)),
-            Duration.ZERO,
-            false,
-            "",
-            1));
+    TestingGroups.clicks(catalog);
   }
 
   @Test

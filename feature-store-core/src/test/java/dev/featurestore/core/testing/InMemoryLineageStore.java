@@ -2,8 +2,10 @@ package dev.featurestore.core.testing;
 
 import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.lineage.LineageStore;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +14,7 @@ import java.util.UUID;
 /** A {@link LineageStore} in memory: per entity and key, the training sets and their uses. */
 public final class InMemoryLineageStore implements LineageStore {
   private final Map<String, Map<String, Map<UUID, Set<KeyUse>>>> usesByEntity = new HashMap<>();
+  private final Set<String> forgotten = new HashSet<>();
 
   @Override
   public synchronized void record(
@@ -37,6 +40,19 @@ public final class InMemoryLineageStore implements LineageStore {
         .getOrDefault(key, Map.of())
         .forEach((id, used) -> uses.put(id, EnumSet.copyOf(used)));
     return uses;
+  }
+
+  /** Remembers the keys as forgotten; they are still found, as by their digest. */
+  @Override
+  public synchronized void forget(String entity, Collection<String> keys) {
+    for (String key : keys) {
+      forgotten.add(entity + "\u0000" + key);
+    }
+  }
+
+  /** Whether the key's value was forgotten. */
+  public synchronized boolean forgotten(String entity, String key) {
+    return forgotten.contains(entity + "\u0000" + key);
   }
 
   /** Every entity's keys a training set used, per entity and use: what it recorded. */

@@ -1,5 +1,6 @@
 package dev.featurestore.core.testing;
 
+import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
@@ -164,6 +165,56 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   /** One replica holds every lease, so renewing keeps them all and none ever expires. */
+  @Override
+  public synchronized void replaceOutput(
+      UUID id,
+      String replacedObjectKey,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      long rowsErased) {
+    TrainingSet set = trainingSets.get(id);
+    if (set == null || !set.outputObjectKey().equals(Optional.of(replacedObjectKey))) {
+      throw new ConflictException(
+          "training set " + id + " no longer has output " + replacedObjectKey);
+    }
+    trainingSets.put(
+        id,
+        new TrainingSet(
+            id,
+            set.name(),
+            set.status(),
+            set.requestJson(),
+            set.catalogVersion(),
+            set.inputs(),
+            Optional.of(outputObjectKey),
+            Optional.of(outputHash),
+            rows,
+            set.rowsErased() + rowsErased,
+            set.timingsMillis(),
+            set.error(),
+            set.ownerKeyId(),
+            set.createdAt(),
+            set.completedAt()));
+  }
+
+  /**
+   * Requests are kept as the JSON text they came in, which core cannot parse: a request that
+   * mentions a key is refused rather than pretended scrubbed.
+   */
+  @Override
+  public synchronized int removeInlineSpineRows(String entity, Collection<String> keys) {
+    for (TrainingSet set : trainingSets.values()) {
+      for (String key : keys) {
+        if (set.requestJson().contains("\"" + key + "\"")) {
+          throw new UnsupportedOperationException(
+              "the in-memory catalog cannot scrub JSON requests; keep erased keys out of them");
+        }
+      }
+    }
+    return 0;
+  }
+
   @Override
   public synchronized int renewLeases() {
     return (int)

@@ -1,8 +1,10 @@
 package dev.featurestore.core.testing;
 
+import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,5 +48,39 @@ public final class InMemoryUploads implements Uploads {
   @Override
   public Optional<Upload> find(UUID id) {
     return Optional.ofNullable(uploads.get(id));
+  }
+
+  @Override
+  public List<Upload> withColumn(String column) {
+    return uploads.values().stream()
+        .filter(upload -> upload.column(column).isPresent())
+        .sorted(Comparator.comparing(Upload::createdAt).thenComparing(Upload::id))
+        .toList();
+  }
+
+  @Override
+  public synchronized void replaceObject(
+      UUID id,
+      String replacedObjectKey,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows) {
+    Upload upload = uploads.get(id);
+    if (upload == null || !upload.objectKey().equals(replacedObjectKey)) {
+      throw new ConflictException("upload " + id + " no longer has object " + replacedObjectKey);
+    }
+    uploads.put(
+        id,
+        new Upload(
+            id,
+            objectKey,
+            contentType,
+            byteSize,
+            rows,
+            upload.columns(),
+            upload.createdBy(),
+            upload.ownerKeyId(),
+            upload.createdAt()));
   }
 }

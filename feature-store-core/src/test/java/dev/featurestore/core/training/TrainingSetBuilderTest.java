@@ -167,7 +167,9 @@ class TrainingSetBuilderTest {
                 assertThat(e.errors())
                     .containsExactly(
                         new FieldError(
-                            "features[1]", "feature group 'activity' has no feature 'likes'")));
+                            "features[1]",
+                            "feature group 'activity' has no feature 'likes';"
+                                + " its features: clicks, country")));
     assertThat(trainingSets.list()).isEmpty();
   }
 

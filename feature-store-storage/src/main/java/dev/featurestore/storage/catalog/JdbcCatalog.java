@@ -12,6 +12,7 @@ import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
+import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -165,18 +166,8 @@ public final class JdbcCatalog implements Catalog {
     return transactions.inTransaction(
         connection -> {
           GroupRow row = lockGroup(connection, groupName);
-          FeatureGroup current = findFeatureGroup(connection, groupName).orElseThrow();
-          List<FeatureDefinition> evolved = new ArrayList<>(current.features());
-          evolved.addAll(features);
           FeatureGroup next =
-              new FeatureGroup(
-                  current.name(),
-                  current.entity(),
-                  evolved,
-                  current.ttl(),
-                  current.online(),
-                  current.description(),
-                  current.schemaVersion() + 1);
+              findFeatureGroup(connection, groupName).orElseThrow().withFeaturesAdded(features);
           insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
           Transactions.update(
               connection,
@@ -604,6 +595,71 @@ public final class JdbcCatalog implements Catalog {
               schemaVersion,
               rowsRemoved,
               List.of());
+        });
+  }
+
+  @Override
+  public void rewriteFile(PendingFileRewrite rewrite) {
+    transactions.inTransaction(
+        connection -> {
+          GroupRow group = findGroup(connection, rewrite.featureGroup());
+          int updated;
+          if (rewrite.rewrite().isPresent()) {
+            NewDataFile file = rewrite.rewrite().get();
+            try (PreparedStatement update =
+                connection.prepareStatement(
+                    "UPDATE data_files SET object_key = ?, schema_version = ?, row_count = ?,"
+                        + " byte_size = ?, content_hash = ?, key_min = ?, key_max = ?,"
+                        + " event_time_min = ?, event_time_max = ? WHERE feature_group_id = ?"
+                        + " AND id = ? AND object_key = ? AND expired_at IS NULL")) {
+              update.setString(1, file.objectKey());
+              update.setInt(2, rewrite.schemaVersion());
+              update.setLong(3, file.rowCount());
+              update.setLong(4, file.byteSize());
+              update.setString(5, file.contentHash());
+              update.setString(6, file.keyMin());
+              update.setString(7, file.keyMax());
+              update.setTimestamp(8, timestamp(file.eventTimeMin()));
+              update.setTimestamp(9, timestamp(file.eventTimeMax()));
+              update.setLong(10, group.id());
+              update.setObject(11, rewrite.fileId());
+              update.setString(12, rewrite.replacedObjectKey());
+              updated = update.executeUpdate();
+            }
+          } else {
+            // No row left: the file is visible to no version, and its replacement time starts the
+            // retention that expires it.
+            try (PreparedStatement update =
+                connection.prepareStatement(
+                    "UPDATE data_files SET removed_sequence = added_sequence, row_count = 0,"
+                        + " replaced_at = now() WHERE feature_group_id = ? AND id = ?"
+                        + " AND object_key = ?"
+                        + " AND (removed_sequence IS NULL OR removed_sequence > added_sequence)"
+                        + " AND expired_at IS NULL")) {
+              Transactions.bind(update, group.id(), rewrite.fileId(), rewrite.replacedObjectKey());
+              updated = update.executeUpdate();
+            }
+          }
+          if (updated == 0) {
+            throw new ConflictException(
+                "file "
+                    + rewrite.fileId()
+                    + " of feature group '"
+                    + rewrite.featureGroup()
+                    + "' no longer has object "
+                    + rewrite.replacedObjectKey());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<DataFile> dataFile(String groupName, UUID fileId) {
+    return transactions.inTransaction(
+        connection -> {
+          List<DataFile> found =
+              selectDataFiles(connection, findGroup(connection, groupName), " AND id = ?", fileId);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
         });
   }
 

@@ -2,6 +2,7 @@ package dev.featurestore.storage.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.jobs.ReplicaLease;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +27,8 @@ import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Training sets in Postgres: the {@code training_sets} and {@code training_set_inputs} tables.
@@ -190,6 +194,78 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
                     + " JOIN feature_groups g ON g.id = i.feature_group_id WHERE g.name = ?)"
                     + " ORDER BY t.created_at DESC, t.id",
                 groupName));
+  }
+
+  @Override
+  public void replaceOutput(
+      UUID id,
+      String replacedObjectKey,
+      String outputObjectKey,
+      String outputHash,
+      long rows,
+      long rowsErased) {
+    int updated =
+        transactions.update(
+            "UPDATE training_sets SET output_object_key = ?, output_hash = ?, row_count = ?,"
+                + " rows_erased = rows_erased + ? WHERE id = ? AND output_object_key = ?",
+            outputObjectKey,
+            outputHash,
+            rows,
+            rowsErased,
+            id,
+            replacedObjectKey);
+    if (updated == 0) {
+      throw new ConflictException(
+          "training set " + id + " no longer has output " + replacedObjectKey);
+    }
+  }
+
+  @Override
+  public int removeInlineSpineRows(String entity, Collection<String> keys) {
+    return transactions.inTransaction(
+        connection -> {
+          List<UUID> ids = new ArrayList<>();
+          List<String> scrubbed = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id, request::text FROM training_sets"
+                      + " WHERE jsonb_typeof(request -> 'spine' -> 'rows') = 'array'"
+                      + " AND EXISTS (SELECT 1 FROM jsonb_array_elements(request -> 'spine' -> 'rows')"
+                      + " AS spine_row WHERE spine_row ->> ? = ANY (?)) FOR UPDATE")) {
+            select.setString(1, entity);
+            select.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                ids.add(rows.getObject(1, UUID.class));
+                scrubbed.add(withoutKeys(rows.getString(2), entity, keys));
+              }
+            }
+          }
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE training_sets SET request = ?::jsonb WHERE id = ?")) {
+            for (int i = 0; i < ids.size(); i++) {
+              Transactions.bind(update, scrubbed.get(i), ids.get(i));
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+          return ids.size();
+        });
+  }
+
+  /** The stored request with the inline spine rows of the keys left out. */
+  private static String withoutKeys(String requestJson, String entity, Collection<String> keys) {
+    JsonNode request = JSON.readTree(requestJson);
+    ArrayNode kept = JSON.createArrayNode();
+    for (JsonNode row : request.path("spine").path("rows")) {
+      JsonNode key = row.get(entity);
+      if (key == null || key.isNull() || !keys.contains(key.asString())) {
+        kept.add(row);
+      }
+    }
+    ((ObjectNode) request.get("spine")).set("rows", kept);
+    return JSON.writeValueAsString(request);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.featurestore.storage.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
@@ -67,9 +68,32 @@ public final class JdbcUploads implements Uploads {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
-  /** The uploads with a column named {@code column} (an entity's key column), oldest first. */
+  @Override
   public List<Upload> withColumn(String column) {
     return select("? = ANY (column_names) ORDER BY created_at, id", column);
+  }
+
+  @Override
+  public void replaceObject(
+      UUID id,
+      String replacedObjectKey,
+      String objectKey,
+      String contentType,
+      long byteSize,
+      long rows) {
+    int updated =
+        transactions.update(
+            "UPDATE uploads SET object_key = ?, content_type = ?, byte_size = ?, row_count = ?"
+                + " WHERE id = ? AND object_key = ?",
+            objectKey,
+            contentType,
+            byteSize,
+            rows,
+            id,
+            replacedObjectKey);
+    if (updated == 0) {
+      throw new ConflictException("upload " + id + " no longer has object " + replacedObjectKey);
+    }
   }
 
   private List<Upload> select(String condition, Object... params) {

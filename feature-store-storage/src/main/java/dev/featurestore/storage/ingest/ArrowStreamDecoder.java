@@ -15,8 +15,10 @@ import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.util.ValueVectorUtility;
 import org.apache.arrow.vector.validate.ValidateUtil;
@@ -58,10 +60,15 @@ public final class ArrowStreamDecoder implements UploadDecoder {
     rows.finish();
   }
 
-  /** The stream's schema; whatever Arrow's reader throws here is damaged bytes of the body. */
+  /**
+   * The stream's schema; whatever Arrow's reader throws here is damaged bytes of the body, except
+   * memory beyond the request's limit: the server's overload (503), not the body's fault.
+   */
   static VectorSchemaRoot schemaRoot(ArrowStreamReader reader) {
     try {
       return reader.getVectorSchemaRoot();
+    } catch (OutOfMemoryException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw unreadable(e);
     }
@@ -69,12 +76,14 @@ public final class ArrowStreamDecoder implements UploadDecoder {
 
   /**
    * Reads the next batch and checks its buffers ({@link #checkBuffers}); whatever Arrow's reader
-   * throws here is damaged bytes of the body.
+   * throws here is damaged bytes of the body, except memory beyond the request's limit.
    */
   static boolean loadNextBatch(ArrowStreamReader reader) {
     boolean loaded;
     try {
       loaded = reader.loadNextBatch();
+    } catch (OutOfMemoryException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw unreadable(e);
     }
@@ -100,7 +109,7 @@ public final class ArrowStreamDecoder implements UploadDecoder {
   static void checkBuffers(VectorSchemaRoot batch) {
     for (FieldVector vector : batch.getFieldVectors()) {
       try {
-        ValueVectorUtility.validateFull(vector);
+        validateFull(vector);
       } catch (ValidateUtil.ValidateException e) {
         throw new InvalidInputException(
             vector.getName(), "holds damaged Arrow data: " + e.getMessage());
@@ -110,6 +119,19 @@ public final class ArrowStreamDecoder implements UploadDecoder {
       ValueVectorUtility.validate(batch);
     } catch (ValidateUtil.ValidateException e) {
       throw malformed(e.getMessage());
+    }
+  }
+
+  /**
+   * Arrow Java 18's full validation asks a fixed-size list for the offsets it does not have, and
+   * throws: such a list gets the structural checks, and its elements the full ones.
+   */
+  private static void validateFull(FieldVector vector) {
+    if (vector instanceof FixedSizeListVector list) {
+      ValueVectorUtility.validate(list);
+      validateFull(list.getDataVector());
+    } else {
+      ValueVectorUtility.validateFull(vector);
     }
   }
 

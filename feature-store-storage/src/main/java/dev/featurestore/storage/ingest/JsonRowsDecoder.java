@@ -81,7 +81,7 @@ public final class JsonRowsDecoder implements UploadDecoder {
   private static void readCell(JsonParser parser, JsonToken token, int column, RowAssembler rows) {
     switch (token) {
       case VALUE_NULL -> rows.setNull(column);
-      case VALUE_STRING -> rows.setText(column, parser.getString());
+      case VALUE_STRING -> rows.setJsonString(column, parser.getString());
       case VALUE_NUMBER_INT -> rows.setLong(column, parser.getLongValue());
       case VALUE_NUMBER_FLOAT -> rows.setDouble(column, parser.getDoubleValue());
       case VALUE_TRUE -> rows.setBoolean(column, true);
@@ -97,13 +97,24 @@ public final class JsonRowsDecoder implements UploadDecoder {
     for (JsonToken token = parser.nextToken();
         token != JsonToken.END_ARRAY;
         token = parser.nextToken()) {
-      if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-        throw rows.error(column, "vector elements must be numbers");
-      }
+      double value =
+          switch (token) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            // As the JSON export writes them, so that its output commits back unchanged.
+            case VALUE_STRING ->
+                RowAssembler.nonFinite(parser.getString())
+                    .orElseThrow(
+                        () ->
+                            rows.error(
+                                column,
+                                "vector elements must be numbers, or \"NaN\", \"Infinity\""
+                                    + " or \"-Infinity\""));
+            default -> throw rows.error(column, "vector elements must be numbers");
+          };
       if (length == values.length) {
         values = java.util.Arrays.copyOf(values, values.length * 2);
       }
-      values[length++] = rows.float32(column, parser.getDoubleValue());
+      values[length++] = rows.float32(column, value);
     }
     return java.util.Arrays.copyOf(values, length);
   }

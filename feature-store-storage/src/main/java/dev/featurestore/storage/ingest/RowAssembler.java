@@ -1,6 +1,7 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.ingest.RowDestination;
 import dev.featurestore.core.ingest.StoredRowBatch;
 import dev.featurestore.core.ingest.UploadBudget;
 import dev.featurestore.core.model.EpochMicros;
@@ -54,7 +55,7 @@ public final class RowAssembler {
   private final FeatureGroup group;
   private final Map<String, Integer> columns = new HashMap<>();
   private final long latestEventTimeMicros;
-  private final BatchHandoff handoff;
+  private final RowDestination.BatchHandoff handoff;
   private final int rowsPerBatch;
   private final UploadBudget budget;
   private StoredRowBatch batch;
@@ -62,38 +63,21 @@ public final class RowAssembler {
   private boolean keySet;
   private boolean eventTimeSet;
 
-  /** Receives each full batch and gives back an empty one to fill next. */
-  public interface BatchHandoff {
-    StoredRowBatch handOff(StoredRowBatch full);
-  }
-
-  /**
-   * @param now the server's clock at the start of the upload
-   * @param allowedFutureSkewMicros how far past {@code now} an event time may lie
-   * @param first the batch to fill first
-   * @param rowsPerBatch when a batch holds this many rows it is handed off
-   * @param budget the upload's limits: rows, and the size of each value
-   */
-  public RowAssembler(
-      FeatureGroup group,
-      Instant now,
-      long allowedFutureSkewMicros,
-      StoredRowBatch first,
-      int rowsPerBatch,
-      UploadBudget budget,
-      BatchHandoff handoff) {
-    this.group = group;
-    this.budget = budget;
-    this.batch = first;
-    this.rowsPerBatch = rowsPerBatch;
-    this.handoff = handoff;
+  /** Fills the destination's batches with rows checked by its rules. */
+  public RowAssembler(RowDestination destination) {
+    this.group = destination.group();
+    this.budget = destination.budget();
+    this.batch = destination.first();
+    this.rowsPerBatch = destination.rowsPerBatch();
+    this.handoff = destination.handoff();
     columns.put(group.entity().name(), KEY);
     columns.put(FeatureGroup.EVENT_TIME, EVENT_TIME);
     for (int i = 0; i < group.features().size(); i++) {
       columns.put(group.features().get(i).name(), i);
     }
     this.latestEventTimeMicros =
-        EpochMicros.of(now, IllegalArgumentException::new) + allowedFutureSkewMicros;
+        EpochMicros.of(destination.now(), IllegalArgumentException::new)
+            + destination.allowedFutureSkewMicros();
   }
 
   public FeatureGroup group() {
@@ -299,6 +283,44 @@ public final class RowAssembler {
       }
     }
     return true;
+  }
+
+  /**
+   * A JSON string cell. A number, boolean or vector column takes a JSON number, boolean or array,
+   * not a quoted one ("30" for 30 is a client's mistake to fix, not to guess at), except the floats
+   * JSON has no number for, spelt as the JSON export writes them: "NaN", "Infinity", "-Infinity".
+   * INT64 values and keys may be quoted: JSON numbers beyond 2^53 lose digits in many clients.
+   */
+  public void setJsonString(int column, String text) {
+    if (column >= 0) {
+      FeatureType type = group.features().get(column).type();
+      boolean quotedValue =
+          switch (type) {
+            case INT32, BOOL, FLOAT32_VECTOR -> true;
+            case FLOAT32, FLOAT64 -> nonFinite(text).isEmpty();
+            case INT64, STRING, BYTES, TIMESTAMP -> false;
+          };
+      if (quotedValue) {
+        throw error(
+            column,
+            "expected "
+                + (type == FeatureType.BOOL
+                    ? "true or false"
+                    : type == FeatureType.FLOAT32_VECTOR ? "a JSON array of numbers" : "a number")
+                + ", got a string; send the value without quotes");
+      }
+    }
+    setText(column, text);
+  }
+
+  /** NaN or an infinity, spelt as the JSON export writes the floats JSON has no number for. */
+  public static Optional<Double> nonFinite(String text) {
+    return switch (text) {
+      case "NaN" -> Optional.of(Double.NaN);
+      case "Infinity" -> Optional.of(Double.POSITIVE_INFINITY);
+      case "-Infinity" -> Optional.of(Double.NEGATIVE_INFINITY);
+      default -> Optional.empty();
+    };
   }
 
   /** A cell given as text (CSV cells, JSON strings), parsed by the column's type. */

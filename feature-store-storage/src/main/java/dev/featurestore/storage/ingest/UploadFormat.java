@@ -1,10 +1,14 @@
 package dev.featurestore.storage.ingest;
 
+import dev.featurestore.core.ingest.RowDestination;
+import dev.featurestore.core.ingest.RowFormat;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /** The body formats a commit (or an uploaded spine) may come in, by media type. */
-public enum UploadFormat {
+public enum UploadFormat implements RowFormat {
   JSON("application/json"),
   CSV("text/csv"),
   PARQUET("application/vnd.apache.parquet"),
@@ -32,6 +36,11 @@ public enum UploadFormat {
       }
     }
     return Optional.empty();
+  }
+
+  @Override
+  public void decode(Path body, RowDestination destination) throws IOException {
+    decoder(destination.allocator()).decode(body, new RowAssembler(destination));
   }
 
   UploadDecoder decoder(BufferAllocator allocator) {

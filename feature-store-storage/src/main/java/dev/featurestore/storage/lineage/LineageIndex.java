@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -140,6 +141,24 @@ public final class LineageIndex implements LineageStore {
       }
     }
     return uses;
+  }
+
+  @Override
+  public void forget(String entity, Collection<String> keys) {
+    transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement forget =
+              connection.prepareStatement(
+                  "UPDATE entity_keys SET key_value = 'erased:' || id, erased_digest = ?"
+                      + " WHERE entity_name = ? AND key_value = ?")) {
+            for (String key : keys) {
+              Transactions.bind(forget, keyDigest(entity, key), entity, key);
+              forget.addBatch();
+            }
+            forget.executeBatch();
+          }
+          return null;
+        });
   }
 
   /**

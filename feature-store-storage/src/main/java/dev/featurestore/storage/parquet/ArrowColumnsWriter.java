@@ -1,5 +1,7 @@
 package dev.featurestore.storage.parquet;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -10,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -64,10 +65,17 @@ final class ArrowColumnsWriter implements AutoCloseable {
 
     /**
      * After the batch that brings a group to at least {@code rows} rows; the writer takes the
-     * batches over (their vectors transferred) and encodes each group on one of {@code threads}
-     * background threads.
+     * batches over (their vectors transferred) and encodes each group on {@code encoders}, a pool
+     * shared with other work, with at most {@code inFlight} groups of this file waiting there.
      */
-    record ByBatches(int rows, int threads) implements RowGroups {}
+    record ByBatches(int rows, ExecutorService encoders, int inFlight) implements RowGroups {
+      public ByBatches {
+        requireNonNull(encoders, "encoders is null");
+        if (rows < 1 || inFlight < 1) {
+          throw new IllegalArgumentException("rows and inFlight must be positive");
+        }
+      }
+    }
   }
 
   private final MessageType schema;
@@ -148,9 +156,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
     }
     this.fileWriter = writer;
     this.encoders =
-        rowGroups instanceof RowGroups.ByBatches byBatches
-            ? Executors.newFixedThreadPool(byBatches.threads())
-            : null;
+        rowGroups instanceof RowGroups.ByBatches byBatches ? byBatches.encoders() : null;
   }
 
   /** Appends the batch's rows; its vectors match the file's columns in order. */
@@ -165,7 +171,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
       takeOver(batch);
       if (takenOverRows >= byBatches.rows()) {
         startEncoding();
-        while (encoding.size() > byBatches.threads()) {
+        while (encoding.size() > byBatches.inFlight()) {
           append(encoding.removeFirst());
         }
       }
@@ -341,7 +347,8 @@ final class ArrowColumnsWriter implements AutoCloseable {
       takenOver.forEach(VectorSchemaRoot::close);
       takenOver.clear();
       if (encoders != null) {
-        encoders.shutdown(); // lets queued encodings finish, so that they free their batches
+        // Queued encodings still run on the shared pool: wait for each, so that it frees its
+        // batches.
         for (Future<RowGroup> pending : encoding) {
           try {
             pending.get().close();
@@ -352,7 +359,6 @@ final class ArrowColumnsWriter implements AutoCloseable {
           }
         }
         encoding.clear();
-        encoders.close();
       }
     }
   }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.schema.MessageType;
@@ -40,7 +41,12 @@ public final class ArrowParquetWriter implements AutoCloseable {
   /** Size and content hash of a finished file. */
   public record WrittenFile(long rowCount, long byteSize, String sha256) {}
 
-  public ArrowParquetWriter(Path path, String name, Schema schema) throws IOException {
+  /**
+   * @param encoders the pool, shared with other work, on which row groups are encoded while the
+   *     caller writes the next batches
+   */
+  public ArrowParquetWriter(Path path, String name, Schema schema, ExecutorService encoders)
+      throws IOException {
     this.path = requireNonNull(path, "path is null");
     this.schema = requireNonNull(schema, "schema is null");
     MessageType parquetSchema = StoredRowParquetSchema.of(name, schema);
@@ -52,7 +58,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
             schema,
             FeatureFileWriter.DEFAULT_COMPRESSION,
             new ArrowColumnsWriter.RowGroups.ByBatches(
-                ROW_GROUP_ROWS, Runtime.getRuntime().availableProcessors()),
+                ROW_GROUP_ROWS, encoders, Runtime.getRuntime().availableProcessors()),
             Set.of(),
             Map.of(ARROW_SCHEMA_KEY, schema.toJson()));
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.ingest.StoredRowReader;
 import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureGroup;
@@ -34,7 +35,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * stored-row schema, with every row's commit sequence and write time filled in (append files leave
  * them to the adding commit, see {@link StoredRowSchema#SEQUENCE_OF_ADDING_COMMIT}).
  */
-public final class FeatureGroupReader implements FeatureGroupVersions {
+public final class FeatureGroupReader implements FeatureGroupVersions, StoredRowReader {
   private final Catalog catalog;
   private final ObjectCache cache;
   private final BufferAllocator allocator;
@@ -75,6 +76,20 @@ public final class FeatureGroupReader implements FeatureGroupVersions {
             .filter(file -> file.addedSequence() > applied)
             .toList();
     return snapshot(group, sequence, added);
+  }
+
+  @Override
+  public void forEachBatch(
+      FeatureGroup group,
+      long sequence,
+      List<DataFile> files,
+      BufferAllocator batchAllocator,
+      Consumer<VectorSchemaRoot> batches)
+      throws IOException {
+    Snapshot snapshot = snapshot(group, sequence, files);
+    for (DataFile file : files) {
+      snapshot.readFile(file, FeatureFileScan.allFeatures(group), batchAllocator, batches);
+    }
   }
 
   /** Reads the write times of only the commits that added {@code files}: a group has many. */
@@ -161,7 +176,7 @@ public final class FeatureGroupReader implements FeatureGroupVersions {
     public void forEachBatch(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
         throws IOException {
       for (DataFile file : files) {
-        readFile(file, scan, consumer);
+        readFile(file, scan, allocator, consumer);
       }
     }
 
@@ -189,12 +204,16 @@ public final class FeatureGroupReader implements FeatureGroupVersions {
     private List<ParallelFileReader.FileBatches> fileBatches(FeatureFileScan scan) {
       List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
       for (DataFile file : files) {
-        fileBatches.add(fileConsumer -> readFile(file, scan, fileConsumer));
+        fileBatches.add(fileConsumer -> readFile(file, scan, allocator, fileConsumer));
       }
       return fileBatches;
     }
 
-    private void readFile(DataFile file, FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
+    private void readFile(
+        DataFile file,
+        FeatureFileScan scan,
+        BufferAllocator batchAllocator,
+        Consumer<VectorSchemaRoot> consumer)
         throws IOException {
       if (file.maxCommitSequence() > sequence) {
         // A rewrite is always added by a commit later than every row it holds, so a file visible
@@ -204,7 +223,7 @@ public final class FeatureGroupReader implements FeatureGroupVersions {
       }
       Path local = cache.localCopy(file.objectKey(), file.contentHash());
       long writeTime = writeTimeMicrosBySequence.getOrDefault(file.addedSequence(), 0L);
-      try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, allocator)) {
+      try (FeatureFileReader reader = FeatureFileReader.open(local, group, scan, batchAllocator)) {
         while (reader.loadNextBatch()) {
           VectorSchemaRoot batch = reader.batch();
           fillAddingCommit(batch, file.addedSequence(), writeTime);

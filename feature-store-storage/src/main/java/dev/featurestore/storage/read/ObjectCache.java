@@ -3,6 +3,7 @@ package dev.featurestore.storage.read;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.objectstore.LocalObjectCopies;
 import dev.featurestore.core.objectstore.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * a copy named after the content hash never goes stale; erasure writes new objects with new hashes
  * and {@link #sweep} deletes copies whose content nothing references any more, on every replica.
  */
-public final class ObjectCache {
+public final class ObjectCache implements LocalObjectCopies {
   private static final String SUFFIX = ".parquet";
 
   private final ObjectStore objects;
@@ -52,6 +53,7 @@ public final class ObjectCache {
   }
 
   /** Drops the copy, e.g. after an erasure removed the object. */
+  @Override
   public void evict(String contentHash) throws IOException {
     Files.deleteIfExists(folder.resolve(contentHash + SUFFIX));
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -19,10 +20,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class ParquetTrainingSetOutputs implements TrainingSetOutputs {
   private final ObjectStore objects;
   private final Path temporaryFolder;
+  private final ExecutorService encoders;
 
-  public ParquetTrainingSetOutputs(ObjectStore objects, Path temporaryFolder) {
+  /**
+   * @param encoders the pool, shared with other work, on which the outputs' row groups are encoded
+   */
+  public ParquetTrainingSetOutputs(
+      ObjectStore objects, Path temporaryFolder, ExecutorService encoders) {
     this.objects = requireNonNull(objects, "objects is null");
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.encoders = requireNonNull(encoders, "encoders is null");
   }
 
   @Override
@@ -42,7 +49,7 @@ public final class ParquetTrainingSetOutputs implements TrainingSetOutputs {
 
     @Override
     public void begin(Schema schema) throws IOException {
-      writer = new ArrowParquetWriter(path, name, schema);
+      writer = new ArrowParquetWriter(path, name, schema, encoders);
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.featurestore.storage.erasure;
 
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
@@ -15,6 +19,7 @@ import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
@@ -22,8 +27,6 @@ import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -130,8 +133,12 @@ public final class ErasureBenchmark {
           new FeatureGroupReader(
               catalog, cache, allocator, Executors.newVirtualThreadPerTaskExecutor());
       FeatureGroupWriter writer =
-          new FeatureGroupWriter(
-              catalog, objects, allocator, temporary, Duration.ofDays(3650), Clock.systemUTC());
+          StorageTestBed.writer(
+              catalog,
+              objects,
+              allocator,
+              Clock.systemUTC(),
+              FeatureGroupWriter.Settings.of(temporary, Duration.ofDays(3650)));
       writer.append(
           "s_group",
           UploadFormat.PARQUET,
@@ -152,7 +159,7 @@ public final class ErasureBenchmark {
               new JdbcUploads(database.dataSource()),
               reader,
               new ObjectStoreSpineUploads(objects, temporary),
-              new ParquetTrainingSetOutputs(objects, temporary),
+              new ParquetTrainingSetOutputs(objects, temporary, StorageTestBed.THREADS),
               allocator,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               lineage);
@@ -194,21 +201,25 @@ public final class ErasureBenchmark {
       List<Path> copies = copyObjectsHoldingTheKey(catalog, trainingSets, built, objects, folder);
 
       JdbcJobs jobs = new JdbcJobs(database.dataSource(), TestingLeases.ONE_REPLICA);
-      JdbcErasures erasures = new JdbcErasures(database.dataSource());
-      KeyEraser eraser =
-          new KeyEraser(
+      JdbcErasureLedger erasures = new JdbcErasureLedger(database.dataSource());
+      KeyErasure eraser =
+          KeyErasure.over(
+              erasures,
               catalog,
               trainingSets,
-              models,
               new JdbcUploads(database.dataSource()),
-              erasures,
               lineage,
-              reader,
-              writer,
-              objects,
-              cache,
-              allocator,
-              temporary);
+              models,
+              new ParquetObjectRewriter(
+                  reader,
+                  writer,
+                  objects,
+                  cache,
+                  allocator,
+                  Long.MAX_VALUE,
+                  temporary,
+                  StorageTestBed.THREADS),
+              objects);
       UUID id = UUID.randomUUID();
       jobs.create(
           id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)), scientist.id());

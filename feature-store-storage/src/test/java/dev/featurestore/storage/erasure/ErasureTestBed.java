@@ -1,5 +1,7 @@
 package dev.featurestore.storage.erasure;
 
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
@@ -52,7 +54,7 @@ public record ErasureTestBed(
     StorageTestBed storage,
     JdbcUploads uploads,
     JdbcTrainingSetCatalog trainingSets,
-    JdbcErasures erasures,
+    JdbcErasureLedger erasures,
     JdbcJobs jobs,
     JdbcModels models,
     LineageIndex lineage,
@@ -67,7 +69,7 @@ public record ErasureTestBed(
     JdbcUploads uploads = new JdbcUploads(dataSource);
     JdbcTrainingSetCatalog trainingSets =
         new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
-    JdbcErasures erasures = new JdbcErasures(dataSource);
+    JdbcErasureLedger erasures = new JdbcErasureLedger(dataSource);
     LineageIndex lineage = new LineageIndex(dataSource);
     Path temporary = Files.createDirectories(folder.resolve("erasure-tmp"));
     TrainingSetBuilder builder =
@@ -77,7 +79,7 @@ public record ErasureTestBed(
             uploads,
             storage.reader(),
             new ObjectStoreSpineUploads(storage.objects(), temporary),
-            new ParquetTrainingSetOutputs(storage.objects(), temporary),
+            new ParquetTrainingSetOutputs(storage.objects(), temporary, StorageTestBed.THREADS),
             storage.allocator(),
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
@@ -96,26 +98,30 @@ public record ErasureTestBed(
         temporary);
   }
 
-  /** The eraser as the server wires it. */
-  public KeyEraser eraser() {
+  /** The erasure as the server wires it. */
+  public KeyErasure eraser() {
     return eraserOver(storage.objects());
   }
 
-  /** An eraser that reads and writes uploads and outputs through {@code objects}. */
-  public KeyEraser eraserOver(ObjectStore objects) {
-    return new KeyEraser(
+  /** An erasure that reads and writes uploads and outputs through {@code objects}. */
+  public KeyErasure eraserOver(ObjectStore objects) {
+    return KeyErasure.over(
+        erasures,
         storage.catalog(),
         trainingSets,
-        models,
         uploads,
-        erasures,
         lineage,
-        storage.reader(),
-        storage.writer(),
-        objects,
-        storage.cache(),
-        storage.allocator(),
-        temporaryFolder);
+        models,
+        new ParquetObjectRewriter(
+            storage.reader(),
+            storage.writer(),
+            objects,
+            storage.cache(),
+            storage.allocator(),
+            Long.MAX_VALUE,
+            temporaryFolder,
+            StorageTestBed.THREADS),
+        objects);
   }
 
   /** Checks and stores a spine upload as the upload endpoint does. */
@@ -196,7 +202,7 @@ public record ErasureTestBed(
   }
 
   /** Runs (or resumes) the erasure {@code id} with {@code eraser}. */
-  public ErasureReceipt run(UUID id, KeyEraser eraser) throws IOException {
+  public ErasureReceipt run(UUID id, KeyErasure eraser) throws IOException {
     return eraser.erase(id, "compliance", done -> {});
   }
 

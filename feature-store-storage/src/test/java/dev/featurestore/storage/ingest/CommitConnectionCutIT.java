@@ -8,6 +8,9 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.OrphanJanitor;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -153,8 +156,7 @@ class CommitConnectionCutIT {
   void compactionCutDuringCommitKeepsTheFilesPostgresNowReads() throws Exception {
     append("first", "u1", "u2");
     append("second", "u3");
-    FeatureGroupCompactor compactor =
-        new FeatureGroupCompactor(catalog, objects, bed.reader(), writer, allocator);
+    FeatureGroupCompactor compactor = bed.compactor();
 
     Future<Optional<Commit>> compaction;
     try (CommitCutProxy.Gate gate = proxy.holdGate()) {

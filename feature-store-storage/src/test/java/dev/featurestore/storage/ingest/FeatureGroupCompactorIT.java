@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -38,8 +39,7 @@ class FeatureGroupCompactorIT {
     bed = StorageTestBed.in(folder);
     catalog = bed.catalog();
     reader = bed.reader();
-    compactor =
-        new FeatureGroupCompactor(catalog, bed.objects(), reader, bed.writer(), bed.allocator());
+    compactor = bed.compactor();
     bed.userGroup(
         GROUP,
         FeatureDefinition.scalar("clicks_7d", FeatureType.INT64),

@@ -1,11 +1,14 @@
 package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -65,13 +68,13 @@ public final class IngestBenchmark {
     try (RootAllocator allocator = new RootAllocator()) {
       Path objects = Files.createDirectories(folder.resolve("objects"));
       FeatureGroupWriter writer =
-          new FeatureGroupWriter(
+          StorageTestBed.writer(
               catalog,
               new LocalDiskObjectStore(objects),
               allocator,
-              Files.createDirectories(folder.resolve("tmp")),
-              Duration.ofMinutes(5),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              FeatureGroupWriter.Settings.of(
+                  Files.createDirectories(folder.resolve("tmp")), Duration.ofMinutes(5)));
       for (UploadFormat format : List.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM)) {
         Path body = format == UploadFormat.PARQUET ? parquet : arrow;
         long storedBefore = folderBytes(objects);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
-import dev.featurestore.core.ingest.UploadLimits;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectLayout;
@@ -110,16 +110,13 @@ class MalformedUploadIT {
       @ForAll @IntRange(min = 0, max = 2) int putsBeforeFault)
       throws IOException {
     FeatureGroupWriter smallBatches =
-        new FeatureGroupWriter(
+        StorageTestBed.writer(
             catalog,
             new FailingPuts(objects, putsBeforeFault),
             allocator,
-            folder.resolve("tmp"),
-            Duration.ofMinutes(5),
             Clock.fixed(NOW, ZoneOffset.UTC),
-            UploadLimits.NONE,
-            Long.MAX_VALUE,
-            group -> rowsPerBatch);
+            FeatureGroupWriter.Settings.of(folder.resolve("tmp"), Duration.ofMinutes(5))
+                .withRowsPerBatch(group -> rowsPerBatch));
     byte[] body = VALID_BODIES.get(format);
     int commitsBefore = catalog.commits(GROUP).size();
     int objectsBefore = objects.list(ObjectLayout.featureGroup(GROUP)).size();

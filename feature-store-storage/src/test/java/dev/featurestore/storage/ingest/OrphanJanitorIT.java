@@ -3,6 +3,7 @@ package dev.featurestore.storage.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.ingest.OrphanJanitor;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectLayout;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.ReplacedFileRetention;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -44,8 +46,7 @@ class ReplacedFileRetentionIT {
     bed = StorageTestBed.in(folder);
     catalog = bed.catalog();
     objects = bed.objects();
-    compactor =
-        new FeatureGroupCompactor(catalog, objects, bed.reader(), bed.writer(), bed.allocator());
+    compactor = bed.compactor();
     bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
@@ -21,12 +23,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Decompression bombs built in the test: a few kilobytes of Parquet that decode to far more (one
@@ -146,22 +151,22 @@ class UploadLimitsIT {
         .hasMessageContaining("1000 rows");
   }
 
-  /** Within every upload limit, but its decoded rows need more Arrow memory than one append has. */
-  @Test
-  void refusesACommitNeedingMoreArrowMemoryThanOneRequestMay() throws Exception {
-    Path rows =
-        UploadBodies.parquet(
-            "SELECT 'u' || i AS user_id,"
-                + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
-                + " repeat('z', 2000) AS comment FROM range(900) t(i)",
-            folder.resolve("memory-hungry.parquet"));
+  /**
+   * Within every upload limit, but its decoded rows need more Arrow memory than one append has: in
+   * every format that is the server's overload (Arrow's OutOfMemoryException, a 503), never the
+   * body's fault (a 400).
+   */
+  @ParameterizedTest
+  @EnumSource(UploadFormat.class)
+  void refusesACommitNeedingMoreArrowMemoryThanOneRequestMay(UploadFormat format) throws Exception {
+    Path rows = memoryHungryRows(format);
     FeatureGroupWriter smallMemoryWriter = writerWithArrowMemory(256L << 10);
 
     assertThatThrownBy(
             () ->
                 smallMemoryWriter.append(
                     GROUP,
-                    UploadFormat.PARQUET,
+                    format,
                     new SpooledUpload(rows, Files.size(rows), "sha"),
                     Optional.empty(),
                     "test"))
@@ -170,17 +175,46 @@ class UploadLimitsIT {
     assertThat(allocator.getAllocatedMemory()).isZero();
   }
 
+  /** 900 rows with a 2,000-character comment each: about 1.8 MB decoded. */
+  private static Path memoryHungryRows(UploadFormat format) throws Exception {
+    Path target = folder.resolve("memory-hungry-" + format);
+    String query =
+        "SELECT 'u' || i AS user_id,"
+            + " TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds(i) AS event_time,"
+            + " repeat('z', 2000) AS comment FROM range(900) t(i)";
+    String comment = "z".repeat(2000);
+    return switch (format) {
+      case PARQUET -> UploadBodies.parquet(query, target);
+      case ARROW_STREAM -> UploadBodies.arrowStream(query, target);
+      case JSON -> {
+        StringJoiner rows = new StringJoiner(",", "{\"rows\":[", "]}");
+        for (int i = 0; i < 900; i++) {
+          rows.add(
+              "{\"user_id\":\"u%d\",\"event_time\":\"%s\",\"comment\":\"%s\"}"
+                  .formatted(i, NOW.minusSeconds(i), comment));
+        }
+        yield Files.writeString(target, rows.toString());
+      }
+      case CSV -> {
+        StringBuilder rows = new StringBuilder("user_id,event_time,comment\n");
+        for (int i = 0; i < 900; i++) {
+          rows.append("u%d,%s,%s\n".formatted(i, NOW.minusSeconds(i), comment));
+        }
+        yield Files.writeString(target, rows);
+      }
+    };
+  }
+
   /** A writer under {@code LIMITS} whose appends may hold {@code memoryPerRequest} Arrow bytes. */
   private static FeatureGroupWriter writerWithArrowMemory(long memoryPerRequest) {
-    return new FeatureGroupWriter(
+    return StorageTestBed.writer(
         catalog,
         objects,
         allocator,
-        folder.resolve("tmp"),
-        Duration.ofMinutes(5),
         Clock.fixed(NOW, ZoneOffset.UTC),
-        LIMITS,
-        memoryPerRequest);
+        FeatureGroupWriter.Settings.of(folder.resolve("tmp"), Duration.ofMinutes(5))
+            .withLimits(LIMITS)
+            .withMemoryPerRequest(memoryPerRequest));
   }
 
   private static void commit(UploadFormat format, Path body) throws IOException {

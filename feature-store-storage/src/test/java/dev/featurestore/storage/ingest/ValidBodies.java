@@ -1,5 +1,6 @@
 package dev.featurestore.storage.ingest;
 
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;

@@ -2,6 +2,9 @@ package dev.featurestore.storage.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.ingest.FeatureGroupCompactor;
+import dev.featurestore.core.ingest.FeatureGroupWriter;
+import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOptions;
@@ -22,9 +25,6 @@ import dev.featurestore.core.online.OnlineStatus;
 import dev.featurestore.core.online.OnlineValueWriter;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
-import dev.featurestore.storage.ingest.FeatureGroupCompactor;
-import dev.featurestore.storage.ingest.FeatureGroupWriter;
-import dev.featurestore.storage.ingest.SpooledUpload;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
@@ -108,7 +108,7 @@ class OnlineIndexJoinEquivalenceIT {
     catalog = bed.catalog();
     writer = bed.writer();
     reader = bed.reader();
-    compactor = new FeatureGroupCompactor(catalog, bed.objects(), reader, writer, allocator);
+    compactor = bed.compactor();
     loader = new OnlineIndexLoader(catalog, reader);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.StorageTestBed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,13 +115,13 @@ class PageDecoderTest {
       write(
           source,
           onOneThread,
-          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, 1),
+          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, StorageTestBed.THREADS, 1),
           withoutDictionary,
           new Random(seed));
       write(
           source,
           onThree,
-          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, 3),
+          new ArrowColumnsWriter.RowGroups.ByBatches(groupRows, StorageTestBed.THREADS, 3),
           withoutDictionary,
           new Random(seed));
       assertThat(rowGroups(onOneThread)).as("row groups").isGreaterThan(1);
@@ -142,7 +143,7 @@ class PageDecoderTest {
               StoredRowParquetSchema.of("random", schema),
               schema,
               CompressionCodecName.ZSTD,
-              new ArrowColumnsWriter.RowGroups.ByBatches(10_000, 2),
+              new ArrowColumnsWriter.RowGroups.ByBatches(10_000, StorageTestBed.THREADS, 2),
               Set.of(),
               Map.of())) {
         for (int from = 0; from + 7_000 <= ROWS; from += 7_000) {

@@ -13,6 +13,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
@@ -152,7 +153,8 @@ final class ParquetJoinPipeline {
   }
 
   static void writeSpine(VectorSchemaRoot spine, Path file) throws IOException {
-    try (ArrowParquetWriter writer = new ArrowParquetWriter(file, "spine", spine.getSchema());
+    try (ArrowParquetWriter writer =
+            new ArrowParquetWriter(file, "spine", spine.getSchema(), StorageTestBed.THREADS);
         VectorSchemaRoot view = spine.slice(0, spine.getRowCount())) {
       writer.write(view); // takes the view's buffers over; the spine keeps its own
       writer.finish();
@@ -226,7 +228,7 @@ final class ParquetJoinPipeline {
 
     @Override
     public void begin(Schema schema) throws IOException {
-      writer = new ArrowParquetWriter(file, "training_set", schema);
+      writer = new ArrowParquetWriter(file, "training_set", schema, StorageTestBed.THREADS);
     }
 
     @Override

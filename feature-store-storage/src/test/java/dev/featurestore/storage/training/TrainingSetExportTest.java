@@ -9,6 +9,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,8 @@ class TrainingSetExportTest {
     try (VectorSchemaRoot output = outputWithEveryType()) {
       written = rows(output);
       try (ArrowParquetWriter writer =
-          new ArrowParquetWriter(parquet, "training_set", output.getSchema())) {
+          new ArrowParquetWriter(
+              parquet, "training_set", output.getSchema(), StorageTestBed.THREADS)) {
         writer.write(output);
         writer.finish();
       }
@@ -111,7 +113,8 @@ class TrainingSetExportTest {
         ((TimeStampMicroTZVector) output.getVector(1)).setSafe(row, times[row]);
       }
       output.setRowCount(times.length);
-      try (ArrowParquetWriter writer = new ArrowParquetWriter(parquet, "training_set", schema)) {
+      try (ArrowParquetWriter writer =
+          new ArrowParquetWriter(parquet, "training_set", schema, StorageTestBed.THREADS)) {
         writer.write(output);
         writer.finish();
       }

@@ -77,7 +77,7 @@ class TrainingSetProgressIT {
             new JdbcUploads(database),
             bed.reader(),
             new ObjectStoreSpineUploads(objects, temporaryFolder),
-            new ParquetTrainingSetOutputs(objects, temporaryFolder),
+            new ParquetTrainingSetOutputs(objects, temporaryFolder, StorageTestBed.THREADS),
             allocator,
             new PointInTimeJoinEngine(
                 allocator,

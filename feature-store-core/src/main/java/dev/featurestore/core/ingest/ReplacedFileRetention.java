@@ -1,37 +1,43 @@
-package dev.featurestore.storage.ingest;
+package dev.featurestore.core.ingest;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.objectstore.LocalObjectCopies;
 import dev.featurestore.core.objectstore.ObjectStore;
-import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the objects of files that a compaction replaced, or an erasure emptied, longer than the
  * retention ago. Until then the versions before the replacement read them; afterwards those
  * versions are expired ({@link Catalog#oldestReadableSequence}) and asking for one is an error.
  * Training sets built on them stay downloadable: their outputs are objects of their own.
+ *
+ * <p>Expiring a file is a change of catalog state of its own, committed before the object is
+ * deleted: when it fails, or its outcome is unknown, the object stays (still referenced, or an
+ * orphan the janitor deletes).
  */
 public final class ReplacedFileRetention {
-  private static final Logger log = LoggerFactory.getLogger(ReplacedFileRetention.class);
+  private static final System.Logger log = System.getLogger(ReplacedFileRetention.class.getName());
 
   private final Catalog catalog;
   private final ObjectStore objects;
-  private final ObjectCache cache;
+  private final LocalObjectCopies cache;
   private final Duration retention;
   private final Clock clock;
 
   public ReplacedFileRetention(
-      Catalog catalog, ObjectStore objects, ObjectCache cache, Duration retention, Clock clock) {
+      Catalog catalog,
+      ObjectStore objects,
+      LocalObjectCopies cache,
+      Duration retention,
+      Clock clock) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.cache = requireNonNull(cache, "cache is null");
@@ -57,8 +63,9 @@ public final class ReplacedFileRetention {
       }
     }
     if (!deleted.isEmpty()) {
-      log.info(
-          "Deleted {} files replaced before {} (retention {}), e.g. {}",
+      log.log(
+          System.Logger.Level.INFO,
+          "Deleted {0} files replaced before {1} (retention {2}), e.g. {3}",
           deleted.size(),
           replacedBefore,
           retention,

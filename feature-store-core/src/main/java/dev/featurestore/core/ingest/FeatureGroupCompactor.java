@@ -1,22 +1,18 @@
-package dev.featurestore.storage.ingest;
+package dev.featurestore.core.ingest;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
-import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingCompaction;
-import dev.featurestore.core.ingest.VectorGather;
+import dev.featurestore.core.catalog.WrittenObjects;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import dev.featurestore.core.objectstore.ObjectStore;
-import dev.featurestore.storage.parquet.FeatureFileScan;
-import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,29 +24,42 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Merges a group's small files into larger sorted ones as one {@code COMPACTION} commit. Rewritten
  * files carry every row's real commit sequence and write time (append files leave them to the
  * adding commit), and the replaced files stay readable by every earlier version, so a read as of
- * any version returns the same rows before and after compaction.
+ * any version returns the same rows before and after compaction. The merged files are committed as
+ * {@link WrittenObjects}: deleted when the commit fails, kept when its outcome is unknown.
  */
 public final class FeatureGroupCompactor {
   /** Files at least this large are left as they are. */
-  static final long SMALL_FILE_BYTES = 32L << 20;
+  public static final long SMALL_FILE_BYTES = 32L << 20;
 
   private final Catalog catalog;
   private final ObjectStore objects;
-  private final FeatureGroupReader reader;
+  private final StoredRowReader reader;
   private final FeatureGroupWriter writer;
   private final BufferAllocator allocator;
+  private final long memoryPerCompaction;
 
+  /**
+   * @param allocator the parent of every compaction's own allocator
+   * @param memoryPerCompaction the Arrow memory one compaction may hold (the files it reads, the
+   *     merged run and its sorted copy); beyond it the compaction fails with Arrow's {@code
+   *     OutOfMemoryException} and commits nothing
+   */
   public FeatureGroupCompactor(
       Catalog catalog,
       ObjectStore objects,
-      FeatureGroupReader reader,
+      StoredRowReader reader,
       FeatureGroupWriter writer,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      long memoryPerCompaction) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.reader = requireNonNull(reader, "reader is null");
     this.writer = requireNonNull(writer, "writer is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
+    if (memoryPerCompaction < 1) {
+      throw new IllegalArgumentException("memoryPerCompaction must be positive");
+    }
+    this.memoryPerCompaction = memoryPerCompaction;
   }
 
   /**
@@ -73,9 +82,9 @@ public final class FeatureGroupCompactor {
             .featureGroup(groupName)
             .orElseThrow(
                 () -> new NotFoundException("feature group '" + groupName + "' not found"));
-    FeatureGroupReader.Snapshot latest = reader.snapshot(group, catalog.latestSequence(groupName));
+    long sequence = catalog.latestSequence(groupName);
     List<DataFile> small = new ArrayList<>();
-    for (DataFile file : latest.files()) {
+    for (DataFile file : catalog.dataFiles(groupName, sequence)) {
       if (file.byteSize() < SMALL_FILE_BYTES) {
         small.add(file);
       }
@@ -83,51 +92,48 @@ public final class FeatureGroupCompactor {
     if (small.size() < 2) {
       return Optional.empty();
     }
-    List<NewDataFile> written = new ArrayList<>();
-    try {
-      // Runs of files small enough to merge in memory, like one batch of an upload.
-      long maxRowsPerRun = FeatureGroupWriter.rowsPerBatch(group);
-      List<DataFile> run = new ArrayList<>();
-      long runRows = 0;
-      for (DataFile file : small) {
-        if (!run.isEmpty() && runRows + file.rowCount() > maxRowsPerRun) {
-          written.add(merge(group, latest.restrictedTo(run)));
-          run.clear();
-          runRows = 0;
-        }
-        run.add(file);
-        runRows += file.rowCount();
-      }
-      written.add(merge(group, latest.restrictedTo(run)));
-      return Optional.of(
-          catalog.compact(
-              new PendingCompaction(
-                  groupName,
-                  group.schemaVersion(),
-                  small.stream().map(DataFile::id).toList(),
-                  written,
-                  principal)));
-    } catch (CommitStateUnknownException e) {
-      // The catalog may reference the merged objects now; if not, the orphan janitor deletes them.
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      for (NewDataFile file : written) {
-        try {
-          objects.delete(file.objectKey());
-        } catch (IOException | RuntimeException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      throw e;
-    }
+    return Optional.of(
+        WrittenObjects.commitOrDelete(
+            objects,
+            written -> {
+              try (BufferAllocator compactionAllocator =
+                  allocator.newChildAllocator("compaction-" + groupName, 0, memoryPerCompaction)) {
+                // Runs of files small enough to merge in memory, like one batch of an upload.
+                long maxRowsPerRun = FeatureGroupWriter.rowsPerBatch(group);
+                List<DataFile> run = new ArrayList<>();
+                long runRows = 0;
+                for (DataFile file : small) {
+                  if (!run.isEmpty() && runRows + file.rowCount() > maxRowsPerRun) {
+                    written.add(merge(group, sequence, run, compactionAllocator));
+                    run.clear();
+                    runRows = 0;
+                  }
+                  run.add(file);
+                  runRows += file.rowCount();
+                }
+                written.add(merge(group, sequence, run, compactionAllocator));
+              }
+              return catalog.compact(
+                  new PendingCompaction(
+                      groupName,
+                      group.schemaVersion(),
+                      small.stream().map(DataFile::id).toList(),
+                      written,
+                      principal));
+            }));
   }
 
-  private NewDataFile merge(FeatureGroup group, FeatureGroupReader.Snapshot files)
+  private NewDataFile merge(
+      FeatureGroup group, long sequence, List<DataFile> run, BufferAllocator compactionAllocator)
       throws IOException {
-    try (VectorSchemaRoot merged = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator)) {
+    try (VectorSchemaRoot merged =
+        VectorSchemaRoot.create(StoredRowSchema.of(group), compactionAllocator)) {
       merged.allocateNew();
-      files.forEachBatch(
-          FeatureFileScan.allFeatures(group),
+      reader.forEachBatch(
+          group,
+          sequence,
+          run,
+          compactionAllocator,
           batch -> {
             int offset = merged.getRowCount();
             int[] everyRow = VectorGather.identity(batch.getRowCount());
@@ -142,9 +148,7 @@ public final class FeatureGroupCompactor {
             }
             merged.setRowCount(offset + batch.getRowCount());
           });
-      return writer.store(group, merged);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      return writer.store(group, merged, compactionAllocator);
     }
   }
 }

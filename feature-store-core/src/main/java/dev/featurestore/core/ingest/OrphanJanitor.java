@@ -1,4 +1,4 @@
-package dev.featurestore.storage.ingest;
+package dev.featurestore.core.ingest;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes feature-group objects that no commit references once they are older than the grace
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * to committing, because until the commit an in-flight upload's files look exactly like orphans.
  */
 public final class OrphanJanitor {
-  private static final Logger log = LoggerFactory.getLogger(OrphanJanitor.class);
+  private static final System.Logger log = System.getLogger(OrphanJanitor.class.getName());
 
   private final Catalog catalog;
   private final ObjectStore objects;
@@ -54,11 +52,18 @@ public final class OrphanJanitor {
       }
     }
     if (!deleted.isEmpty()) {
-      log.info("Deleted {} orphaned objects, e.g. {}", deleted.size(), deleted.get(0));
+      log.log(
+          System.Logger.Level.INFO,
+          "Deleted {0} orphaned objects, e.g. {1}",
+          deleted.size(),
+          deleted.get(0));
     }
     int abandonedPuts = objects.deleteAbandonedPuts(lastModifiedBefore);
     if (abandonedPuts > 0) {
-      log.info("Deleted the temporary files of {} puts that never finished", abandonedPuts);
+      log.log(
+          System.Logger.Level.INFO,
+          "Deleted the temporary files of {0} puts that never finished",
+          abandonedPuts);
     }
     return deleted;
   }

@@ -1,4 +1,4 @@
-package dev.featurestore.storage.ingest;
+package dev.featurestore.core.ingest;
 
 import static java.util.Objects.requireNonNull;
 

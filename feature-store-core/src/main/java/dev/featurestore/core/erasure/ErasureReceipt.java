@@ -1,4 +1,4 @@
-package dev.featurestore.storage.erasure;
+package dev.featurestore.core.erasure;
 
 import static java.util.Objects.requireNonNull;
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Erasures reach every stored copy of a key even when one object cannot be read, and even when the
  * only copy left is in the request of a training set that failed.
  */
-class KeyEraserIT {
+class KeyErasureIT {
   private static final List<FeatureReference> CLICKS =
       List.of(new FeatureReference("activity", "clicks", Optional.empty()));
 
@@ -94,7 +96,7 @@ class KeyEraserIT {
     Upload spine =
         bed.uploadCsv("user_id,event_time\nu1,2026-03-01T00:00:00Z\nu2,2026-03-01T00:00:00Z\n");
     UUID erasure = bed.record(user, List.of("u1"));
-    KeyEraser cutOff =
+    KeyErasure cutOff =
         bed.eraserOver(new UnavailableObjectStore(bed.storage().objects(), spine.objectKey()));
 
     assertThatThrownBy(() -> bed.run(erasure, cutOff)).isInstanceOf(IOException.class);

@@ -1,0 +1,279 @@
+package dev.featurestore.storage.erasure;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.erasure.Erasure;
+import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.RewriteStep;
+import dev.featurestore.storage.catalog.Transactions;
+import dev.featurestore.storage.lineage.LineageIndex;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The ledger of erasures in Postgres: the {@code erasures} and {@code erased_keys} tables, and no
+ * other. A step is written ahead ({@code step_in_doubt}) before its commit through the owner of the
+ * object's row, then counted with the replaced object queued for deletion, so that a server stopped
+ * at any point resumes without counting a step twice or leaving an old object behind.
+ */
+public final class JdbcErasureLedger implements ErasureLedger {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<List<String>> KEY_LIST = new TypeReference<>() {};
+  private static final TypeReference<List<ErasureReceipt.ModelVersion>> MODEL_LIST =
+      new TypeReference<>() {};
+  private static final TypeReference<List<ErasureReceipt.UnreadableObject>> UNREADABLE_LIST =
+      new TypeReference<>() {};
+
+  private final Transactions transactions;
+
+  public JdbcErasureLedger(DataSource dataSource) {
+    this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+  }
+
+  @Override
+  public void create(UUID id, String entity, List<String> keys, String reason, String principal) {
+    transactions.update(
+        "INSERT INTO erasures (id, entity_name, pending_keys, key_count, reason, principal)"
+            + " VALUES (?, ?, ?::jsonb, ?, ?, ?)",
+        id,
+        entity,
+        JSON.writeValueAsString(keys),
+        keys.size(),
+        reason,
+        principal);
+  }
+
+  @Override
+  public Optional<Erasure> find(UUID id) {
+    return transactions.inTransaction(
+        connection -> {
+          List<Erasure> found = select(connection, "id = ?", id);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
+  public List<Erasure> unfinished() {
+    return transactions.inTransaction(
+        connection -> select(connection, "completed_at IS NULL ORDER BY created_at"));
+  }
+
+  @Override
+  public List<Erasure> erasuresOf(String entity, String key) {
+    return transactions.inTransaction(
+        connection ->
+            select(
+                connection,
+                "id IN (SELECT erasure_id FROM erased_keys WHERE entity_name = ? AND key_digest = ?)"
+                    + " ORDER BY created_at",
+                entity,
+                LineageIndex.keyDigest(entity, key)));
+  }
+
+  @Override
+  public void beginStep(UUID erasureId, RewriteStep step) {
+    transactions.update(
+        "UPDATE erasures SET step_in_doubt = ?::jsonb WHERE id = ?", stepJson(step), erasureId);
+  }
+
+  @Override
+  public Optional<RewriteStep> stepInDoubt(UUID erasureId) {
+    String json =
+        transactions.inTransaction(
+            connection ->
+                Transactions.single(
+                    connection,
+                    "SELECT step_in_doubt::text FROM erasures WHERE id = ?",
+                    rows -> rows.getString(1),
+                    erasureId));
+    return Optional.ofNullable(json).map(JdbcErasureLedger::step);
+  }
+
+  @Override
+  public void recordStep(UUID erasureId, RewriteStep step) {
+    String group = step.featureGroup().orElse(null);
+    UUID trainingSet =
+        step.heldBy() == ErasureReceipt.Holder.TRAINING_SET_OUTPUT ? step.id() : null;
+    // Only a step still in doubt is counted, so recording it twice counts it once.
+    transactions.update(
+        "UPDATE erasures SET files_rewritten = files_rewritten + 1,"
+            + " rows_removed = rows_removed + ?,"
+            + " objects_to_delete = array_append(objects_to_delete, ?),"
+            + " rows_removed_by_group = CASE WHEN ?::text IS NULL THEN rows_removed_by_group"
+            + " ELSE jsonb_set(rows_removed_by_group, ARRAY[?::text],"
+            + " to_jsonb(COALESCE((rows_removed_by_group ->> ?::text)::bigint, 0) + ?)) END,"
+            + " training_sets_affected = CASE WHEN ?::uuid IS NULL"
+            + " OR ?::uuid = ANY (training_sets_affected) THEN training_sets_affected"
+            + " ELSE array_append(training_sets_affected, ?::uuid) END,"
+            + " step_in_doubt = NULL"
+            + " WHERE id = ? AND step_in_doubt IS NOT NULL",
+        step.rowsRemoved(),
+        step.replacedObjectKey(),
+        group,
+        group,
+        group,
+        step.rowsRemoved(),
+        trainingSet,
+        trainingSet,
+        trainingSet,
+        erasureId);
+  }
+
+  @Override
+  public void abandonStep(UUID erasureId) {
+    transactions.update("UPDATE erasures SET step_in_doubt = NULL WHERE id = ?", erasureId);
+  }
+
+  @Override
+  public long rowsRemovedFrom(UUID erasureId, String groupName) {
+    return transactions.inTransaction(
+        connection ->
+            Transactions.single(
+                connection,
+                "SELECT COALESCE((rows_removed_by_group ->> ?)::bigint, 0) FROM erasures"
+                    + " WHERE id = ?",
+                rows -> rows.getLong(1),
+                groupName,
+                erasureId));
+  }
+
+  @Override
+  public void recordUnreadable(UUID erasureId, ErasureReceipt.UnreadableObject object) {
+    transactions.update(
+        "UPDATE erasures SET unreadable_objects = unreadable_objects || ?::jsonb"
+            + " WHERE id = ? AND NOT unreadable_objects @> ?::jsonb",
+        JSON.writeValueAsString(List.of(object)),
+        erasureId,
+        JSON.writeValueAsString(List.of(Map.of("objectKey", object.objectKey()))));
+  }
+
+  @Override
+  public void recordTrainingSetAffected(UUID erasureId, UUID trainingSet) {
+    transactions.update(
+        "UPDATE erasures SET training_sets_affected = array_append(training_sets_affected, ?)"
+            + " WHERE id = ? AND NOT (? = ANY (training_sets_affected))",
+        trainingSet,
+        erasureId,
+        trainingSet);
+  }
+
+  @Override
+  public List<String> objectsToDelete(UUID erasureId) {
+    return transactions.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement("SELECT objects_to_delete FROM erasures WHERE id = ?")) {
+            select.setObject(1, erasureId);
+            try (ResultSet rows = select.executeQuery()) {
+              return rows.next() ? List.of((String[]) rows.getArray(1).getArray()) : List.of();
+            }
+          }
+        });
+  }
+
+  @Override
+  public void complete(UUID erasureId, List<ErasureReceipt.ModelVersion> modelsToRetrain) {
+    transactions.inTransaction(
+        connection -> {
+          Erasure erasure = select(connection, "id = ? FOR UPDATE", erasureId).get(0);
+          if (erasure.receipt().completedAt().isPresent()) {
+            return null;
+          }
+          try (PreparedStatement remember =
+              connection.prepareStatement(
+                  "INSERT INTO erased_keys (entity_name, key_digest, erasure_id) VALUES (?, ?, ?)"
+                      + " ON CONFLICT DO NOTHING")) {
+            for (String key : erasure.pendingKeys()) {
+              Transactions.bind(
+                  remember,
+                  erasure.entity(),
+                  LineageIndex.keyDigest(erasure.entity(), key),
+                  erasureId);
+              remember.addBatch();
+            }
+            remember.executeBatch();
+          }
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE erasures SET pending_keys = NULL, objects_to_delete = '{}',"
+                      + " step_in_doubt = NULL,"
+                      + " receipt = ?::jsonb, completed_at = now() WHERE id = ?")) {
+            update.setString(1, JSON.writeValueAsString(modelsToRetrain));
+            update.setObject(2, erasureId);
+            update.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  private static List<Erasure> select(Connection connection, String condition, Object... params)
+      throws SQLException {
+    return Transactions.list(
+        connection,
+        "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
+            + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at,"
+            + " unreadable_objects"
+            + " FROM erasures WHERE "
+            + condition,
+        rows -> {
+          String keys = rows.getString(3);
+          String models = rows.getString(11);
+          Array affected = rows.getArray(10);
+          Timestamp completedAt = rows.getTimestamp(12);
+          return new Erasure(
+              rows.getObject(1, UUID.class),
+              rows.getString(2),
+              keys == null ? List.of() : JSON.readValue(keys, KEY_LIST),
+              rows.getInt(4),
+              rows.getString(5),
+              rows.getString(6),
+              rows.getTimestamp(7).toInstant(),
+              new ErasureReceipt(
+                  rows.getLong(8),
+                  rows.getLong(9),
+                  Arrays.asList((UUID[]) affected.getArray()),
+                  models == null ? List.of() : JSON.readValue(models, MODEL_LIST),
+                  JSON.readValue(rows.getString(13), UNREADABLE_LIST),
+                  Optional.ofNullable(completedAt).map(Timestamp::toInstant)));
+        },
+        params);
+  }
+
+  private static String stepJson(RewriteStep step) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("heldBy", step.heldBy().name());
+    json.put("id", step.id().toString());
+    step.featureGroup().ifPresent(group -> json.put("featureGroup", group));
+    json.put("replacedObjectKey", step.replacedObjectKey());
+    step.newObjectKey().ifPresent(key -> json.put("newObjectKey", key));
+    json.put("rowsRemoved", step.rowsRemoved());
+    return JSON.writeValueAsString(json);
+  }
+
+  private static RewriteStep step(String stepJson) {
+    JsonNode json = JSON.readTree(stepJson);
+    return new RewriteStep(
+        ErasureReceipt.Holder.valueOf(json.get("heldBy").asString()),
+        UUID.fromString(json.get("id").asString()),
+        Optional.ofNullable(json.get("featureGroup")).map(JsonNode::asString),
+        json.get("replacedObjectKey").asString(),
+        Optional.ofNullable(json.get("newObjectKey")).map(JsonNode::asString),
+        json.get("rowsRemoved").asLong());
+  }
+}
