@@ -153,7 +153,7 @@ public record ErasureTestBed(
 
   /** Builds a training set as its request says, failing as the builder does. */
   public TrainingSet build(TrainingSetRequest request) throws IOException {
-    return builder.materialize(builder.prepare(request, scientist));
+    return builder.materialize(builder.prepare(request, scientist)).trainingSet();
   }
 
   /** Builds a training set of {@code features} on an uploaded spine. */
