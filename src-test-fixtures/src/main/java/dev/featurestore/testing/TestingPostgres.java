@@ -99,8 +99,14 @@ public final class TestingPostgres {
           container.getHost(), container.getMappedPort(5432), container::stop);
     }
     try {
-      // Stopped by this class's own hook (see stopVia), not by one of the library's.
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+      // Stopped by this class's own hook (see stopVia), not by one of the library's. The data
+      // folder (hundreds of thousands of files after a suite) is left for the library to remove
+      // at the next start: deleting it at exit outlasted the test fork's 30 seconds to exit.
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setRegisterShutdownHook(false)
+              .setCleanDataDirectory(false)
+              .start();
       return new TestingPostgres("127.0.0.1", postgres.getPort(), () -> closeQuietly(postgres));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
@@ -111,7 +117,7 @@ public final class TestingPostgres {
     try {
       postgres.close();
     } catch (IOException e) {
-      // The JVM is exiting; the temporary data folder is cleaned by the next run.
+      // The JVM is exiting; the data folder is cleaned by the next run.
     }
   }
 
