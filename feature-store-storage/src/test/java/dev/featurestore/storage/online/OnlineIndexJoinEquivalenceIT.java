@@ -109,7 +109,7 @@ class OnlineIndexJoinEquivalenceIT {
     writer = bed.writer();
     reader = bed.reader();
     compactor = bed.compactor();
-    loader = new OnlineIndexLoader(catalog, reader);
+    loader = new OnlineIndexLoader(catalog, reader, allocator, Long.MAX_VALUE);
   }
 
   @AfterContainer
