@@ -131,7 +131,7 @@ class AuthorizationMatrixIT {
       GET    /api/v1/lineage/entities/user_id/keys/u1         -            200 404 404 404 200 401 401 401
       # Erasures, audit, keys: compliance's and the administrator's.
       POST   /api/v1/erasures                                 erasure      202 404 404 404 202 401 401 401
-      POST   /api/v1/erasures/preview                         erasure      200 404 404 404 200 401 401 401
+      POST   /api/v1/erasures/preview                         preview      200 404 404 404 200 401 401 401
       GET    /api/v1/erasures/{erasure:compliance}            -            200 404 404 404 200 401 401 401
       GET    /api/v1/audit                                    -            200 404 404 404 200 401 401 401
       GET    /api/v1/api-keys/current                         -            200 200 200 200 200 401 401 401
@@ -183,6 +183,7 @@ class AuthorizationMatrixIT {
           Map.entry(
               "erasure",
               "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"],\"reason\":\"matrix\"}"),
+          Map.entry("preview", "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"]}"),
           Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"));
 
   /** The paths the online listener serves besides the main port. */
