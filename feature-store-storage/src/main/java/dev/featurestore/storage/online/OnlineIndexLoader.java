@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.online.OnlineIndexSource;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * limited to {@code memoryPerBuild} bytes ({@code feature-store.memory.per-request}): an allocation
  * beyond it throws Arrow's {@code OutOfMemoryException}, which fails that build, not the server.
  */
-public final class OnlineIndexLoader {
+public final class OnlineIndexLoader implements OnlineIndexSource {
   private final Catalog catalog;
   private final FeatureGroupReader reader;
   private final BufferAllocator allocator;
@@ -36,9 +37,6 @@ public final class OnlineIndexLoader {
     this.memoryPerBuild = memoryPerBuild;
   }
 
-  /** What one catch-up did: the commit the index now reflects and the stored rows it read. */
-  public record CatchUp(long sequence, long rowsRead) {}
-
   /**
    * Follows {@code group}'s schema evolution, applies the rows of every file added after the
    * index's applied sequence and marks the latest commit applied; does nothing (reads no file) when
@@ -47,6 +45,7 @@ public final class OnlineIndexLoader {
    *
    * @param group the group as the catalog describes it now
    */
+  @Override
   public CatchUp catchUp(LatestValueIndex index, FeatureGroup group) throws IOException {
     long latest = catalog.latestSequence(group.name());
     boolean evolved = group.schemaVersion() > index.group().schemaVersion();
@@ -71,6 +70,7 @@ public final class OnlineIndexLoader {
    *
    * @param group the group as the catalog describes it now
    */
+  @Override
   public CatchUp reload(LatestValueIndex index, FeatureGroup group) throws IOException {
     long latest = catalog.latestSequence(group.name());
     if (group.schemaVersion() > index.group().schemaVersion()) {
