@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Iterator
 
@@ -132,10 +133,14 @@ def test_a_server_at_its_limit_is_unavailable(fs: FeatureStore, server_url: str,
         holder.start()
     try:
         refused = None
-        for _ in range(500):  # until both holders are admitted
+        # Until both holders are admitted: a probe admitted first holds a permit while its body is
+        # read, so it pauses between tries to let a refused holder in (a shared machine may be slow).
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
             try:
                 fs.write(group, big)
             except InvalidInput:
+                time.sleep(0.25)
                 continue
             except Unavailable as e:
                 refused = e

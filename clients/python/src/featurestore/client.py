@@ -138,8 +138,8 @@ class FeatureStore:
         return FeatureGroup.of(self._json("POST", "/api/v1/feature-groups", json_body=body))
 
     def list_feature_groups(self) -> list[FeatureGroup]:
-        """Every feature group."""
-        return [FeatureGroup.of(g) for g in self._json("GET", "/api/v1/feature-groups")]
+        """Every feature group (all pages of the server's list)."""
+        return [FeatureGroup.of(g) for g in self._every_page("/api/v1/feature-groups")]
 
     def get_feature_group(self, name: str) -> FeatureGroup:
         """The feature group called ``name`` (:class:`~featurestore.errors.NotFound` if none)."""
@@ -385,6 +385,16 @@ class FeatureStore:
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._request(method, path, **kwargs).json()
+
+    def _every_page(self, path: str) -> list[Any]:
+        """The items of a paged list, following its ``Link: <...>; rel="next"`` headers."""
+        items: list[Any] = []
+        next_path: str | None = path
+        while next_path is not None:
+            response = self._request("GET", next_path)
+            items.extend(response.json())
+            next_path = response.links.get("next", {}).get("url")
+        return items
 
     def _request(
         self,

@@ -38,8 +38,24 @@ async function call(method, path, { body, key = session.key(), accept = "applica
   return response;
 }
 
+/** The path (below /api/v1) of the page a `Link: <...>; rel="next"` header names, if any. */
+function nextPage(link) {
+  const next = /<\/api\/v1([^>]*)>;\s*rel="next"/.exec(link ?? "");
+  return next ? next[1] : null;
+}
+
 export const api = {
   get: async (path) => (await call("GET", path)).json(),
+  /** Every item of a paged list, page after page (docs/pagination.md). */
+  all: async (path) => {
+    const items = [];
+    for (let next = path; next; ) {
+      const response = await call("GET", next);
+      items.push(...(await response.json()));
+      next = nextPage(response.headers.get("Link"));
+    }
+    return items;
+  },
   post: async (path, body) => (await call("POST", path, { body })).json(),
   download: async (path, accept) => (await call("GET", path, { accept })).blob(),
   /** The key itself (name and role): answers 401 for a key the server does not know. */

@@ -6,8 +6,8 @@ import { groupLink, modelsTable, trainingSetsTable } from "./links.js";
 
 export async function catalogPage() {
   const [entities, groups, online] = await Promise.all([
-    api.get("/entities"),
-    api.get("/feature-groups"),
+    api.all("/entities"),
+    api.all("/feature-groups"),
     api.get("/online-indexes"),
   ]);
   const onlineGroups = new Set(online.indexes.map((index) => index.featureGroup));

@@ -104,7 +104,7 @@ export async function erasureFormPage({ query }) {
 
 /** The erasure's live progress, then its receipt, which prints on its own. */
 export async function receiptPage({ params: [id], signal }) {
-  const [erasure, trainingSets] = await Promise.all([api.get(`/erasures/${segment(id)}`), api.get("/training-sets")]);
+  const [erasure, trainingSets] = await Promise.all([api.get(`/erasures/${segment(id)}`), api.all("/training-sets")]);
   const trainingSetNames = new Map(trainingSets.map((set) => [set.id, set.name]));
   const finished = erasure.completedAt || ["SUCCEEDED", "FAILED", "CANCELLED"].includes(erasure.status);
   const page = h("section", { class: "receipt" }, heading(`Erasure receipt`));

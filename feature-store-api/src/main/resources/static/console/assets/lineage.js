@@ -6,7 +6,7 @@ import { commitList, groupLink, modelPath, trainingSetLink } from "./links.js";
 
 /** The entity chooser shared by the lineage and erasure forms. */
 export async function entityField(id, chosen) {
-  const entities = await api.get("/entities");
+  const entities = await api.all("/entities");
   return h(
     "div",
     { class: "field" },

@@ -13,7 +13,7 @@ const DOWNLOADS = [
 ];
 
 export async function trainingSetsPage() {
-  const sets = await api.get("/training-sets");
+  const sets = await api.all("/training-sets");
   const whose = identity.role === "DATA_SCIENTIST" ? "Your training sets" : "All training sets";
   return h(
     "section",
@@ -34,7 +34,7 @@ export async function trainingSetsPage() {
 }
 
 export async function trainingSetPage({ params: [id], signal }) {
-  const [set, models] = await Promise.all([api.get(`/training-sets/${segment(id)}`), api.get("/models")]);
+  const [set, models] = await Promise.all([api.get(`/training-sets/${segment(id)}`), api.all("/models")]);
   const trainedOn = models.filter((model) => model.trainingSets.includes(set.id));
   const request = set.request ?? {};
   const section = h(

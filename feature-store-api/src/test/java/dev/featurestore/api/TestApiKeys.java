@@ -14,11 +14,15 @@ public final class TestApiKeys {
 
   private TestApiKeys() {}
 
-  /** A client for the same server that sends {@code Authorization: Bearer <key>} on every call. */
+  /**
+   * A client for the same server that sends {@code Authorization: Bearer <key>} on every call and
+   * checks each JSON answer against the server's OpenAPI document.
+   */
   public static TestRestTemplate as(TestRestTemplate http, String key) {
     return new TestRestTemplate(
         new RestTemplateBuilder()
             .uriTemplateHandler(http.getRestTemplate().getUriTemplateHandler())
-            .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key));
+            .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .additionalInterceptors(new OpenApiCheckingInterceptor(http.getRootUri())));
   }
 }

@@ -1,5 +1,6 @@
 package dev.featurestore.api.audit;
 
+import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.audit.AuditEntry;
 import dev.featurestore.core.audit.AuditLog;
@@ -7,6 +8,8 @@ import dev.featurestore.core.audit.AuditPage;
 import dev.featurestore.core.audit.AuditQuery;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.model.EpochMicros;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Who did what, when: the audit log, newest first, a page at a time. */
+@Tag(name = Tags.AUDIT)
 @RestController
 class AuditController {
   private static final int DEFAULT_LIMIT = 100;
@@ -62,6 +66,12 @@ class AuditController {
    * lineage), {@code targetType} and {@code target}, {@code apiKey} (the acting key's id), {@code
    * since} (an instant); {@code before} is the {@code nextBefore} of the previous page.
    */
+  @Operation(
+      operationId = "findAuditEntries",
+      summary = "Search the audit log",
+      description =
+          "Newest first, the entries matching every filter given; pass the answer's nextBefore"
+              + " as before for the next page.")
   @GetMapping("/api/v1/audit")
   AuditPageView find(
       @RequestParam Optional<String> entity,

@@ -1,5 +1,8 @@
 package dev.featurestore.api.erasure;
 
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
@@ -15,6 +18,8 @@ import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +32,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Erasure of keys everywhere (compliance): a job, then a receipt. */
+@Tag(name = Tags.ERASURE)
 @RestController
 @RequestMapping("/api/v1/erasures")
 class ErasureController {
@@ -74,6 +81,16 @@ class ErasureController {
       Instant createdAt,
       Instant completedAt) {}
 
+  @Operation(
+      operationId = "eraseKeys",
+      summary = "Erase keys everywhere",
+      description =
+          "Removes every row of the keys from every feature group of the entity (rewriting the"
+              + " files that hold them), from online indexes and from training-set outputs; a job"
+              + " that runs to the end across restarts. GET /api/v1/erasures/{id} is then the"
+              + " receipt.")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  @Problems(ErrorCode.OBJECT_STORE_UNAVAILABLE)
   @PostMapping
   ResponseEntity<ErasureAccepted> erase(@RequestBody ErasureRequest request) {
     Entity entity = entityOf(request);
@@ -94,6 +111,12 @@ class ErasureController {
         .body(new ErasureAccepted(job.id(), job.id(), job.status()));
   }
 
+  @Operation(
+      operationId = "getErasure",
+      summary = "Get an erasure's receipt",
+      description =
+          "Files rewritten, rows removed, the training sets affected and the models to retrain;"
+              + " completedAt once done.")
   @GetMapping("/{id}")
   ErasureView get(@PathVariable UUID id) {
     Erasure erasure =

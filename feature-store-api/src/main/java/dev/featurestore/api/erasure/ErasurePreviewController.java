@@ -1,5 +1,6 @@
 package dev.featurestore.api.erasure;
 
+import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
@@ -10,6 +11,8 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  * rewrite, and the models to retrain. Built on the lineage of each key, so it says what lineage
  * says; the console shows it as the confirmation before an erasure.
  */
+@Tag(name = Tags.ERASURE)
 @RestController
 class ErasurePreviewController {
   /** Each key is looked up in every group of its entity: a preview is for a handful of keys. */
@@ -59,6 +63,14 @@ class ErasurePreviewController {
       List<TrainingSetToRewrite> trainingSetsToRewrite,
       List<LineageQueries.ModelReference> modelsToRetrain) {}
 
+  @Operation(
+      operationId = "previewErasure",
+      summary = "Preview what erasing keys would change",
+      description =
+          "A dry run: the feature groups (and commits) holding rows of the keys, the training"
+              + " sets that used them and the models to retrain; nothing changes. At most "
+              + MAX_KEYS
+              + " keys. Audited.")
   @PostMapping("/api/v1/erasures/preview")
   ErasurePreview preview(@RequestBody PreviewRequest request) throws IOException {
     Entity entity = existingEntity(request.entity());

@@ -1,5 +1,9 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.RowsBody;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.audit.AuditAction;
@@ -12,6 +16,10 @@ import dev.featurestore.core.ingest.RowFormat;
 import dev.featurestore.core.ingest.RowFormats;
 import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.storage.ingest.UploadFormat;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -21,13 +29,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Appends rows to a feature group: the body is the rows, in the format its Content-Type names. */
+@Tag(name = Tags.COMMITS)
 @RestController
 class CommitController {
   private final FeatureGroupWriter writer;
@@ -73,10 +84,33 @@ class CommitController {
     }
   }
 
+  @Operation(
+      operationId = "commitRows",
+      summary = "Append rows to a feature group",
+      description =
+          "The body is the rows, in the format its Content-Type names. Every row carries the"
+              + " entity's key column and event_time; a column the group does not define, a"
+              + " missing key or a value of the wrong type refuses the whole commit, naming the"
+              + " row and column. A retry with the same Idempotency-Key answers the first"
+              + " commit and writes nothing.")
+  @RowsBody({UploadFormat.JSON, UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
+  @ResponseStatus(HttpStatus.CREATED)
+  @Problems({
+    ErrorCode.CONFLICT,
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.OBJECT_STORE_UNAVAILABLE,
+    ErrorCode.COMMIT_STATE_UNKNOWN
+  })
   @PostMapping(path = "/api/v1/feature-groups/{name}/commits", consumes = "*/*")
   ResponseEntity<CommitView> commit(
       @PathVariable String name,
-      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      @Parameter(
+              description =
+                  "Any string unique to this batch of rows: a retry with the same key answers"
+                      + " the first commit and writes nothing")
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String idempotencyKey,
       HttpServletRequest request)
       throws IOException {
     RowFormat format =

@@ -1,5 +1,9 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.pagination.PageRequest;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -9,16 +13,25 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.KeyType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+@Tag(name = Tags.ENTITIES)
 @RestController
 @RequestMapping("/api/v1/entities")
 class EntityController {
@@ -32,6 +45,14 @@ class EntityController {
 
   record EntityRequest(String name, KeyType keyType, String description) {}
 
+  @Operation(
+      operationId = "createEntity",
+      summary = "Define an entity",
+      description =
+          "An entity is what features describe. Its name is also the key column's name in"
+              + " commits, spines and online lookups; its key type (STRING or INT64) is fixed.")
+  @ResponseStatus(HttpStatus.CREATED)
+  @Problems(ErrorCode.CONFLICT)
   @PostMapping
   ResponseEntity<Entity> create(@RequestBody EntityRequest request) {
     if (request.keyType() == null) {
@@ -47,11 +68,18 @@ class EntityController {
     return ResponseEntity.created(URI.create("/api/v1/entities/" + entity.name())).body(entity);
   }
 
+  @Operation(
+      operationId = "listEntities",
+      summary = "List entities",
+      description = "By name, a page at a time (limit, pageToken; Link rel=\"next\").")
   @GetMapping
-  List<Entity> list() {
-    return catalog.entities();
+  ResponseEntity<List<Entity>> list(
+      @RequestParam Optional<Integer> limit, @RequestParam Optional<String> pageToken) {
+    return PageRequest.of(limit, pageToken)
+        .answer(catalog.entities(), Entity::name, Comparator.naturalOrder(), Function.identity());
   }
 
+  @Operation(operationId = "getEntity", summary = "Get an entity")
   @GetMapping("/{name}")
   Entity get(@PathVariable String name) {
     return catalog

@@ -1,5 +1,9 @@
 package dev.featurestore.api.ingest;
 
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.pagination.PageRequest;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -16,6 +20,8 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyOrder;
 import dev.featurestore.core.model.NameSuggestions;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +29,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -33,9 +41,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
 
+@Tag(name = Tags.FEATURE_GROUPS)
 @RestController
 @RequestMapping("/api/v1/feature-groups")
 class FeatureGroupController {
@@ -82,6 +92,15 @@ class FeatureGroupController {
       Instant eventTimeMin,
       Instant eventTimeMax) {}
 
+  @Operation(
+      operationId = "createFeatureGroup",
+      summary = "Define a feature group",
+      description =
+          "Typed features of one entity. Every row also carries the entity's key column and"
+              + " event_time. ttl is an ISO-8601 duration (P30D); none or PT0S means values never"
+              + " expire. online: true keeps the latest values in memory for online lookups.")
+  @ResponseStatus(HttpStatus.CREATED)
+  @Problems(ErrorCode.CONFLICT)
   @PostMapping
   ResponseEntity<FeatureGroupView> create(@RequestBody FeatureGroupRequest request) {
     if (request.entity() == null) {
@@ -114,16 +133,44 @@ class FeatureGroupController {
         .body(view(group));
   }
 
+  @Operation(
+      operationId = "listFeatureGroups",
+      summary = "List feature groups",
+      description =
+          "By name, a page at a time (limit, pageToken; Link rel=\"next\"), optionally only"
+              + " one entity's or only the online ones.")
   @GetMapping
-  List<FeatureGroupView> list() {
-    return catalog.featureGroups().stream().map(this::view).toList();
+  ResponseEntity<List<FeatureGroupView>> list(
+      @RequestParam Optional<String> entity,
+      @RequestParam Optional<Boolean> online,
+      @RequestParam Optional<Integer> limit,
+      @RequestParam Optional<String> pageToken) {
+    List<FeatureGroup> matching =
+        catalog.featureGroups().stream()
+            .filter(group -> entity.isEmpty() || group.entity().name().equals(entity.get()))
+            .filter(group -> online.isEmpty() || group.online() == online.get())
+            .toList();
+    return PageRequest.of(limit, pageToken)
+        .answer(matching, FeatureGroup::name, Comparator.naturalOrder(), this::view);
   }
 
+  @Operation(
+      operationId = "getFeatureGroup",
+      summary = "Get a feature group",
+      description =
+          "Its definition and what its latest version holds: commits, rows, files, key and"
+              + " event-time ranges.")
   @GetMapping("/{name}")
   FeatureGroupView get(@PathVariable String name) {
     return view(group(name));
   }
 
+  @Operation(
+      operationId = "changeFeatureGroup",
+      summary = "Add features or switch the online flag",
+      description =
+          "Schema evolution: added features are nullable, so earlier rows read them as null."
+              + " online: true builds the group's online index; false drops it.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
@@ -157,6 +204,12 @@ class FeatureGroupController {
    * The group's commits with a sequence above {@code after}, oldest first, {@code limit} sequences
    * at most; when later commits exist, a {@code Link} header (rel="next") gives the next page.
    */
+  @Operation(
+      operationId = "listCommits",
+      summary = "List a feature group's commits",
+      description =
+          "Oldest first, the commits with a sequence above `after`, `limit` at most; a Link"
+              + " header (rel=\"next\") gives the next page.")
   @GetMapping("/{name}/commits")
   ResponseEntity<List<Commit>> commits(
       @PathVariable String name,

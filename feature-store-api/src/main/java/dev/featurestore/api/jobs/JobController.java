@@ -1,11 +1,16 @@
 package dev.featurestore.api.jobs;
 
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,6 +19,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+@Tag(name = Tags.JOBS)
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -54,6 +60,12 @@ class JobController {
     }
   }
 
+  @Operation(
+      operationId = "getJob",
+      summary = "Get a job",
+      description =
+          "Poll until status is SUCCEEDED, FAILED or CANCELLED; result is then the URI of what it"
+              + " made.")
   @GetMapping("/{id}")
   JobView get(@PathVariable UUID id) {
     return JobView.of(find(id));
@@ -65,6 +77,13 @@ class JobController {
    * owner and ADMIN may cancel it: the access rules keep COMPLIANCE out, and another data
    * scientist's job is not found.
    */
+  @Operation(
+      operationId = "cancelJob",
+      summary = "Cancel a job",
+      description =
+          "A PENDING job is cancelled at once, a RUNNING one at its next batch boundary, storing"
+              + " nothing. Erasures cannot be cancelled (409).")
+  @Problems(ErrorCode.CONFLICT)
   @PostMapping("/{id}/cancel")
   JobView cancel(@PathVariable UUID id) {
     Job job = find(id);

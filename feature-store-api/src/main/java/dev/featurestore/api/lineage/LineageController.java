@@ -1,5 +1,6 @@
 package dev.featurestore.api.lineage;
 
+import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -12,6 +13,8 @@ import dev.featurestore.core.lineage.LineageQueries;
 import dev.featurestore.core.model.Entity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** "Which models used this person's data?" and its reverse; every query is audited. */
+@Tag(name = Tags.LINEAGE)
 @RestController
 @RequestMapping("/api/v1/lineage")
 class LineageController {
@@ -72,6 +76,12 @@ class LineageController {
       List<LineageQueries.ModelReference> models,
       List<ErasureOfKey> erasures) {}
 
+  @Operation(
+      operationId = "keyLineage",
+      summary = "Where a key's data went",
+      description =
+          "The groups holding the key's rows, the training sets that used them (as spine or"
+              + " features), the models trained on those, and the erasures of the key. Audited.")
   @GetMapping("/entities/{entity}/keys/{key}")
   KeyLineageAnswer forKey(@PathVariable String entity, @PathVariable("key") String keyAsGiven)
       throws IOException {
@@ -118,6 +128,10 @@ class LineageController {
         erased);
   }
 
+  @Operation(
+      operationId = "modelLineage",
+      summary = "What a model version learned from",
+      description = "Its training sets and the feature groups and commits they read. Audited.")
   @GetMapping("/models/{name}/versions/{version}")
   LineageQueries.ModelLineage forModel(@PathVariable String name, @PathVariable String version) {
     Caller caller = Caller.current();
@@ -128,6 +142,11 @@ class LineageController {
     return answer;
   }
 
+  @Operation(
+      operationId = "featureGroupLineage",
+      summary = "Where a feature group's data went",
+      description =
+          "The training sets that read the group and the models trained on them. Audited.")
   @GetMapping("/feature-groups/{name}")
   LineageQueries.GroupLineage forGroup(@PathVariable String name) {
     Caller caller = Caller.current();

@@ -1,6 +1,12 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.jobs.JobRunner;
+import dev.featurestore.api.openapi.JsonRows;
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.pagination.PageRequest;
+import dev.featurestore.api.problems.ErrorCode;
+import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.api.problems.UnknownJsonField;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
@@ -11,39 +17,44 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
-import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
-import dev.featurestore.core.training.TrainingSetDownloads;
 import dev.featurestore.core.training.TrainingSetInput;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,12 +62,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Training sets: an inline spine is joined while the request waits (201); a spine read from a
  * feature group or an upload becomes a job (202 with its location), since it may be large.
  */
+@Tag(name = Tags.TRAINING_SETS)
 @RestController
 @RequestMapping("/api/v1/training-sets")
 class TrainingSetController {
-  static final String PARQUET = "application/vnd.apache.parquet";
-  static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
-
   /**
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
@@ -68,8 +77,6 @@ class TrainingSetController {
   private final TrainingSetBuilder builder;
   private final TrainingSetCatalog trainingSets;
   private final JobRunner jobRunner;
-  private final ObjectStore objects;
-  private final TrainingSetDownloads downloads;
   private final JsonMapper json;
   private final AuditLog auditLog;
   private final TrainingSetBuildMetrics buildMetrics;
@@ -78,8 +85,6 @@ class TrainingSetController {
       TrainingSetBuilder builder,
       TrainingSetCatalog trainingSets,
       JobRunner jobRunner,
-      ObjectStore objects,
-      TrainingSetDownloads downloads,
       JsonMapper json,
       AuditLog auditLog,
       TrainingSetBuildMetrics buildMetrics) {
@@ -89,8 +94,6 @@ class TrainingSetController {
     this.builder = builder;
     this.trainingSets = trainingSets;
     this.jobRunner = jobRunner;
-    this.objects = objects;
-    this.downloads = downloads;
   }
 
   record TrainingSetView(
@@ -107,11 +110,45 @@ class TrainingSetController {
       UUID ownerKeyId,
       Instant createdAt,
       Instant completedAt,
-      JsonNode request) {}
+      @Schema(
+              description = "The request as it was sent",
+              implementation = TrainingSetRequestDocument.class)
+          JsonNode request) {}
 
   /** A build that became a job: where to follow it, and the training set it will make. */
   record BuildAccepted(UUID jobId, UUID trainingSetId, JobStatus status) {}
 
+  @Operation(
+      operationId = "createTrainingSet",
+      summary = "Build a training set",
+      description =
+          "Joins each spine row with the latest value of each feature at or before the row's"
+              + " event_time (and within the group's TTL), as of the catalog version asOf names."
+              + " An inline spine is joined while the request waits (201); a spine from a feature"
+              + " group or an upload becomes a job (202, Location: the job).",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = TrainingSetRequestDocument.class),
+                      examples = @ExampleObject(value = TrainingSetRequestDocument.EXAMPLE))))
+  @ApiResponse(
+      responseCode = "201",
+      description = "Built: the training set, READY",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = TrainingSetView.class)))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: a job builds it",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = BuildAccepted.class)))
+  @Problems({ErrorCode.VERSION_EXPIRED, ErrorCode.OBJECT_STORE_UNAVAILABLE})
   @PostMapping
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
     TrainingSetRequest request = parse(body);
@@ -140,79 +177,130 @@ class TrainingSetController {
         .body(new BuildAccepted(job.id(), id, job.status()));
   }
 
-  /** The training sets the caller may see, newest first. */
-  @GetMapping
-  List<TrainingSetView> list() {
-    Caller caller = Caller.current();
-    return trainingSets.list().stream().filter(caller::maySee).map(this::view).toList();
+  /** A training set as lists show it: without its request, inputs and timings. */
+  record TrainingSetSummary(
+      UUID id,
+      String name,
+      TrainingSetStatus status,
+      long rows,
+      String outputHash,
+      String error,
+      UUID ownerKeyId,
+      Instant createdAt,
+      Instant completedAt) {
+    static TrainingSetSummary of(TrainingSet set) {
+      return new TrainingSetSummary(
+          set.id(),
+          set.name(),
+          set.status(),
+          set.rows(),
+          set.outputHash().orElse(null),
+          set.error().orElse(null),
+          set.ownerKeyId().orElse(null),
+          set.createdAt(),
+          set.completedAt().orElse(null));
+    }
   }
 
+  @Operation(
+      operationId = "listTrainingSets",
+      summary = "List training sets",
+      description =
+          "The sets the caller may see, newest first, as summaries (GET one for its inputs and"
+              + " request), a page at a time (limit, pageToken; Link rel=\"next\"); optionally"
+              + " only those of a name or a status.")
+  @GetMapping
+  ResponseEntity<List<TrainingSetSummary>> list(
+      @RequestParam Optional<String> name,
+      @RequestParam Optional<TrainingSetStatus> status,
+      @RequestParam Optional<Integer> limit,
+      @RequestParam Optional<String> pageToken) {
+    Caller caller = Caller.current();
+    List<TrainingSet> matching =
+        trainingSets.list().stream()
+            .filter(caller::maySee)
+            .filter(set -> name.isEmpty() || name.get().equals(set.name()))
+            .filter(set -> status.isEmpty() || set.status() == status.get())
+            .toList();
+    return PageRequest.of(limit, pageToken)
+        .answer(
+            matching,
+            TrainingSetController::newestFirstCursor,
+            Comparator.reverseOrder(),
+            TrainingSetSummary::of);
+  }
+
+  /** Creation time in microseconds, zero-padded so that strings sort as numbers, then the id. */
+  private static String newestFirstCursor(TrainingSet set) {
+    return String.format(Locale.ROOT, "%020d", EpochMicros.of(set.createdAt())) + "/" + set.id();
+  }
+
+  @Operation(
+      operationId = "getTrainingSet",
+      summary = "Get a training set",
+      description =
+          "Its status, rows, the catalog version (each group's commit sequence) it read, its"
+              + " inputs, the output's hash, timings and the request as sent.")
   @GetMapping("/{id}")
   TrainingSetView get(@PathVariable UUID id) {
     return view(find(id));
   }
 
-  /**
-   * The output, streamed: Parquet as stored, or converted to an Arrow IPC stream, CSV or JSON row
-   * group by row group.
-   */
-  @GetMapping("/{id}/data")
-  ResponseEntity<StreamingResponseBody> data(
+  @Operation(
+      operationId = "downloadTrainingSet",
+      summary = "Download a training set's rows",
+      description =
+          "The spine's columns in spine order, then the features in request order; one row per"
+              + " spine row, in spine order. The format is negotiated from Accept (q-values"
+              + " honoured) or chosen by ?format=parquet|arrow|csv|json; Parquet when any will"
+              + " do. 400 while the set is not READY.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The rows, as an attachment",
+      headers =
+          @Header(
+              name = HttpHeaders.CONTENT_DISPOSITION,
+              description = "attachment; filename=<name>-<id>.<extension>",
+              schema = @Schema(type = "string")),
+      content = {
+        @Content(
+            mediaType = TrainingSetDownloadConverter.PARQUET,
+            schema = @Schema(type = "string", format = "binary")),
+        @Content(
+            mediaType = TrainingSetDownloadConverter.ARROW_STREAM,
+            schema = @Schema(type = "string", format = "binary")),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+        @Content(mediaType = "application/json", schema = @Schema(implementation = JsonRows.class))
+      })
+  @ApiResponse(
+      responseCode = "406",
+      description = "Neither Accept nor format names one of the four formats",
+      content =
+          @Content(
+              mediaType = ProblemJson.MEDIA_TYPE,
+              schema = @Schema(ref = "#/components/schemas/Problem")))
+  @Problems(ErrorCode.OBJECT_STORE_UNAVAILABLE)
+  @GetMapping(
+      path = "/{id}/data",
+      produces = {
+        TrainingSetDownloadConverter.PARQUET,
+        TrainingSetDownloadConverter.ARROW_STREAM,
+        "text/csv",
+        "application/json"
+      })
+  TrainingSetDownloadConverter.Download data(
       @PathVariable UUID id,
-      @RequestParam(name = "format", required = false) String format,
-      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
-      throws IOException {
+      @Parameter(
+              description = "Overrides Accept",
+              schema = @Schema(allowableValues = {"parquet", "arrow", "csv", "json"}))
+          @RequestParam(name = "format", required = false)
+          String format) {
     TrainingSet set = find(id);
     if (set.status() != TrainingSetStatus.READY) {
       throw new InvalidInputException(
           "id", "training set " + id + " is " + set.status() + ", not READY");
     }
-    String objectKey = set.outputObjectKey().orElseThrow();
-    String mediaType = mediaType(format, accept);
-    if (mediaType.equals(PARQUET)) {
-      return ResponseEntity.ok()
-          .contentType(MediaType.parseMediaType(PARQUET))
-          .header(HttpHeaders.ETAG, "\"" + set.outputHash().orElseThrow() + "\"")
-          .body(
-              out -> {
-                try (InputStream in = objects.get(objectKey)) {
-                  in.transferTo(out);
-                }
-              });
-    }
-    TrainingSetDownloads.Format downloadFormat =
-        switch (mediaType) {
-          case ARROW_STREAM -> TrainingSetDownloads.Format.ARROW_STREAM;
-          case "text/csv" -> TrainingSetDownloads.Format.CSV;
-          case "application/json" -> TrainingSetDownloads.Format.JSON;
-          default -> throw new IllegalStateException("no download format for " + mediaType);
-        };
-    TrainingSetDownloads.Download download = downloads.prepare(set, downloadFormat);
-    return ResponseEntity.ok()
-        .contentType(MediaType.parseMediaType(mediaType))
-        .body(download::writeTo);
-  }
-
-  private static String mediaType(String format, String accept) {
-    String wanted = format != null ? format : accept;
-    if (wanted == null
-        || wanted.contains("*/*")
-        || wanted.contains(PARQUET)
-        || "parquet".equals(wanted)) {
-      return PARQUET;
-    }
-    if (wanted.contains(ARROW_STREAM) || "arrow".equals(wanted)) {
-      return ARROW_STREAM;
-    }
-    if (wanted.contains("text/csv") || "csv".equals(wanted)) {
-      return "text/csv";
-    }
-    if (wanted.contains("application/json") || "json".equals(wanted)) {
-      return "application/json";
-    }
-    throw new InvalidInputException(
-        format != null ? "format" : "Accept",
-        "'" + wanted + "' is not a download format: parquet, arrow, csv or json");
+    return new TrainingSetDownloadConverter.Download(set);
   }
 
   /** Another key's training set is not found, unless the caller may see every key's. */

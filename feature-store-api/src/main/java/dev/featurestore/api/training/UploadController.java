@@ -1,6 +1,10 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.ingest.UploadSpooler;
+import dev.featurestore.api.openapi.Problems;
+import dev.featurestore.api.openapi.RowsBody;
+import dev.featurestore.api.openapi.Tags;
+import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.UnsupportedUploadFormatException;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.NotFoundException;
@@ -12,6 +16,9 @@ import dev.featurestore.core.training.SpineFormat;
 import dev.featurestore.core.training.SpineUploader;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
+import dev.featurestore.storage.ingest.UploadFormat;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -19,17 +26,20 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Spines uploaded as files (Parquet, Arrow IPC stream or CSV), checked on arrival and kept in the
  * object store, for training-set requests to name as {@code "spine":{"upload":"<id>"}}.
  */
+@Tag(name = Tags.UPLOADS)
 @RestController
 @RequestMapping("/api/v1/uploads")
 class UploadController {
@@ -68,6 +78,20 @@ class UploadController {
     }
   }
 
+  @Operation(
+      operationId = "uploadSpine",
+      summary = "Upload a spine file",
+      description =
+          "A spine too large to send inline: CSV with a header row, Parquet or an Arrow IPC"
+              + " stream, with the entity's key column and event_time. It is checked on arrival;"
+              + " a training-set request then names it as {\"spine\":{\"upload\":\"<id>\"}}.")
+  @RowsBody({UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
+  @ResponseStatus(HttpStatus.CREATED)
+  @Problems({
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.OBJECT_STORE_UNAVAILABLE
+  })
   @PostMapping(consumes = "*/*")
   ResponseEntity<UploadView> upload(HttpServletRequest request) throws IOException {
     String contentType = request.getContentType();
@@ -96,6 +120,7 @@ class UploadController {
   /**
    * Another key's upload is not found, unless the caller may see every key's (ADMIN, COMPLIANCE).
    */
+  @Operation(operationId = "getUpload", summary = "Get an upload's description")
   @GetMapping("/{id}")
   UploadView get(@PathVariable UUID id) {
     return UploadView.of(

@@ -442,7 +442,8 @@ class ErasureIT {
   }
 
   private byte[] downloadParquet(String id) {
-    return http.getForEntity("/api/v1/training-sets/" + id + "/data", byte[].class).getBody();
+    return http.getForEntity("/api/v1/training-sets/" + id + "/data?format=parquet", byte[].class)
+        .getBody();
   }
 
   private static void assertField(ResponseEntity<String> response, String field) {

@@ -116,7 +116,7 @@ class ReplacedFileRetentionIT {
 
   private static byte[] download(TestRestTemplate http, String id) {
     ResponseEntity<byte[]> response =
-        http.getForEntity("/api/v1/training-sets/" + id + "/data", byte[].class);
+        http.getForEntity("/api/v1/training-sets/" + id + "/data?format=parquet", byte[].class);
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
     return response.getBody();
   }

@@ -8,6 +8,7 @@ import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -194,6 +195,111 @@ class TrainingSetIT {
     } finally {
       Files.delete(file);
     }
+  }
+
+  @Test
+  void downloadFormatIsNegotiatedWithQualities() {
+    String id = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    Map<String, String> chosen =
+        Map.of(
+            "application/vnd.apache.arrow.stream, */*;q=0.1", "application/vnd.apache.arrow.stream",
+            "text/csv;q=0.5, application/json", "application/json",
+            "text/*", "text/csv",
+            "*/*", "application/vnd.apache.parquet");
+    chosen.forEach(
+        (accept, contentType) ->
+            assertThat(downloadAccepting(id, accept).getHeaders().getContentType().toString())
+                .as(accept)
+                .isEqualTo(contentType));
+    assertThat(downloadAccepting(id, "application/json").getBody()).startsWith("{\"rows\":[");
+    assertThat(downloadAccepting(id, "image/png").getStatusCode())
+        .isEqualTo(HttpStatus.NOT_ACCEPTABLE);
+  }
+
+  @Test
+  void downloadsAreAttachmentsNamedAfterTheSet() {
+    String id = JsonPath.read(post("/api/v1/training-sets", request(asOf())).getBody(), "$.id");
+    assertThat(
+            http.getForEntity("/api/v1/training-sets/" + id + "/data?format=csv", String.class)
+                .getHeaders()
+                .getContentDisposition()
+                .toString())
+        .isEqualTo("attachment; filename=\"churn-" + id + ".csv\"");
+    assertThat(
+            http.getForEntity("/api/v1/training-sets/" + id + "/data?format=parquet", byte[].class)
+                .getHeaders()
+                .getContentDisposition()
+                .getFilename())
+        .isEqualTo("churn-" + id + ".parquet");
+  }
+
+  @Test
+  void listsShowSummariesAPageAtATimeNewestFirst() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      created.add(
+          JsonPath.read(
+              post(
+                      "/api/v1/training-sets",
+                      request("").replace("\"name\":\"churn\"", "\"name\":\"paged\""))
+                  .getBody(),
+              "$.id"));
+    }
+    ResponseEntity<String> first =
+        http.getForEntity("/api/v1/training-sets?name=paged&limit=2", String.class);
+    assertThat(JsonPath.<List<String>>read(first.getBody(), "$[*].id"))
+        .containsExactly(created.get(2), created.get(1));
+    assertThat(JsonPath.<List<Object>>read(first.getBody(), "$[*].request")).isEmpty();
+    assertThat(JsonPath.<List<Object>>read(first.getBody(), "$[*].inputs")).isEmpty();
+    String next = first.getHeaders().getFirst(HttpHeaders.LINK);
+    assertThat(next).endsWith(">; rel=\"next\"").contains("name=paged");
+    ResponseEntity<String> second =
+        http.getForEntity(
+            URI.create(http.getRootUri() + next.substring(1, next.indexOf('>'))), String.class);
+    assertThat(JsonPath.<List<String>>read(second.getBody(), "$[*].id"))
+        .containsExactly(created.get(0));
+    assertThat(second.getHeaders().get(HttpHeaders.LINK)).isNull();
+    for (String query : List.of("limit=0", "limit=1001", "pageToken=%25%25")) {
+      ResponseEntity<String> refused =
+          http.getForEntity("/api/v1/training-sets?" + query, String.class);
+      assertThat(refused.getStatusCode()).as(query).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(JsonPath.<String>read(refused.getBody(), "$.errors[0].field"))
+          .isEqualTo(query.substring(0, query.indexOf('=')));
+    }
+  }
+
+  @Test
+  void namedListsPageByName() {
+    ResponseEntity<String> first =
+        http.getForEntity("/api/v1/feature-groups?limit=1", String.class);
+    assertThat(JsonPath.<List<String>>read(first.getBody(), "$[*].name"))
+        .containsExactly("user_activity");
+    String next = first.getHeaders().getFirst(HttpHeaders.LINK);
+    String rest =
+        http.getForEntity(
+                URI.create(http.getRootUri() + next.substring(1, next.indexOf('>'))), String.class)
+            .getBody();
+    assertThat(JsonPath.<List<String>>read(rest, "$[*].name")).containsExactly("user_profile");
+    assertThat(
+            JsonPath.<List<String>>read(
+                http.getForEntity("/api/v1/feature-groups?entity=nobody", String.class).getBody(),
+                "$[*].name"))
+        .isEmpty();
+    assertThat(
+            http.getForEntity("/api/v1/entities?limit=1", String.class)
+                .getHeaders()
+                .get(HttpHeaders.LINK))
+        .isNull();
+  }
+
+  private ResponseEntity<String> downloadAccepting(String id, String accept) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.ACCEPT, accept);
+    return http.exchange(
+        "/api/v1/training-sets/" + id + "/data",
+        HttpMethod.GET,
+        new HttpEntity<>(headers),
+        String.class);
   }
 
   @Test
@@ -482,7 +588,7 @@ class TrainingSetIT {
 
   private byte[] downloadParquet(String id) {
     ResponseEntity<byte[]> response =
-        http.getForEntity("/api/v1/training-sets/" + id + "/data", byte[].class);
+        http.getForEntity("/api/v1/training-sets/" + id + "/data?format=parquet", byte[].class);
     assertThat(response.getHeaders().getContentType().toString())
         .isEqualTo("application/vnd.apache.parquet");
     return response.getBody();

@@ -1,0 +1,17 @@
+package dev.featurestore.api.openapi;
+
+import dev.featurestore.storage.ingest.UploadFormat;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The operation reads rows from its body, in the format its Content-Type names: the OpenAPI
+ * document shows one body per format (the handler reads the request's stream itself).
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface RowsBody {
+  UploadFormat[] value();
+}

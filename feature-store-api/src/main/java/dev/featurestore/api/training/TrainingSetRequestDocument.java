@@ -1,0 +1,77 @@
+package dev.featurestore.api.training;
+
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The training-set request in all its forms, as the OpenAPI document shows it; the controller reads
+ * the body as a tree so that each wrong field is named.
+ */
+@Schema(
+    name = "TrainingSetRequest",
+    description =
+        "A spine (the rows to label: key column, event_time and any other columns) and the"
+            + " features to join to each spine row as of its event time.")
+record TrainingSetRequestDocument(
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            description = "A name for the set; several sets may share it",
+            example = "churn_2026_11")
+        String name,
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            oneOf = {InlineSpine.class, GroupSpine.class, UploadedSpine.class})
+        Object spine,
+    @ArraySchema(
+            arraySchema =
+                @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    description =
+                        "group:feature, group:* for all of a group's features, or an object"
+                            + " naming the output column"),
+            schema = @Schema(oneOf = {String.class, AliasedFeature.class}))
+        List<Object> features,
+    @Schema(
+            description =
+                "The catalog version to read: a commit id, or a write time (ISO-8601 instant);"
+                    + " the latest when absent. The same request with the same asOf always"
+                    + " gives the same rows.",
+            example = "2026-03-01T12:00:00Z")
+        String asOf) {
+  static final String EXAMPLE =
+      """
+      {"name":"churn_2026_11",
+       "spine":{"rows":[{"user_id":"u1","event_time":"2026-03-05T00:00:00Z","label":1}]},
+       "features":["user_activity:clicks_7d",{"feature":"user_profile:country","as":"country"}]}""";
+
+  @Schema(
+      name = "InlineSpine",
+      description = "Spine rows sent with the request: joined while it waits (201)")
+  record InlineSpine(
+      @ArraySchema(
+              arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
+              schema =
+                  @Schema(
+                      type = "object",
+                      additionalProperties = Schema.AdditionalPropertiesValue.TRUE))
+          List<Map<String, Object>> rows) {}
+
+  @Schema(
+      name = "FeatureGroupSpine",
+      description = "Every row of a feature group as the spine: a job (202)")
+  record GroupSpine(
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "labels")
+          String featureGroup) {}
+
+  @Schema(name = "UploadedSpine", description = "A spine from POST /api/v1/uploads: a job (202)")
+  record UploadedSpine(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) UUID upload) {}
+
+  @Schema(name = "AliasedFeature")
+  record AliasedFeature(
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "user_profile:country")
+          String feature,
+      @Schema(description = "The output column's name", example = "country") String as) {}
+}
