@@ -14,9 +14,9 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.RowFormat;
 import dev.featurestore.core.ingest.RowFormats;
+import dev.featurestore.core.ingest.RowMediaTypes;
 import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -93,7 +93,12 @@ class CommitController {
               + " missing key or a value of the wrong type refuses the whole commit, naming the"
               + " row and column. A retry with the same Idempotency-Key answers the first"
               + " commit and writes nothing.")
-  @RowsBody({UploadFormat.JSON, UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
+  @RowsBody({
+    RowMediaTypes.JSON,
+    RowMediaTypes.CSV,
+    RowMediaTypes.PARQUET,
+    RowMediaTypes.ARROW_STREAM
+  })
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
     ErrorCode.CONFLICT,

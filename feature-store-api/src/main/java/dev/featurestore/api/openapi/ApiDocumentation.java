@@ -4,7 +4,7 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
-import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.core.ingest.RowMediaTypes;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -247,16 +247,16 @@ class ApiDocumentation {
         return operation;
       }
       Content content = new Content();
-      for (UploadFormat format : rows.value()) {
-        content.addMediaType(format.mediaType(), rowsIn(format));
+      for (String mediaType : rows.value()) {
+        content.addMediaType(mediaType, rowsIn(mediaType));
       }
       return operation.requestBody(new RequestBody().required(true).content(content));
     };
   }
 
-  private static MediaType rowsIn(UploadFormat format) {
-    return switch (format) {
-      case JSON ->
+  private static MediaType rowsIn(String mediaType) {
+    return switch (mediaType) {
+      case RowMediaTypes.JSON ->
           new MediaType()
               .schema(
                   new ObjectSchema()
@@ -267,11 +267,11 @@ class ApiDocumentation {
                               .items(new ObjectSchema().additionalProperties(Boolean.TRUE)))
                       .required(List.of("rows")))
               .example(JsonMapper.builder().build().readValue(JsonRows.EXAMPLE, Map.class));
-      case CSV ->
+      case RowMediaTypes.CSV ->
           new MediaType()
               .schema(new StringSchema().description("A header row naming the columns, then rows"))
               .example(JsonRows.CSV_EXAMPLE);
-      case PARQUET, ARROW_STREAM -> new MediaType().schema(new StringSchema().format("binary"));
+      default -> new MediaType().schema(new StringSchema().format("binary"));
     };
   }
 

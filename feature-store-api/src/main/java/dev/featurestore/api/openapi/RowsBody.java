@@ -1,6 +1,5 @@
 package dev.featurestore.api.openapi;
 
-import dev.featurestore.storage.ingest.UploadFormat;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -13,5 +12,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface RowsBody {
-  UploadFormat[] value();
+  /** The media types, from {@link dev.featurestore.core.ingest.RowMediaTypes}. */
+  String[] value();
 }

@@ -11,12 +11,12 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.ingest.RowMediaTypes;
 import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.training.SpineFormat;
 import dev.featurestore.core.training.SpineUploader;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
-import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -85,7 +85,7 @@ class UploadController {
           "A spine too large to send inline: CSV with a header row, Parquet or an Arrow IPC"
               + " stream, with the entity's key column and event_time. It is checked on arrival;"
               + " a training-set request then names it as {\"spine\":{\"upload\":\"<id>\"}}.")
-  @RowsBody({UploadFormat.CSV, UploadFormat.PARQUET, UploadFormat.ARROW_STREAM})
+  @RowsBody({RowMediaTypes.CSV, RowMediaTypes.PARQUET, RowMediaTypes.ARROW_STREAM})
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
     ErrorCode.PAYLOAD_TOO_LARGE,

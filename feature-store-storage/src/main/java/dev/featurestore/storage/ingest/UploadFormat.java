@@ -2,6 +2,7 @@ package dev.featurestore.storage.ingest;
 
 import dev.featurestore.core.ingest.RowDestination;
 import dev.featurestore.core.ingest.RowFormat;
+import dev.featurestore.core.ingest.RowMediaTypes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,10 +10,10 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /** The body formats a commit (or an uploaded spine) may come in, by media type. */
 public enum UploadFormat implements RowFormat {
-  JSON("application/json"),
-  CSV("text/csv"),
-  PARQUET("application/vnd.apache.parquet"),
-  ARROW_STREAM("application/vnd.apache.arrow.stream");
+  JSON(RowMediaTypes.JSON),
+  CSV(RowMediaTypes.CSV),
+  PARQUET(RowMediaTypes.PARQUET),
+  ARROW_STREAM(RowMediaTypes.ARROW_STREAM);
 
   private final String mediaType;
 
