@@ -46,6 +46,8 @@ class MetricsIT {
   static void realDatabase(DynamicPropertyRegistry registry) {
     TestCatalogs.useFreshCatalog(registry, dataDir);
     registry.add("feature-store.online-port", () -> "0");
+    // So small that the training set's join is partitioned and spills.
+    registry.add("feature-store.join.memory-budget", () -> "1B");
   }
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -143,6 +145,8 @@ class MetricsIT {
                 "feature_store_training_set_builds_seconds_count{mode=\"inline\",outcome=\"built\"}"))
         .isEqualTo(1);
     assertThat(value(prometheus, "feature_store_training_set_rows_sum")).isEqualTo(2);
+    assertThat(value(prometheus, "feature_store_training_set_spilled_bytes_count")).isEqualTo(1);
+    assertThat(value(prometheus, "feature_store_training_set_spilled_bytes_sum")).isPositive();
     assertThat(value(prometheus, "feature_store_jobs_queued")).isEqualTo(0);
     assertThat(value(prometheus, "feature_store_lineage_queries_seconds_count{query=\"key\"}"))
         .isEqualTo(1);

@@ -3,7 +3,6 @@ package dev.featurestore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ class PythonClientIT {
     Path python = virtualEnvironmentWithTheClient();
     ChildServer server =
         ChildServer.start(
-            TestingPostgres.instance().createDatabase(),
+            TestCatalogs.sharedPostgres().createDatabase(),
             folder.resolve("data"),
             Duration.ofHours(1));
     try {

@@ -43,7 +43,7 @@ class ReplicaJobsIT {
 
   @BeforeEach
   void sharedCatalogAndBucket() {
-    database = TestingPostgres.instance().createDatabase();
+    database = TestCatalogs.sharedPostgres().createDatabase();
     TestingS3Server s3 = TestingS3Server.instance();
     sharedBucket =
         new String[] {

@@ -33,7 +33,7 @@ class ReplicasIT {
 
   @Test
   void aCommitThroughOneReplicaReachesTheOthersOnlineIndexByNotification() throws Exception {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
     TestingS3Server s3 = TestingS3Server.instance();
     String[] sharedBucket = {
       "--feature-store.s3.endpoint=" + s3.endpoint(),

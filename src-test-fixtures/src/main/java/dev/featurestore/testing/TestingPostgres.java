@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.DockerClientFactory;
@@ -26,10 +27,17 @@ public final class TestingPostgres {
 
   private final String host;
   private final int port;
+  private final Runnable stop;
 
-  private TestingPostgres(String host, int port) {
+  /** The JVM shutdown hook that stops the server, until {@link #stopVia} hands the stop on. */
+  private Thread stopAtExit;
+
+  private TestingPostgres(String host, int port, Runnable stop) {
     this.host = host;
     this.port = port;
+    this.stop = stop;
+    this.stopAtExit = new Thread(stop, "stop-test-postgres");
+    Runtime.getRuntime().addShutdownHook(stopAtExit);
   }
 
   public static synchronized TestingPostgres instance() {
@@ -37,6 +45,21 @@ public final class TestingPostgres {
       instance = start();
     }
     return instance;
+  }
+
+  /**
+   * Has {@code stopper} stop the server at exit instead of a JVM shutdown hook of its own. JVM
+   * shutdown hooks all run at once, so servers of the tests still closing in another hook (Spring's
+   * application contexts) would meet a stopped database and wait on it: give the stop to a hook
+   * that runs after them (Spring's shutdown handlers run once every context is closed).
+   */
+  public synchronized TestingPostgres stopVia(Consumer<Runnable> stopper) {
+    if (stopAtExit != null) {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+      stopAtExit = null;
+      stopper.accept(stop);
+    }
+    return this;
   }
 
   /** A new empty database on the shared server. */
@@ -72,13 +95,19 @@ public final class TestingPostgres {
               .withPassword(PASSWORD)
               .withDatabaseName("postgres");
       container.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-      return new TestingPostgres(container.getHost(), container.getMappedPort(5432));
+      return new TestingPostgres(
+          container.getHost(), container.getMappedPort(5432), container::stop);
     }
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
-      return new TestingPostgres("127.0.0.1", postgres.getPort());
+      // Stopped by this class's own hook (see stopVia), not by one of the library's. The data
+      // folder (hundreds of thousands of files after a suite) is left for the library to remove
+      // at the next start: deleting it at exit outlasted the test fork's 30 seconds to exit.
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setRegisterShutdownHook(false)
+              .setCleanDataDirectory(false)
+              .start();
+      return new TestingPostgres("127.0.0.1", postgres.getPort(), () -> closeQuietly(postgres));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
     }
@@ -88,7 +117,7 @@ public final class TestingPostgres {
     try {
       postgres.close();
     } catch (IOException e) {
-      // The JVM is exiting; the temporary data folder is cleaned by the next run.
+      // The JVM is exiting; the data folder is cleaned by the next run.
     }
   }
 

@@ -3,7 +3,7 @@ package dev.featurestore.api.config;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.ingest.OrphanJanitor;
 import dev.featurestore.core.ingest.ReplacedFileRetention;
-import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.core.objectstore.LocalObjectCache;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +22,14 @@ class StorageSweeps {
 
   private final OrphanJanitor janitor;
   private final ReplacedFileRetention retention;
-  private final ObjectCache cache;
+  private final LocalObjectCache cache;
   private final Catalog catalog;
 
   StorageSweeps(
-      OrphanJanitor janitor, ReplacedFileRetention retention, ObjectCache cache, Catalog catalog) {
+      OrphanJanitor janitor,
+      ReplacedFileRetention retention,
+      LocalObjectCache cache,
+      Catalog catalog) {
     this.janitor = janitor;
     this.retention = retention;
     this.cache = cache;

@@ -34,7 +34,8 @@ class OnlineConfiguration {
       MeterRegistry registry) {
     return new OnlineIndexes(
         catalog,
-        new OnlineIndexLoader(catalog, reader),
+        new OnlineIndexLoader(
+            catalog, reader, allocator, properties.memory().perRequest().toBytes()),
         new OnlineMemoryBudget(properties.online().memoryBudget().toBytes()),
         allocator,
         Clock.systemUTC(),

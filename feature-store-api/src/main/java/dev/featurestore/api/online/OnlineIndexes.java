@@ -10,10 +10,10 @@ import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.online.OnlineIndexSource;
 import dev.featurestore.core.online.OnlineIndexStats;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.online.OnlineMemoryBudgetExceededException;
-import dev.featurestore.storage.online.OnlineIndexLoader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -74,7 +74,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   }
 
   private final Catalog catalog;
-  private final OnlineIndexLoader loader;
+  private final OnlineIndexSource loader;
   private final OnlineMemoryBudget budget;
   private final BufferAllocator allocator;
   private final Clock clock;
@@ -97,7 +97,7 @@ public final class OnlineIndexes implements SmartLifecycle {
 
   public OnlineIndexes(
       Catalog catalog,
-      OnlineIndexLoader loader,
+      OnlineIndexSource loader,
       OnlineMemoryBudget budget,
       BufferAllocator allocator,
       Clock clock,
@@ -202,7 +202,7 @@ public final class OnlineIndexes implements SmartLifecycle {
    * Rebuilds one group's index from its files as of the latest commit, for changes that merging
    * rows cannot express (an erasure removes rows), and returns once the new index serves. The old
    * index serves until then; when both do not fit in the memory budget, the old one is reloaded in
-   * place instead ({@link OnlineIndexLoader#reload}), serving meanwhile. A group without an index
+   * place instead ({@link OnlineIndexSource#reload}), serving meanwhile. A group without an index
    * (not online, loading or refused) is only refreshed as a poll would.
    */
   public void rebuild(String groupName) throws IOException {
@@ -443,7 +443,7 @@ public final class OnlineIndexes implements SmartLifecycle {
       if (index == null) {
         index = LatestValueIndex.create(group, budget, allocator, clock);
       }
-      OnlineIndexLoader.CatchUp catchUp = loader.catchUp(index, group);
+      OnlineIndexSource.CatchUp catchUp = loader.catchUp(index, group);
       if (existing == null) {
         serve(name, index);
         OnlineIndexStats stats = index.stats();

@@ -9,7 +9,7 @@ import dev.featurestore.api.problems.UnexpectedFailure;
 import dev.featurestore.api.security.Refusal;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
-import dev.featurestore.storage.catalog.CatalogUnavailableException;
+import dev.featurestore.core.catalog.CatalogUnavailableException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -2,9 +2,9 @@ package dev.featurestore.api.security;
 
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemWriter;
+import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ApiKeys;
-import dev.featurestore.storage.catalog.CatalogUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,17 +4,20 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.read.FeatureGroupVersions;
+import dev.featurestore.core.training.SpineUploader;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetDownloads;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
+import dev.featurestore.storage.ingest.SpineFileFormats;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
@@ -35,6 +38,12 @@ class TrainingConfiguration {
   @Bean
   JdbcUploads uploads(DataSource dataSource) {
     return new JdbcUploads(dataSource);
+  }
+
+  @Bean
+  SpineUploader spineUploader(
+      Uploads uploads, ObjectStore objectStore, BufferAllocator allocator, UploadLimits limits) {
+    return new SpineUploader(uploads, objectStore, new SpineFileFormats(), allocator, limits);
   }
 
   @Bean

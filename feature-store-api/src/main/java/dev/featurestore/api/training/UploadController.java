@@ -12,12 +12,10 @@ import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.ingest.SpooledUpload;
-import dev.featurestore.core.ingest.UploadLimits;
-import dev.featurestore.core.objectstore.ObjectLayout;
-import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.core.training.SpineFormat;
+import dev.featurestore.core.training.SpineUploader;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
-import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -28,7 +26,6 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,24 +44,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/uploads")
 class UploadController {
   private final UploadSpooler spooler;
+  private final SpineUploader uploader;
   private final Uploads uploads;
-  private final ObjectStore objects;
-  private final BufferAllocator allocator;
   private final AuditLog auditLog;
-  private final UploadLimits limits;
 
   UploadController(
-      UploadSpooler spooler,
-      Uploads uploads,
-      ObjectStore objects,
-      BufferAllocator allocator,
-      AuditLog auditLog,
-      UploadLimits limits) {
-    this.limits = limits;
+      UploadSpooler spooler, SpineUploader uploader, Uploads uploads, AuditLog auditLog) {
     this.spooler = spooler;
+    this.uploader = uploader;
     this.uploads = uploads;
-    this.objects = objects;
-    this.allocator = allocator;
     this.auditLog = auditLog;
   }
 
@@ -107,52 +95,22 @@ class UploadController {
   @PostMapping(consumes = "*/*")
   ResponseEntity<UploadView> upload(HttpServletRequest request) throws IOException {
     String contentType = request.getContentType();
-    UploadFormat format =
-        UploadFormat.ofContentType(contentType)
-            .filter(SpineUploads.FORMATS::contains)
+    SpineFormat format =
+        uploader
+            .formatOf(contentType)
             .orElseThrow(
-                () ->
-                    new UnsupportedUploadFormatException(
-                        contentType,
-                        SpineUploads.FORMATS.stream().map(UploadFormat::mediaType).toList()));
+                () -> new UnsupportedUploadFormatException(contentType, uploader.mediaTypes()));
     SpooledUpload spooled = spooler.spool(request.getInputStream(), request.getContentLengthLong());
     try {
-      SpineUploads.Description description;
-      try (BufferAllocator checking =
-          allocator.newChildAllocator("upload-check", 0, Long.MAX_VALUE)) {
-        description = SpineUploads.describe(format, spooled.file(), checking, limits);
-      }
-      UUID id = UUID.randomUUID();
-      String objectKey = ObjectLayout.upload(id);
-      objects.put(objectKey, spooled.file());
       Caller caller = Caller.current();
-      Upload upload;
-      try {
-        upload =
-            uploads.create(
-                id,
-                objectKey,
-                format.mediaType(),
-                spooled.byteSize(),
-                description.rows(),
-                description.columns(),
-                caller.name(),
-                caller.key().id());
-      } catch (RuntimeException e) {
-        try {
-          objects.delete(objectKey);
-        } catch (IOException deleteFailure) {
-          e.addSuppressed(deleteFailure);
-        }
-        throw e;
-      }
+      Upload upload = uploader.upload(format, spooled, caller.name(), caller.key().id());
       auditLog.record(
           caller
-              .did(AuditAction.CREATE, AuditTargetType.UPLOAD, id.toString())
+              .did(AuditAction.CREATE, AuditTargetType.UPLOAD, upload.id().toString())
               .withDetail("rows", upload.rows())
               .withDetail("bytes", upload.byteSize())
               .withDetail("format", format.name()));
-      return ResponseEntity.created(URI.create("/api/v1/uploads/" + id))
+      return ResponseEntity.created(URI.create("/api/v1/uploads/" + upload.id()))
           .body(UploadView.of(upload));
     } finally {
       Files.deleteIfExists(spooled.file());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.api.ChildServer;
 import dev.featurestore.api.StoredRows;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.objectstore.StoredObject;
@@ -41,7 +42,7 @@ class ErasureCrashIT {
 
   @Test
   void serverKilledMidErasureFinishesItAfterARestart() throws Exception {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
     Path dataDir = Files.createDirectories(folder.resolve("data"));
     ChildServer first = ChildServer.start(database, dataDir, Duration.ofHours(1));
     String jobPath;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.testing.CommitCutProxy;
 import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class CommitConnectionCutIT {
 
   @DynamicPropertySource
   static void catalogBehindAFaultProxy(DynamicPropertyRegistry registry) throws IOException {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
     proxy = CommitCutProxy.start(database);
     registry.add("spring.datasource.url", proxy::jdbcUrl);
     registry.add("spring.datasource.username", database::user);

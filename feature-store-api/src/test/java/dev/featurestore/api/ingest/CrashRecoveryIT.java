@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.api.ChildServer;
 import dev.featurestore.api.StoredRows;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
@@ -43,7 +44,7 @@ class CrashRecoveryIT {
 
   @Test
   void killedServerKeepsAcknowledgedCommitsAndSweepsTheRest() throws Exception {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
     Path dataDir = Files.createDirectories(folder.resolve("data"));
     Path largeUpload =
         UploadBodies.parquet(

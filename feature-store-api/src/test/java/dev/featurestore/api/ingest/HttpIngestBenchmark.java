@@ -1,8 +1,8 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.ChildServer;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.testing.IngestWorkload;
-import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,7 +44,7 @@ public final class HttpIngestBenchmark {
 
     ChildServer server =
         ChildServer.start(
-            TestingPostgres.instance().createDatabase(),
+            TestCatalogs.sharedPostgres().createDatabase(),
             Files.createDirectories(folder.resolve("data")),
             Duration.ofHours(1));
     try {

@@ -2,12 +2,12 @@ package dev.featurestore.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcJobs;
-import dev.featurestore.testing.TestingPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class JobRunnerIT {
   @Test
   void jobHitByAnErrorEndsFailedWithTheReason() throws Exception {
-    DataSource catalog = TestingPostgres.instance().createDatabase().dataSource();
+    DataSource catalog = TestCatalogs.sharedPostgres().createDatabase().dataSource();
     CatalogMigrations.apply(catalog);
     JdbcJobs jobs = new JdbcJobs(catalog, new ReplicaLease("test", Duration.ofHours(1)));
     Job ended;

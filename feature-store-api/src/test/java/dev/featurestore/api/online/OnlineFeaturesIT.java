@@ -307,6 +307,23 @@ class OnlineFeaturesIT {
     }
   }
 
+  /**
+   * A build is held to its own Arrow allocator (feature-store.memory.per-request): one that needs
+   * more fails that group's build, listed as failing, instead of taking from the root unbounded.
+   */
+  @Test
+  void anIndexBuildIsHeldToTheMemoryPerRequest() throws Exception {
+    OnlineIndexes replica =
+        replicaIndexes(new OnlineMemoryBudget(1L << 30), Duration.ofHours(1), objectStore, 1);
+    replica.start();
+    try {
+      assertThat(replica.failingGroups()).containsEntry("item_stats", "OutOfMemoryException");
+      assertThat(replica.index("item_stats")).isEmpty();
+    } finally {
+      replica.stop();
+    }
+  }
+
   /** The real store, whose reads throw an Error while the test asks. */
   private static final class ObjectStoreFailingWithAnError implements ObjectStore {
     private final ObjectStore store;
@@ -812,6 +829,12 @@ class OnlineFeaturesIT {
 
   private OnlineIndexes replicaIndexes(
       OnlineMemoryBudget budget, Duration pollInterval, ObjectStore objects) throws IOException {
+    return replicaIndexes(budget, pollInterval, objects, Long.MAX_VALUE);
+  }
+
+  private OnlineIndexes replicaIndexes(
+      OnlineMemoryBudget budget, Duration pollInterval, ObjectStore objects, long memoryPerBuild)
+      throws IOException {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
@@ -820,7 +843,9 @@ class OnlineFeaturesIT {
                 catalog,
                 new ObjectCache(objects, dataDir.resolve("object-cache")),
                 allocator,
-                Executors.newVirtualThreadPerTaskExecutor())),
+                Executors.newVirtualThreadPerTaskExecutor()),
+            allocator,
+            memoryPerBuild),
         budget,
         allocator,
         Clock.systemUTC(),

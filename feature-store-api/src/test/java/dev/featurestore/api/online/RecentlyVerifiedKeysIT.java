@@ -2,6 +2,7 @@ package dev.featurestore.api.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.security.IssuedApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.catalog.CatalogMigrations;
@@ -38,7 +39,7 @@ class RecentlyVerifiedKeysIT {
 
   @Test
   void aRevokedKeyWorksForAtMostTheTtlAndUnknownKeysAreNeverRemembered() {
-    TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
+    TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
     CatalogMigrations.apply(database.dataSource());
     JdbcApiKeys apiKeys = new JdbcApiKeys(database.dataSource());
     RecentlyVerifiedKeys verified = new RecentlyVerifiedKeys(apiKeys, TTL, clock);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.api.FeatureStoreApplication;
+import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.api.config.InvalidConfigurationException;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ApiKeys;
@@ -27,7 +28,7 @@ class FirstAdminKeyIT {
 
   @BeforeEach
   void freshCatalog() {
-    database = TestingPostgres.instance().createDatabase();
+    database = TestCatalogs.sharedPostgres().createDatabase();
   }
 
   @Test

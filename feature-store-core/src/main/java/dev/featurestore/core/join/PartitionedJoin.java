@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -59,13 +60,17 @@ final class PartitionedJoin {
   private final JoinOptions options;
   private final ForkJoinPool pool;
 
+  /** Bytes of every spill file written, partitions joined in parallel adding to it. */
+  private final LongAdder spilledBytes = new LongAdder();
+
   PartitionedJoin(BufferAllocator allocator, JoinOptions options, ForkJoinPool pool) {
     this.allocator = allocator;
     this.options = options;
     this.pool = pool;
   }
 
-  void join(PointInTimeJoinRequest request, JoinOutput output, WinningRowsListener listener)
+  /** Joins, and returns the bytes it spilled to disk. */
+  long join(PointInTimeJoinRequest request, JoinOutput output, WinningRowsListener listener)
       throws IOException {
     Path folder = Files.createTempDirectory(options.spillDirectory(), "join-spill-");
     try {
@@ -79,6 +84,7 @@ final class PartitionedJoin {
         firstColumn += featureCount;
       }
       merge(output, joined);
+      return spilledBytes.sum();
     } finally {
       deleteRecursively(folder);
     }
@@ -185,7 +191,8 @@ final class PartitionedJoin {
         }
       }
       try (SpillFile.Writer writer =
-          new SpillFile.Writer(outputFile, VectorSchemaRoot.create(outputSchema, allocator))) {
+          new SpillFile.Writer(
+              outputFile, VectorSchemaRoot.create(outputSchema, allocator), spilledBytes)) {
         VectorSchemaRoot batch = writer.staging();
         for (int start = 0; start < spineRows.length; start += outputBatchRows) {
           int batchRows = Math.min(outputBatchRows, spineRows.length - start);
@@ -245,7 +252,7 @@ final class PartitionedJoin {
           vector.setInitialCapacity(batchRows);
           vector.allocateNew();
         }
-        writers[p] = new SpillFile.Writer(files.get(p), staging);
+        writers[p] = new SpillFile.Writer(files.get(p), staging, spilledBytes);
       }
       StoredRowPartitioner partitioner =
           new StoredRowPartitioner(group, schema, writers, batchRows);

@@ -58,18 +58,20 @@ public final class PointInTimeJoinEngine {
     this.pool = requireNonNull(pool, "pool is null");
   }
 
-  public void join(PointInTimeJoinRequest request, JoinOutputSink sink) throws IOException {
-    join(request, sink, WinningRowsListener.IGNORE);
+  public JoinStatistics join(PointInTimeJoinRequest request, JoinOutputSink sink)
+      throws IOException {
+    return join(request, sink, WinningRowsListener.IGNORE);
   }
 
   /**
    * Writes one output row per spine row, in spine order, to {@code sink}, and tells {@code
    * listener} which stored rows won.
    *
+   * @return what the join cost beyond memory: the bytes it spilled to disk
    * @throws InvalidInputException when the spine lacks a key or time column, a spine time is null
    *     or has no time zone, or two output columns share a name
    */
-  public void join(
+  public JoinStatistics join(
       PointInTimeJoinRequest request, JoinOutputSink sink, WinningRowsListener listener)
       throws IOException {
     requireNonNull(sink, "sink is null");
@@ -82,9 +84,10 @@ public final class PointInTimeJoinEngine {
       JoinOutput output = new JoinOutput(allocator, joinAllocator, request, outputSchema, sink);
       if (JoinMemory.fitsInMemory(request, options.memoryBudgetBytes())) {
         joinInMemory(joinAllocator, request, output, listener);
-      } else {
-        new PartitionedJoin(joinAllocator, options, pool).join(request, output, listener);
+        return new JoinStatistics(0);
       }
+      return new JoinStatistics(
+          new PartitionedJoin(joinAllocator, options, pool).join(request, output, listener));
     }
   }
 

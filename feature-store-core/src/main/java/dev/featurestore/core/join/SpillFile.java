@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,14 +18,19 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 final class SpillFile {
   private SpillFile() {}
 
-  /** Writes the staging batch, which it owns, as often as the join fills it. */
+  /**
+   * Writes the staging batch, which it owns, as often as the join fills it; on closing, adds the
+   * file's bytes to {@code spilledBytes}, the join's total.
+   */
   static final class Writer implements AutoCloseable {
     private final VectorSchemaRoot staging;
     private final ArrowStreamWriter writer;
+    private final LongAdder spilledBytes;
     private long rowCount;
 
-    Writer(Path path, VectorSchemaRoot staging) throws IOException {
+    Writer(Path path, VectorSchemaRoot staging, LongAdder spilledBytes) throws IOException {
       this.staging = staging;
+      this.spilledBytes = spilledBytes;
       FileChannel channel =
           FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
@@ -54,6 +60,8 @@ final class SpillFile {
     public void close() throws IOException {
       try (staging) {
         writer.close();
+      } finally {
+        spilledBytes.add(writer.bytesWritten());
       }
     }
   }

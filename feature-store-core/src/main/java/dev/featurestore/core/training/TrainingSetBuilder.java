@@ -12,6 +12,7 @@ import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOutputSink;
+import dev.featurestore.core.join.JoinStatistics;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
 import dev.featurestore.core.join.StoredRowSource;
@@ -149,10 +150,16 @@ public final class TrainingSetBuilder {
   }
 
   /**
+   * A training set as built, with what its join spilled to disk (not recorded in the catalog: a
+   * figure for the caller's metrics).
+   */
+  public record Built(TrainingSet trainingSet, long spilledBytes) {}
+
+  /**
    * Runs the join while the caller waits; see {@link #materialize(PreparedTrainingSet,
    * JobMonitor)}.
    */
-  public TrainingSet materialize(PreparedTrainingSet prepared) throws IOException {
+  public Built materialize(PreparedTrainingSet prepared) throws IOException {
     return materialize(prepared, JobMonitor.UNWATCHED);
   }
 
@@ -166,8 +173,7 @@ public final class TrainingSetBuilder {
    *
    * @throws JobCancelledException when the monitor says the job was cancelled
    */
-  public TrainingSet materialize(PreparedTrainingSet prepared, JobMonitor monitor)
-      throws IOException {
+  public Built materialize(PreparedTrainingSet prepared, JobMonitor monitor) throws IOException {
     UUID id = prepared.trainingSet().id();
     trainingSets.markRunning(id);
     try {
@@ -180,7 +186,7 @@ public final class TrainingSetBuilder {
     }
   }
 
-  private TrainingSet run(PreparedTrainingSet prepared, JobMonitor monitor) throws IOException {
+  private Built run(PreparedTrainingSet prepared, JobMonitor monitor) throws IOException {
     TrainingSetRequest request = prepared.request();
     Map<String, Long> timings = new LinkedHashMap<>();
     long started = System.nanoTime();
@@ -215,10 +221,11 @@ public final class TrainingSetBuilder {
       List<String> columns = new ArrayList<>();
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
-      joinEngine.join(
-          new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
-          new RequestOrderSink(output, columns, progress),
-          keysUsed.featureKeyCollector(spine));
+      JoinStatistics join =
+          joinEngine.join(
+              new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
+              new RequestOrderSink(output, columns, progress),
+              keysUsed.featureKeyCollector(spine));
       TrainingSetOutputs.Written written = output.finish();
       keysUsed.addSpineKeys(spine, entities);
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
@@ -232,8 +239,10 @@ public final class TrainingSetBuilder {
       keysUsed.record(lineage, id);
       timings.put("lineageMillis", millisSince(lineageStarted));
       timings.put("totalMillis", millisSince(started));
-      return trainingSets.complete(
-          id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
+      TrainingSet ready =
+          trainingSets.complete(
+              id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
+      return new Built(ready, join.spilledBytes());
     }
   }
 

@@ -88,6 +88,31 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void aJoinThatFitsInMemorySpillsNothing() throws IOException {
+    assertThat(spilledBytes(options(false))).isZero();
+  }
+
+  @Test
+  void aJoinOverItsBudgetReportsTheBytesItSpilled() throws IOException {
+    assertThat(spilledBytes(options(true))).isPositive();
+  }
+
+  private long spilledBytes(JoinOptions options) throws IOException {
+    FeatureGroupRequest scores =
+        request(USER_SCORES, 1, List.of(row(1L, 10, 1, 0, 1.0), row(2L, 10, 1, 1, 2.0)), "score");
+    CollectingSink output = new CollectingSink();
+    try (VectorSchemaRoot spine =
+        JoinTestData.spine(allocator, List.of(USER), List.of(user(1L, 20), user(2L, 20)))) {
+      long spilled =
+          engine(options)
+              .join(new PointInTimeJoinRequest(spine, "spine_time", List.of(scores)), output)
+              .spilledBytes();
+      assertThat(output.column("score")).containsExactly(1.0, 2.0);
+      return spilled;
+    }
+  }
+
+  @Test
   void joinsLatestValueAtOrBeforeSpineTime() throws IOException {
     FeatureGroupRequest scores =
         request(USER_SCORES, 1, List.of(row(1L, 10, 1, 0, 1.0), row(1L, 20, 1, 1, 2.0)), "score");

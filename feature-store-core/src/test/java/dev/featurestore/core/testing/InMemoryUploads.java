@@ -1,5 +1,7 @@
 package dev.featurestore.core.testing;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.core.training.Uploads;
@@ -11,17 +13,33 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link Uploads} in memory: the record of uploads only, their bytes are elsewhere. */
+/**
+ * {@link Uploads} in memory: the record of uploads only, their bytes are elsewhere. A test can fail
+ * the next {@link #create} before recording ({@link #failNextCreate}) or after ({@link
+ * #failNextCreateAfterRecording}: the outcome a caller cannot tell when a COMMIT was cut).
+ */
 public final class InMemoryUploads implements Uploads {
   private final Clock clock;
   private final Map<UUID, Upload> uploads = new ConcurrentHashMap<>();
+  private RuntimeException nextFailureBefore;
+  private RuntimeException nextFailureAfter;
 
   public InMemoryUploads(Clock clock) {
     this.clock = clock;
   }
 
+  /** The next create records nothing and throws {@code failure}. */
+  public synchronized void failNextCreate(RuntimeException failure) {
+    this.nextFailureBefore = requireNonNull(failure, "failure is null");
+  }
+
+  /** The next create records the upload, then throws {@code failure}. */
+  public synchronized void failNextCreateAfterRecording(RuntimeException failure) {
+    this.nextFailureAfter = requireNonNull(failure, "failure is null");
+  }
+
   @Override
-  public Upload create(
+  public synchronized Upload create(
       UUID id,
       String objectKey,
       String contentType,
@@ -41,7 +59,17 @@ public final class InMemoryUploads implements Uploads {
             createdBy,
             Optional.of(ownerKeyId),
             clock.instant());
+    if (nextFailureBefore != null) {
+      RuntimeException failure = nextFailureBefore;
+      nextFailureBefore = null;
+      throw failure;
+    }
     uploads.put(id, upload);
+    if (nextFailureAfter != null) {
+      RuntimeException failure = nextFailureAfter;
+      nextFailureAfter = null;
+      throw failure;
+    }
     return upload;
   }
 

@@ -305,7 +305,7 @@ class TrainingSetBuilderTest {
     // Committed after the request was planned: not part of the training set.
     append("profile", new Row("u2", SPINE_TIME, Map.of("age", 35L)));
 
-    TrainingSet built = builder.materialize(prepared);
+    TrainingSet built = builder.materialize(prepared).trainingSet();
 
     assertThat(built.catalogVersion())
         .isEqualTo(Map.of("activity", 1L, "profile", labels.sequence()));
@@ -314,7 +314,7 @@ class TrainingSetBuilderTest {
   }
 
   private TrainingSet build(TrainingSetRequest request) throws IOException {
-    return builder.materialize(builder.prepare(request, scientist));
+    return builder.materialize(builder.prepare(request, scientist)).trainingSet();
   }
 
   private List<Map<String, Object>> output(TrainingSet built) {

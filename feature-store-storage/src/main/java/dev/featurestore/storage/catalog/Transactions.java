@@ -1,5 +1,6 @@
 package dev.featurestore.storage.catalog;
 
+import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -7,6 +7,7 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.StoredRowSchema;
+import dev.featurestore.core.training.SpineFiles;
 import dev.featurestore.core.training.SpineSource;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
@@ -55,14 +56,11 @@ public final class SpineUploads {
 
   private SpineUploads() {}
 
-  /** What {@link #describe} found: the columns in file order and the number of rows. */
-  public record Description(List<Upload.Column> columns, long rows) {}
-
   /**
    * Reads the whole upload once, checking every row's spine time and the upload's {@code limits}
    * (rows, the size of each value, and for Parquet the bytes it decodes to).
    */
-  public static Description describe(
+  public static SpineFiles.Description describe(
       UploadFormat format, Path file, BufferAllocator allocator, UploadLimits limits)
       throws IOException {
     UploadBudget budget = limits.newBudget();
@@ -101,7 +99,7 @@ public final class SpineUploads {
       if (rows == 0) {
         throw new InvalidInputException("body", "the spine holds no rows");
       }
-      return new Description(columns, rows);
+      return new SpineFiles.Description(columns, rows);
     }
   }
 

@@ -5,26 +5,37 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.online.OnlineIndexSource;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import java.io.IOException;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Brings a {@link LatestValueIndex} up to its group's latest commit from the group's files: the
  * whole group for a new index, only the files added since the applied commit for one that is being
  * kept fresh.
+ *
+ * <p>Each catch-up or reload reads its files' batches from its own child of {@code allocator},
+ * limited to {@code memoryPerBuild} bytes ({@code feature-store.memory.per-request}): an allocation
+ * beyond it throws Arrow's {@code OutOfMemoryException}, which fails that build, not the server.
  */
-public final class OnlineIndexLoader {
+public final class OnlineIndexLoader implements OnlineIndexSource {
   private final Catalog catalog;
   private final FeatureGroupReader reader;
+  private final BufferAllocator allocator;
+  private final long memoryPerBuild;
 
-  public OnlineIndexLoader(Catalog catalog, FeatureGroupReader reader) {
+  public OnlineIndexLoader(
+      Catalog catalog, FeatureGroupReader reader, BufferAllocator allocator, long memoryPerBuild) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.reader = requireNonNull(reader, "reader is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    if (memoryPerBuild < 1) {
+      throw new IllegalArgumentException("memoryPerBuild must be positive");
+    }
+    this.memoryPerBuild = memoryPerBuild;
   }
-
-  /** What one catch-up did: the commit the index now reflects and the stored rows it read. */
-  public record CatchUp(long sequence, long rowsRead) {}
 
   /**
    * Follows {@code group}'s schema evolution, applies the rows of every file added after the
@@ -34,6 +45,7 @@ public final class OnlineIndexLoader {
    *
    * @param group the group as the catalog describes it now
    */
+  @Override
   public CatchUp catchUp(LatestValueIndex index, FeatureGroup group) throws IOException {
     long latest = catalog.latestSequence(group.name());
     boolean evolved = group.schemaVersion() > index.group().schemaVersion();
@@ -44,7 +56,9 @@ public final class OnlineIndexLoader {
       index.evolve(group);
     }
     FeatureGroupReader.Snapshot changes = reader.addedAfter(group, latest, index.appliedSequence());
-    changes.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), index::apply);
+    try (BufferAllocator build = buildAllocator(group)) {
+      changes.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), build, index::apply);
+    }
     index.markApplied(latest);
     return new CatchUp(latest, changes.rowCount());
   }
@@ -56,6 +70,7 @@ public final class OnlineIndexLoader {
    *
    * @param group the group as the catalog describes it now
    */
+  @Override
   public CatchUp reload(LatestValueIndex index, FeatureGroup group) throws IOException {
     long latest = catalog.latestSequence(group.name());
     if (group.schemaVersion() > index.group().schemaVersion()) {
@@ -63,9 +78,15 @@ public final class OnlineIndexLoader {
     }
     FeatureGroupReader.Snapshot files = reader.addedAfter(group, latest, 0);
     LatestValueIndex.Reload reload = index.reload();
-    files.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), reload::apply);
+    try (BufferAllocator build = buildAllocator(group)) {
+      files.forEachBatchInAnyOrder(FeatureFileScan.allFeatures(group), build, reload::apply);
+    }
     reload.finish();
     index.markApplied(latest);
     return new CatchUp(latest, files.rowCount());
+  }
+
+  private BufferAllocator buildAllocator(FeatureGroup group) {
+    return allocator.newChildAllocator("online-index-" + group.name(), 0, memoryPerBuild);
   }
 }

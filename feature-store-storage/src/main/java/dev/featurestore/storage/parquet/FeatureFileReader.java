@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -106,6 +107,10 @@ public final class FeatureFileReader implements AutoCloseable {
           new ParquetBatchReader(
               fileReader, target, features, rowGroups, scan.batchRows(), allocator);
       return new FeatureFileReader(description, batchReader, blocks.size(), rowGroups.size());
+    } catch (OutOfMemoryException e) {
+      // The reader's allocator is full: a limit of the request, not a damaged file.
+      closeQuietly(fileReader, e);
+      throw e;
     } catch (InvalidInputException e) {
       closeQuietly(fileReader, e);
       throw new InvalidFeatureFileException(description, e.getMessage(), e);
@@ -124,6 +129,8 @@ public final class FeatureFileReader implements AutoCloseable {
   public boolean loadNextBatch() throws IOException {
     try {
       return batchReader.loadNextBatch();
+    } catch (OutOfMemoryException e) {
+      throw e;
     } catch (InvalidInputException e) {
       throw new InvalidFeatureFileException(file, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {

@@ -39,6 +39,7 @@ public final class FeatureGroupReader implements FeatureGroupVersions, StoredRow
   private final Catalog catalog;
   private final ObjectCache cache;
   private final BufferAllocator allocator;
+  private final Executor readThreads;
   private final ParallelFileReader fileReader;
 
   /**
@@ -50,8 +51,13 @@ public final class FeatureGroupReader implements FeatureGroupVersions, StoredRow
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.cache = requireNonNull(cache, "cache is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
-    this.fileReader =
-        new ParallelFileReader(allocator, readThreads, Runtime.getRuntime().availableProcessors());
+    this.readThreads = requireNonNull(readThreads, "readThreads is null");
+    this.fileReader = fileReader(allocator);
+  }
+
+  private ParallelFileReader fileReader(BufferAllocator batchAllocator) {
+    return new ParallelFileReader(
+        batchAllocator, readThreads, Runtime.getRuntime().availableProcessors());
   }
 
   /** A snapshot of the group at {@code sequence}: the same files, whatever is committed later. */
@@ -186,7 +192,17 @@ public final class FeatureGroupReader implements FeatureGroupVersions, StoredRow
      */
     public void forEachBatchInAnyOrder(FeatureFileScan scan, Consumer<VectorSchemaRoot> consumer)
         throws IOException {
-      fileReader.forEachBatch(fileBatches(scan), consumer);
+      fileReader.forEachBatch(fileBatches(scan, allocator), consumer);
+    }
+
+    /**
+     * As {@link #forEachBatchInAnyOrder(FeatureFileScan, Consumer)}, with every batch allocated
+     * from {@code batchAllocator}, so that a limit on it bounds what the read holds at once.
+     */
+    public void forEachBatchInAnyOrder(
+        FeatureFileScan scan, BufferAllocator batchAllocator, Consumer<VectorSchemaRoot> consumer)
+        throws IOException {
+      fileReader(batchAllocator).forEachBatch(fileBatches(scan, batchAllocator), consumer);
     }
 
     /**
@@ -198,13 +214,14 @@ public final class FeatureGroupReader implements FeatureGroupVersions, StoredRow
         Function<VectorSchemaRoot, P> prepare,
         BiConsumer<VectorSchemaRoot, P> consumer)
         throws IOException {
-      fileReader.forEachPreparedBatch(fileBatches(scan), prepare, consumer);
+      fileReader.forEachPreparedBatch(fileBatches(scan, allocator), prepare, consumer);
     }
 
-    private List<ParallelFileReader.FileBatches> fileBatches(FeatureFileScan scan) {
+    private List<ParallelFileReader.FileBatches> fileBatches(
+        FeatureFileScan scan, BufferAllocator batchAllocator) {
       List<ParallelFileReader.FileBatches> fileBatches = new ArrayList<>();
       for (DataFile file : files) {
-        fileBatches.add(fileConsumer -> readFile(file, scan, allocator, fileConsumer));
+        fileBatches.add(fileConsumer -> readFile(file, scan, batchAllocator, fileConsumer));
       }
       return fileBatches;
     }

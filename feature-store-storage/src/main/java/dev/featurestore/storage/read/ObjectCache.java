@@ -3,7 +3,7 @@ package dev.featurestore.storage.read;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.catalog.Catalog;
-import dev.featurestore.core.objectstore.LocalObjectCopies;
+import dev.featurestore.core.objectstore.LocalObjectCache;
 import dev.featurestore.core.objectstore.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,7 @@ import java.util.UUID;
  * a copy named after the content hash never goes stale; erasure writes new objects with new hashes
  * and {@link #sweep} deletes copies whose content nothing references any more, on every replica.
  */
-public final class ObjectCache implements LocalObjectCopies {
+public final class ObjectCache implements LocalObjectCache {
   private static final String SUFFIX = ".parquet";
 
   private final ObjectStore objects;
@@ -59,13 +59,10 @@ public final class ObjectCache implements LocalObjectCopies {
   }
 
   /**
-   * Deletes every copy whose content no data file or training-set output of the catalog has any
-   * more: objects an erasure rewrote (possibly through another replica) or that expired. Copies
-   * made after the sweep started are kept, since their readers found them in the catalog after the
-   * sweep asked it.
-   *
-   * @return how many copies were deleted
+   * {@inheritDoc} Copies made after the sweep started are kept, since their readers found them in
+   * the catalog after the sweep asked it.
    */
+  @Override
   public int sweep(Catalog catalog) throws IOException {
     FileTime started = FileTime.from(Instant.now());
     Map<String, Path> copies = new HashMap<>();

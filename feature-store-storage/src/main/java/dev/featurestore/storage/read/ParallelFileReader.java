@@ -97,7 +97,13 @@ public final class ParallelFileReader {
         } else {
           finishedWorkers++;
           if (item instanceof Throwable failure) {
-            throw failure instanceof IOException e ? e : new IOException(failure);
+            // Unwrapped, so that callers tell a memory limit or a bug from a failed read.
+            switch (failure) {
+              case IOException e -> throw e;
+              case RuntimeException e -> throw e;
+              case Error e -> throw e;
+              default -> throw new IOException(failure);
+            }
           }
         }
       }

@@ -3,6 +3,7 @@ package dev.featurestore.storage.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.testing.TestingPostgres;
 import java.sql.Statement;

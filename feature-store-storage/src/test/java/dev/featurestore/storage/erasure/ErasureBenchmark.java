@@ -173,17 +173,19 @@ public final class ErasureBenchmark {
       List<UUID> built = new ArrayList<>();
       for (int t = 0; t < trainingSetCount; t++) {
         TrainingSet set =
-            builder.materialize(
-                builder.prepare(
-                    new TrainingSetRequest(
-                        "set_" + t,
-                        Optional.empty(),
-                        Optional.of("labels"),
-                        Optional.empty(),
-                        featureReferences,
-                        Optional.empty(),
-                        "{\"name\":\"set_" + t + "\",\"spine\":{\"featureGroup\":\"labels\"}}"),
-                    scientist));
+            builder
+                .materialize(
+                    builder.prepare(
+                        new TrainingSetRequest(
+                            "set_" + t,
+                            Optional.empty(),
+                            Optional.of("labels"),
+                            Optional.empty(),
+                            featureReferences,
+                            Optional.empty(),
+                            "{\"name\":\"set_" + t + "\",\"spine\":{\"featureGroup\":\"labels\"}}"),
+                        scientist))
+                .trainingSet();
         built.add(set.id());
         if (t % 10 == 9) {
           new ModelRegistry(models, trainingSets, Clock.systemUTC())

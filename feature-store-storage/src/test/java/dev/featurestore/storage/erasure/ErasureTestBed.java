@@ -11,6 +11,7 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.training.FeatureReference;
+import dev.featurestore.core.training.SpineFiles;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
@@ -126,7 +127,7 @@ public record ErasureTestBed(
 
   /** Checks and stores a spine upload as the upload endpoint does. */
   public Upload upload(UploadFormat format, Path body) throws IOException {
-    SpineUploads.Description description =
+    SpineFiles.Description description =
         SpineUploads.describe(format, body, storage.allocator(), UploadLimits.NONE);
     UUID id = UUID.randomUUID();
     storage.objects().put(ObjectLayout.upload(id), body);
@@ -153,7 +154,7 @@ public record ErasureTestBed(
 
   /** Builds a training set as its request says, failing as the builder does. */
   public TrainingSet build(TrainingSetRequest request) throws IOException {
-    return builder.materialize(builder.prepare(request, scientist));
+    return builder.materialize(builder.prepare(request, scientist)).trainingSet();
   }
 
   /** Builds a training set of {@code features} on an uploaded spine. */

@@ -9,6 +9,7 @@ import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.training.SpineFiles;
 import dev.featurestore.core.training.Upload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class SpineUploadsTest {
             folder.resolve("spine.csv"),
             "\uFEFFuser_id,event_time,note\n7,2026-03-05T01:00:00+01:00,\"a, b\"\n8,2026-03-05T00:00:00Z,\n",
             StandardCharsets.UTF_8);
-    SpineUploads.Description description =
+    SpineFiles.Description description =
         SpineUploads.describe(UploadFormat.CSV, csv, allocator, UploadLimits.NONE);
     assertThat(description.rows()).isEqualTo(2);
     assertThat(description.columns())

@@ -257,7 +257,7 @@ class LineageExactnessIT {
                 features,
                 Optional.empty(),
                 "{}");
-        built.add(builder.materialize(builder.prepare(request, scientist)));
+        built.add(builder.materialize(builder.prepare(request, scientist)).trainingSet());
       }
 
       Map<String, Map<UUID, Set<KeyUse>>> scanned = scanOutputs(objectsFolder, built);

@@ -42,11 +42,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.arrow.memory.RootAllocator;
@@ -61,7 +65,7 @@ import org.apache.arrow.vector.util.Text;
 
 /**
  * The online answer for key K equals the training-set join for the spine row {@code (K, now)} as of
- * the latest commit, both computed by the production code from the same Parquet files: random
+ * the latest commit, both computed by the production code from the same Parquet files: generated
  * groups (STRING or INT64 keys, every feature type, several commits, colliding event times, nulls,
  * rows up to the allowed skew in the future, TTL set or not, a compaction or a schema evolution
  * between commits), an index kept fresh commit by commit and one loaded at the end, and {@link
@@ -109,7 +113,7 @@ class OnlineIndexJoinEquivalenceIT {
     writer = bed.writer();
     reader = bed.reader();
     compactor = bed.compactor();
-    loader = new OnlineIndexLoader(catalog, reader);
+    loader = new OnlineIndexLoader(catalog, reader, allocator, Long.MAX_VALUE);
   }
 
   @AfterContainer
@@ -121,29 +125,40 @@ class OnlineIndexJoinEquivalenceIT {
     }
   }
 
-  @Property(tries = 20)
-  void onlineAnswerEqualsTheJoinForSpineRowKeyNow(@ForAll long seed) throws IOException {
-    Random random = new Random(seed);
+  /** One generated row: its key, how many quarter hours back and whether 5 minutes ahead. */
+  record Row(int key, int quartersBack, boolean ahead, List<String> valuesJson) {}
+
+  /**
+   * What a try does: the group's key type and TTL, the rows of each commit, the commit after which
+   * the group is compacted and the one after which it gains a feature (-1 or beyond the last:
+   * never), and how far the clock moves between the three comparisons.
+   */
+  record Scenario(
+      KeyType keyType,
+      Duration ttl,
+      List<List<Row>> commits,
+      int compactAfter,
+      int evolveAfter,
+      List<Integer> advanceSeconds) {}
+
+  @Property(tries = 12)
+  void onlineAnswerEqualsTheJoinForSpineRowKeyNow(@ForAll("scenarios") Scenario scenario)
+      throws IOException {
     int number = GROUPS.incrementAndGet();
-    KeyType keyType = random.nextBoolean() ? KeyType.INT64 : KeyType.STRING;
-    Entity entity = catalog.createEntity(new Entity("entity_" + number, keyType, ""));
+    Entity entity = catalog.createEntity(new Entity("entity_" + number, scenario.keyType(), ""));
     String name = "group_" + number;
     catalog.createFeatureGroup(
-        new FeatureGroup(
-            name, entity, FEATURES, TTLS.get(random.nextInt(TTLS.size())), true, "", 1));
+        new FeatureGroup(name, entity, FEATURES, scenario.ttl(), true, "", 1));
     SettableClock clock = new SettableClock(NOW);
     OnlineMemoryBudget budget = new OnlineMemoryBudget(1L << 30);
     try (LatestValueIndex keptFresh =
         LatestValueIndex.create(group(name), budget, allocator, clock)) {
-      int commits = 1 + random.nextInt(5);
-      int compactAfter = random.nextInt(3) == 0 ? random.nextInt(commits) : -1;
-      int evolveAfter = random.nextInt(3) == 0 ? random.nextInt(commits) : -1;
-      for (int commit = 0; commit < commits; commit++) {
-        append(group(name), random);
-        if (commit == compactAfter) {
+      for (int commit = 0; commit < scenario.commits().size(); commit++) {
+        append(group(name), scenario.commits().get(commit));
+        if (commit == scenario.compactAfter()) {
           compactor.compact(name, "tester");
         }
-        if (commit == evolveAfter) {
+        if (commit == scenario.evolveAfter()) {
           catalog.addFeatures(name, List.of(LATE));
         }
         loader.catchUp(keptFresh, group(name));
@@ -151,7 +166,7 @@ class OnlineIndexJoinEquivalenceIT {
       try (LatestValueIndex loaded =
           LatestValueIndex.create(group(name), budget, allocator, clock)) {
         loader.catchUp(loaded, group(name));
-        for (int moment = 0; moment < 3; moment++) {
+        for (int advance : scenario.advanceSeconds()) {
           FeatureGroup group = group(name);
           try (LatestValueIndex.View freshView = keptFresh.view();
               LatestValueIndex.View loadedView = loaded.view()) {
@@ -159,39 +174,86 @@ class OnlineIndexJoinEquivalenceIT {
             assertSameAsJoin(freshView, group, join, "kept fresh");
             assertSameAsJoin(loadedView, group, join, "loaded at the end");
           }
-          clock.advance(Duration.ofSeconds(random.nextInt(240)));
+          clock.advance(Duration.ofSeconds(advance));
         }
       }
     }
+  }
+
+  /**
+   * Few keys and coarse event times, so that keys repeat and times collide within and across
+   * commits; some rows up to 5 minutes in the future (the allowed skew); about one value in six
+   * null. Each row has a value for every feature the group may have (the evolved one last).
+   */
+  @Provide
+  Arbitrary<Scenario> scenarios() {
+    List<Arbitrary<String>> values = new ArrayList<>();
+    for (FeatureDefinition feature : FEATURES) {
+      values.add(valueJson(feature));
+    }
+    values.add(valueJson(LATE));
+    Arbitrary<Row> row =
+        Combinators.combine(
+                Arbitraries.integers().between(0, KEYS - 1),
+                Arbitraries.integers().between(0, 8),
+                Arbitraries.integers().between(0, 3).map(quarter -> quarter == 0),
+                Combinators.combine(values).as(List::copyOf))
+            .as(Row::new);
+    return Combinators.combine(
+            Arbitraries.of(KeyType.INT64, KeyType.STRING),
+            Arbitraries.of(TTLS),
+            row.list().ofMinSize(1).ofMaxSize(30).list().ofMinSize(1).ofMaxSize(5),
+            Arbitraries.integers().between(-1, 4),
+            Arbitraries.integers().between(-1, 4),
+            Arbitraries.integers().between(0, 239).list().ofSize(3))
+        .as(Scenario::new);
+  }
+
+  private static Arbitrary<String> valueJson(FeatureDefinition feature) {
+    Arbitrary<String> value =
+        switch (feature.type()) {
+          case INT64, INT32 -> Arbitraries.integers().between(-50, 49).map(Object::toString);
+          case FLOAT64, FLOAT32 ->
+              Arbitraries.integers().between(0, 999).map(eighths -> Double.toString(eighths / 8.0));
+          case BOOL -> Arbitraries.of(true, false).map(Object::toString);
+          case STRING -> Arbitraries.integers().between(0, 99).map(v -> "\"v" + v + "\"");
+          case BYTES ->
+              Arbitraries.bytes()
+                  .map(b -> "\"" + Base64.getEncoder().encodeToString(new byte[] {b}) + "\"");
+          case TIMESTAMP ->
+              Arbitraries.integers()
+                  .between(0, 99_999)
+                  .map(seconds -> "\"" + NOW.minusSeconds(seconds) + "\"");
+          case FLOAT32_VECTOR ->
+              Combinators.combine(
+                      Arbitraries.integers().between(0, 9), Arbitraries.integers().between(0, 9))
+                  .as((first, quarters) -> "[" + first + "," + quarters / 4.0 + "]");
+        };
+    return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just("null")), Tuple.of(5, value));
   }
 
   private static FeatureGroup group(String name) {
     return catalog.featureGroup(name).orElseThrow();
   }
 
-  /**
-   * An upload of random rows: few keys and coarse event times so that keys repeat and times collide
-   * within and across commits, some rows up to 5 minutes in the future (the allowed skew), about
-   * one value in six null.
-   */
-  private static void append(FeatureGroup group, Random random) throws IOException {
+  /** An upload of the rows, with values for the group's features as it is now. */
+  private static void append(FeatureGroup group, List<Row> commitRows) throws IOException {
     StringBuilder rows = new StringBuilder();
-    int rowCount = 1 + random.nextInt(30);
-    for (int row = 0; row < rowCount; row++) {
+    for (Row row : commitRows) {
       Instant eventTime =
-          NOW.minus(Duration.ofMinutes(15L * random.nextInt(9)))
-              .plus(Duration.ofMinutes(5L * random.nextInt(2) * random.nextInt(2)));
-      rows.append(row == 0 ? "" : ",")
+          NOW.minus(Duration.ofMinutes(15L * row.quartersBack()))
+              .plus(Duration.ofMinutes(row.ahead() ? 5 : 0));
+      rows.append(rows.isEmpty() ? "" : ",")
           .append("{\"")
           .append(group.entity().name())
           .append("\":")
-          .append(keyJson(group.entity().keyType(), random.nextInt(KEYS)))
+          .append(keyJson(group.entity().keyType(), row.key()))
           .append(",\"event_time\":\"")
           .append(eventTime)
           .append('"');
-      for (FeatureDefinition feature : group.features()) {
-        rows.append(",\"").append(feature.name()).append("\":");
-        rows.append(random.nextInt(6) == 0 ? "null" : randomValueJson(feature, random));
+      for (int feature = 0; feature < group.features().size(); feature++) {
+        rows.append(",\"").append(group.features().get(feature).name()).append("\":");
+        rows.append(row.valuesJson().get(feature));
       }
       rows.append('}');
     }
@@ -208,19 +270,6 @@ class OnlineIndexJoinEquivalenceIT {
 
   private static String keyJson(KeyType keyType, int key) {
     return keyType == KeyType.INT64 ? Integer.toString(key) : "\"k" + key + "\"";
-  }
-
-  private static String randomValueJson(FeatureDefinition feature, Random random) {
-    return switch (feature.type()) {
-      case INT64, INT32 -> Integer.toString(random.nextInt(100) - 50);
-      case FLOAT64, FLOAT32 -> Double.toString(random.nextInt(1000) / 8.0);
-      case BOOL -> Boolean.toString(random.nextBoolean());
-      case STRING -> "\"v" + random.nextInt(100) + "\"";
-      case BYTES ->
-          "\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) random.nextInt()}) + "\"";
-      case TIMESTAMP -> "\"" + NOW.minusSeconds(random.nextInt(100_000)) + "\"";
-      case FLOAT32_VECTOR -> "[" + random.nextInt(10) + "," + random.nextInt(10) / 4.0 + "]";
-    };
   }
 
   /** Every key of the group (and two it never had) against the join at the view's now. */

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -121,6 +122,28 @@ class ParallelFileReaderTest {
       sum += values.get(row);
     }
     return sum;
+  }
+
+  /** A full allocator is a limit of the read, not a failed file: it comes out as itself. */
+  @Test
+  void passesAMemoryLimitOnUnwrapped() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+      for (int file = 0; file < FILES; file++) {
+        files.add(numbers(allocator, file));
+      }
+      files.set(
+          FILES / 2,
+          consumer -> {
+            throw new OutOfMemoryException("over the read's limit");
+          });
+
+      assertThatThrownBy(
+              () -> new ParallelFileReader(allocator, readers, 3).forEachBatch(files, batch -> {}))
+          .isInstanceOf(OutOfMemoryException.class)
+          .hasMessage("over the read's limit");
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
   }
 
   @Test

@@ -105,7 +105,8 @@ class TrainingSetProgressIT {
   void reportsRowsReadAndWrittenBatchByBatchUntilAllAreDone() throws IOException {
     RecordingMonitor monitor = new RecordingMonitor(done -> false);
 
-    TrainingSet ready = builder.materialize(builder.prepare(request(), scientist), monitor);
+    TrainingSet ready =
+        builder.materialize(builder.prepare(request(), scientist), monitor).trainingSet();
 
     assertThat(ready.status()).isEqualTo(TrainingSetStatus.READY);
     long total = GROUP_ROWS + SPINE_ROWS;
