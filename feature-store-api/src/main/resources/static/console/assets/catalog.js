@@ -23,10 +23,10 @@ export async function catalogPage() {
     results.replaceChildren(
       table(
         "Entities",
-        ["Name", "Key type", "Description"],
+        ["Name", "Key type", "Owner", "Tags", "Description"],
         entities
-          .filter((entity) => matches(entity.name, entity.description))
-          .map((entity) => [entity.name, entity.keyType, entity.description ?? ""]),
+          .filter((entity) => matches(entity.name, entity.description, entity.owner, ...tagsOf(entity)))
+          .map((entity) => [entity.name, entity.keyType, entity.owner ?? "", tagsOf(entity).join(", "), entity.description ?? ""]),
       ),
       table(
         "Feature groups",
@@ -47,13 +47,14 @@ export async function catalogPage() {
       ),
       table(
         "Features",
-        ["Feature", "Type", "Feature group"],
+        ["Feature", "Type", "Feature group", "Description"],
         features
-          .filter(({ group, feature }) => matches(feature.name, group.name, feature.type))
+          .filter(({ group, feature }) => matches(feature.name, group.name, feature.type, feature.description))
           .map(({ group, feature }) => [
             feature.name,
             typeOf(feature),
             groupLink(group.name),
+            feature.description ?? "",
           ]),
       ),
     );
@@ -128,8 +129,9 @@ export async function featureGroupPage({ params: [name] }) {
 }
 
 /** Tags as "name" or "name=value"; older servers send none. */
-function tagsOf(group) {
-  const tags = group.tags ?? [];
+/** The tags of an entity or group (a list; a name-to-value map is shown as name=value). */
+function tagsOf(described) {
+  const tags = described.tags ?? [];
   return Array.isArray(tags) ? tags.map(String) : Object.entries(tags).map(([name, value]) => `${name}=${value}`);
 }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,72 @@ class ServerIT {
     assertThat(evolved.getBody()).contains("\"schemaVersion\":2").contains("\"country\"");
     assertThat(http.getForEntity("/api/v1/feature-groups", String.class).getBody())
         .contains("user_activity");
+  }
+
+  @Test
+  void ownersTagsAndDescriptionsAreAcceptedShownAndEditable() {
+    ResponseEntity<String> entity =
+        post(
+            "/api/v1/entities",
+            """
+            {"name":"account_id","keyType":"STRING","description":"an account",
+             "owner":"payments","tags":["pii","billing"]}""");
+    assertThat(entity.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    assertThat(JsonPath.<List<String>>read(entity.getBody(), "$.tags"))
+        .containsExactly("billing", "pii");
+    ResponseEntity<String> redescribed =
+        exchange("/api/v1/entities/account_id", "PATCH", "{\"owner\":\"risk\"}");
+    assertThat(redescribed.getStatusCode()).isEqualTo(HttpStatus.OK);
+    String shownEntity = http.getForEntity("/api/v1/entities/account_id", String.class).getBody();
+    assertThat(JsonPath.<String>read(shownEntity, "$.owner")).isEqualTo("risk");
+    assertThat(JsonPath.<List<String>>read(shownEntity, "$.tags"))
+        .containsExactly("billing", "pii");
+
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"account_balance","entity":"account_id","owner":"payments","tags":["daily"],
+         "features":[{"name":"balance","type":"FLOAT64","description":"end of day, EUR"}]}""");
+    ResponseEntity<String> changed =
+        exchange(
+            "/api/v1/feature-groups/account_balance",
+            "PATCH",
+            """
+            {"tags":["daily","finance"],"featureDescriptions":{"balance":"end of day, USD"},
+             "addFeatures":[{"name":"overdrawn","type":"BOOL","description":"below zero"}]}""");
+    assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+    String group =
+        http.getForEntity("/api/v1/feature-groups/account_balance", String.class).getBody();
+    assertThat(JsonPath.<String>read(group, "$.owner")).isEqualTo("payments");
+    assertThat(JsonPath.<List<String>>read(group, "$.tags")).containsExactly("daily", "finance");
+    assertThat(JsonPath.<List<String>>read(group, "$.features[*].description"))
+        .containsExactly("end of day, USD", "below zero");
+    assertThat(JsonPath.<Integer>read(group, "$.schemaVersion")).isEqualTo(2);
+  }
+
+  @Test
+  void badDocumentationIsAProblemNamingTheField() {
+    post("/api/v1/entities", "{\"name\":\"shop_id\",\"keyType\":\"STRING\"}");
+    assertProblemNaming(
+        exchange("/api/v1/entities/shop_id", "PATCH", "{\"tags\":[\"ok\",\"Not OK\"]}"), "tags[1]");
+    post(
+        "/api/v1/feature-groups",
+        "{\"name\":\"shop_sales\",\"entity\":\"shop_id\","
+            + "\"features\":[{\"name\":\"sales\",\"type\":\"INT64\"}]}");
+    assertProblemNaming(
+        exchange(
+            "/api/v1/feature-groups/shop_sales",
+            "PATCH",
+            "{\"featureDescriptions\":{\"refunds\":\"money back\"}}"),
+        "featureDescriptions.refunds");
+    assertProblemNaming(
+        exchange("/api/v1/feature-groups/shop_sales", "PATCH", "{\"steward\":\"me\"}"), "steward");
+    assertProblemNaming(exchange("/api/v1/entities/shop_id", "PATCH", "{}"), "body");
+  }
+
+  private static void assertProblemNaming(ResponseEntity<String> response, String field) {
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(response.getBody()).contains("\"" + field + "\"");
   }
 
   /**

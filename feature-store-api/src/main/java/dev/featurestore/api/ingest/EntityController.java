@@ -18,11 +18,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -43,14 +45,19 @@ class EntityController {
     this.auditLog = auditLog;
   }
 
-  record EntityRequest(String name, KeyType keyType, String description) {}
+  record EntityRequest(
+      String name, KeyType keyType, String description, String owner, List<String> tags) {}
+
+  /** What a PATCH may change; an absent field keeps its value. */
+  record EntityChange(String description, String owner, List<String> tags) {}
 
   @Operation(
       operationId = "createEntity",
       summary = "Define an entity",
       description =
           "An entity is what features describe. Its name is also the key column's name in"
-              + " commits, spines and online lookups; its key type (STRING or INT64) is fixed.")
+              + " commits, spines and online lookups; its key type (STRING or INT64) is fixed."
+              + " description, owner and tags (lowercase labels) make it findable.")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -59,12 +66,20 @@ class EntityController {
       throw new InvalidInputException("keyType", "is required: STRING or INT64");
     }
     Entity entity =
-        catalog.createEntity(new Entity(request.name(), request.keyType(), request.description()));
+        catalog.createEntity(
+            new Entity(
+                request.name(),
+                request.keyType(),
+                request.description(),
+                request.owner(),
+                request.tags()));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.ENTITY, entity.name())
             .withEntity(entity.name())
-            .withDetail("keyType", entity.keyType().name()));
+            .withDetail("keyType", entity.keyType().name())
+            .withDetail("owner", entity.owner())
+            .withDetail("tags", String.join(",", entity.tags())));
     return ResponseEntity.created(URI.create("/api/v1/entities/" + entity.name())).body(entity);
   }
 
@@ -82,6 +97,35 @@ class EntityController {
   @Operation(operationId = "getEntity", summary = "Get an entity")
   @GetMapping("/{name}")
   Entity get(@PathVariable String name) {
+    return entity(name);
+  }
+
+  @Operation(
+      operationId = "describeEntity",
+      summary = "Change an entity's description, owner or tags",
+      description = "Fields left out keep their value; tags replace the entity's tags.")
+  @PatchMapping("/{name}")
+  Entity describe(@PathVariable String name, @RequestBody EntityChange change) {
+    if (change.description() == null && change.owner() == null && change.tags() == null) {
+      throw new InvalidInputException("body", "name a description, owner or tags to change");
+    }
+    Entity current = entity(name);
+    Entity described =
+        catalog.describeEntity(
+            current.describedAs(
+                Objects.requireNonNullElse(change.description(), current.description()),
+                Objects.requireNonNullElse(change.owner(), current.owner()),
+                Objects.requireNonNullElse(change.tags(), current.tags())));
+    auditLog.record(
+        Caller.current()
+            .did(AuditAction.UPDATE, AuditTargetType.ENTITY, name)
+            .withEntity(name)
+            .withDetail("owner", described.owner())
+            .withDetail("tags", String.join(",", described.tags())));
+    return described;
+  }
+
+  private Entity entity(String name) {
     return catalog
         .entity(name)
         .orElseThrow(() -> new NotFoundException("entity '" + name + "' not found"));

@@ -28,8 +28,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -62,7 +64,7 @@ class FeatureGroupController {
     this.events = events;
   }
 
-  record FeatureRequest(String name, FeatureType type, Integer dimension) {}
+  record FeatureRequest(String name, FeatureType type, Integer dimension, String description) {}
 
   record FeatureGroupRequest(
       String name,
@@ -70,9 +72,26 @@ class FeatureGroupController {
       List<FeatureRequest> features,
       Duration ttl,
       Boolean online,
-      String description) {}
+      String description,
+      String owner,
+      List<String> tags) {}
 
-  record FeatureGroupChange(List<FeatureRequest> addFeatures, Boolean online) {}
+  /** What a PATCH may change; an absent field keeps its value. */
+  record FeatureGroupChange(
+      List<FeatureRequest> addFeatures,
+      Boolean online,
+      String description,
+      String owner,
+      List<String> tags,
+      Map<String, String> featureDescriptions) {
+    boolean describes() {
+      return description != null || owner != null || tags != null || featureDescriptions != null;
+    }
+
+    Map<String, String> describedFeatures() {
+      return featureDescriptions == null ? Map.of() : featureDescriptions;
+    }
+  }
 
   /** A group as the API shows it: its definition plus what its latest version holds. */
   record FeatureGroupView(
@@ -82,6 +101,8 @@ class FeatureGroupController {
       Duration ttl,
       boolean online,
       String description,
+      String owner,
+      List<String> tags,
       int schemaVersion,
       long latestSequence,
       long commits,
@@ -98,7 +119,9 @@ class FeatureGroupController {
       description =
           "Typed features of one entity. Every row also carries the entity's key column and"
               + " event_time. ttl is an ISO-8601 duration (P30D); none or PT0S means values never"
-              + " expire. online: true keeps the latest values in memory for online lookups.")
+              + " expire. online: true keeps the latest values in memory for online lookups."
+              + " description, owner, tags (lowercase labels) and each feature's description make"
+              + " it findable.")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -122,12 +145,16 @@ class FeatureGroupController {
                 request.ttl() == null ? Duration.ZERO : request.ttl(),
                 Boolean.TRUE.equals(request.online()),
                 request.description(),
-                1));
+                1,
+                request.owner(),
+                request.tags()));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
             .withEntity(entity.name())
-            .withDetail("features", group.features().size()));
+            .withDetail("features", group.features().size())
+            .withDetail("owner", group.owner())
+            .withDetail("tags", String.join(",", group.tags())));
     events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
@@ -167,25 +194,35 @@ class FeatureGroupController {
 
   @Operation(
       operationId = "changeFeatureGroup",
-      summary = "Add features or switch the online flag",
+      summary = "Add features, switch the online flag or change the group's documentation",
       description =
           "Schema evolution: added features are nullable, so earlier rows read them as null."
-              + " online: true builds the group's online index; false drops it.")
+              + " online: true builds the group's online index; false drops it. description,"
+              + " owner, tags and featureDescriptions (feature name to description) change the"
+              + " documentation without a new schema version; fields left out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
-    if (!addsFeatures && change.online() == null) {
+    if (!addsFeatures && change.online() == null && !change.describes()) {
       throw new InvalidInputException(
-          "body", "name features to add (addFeatures) or the online flag (online)");
+          "body",
+          "name features to add (addFeatures), the online flag (online) or documentation to"
+              + " change (description, owner, tags, featureDescriptions)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
     }
-    // Every feature is checked before anything changes.
+    // Every feature and the documentation are checked before anything changes.
     List<FeatureDefinition> added =
         addsFeatures ? features("addFeatures", change.addFeatures()) : List.of();
+    if (change.describes()) {
+      documented(group.withFeaturesAdded(added), change);
+    }
     FeatureGroup changed = addsFeatures ? catalog.addFeatures(name, added) : group;
+    if (change.describes()) {
+      changed = catalog.describeFeatureGroup(documented(changed, change));
+    }
     if (change.online() != null && change.online() != changed.online()) {
       changed = catalog.markOnline(name, change.online());
     }
@@ -195,7 +232,19 @@ class FeatureGroupController {
             .withEntity(group.entity().name())
             .withDetail("addedFeatures", added.size())
             .withDetail("schemaVersion", changed.schemaVersion());
-    auditLog.record(change.online() == null ? entry : entry.withDetail("online", change.online()));
+    if (change.online() != null) {
+      entry = entry.withDetail("online", change.online());
+    }
+    if (change.describes()) {
+      entry =
+          entry
+              .withDetail("owner", changed.owner())
+              .withDetail("tags", String.join(",", changed.tags()))
+              .withDetail(
+                  "describedFeatures",
+                  String.join(",", new TreeSet<>(change.describedFeatures().keySet())));
+    }
+    auditLog.record(entry);
     events.publishEvent(new FeatureGroupDefined(name));
     return view(changed);
   }
@@ -239,6 +288,15 @@ class FeatureGroupController {
     return response.body(page);
   }
 
+  /** {@code group} with the documentation {@code change} names; what it leaves out is kept. */
+  private static FeatureGroup documented(FeatureGroup group, FeatureGroupChange change) {
+    return group.describedAs(
+        Objects.requireNonNullElse(change.description(), group.description()),
+        Objects.requireNonNullElse(change.owner(), group.owner()),
+        Objects.requireNonNullElse(change.tags(), group.tags()),
+        change.describedFeatures());
+  }
+
   private FeatureGroup group(String name) {
     return catalog.featureGroup(name).orElseThrow(() -> unknownGroup(catalog, name));
   }
@@ -265,7 +323,8 @@ class FeatureGroupController {
             new FeatureDefinition(
                 request.name(),
                 request.type(),
-                request.dimension() == null ? 0 : request.dimension()));
+                request.dimension() == null ? 0 : request.dimension(),
+                request.description()));
       } catch (InvalidInputException e) {
         throw new InvalidInputException(
             path + "." + e.errors().get(0).field(), e.errors().get(0).message());
@@ -297,6 +356,8 @@ class FeatureGroupController {
         group.ttl(),
         group.online(),
         group.description(),
+        group.owner(),
+        group.tags(),
         group.schemaVersion(),
         latest,
         latest, // sequences number a group's commits 1, 2, 3...: no need to list them

@@ -62,6 +62,7 @@ public final class AccessRules {
           // Definitions and data: data scientists write, compliance reads.
           new Rule(GET, "/api/v1/entities/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/entities", DATA_SCIENTIST),
+          new Rule(PATCH, "/api/v1/entities/*", DATA_SCIENTIST),
           new Rule(GET, "/api/v1/feature-groups/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/feature-groups", DATA_SCIENTIST),
           new Rule(PATCH, "/api/v1/feature-groups/*", DATA_SCIENTIST),

@@ -83,13 +83,22 @@ class OpenApiConformanceIT {
     expect(200, get("/api/v1/entities?limit=10"));
     expect(200, get("/api/v1/entities/user_id"));
     expect(404, get("/api/v1/entities/nobody"));
+    expect(
+        200,
+        call(
+            "PATCH",
+            "/api/v1/entities/user_id",
+            JSON,
+            bytes("{\"owner\":\"growth\",\"tags\":[\"pii\"]}"),
+            TestApiKeys.ADMIN_KEY));
     expect(401, call("GET", "/api/v1/entities", null, null, null));
 
     // Feature groups and their commits, in every format
     String group =
         """
         {"name":"user_activity","entity":"user_id","ttl":"P30D","online":true,
-         "features":[{"name":"clicks_7d","type":"INT64"}]}""";
+         "owner":"growth","tags":["web"],
+         "features":[{"name":"clicks_7d","type":"INT64","description":"clicks in 7 days"}]}""";
     expect(201, post("/api/v1/feature-groups", JSON, group));
     expect(
         201,

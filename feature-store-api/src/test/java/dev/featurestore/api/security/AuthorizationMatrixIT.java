@@ -79,6 +79,7 @@ class AuthorizationMatrixIT {
       GET    /api/v1/entities                                 -            200 200 200 404 200 401 401 401
       POST   /api/v1/entities                                 entity       201 201 201 404 404 401 401 401
       GET    /api/v1/entities/user_id                         -            200 200 200 404 200 401 401 401
+      PATCH  /api/v1/entities/user_id                         describe     200 200 200 404 404 401 401 401
       GET    /api/v1/feature-groups                           -            200 200 200 404 200 401 401 401
       POST   /api/v1/feature-groups                           group        201 201 201 404 404 401 401 401
       GET    /api/v1/feature-groups/user_activity             -            200 200 200 404 200 401 401 401
@@ -155,6 +156,7 @@ class AuthorizationMatrixIT {
   private static final Map<String, String> BODIES =
       Map.ofEntries(
           Map.entry("entity", "{\"name\":\"entity_{n}\",\"keyType\":\"STRING\"}"),
+          Map.entry("describe", "{\"owner\":\"team_{n}\",\"tags\":[\"tag_{n}\"]}"),
           Map.entry(
               "group",
               "{\"name\":\"group_{n}\",\"entity\":\"user_id\","

@@ -27,6 +27,12 @@ public interface Catalog {
 
   List<Entity> entities();
 
+  /**
+   * Stores the entity's description, owner and tags (its key type never changes); fails with not
+   * found when the entity is unknown.
+   */
+  Entity describeEntity(Entity described);
+
   /** Fails with a conflict when the name is taken, not found when the entity is unknown. */
   FeatureGroup createFeatureGroup(FeatureGroup group);
 
@@ -40,6 +46,13 @@ public interface Catalog {
 
   /** Schema evolution: a new schema version with the features appended (all nullable). */
   FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features);
+
+  /**
+   * Stores the group's description, owner, tags and feature descriptions; fails with a conflict
+   * when {@code described} is not at the group's current schema version (features were added
+   * meanwhile), with not found when the group is unknown.
+   */
+  FeatureGroup describeFeatureGroup(FeatureGroup described);
 
   /** Marks the group online (served by the online indexes) or not; its data is unchanged. */
   FeatureGroup markOnline(String groupName, boolean online);

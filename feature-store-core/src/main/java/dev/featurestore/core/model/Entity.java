@@ -2,14 +2,31 @@ package dev.featurestore.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Optional;
 
-/** A kind of key; its name is also the key column's name in uploads, spines and online requests. */
-public record Entity(String name, KeyType keyType, String description) {
+/**
+ * A kind of key; its name is also the key column's name in uploads, spines and online requests.
+ * Description, owner and tags make it findable ({@link Stewardship}).
+ */
+public record Entity(
+    String name, KeyType keyType, String description, String owner, List<String> tags) {
   public Entity {
     Names.requireValid("name", name);
     requireNonNull(keyType, "keyType is null");
     description = description == null ? "" : description;
+    owner = Stewardship.owner("owner", owner);
+    tags = Stewardship.tags("tags", tags);
+  }
+
+  /** An entity with no owner and no tags. */
+  public Entity(String name, KeyType keyType, String description) {
+    this(name, keyType, description, "", List.of());
+  }
+
+  /** This entity with another description, owner and tags; its key type never changes. */
+  public Entity describedAs(String newDescription, String newOwner, List<String> newTags) {
+    return new Entity(name, keyType, newDescription, newOwner, newTags);
   }
 
   /**

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 
-/** One typed feature column; {@code dimension} is set for vectors only, else 0. */
-public record FeatureDefinition(String name, FeatureType type, int dimension) {
+/**
+ * One typed feature column; {@code dimension} is set for vectors only, else 0. The description says
+ * what the values mean; it is documentation, not schema, so it can change without a new version.
+ */
+public record FeatureDefinition(String name, FeatureType type, int dimension, String description) {
   public static final int MAX_VECTOR_DIMENSION = 65_536;
 
   public FeatureDefinition {
@@ -19,6 +22,16 @@ public record FeatureDefinition(String name, FeatureType type, int dimension) {
     } else if (dimension != 0) {
       throw new InvalidInputException("dimension", "only FLOAT32_VECTOR features have a dimension");
     }
+    description = description == null ? "" : description;
+  }
+
+  /** A feature with no description. */
+  public FeatureDefinition(String name, FeatureType type, int dimension) {
+    this(name, type, dimension, "");
+  }
+
+  public FeatureDefinition describedAs(String newDescription) {
+    return new FeatureDefinition(name, type, dimension, newDescription);
   }
 
   public static FeatureDefinition scalar(String name, FeatureType type) {

@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * A feature group's definition at one schema version. Every stored row also has the entity's key
- * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited.
+ * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited. Description, owner and tags
+ * make it findable ({@link Stewardship}); they are not part of the schema version.
  */
 public record FeatureGroup(
     String name,
@@ -21,7 +23,9 @@ public record FeatureGroup(
     Duration ttl,
     boolean online,
     String description,
-    int schemaVersion) {
+    int schemaVersion,
+    String owner,
+    List<String> tags) {
   public static final String EVENT_TIME = "event_time";
 
   public FeatureGroup {
@@ -34,6 +38,8 @@ public record FeatureGroup(
     }
     EpochMicros.of("ttl", ttl);
     description = description == null ? "" : description;
+    owner = Stewardship.owner("owner", owner);
+    tags = Stewardship.tags("tags", tags);
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
     }
@@ -50,11 +56,54 @@ public record FeatureGroup(
     }
   }
 
+  /** A group with no owner and no tags. */
+  public FeatureGroup(
+      String name,
+      Entity entity,
+      List<FeatureDefinition> features,
+      Duration ttl,
+      boolean online,
+      String description,
+      int schemaVersion) {
+    this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
+  }
+
   /** The next schema version: these features with {@code added} after them. */
   public FeatureGroup withFeaturesAdded(List<FeatureDefinition> added) {
     List<FeatureDefinition> evolved = new ArrayList<>(features);
     evolved.addAll(added);
-    return new FeatureGroup(name, entity, evolved, ttl, online, description, schemaVersion + 1);
+    return new FeatureGroup(
+        name, entity, evolved, ttl, online, description, schemaVersion + 1, owner, tags);
+  }
+
+  public FeatureGroup withOnline(boolean newOnline) {
+    return new FeatureGroup(
+        name, entity, features, ttl, newOnline, description, schemaVersion, owner, tags);
+  }
+
+  /**
+   * The same schema version with another description, owner and tags, and the features named in
+   * {@code featureDescriptions} described anew (the others keep theirs).
+   */
+  public FeatureGroup describedAs(
+      String newDescription,
+      String newOwner,
+      List<String> newTags,
+      Map<String, String> featureDescriptions) {
+    for (String featureName : featureDescriptions.keySet()) {
+      if (feature(featureName).isEmpty()) {
+        throw new InvalidInputException(
+            "featureDescriptions." + featureName,
+            "group '" + name + "' has no feature '" + featureName + "'");
+      }
+    }
+    List<FeatureDefinition> described = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      String featureDescription = featureDescriptions.get(feature.name());
+      described.add(featureDescription == null ? feature : feature.describedAs(featureDescription));
+    }
+    return new FeatureGroup(
+        name, entity, described, ttl, online, newDescription, schemaVersion, newOwner, newTags);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {

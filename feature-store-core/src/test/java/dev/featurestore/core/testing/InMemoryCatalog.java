@@ -88,6 +88,18 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   @Override
+  public synchronized Entity describeEntity(Entity described) {
+    if (!entities.containsKey(described.name())) {
+      throw new NotFoundException("entity '" + described.name() + "' not found");
+    }
+    Entity stored = entities.get(described.name());
+    Entity changed =
+        stored.describedAs(described.description(), described.owner(), described.tags());
+    entities.put(changed.name(), changed);
+    return changed;
+  }
+
+  @Override
   public synchronized Optional<Entity> entity(String name) {
     return Optional.ofNullable(entities.get(name));
   }
@@ -114,7 +126,9 @@ public final class InMemoryCatalog implements Catalog {
             group.ttl(),
             group.online(),
             group.description(),
-            1);
+            1,
+            group.owner(),
+            group.tags());
     groups.put(group.name(), new GroupState(created));
     return created;
   }
@@ -150,18 +164,23 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   @Override
+  public synchronized FeatureGroup describeFeatureGroup(FeatureGroup described) {
+    GroupState group = group(described.name());
+    if (group.definition.schemaVersion() != described.schemaVersion()) {
+      throw new ConflictException(
+          "feature group '"
+              + described.name()
+              + "' is at schema version "
+              + group.definition.schemaVersion());
+    }
+    group.definition = described;
+    return described;
+  }
+
+  @Override
   public synchronized FeatureGroup markOnline(String groupName, boolean online) {
     GroupState group = group(groupName);
-    FeatureGroup current = group.definition;
-    group.definition =
-        new FeatureGroup(
-            current.name(),
-            current.entity(),
-            current.features(),
-            current.ttl(),
-            online,
-            current.description(),
-            current.schemaVersion());
+    group.definition = group.definition.withOnline(online);
     return group.definition;
   }
 

@@ -49,6 +49,8 @@ public final class JdbcCatalog implements Catalog {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
+  private static final String ENTITY_COLUMNS = "name, key_type, description, owner, tags";
+
   private final Transactions transactions;
 
   public JdbcCatalog(DataSource dataSource) {
@@ -61,10 +63,13 @@ public final class JdbcCatalog implements Catalog {
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO entities (name, key_type, description) VALUES (?, ?, ?)")) {
+                  "INSERT INTO entities (name, key_type, description, owner, tags)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
             insert.setString(1, entity.name());
             insert.setString(2, entity.keyType().name());
             insert.setString(3, entity.description());
+            insert.setString(4, entity.owner());
+            insert.setArray(5, textArray(connection, entity.tags()));
             insert.executeUpdate();
           } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -84,7 +89,26 @@ public final class JdbcCatalog implements Catalog {
   @Override
   public List<Entity> entities() {
     return transactions.list(
-        "SELECT name, key_type, description FROM entities ORDER BY name", JdbcCatalog::readEntity);
+        "SELECT " + ENTITY_COLUMNS + " FROM entities ORDER BY name", JdbcCatalog::readEntity);
+  }
+
+  @Override
+  public Entity describeEntity(Entity described) {
+    return transactions.inTransaction(
+        connection -> {
+          int updated =
+              Transactions.update(
+                  connection,
+                  "UPDATE entities SET description = ?, owner = ?, tags = ? WHERE name = ?",
+                  described.description(),
+                  described.owner(),
+                  textArray(connection, described.tags()),
+                  described.name());
+          if (updated == 0) {
+            throw new NotFoundException("entity '" + described.name() + "' not found");
+          }
+          return findEntity(connection, described.name()).orElseThrow();
+        });
   }
 
   @Override
@@ -100,13 +124,16 @@ public final class JdbcCatalog implements Catalog {
           long groupId;
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO feature_groups (name, entity_name, ttl_micros, online, description)"
-                      + " VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                  "INSERT INTO feature_groups"
+                      + " (name, entity_name, ttl_micros, online, description, owner, tags)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
             insert.setBoolean(4, group.online());
             insert.setString(5, group.description());
+            insert.setString(6, group.owner());
+            insert.setArray(7, textArray(connection, group.tags()));
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -125,7 +152,9 @@ public final class JdbcCatalog implements Catalog {
               group.ttl(),
               group.online(),
               group.description(),
-              1);
+              1,
+              group.owner(),
+              group.tags());
         });
   }
 
@@ -175,6 +204,41 @@ public final class JdbcCatalog implements Catalog {
               next.schemaVersion(),
               row.id());
           return next;
+        });
+  }
+
+  @Override
+  public FeatureGroup describeFeatureGroup(FeatureGroup described) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, described.name());
+          int current =
+              Transactions.single(
+                  connection,
+                  "SELECT current_schema_version FROM feature_groups WHERE id = ?",
+                  rows -> rows.getInt(1),
+                  row.id());
+          if (current != described.schemaVersion()) {
+            throw new ConflictException(
+                "feature group '" + described.name() + "' is at schema version " + current);
+          }
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET description = ?, owner = ?, tags = ? WHERE id = ?",
+              described.description(),
+              described.owner(),
+              textArray(connection, described.tags()),
+              row.id());
+          // Descriptions are documentation, not schema: the current version's features change
+          // in place rather than a new version being written.
+          Transactions.update(
+              connection,
+              "UPDATE feature_group_schema_versions SET features = ?::jsonb"
+                  + " WHERE feature_group_id = ? AND version = ?",
+              writeFeatures(described.features()),
+              row.id(),
+              current);
+          return findFeatureGroup(connection, described.name()).orElseThrow();
         });
   }
 
@@ -704,8 +768,7 @@ public final class JdbcCatalog implements Catalog {
   private static Optional<Entity> findEntity(Connection connection, String name)
       throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT name, key_type, description FROM entities WHERE name = ?")) {
+        connection.prepareStatement("SELECT " + ENTITY_COLUMNS + " FROM entities WHERE name = ?")) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? Optional.of(readEntity(rows)) : Optional.empty();
@@ -714,7 +777,20 @@ public final class JdbcCatalog implements Catalog {
   }
 
   private static Entity readEntity(ResultSet rows) throws SQLException {
-    return new Entity(rows.getString(1), KeyType.valueOf(rows.getString(2)), rows.getString(3));
+    return new Entity(
+        rows.getString(1),
+        KeyType.valueOf(rows.getString(2)),
+        rows.getString(3),
+        rows.getString(4),
+        readTextArray(rows, 5));
+  }
+
+  private static Array textArray(Connection connection, List<String> values) throws SQLException {
+    return connection.createArrayOf("text", values.toArray());
+  }
+
+  private static List<String> readTextArray(ResultSet rows, int column) throws SQLException {
+    return List.of((String[]) rows.getArray(column).getArray());
   }
 
   private static Optional<FeatureGroup> findFeatureGroup(Connection connection, String name)
@@ -722,7 +798,7 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features"
+                + " g.current_schema_version, v.features, g.owner, g.tags"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ?")) {
@@ -740,7 +816,9 @@ public final class JdbcCatalog implements Catalog {
                 Duration.of(rows.getLong(3), ChronoUnit.MICROS),
                 rows.getBoolean(4),
                 rows.getString(5),
-                rows.getInt(6)));
+                rows.getInt(6),
+                rows.getString(8),
+                readTextArray(rows, 9)));
       }
     }
   }
@@ -766,7 +844,8 @@ public final class JdbcCatalog implements Catalog {
           .addObject()
           .put("name", feature.name())
           .put("type", feature.type().name())
-          .put("dimension", feature.dimension());
+          .put("dimension", feature.dimension())
+          .put("description", feature.description());
     }
     return JSON.writeValueAsString(array);
   }
@@ -778,7 +857,8 @@ public final class JdbcCatalog implements Catalog {
           new FeatureDefinition(
               feature.get("name").asString(),
               FeatureType.valueOf(feature.get("type").asString()),
-              feature.get("dimension").asInt()));
+              feature.get("dimension").asInt(),
+              feature.path("description").asString("")));
     }
     return features;
   }

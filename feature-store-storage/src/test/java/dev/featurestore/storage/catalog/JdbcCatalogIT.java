@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +72,48 @@ class JdbcCatalogIT {
     assertThat(catalog.featureGroup("user_activity").orElseThrow().features())
         .extracting(FeatureDefinition::name)
         .containsExactly("clicks_7d", "review_embedding");
+  }
+
+  @Test
+  void ownerTagsAndDescriptionsAreStoredAndEditable() {
+    Entity customer =
+        catalog.createEntity(
+            new Entity("customer_id", KeyType.INT64, "a customer", "crm", List.of("pii", "crm")));
+    assertThat(catalog.entity("customer_id").orElseThrow()).isEqualTo(customer);
+    assertThat(customer.tags()).containsExactly("crm", "pii");
+    Entity redescribed =
+        catalog.describeEntity(customer.describedAs("a paying customer", "billing", List.of()));
+    assertThat(catalog.entity("customer_id").orElseThrow()).isEqualTo(redescribed);
+    assertThat(redescribed.owner()).isEqualTo("billing");
+    assertThat(redescribed.tags()).isEmpty();
+
+    FeatureGroup created =
+        catalog.createFeatureGroup(
+            new FeatureGroup(
+                "user_activity",
+                user,
+                List.of(new FeatureDefinition("clicks_7d", FeatureType.INT64, 0, "clicks a week")),
+                Duration.ZERO,
+                false,
+                "activity",
+                1,
+                "growth",
+                List.of("web")));
+    assertThat(catalog.featureGroup("user_activity").orElseThrow()).isEqualTo(created);
+    FeatureGroup described =
+        catalog.describeFeatureGroup(
+            created.describedAs(
+                "web activity", "analytics", List.of("web", "daily"), Map.of("clicks_7d", "")));
+    assertThat(catalog.featureGroup("user_activity").orElseThrow()).isEqualTo(described);
+    assertThat(described.tags()).containsExactly("daily", "web");
+    assertThat(described.feature("clicks_7d").orElseThrow().description()).isEmpty();
+    // Documentation survives schema evolution and the online flag.
+    catalog.addFeatures("user_activity", List.of(FeatureDefinition.vector("embedding", 4)));
+    FeatureGroup evolved = catalog.markOnline("user_activity", true);
+    assertThat(evolved.owner()).isEqualTo("analytics");
+    assertThat(evolved.tags()).containsExactly("daily", "web");
+    assertThatThrownBy(() -> catalog.describeFeatureGroup(described))
+        .isInstanceOf(ConflictException.class);
   }
 
   @Test
