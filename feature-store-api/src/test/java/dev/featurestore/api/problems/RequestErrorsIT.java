@@ -68,17 +68,17 @@ class RequestErrorsIT {
     assertProblem(
         post(
             "/api/v1/feature-groups",
-            "{\"name\":\"tagged\",\"entity\":\"user_id\",\"tags\":[\"a\"],\"features\":[]}"),
-        "tags",
+            "{\"name\":\"tagged\",\"entity\":\"user_id\",\"steward\":\"a\",\"features\":[]}"),
+        "steward",
         "is not a field of this request; its fields are description, entity, features, name,"
-            + " online, ttl");
+            + " online, owner, tags, ttl");
     assertProblem(
         post(
             "/api/v1/feature-groups",
             "{\"name\":\"described\",\"entity\":\"user_id\",\"features\":["
-                + "{\"name\":\"f\",\"type\":\"INT64\",\"description\":\"d\"}]}"),
-        "features[0].description",
-        "its fields are dimension, name, type");
+                + "{\"name\":\"f\",\"type\":\"INT64\",\"unit\":\"d\"}]}"),
+        "features[0].unit",
+        "its fields are description, dimension, name, type");
     assertThat(http.getForEntity("/api/v1/feature-groups/tagged", String.class).getStatusCode())
         .isEqualTo(org.springframework.http.HttpStatus.NOT_FOUND);
   }
