@@ -128,15 +128,12 @@ class ParallelFileReaderTest {
   @Test
   void passesAMemoryLimitOnUnwrapped() {
     try (BufferAllocator allocator = new RootAllocator()) {
-      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
-      for (int file = 0; file < FILES; file++) {
-        files.add(numbers(allocator, file));
-      }
-      files.set(
-          FILES / 2,
-          consumer -> {
-            throw new OutOfMemoryException("over the read's limit");
-          });
+      List<ParallelFileReader.FileBatches> files =
+          numbersWithTheMiddleFileFailing(
+              allocator,
+              consumer -> {
+                throw new OutOfMemoryException("over the read's limit");
+              });
 
       assertThatThrownBy(
               () -> new ParallelFileReader(allocator, readers, 3).forEachBatch(files, batch -> {}))
@@ -149,15 +146,12 @@ class ParallelFileReaderTest {
   @Test
   void reportsAFileThatFailsAndFreesQueuedBatches() {
     try (BufferAllocator allocator = new RootAllocator()) {
-      List<ParallelFileReader.FileBatches> files = new ArrayList<>();
-      for (int file = 0; file < FILES; file++) {
-        files.add(numbers(allocator, file));
-      }
-      files.set(
-          FILES / 2,
-          consumer -> {
-            throw new IOException("file 6 is corrupt");
-          });
+      List<ParallelFileReader.FileBatches> files =
+          numbersWithTheMiddleFileFailing(
+              allocator,
+              consumer -> {
+                throw new IOException("file 6 is corrupt");
+              });
 
       assertThatThrownBy(
               () -> new ParallelFileReader(allocator, readers, 3).forEachBatch(files, batch -> {}))
@@ -204,5 +198,16 @@ class ParallelFileReaderTest {
         }
       }
     };
+  }
+
+  /** {@link #FILES} files of numbers, the middle one replaced by {@code failing}. */
+  private static List<ParallelFileReader.FileBatches> numbersWithTheMiddleFileFailing(
+      BufferAllocator allocator, ParallelFileReader.FileBatches failing) {
+    List<ParallelFileReader.FileBatches> files = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      files.add(numbers(allocator, file));
+    }
+    files.set(FILES / 2, failing);
+    return files;
   }
 }
