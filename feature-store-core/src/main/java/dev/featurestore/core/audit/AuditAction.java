@@ -8,5 +8,8 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  ARCHIVE,
+  UNARCHIVE,
+  DELETE
 }

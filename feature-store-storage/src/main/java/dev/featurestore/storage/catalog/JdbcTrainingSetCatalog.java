@@ -191,7 +191,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             select(
                 connection,
                 "WHERE t.id IN (SELECT i.training_set_id FROM training_set_inputs i"
-                    + " JOIN feature_groups g ON g.id = i.feature_group_id WHERE g.name = ?)"
+                    + " JOIN feature_groups g ON g.id = i.feature_group_id"
+                    + " WHERE g.name = ? AND g.deleted_at IS NULL)"
                     + " ORDER BY t.created_at DESC, t.id",
                 groupName));
   }
