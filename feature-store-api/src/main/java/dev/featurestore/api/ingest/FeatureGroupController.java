@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -214,13 +215,7 @@ class FeatureGroupController {
   @Problems(ErrorCode.CONFLICT)
   @PostMapping("/{name}/archive")
   FeatureGroupView archive(@PathVariable String name) {
-    FeatureGroup group = group(name);
-    catalog.archive(name);
-    auditLog.record(
-        Caller.current()
-            .did(AuditAction.ARCHIVE, AuditTargetType.FEATURE_GROUP, name)
-            .withEntity(group.entity().name()));
-    return view(group);
+    return changeArchival(name, AuditAction.ARCHIVE, catalog::archive);
   }
 
   @Operation(
@@ -230,11 +225,17 @@ class FeatureGroupController {
   @Problems(ErrorCode.CONFLICT)
   @PostMapping("/{name}/unarchive")
   FeatureGroupView unarchive(@PathVariable String name) {
+    return changeArchival(name, AuditAction.UNARCHIVE, catalog::unarchive);
+  }
+
+  /** Archives or unarchives the group ({@code change}), audited as {@code action}. */
+  private FeatureGroupView changeArchival(
+      String name, AuditAction action, Consumer<String> change) {
     FeatureGroup group = group(name);
-    catalog.unarchive(name);
+    change.accept(name);
     auditLog.record(
         Caller.current()
-            .did(AuditAction.UNARCHIVE, AuditTargetType.FEATURE_GROUP, name)
+            .did(action, AuditTargetType.FEATURE_GROUP, name)
             .withEntity(group.entity().name()));
     return view(group);
   }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.catalog.ArchivedGroupException;
-import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
-import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.erasure.ErasureReceipt.ModelVersion;
 import dev.featurestore.core.model.Entity;
@@ -213,14 +211,7 @@ class FeatureGroupDeletionTest {
   }
 
   private DataFile append(String... keys) throws IOException {
-    NewDataFile file = files.store(ObjectLayout.newFeatureGroupFile(GROUP), List.of(keys));
-    Commit commit =
-        catalog.commit(
-            new PendingAppend(GROUP, 1, List.of(file), Optional.empty(), "request", "test"));
-    return catalog.dataFiles(GROUP, commit.sequence()).stream()
-        .filter(stored -> stored.objectKey().equals(file.objectKey()))
-        .findFirst()
-        .orElseThrow();
+    return files.append(catalog, GROUP, List.of(keys));
   }
 
   private void compact(DataFile... replaced) throws IOException {
