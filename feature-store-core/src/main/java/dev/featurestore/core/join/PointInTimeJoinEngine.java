@@ -65,8 +65,9 @@ public final class PointInTimeJoinEngine {
   }
 
   /**
-   * Writes one output row per spine row, in spine order, to {@code sink}, and tells {@code
-   * listener} which stored rows won.
+   * Writes one output row per spine row (per spine row with consent, when the request's consent
+   * policy excludes the others), in spine order, to {@code sink}, and tells {@code listener} which
+   * stored rows won.
    *
    * <p>With a consent requirement, the spine rows without consent are first found by joining the
    * consent events (see {@link SpineConsent}); then they are left out of the output, its rows in
