@@ -251,7 +251,7 @@ class KeyErasureTest {
     trainingSets.create(id, "churn_training", "{}", Map.of(GROUP, 1L), OWNER);
     trainingSets.markRunning(id);
     return trainingSets.complete(
-        id, output.objectKey(), output.contentHash(), output.rowCount(), List.of(), Map.of());
+        id, output.objectKey(), output.contentHash(), output.rowCount(), 0, List.of(), Map.of());
   }
 
   private List<String> rowsOfGroup() throws IOException {
