@@ -8,5 +8,7 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  /** A subject access bundle (GDPR art. 15) of one entity key was downloaded. */
+  SUBJECT_ACCESS
 }
