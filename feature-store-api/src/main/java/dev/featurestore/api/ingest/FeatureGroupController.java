@@ -20,6 +20,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyOrder;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.model.NameSuggestions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -76,7 +77,8 @@ class FeatureGroupController {
       Boolean online,
       String description,
       String owner,
-      List<String> tags) {}
+      List<String> tags,
+      String maxAge) {}
 
   /** What a PATCH may change; an absent field keeps its value. */
   record FeatureGroupChange(
@@ -85,7 +87,8 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
-      Map<String, String> featureDescriptions) {
+      Map<String, String> featureDescriptions,
+      String maxAge) {
     boolean describes() {
       return description != null || owner != null || tags != null || featureDescriptions != null;
     }
@@ -105,6 +108,7 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
+      String maxAge,
       int schemaVersion,
       long latestSequence,
       long commits,
@@ -125,7 +129,8 @@ class FeatureGroupController {
               + " event_time. ttl is an ISO-8601 duration (P30D); none or PT0S means values never"
               + " expire. online: true keeps the latest values in memory for online lookups."
               + " description, owner, tags (lowercase labels) and each feature's description make"
-              + " it findable.")
+              + " it findable. maxAge (ISO-8601, P2Y) keeps rows for that long after their event"
+              + " time: older rows are removed by the retention job and never served online.")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -151,7 +156,10 @@ class FeatureGroupController {
                 request.description(),
                 1,
                 request.owner(),
-                request.tags()));
+                request.tags(),
+                request.maxAge() == null
+                    ? MaxAge.FOREVER
+                    : MaxAge.parse("maxAge", request.maxAge())));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
@@ -247,16 +255,21 @@ class FeatureGroupController {
           "Schema evolution: added features are nullable, so earlier rows read them as null."
               + " online: true builds the group's online index; false drops it. description,"
               + " owner, tags and featureDescriptions (feature name to description) change the"
-              + " documentation without a new schema version; fields left out keep their value.")
+              + " documentation without a new schema version; maxAge (ISO-8601, P2Y; PT0S: for"
+              + " ever) sets how long rows are kept; fields left out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
-    if (!addsFeatures && change.online() == null && !change.describes()) {
+    if (!addsFeatures
+        && change.online() == null
+        && !change.describes()
+        && change.maxAge() == null) {
       throw new InvalidInputException(
           "body",
-          "name features to add (addFeatures), the online flag (online) or documentation to"
-              + " change (description, owner, tags, featureDescriptions)");
+          "name features to add (addFeatures), the online flag (online), documentation to"
+              + " change (description, owner, tags, featureDescriptions) or how long rows are"
+              + " kept (maxAge)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
@@ -267,9 +280,14 @@ class FeatureGroupController {
     if (change.describes()) {
       documented(group.withFeaturesAdded(added), change);
     }
+    Optional<MaxAge> maxAge =
+        Optional.ofNullable(change.maxAge()).map(text -> MaxAge.parse("maxAge", text));
     FeatureGroup changed = addsFeatures ? catalog.addFeatures(name, added) : group;
     if (change.describes()) {
       changed = catalog.describeFeatureGroup(documented(changed, change));
+    }
+    if (maxAge.isPresent()) {
+      changed = catalog.retainFor(name, maxAge.get());
     }
     if (change.online() != null && change.online() != changed.online()) {
       changed = catalog.markOnline(name, change.online());
@@ -282,6 +300,9 @@ class FeatureGroupController {
             .withDetail("schemaVersion", changed.schemaVersion());
     if (change.online() != null) {
       entry = entry.withDetail("online", change.online());
+    }
+    if (maxAge.isPresent()) {
+      entry = entry.withDetail("maxAge", maxAge.get().toString());
     }
     if (change.describes()) {
       entry =
@@ -410,6 +431,7 @@ class FeatureGroupController {
         group.description(),
         group.owner(),
         group.tags(),
+        group.maxAge().isForever() ? null : group.maxAge().toString(),
         group.schemaVersion(),
         latest,
         latest, // sequences number a group's commits 1, 2, 3...: no need to list them

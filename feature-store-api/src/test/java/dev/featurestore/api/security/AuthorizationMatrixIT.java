@@ -138,6 +138,7 @@ class AuthorizationMatrixIT {
       POST   /api/v1/erasures/preview                         preview      200 404 404 404 200 401 401 401
       GET    /api/v1/erasures/{erasure:compliance}            -            200 404 404 404 200 401 401 401
       GET    /api/v1/audit                                    -            200 404 404 404 200 401 401 401
+      GET    /api/v1/subjects/user_id/u1                      -            200 404 404 404 200 401 401 401
       GET    /api/v1/api-keys/current                         -            200 200 200 200 200 401 401 401
       GET    /api/v1/api-keys                                 -            200 404 404 404 404 401 401 401
       POST   /api/v1/api-keys                                 api-key      201 404 404 404 404 401 401 401

@@ -11,5 +11,7 @@ public enum AuditAction {
   ERASE,
   ARCHIVE,
   UNARCHIVE,
-  DELETE
+  DELETE,
+  /** A subject access bundle (GDPR art. 15) of one entity key was downloaded. */
+  SUBJECT_ACCESS
 }

@@ -3,6 +3,7 @@ package dev.featurestore.core.catalog;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.MaxAge;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -55,6 +56,12 @@ public interface Catalog {
    * meanwhile), with not found when the group is unknown.
    */
   FeatureGroup describeFeatureGroup(FeatureGroup described);
+
+  /**
+   * Keeps the group's rows for {@code maxAge} after their event time ({@link MaxAge#FOREVER}: for
+   * ever); the retention by age removes older ones. Fails with not found when the group is unknown.
+   */
+  FeatureGroup retainFor(String groupName, MaxAge maxAge);
 
   /** Marks the group online (served by the online indexes) or not; its data is unchanged. */
   FeatureGroup markOnline(String groupName, boolean online);

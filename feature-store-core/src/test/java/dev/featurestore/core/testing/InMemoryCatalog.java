@@ -17,6 +17,7 @@ import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.MaxAge;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -130,7 +131,8 @@ public final class InMemoryCatalog implements Catalog {
             group.description(),
             1,
             group.owner(),
-            group.tags());
+            group.tags(),
+            group.maxAge());
     groups.put(group.name(), new GroupState(created));
     return created;
   }
@@ -180,6 +182,13 @@ public final class InMemoryCatalog implements Catalog {
     }
     group.definition = described;
     return described;
+  }
+
+  @Override
+  public synchronized FeatureGroup retainFor(String groupName, MaxAge maxAge) {
+    GroupState group = group(groupName);
+    group.definition = group.definition.withMaxAge(maxAge);
+    return group.definition;
   }
 
   @Override

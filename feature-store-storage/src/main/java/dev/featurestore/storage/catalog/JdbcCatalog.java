@@ -20,6 +20,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.MaxAge;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -127,8 +128,8 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
-                      + " (name, entity_name, ttl_micros, online, description, owner, tags)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " (name, entity_name, ttl_micros, online, description, owner, tags,"
+                      + " max_age) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -136,6 +137,7 @@ public final class JdbcCatalog implements Catalog {
             insert.setString(5, group.description());
             insert.setString(6, group.owner());
             insert.setArray(7, textArray(connection, group.tags()));
+            insert.setString(8, maxAgeText(group.maxAge()));
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -156,7 +158,8 @@ public final class JdbcCatalog implements Catalog {
               group.description(),
               1,
               group.owner(),
-              group.tags());
+              group.tags(),
+              group.maxAge());
         });
   }
 
@@ -242,6 +245,25 @@ public final class JdbcCatalog implements Catalog {
               current);
           return findFeatureGroup(connection, described.name()).orElseThrow();
         });
+  }
+
+  @Override
+  public FeatureGroup retainFor(String groupName, MaxAge maxAge) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET max_age = ? WHERE id = ?",
+              maxAgeText(maxAge),
+              row.id());
+          return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  /** NULL keeps rows for ever; otherwise the ISO-8601 text, which reads back as the same age. */
+  private static String maxAgeText(MaxAge maxAge) {
+    return maxAge.isForever() ? null : maxAge.toString();
   }
 
   @Override
@@ -885,7 +907,7 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features, g.owner, g.tags"
+                + " g.current_schema_version, v.features, g.owner, g.tags, g.max_age"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ? AND g.deleted_at IS NULL")) {
@@ -905,7 +927,10 @@ public final class JdbcCatalog implements Catalog {
                 rows.getString(5),
                 rows.getInt(6),
                 rows.getString(8),
-                readTextArray(rows, 9)));
+                readTextArray(rows, 9),
+                rows.getString(10) == null
+                    ? MaxAge.FOREVER
+                    : MaxAge.parse("max_age", rows.getString(10))));
       }
     }
   }
