@@ -76,6 +76,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
+  ResponseEntity<ProblemDetail> forbidden(ForbiddenException e) {
+    return problem(ErrorCode.FORBIDDEN, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
   ResponseEntity<ProblemDetail> payloadTooLarge(PayloadTooLargeException e) {
     return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of());
   }

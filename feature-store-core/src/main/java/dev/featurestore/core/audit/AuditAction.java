@@ -8,5 +8,7 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  /** A group's most recent rows were shown (discovery's preview). */
+  PREVIEW
 }
