@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -348,8 +349,12 @@ class ServerIT {
 
   @Test
   void searchWithoutWordsOrWithTooManyIsRefusedNamingQ() {
-    for (String query : List.of("", "?q=", "?q=%20%20", "?q=" + "a".repeat(201))) {
-      ResponseEntity<String> refused = http.getForEntity("/api/v1/search" + query, String.class);
+    List<ResponseEntity<String>> refusals = new ArrayList<>();
+    refusals.add(http.getForEntity("/api/v1/search", String.class));
+    for (String words : List.of("", "  ", "a".repeat(201))) {
+      refusals.add(http.getForEntity("/api/v1/search?q={q}", String.class, words));
+    }
+    for (ResponseEntity<String> refused : refusals) {
       assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
       assertThat(JsonPath.<String>read(refused.getBody(), "$.errors[0].field")).isEqualTo("q");
     }
