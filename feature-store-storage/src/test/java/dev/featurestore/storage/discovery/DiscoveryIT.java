@@ -1,8 +1,11 @@
 package dev.featurestore.storage.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.discovery.Discovery;
 import dev.featurestore.core.discovery.FeatureStatistics;
 import dev.featurestore.core.discovery.GroupStatistics;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,27 @@ class DiscoveryIT {
         "profiles", "{\"user_id\":\"u9\",\"event_time\":\"2026-03-09T00:00:00Z\",\"age\":31}");
     assertThat(line(discovery.statistics(group(), Optional.empty()), "age"))
         .isEqualTo("nulls=4 min=31 max=31 distinct=1");
+  }
+
+  /** Least and greatest values are some row's values: they go when the rows' files expire. */
+  @Test
+  void expiredFilesLoseTheirStatisticsAndTheirVersionsAreRefused() throws IOException {
+    Commit first = commitFirst();
+    bed.appendJson(
+        "profiles", "{\"user_id\":\"u4\",\"event_time\":\"2026-03-05T00:00:00Z\",\"clicks\":7}");
+    List<UUID> replaced =
+        bed.catalog().dataFiles("profiles", 2).stream().map(DataFile::id).toList();
+    JdbcFileStatistics stored = new JdbcFileStatistics(bed.dataSource());
+    assertThat(stored.statisticsOf(replaced)).hasSize(2);
+
+    bed.compactor().compact("profiles", "tester");
+    replaced.forEach(file -> assertThat(bed.catalog().expire(file)).isTrue());
+
+    assertThat(stored.statisticsOf(replaced)).isEmpty();
+    assertThatThrownBy(() -> discovery.statistics(group(), Optional.of(first.writeTime())))
+        .isInstanceOf(ExpiredVersionException.class);
+    assertThat(line(discovery.statistics(group(), Optional.empty()), "clicks"))
+        .isEqualTo("nulls=1 min=3 max=10 distinct=3");
   }
 
   @Test
