@@ -3,8 +3,10 @@
 -- One search document per entity, feature group and feature of a group's current schema version.
 -- Triggers keep them in step with the catalog, so that every writer (and every later migration)
 -- updates them without knowing they exist; deleting a group or entity deletes its documents.
--- group_name is the feature's group for FEATURE documents, '' for the others.
+-- group_name is the feature's group for FEATURE documents, '' for the others. A deleted group's
+-- name may be taken again, so documents are told apart by the row they describe, not by name.
 CREATE TABLE search_documents (
+    id               bigserial PRIMARY KEY,
     kind             text     NOT NULL CHECK (kind IN ('ENTITY', 'FEATURE_GROUP', 'FEATURE')),
     name             text     NOT NULL,
     group_name       text     NOT NULL,
@@ -13,8 +15,7 @@ CREATE TABLE search_documents (
     description      text     NOT NULL,
     owner            text     NOT NULL,
     tags             text[]   NOT NULL,
-    document         tsvector NOT NULL,
-    PRIMARY KEY (kind, group_name, name)
+    document         tsvector NOT NULL
 );
 CREATE INDEX search_documents_document ON search_documents USING gin (document);
 CREATE INDEX search_documents_by_group ON search_documents (feature_group_id);
@@ -42,13 +43,11 @@ $$ LANGUAGE sql STABLE;
 
 CREATE FUNCTION refresh_entity_search() RETURNS trigger AS $$
 BEGIN
+    DELETE FROM search_documents WHERE kind = 'ENTITY' AND entity_name = NEW.name;
     INSERT INTO search_documents
         (kind, name, group_name, entity_name, description, owner, tags, document)
     VALUES ('ENTITY', NEW.name, '', NEW.name, NEW.description, NEW.owner, NEW.tags,
-            search_document(NEW.name, NEW.description, NEW.owner, NEW.tags))
-    ON CONFLICT (kind, group_name, name) DO UPDATE
-        SET description = EXCLUDED.description, owner = EXCLUDED.owner, tags = EXCLUDED.tags,
-            document = EXCLUDED.document;
+            search_document(NEW.name, NEW.description, NEW.owner, NEW.tags));
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -59,13 +58,15 @@ CREATE TRIGGER entities_search
 
 -- A group's document and its current schema version's features (which carry their descriptions).
 -- Features show the group's owner and tags, but only their own name and description find them.
+-- A deleted group (a deleted_at column, should the catalog have one) has none: read through
+-- to_jsonb so that this function does not depend on which later migration adds the column.
 CREATE FUNCTION refresh_feature_group_search(group_id bigint) RETURNS void AS $$
     DELETE FROM search_documents WHERE feature_group_id = group_id;
     INSERT INTO search_documents
         (kind, name, group_name, feature_group_id, description, owner, tags, document)
     SELECT 'FEATURE_GROUP', g.name, '', g.id, g.description, g.owner, g.tags,
            search_document(g.name, g.description, g.owner, g.tags)
-    FROM feature_groups g WHERE g.id = group_id;
+    FROM feature_groups g WHERE g.id = group_id AND to_jsonb(g) ->> 'deleted_at' IS NULL;
     INSERT INTO search_documents
         (kind, name, group_name, feature_group_id, description, owner, tags, document)
     SELECT 'FEATURE', f ->> 'name', g.name, g.id, coalesce(f ->> 'description', ''), g.owner, g.tags,
@@ -74,7 +75,7 @@ CREATE FUNCTION refresh_feature_group_search(group_id bigint) RETURNS void AS $$
     JOIN feature_group_schema_versions v
         ON v.feature_group_id = g.id AND v.version = g.current_schema_version
     CROSS JOIN jsonb_array_elements(v.features) AS f
-    WHERE g.id = group_id;
+    WHERE g.id = group_id AND to_jsonb(g) ->> 'deleted_at' IS NULL;
 $$ LANGUAGE sql;
 
 CREATE FUNCTION refresh_feature_group_search_of_row() RETURNS trigger AS $$
@@ -88,11 +89,18 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Not on latest_sequence or online: a commit or the online flag changes nothing searchable.
-CREATE TRIGGER feature_groups_search
-    AFTER INSERT OR UPDATE OF name, description, owner, tags, current_schema_version
-    ON feature_groups
+CREATE TRIGGER feature_groups_search_insert
+    AFTER INSERT ON feature_groups
     FOR EACH ROW EXECUTE FUNCTION refresh_feature_group_search_of_row();
+
+-- Any change but the latest sequence (every commit) or the online flag: documentation, schema
+-- version, and columns later migrations add (a deletion).
+CREATE TRIGGER feature_groups_search_update
+    AFTER UPDATE ON feature_groups
+    FOR EACH ROW
+    WHEN (to_jsonb(OLD) - 'latest_sequence' - 'online'
+          IS DISTINCT FROM to_jsonb(NEW) - 'latest_sequence' - 'online')
+    EXECUTE FUNCTION refresh_feature_group_search_of_row();
 
 CREATE TRIGGER feature_group_schema_versions_search
     AFTER INSERT OR UPDATE OF features ON feature_group_schema_versions

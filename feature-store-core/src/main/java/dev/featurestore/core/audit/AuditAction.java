@@ -9,6 +9,9 @@ public enum AuditAction {
   BUILD,
   LINEAGE_QUERY,
   ERASE,
+  ARCHIVE,
+  UNARCHIVE,
+  DELETE,
   /** A group's most recent rows were shown (discovery's preview). */
   PREVIEW
 }
