@@ -234,6 +234,7 @@ class FeatureGroupDeletionTest {
         ObjectLayout.trainingSetOutput(id),
         "hash",
         1,
+        0,
         List.of(new TrainingSetInput(GROUP, file.id(), file.contentHash())),
         Map.of());
   }
