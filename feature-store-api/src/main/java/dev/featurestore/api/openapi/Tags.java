@@ -7,6 +7,7 @@ import java.util.List;
 public final class Tags {
   public static final String ENTITIES = "Entities";
   public static final String FEATURE_GROUPS = "Feature groups";
+  public static final String DISCOVERY = "Discovery";
   public static final String COMMITS = "Commits";
   public static final String UPLOADS = "Uploads";
   public static final String TRAINING_SETS = "Training sets";
@@ -22,6 +23,7 @@ public final class Tags {
       List.of(
           tag(ENTITIES, "What features describe (a user, a product): its name is the key column"),
           tag(FEATURE_GROUPS, "Typed features of one entity, with a TTL and an online flag"),
+          tag(DISCOVERY, "Search over the catalog, feature statistics and previews of rows"),
           tag(COMMITS, "Rows appended to a feature group, as JSON, CSV, Arrow or Parquet"),
           tag(UPLOADS, "Spine files kept for training-set requests to name"),
           tag(

@@ -78,6 +78,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
+  ResponseEntity<ProblemDetail> forbidden(ForbiddenException e) {
+    return problem(ErrorCode.FORBIDDEN, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
   ResponseEntity<ProblemDetail> archived(ArchivedGroupException e) {
     ResponseEntity<ProblemDetail> answer =
         problem(

@@ -60,6 +60,8 @@ public final class AccessRules {
           new Rule(POST, "/api/v1/online-features", DATA_SCIENTIST, MODEL_SERVER),
           new Rule(POST, "/get-online-features", DATA_SCIENTIST, MODEL_SERVER),
           // Definitions and data: data scientists write, compliance reads.
+          // Any key may search the catalog's names and documentation (never values).
+          new Rule(GET, "/api/v1/search", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/entities/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/entities", DATA_SCIENTIST),
           new Rule(PATCH, "/api/v1/entities/*", DATA_SCIENTIST),

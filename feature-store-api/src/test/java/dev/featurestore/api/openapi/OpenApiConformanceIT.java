@@ -160,6 +160,13 @@ class OpenApiConformanceIT {
     expect(415, post("/api/v1/feature-groups/user_activity/commits", "text/plain", "rows"));
     expect(404, post("/api/v1/feature-groups/nothing/commits", CSV, "user_id\n"));
     expect(200, get("/api/v1/feature-groups/user_activity/commits?after=0&limit=2"));
+    // Discovery: search, statistics, previews
+    expect(200, get("/api/v1/search?q=clicks&limit=1"));
+    expect(400, get("/api/v1/search?q="));
+    expect(200, get("/api/v1/feature-groups/user_activity/statistics"));
+    expect(200, get("/api/v1/feature-groups/user_activity/statistics?asOf=" + EVENT_TIME));
+    expect(200, get("/api/v1/feature-groups/user_activity/preview?limit=2"));
+    expect(400, get("/api/v1/feature-groups/user_activity/preview?limit=0"));
     Answer compaction = post("/api/v1/feature-groups/user_activity/compactions", JSON, "");
     assertThat(compaction.status()).isIn(201, 204);
 

@@ -85,6 +85,9 @@ class AuthorizationMatrixIT {
       GET    /api/v1/feature-groups/user_activity             -            200 200 200 404 200 401 401 401
       PATCH  /api/v1/feature-groups/user_activity             add-feature  200 200 200 404 404 401 401 401
       GET    /api/v1/feature-groups/user_activity/commits     -            200 200 200 404 200 401 401 401
+      GET    /api/v1/feature-groups/user_activity/statistics  -            200 200 200 404 200 401 401 401
+      GET    /api/v1/feature-groups/user_activity/preview     -            200 200 200 404 403 401 401 401
+      GET    /api/v1/search?q=user                            -            200 200 200 200 200 401 401 401
       POST   /api/v1/feature-groups/user_activity/commits     rows         201 201 201 404 404 401 401 401
       POST   /api/v1/feature-groups/user_activity/compactions -            201 201 201 404 404 401 401 401
       POST   /api/v1/feature-groups/user_activity/archive     -            200 200 200 404 404 401 401 401

@@ -13,5 +13,7 @@ public enum AuditAction {
   UNARCHIVE,
   DELETE,
   /** A subject access bundle (GDPR art. 15) of one entity key was downloaded. */
-  SUBJECT_ACCESS
+  SUBJECT_ACCESS,
+  /** A group's most recent rows were shown (discovery's preview). */
+  PREVIEW
 }

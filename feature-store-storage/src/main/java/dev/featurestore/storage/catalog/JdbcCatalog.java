@@ -14,6 +14,7 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
+import dev.featurestore.core.discovery.FileStatistics;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -21,6 +22,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.MaxAge;
+import dev.featurestore.storage.discovery.JdbcFileStatistics;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -681,8 +683,13 @@ public final class JdbcCatalog implements Catalog {
                   "UPDATE data_files SET expired_at = now()"
                       + " WHERE id = ? AND replaced_at IS NOT NULL AND expired_at IS NULL")) {
             update.setObject(1, fileId);
-            return update.executeUpdate() == 1;
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
           }
+          // Nothing of the expired rows stays, their least and greatest values included.
+          JdbcFileStatistics.replace(connection, fileId, FileStatistics.NONE);
+          return true;
         });
   }
 
@@ -799,6 +806,10 @@ public final class JdbcCatalog implements Catalog {
               update.setString(12, rewrite.replacedObjectKey());
               updated = update.executeUpdate();
             }
+            // The rewrite's rows are every version's rows of this file now: so are its statistics.
+            if (updated == 1) {
+              JdbcFileStatistics.replace(connection, rewrite.fileId(), file.statistics());
+            }
           } else {
             // No row left: the file is visible to no version, and its replacement time starts the
             // retention that expires it.
@@ -811,6 +822,9 @@ public final class JdbcCatalog implements Catalog {
                         + " AND expired_at IS NULL")) {
               Transactions.bind(update, group.id(), rewrite.fileId(), rewrite.replacedObjectKey());
               updated = update.executeUpdate();
+            }
+            if (updated == 1) {
+              JdbcFileStatistics.replace(connection, rewrite.fileId(), FileStatistics.NONE);
             }
           }
           if (updated == 0) {
@@ -1088,6 +1102,7 @@ public final class JdbcCatalog implements Catalog {
       }
       throw e;
     }
+    JdbcFileStatistics.replace(connection, id, file.statistics());
     return id;
   }
 
