@@ -4,7 +4,7 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
-import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
+import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,10 +60,13 @@ class OnlineConfiguration {
 
   /** Commits made through other replicas reach this one's indexes within milliseconds. */
   @Bean(initMethod = "start", destroyMethod = "close")
-  FeatureGroupChangeListener featureGroupChangeListener(
+  CatalogChangeListener featureGroupChangeListener(
       DataSource dataSource, OnlineIndexes indexes) {
-    return new FeatureGroupChangeListener(
-        dataSource, indexes::catalogChanged, Duration.ofSeconds(1));
+    return new CatalogChangeListener(
+        dataSource,
+        CatalogChangeListener.FEATURE_GROUP_CHANGES,
+        indexes::catalogChanged,
+        Duration.ofSeconds(1));
   }
 
   @Bean

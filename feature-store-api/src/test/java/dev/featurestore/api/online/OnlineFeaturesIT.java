@@ -19,7 +19,7 @@ import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.IssuedApiKey;
 import dev.featurestore.core.security.Role;
-import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
+import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
@@ -246,9 +246,10 @@ class OnlineFeaturesIT {
     OnlineIndexes replica = replicaIndexes(new OnlineMemoryBudget(1L << 30));
     replica.start();
     Semaphore signals = new Semaphore(0);
-    try (FeatureGroupChangeListener changes =
-        new FeatureGroupChangeListener(
+    try (CatalogChangeListener changes =
+        new CatalogChangeListener(
             dataSource,
+            CatalogChangeListener.FEATURE_GROUP_CHANGES,
             () -> {
               replica.catalogChanged();
               signals.release();

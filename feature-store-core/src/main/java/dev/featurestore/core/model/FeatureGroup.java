@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A feature group's definition at one schema version. Every stored row also has the entity's key
  * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited. Description, owner and tags
- * make it findable ({@link Stewardship}); they are not part of the schema version.
+ * make it findable ({@link Stewardship}); they are not part of the schema version, nor is the
+ * classification, which holds for every feature that does not set its own.
  */
 public record FeatureGroup(
     String name,
@@ -25,7 +26,8 @@ public record FeatureGroup(
     String description,
     int schemaVersion,
     String owner,
-    List<String> tags) {
+    List<String> tags,
+    Classification classification) {
   public static final String EVENT_TIME = "event_time";
 
   public FeatureGroup {
@@ -40,6 +42,7 @@ public record FeatureGroup(
     description = description == null ? "" : description;
     owner = Stewardship.owner("owner", owner);
     tags = Stewardship.tags("tags", tags);
+    requireNonNull(classification, "classification is null");
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
     }
@@ -65,7 +68,17 @@ public record FeatureGroup(
       boolean online,
       String description,
       int schemaVersion) {
-    this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
+    this(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        "",
+        List.of(),
+        Classification.DEFAULT);
   }
 
   /** The next schema version: these features with {@code added} after them. */
@@ -73,12 +86,30 @@ public record FeatureGroup(
     List<FeatureDefinition> evolved = new ArrayList<>(features);
     evolved.addAll(added);
     return new FeatureGroup(
-        name, entity, evolved, ttl, online, description, schemaVersion + 1, owner, tags);
+        name,
+        entity,
+        evolved,
+        ttl,
+        online,
+        description,
+        schemaVersion + 1,
+        owner,
+        tags,
+        classification);
   }
 
   public FeatureGroup withOnline(boolean newOnline) {
     return new FeatureGroup(
-        name, entity, features, ttl, newOnline, description, schemaVersion, owner, tags);
+        name,
+        entity,
+        features,
+        ttl,
+        newOnline,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        classification);
   }
 
   /**
@@ -103,7 +134,54 @@ public record FeatureGroup(
       described.add(featureDescription == null ? feature : feature.describedAs(featureDescription));
     }
     return new FeatureGroup(
-        name, entity, described, ttl, online, newDescription, schemaVersion, newOwner, newTags);
+        name,
+        entity,
+        described,
+        ttl,
+        online,
+        newDescription,
+        schemaVersion,
+        newOwner,
+        newTags,
+        classification);
+  }
+
+  /**
+   * The same schema version classified anew: the group as {@code newClassification}, and the
+   * features named in {@code featureClassifications} as it says (the others keep theirs).
+   */
+  public FeatureGroup classifiedAs(
+      Classification newClassification, Map<String, Classification> featureClassifications) {
+    requireNonNull(newClassification, "newClassification is null");
+    for (String featureName : featureClassifications.keySet()) {
+      if (feature(featureName).isEmpty()) {
+        throw new InvalidInputException(
+            "featureClassifications." + featureName,
+            "group '" + name + "' has no feature '" + featureName + "'");
+      }
+    }
+    List<FeatureDefinition> classified = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      Classification featureClassification = featureClassifications.get(feature.name());
+      classified.add(
+          featureClassification == null ? feature : feature.classifiedAs(featureClassification));
+    }
+    return new FeatureGroup(
+        name,
+        entity,
+        classified,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        newClassification);
+  }
+
+  /** What a feature of this group is classified as: its own classification, else the group's. */
+  public Classification classificationOf(FeatureDefinition feature) {
+    return feature.classification().orElse(classification);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {

@@ -128,7 +128,8 @@ public final class InMemoryCatalog implements Catalog {
             group.description(),
             1,
             group.owner(),
-            group.tags());
+            group.tags(),
+            group.classification());
     groups.put(group.name(), new GroupState(created));
     return created;
   }

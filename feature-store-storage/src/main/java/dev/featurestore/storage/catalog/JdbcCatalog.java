@@ -13,6 +13,7 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -42,6 +43,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The catalog in Postgres over plain JDBC; the schema is owned by the Flyway migrations. */
 public final class JdbcCatalog implements Catalog {
@@ -125,8 +127,8 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
-                      + " (name, entity_name, ttl_micros, online, description, owner, tags)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " (name, entity_name, ttl_micros, online, description, owner, tags,"
+                      + " classification) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -134,6 +136,7 @@ public final class JdbcCatalog implements Catalog {
             insert.setString(5, group.description());
             insert.setString(6, group.owner());
             insert.setArray(7, textArray(connection, group.tags()));
+            insert.setString(8, group.classification().name());
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -154,7 +157,8 @@ public final class JdbcCatalog implements Catalog {
               group.description(),
               1,
               group.owner(),
-              group.tags());
+              group.tags(),
+              group.classification());
         });
   }
 
@@ -224,12 +228,15 @@ public final class JdbcCatalog implements Catalog {
           }
           Transactions.update(
               connection,
-              "UPDATE feature_groups SET description = ?, owner = ?, tags = ? WHERE id = ?",
+              "UPDATE feature_groups SET description = ?, owner = ?, tags = ?, classification = ?"
+                  + " WHERE id = ?",
               described.description(),
               described.owner(),
               textArray(connection, described.tags()),
+              described.classification().name(),
               row.id());
-          // Descriptions are documentation, not schema: the current version's features change
+          // Descriptions and classifications are documentation, not schema: the current version's
+          // features change
           // in place rather than a new version being written.
           Transactions.update(
               connection,
@@ -798,7 +805,7 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features, g.owner, g.tags"
+                + " g.current_schema_version, v.features, g.owner, g.tags, g.classification"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ?")) {
@@ -818,7 +825,8 @@ public final class JdbcCatalog implements Catalog {
                 rows.getString(5),
                 rows.getInt(6),
                 rows.getString(8),
-                readTextArray(rows, 9)));
+                readTextArray(rows, 9),
+                Classification.valueOf(rows.getString(10))));
       }
     }
   }
@@ -840,12 +848,16 @@ public final class JdbcCatalog implements Catalog {
   private static String writeFeatures(List<FeatureDefinition> features) {
     ArrayNode array = JSON.createArrayNode();
     for (FeatureDefinition feature : features) {
-      array
-          .addObject()
-          .put("name", feature.name())
-          .put("type", feature.type().name())
-          .put("dimension", feature.dimension())
-          .put("description", feature.description());
+      ObjectNode written =
+          array
+              .addObject()
+              .put("name", feature.name())
+              .put("type", feature.type().name())
+              .put("dimension", feature.dimension())
+              .put("description", feature.description());
+      feature
+          .classification()
+          .ifPresent(classification -> written.put("classification", classification.name()));
     }
     return JSON.writeValueAsString(array);
   }
@@ -858,7 +870,8 @@ public final class JdbcCatalog implements Catalog {
               feature.get("name").asString(),
               FeatureType.valueOf(feature.get("type").asString()),
               feature.get("dimension").asInt(),
-              feature.path("description").asString("")));
+              feature.path("description").asString(""),
+              feature.path("classification").stringValueOpt().map(Classification::valueOf)));
     }
     return features;
   }
