@@ -1,6 +1,8 @@
 package dev.featurestore.api.online;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.security.ReadAccess;
+import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
@@ -60,8 +62,7 @@ class OnlineConfiguration {
 
   /** Commits made through other replicas reach this one's indexes within milliseconds. */
   @Bean(initMethod = "start", destroyMethod = "close")
-  CatalogChangeListener featureGroupChangeListener(
-      DataSource dataSource, OnlineIndexes indexes) {
+  CatalogChangeListener featureGroupChangeListener(DataSource dataSource, OnlineIndexes indexes) {
     return new CatalogChangeListener(
         dataSource,
         CatalogChangeListener.FEATURE_GROUP_CHANGES,
@@ -79,8 +80,17 @@ class OnlineConfiguration {
       OnlineIndexes indexes,
       JsonMapper json,
       FeatureStoreProperties properties,
-      OnlineLookupMetrics metrics) {
-    return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys(), metrics);
+      OnlineLookupMetrics metrics,
+      ReadAccess readAccess,
+      ClassifiedLookupAudit classifiedLookupAudit) {
+    return new OnlineFeatureLookup(
+        indexes, json, properties.online().maxKeys(), metrics, readAccess, classifiedLookupAudit);
+  }
+
+  /** Flushed every minute and when the application closes (its close method). */
+  @Bean
+  ClassifiedLookupAudit classifiedLookupAudit(AuditLog auditLog) {
+    return new ClassifiedLookupAudit(auditLog, Clock.systemUTC());
   }
 
   @Bean

@@ -8,5 +8,7 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  /** Feature values of a class that needs a grant (PII, SENSITIVE) were read. */
+  READ
 }

@@ -152,14 +152,14 @@ public final class TrainingSetBuilder {
   }
 
   /**
-   * The features {@code request} reads values of, each once, with the class that decides who may
+   * The features {@code references} read values of, each once, with the class that decides who may
    * read them: checked against the requester's grants before a build is recorded, and again before
    * a download. Groups and features that do not exist are left out; {@link #prepare} refuses them.
    */
-  public List<ClassifiedFeature> featuresRead(TrainingSetRequest request) {
+  public List<ClassifiedFeature> featuresRead(List<FeatureReference> references) {
     Map<String, Optional<FeatureGroup>> groups = new HashMap<>();
     Set<ClassifiedFeature> read = new LinkedHashSet<>();
-    for (FeatureReference reference : request.features()) {
+    for (FeatureReference reference : references) {
       Optional<FeatureGroup> group =
           groups.computeIfAbsent(reference.group(), catalog::featureGroup);
       if (group.isEmpty()) {
