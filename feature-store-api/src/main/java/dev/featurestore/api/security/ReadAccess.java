@@ -8,9 +8,11 @@ import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.FeatureClassifications;
 import dev.featurestore.core.security.Grants;
+import dev.featurestore.core.security.ReadNotGrantedException;
 import dev.featurestore.core.security.ReadPermissions;
 import dev.featurestore.core.security.ReadScope;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -107,8 +109,21 @@ public final class ReadAccess implements SmartLifecycle {
   }
 
   /** The grants in force now, read from the catalog: for offline reads, which are not hot. */
-  public ReadPermissions permissionsNow() {
+  private ReadPermissions permissionsNow() {
     return new ReadPermissions(grants.list());
+  }
+
+  /**
+   * Refuses (403, {@link ReadNotGrantedException}) an offline read (a training-set build or
+   * download, a preview of stored rows) of features whose class {@code reader} holds no OFFLINE
+   * grant for, as the grants are now.
+   *
+   * @return the features read whose class needs a grant: the read is to be audited when any
+   */
+  public List<ClassifiedFeature> requireReadableOffline(
+      ApiKey reader, List<ClassifiedFeature> features) {
+    permissionsNow().requireReadable(reader, ReadScope.OFFLINE, features);
+    return features.stream().filter(feature -> feature.classification().needsGrant()).toList();
   }
 
   /**

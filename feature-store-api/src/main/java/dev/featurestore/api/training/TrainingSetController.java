@@ -327,9 +327,7 @@ class TrainingSetController {
    */
   private List<ClassifiedFeature> requireReadable(
       Caller caller, List<FeatureReference> references) {
-    List<ClassifiedFeature> read = builder.featuresRead(references);
-    readAccess.permissionsNow().requireReadable(caller.key(), ReadScope.OFFLINE, read);
-    return read.stream().filter(feature -> feature.classification().needsGrant()).toList();
+    return readAccess.requireReadableOffline(caller.key(), builder.featuresRead(references));
   }
 
   /** One READ entry per build or download of PII or SENSITIVE values, naming them. */
