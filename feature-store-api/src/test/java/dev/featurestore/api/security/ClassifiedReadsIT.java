@@ -15,11 +15,11 @@ import dev.featurestore.core.security.Grants;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.catalog.JdbcFeatureClassifications;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -355,16 +355,14 @@ class ClassifiedReadsIT {
     assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(JsonPath.<List<String>>read(answer.getBody(), "$.errors[*].field"))
         .containsExactly(field);
-    assertThat(JsonPath.<List<String>>read(answer.getBody(), "$.errors[0].message").toString())
-        .contains(message);
+    assertThat(JsonPath.<String>read(answer.getBody(), "$.errors[0].message")).contains(message);
   }
 
-  /** The READ entries an API key caused, newest first. */
+  /** The READ entries an API key caused about objects of a type, newest first. */
   private List<Map<String, Object>> reads(ApiKey key, String targetType) {
-    String page =
-        admin.getForObject(
-            "/api/v1/audit?apiKey=" + key.id() + "&targetType=" + targetType, String.class);
-    return JsonPath.read(page, "$.entries[?(@.action == 'READ')]");
+    String page = admin.getForObject("/api/v1/audit?apiKey=" + key.id(), String.class);
+    return JsonPath.read(
+        page, "$.entries[?(@.action == 'READ' && @.targetType == '" + targetType + "')]");
   }
 
   private String grant(String body) {
