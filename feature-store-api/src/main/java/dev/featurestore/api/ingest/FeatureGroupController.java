@@ -1,5 +1,6 @@
 package dev.featurestore.api.ingest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.pagination.PageRequest;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -130,7 +132,9 @@ class FeatureGroupController {
       String keyMin,
       String keyMax,
       Instant eventTimeMin,
-      Instant eventTimeMax) {}
+      Instant eventTimeMax,
+      // Absent unless archived, so that answers of groups in use read as before.
+      @JsonInclude(JsonInclude.Include.NON_NULL) Instant archivedAt) {}
 
   @Operation(
       operationId = "createFeatureGroup",
@@ -188,20 +192,28 @@ class FeatureGroupController {
       summary = "List feature groups",
       description =
           "By name, a page at a time (limit, pageToken; Link rel=\"next\"), optionally only"
-              + " one entity's or only the online ones.")
+              + " one entity's or only the online ones. Archived groups only with"
+              + " includeArchived=true.")
   @GetMapping
   ResponseEntity<List<FeatureGroupView>> list(
       @RequestParam Optional<String> entity,
       @RequestParam Optional<Boolean> online,
+      @RequestParam(defaultValue = "false") boolean includeArchived,
       @RequestParam Optional<Integer> limit,
       @RequestParam Optional<String> pageToken) {
+    Map<String, Instant> archived = catalog.archivedGroups();
     List<FeatureGroup> matching =
         catalog.featureGroups().stream()
             .filter(group -> entity.isEmpty() || group.entity().name().equals(entity.get()))
             .filter(group -> online.isEmpty() || group.online() == online.get())
+            .filter(group -> includeArchived || !archived.containsKey(group.name()))
             .toList();
     return PageRequest.of(limit, pageToken)
-        .answer(matching, FeatureGroup::name, Comparator.naturalOrder(), this::view);
+        .answer(
+            matching,
+            FeatureGroup::name,
+            Comparator.naturalOrder(),
+            group -> view(group, archived.get(group.name())));
   }
 
   @Operation(
@@ -213,6 +225,42 @@ class FeatureGroupController {
   @GetMapping("/{name}")
   FeatureGroupView get(@PathVariable String name) {
     return view(group(name));
+  }
+
+  @Operation(
+      operationId = "archiveFeatureGroup",
+      summary = "Archive a feature group",
+      description =
+          "The group stays readable (its versions, training sets, lineage and online lookups"
+              + " while it is marked online) but takes no commits or compactions (409) until it"
+              + " is unarchived; lists leave it out unless includeArchived=true. Archiving an"
+              + " archived group changes nothing.")
+  @Problems(ErrorCode.CONFLICT)
+  @PostMapping("/{name}/archive")
+  FeatureGroupView archive(@PathVariable String name) {
+    return changeArchival(name, AuditAction.ARCHIVE, catalog::archive);
+  }
+
+  @Operation(
+      operationId = "unarchiveFeatureGroup",
+      summary = "Unarchive a feature group",
+      description = "The group takes commits again and is listed by default.")
+  @Problems(ErrorCode.CONFLICT)
+  @PostMapping("/{name}/unarchive")
+  FeatureGroupView unarchive(@PathVariable String name) {
+    return changeArchival(name, AuditAction.UNARCHIVE, catalog::unarchive);
+  }
+
+  /** Archives or unarchives the group ({@code change}), audited as {@code action}. */
+  private FeatureGroupView changeArchival(
+      String name, AuditAction action, Consumer<String> change) {
+    FeatureGroup group = group(name);
+    change.accept(name);
+    auditLog.record(
+        Caller.current()
+            .did(action, AuditTargetType.FEATURE_GROUP, name)
+            .withEntity(group.entity().name()));
+    return view(group);
   }
 
   @Operation(
@@ -377,6 +425,10 @@ class FeatureGroupController {
   }
 
   private FeatureGroupView view(FeatureGroup group) {
+    return view(group, catalog.archivedGroups().get(group.name()));
+  }
+
+  private FeatureGroupView view(FeatureGroup group, Instant archivedAt) {
     long latest = catalog.latestSequence(group.name());
     List<DataFile> files = catalog.dataFiles(group.name(), latest);
     long rows = 0;
@@ -410,7 +462,8 @@ class FeatureGroupController {
         keyMin,
         keyMax,
         eventTimeMin,
-        eventTimeMax);
+        eventTimeMax,
+        archivedAt);
   }
 
   private static Instant earlier(Instant a, Instant b) {

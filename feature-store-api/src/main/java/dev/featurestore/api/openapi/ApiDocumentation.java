@@ -101,7 +101,10 @@ class ApiDocumentation {
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
   }
 
-  /** RFC 9457's members, and ours: {@code code}, {@code errors}, {@code errorId}. */
+  /**
+   * RFC 9457's members, and ours: {@code code}, {@code errors}, {@code errorId}, and what a refused
+   * change of a group's life names.
+   */
   private static Schema<?> problemSchema() {
     Schema<Object> fieldError =
         new ObjectSchema()
@@ -135,6 +138,28 @@ class ApiDocumentation {
             "errorId",
             new StringSchema()
                 .description("On INTERNAL_ERROR: the id the server's log line carries"))
+        .addProperty(
+            "featureGroup",
+            new StringSchema()
+                .description(
+                    "On a commit refused by an archived group, or a deletion refused while the"
+                        + " group is in use: the group"))
+        .addProperty(
+            "trainingSets",
+            new ArraySchema()
+                .items(
+                    new ObjectSchema()
+                        .addProperty("id", new StringSchema().format("uuid"))
+                        .addProperty("name", new StringSchema()))
+                .description("On a deletion refused: the training sets that read the group"))
+        .addProperty(
+            "models",
+            new ArraySchema()
+                .items(
+                    new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema()))
+                .description("On a deletion refused: the models trained on those training sets"))
         .addProperty(
             ProblemJson.REFUSED_FEATURES,
             new ArraySchema()

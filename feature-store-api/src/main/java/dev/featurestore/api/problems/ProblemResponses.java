@@ -6,9 +6,11 @@ import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
+import dev.featurestore.core.lifecycle.GroupInUseException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.core.security.ReadNotGrantedException;
 import java.io.IOException;
@@ -83,6 +85,27 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> conflict(ConflictException e) {
     return problem(ErrorCode.CONFLICT, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> archived(ArchivedGroupException e) {
+    ResponseEntity<ProblemDetail> answer =
+        problem(
+            ErrorCode.CONFLICT,
+            e.getMessage() + " (POST /api/v1/feature-groups/" + e.featureGroup() + "/unarchive)",
+            List.of());
+    answer.getBody().setProperty("featureGroup", e.featureGroup());
+    return answer;
+  }
+
+  /** The deletion refused, with what depends on the group. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> groupInUse(GroupInUseException e) {
+    ResponseEntity<ProblemDetail> answer = problem(ErrorCode.CONFLICT, e.getMessage(), List.of());
+    answer.getBody().setProperty("featureGroup", e.featureGroup());
+    answer.getBody().setProperty("trainingSets", e.dependents().trainingSets());
+    answer.getBody().setProperty("models", e.dependents().models());
+    return answer;
   }
 
   @ExceptionHandler

@@ -68,6 +68,10 @@ public final class AccessRules {
           new Rule(PATCH, "/api/v1/feature-groups/*", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/feature-groups/*/commits", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/feature-groups/*/compactions", DATA_SCIENTIST),
+          // Archiving can be undone; deleting a group (DELETE, no rule) is the administrator's.
+          new Rule(POST, "/api/v1/feature-groups/*/archive", DATA_SCIENTIST),
+          new Rule(POST, "/api/v1/feature-groups/*/unarchive", DATA_SCIENTIST),
+          new Rule(GET, "/api/v1/feature-group-deletions/*", COMPLIANCE),
           new Rule(POST, "/api/v1/uploads", DATA_SCIENTIST),
           new Rule(GET, "/api/v1/uploads/*", DATA_SCIENTIST, COMPLIANCE),
           new Rule(GET, "/api/v1/training-sets/**", DATA_SCIENTIST, COMPLIANCE),

@@ -18,6 +18,7 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
+import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.ReadScope;
@@ -41,6 +42,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +75,8 @@ class TrainingSetController {
   /**
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
-  private static final List<String> REQUEST_FIELDS = List.of("name", "features", "spine", "asOf");
+  private static final List<String> REQUEST_FIELDS =
+      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy");
 
   private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
   private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
@@ -109,6 +112,12 @@ class TrainingSetController {
       TrainingSetStatus status,
       long rows,
       long rowsErased,
+      @Schema(
+              description =
+                  "Spine rows whose key had no consent for the request's purpose: left out of"
+                      + " the rows (EXCLUDE) or kept with null features (NULL_FEATURES); 0"
+                      + " without a purpose")
+          long rowsWithoutConsent,
       Map<String, Long> catalogVersion,
       List<TrainingSetInput> inputs,
       String outputHash,
@@ -363,6 +372,7 @@ class TrainingSetController {
         set.status(),
         set.rows(),
         set.rowsErased(),
+        set.rowsWithoutConsent(),
         set.catalogVersion(),
         set.inputs(),
         set.outputHash().orElse(null),
@@ -421,8 +431,35 @@ class TrainingSetController {
     List<FeatureReference> references = featureReferences(body);
     Optional<String> asOf = optionalString(body, "asOf", "asOf");
     String name = optionalString(body, "name", "name").orElse(null);
+    Optional<String> purpose = optionalString(body, "purpose", "purpose");
     return new TrainingSetRequest(
-        name, inline, spineGroup, spineUpload, references, asOf, body.toString());
+        name,
+        inline,
+        spineGroup,
+        spineUpload,
+        references,
+        asOf,
+        purpose,
+        consentPolicy(body, purpose),
+        body.toString());
+  }
+
+  /** EXCLUDE unless the request says otherwise; only a request with a purpose may say so. */
+  private static ConsentPolicy consentPolicy(JsonNode body, Optional<String> purpose) {
+    Optional<String> policy = optionalString(body, "consentPolicy", "consentPolicy");
+    if (policy.isEmpty()) {
+      return ConsentPolicy.EXCLUDE;
+    }
+    if (purpose.isEmpty()) {
+      throw new InvalidInputException(
+          "consentPolicy", "applies to a training set with a purpose; name its purpose");
+    }
+    try {
+      return ConsentPolicy.valueOf(policy.get());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "consentPolicy", "must be one of " + Arrays.toString(ConsentPolicy.values()));
+    }
   }
 
   /** The request's {@code features}, each as {@code "group:feature"} or {"feature","as"}. */

@@ -87,6 +87,9 @@ class AuthorizationMatrixIT {
       GET    /api/v1/feature-groups/user_activity/commits     -            200 200 200 404 200 401 401 401
       POST   /api/v1/feature-groups/user_activity/commits     rows         201 201 201 404 404 401 401 401
       POST   /api/v1/feature-groups/user_activity/compactions -            201 201 201 404 404 401 401 401
+      POST   /api/v1/feature-groups/user_activity/archive     -            200 200 200 404 404 401 401 401
+      POST   /api/v1/feature-groups/user_activity/unarchive   -            200 200 200 404 404 401 401 401
+      DELETE /api/v1/feature-groups/no_such_group             -            404 404 404 404 404 401 401 401
       POST   /api/v1/online-features                          lookup       200 200 200 200 404 401 401 401
       POST   /get-online-features                             lookup       200 200 200 200 404 401 401 401
       GET    /api/v1/online-indexes                           -            200 200 200 404 200 401 401 401

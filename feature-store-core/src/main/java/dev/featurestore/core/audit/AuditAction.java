@@ -9,6 +9,9 @@ public enum AuditAction {
   BUILD,
   LINEAGE_QUERY,
   ERASE,
+  ARCHIVE,
+  UNARCHIVE,
+  DELETE,
   /** Feature values of a class that needs a grant (PII, SENSITIVE) were read. */
   READ
 }

@@ -2,8 +2,11 @@ package dev.featurestore.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
+import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.erasure.ErasedKeys;
 import dev.featurestore.core.erasure.StoredObjectRewriter;
 import dev.featurestore.core.model.FeatureGroup;
@@ -50,6 +53,21 @@ public final class KeyLinesObjectRewriter implements StoredObjectRewriter {
         keys.isEmpty() ? null : Collections.max(keys),
         null,
         null);
+  }
+
+  /**
+   * Stores {@code keys} as a new file of the group and appends it in a commit of its own; returns
+   * the file as the catalog holds it.
+   */
+  public DataFile append(Catalog catalog, String groupName, List<String> keys) throws IOException {
+    NewDataFile file = store(ObjectLayout.newFeatureGroupFile(groupName), keys);
+    Commit commit =
+        catalog.commit(
+            new PendingAppend(groupName, 1, List.of(file), Optional.empty(), "request", "test"));
+    return catalog.dataFiles(groupName, commit.sequence()).stream()
+        .filter(stored -> stored.objectKey().equals(file.objectKey()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The rows (keys) of an object. */

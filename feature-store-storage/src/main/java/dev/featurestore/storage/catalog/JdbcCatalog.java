@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
@@ -174,7 +176,7 @@ public final class JdbcCatalog implements Catalog {
           List<String> names =
               Transactions.list(
                   connection,
-                  "SELECT name FROM feature_groups ORDER BY name",
+                  "SELECT name FROM feature_groups WHERE deletion_id IS NULL ORDER BY name",
                   rows -> rows.getString(1));
           List<FeatureGroup> groups = new ArrayList<>();
           for (String name : names) {
@@ -188,7 +190,7 @@ public final class JdbcCatalog implements Catalog {
   public List<GroupVersion> groupVersions() {
     return transactions.list(
         "SELECT name, latest_sequence, current_schema_version, online FROM feature_groups"
-            + " ORDER BY name",
+            + " WHERE deleted_at IS NULL ORDER BY name",
         rows ->
             new GroupVersion(
                 rows.getString(1), rows.getLong(2), rows.getInt(3), rows.getBoolean(4)));
@@ -198,7 +200,7 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, groupName);
+          GroupRow row = lockKeptGroup(connection, groupName);
           FeatureGroup next =
               findFeatureGroup(connection, groupName).orElseThrow().withFeaturesAdded(features);
           insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
@@ -215,7 +217,7 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup describeFeatureGroup(FeatureGroup described) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, described.name());
+          GroupRow row = lockKeptGroup(connection, described.name());
           int current =
               Transactions.single(
                   connection,
@@ -253,10 +255,95 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup markOnline(String groupName, boolean online) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, groupName);
+          GroupRow row = lockKeptGroup(connection, groupName);
           Transactions.update(
               connection, "UPDATE feature_groups SET online = ? WHERE id = ?", online, row.id());
           return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  @Override
+  public void archive(String groupName) {
+    transactions.inTransaction(
+        connection ->
+            Transactions.update(
+                connection,
+                "UPDATE feature_groups SET archived_at = COALESCE(archived_at, now())"
+                    + " WHERE id = ?",
+                lockKeptGroup(connection, groupName).id()));
+  }
+
+  @Override
+  public void unarchive(String groupName) {
+    transactions.inTransaction(
+        connection ->
+            Transactions.update(
+                connection,
+                "UPDATE feature_groups SET archived_at = NULL WHERE id = ?",
+                lockKeptGroup(connection, groupName).id()));
+  }
+
+  @Override
+  public Map<String, Instant> archivedGroups() {
+    Map<String, Instant> archived = new TreeMap<>();
+    for (Map.Entry<String, Instant> group :
+        transactions.list(
+            "SELECT name, archived_at FROM feature_groups"
+                + " WHERE archived_at IS NOT NULL AND deleted_at IS NULL",
+            rows -> Map.entry(rows.getString(1), rows.getTimestamp(2).toInstant()))) {
+      archived.put(group.getKey(), group.getValue());
+    }
+    return archived;
+  }
+
+  @Override
+  public UUID beginDeletion(String groupName, UUID deletionId) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          if (row.deletionId() != null) {
+            return row.deletionId();
+          }
+          // Offline at once: every replica's index drops the group when it hears of the change.
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET deletion_id = ?, online = false WHERE id = ?",
+              deletionId,
+              row.id());
+          return deletionId;
+        });
+  }
+
+  @Override
+  public boolean deletionCompleted(UUID deletionId) {
+    return !transactions
+        .list(
+            "SELECT id FROM feature_groups WHERE deletion_id = ? AND deleted_at IS NOT NULL",
+            rows -> rows.getLong(1),
+            deletionId)
+        .isEmpty();
+  }
+
+  @Override
+  public void completeDeletion(UUID deletionId) {
+    transactions.inTransaction(
+        connection -> {
+          List<Long> deleted =
+              Transactions.list(
+                  connection,
+                  "UPDATE feature_groups SET deleted_at = now()"
+                      + " WHERE deletion_id = ? AND deleted_at IS NULL RETURNING id",
+                  rows -> rows.getLong(1),
+                  deletionId);
+          for (long groupId : deleted) {
+            // The rows stay (training sets name the files they read); their objects are gone.
+            Transactions.update(
+                connection,
+                "UPDATE data_files SET expired_at = now()"
+                    + " WHERE feature_group_id = ? AND expired_at IS NULL",
+                groupId);
+          }
+          return null;
         });
   }
 
@@ -266,7 +353,7 @@ public final class JdbcCatalog implements Catalog {
         connection -> {
           // The row lock serialises commits of one group, so sequence and write time strictly
           // increase.
-          GroupRow group = lockGroup(connection, append.featureGroup());
+          GroupRow group = lockWritableGroup(connection, append.featureGroup());
           if (append.idempotencyKey().isPresent()) {
             Optional<Commit> earlier =
                 findCommitByIdempotencyKey(connection, group, append.idempotencyKey().get());
@@ -323,7 +410,7 @@ public final class JdbcCatalog implements Catalog {
   public Commit compact(PendingCompaction compaction) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow group = lockGroup(connection, compaction.featureGroup());
+          GroupRow group = lockWritableGroup(connection, compaction.featureGroup());
           long sequence = group.latestSequence() + 1;
           Instant writeTime = nextWriteTime(connection, group);
           UUID commitId =
@@ -451,7 +538,7 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT g.name FROM commits c JOIN feature_groups g ON g.id = c.feature_group_id"
-                      + " WHERE c.id = ?")) {
+                      + " WHERE c.id = ? AND g.deleted_at IS NULL")) {
             select.setObject(1, commitId);
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
@@ -808,7 +895,7 @@ public final class JdbcCatalog implements Catalog {
                 + " g.current_schema_version, v.features, g.owner, g.tags, g.classification"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
-                + " WHERE g.name = ?")) {
+                + " WHERE g.name = ? AND g.deleted_at IS NULL")) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
@@ -876,7 +963,14 @@ public final class JdbcCatalog implements Catalog {
     return features;
   }
 
-  private record GroupRow(long id, String name, long latestSequence) {}
+  /**
+   * The group's row as the commit protocol reads it.
+   *
+   * @param archivedAt when the group was archived, or null
+   * @param deletionId the deletion holding the group, or null
+   */
+  private record GroupRow(
+      long id, String name, long latestSequence, Timestamp archivedAt, UUID deletionId) {}
 
   private static GroupRow findGroup(Connection connection, String name) throws SQLException {
     return selectGroup(connection, name, "");
@@ -886,17 +980,43 @@ public final class JdbcCatalog implements Catalog {
     return selectGroup(connection, name, " FOR UPDATE");
   }
 
+  /** The group's row, locked, unless a deletion holds the group. */
+  private static GroupRow lockKeptGroup(Connection connection, String name) throws SQLException {
+    GroupRow group = lockGroup(connection, name);
+    if (group.deletionId() != null) {
+      throw new ConflictException("feature group '" + name + "' is being deleted");
+    }
+    return group;
+  }
+
+  /** The group's row, locked, when it takes commits: neither archived nor being deleted. */
+  private static GroupRow lockWritableGroup(Connection connection, String name)
+      throws SQLException {
+    GroupRow group = lockKeptGroup(connection, name);
+    if (group.archivedAt() != null) {
+      throw new ArchivedGroupException(name);
+    }
+    return group;
+  }
+
   private static GroupRow selectGroup(Connection connection, String name, String lockClause)
       throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id, name, latest_sequence FROM feature_groups WHERE name = ?" + lockClause)) {
+            "SELECT id, name, latest_sequence, archived_at, deletion_id FROM feature_groups"
+                + " WHERE name = ? AND deleted_at IS NULL"
+                + lockClause)) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
           throw new NotFoundException("feature group '" + name + "' not found");
         }
-        return new GroupRow(rows.getLong(1), rows.getString(2), rows.getLong(3));
+        return new GroupRow(
+            rows.getLong(1),
+            rows.getString(2),
+            rows.getLong(3),
+            rows.getTimestamp(4),
+            rows.getObject(5, UUID.class));
       }
     }
   }
