@@ -15,6 +15,7 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -67,7 +68,13 @@ class FeatureGroupController {
     this.events = events;
   }
 
-  record FeatureRequest(String name, FeatureType type, Integer dimension, String description) {}
+  /** A feature's classification, when given, overrides its group's for it. */
+  record FeatureRequest(
+      String name,
+      FeatureType type,
+      Integer dimension,
+      String description,
+      Classification classification) {}
 
   record FeatureGroupRequest(
       String name,
@@ -78,7 +85,8 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
-      String maxAge) {}
+      String maxAge,
+      Classification classification) {}
 
   /** What a PATCH may change; an absent field keeps its value. */
   record FeatureGroupChange(
@@ -88,13 +96,23 @@ class FeatureGroupController {
       String owner,
       List<String> tags,
       Map<String, String> featureDescriptions,
-      String maxAge) {
+      String maxAge,
+      Classification classification,
+      Map<String, Classification> featureClassifications) {
     boolean describes() {
       return description != null || owner != null || tags != null || featureDescriptions != null;
     }
 
+    boolean classifies() {
+      return classification != null || featureClassifications != null;
+    }
+
     Map<String, String> describedFeatures() {
       return featureDescriptions == null ? Map.of() : featureDescriptions;
+    }
+
+    Map<String, Classification> classifiedFeatures() {
+      return featureClassifications == null ? Map.of() : featureClassifications;
     }
   }
 
@@ -109,6 +127,7 @@ class FeatureGroupController {
       String owner,
       List<String> tags,
       String maxAge,
+      Classification classification,
       int schemaVersion,
       long latestSequence,
       long commits,
@@ -130,7 +149,10 @@ class FeatureGroupController {
               + " expire. online: true keeps the latest values in memory for online lookups."
               + " description, owner, tags (lowercase labels) and each feature's description make"
               + " it findable. maxAge (ISO-8601, P2Y) keeps rows for that long after their event"
-              + " time: older rows are removed by the retention job and never served online.")
+              + " time: older rows are removed by the retention job and never served online."
+              + " classification (PUBLIC, INTERNAL, PII, SENSITIVE; default INTERNAL) holds for"
+              + " every feature that does not give its own; PII and SENSITIVE features are read"
+              + " only with a grant.")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -159,14 +181,16 @@ class FeatureGroupController {
                 request.tags(),
                 request.maxAge() == null
                     ? MaxAge.FOREVER
-                    : MaxAge.parse("maxAge", request.maxAge())));
+                    : MaxAge.parse("maxAge", request.maxAge()),
+                Objects.requireNonNullElse(request.classification(), Classification.DEFAULT)));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
             .withEntity(entity.name())
             .withDetail("features", group.features().size())
             .withDetail("owner", group.owner())
-            .withDetail("tags", String.join(",", group.tags())));
+            .withDetail("tags", String.join(",", group.tags()))
+            .withDetail("classification", group.classification().name()));
     events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
@@ -255,21 +279,21 @@ class FeatureGroupController {
           "Schema evolution: added features are nullable, so earlier rows read them as null."
               + " online: true builds the group's online index; false drops it. description,"
               + " owner, tags and featureDescriptions (feature name to description) change the"
-              + " documentation without a new schema version; maxAge (ISO-8601, P2Y; PT0S: for"
-              + " ever) sets how long rows are kept; fields left out keep their value.")
+              + " documentation, classification and featureClassifications (feature name to"
+              + " PUBLIC, INTERNAL, PII or SENSITIVE) who may read it, without a new schema"
+              + " version; maxAge (ISO-8601, P2Y; PT0S: for ever) sets how long rows are kept;"
+              + " fields left out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
-    if (!addsFeatures
-        && change.online() == null
-        && !change.describes()
-        && change.maxAge() == null) {
+    boolean redescribes = change.describes() || change.classifies();
+    if (!addsFeatures && change.online() == null && !redescribes && change.maxAge() == null) {
       throw new InvalidInputException(
           "body",
           "name features to add (addFeatures), the online flag (online), documentation to"
-              + " change (description, owner, tags, featureDescriptions) or how long rows are"
-              + " kept (maxAge)");
+              + " change (description, owner, tags, featureDescriptions), classifications"
+              + " (classification, featureClassifications) or how long rows are kept (maxAge)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
@@ -277,14 +301,14 @@ class FeatureGroupController {
     // Every feature and the documentation are checked before anything changes.
     List<FeatureDefinition> added =
         addsFeatures ? features("addFeatures", change.addFeatures()) : List.of();
-    if (change.describes()) {
-      documented(group.withFeaturesAdded(added), change);
+    if (redescribes) {
+      redescribed(group.withFeaturesAdded(added), change);
     }
     Optional<MaxAge> maxAge =
         Optional.ofNullable(change.maxAge()).map(text -> MaxAge.parse("maxAge", text));
     FeatureGroup changed = addsFeatures ? catalog.addFeatures(name, added) : group;
-    if (change.describes()) {
-      changed = catalog.describeFeatureGroup(documented(changed, change));
+    if (redescribes) {
+      changed = catalog.describeFeatureGroup(redescribed(changed, change));
     }
     if (maxAge.isPresent()) {
       changed = catalog.retainFor(name, maxAge.get());
@@ -312,6 +336,14 @@ class FeatureGroupController {
               .withDetail(
                   "describedFeatures",
                   String.join(",", new TreeSet<>(change.describedFeatures().keySet())));
+    }
+    if (change.classifies()) {
+      entry =
+          entry
+              .withDetail("classification", changed.classification().name())
+              .withDetail(
+                  "classifiedFeatures",
+                  String.join(",", new TreeSet<>(change.classifiedFeatures().keySet())));
     }
     auditLog.record(entry);
     events.publishEvent(new FeatureGroupDefined(name));
@@ -357,13 +389,20 @@ class FeatureGroupController {
     return response.body(page);
   }
 
-  /** {@code group} with the documentation {@code change} names; what it leaves out is kept. */
-  private static FeatureGroup documented(FeatureGroup group, FeatureGroupChange change) {
-    return group.describedAs(
-        Objects.requireNonNullElse(change.description(), group.description()),
-        Objects.requireNonNullElse(change.owner(), group.owner()),
-        Objects.requireNonNullElse(change.tags(), group.tags()),
-        change.describedFeatures());
+  /**
+   * {@code group} with the documentation and classifications {@code change} names; what it leaves
+   * out is kept.
+   */
+  private static FeatureGroup redescribed(FeatureGroup group, FeatureGroupChange change) {
+    return group
+        .describedAs(
+            Objects.requireNonNullElse(change.description(), group.description()),
+            Objects.requireNonNullElse(change.owner(), group.owner()),
+            Objects.requireNonNullElse(change.tags(), group.tags()),
+            change.describedFeatures())
+        .classifiedAs(
+            Objects.requireNonNullElse(change.classification(), group.classification()),
+            change.classifiedFeatures());
   }
 
   private FeatureGroup group(String name) {
@@ -393,7 +432,8 @@ class FeatureGroupController {
                 request.name(),
                 request.type(),
                 request.dimension() == null ? 0 : request.dimension(),
-                request.description()));
+                request.description(),
+                Optional.ofNullable(request.classification())));
       } catch (InvalidInputException e) {
         throw new InvalidInputException(
             path + "." + e.errors().get(0).field(), e.errors().get(0).message());
@@ -432,6 +472,7 @@ class FeatureGroupController {
         group.owner(),
         group.tags(),
         group.maxAge().isForever() ? null : group.maxAge().toString(),
+        group.classification(),
         group.schemaVersion(),
         latest,
         latest, // sequences number a group's commits 1, 2, 3...: no need to list them

@@ -5,6 +5,7 @@ import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.core.ingest.RowMediaTypes;
+import dev.featurestore.core.model.Classification;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -159,6 +160,23 @@ class ApiDocumentation {
                         .addProperty("name", new StringSchema())
                         .addProperty("version", new StringSchema()))
                 .description("On a deletion refused: the models trained on those training sets"))
+        .addProperty(
+            ProblemJson.REFUSED_FEATURES,
+            new ArraySchema()
+                .description("On READ_NOT_GRANTED: each feature refused, with its class")
+                .items(
+                    new ObjectSchema()
+                        .addProperty("featureGroup", new StringSchema().example("user_profile"))
+                        .addProperty("feature", new StringSchema().example("email"))
+                        .addProperty(
+                            "classification",
+                            new StringSchema()
+                                .example(Classification.PII.name())
+                                ._enum(
+                                    Arrays.stream(Classification.values())
+                                        .map(Enum::name)
+                                        .toList()))
+                        .required(List.of("featureGroup", "feature", "classification"))))
         .required(List.of("title", "status"));
   }
 

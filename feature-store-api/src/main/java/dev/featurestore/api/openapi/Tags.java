@@ -18,6 +18,7 @@ public final class Tags {
   public static final String ERASURE = "Erasure";
   public static final String AUDIT = "Audit";
   public static final String API_KEYS = "API keys";
+  public static final String GRANTS = "Grants";
 
   static final List<Tag> ALL =
       List.of(
@@ -35,7 +36,8 @@ public final class Tags {
           tag(LINEAGE, "Which groups, training sets and models a key, group or model reached"),
           tag(ERASURE, "Removal of keys' rows everywhere, with a receipt"),
           tag(AUDIT, "Who read or wrote what, when"),
-          tag(API_KEYS, "Keys and their roles (administrators; any key may read its own)"));
+          tag(API_KEYS, "Keys and their roles (administrators; any key may read its own)"),
+          tag(GRANTS, "Who may read PII and SENSITIVE features, offline and online"));
 
   private Tags() {}
 

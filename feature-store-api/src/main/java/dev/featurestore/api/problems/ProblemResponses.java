@@ -12,6 +12,7 @@ import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.lifecycle.GroupInUseException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
+import dev.featurestore.core.security.ReadNotGrantedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -70,6 +71,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
     return problem(ErrorCode.NOT_FOUND, e.getMessage(), List.of());
+  }
+
+  /** The features and classes refused, as the online listener names them ({@link ProblemJson}). */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> readNotGranted(ReadNotGrantedException e) {
+    ResponseEntity<ProblemDetail> response =
+        problem(ErrorCode.READ_NOT_GRANTED, e.getMessage(), List.of());
+    response.getBody().setProperty(ProblemJson.REFUSED_FEATURES, e.features());
+    return response;
   }
 
   @ExceptionHandler

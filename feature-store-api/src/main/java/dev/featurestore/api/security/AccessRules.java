@@ -92,6 +92,8 @@ public final class AccessRules {
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
           new Rule(GET, "/api/v1/subjects/**", COMPLIANCE),
+          // Administrators give and withdraw grants; compliance sees who holds which.
+          new Rule(GET, "/api/v1/grants", COMPLIANCE),
           // Any key may see itself (its name and role); the others are the administrator's alone.
           new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/api-keys"),

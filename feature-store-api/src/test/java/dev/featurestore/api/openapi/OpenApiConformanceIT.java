@@ -252,6 +252,18 @@ class OpenApiConformanceIT {
     expect(201, key);
     expect(200, get("/api/v1/api-keys"));
     expect(200, get("/api/v1/api-keys/current"));
+    Answer grant =
+        post(
+            "/api/v1/grants",
+            JSON,
+            "{\"apiKeyId\":\""
+                + key.json("$.id")
+                + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\",\"ONLINE\"]}");
+    expect(201, grant);
+    expect(200, get("/api/v1/grants"));
+    expect(
+        200,
+        call("DELETE", "/api/v1/grants/" + grant.json("$.id"), null, null, TestApiKeys.ADMIN_KEY));
     expect(
         200,
         call("DELETE", "/api/v1/api-keys/" + key.json("$.id"), null, null, TestApiKeys.ADMIN_KEY));

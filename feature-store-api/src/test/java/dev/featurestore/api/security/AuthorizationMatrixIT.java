@@ -146,6 +146,8 @@ class AuthorizationMatrixIT {
       GET    /api/v1/api-keys                                 -            200 404 404 404 404 401 401 401
       POST   /api/v1/api-keys                                 api-key      201 404 404 404 404 401 401 401
       DELETE /api/v1/api-keys/{fresh-key}                     -            200 404 404 404 404 401 401 401
+      GET    /api/v1/grants                                   -            200 404 404 404 200 401 401 401
+      POST   /api/v1/grants                                   grant        201 404 404 404 404 401 401 401
       GET    /api/v1/nothing-here                             -            404 404 404 404 404 401 401 401
       GET    /actuator/metrics                                -            200 404 404 404 404 401 401 401
       GET    /actuator/health                                 -            200 200 200 200 200 200 200 200
@@ -193,7 +195,9 @@ class AuthorizationMatrixIT {
               "erasure",
               "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"],\"reason\":\"matrix\"}"),
           Map.entry("preview", "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"]}"),
-          Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"));
+          Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"),
+          Map.entry(
+              "grant", "{\"role\":\"COMPLIANCE\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}"));
 
   /** The paths the online listener serves besides the main port. */
   private static final List<String> LOOKUP_PATHS =

@@ -15,5 +15,7 @@ public enum AuditAction {
   /** A subject access bundle (GDPR art. 15) of one entity key was downloaded. */
   SUBJECT_ACCESS,
   /** A group's most recent rows were shown (discovery's preview). */
-  PREVIEW
+  PREVIEW,
+  /** Feature values of a class that needs a grant (PII, SENSITIVE) were read. */
+  READ
 }

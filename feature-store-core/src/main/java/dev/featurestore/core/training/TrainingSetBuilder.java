@@ -31,6 +31,7 @@ import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.read.FeatureGroupVersion;
 import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ClassifiedFeature;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -40,6 +41,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,6 +164,31 @@ public final class TrainingSetBuilder {
             catalogVersion,
             requester.id());
     return new PreparedTrainingSet(recorded, request, catalogVersion, spineUpload, spineRowHint);
+  }
+
+  /**
+   * The features {@code references} read values of, each once, with the class that decides who may
+   * read them: checked against the requester's grants before a build is recorded, and again before
+   * a download. Groups and features that do not exist are left out; {@link #prepare} refuses them.
+   */
+  public List<ClassifiedFeature> featuresRead(List<FeatureReference> references) {
+    Map<String, Optional<FeatureGroup>> groups = new HashMap<>();
+    Set<ClassifiedFeature> read = new LinkedHashSet<>();
+    for (FeatureReference reference : references) {
+      Optional<FeatureGroup> group =
+          groups.computeIfAbsent(reference.group(), catalog::featureGroup);
+      if (group.isEmpty()) {
+        continue;
+      }
+      for (FeatureDefinition feature : group.get().features()) {
+        if (reference.isAllFeatures() || feature.name().equals(reference.feature())) {
+          read.add(
+              new ClassifiedFeature(
+                  group.get().name(), feature.name(), group.get().classificationOf(feature)));
+        }
+      }
+    }
+    return List.copyOf(read);
   }
 
   /**

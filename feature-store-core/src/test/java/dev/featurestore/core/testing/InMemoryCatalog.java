@@ -132,7 +132,8 @@ public final class InMemoryCatalog implements Catalog {
             1,
             group.owner(),
             group.tags(),
-            group.maxAge());
+            group.maxAge(),
+            group.classification());
     groups.put(group.name(), new GroupState(created));
     return created;
   }

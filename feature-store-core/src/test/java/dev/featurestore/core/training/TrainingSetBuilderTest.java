@@ -13,6 +13,7 @@ import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -20,6 +21,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.testing.InMemoryCatalog;
 import dev.featurestore.core.testing.InMemoryFeatureGroupVersions;
@@ -118,6 +120,28 @@ class TrainingSetBuilderTest {
                 "NL"));
     assertThat(output(built).getFirst().keySet())
         .containsExactly("user_id", "event_time", "clicks", "country");
+  }
+
+  @Test
+  void featuresReadAreClassifiedAsTheirOwnClassElseTheirGroupsAndUnknownOnesLeftOut() {
+    FeatureGroup profile = catalog.featureGroup("profile").orElseThrow();
+    catalog.describeFeatureGroup(
+        profile.classifiedAs(Classification.PII, Map.of("country", Classification.PUBLIC)));
+
+    List<ClassifiedFeature> read =
+        builder.featuresRead(
+            List.of(
+                FeatureReference.parse("features[0]", "profile:*", Optional.empty()),
+                FeatureReference.parse("features[1]", "activity:clicks", Optional.empty()),
+                FeatureReference.parse("features[2]", "profile:age", Optional.of("age_again")),
+                FeatureReference.parse("features[3]", "nowhere:clicks", Optional.empty()),
+                FeatureReference.parse("features[4]", "activity:nothing", Optional.empty())));
+
+    assertThat(read)
+        .containsExactly(
+            new ClassifiedFeature("profile", "age", Classification.PII),
+            new ClassifiedFeature("profile", "country", Classification.PUBLIC),
+            new ClassifiedFeature("activity", "clicks", Classification.INTERNAL));
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.discovery.FileStatistics;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -47,6 +48,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The catalog in Postgres over plain JDBC; the schema is owned by the Flyway migrations. */
 public final class JdbcCatalog implements Catalog {
@@ -131,7 +133,7 @@ public final class JdbcCatalog implements Catalog {
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
                       + " (name, entity_name, ttl_micros, online, description, owner, tags,"
-                      + " max_age) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " max_age, classification) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -140,6 +142,7 @@ public final class JdbcCatalog implements Catalog {
             insert.setString(6, group.owner());
             insert.setArray(7, textArray(connection, group.tags()));
             insert.setString(8, maxAgeText(group.maxAge()));
+            insert.setString(9, group.classification().name());
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -161,7 +164,8 @@ public final class JdbcCatalog implements Catalog {
               1,
               group.owner(),
               group.tags(),
-              group.maxAge());
+              group.maxAge(),
+              group.classification());
         });
   }
 
@@ -231,12 +235,15 @@ public final class JdbcCatalog implements Catalog {
           }
           Transactions.update(
               connection,
-              "UPDATE feature_groups SET description = ?, owner = ?, tags = ? WHERE id = ?",
+              "UPDATE feature_groups SET description = ?, owner = ?, tags = ?, classification = ?"
+                  + " WHERE id = ?",
               described.description(),
               described.owner(),
               textArray(connection, described.tags()),
+              described.classification().name(),
               row.id());
-          // Descriptions are documentation, not schema: the current version's features change
+          // Descriptions and classifications are documentation, not schema: the current version's
+          // features change
           // in place rather than a new version being written.
           Transactions.update(
               connection,
@@ -921,7 +928,8 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features, g.owner, g.tags, g.max_age"
+                + " g.current_schema_version, v.features, g.owner, g.tags, g.max_age,"
+                + " g.classification"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ? AND g.deleted_at IS NULL")) {
@@ -944,7 +952,8 @@ public final class JdbcCatalog implements Catalog {
                 readTextArray(rows, 9),
                 rows.getString(10) == null
                     ? MaxAge.FOREVER
-                    : MaxAge.parse("max_age", rows.getString(10))));
+                    : MaxAge.parse("max_age", rows.getString(10)),
+                Classification.valueOf(rows.getString(11))));
       }
     }
   }
@@ -966,12 +975,16 @@ public final class JdbcCatalog implements Catalog {
   private static String writeFeatures(List<FeatureDefinition> features) {
     ArrayNode array = JSON.createArrayNode();
     for (FeatureDefinition feature : features) {
-      array
-          .addObject()
-          .put("name", feature.name())
-          .put("type", feature.type().name())
-          .put("dimension", feature.dimension())
-          .put("description", feature.description());
+      ObjectNode written =
+          array
+              .addObject()
+              .put("name", feature.name())
+              .put("type", feature.type().name())
+              .put("dimension", feature.dimension())
+              .put("description", feature.description());
+      feature
+          .classification()
+          .ifPresent(classification -> written.put("classification", classification.name()));
     }
     return JSON.writeValueAsString(array);
   }
@@ -984,7 +997,8 @@ public final class JdbcCatalog implements Catalog {
               feature.get("name").asString(),
               FeatureType.valueOf(feature.get("type").asString()),
               feature.get("dimension").asInt(),
-              feature.path("description").asString("")));
+              feature.path("description").asString(""),
+              feature.path("classification").stringValueOpt().map(Classification::valueOf)));
     }
     return features;
   }

@@ -1,0 +1,21 @@
+package dev.featurestore.core.security;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.featurestore.core.model.Classification;
+
+/** A feature a read would return values of, with the class that decides who may read them. */
+public record ClassifiedFeature(
+    String featureGroup, String feature, Classification classification) {
+  public ClassifiedFeature {
+    requireNonNull(featureGroup, "featureGroup is null");
+    requireNonNull(feature, "feature is null");
+    requireNonNull(classification, "classification is null");
+  }
+
+  /** {@code group:feature (CLASS)}, as refusals and audit entries name it. */
+  @Override
+  public String toString() {
+    return featureGroup + ":" + feature + " (" + classification + ")";
+  }
+}
