@@ -5,6 +5,7 @@ import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ForbiddenException;
 import dev.featurestore.api.security.Caller;
+import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
@@ -18,6 +19,7 @@ import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.NameSuggestions;
+import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -52,8 +54,11 @@ class FeatureGroupDiscoveryController {
   private final Catalog catalog;
   private final Discovery discovery;
   private final AuditLog auditLog;
+  private final ReadAccess readAccess;
 
-  FeatureGroupDiscoveryController(Catalog catalog, Discovery discovery, AuditLog auditLog) {
+  FeatureGroupDiscoveryController(
+      Catalog catalog, Discovery discovery, AuditLog auditLog, ReadAccess readAccess) {
+    this.readAccess = readAccess;
     this.catalog = catalog;
     this.discovery = discovery;
     this.auditLog = auditLog;
@@ -140,12 +145,27 @@ class FeatureGroupDiscoveryController {
               + name
               + "'; ADMIN and DATA_SCIENTIST keys may");
     }
+    // Rows hold every feature: PII and SENSITIVE ones need the caller's grant, as in a training
+    // set.
+    List<ClassifiedFeature> classified =
+        readAccess.requireReadableOffline(
+            caller.key(),
+            group.features().stream()
+                .map(
+                    feature ->
+                        new ClassifiedFeature(
+                            group.name(), feature.name(), group.classificationOf(feature)))
+                .toList());
     RowPreview preview = discovery.preview(group, limit);
     auditLog.record(
         caller
             .did(AuditAction.PREVIEW, AuditTargetType.FEATURE_GROUP, group.name())
             .withEntity(group.entity().name())
-            .withDetail("rows", preview.rows().size()));
+            .withDetail("rows", preview.rows().size())
+            .withDetail(
+                "classifiedFeatures",
+                String.join(
+                    ",", classified.stream().map(ClassifiedFeature::feature).sorted().toList())));
     return new PreviewView(preview.group(), preview.sequence(), preview.rows());
   }
 

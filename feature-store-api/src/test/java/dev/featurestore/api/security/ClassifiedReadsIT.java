@@ -194,6 +194,31 @@ class ClassifiedReadsIT {
   }
 
   @Test
+  void aPreviewOfAGroupWithPiiFeaturesNeedsAnOfflineGrant() {
+    ok(scientist.getForEntity("/api/v1/feature-groups/clicks/preview", String.class));
+    assertRefusedRead(
+        scientist.getForEntity("/api/v1/feature-groups/profile/preview", String.class),
+        "profile",
+        "email",
+        Classification.PII);
+
+    String grant =
+        grant(
+            "{\"apiKeyId\":\""
+                + scientistKey.id()
+                + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
+    try {
+      ResponseEntity<String> preview =
+          scientist.getForEntity("/api/v1/feature-groups/profile/preview", String.class);
+      ok(preview);
+      assertThat(JsonPath.<List<String>>read(preview.getBody(), "$.rows[*].email"))
+          .containsExactlyInAnyOrder("a@x", "b@x");
+    } finally {
+      revoke(grant);
+    }
+  }
+
+  @Test
   void onlineLookupsOfPiiNeedAnOnlineGrantOnBothPortsAndRevocationRelocksAtOnce() throws Exception {
     String offlineOnly =
         grant("{\"role\":\"MODEL_SERVER\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
