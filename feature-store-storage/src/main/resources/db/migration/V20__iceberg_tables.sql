@@ -8,5 +8,3 @@ CREATE TABLE iceberg_tables (
   PRIMARY KEY (namespace, name)
 );
 
--- Snapshots an erasure expired because they referenced a file holding erased rows (its receipt).
-ALTER TABLE erasures ADD COLUMN iceberg_snapshots_expired bigint NOT NULL DEFAULT 0;
