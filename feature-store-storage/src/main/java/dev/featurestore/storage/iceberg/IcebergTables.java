@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.avro.file.DataFileStream;
@@ -128,10 +129,14 @@ public final class IcebergTables {
     return catalog.featureGroups().stream().map(FeatureGroup::name).toList();
   }
 
-  /** The tables of the {@link #TRAINING_SETS} namespace: the id of every ready training set. */
-  public List<String> trainingSetTables() {
+  /**
+   * The tables of the {@link #TRAINING_SETS} namespace: the id of every ready training set the
+   * caller may see.
+   */
+  public List<String> trainingSetTables(Predicate<? super TrainingSet> visible) {
     return trainingSets.list().stream()
         .filter(IcebergTables::hasOutput)
+        .filter(visible)
         .map(trainingSet -> trainingSet.id().toString())
         .toList();
   }
@@ -146,13 +151,15 @@ public final class IcebergTables {
   }
 
   /**
-   * The training set's output as a table; not found unless {@code id} names a ready training set.
+   * The training set's output as a table; not found unless {@code id} names a ready training set
+   * the caller may see.
    */
-  public CaughtUp trainingSet(String id) {
+  public CaughtUp trainingSet(String id, Predicate<? super TrainingSet> visible) {
     TrainingSet trainingSet =
         parseUuid(id)
             .flatMap(trainingSets::find)
             .filter(IcebergTables::hasOutput)
+            .filter(visible)
             .orElseThrow(() -> new NotFoundException("training set " + id + " not found"));
     return catchUp(TRAINING_SETS, id, new OutputSource(trainingSet));
   }

@@ -126,13 +126,13 @@ class IcebergTablesIT {
         .snapshots()
         .forEach(snapshot -> manifestListsBefore.add(snapshot.manifestListLocation()));
     List<String> filesBefore = files(before);
-    Table outputBefore = tables.trainingSet(trainingSet.id().toString()).table();
+    Table outputBefore = tables.trainingSet(trainingSet.id().toString(), any -> true).table();
     assertThat(keys(outputBefore, outputBefore.currentSnapshot())).contains("u1");
 
     Entity user = storage.catalog().entity("user_id").orElseThrow();
     bed.erase(user, List.of("u1"));
     IcebergTables.CaughtUp group = tables.featureGroup("activity");
-    IcebergTables.CaughtUp output = tables.trainingSet(trainingSet.id().toString());
+    IcebergTables.CaughtUp output = tables.trainingSet(trainingSet.id().toString(), any -> true);
 
     // The first commit's file held u1: both snapshots named it; so did the erasure's overwrite,
     // which listed it as deleted (with its column bounds) and was replaced by a clean snapshot.
