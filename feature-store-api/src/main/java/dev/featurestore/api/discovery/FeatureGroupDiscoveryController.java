@@ -148,14 +148,7 @@ class FeatureGroupDiscoveryController {
     // Rows hold every feature: PII and SENSITIVE ones need the caller's grant, as in a training
     // set.
     List<ClassifiedFeature> classified =
-        readAccess.requireReadableOffline(
-            caller.key(),
-            group.features().stream()
-                .map(
-                    feature ->
-                        new ClassifiedFeature(
-                            group.name(), feature.name(), group.classificationOf(feature)))
-                .toList());
+        readAccess.requireReadableOffline(caller.key(), ClassifiedFeature.allOf(group));
     RowPreview preview = discovery.preview(group, limit);
     auditLog.record(
         caller

@@ -5,8 +5,10 @@ import static dev.featurestore.core.security.Role.DATA_SCIENTIST;
 import static dev.featurestore.core.security.Role.MODEL_SERVER;
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
 
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
@@ -94,6 +96,13 @@ public final class AccessRules {
           new Rule(GET, "/api/v1/subjects/**", COMPLIANCE),
           // Administrators give and withdraw grants; compliance sees who holds which.
           new Rule(GET, "/api/v1/grants", COMPLIANCE),
+          // The Iceberg REST catalog reads what the feature-group and training-set reads read; its
+          // writes are answered (refused) by the catalog itself, in Iceberg's error model.
+          new Rule(GET, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(HEAD, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(POST, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(PUT, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(DELETE, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
           // Any key may see itself (its name and role); the others are the administrator's alone.
           new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/api-keys"),
