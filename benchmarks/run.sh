@@ -48,6 +48,10 @@ rm -f "$WORK/outputs.txt"
 selected() { [[ ",$ONLY," == *",$1,"* ]]; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 say() { echo "[$(date -u +%H:%M:%S) load $(load1)] $*" >&2; }
+# A part that fails (e.g. a server that does not start in time on an overloaded machine) is listed
+# under the table; the other parts still run.
+FAILURES=()
+failed() { tail -5 "$2" >&2; say "$1 FAILED: $2"; FAILURES+=("$1 failed at load $(load1): $(grep -m1 -E 'Exception|rror' "$2" | cut -c1-160 || true) ($2)"); }
 
 # The JDK to run our side: the newest JDK 21+ among the toolchains Maven knows (toolchains.xml, the
 # toolchains plugin's discovery cache) and the usual install folders, as select-jdk-toolchain picks one.
@@ -115,7 +119,7 @@ join_side() { # workload heap side iterations round
   log=$WORK/join-$workload-$side-$round.log
   "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$(classpath feature-store-storage "$version")" \
     dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$WORK/join-$workload" "$iterations" > "$log" 2>&1 \
-    || { tail -20 "$log" >&2; echo "join $workload ($side) failed: $log" >&2; exit 1; }
+    || { failed "join $workload $side round $round" "$log"; return; }
   local rss
   rss=$(rss_mib "$(tail -1 "$log")")
   while read -r line; do
@@ -180,7 +184,7 @@ run_ingest() { # keys versions
       say "ingest run $run with DuckDB $version ($keys keys x $versions versions, 2 rounds)"
       (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -cp "$(classpath feature-store-api "$version")" \
         dev.featurestore.api.ingest.HttpIngestBenchmark "$keys" "$versions" 2) > "$log" 2>&1 \
-        || { tail -20 "$log" >&2; echo "ingest failed: $log" >&2; exit 1; }
+        || { failed "ingest run $run with DuckDB $version" "$log"; continue; }
       # Per round: "<format> ... over HTTP <seconds> s ...", "server peak heap ..., peak RSS <MB> MB",
       # then DuckDB's "read+sort+write <seconds> s ..." and "DuckDB process peak RSS <MB> MB".
       awk -v run="$version-$run" -v duckdb="DuckDB $version" -v load="$(load1)" '
@@ -206,7 +210,7 @@ run_online() { # keys seconds-per-run warm-up server-heap
   say "online: $1 keys, $2 s per run (log in $log)"
   KEYS=$1 SECONDS_PER_RUN=$2 WARMUP=$3 WARMUP_SECONDS=$(($3 * 3)) SERVER_HEAP=$4 WORK=$WORK/online JAVA=$JAVA \
     RATES_1X50= RATES_100X50=500 POSTGRES_BASELINE=0 RESTARTS=0 benchmarks/online/run.sh "$2" "$3" > "$log" 2>&1 \
-    || { tail -20 "$log" >&2; echo "online failed: $log" >&2; exit 1; }
+    || { failed online "$log"; return; }
   grep -E 'not found' "$log" >&2 || true
   # Closed-loop lines without a prefix are the server's: /health, then 1x50, 100x50 (online listener).
   local health lookup p99
@@ -245,6 +249,11 @@ if [ -n "$ONLINE_TABLE" ]; then
   echo "| online | ours | baseline | ratio | goal | load |"
   echo "|---|---|---|---|---|---|"
   echo "$ONLINE_TABLE"
+fi
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  echo
+  echo "Failed (not in the table):"
+  printf -- '- %s\n' "${FAILURES[@]}"
 fi
 if [ -f "$WORK/outputs.txt" ]; then
   echo
