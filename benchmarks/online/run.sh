@@ -42,8 +42,18 @@ fi
 RESTARTS=${RESTARTS:-1}
 # The server's heap (-Xms = -Xmx, pre-touched): 6g holds the 1M-key index with room to spare.
 SERVER_HEAP=${SERVER_HEAP:-6g}
-MAIN_PORT=${MAIN_PORT:-18080}
-ONLINE_PORT=${ONLINE_PORT:-16566}
+# Free ports by default: other servers (other checkouts' tests) may hold the usual ones, and the
+# readiness check would then be answered by them.
+port_taken() { (echo > /dev/tcp/127.0.0.1/$1) 2> /dev/null; }
+free_port_pair() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    port_taken $port || port_taken $((port + 1)) || { echo $port; return; }
+  done
+}
+MAIN_PORT=${MAIN_PORT:-$(free_port_pair)}
+ONLINE_PORT=${ONLINE_PORT:-$(free_port_pair)}
 # Every call carries an API key, lookups included: the first admin key, set at the server's start.
 ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
@@ -92,6 +102,12 @@ for batch, name in ((1, "bodies-1x50.txt"), (100, "bodies-100x50.txt")):
 PY
 
 rm -rf "$WORK/data"
+await_ready() {
+  until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do
+    kill -0 $SERVER 2> /dev/null || { tail -20 "$1"; echo "the server exited before it was ready: $1" >&2; exit 1; }
+    sleep 1
+  done
+}
 on_server_cpu "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP -XX:+AlwaysPreTouch $HUGE_PAGES $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
   -jar feature-store-api/target/feature-store-server.jar \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
@@ -99,7 +115,7 @@ on_server_cpu "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP -XX:+AlwaysPreTouch $HUG
   --feature-store.max-upload-size=2GB --feature-store.admin-key="$ADMIN_KEY" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER ${PLATFORM_FLOOR:-} 2>/dev/null || true' EXIT
-until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+await_ready "$WORK/server.log"
 
 curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
   -d '{"name":"item_id","keyType":"INT64"}' > /dev/null
@@ -202,7 +218,7 @@ restart() {
     --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
     --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
   SERVER=$!
-  until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+  await_ready "$WORK/restart.log"
   echo "restart on CPUs $1: $(grep "Online index of 'items' loaded" "$WORK/restart.log" | sed 's/.*: Online/Online/')"
   echo "restart on CPUs $1: $(grep -o 'Started FeatureStoreApplication in [0-9.]* seconds' "$WORK/restart.log"), $(uptime)"
 }
