@@ -100,6 +100,22 @@ classpath() {
   echo "$ROOT/$module/target/test-classes:$ROOT/$module/target/classes:$(tr ':' '\n' < "$ROOT/$module/target/benchmark-classpath.txt" \
     | grep -v '/duckdb_jdbc-' | paste -sd:):$(duckdb_jar "$version")"
 }
+# For --aot: an AOT cache takes classes from jars only ("Cannot have non-empty directory in paths"),
+# so both of our sides then run from jars of the modules' class folders.
+jar_classpath() {
+  local entry jars=()
+  mkdir -p "$WORK/jars"
+  for entry in $(tr ':' ' ' <<< "$1"); do
+    if [ -d "$entry" ]; then
+      local jar=$WORK/jars/$(sed 's:^/::; s:/:_:g' <<< "$entry").jar
+      "$(dirname "$JAVA")/jar" --create --file "$jar" -C "$entry" .
+      jars+=("$jar")
+    else
+      jars+=("$entry")
+    fi
+  done
+  (IFS=:; echo "${jars[*]}")
+}
 FIRST_DUCKDB=${DUCKDB_VERSIONS%% *}
 JVM_OPTIONS=(--add-opens=java.base/java.nio=ALL-UNNAMED)
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS"; }
@@ -117,7 +133,10 @@ join_side() { # workload heap side iterations round
     *) version=$side; mode=duckdb ;;
   esac
   log=$WORK/join-$workload-$side-$round.log
-  "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$(classpath feature-store-storage "$version")" \
+  local path
+  path=$(classpath feature-store-storage "$version")
+  if [ $AOT = 1 ] && [[ "$side" == ours* ]]; then path=$OURS_JARS; fi
+  "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$path" \
     dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$WORK/join-$workload" "$iterations" > "$log" 2>&1 \
     || { failed "join $workload $side round $round" "$log"; return; }
   local rss
@@ -151,9 +170,11 @@ run_join() { # workload heap iterations
     # JEP 483/514/515: a training run (two joins) records the classes it loads and linked, and the
     # methods' profiles, into an AOT cache that later JVMs map at start.
     say "join $workload: training run for the AOT cache $WORK/join-$workload.aot"
+    OURS_JARS=$(jar_classpath "$(classpath feature-store-storage "$FIRST_DUCKDB")")
     "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" -XX:AOTCacheOutput="$WORK/join-$workload.aot" \
-      -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" dev.featurestore.storage.training.ParquetJoinBenchmark \
-      engine "$workload" "$WORK/join-$workload" 2 > "$WORK/aot-training-$workload.log" 2>&1
+      -cp "$OURS_JARS" dev.featurestore.storage.training.ParquetJoinBenchmark \
+      engine "$workload" "$WORK/join-$workload" 2 > "$WORK/aot-training-$workload.log" 2>&1 \
+      || { failed "AOT cache training run" "$WORK/aot-training-$workload.log"; return; }
     sides="ours ours-aot $DUCKDB_VERSIONS"
   fi
   for round in $(seq 1 "$ROUNDS"); do
