@@ -57,7 +57,7 @@ ONLINE_PORT=${ONLINE_PORT:-$(free_port_pair)}
 # Every call carries an API key, lookups included: the first admin key, set at the server's start.
 ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
-RATES_1X50=${RATES_1X50:-2000 5000 10000}
+RATES_1X50=${RATES_1X50-2000 5000 10000}
 RATES_100X50=${RATES_100X50:-200 500}
 # Extra JVM options for the server (e.g. a collector): SERVER_OPTS="-XX:+UseZGC"; WARMUP_SECONDS
 # (default 30) of closed-loop lookups precede the measured runs.
