@@ -24,15 +24,16 @@ done
   exit 1
 }
 # Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).
+# The server and floor start in the background (`# Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).`): exec keeps $! the process itself, for kill.
 if command -v taskset > /dev/null; then
-  on_server_cpu() { taskset -c 0 "$@"; }
+  on_server_cpu() { exec taskset -c 0 "$@"; }
   on_load_cpu() { taskset -c 1 "$@"; }
-  on_cpus() { taskset -c "$@"; }
+  on_cpus() { exec taskset -c "$@"; }
 else
   echo "taskset not found (package util-linux): server and load generator are not pinned to separate CPUs"
-  on_server_cpu() { "$@"; }
+  on_server_cpu() { exec "$@"; }
   on_load_cpu() { "$@"; }
-  on_cpus() { shift; "$@"; }
+  on_cpus() { shift; exec "$@"; }
 fi
 POSTGRES_BASELINE=${POSTGRES_BASELINE:-1}
 if [ "$POSTGRES_BASELINE" = 1 ] && ! { command -v pgbench && command -v psql; } > /dev/null; then
