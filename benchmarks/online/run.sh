@@ -24,7 +24,7 @@ done
   exit 1
 }
 # Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).
-# The server and floor start in the background (`# Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).`): exec keeps $! the process itself, for kill.
+# The server and the floor start in the background: exec keeps $! their own pid, for kill.
 if command -v taskset > /dev/null; then
   on_server_cpu() { exec taskset -c 0 "$@"; }
   on_load_cpu() { taskset -c 1 "$@"; }
