@@ -17,6 +17,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.io.CloseableIterable;
@@ -85,6 +86,12 @@ class IcebergRestCatalogIT {
             """
             {"name":"clicks","spine":{"rows":[{"user_id":"u1","event_time":"2026-03-01T00:00:00Z"}]},
              "features":[{"feature":"activity:clicks"}]}""");
+    // Listed like any group; its table needs a grant (aGroupWithPiiFeaturesNeedsAnOfflineGrant).
+    post(
+        http,
+        "/api/v1/feature-groups",
+        "{\"name\":\"profile\",\"entity\":\"user_id\",\"classification\":\"PII\","
+            + "\"features\":[{\"name\":\"email\",\"type\":\"STRING\"}]}");
     trainingSetId = trainingSet.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     catalog = connect(TestApiKeys.ADMIN_KEY);
   }
@@ -124,7 +131,9 @@ class IcebergRestCatalogIT {
     assertThat(catalog.listNamespaces())
         .containsExactly(Namespace.of("feature_groups"), Namespace.of("training_sets"));
     assertThat(catalog.listTables(Namespace.of("feature_groups")))
-        .containsExactly(TableIdentifier.of("feature_groups", "activity"));
+        .containsExactlyInAnyOrder(
+            TableIdentifier.of("feature_groups", "activity"),
+            TableIdentifier.of("feature_groups", "profile"));
     assertThat(catalog.listTables(Namespace.of("training_sets")))
         .containsExactly(TableIdentifier.of("training_sets", trainingSetId));
   }
@@ -176,6 +185,27 @@ class IcebergRestCatalogIT {
     ErrorResponse error = ErrorResponseParser.fromJson(answer.getBody());
     assertThat(error.type()).isEqualTo("ForbiddenException");
     assertThat(error.message()).contains("read-only");
+  }
+
+  @Test
+  void aGroupWithPiiFeaturesNeedsAnOfflineGrant() {
+    TestRestTemplate http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    assertThatThrownBy(() -> catalog.loadTable(TableIdentifier.of("feature_groups", "profile")))
+        .isInstanceOf(ForbiddenException.class)
+        .hasMessageContaining("profile:email (PII)");
+
+    String currentKey = http.getForObject("/api/v1/api-keys/current", String.class);
+    String adminKeyId = currentKey.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    post(
+        http,
+        "/api/v1/grants",
+        "{\"apiKeyId\":\"" + adminKeyId + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
+    assertThat(
+            catalog
+                .loadTable(TableIdentifier.of("feature_groups", "profile"))
+                .schema()
+                .findField("email"))
+        .isNotNull();
   }
 
   @Test
