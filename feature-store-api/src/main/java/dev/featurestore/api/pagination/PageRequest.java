@@ -49,10 +49,28 @@ public record PageRequest(int limit, Optional<String> after) {
         items.stream()
             .filter(item -> after.isEmpty() || order.compare(cursor.apply(item), after.get()) > 0)
             .sorted(Comparator.comparing(cursor, order))
+            .limit(fetchSize())
             .toList();
-    List<T> page = following.subList(0, Math.min(limit, following.size()));
+    return answerFetched(following, cursor, view);
+  }
+
+  /**
+   * How many items a store asked for one page should return: one more than the page holds, so the
+   * answer knows whether a next page exists.
+   */
+  public int fetchSize() {
+    return limit + 1;
+  }
+
+  /**
+   * The page of {@code fetched}: the items that follow the page token's cursor, in list order, as
+   * many as {@link #fetchSize()} at most.
+   */
+  public <T, V> ResponseEntity<List<V>> answerFetched(
+      List<T> fetched, Function<T, String> cursor, Function<T, V> view) {
+    List<T> page = fetched.subList(0, Math.min(limit, fetched.size()));
     ResponseEntity.BodyBuilder response = ResponseEntity.ok();
-    if (following.size() > page.size()) {
+    if (fetched.size() > page.size()) {
       response.header(
           HttpHeaders.LINK, "<" + next(cursor.apply(page.getLast())) + ">; rel=\"next\"");
     }

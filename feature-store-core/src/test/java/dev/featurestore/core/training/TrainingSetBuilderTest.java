@@ -151,7 +151,7 @@ class TrainingSetBuilderTest {
               assertThat(error.field()).isEqualTo("features[1]");
               assertThat(error.message()).contains("'country'", "give one an alias");
             });
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
@@ -170,7 +170,7 @@ class TrainingSetBuilderTest {
                             "features[1]",
                             "feature group 'activity' has no feature 'likes';"
                                 + " its features: clicks, country")));
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
@@ -223,7 +223,7 @@ class TrainingSetBuilderTest {
         .isInstanceOfSatisfying(
             InvalidInputException.class,
             e -> assertThat(e.errors().getFirst().field()).isEqualTo("asOf"));
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
