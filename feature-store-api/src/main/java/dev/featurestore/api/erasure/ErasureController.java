@@ -14,6 +14,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -67,11 +69,17 @@ class ErasureController {
   /** An erasure's answer at once: its id (also its job's, for {@code GET /api/v1/jobs/{id}}). */
   record ErasureAccepted(UUID id, UUID jobId, JobStatus status) {}
 
+  /**
+   * An erasure's receipt; a run of the retention by age also names its {@code featureGroup} and the
+   * event time it removed rows before ({@code removedBefore}).
+   */
   record ErasureView(
       UUID id,
       String entity,
       int keyCount,
       String reason,
+      String featureGroup,
+      Instant removedBefore,
       JobStatus status,
       long filesRewritten,
       long rowsRemoved,
@@ -116,18 +124,22 @@ class ErasureController {
       summary = "Get an erasure's receipt",
       description =
           "Files rewritten, rows removed, the training sets affected and the models to retrain;"
-              + " completedAt once done.")
+              + " completedAt once done. Also the receipt of a run of the retention by age (the"
+              + " job's result), which names featureGroup and removedBefore.")
   @GetMapping("/{id}")
   ErasureView get(@PathVariable UUID id) {
     Erasure erasure =
         erasures.find(id).orElseThrow(() -> new NotFoundException("erasure " + id + " not found"));
     Job job = jobs.find(id).orElseThrow();
     ErasureReceipt receipt = erasure.receipt();
+    Optional<RetentionRun> retention = erasures.retentionRun(id);
     return new ErasureView(
         erasure.id(),
         erasure.entity(),
         erasure.keyCount(),
         erasure.reason(),
+        retention.map(RetentionRun::featureGroup).orElse(null),
+        retention.map(RetentionRun::removedBefore).orElse(null),
         job.status(),
         receipt.filesRewritten(),
         receipt.rowsRemoved(),

@@ -8,5 +8,14 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  ARCHIVE,
+  UNARCHIVE,
+  DELETE,
+  /** A subject access bundle (GDPR art. 15) of one entity key was downloaded. */
+  SUBJECT_ACCESS,
+  /** A group's most recent rows were shown (discovery's preview). */
+  PREVIEW,
+  /** Feature values of a class that needs a grant (PII, SENSITIVE) were read. */
+  READ
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,10 @@ import java.util.Set;
 /**
  * A feature group's definition at one schema version. Every stored row also has the entity's key
  * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited. Description, owner and tags
- * make it findable ({@link Stewardship}); they are not part of the schema version.
+ * make it findable ({@link Stewardship}); they are not part of the schema version, nor is the
+ * classification, which holds for every feature that does not set its own. {@code maxAge} is how
+ * long rows are kept after their event time (zero: for ever); older rows are removed by the
+ * retention by age and never served online.
  */
 public record FeatureGroup(
     String name,
@@ -25,7 +29,9 @@ public record FeatureGroup(
     String description,
     int schemaVersion,
     String owner,
-    List<String> tags) {
+    List<String> tags,
+    MaxAge maxAge,
+    Classification classification) {
   public static final String EVENT_TIME = "event_time";
 
   public FeatureGroup {
@@ -40,6 +46,8 @@ public record FeatureGroup(
     description = description == null ? "" : description;
     owner = Stewardship.owner("owner", owner);
     tags = Stewardship.tags("tags", tags);
+    requireNonNull(maxAge, "maxAge is null");
+    requireNonNull(classification, "classification is null");
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
     }
@@ -56,7 +64,7 @@ public record FeatureGroup(
     }
   }
 
-  /** A group with no owner and no tags. */
+  /** A group with no owner and no tags, whose rows are kept for ever. */
   public FeatureGroup(
       String name,
       Entity entity,
@@ -68,17 +76,62 @@ public record FeatureGroup(
     this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
   }
 
+  /** A group whose rows are kept for ever, of the default classification. */
+  public FeatureGroup(
+      String name,
+      Entity entity,
+      List<FeatureDefinition> features,
+      Duration ttl,
+      boolean online,
+      String description,
+      int schemaVersion,
+      String owner,
+      List<String> tags) {
+    this(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        MaxAge.FOREVER,
+        Classification.DEFAULT);
+  }
+
   /** The next schema version: these features with {@code added} after them. */
   public FeatureGroup withFeaturesAdded(List<FeatureDefinition> added) {
     List<FeatureDefinition> evolved = new ArrayList<>(features);
     evolved.addAll(added);
     return new FeatureGroup(
-        name, entity, evolved, ttl, online, description, schemaVersion + 1, owner, tags);
+        name,
+        entity,
+        evolved,
+        ttl,
+        online,
+        description,
+        schemaVersion + 1,
+        owner,
+        tags,
+        maxAge,
+        classification);
   }
 
   public FeatureGroup withOnline(boolean newOnline) {
     return new FeatureGroup(
-        name, entity, features, ttl, newOnline, description, schemaVersion, owner, tags);
+        name,
+        entity,
+        features,
+        ttl,
+        newOnline,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        maxAge,
+        classification);
   }
 
   /**
@@ -103,7 +156,80 @@ public record FeatureGroup(
       described.add(featureDescription == null ? feature : feature.describedAs(featureDescription));
     }
     return new FeatureGroup(
-        name, entity, described, ttl, online, newDescription, schemaVersion, newOwner, newTags);
+        name,
+        entity,
+        described,
+        ttl,
+        online,
+        newDescription,
+        schemaVersion,
+        newOwner,
+        newTags,
+        maxAge,
+        classification);
+  }
+
+  /** The same group with rows kept for {@code newMaxAge}. */
+  public FeatureGroup withMaxAge(MaxAge newMaxAge) {
+    return new FeatureGroup(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        newMaxAge,
+        classification);
+  }
+
+  /**
+   * The event time before which rows are past the maximum age at {@code now}; empty when rows are
+   * kept for ever.
+   */
+  public Optional<Instant> retainedFrom(Instant now) {
+    return maxAge.retainedFrom(now);
+  }
+
+  /**
+   * The same schema version classified anew: the group as {@code newClassification}, and the
+   * features named in {@code featureClassifications} as it says (the others keep theirs).
+   */
+  public FeatureGroup classifiedAs(
+      Classification newClassification, Map<String, Classification> featureClassifications) {
+    requireNonNull(newClassification, "newClassification is null");
+    for (String featureName : featureClassifications.keySet()) {
+      if (feature(featureName).isEmpty()) {
+        throw new InvalidInputException(
+            "featureClassifications." + featureName,
+            "group '" + name + "' has no feature '" + featureName + "'");
+      }
+    }
+    List<FeatureDefinition> classified = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      Classification featureClassification = featureClassifications.get(feature.name());
+      classified.add(
+          featureClassification == null ? feature : feature.classifiedAs(featureClassification));
+    }
+    return new FeatureGroup(
+        name,
+        entity,
+        classified,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        maxAge,
+        newClassification);
+  }
+
+  /** What a feature of this group is classified as: its own classification, else the group's. */
+  public Classification classificationOf(FeatureDefinition feature) {
+    return feature.classification().orElse(classification);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {
