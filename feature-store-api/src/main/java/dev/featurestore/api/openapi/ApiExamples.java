@@ -14,9 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The examples of the OpenAPI document, as one story a newcomer can run from Swagger UI top to
  * bottom with *Try it out*: the entity {@code user_id}, its group {@code user_activity}, a commit,
  * a training set, the model {@code churn} version 1, the key {@code u1}'s lineage and its erasure.
- * Each JSON request body gets its example and each path parameter of a named thing the name the
- * story gives it; ids (of uploads, jobs, training sets, erasures, keys) are the user's to paste.
- * {@code SwaggerUiIT} runs the story in a browser, so the examples cannot stop working.
+ * Each JSON request body gets its example and each parameter naming a thing the name the story
+ * gives it; ids (of uploads, jobs, training sets, erasures, keys) are the user's to paste. {@code
+ * SwaggerUiIT} runs the story in a browser, so the examples cannot stop working.
  */
 @Configuration
 class ApiExamples {
@@ -45,6 +45,9 @@ class ApiExamples {
                   + "\"uri\":\"s3://models/churn/1\"}"),
           Map.entry("previewErasure", "{\"entity\":\"user_id\",\"keys\":[\"u1\"]}"),
           Map.entry(
+              "createGrant",
+              "{\"role\":\"DATA_SCIENTIST\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}"),
+          Map.entry(
               "eraseKeys",
               "{\"entity\":\"user_id\",\"keys\":[\"u1\"],\"reason\":\"GDPR art. 17 request 2026-117\"}"));
 
@@ -53,15 +56,18 @@ class ApiExamples {
 
   static final List<PathExample> PATH_PARAMETERS =
       List.of(
-          new PathExample("/api/v1/entities/", "name", "user_id"),
-          new PathExample("/api/v1/feature-groups/", "name", "user_activity"),
-          new PathExample("/api/v1/models/", "name", "churn"),
-          new PathExample("/api/v1/models/", "version", "1"),
-          new PathExample("/api/v1/lineage/models/", "name", "churn"),
-          new PathExample("/api/v1/lineage/models/", "version", "1"),
-          new PathExample("/api/v1/lineage/feature-groups/", "name", "user_activity"),
-          new PathExample("/api/v1/lineage/entities/", "entity", "user_id"),
-          new PathExample("/api/v1/lineage/entities/", "key", "u1"));
+          new ParameterExample("/api/v1/entities/", "name", "user_id"),
+          new ParameterExample("/api/v1/feature-groups/", "name", "user_activity"),
+          new ParameterExample("/api/v1/models/", "name", "churn"),
+          new ParameterExample("/api/v1/models/", "version", "1"),
+          new ParameterExample("/api/v1/lineage/models/", "name", "churn"),
+          new ParameterExample("/api/v1/lineage/models/", "version", "1"),
+          new ParameterExample("/api/v1/lineage/feature-groups/", "name", "user_activity"),
+          new ParameterExample("/api/v1/lineage/entities/", "entity", "user_id"),
+          new ParameterExample("/api/v1/lineage/entities/", "key", "u1"),
+          new ParameterExample("/api/v1/subjects/", "entity", "user_id"),
+          new ParameterExample("/api/v1/subjects/", "key", "u1"),
+          new ParameterExample("/api/v1/search", "q", "clicks"));
 
   @Bean
   OpenApiCustomizer storyExamples() {
@@ -95,11 +101,10 @@ class ApiExamples {
       return;
     }
     for (Parameter parameter : operation.getParameters()) {
-      PATH_PARAMETERS.stream()
+      PARAMETERS.stream()
           .filter(
               example ->
-                  "path".equals(parameter.getIn())
-                      && path.startsWith(example.pathPrefix())
+                  path.startsWith(example.pathPrefix())
                       && parameter.getName().equals(example.parameter()))
           .findFirst()
           .ifPresent(example -> parameter.setExample(example.example()));

@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -117,6 +119,9 @@ class SwaggerUiIT {
     tryOut("listFeatureGroups");
     tryOut("compactFeatureGroup");
     tryOut("listCommits");
+    tryOut("search");
+    tryOut("getFeatureGroupStatistics");
+    tryOut("previewFeatureGroup");
     String trainingSetId = tryOut("createTrainingSet", Map.of(), "$.id");
     String uploadId = tryOut("uploadSpine", Map.of(), "$.id");
     tryOut("getUpload", Map.of("id", uploadId));
@@ -128,7 +133,7 @@ class SwaggerUiIT {
                 "{\"name\":\"from_upload\",\"spine\":{\"upload\":\""
                     + uploadId
                     + "\"},\"features\":[\"user_activity:clicks_7d\"]}"),
-            "$.id");
+            "$.jobId");
     tryOut("getJob", Map.of("id", jobId));
     tryOut("cancelJob", Map.of("id", jobId));
     tryOut("getTrainingSet", Map.of("id", trainingSetId));
@@ -151,6 +156,14 @@ class SwaggerUiIT {
     String erasureId = tryOut("eraseKeys", Map.of(), "$.id");
     tryOut("getErasure", Map.of("id", erasureId));
     tryOut("findAuditEntries");
+    tryOut("subjectAccess");
+    String grantId = tryOut("createGrant", Map.of(), "$.id");
+    tryOut("listGrants");
+    tryOut("revokeGrant", Map.of("id", grantId));
+    tryOut("archiveFeatureGroup");
+    tryOut("unarchiveFeatureGroup");
+    String deletionId = tryOut("deleteFeatureGroup", Map.of("force", "true"), "$.id");
+    tryOut("getFeatureGroupDeletion", Map.of("id", deletionId));
     tryOut("revokeApiKey", Map.of("id", issuedKeyId));
 
     Set<String> untried = new TreeSet<>(operationIds());
@@ -193,9 +206,21 @@ class SwaggerUiIT {
     String body = values.remove("body");
     values.forEach(
         (name, value) -> {
-          WebElement input = within(operation, "tr[data-param-name='" + name + "'] input");
-          input.clear();
-          input.sendKeys(value);
+          WebElement field =
+              within(
+                  operation,
+                  "tr[data-param-name='"
+                      + name
+                      + "'] input, tr[data-param-name='"
+                      + name
+                      + "'] select");
+          if (field.getTagName().equals("select")) {
+            new Select(field).selectByVisibleText(value);
+          } else {
+            field.clear();
+            // Swagger UI takes a parameter's value when its field loses focus.
+            field.sendKeys(value + Keys.TAB);
+          }
         });
     if (body != null) {
       WebElement text = within(operation, "textarea.body-param__text");

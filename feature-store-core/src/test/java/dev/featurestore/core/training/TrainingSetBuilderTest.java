@@ -400,7 +400,7 @@ class TrainingSetBuilderTest {
               assertThat(e.errors()).extracting(FieldError::field).containsExactly("purpose");
               assertThat(e.getMessage()).contains("user_id_consent");
             });
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
