@@ -51,10 +51,10 @@ class ApiExamples {
               "eraseKeys",
               "{\"entity\":\"user_id\",\"keys\":[\"u1\"],\"reason\":\"GDPR art. 17 request 2026-117\"}"));
 
-  /** A path parameter's example: the parameter of that name in paths that start with the prefix. */
-  record PathExample(String pathPrefix, String parameter, String example) {}
+  /** A parameter's example: the parameter of that name in paths that start with the prefix. */
+  record ParameterExample(String pathPrefix, String parameter, String example) {}
 
-  static final List<PathExample> PATH_PARAMETERS =
+  static final List<ParameterExample> PARAMETERS =
       List.of(
           new ParameterExample("/api/v1/entities/", "name", "user_id"),
           new ParameterExample("/api/v1/feature-groups/", "name", "user_activity"),
