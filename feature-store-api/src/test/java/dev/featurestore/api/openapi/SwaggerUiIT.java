@@ -89,7 +89,7 @@ class SwaggerUiIT {
     document =
         com.jayway.jsonpath.Configuration.defaultConfiguration().jsonProvider().parse(served);
     browser = ConsoleBrowser.start(profile.resolve("chromium-profile"));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30), ConsoleBrowser.POLL);
   }
 
   @AfterAll
