@@ -25,7 +25,8 @@ public record FeatureGroup(
     String description,
     int schemaVersion,
     String owner,
-    List<String> tags) {
+    List<String> tags,
+    ErasedKeyPolicy erasedKeys) {
   public static final String EVENT_TIME = "event_time";
 
   public FeatureGroup {
@@ -40,6 +41,7 @@ public record FeatureGroup(
     description = description == null ? "" : description;
     owner = Stewardship.owner("owner", owner);
     tags = Stewardship.tags("tags", tags);
+    requireNonNull(erasedKeys, "erasedKeys is null");
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
     }
@@ -68,17 +70,59 @@ public record FeatureGroup(
     this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
   }
 
+  /** A group that refuses commits holding erased keys, the default. */
+  public FeatureGroup(
+      String name,
+      Entity entity,
+      List<FeatureDefinition> features,
+      Duration ttl,
+      boolean online,
+      String description,
+      int schemaVersion,
+      String owner,
+      List<String> tags) {
+    this(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        ErasedKeyPolicy.REFUSE);
+  }
+
   /** The next schema version: these features with {@code added} after them. */
   public FeatureGroup withFeaturesAdded(List<FeatureDefinition> added) {
     List<FeatureDefinition> evolved = new ArrayList<>(features);
     evolved.addAll(added);
     return new FeatureGroup(
-        name, entity, evolved, ttl, online, description, schemaVersion + 1, owner, tags);
+        name,
+        entity,
+        evolved,
+        ttl,
+        online,
+        description,
+        schemaVersion + 1,
+        owner,
+        tags,
+        erasedKeys);
   }
 
   public FeatureGroup withOnline(boolean newOnline) {
     return new FeatureGroup(
-        name, entity, features, ttl, newOnline, description, schemaVersion, owner, tags);
+        name,
+        entity,
+        features,
+        ttl,
+        newOnline,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        erasedKeys);
   }
 
   /**
@@ -103,7 +147,21 @@ public record FeatureGroup(
       described.add(featureDescription == null ? feature : feature.describedAs(featureDescription));
     }
     return new FeatureGroup(
-        name, entity, described, ttl, online, newDescription, schemaVersion, newOwner, newTags);
+        name,
+        entity,
+        described,
+        ttl,
+        online,
+        newDescription,
+        schemaVersion,
+        newOwner,
+        newTags,
+        erasedKeys);
+  }
+
+  public FeatureGroup withErasedKeys(ErasedKeyPolicy policy) {
+    return new FeatureGroup(
+        name, entity, features, ttl, online, description, schemaVersion, owner, tags, policy);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {

@@ -14,6 +14,7 @@ import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import java.time.Clock;
@@ -185,6 +186,13 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   @Override
+  public synchronized FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
+    GroupState group = group(groupName);
+    group.definition = group.definition.withErasedKeys(policy);
+    return group.definition;
+  }
+
+  @Override
   public synchronized Commit commit(PendingAppend append) {
     GroupState group = group(append.featureGroup());
     if (append.idempotencyKey().isPresent()) {
@@ -210,7 +218,8 @@ public final class InMemoryCatalog implements Catalog {
                   append.rows(),
                   nextWriteTime(group),
                   append.idempotencyKey().orElse(null),
-                  append.requestHash());
+                  append.requestHash(),
+                  append.droppedErasedRows());
           for (NewDataFile file : append.files()) {
             group.addFile(file, sequence, append.schemaVersion(), sequence, sequence);
           }
@@ -518,7 +527,8 @@ public final class InMemoryCatalog implements Catalog {
       int schemaVersion,
       long rows,
       String idempotencyKey,
-      String requestHash) {}
+      String requestHash,
+      long droppedErasedRows) {}
 
   private static final class StoredFile {
     final UUID id = UUID.randomUUID();
@@ -588,6 +598,17 @@ public final class InMemoryCatalog implements Catalog {
         Instant writeTime,
         String idempotencyKey,
         String requestHash) {
+      return addCommit(kind, schemaVersion, rows, writeTime, idempotencyKey, requestHash, 0);
+    }
+
+    StoredCommit addCommit(
+        CommitKind kind,
+        int schemaVersion,
+        long rows,
+        Instant writeTime,
+        String idempotencyKey,
+        String requestHash,
+        long droppedErasedRows) {
       StoredCommit commit =
           new StoredCommit(
               UUID.randomUUID(),
@@ -597,7 +618,8 @@ public final class InMemoryCatalog implements Catalog {
               schemaVersion,
               rows,
               idempotencyKey,
-              requestHash);
+              requestHash,
+              droppedErasedRows);
       commits.add(commit);
       return commit;
     }
@@ -645,7 +667,8 @@ public final class InMemoryCatalog implements Catalog {
           commit.kind(),
           commit.schemaVersion(),
           commit.rows(),
-          fileIds);
+          fileIds,
+          commit.droppedErasedRows());
     }
   }
 }
