@@ -5,7 +5,9 @@ import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.models.Models;
@@ -13,6 +15,7 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.erasure.JdbcErasureLedger;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.erasure.ParquetObjectRewriter;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -24,8 +27,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ErasureConfiguration {
   @Bean
-  ErasureLedger erasureLedger(DataSource dataSource) {
-    return new JdbcErasureLedger(dataSource);
+  ErasureLedger erasureLedger(DataSource dataSource, KeyDigests keyDigests) {
+    return new JdbcErasureLedger(dataSource, keyDigests);
+  }
+
+  @Bean
+  Tombstones tombstones(DataSource dataSource) {
+    return new JdbcTombstones(dataSource);
   }
 
   @Bean

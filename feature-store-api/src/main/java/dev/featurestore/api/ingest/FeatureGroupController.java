@@ -15,6 +15,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -74,7 +75,8 @@ class FeatureGroupController {
       Boolean online,
       String description,
       String owner,
-      List<String> tags) {}
+      List<String> tags,
+      ErasedKeyPolicy erasedKeys) {}
 
   /** What a PATCH may change; an absent field keeps its value. */
   record FeatureGroupChange(
@@ -83,7 +85,8 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
-      Map<String, String> featureDescriptions) {
+      Map<String, String> featureDescriptions,
+      ErasedKeyPolicy erasedKeys) {
     boolean describes() {
       return description != null || owner != null || tags != null || featureDescriptions != null;
     }
@@ -103,6 +106,7 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
+      ErasedKeyPolicy erasedKeys,
       int schemaVersion,
       long latestSequence,
       long commits,
@@ -121,7 +125,8 @@ class FeatureGroupController {
               + " event_time. ttl is an ISO-8601 duration (P30D); none or PT0S means values never"
               + " expire. online: true keeps the latest values in memory for online lookups."
               + " description, owner, tags (lowercase labels) and each feature's description make"
-              + " it findable.")
+              + " it findable. erasedKeys says what a commit holding a key that was erased does:"
+              + " REFUSE (the default: 409 ERASED_KEY) or DROP (those rows are left out).")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -147,14 +152,16 @@ class FeatureGroupController {
                 request.description(),
                 1,
                 request.owner(),
-                request.tags()));
+                request.tags(),
+                Objects.requireNonNullElse(request.erasedKeys(), ErasedKeyPolicy.REFUSE)));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
             .withEntity(entity.name())
             .withDetail("features", group.features().size())
             .withDetail("owner", group.owner())
-            .withDetail("tags", String.join(",", group.tags())));
+            .withDetail("tags", String.join(",", group.tags()))
+            .withDetail("erasedKeys", group.erasedKeys().name()));
     events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
@@ -199,16 +206,21 @@ class FeatureGroupController {
           "Schema evolution: added features are nullable, so earlier rows read them as null."
               + " online: true builds the group's online index; false drops it. description,"
               + " owner, tags and featureDescriptions (feature name to description) change the"
-              + " documentation without a new schema version; fields left out keep their value.")
+              + " documentation without a new schema version; erasedKeys (REFUSE or DROP) what"
+              + " commits holding erased keys do; fields left out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
-    if (!addsFeatures && change.online() == null && !change.describes()) {
+    if (!addsFeatures
+        && change.online() == null
+        && !change.describes()
+        && change.erasedKeys() == null) {
       throw new InvalidInputException(
           "body",
-          "name features to add (addFeatures), the online flag (online) or documentation to"
-              + " change (description, owner, tags, featureDescriptions)");
+          "name features to add (addFeatures), the online flag (online), documentation to"
+              + " change (description, owner, tags, featureDescriptions) or the erased-key policy"
+              + " (erasedKeys)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
@@ -226,6 +238,9 @@ class FeatureGroupController {
     if (change.online() != null && change.online() != changed.online()) {
       changed = catalog.markOnline(name, change.online());
     }
+    if (change.erasedKeys() != null && change.erasedKeys() != changed.erasedKeys()) {
+      changed = catalog.setErasedKeyPolicy(name, change.erasedKeys());
+    }
     AuditEvent entry =
         Caller.current()
             .did(AuditAction.UPDATE, AuditTargetType.FEATURE_GROUP, name)
@@ -234,6 +249,9 @@ class FeatureGroupController {
             .withDetail("schemaVersion", changed.schemaVersion());
     if (change.online() != null) {
       entry = entry.withDetail("online", change.online());
+    }
+    if (change.erasedKeys() != null) {
+      entry = entry.withDetail("erasedKeys", change.erasedKeys().name());
     }
     if (change.describes()) {
       entry =
@@ -358,6 +376,7 @@ class FeatureGroupController {
         group.description(),
         group.owner(),
         group.tags(),
+        group.erasedKeys(),
         group.schemaVersion(),
         latest,
         latest, // sequences number a group's commits 1, 2, 3...: no need to list them

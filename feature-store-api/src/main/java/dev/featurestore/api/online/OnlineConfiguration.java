@@ -2,6 +2,8 @@ package dev.featurestore.api.online;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
@@ -31,7 +33,9 @@ class OnlineConfiguration {
       FeatureGroupReader reader,
       BufferAllocator allocator,
       FeatureStoreProperties properties,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tombstones tombstones,
+      KeyDigests keyDigests) {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
@@ -40,7 +44,8 @@ class OnlineConfiguration {
         allocator,
         Clock.systemUTC(),
         properties.online().pollInterval(),
-        new OnlineIndexGauges(registry));
+        new OnlineIndexGauges(registry),
+        new OnlineTombstones(tombstones, keyDigests));
   }
 
   /**

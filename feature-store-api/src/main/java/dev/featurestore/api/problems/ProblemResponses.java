@@ -9,6 +9,7 @@ import dev.featurestore.core.UploadTooLargeException;
 import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
+import dev.featurestore.core.ingest.ErasedKeyException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +69,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
     return problem(ErrorCode.NOT_FOUND, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> erasedKey(ErasedKeyException e) {
+    return problem(ErrorCode.ERASED_KEY, e.getMessage(), e.errors());
   }
 
   @ExceptionHandler

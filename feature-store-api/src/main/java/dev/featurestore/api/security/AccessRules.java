@@ -84,6 +84,7 @@ public final class AccessRules {
           new Rule(POST, "/api/v1/erasures", COMPLIANCE),
           new Rule(POST, "/api/v1/erasures/preview", COMPLIANCE),
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
+          new Rule(DELETE, "/api/v1/tombstones/*/*", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
           // Any key may see itself (its name and role); the others are the administrator's alone.
           new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),

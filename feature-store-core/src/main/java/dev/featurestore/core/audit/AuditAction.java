@@ -8,5 +8,7 @@ public enum AuditAction {
   REVOKE,
   BUILD,
   LINEAGE_QUERY,
-  ERASE
+  ERASE,
+  /** A compliance officer let an erased key back (the person came back). */
+  LIFT_TOMBSTONE
 }

@@ -1,5 +1,6 @@
 package dev.featurestore.core.erasure;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +12,9 @@ import java.util.Set;
 public interface Tombstones {
   /** The digests of the entity's erased keys, loaded at once for a commit to check its rows. */
   Set<String> digestsOf(String entity);
+
+  /** The digests of every entity's erased keys, by entity, for replicas that hold them all. */
+  Map<String, Set<String>> digestsByEntity();
 
   Optional<Tombstone> find(String entity, String keyDigest);
 

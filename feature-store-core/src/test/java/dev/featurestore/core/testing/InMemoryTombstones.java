@@ -35,6 +35,13 @@ public final class InMemoryTombstones implements Tombstones {
   }
 
   @Override
+  public synchronized Map<String, Set<String>> digestsByEntity() {
+    Map<String, Set<String>> digests = new HashMap<>();
+    byEntity.forEach((entity, tombstones) -> digests.put(entity, Set.copyOf(tombstones.keySet())));
+    return digests;
+  }
+
+  @Override
   public synchronized Optional<Tombstone> find(String entity, String keyDigest) {
     return Optional.ofNullable(byEntity.getOrDefault(entity, Map.of()).get(keyDigest));
   }

@@ -15,6 +15,7 @@ import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -125,8 +126,8 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
-                      + " (name, entity_name, ttl_micros, online, description, owner, tags)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " (name, entity_name, ttl_micros, online, description, owner, tags,"
+                      + " erased_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -134,6 +135,7 @@ public final class JdbcCatalog implements Catalog {
             insert.setString(5, group.description());
             insert.setString(6, group.owner());
             insert.setArray(7, textArray(connection, group.tags()));
+            insert.setString(8, group.erasedKeys().name());
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -154,7 +156,8 @@ public final class JdbcCatalog implements Catalog {
               group.description(),
               1,
               group.owner(),
-              group.tags());
+              group.tags(),
+              group.erasedKeys());
         });
   }
 
@@ -254,6 +257,20 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
+  public FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET erased_keys = ? WHERE id = ?",
+              policy.name(),
+              row.id());
+          return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  @Override
   public Commit commit(PendingAppend append) {
     return transactions.inTransaction(
         connection -> {
@@ -299,6 +316,13 @@ public final class JdbcCatalog implements Catalog {
                     file,
                     new SequenceRange(sequence, sequence)));
           }
+          if (append.droppedErasedRows() > 0) {
+            Transactions.update(
+                connection,
+                "UPDATE commits SET dropped_erased_rows = ? WHERE id = ?",
+                append.droppedErasedRows(),
+                commitId);
+          }
           advanceLatestSequence(connection, group, sequence);
           return new Commit(
               commitId,
@@ -308,7 +332,8 @@ public final class JdbcCatalog implements Catalog {
               CommitKind.APPEND,
               append.schemaVersion(),
               append.rows(),
-              fileIds);
+              fileIds,
+              append.droppedErasedRows());
         });
   }
 
@@ -798,7 +823,7 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features, g.owner, g.tags"
+                + " g.current_schema_version, v.features, g.owner, g.tags, g.erased_keys"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ?")) {
@@ -818,7 +843,8 @@ public final class JdbcCatalog implements Catalog {
                 rows.getString(5),
                 rows.getInt(6),
                 rows.getString(8),
-                readTextArray(rows, 9)));
+                readTextArray(rows, 9),
+                ErasedKeyPolicy.valueOf(rows.getString(10))));
       }
     }
   }
@@ -991,8 +1017,8 @@ public final class JdbcCatalog implements Catalog {
     }
     return Transactions.list(
         connection,
-        "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count"
-            + " FROM commits c WHERE "
+        "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count,"
+            + " c.dropped_erased_rows FROM commits c WHERE "
             + condition
             + " ORDER BY c.sequence",
         rows -> {
@@ -1005,7 +1031,8 @@ public final class JdbcCatalog implements Catalog {
               CommitKind.valueOf(rows.getString(4)),
               rows.getInt(5),
               rows.getLong(6),
-              filesByCommit.getOrDefault(id, List.of()));
+              filesByCommit.getOrDefault(id, List.of()),
+              rows.getLong(7));
         },
         parameters);
   }

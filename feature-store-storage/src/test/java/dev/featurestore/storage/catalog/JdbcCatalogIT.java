@@ -15,6 +15,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,14 +39,14 @@ class JdbcCatalogIT {
   @BeforeEach
   void freshCatalog() {
     dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     user = catalog.createEntity(new Entity("user_id", KeyType.STRING, "a user"));
   }
 
   @Test
   void migrationsReapplyAsNoOp() {
-    MigrateResult again = CatalogMigrations.apply(dataSource);
+    MigrateResult again = CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     assertThat(again.migrationsExecuted).isZero();
   }
 
