@@ -3,6 +3,11 @@
 # (pinned to CPU 0, embedded Postgres included), load generated from CPU 1. See
 # docs/benchmarks-online.md. Usage: benchmarks/online/run.sh [seconds per run] [warm-up seconds]
 # Rates: RATES_1X50 (default "2000 5000 10000") and RATES_100X50 (default "200 500") requests/s.
+# Needs the packaged server (./mvnw -B -pl feature-store-api -am package -DskipTests, which
+# benchmarks/run.sh does), a JDK 21+ (JAVA, default the newest in /usr/lib/jvm), curl and python3.
+# Uses when present: taskset (pins server and load to separate CPUs), cc (the C floor and load
+# generator), pgbench and psql (the Postgres baseline); without them those parts are skipped, and said.
+# POSTGRES_BASELINE=0 and RESTARTS=0 skip the Postgres baseline and the two restarts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-20}
@@ -10,13 +15,50 @@ WARMUP=${2:-10}
 KEYS=${KEYS:-1000000}
 FEATURES=50
 WORK=${WORK:-/tmp/online-benchmark}
-JAVA=${JAVA:-$(ls -d /usr/lib/jvm/temurin-25* | head -1)/bin/java}
-MAIN_PORT=${MAIN_PORT:-18080}
-ONLINE_PORT=${ONLINE_PORT:-16566}
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java | sort -V | tail -1)}
+for tool in curl python3; do
+  command -v $tool > /dev/null || { echo "benchmarks/online/run.sh needs $tool" >&2; exit 1; }
+done
+[ -f feature-store-api/target/feature-store-server.jar ] || {
+  echo "no feature-store-api/target/feature-store-server.jar: run ./mvnw -B -pl feature-store-api -am package -DskipTests" >&2
+  exit 1
+}
+# Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).
+# The server and the floor start in the background: exec keeps $! their own pid, for kill.
+if command -v taskset > /dev/null; then
+  on_server_cpu() { exec taskset -c 0 "$@"; }
+  on_load_cpu() { taskset -c 1 "$@"; }
+  on_cpus() { exec taskset -c "$@"; }
+else
+  echo "taskset not found (package util-linux): server and load generator are not pinned to separate CPUs"
+  on_server_cpu() { exec "$@"; }
+  on_load_cpu() { "$@"; }
+  on_cpus() { shift; exec "$@"; }
+fi
+POSTGRES_BASELINE=${POSTGRES_BASELINE:-1}
+if [ "$POSTGRES_BASELINE" = 1 ] && ! { command -v pgbench && command -v psql; } > /dev/null; then
+  echo "pgbench or psql not found (package postgresql-client): the Postgres baseline is skipped"
+  POSTGRES_BASELINE=0
+fi
+RESTARTS=${RESTARTS:-1}
+# The server's heap (-Xms = -Xmx, pre-touched): 6g holds the 1M-key index with room to spare.
+SERVER_HEAP=${SERVER_HEAP:-6g}
+# Free ports by default: other servers (other checkouts' tests) may hold the usual ones, and the
+# readiness check would then be answered by them.
+port_taken() { (echo > /dev/tcp/127.0.0.1/$1) 2> /dev/null; }
+free_port_pair() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    port_taken $port || port_taken $((port + 1)) || { echo $port; return; }
+  done
+}
+MAIN_PORT=${MAIN_PORT:-$(free_port_pair)}
+ONLINE_PORT=${ONLINE_PORT:-$(free_port_pair)}
 # Every call carries an API key, lookups included: the first admin key, set at the server's start.
 ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
-RATES_1X50=${RATES_1X50:-2000 5000 10000}
+RATES_1X50=${RATES_1X50-2000 5000 10000}
 RATES_100X50=${RATES_100X50:-200 500}
 # Extra JVM options for the server (e.g. a collector): SERVER_OPTS="-XX:+UseZGC"; WARMUP_SECONDS
 # (default 30) of closed-loop lookups precede the measured runs.
@@ -36,11 +78,15 @@ if command -v cc > /dev/null; then
   cc -O2 -o "$WORK/floor" benchmarks/online/floor.c
   cc -O2 -o "$WORK/load" benchmarks/online/load.c
 else
+  echo "cc not found: the C platform floor and the C load generator are skipped"
   rm -f "$WORK/floor" "$WORK/load"
 fi
 
 if [ ! -f "$WORK/upload.arrows" ]; then
-  CP=$(./mvnw -B -o -q -pl feature-store-core dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+  # -am: on a fresh clone the module's own test dependencies (src-test-fixtures) are in no repository.
+  [ -f feature-store-core/target/benchmark-classpath.txt ] || ./mvnw -B -q -pl feature-store-core -am \
+    dependency:build-classpath -Dmdep.outputFile=target/benchmark-classpath.txt
+  CP=$(cat feature-store-core/target/benchmark-classpath.txt)
   "$JAVA" --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$CP" benchmarks/online/GenerateUpload.java \
     "$WORK/upload.arrows" "$KEYS" "$FEATURES"
 fi
@@ -57,14 +103,20 @@ for batch, name in ((1, "bodies-1x50.txt"), (100, "bodies-100x50.txt")):
 PY
 
 rm -rf "$WORK/data"
-taskset -c 0 "$JAVA" -Xms6g -Xmx6g -XX:+AlwaysPreTouch $HUGE_PAGES $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
+await_ready() {
+  until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do
+    kill -0 $SERVER 2> /dev/null || { tail -20 "$1"; echo "the server exited before it was ready: $1" >&2; exit 1; }
+    sleep 1
+  done
+}
+on_server_cpu "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP -XX:+AlwaysPreTouch $HUGE_PAGES $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
   -jar feature-store-api/target/feature-store-server.jar \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
   --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
   --feature-store.max-upload-size=2GB --feature-store.admin-key="$ADMIN_KEY" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER ${PLATFORM_FLOOR:-} 2>/dev/null || true' EXIT
-until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+await_ready "$WORK/server.log"
 
 curl -sf -H "Authorization: $AUTHORIZATION" -H 'Content-Type: application/json' localhost:$MAIN_PORT/api/v1/entities \
   -d '{"name":"item_id","keyType":"INT64"}' > /dev/null
@@ -76,8 +128,8 @@ echo "commit: $(/usr/bin/time -f '%e s' curl -sf -H "Authorization: $AUTHORIZATI
 echo "index: $(curl -sf -H "Authorization: $AUTHORIZATION" localhost:$MAIN_PORT/api/v1/online-indexes)"
 grep "Online index of 'items' loaded" "$WORK/server.log" | sed 's/.*: Online/Online/'
 
-load() { taskset -c 1 "$JAVA" -Xmx1g -cp "$WORK/classes" OnlineLoad "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}"; }
-load_c() { taskset -c 1 "$WORK/load" "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}" | sed 's/^/C generator (load.c): /'; }
+load() { on_load_cpu "$JAVA" -Xmx1g -cp "$WORK/classes" OnlineLoad "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}"; }
+load_c() { on_load_cpu "$WORK/load" "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}" | sed 's/^/C generator (load.c): /'; }
 # Warm-up before any measured run (benchmarks.md asks for 30 s): closed-loop lookups of both shapes,
 # so the JIT has compiled the lookup path before a fixed rate arrives. Without it, the first
 # fixed-rate run on one CPU competes with the compiler threads and its queue never drains.
@@ -98,7 +150,7 @@ echo "load average before the load runs: $(uptime)"
 # Loopback TCP shapes the 100x50 tail (docs/benchmarks-online.md, "BBR on loopback").
 echo "TCP congestion control: $(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown), loopback MTU: $(cat /sys/class/net/lo/mtu 2>/dev/null || echo unknown)"
 if [ -x "$WORK/floor" ]; then
-  taskset -c 0 "$WORK/floor" $PLATFORM_FLOOR_PORT &
+  on_server_cpu "$WORK/floor" $PLATFORM_FLOOR_PORT &
   PLATFORM_FLOOR=$!
 fi
 for rate in $RATES_1X50; do
@@ -106,7 +158,7 @@ for rate in $RATES_1X50; do
   load $ONLINE_PORT GET /health - $rate
   load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" $rate
 done
-if [ -x "$WORK/load" ]; then
+if [ -x "$WORK/load" ] && [ -n "$RATES_1X50" ]; then
   top_rate=${RATES_1X50##* }
   load_c $PLATFORM_FLOOR_PORT GET /health - "$top_rate" | sed 's/: /: platform floor (floor.c): /'
   load_c $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" "$top_rate"
@@ -126,6 +178,7 @@ CONNECTIONS=4 load $MAIN_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 
 # The Postgres baseline: the same values in a table with a primary key, in the server's embedded
 # Postgres (same CPU), looked up by pgbench at a fixed rate (latency counted from the schedule).
 # Its port is in its own postmaster.pid (other Postgres servers may run on the machine).
+if [ "$POSTGRES_BASELINE" = 1 ]; then
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 PSQL="psql -h localhost -p $PG_PORT -U postgres -d postgres -qtA"
 COLUMNS=$(python3 -c "print(','.join('f%02d float8' % f for f in range($FEATURES)))")
@@ -137,7 +190,7 @@ SELECT * FROM items_baseline WHERE item_id = :id;' > "$WORK/pk.sql"
 echo "SELECT * FROM items_baseline WHERE item_id = ANY (ARRAY(SELECT (random() * ($KEYS - 1))::bigint FROM generate_series(1, 100)));" > "$WORK/pk100.sql"
 pgbench_at() {
   rm -f "$WORK"/pgbench_log.*
-  taskset -c 1 pgbench -h localhost -p $PG_PORT -U postgres -n -M prepared -f "$1" -R "$2" \
+  on_load_cpu pgbench -h localhost -p $PG_PORT -U postgres -n -M prepared -f "$1" -R "$2" \
     -T "$SECONDS_PER_RUN" -c 8 -j 1 -l --log-prefix="$WORK/pgbench_log" postgres > "$WORK/pgbench.out" 2>&1
   python3 - "$1" "$2" "$WORK" <<'PY'
 import glob, sys
@@ -154,20 +207,23 @@ PY
 }
 for rate in $RATES_1X50; do pgbench_at "$WORK/pk.sql" $rate; done
 for rate in $RATES_100X50; do pgbench_at "$WORK/pk100.sql" $rate; done
+fi
 
 echo "load average after the load and Postgres runs: $(uptime)"
 # A restart rebuilds the index from the group's Parquet files before the listeners open: once pinned to
 # CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
 restart() {
   kill $SERVER; wait $SERVER || true
-  taskset -c "$1" "$JAVA" -Xms6g -Xmx6g $HUGE_PAGES $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
+  on_cpus "$1" "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP $HUGE_PAGES $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
     -jar feature-store-api/target/feature-store-server.jar \
     --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
     --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
   SERVER=$!
-  until curl -sf localhost:$MAIN_PORT/actuator/health/readiness > /dev/null; do sleep 1; done
+  await_ready "$WORK/restart.log"
   echo "restart on CPUs $1: $(grep "Online index of 'items' loaded" "$WORK/restart.log" | sed 's/.*: Online/Online/')"
   echo "restart on CPUs $1: $(grep -o 'Started FeatureStoreApplication in [0-9.]* seconds' "$WORK/restart.log"), $(uptime)"
 }
-restart 0
-restart 0,1
+if [ "$RESTARTS" = 1 ]; then
+  restart 0
+  restart 0,1
+fi

@@ -61,22 +61,49 @@ export async function catalogPage() {
   };
   search.addEventListener("input", draw);
   draw();
-  return h(
-    "section",
-    {},
-    heading("Catalog"),
+  // Typing filters the tables below at once; Enter asks the server's ranked full-text search.
+  const bestMatches = h("div", { "aria-live": "polite" });
+  const form = h(
+    "form",
+    { role: "search" },
     h("div", { class: "field" }, h("label", { for: "catalog-search" }, "Search entities, groups and features"), search),
-    results,
+    h("button", { type: "submit" }, "Search"),
   );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const words = search.value.trim();
+    if (words === "") {
+      bestMatches.replaceChildren();
+      return;
+    }
+    const hits = await api.get(`/search?q=${encodeURIComponent(words)}&limit=20`);
+    bestMatches.replaceChildren(
+      table(
+        `Best matches for “${words}”`,
+        ["Kind", "Name", "Feature group", "Owner", "Tags", "Description"],
+        hits.map((hit) => [
+          hit.kind.replace("_", " ").toLowerCase(),
+          hit.kind === "FEATURE_GROUP" ? groupLink(hit.name) : hit.name,
+          hit.group ? groupLink(hit.group) : "",
+          hit.owner,
+          hit.tags.join(", "),
+          hit.description,
+        ]),
+        "nothing matches.",
+      ),
+    );
+  });
+  return h("section", {}, heading("Catalog"), form, bestMatches, results);
 }
 
 export async function featureGroupPage({ params: [name] }) {
   const path = `/feature-groups/${segment(name)}`;
-  const [group, commits, online, groupLineage] = await Promise.all([
+  const [group, commits, online, groupLineage, statistics] = await Promise.all([
     api.get(path),
     api.get(`${path}/commits`),
     api.get("/online-indexes"),
     api.get(`/lineage${path}`),
+    api.get(`${path}/statistics`),
   ]);
   const index = online.indexes.find((candidate) => candidate.featureGroup === group.name);
   const newestCommit = commits.at(-1);
@@ -107,6 +134,18 @@ export async function featureGroupPage({ params: [name] }) {
         ["event_time", "TIMESTAMP"],
         ...group.features.map((feature) => [feature.name, typeOf(feature)]),
       ],
+    ),
+    table(
+      `Statistics of version ${statistics.sequence} (${statistics.rows} rows)`,
+      ["Feature", "Nulls", "Least", "Greatest", "Distinct (estimate)"],
+      statistics.features.map((feature) => [
+        feature.name,
+        String(feature.nullCount),
+        feature.min === undefined || feature.min === null ? "" : String(feature.min),
+        feature.max === undefined || feature.max === null ? "" : String(feature.max),
+        `≈ ${feature.distinctEstimate}`,
+      ]),
+      "no features.",
     ),
     table(
       "Commit timeline (oldest first)",

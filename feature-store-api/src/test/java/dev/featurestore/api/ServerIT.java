@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -308,6 +309,112 @@ class ServerIT {
     assertThat(noSuchPath.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(noSuchPath.getHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void searchFindsByNameFirstAndPagesWithLinks() {
+    post(
+        "/api/v1/entities",
+        "{\"name\":\"merchant_id\",\"keyType\":\"STRING\",\"tags\":[\"acquiring\"]}");
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"merchant_fraud","entity":"merchant_id","owner":"risk desk",
+         "features":[{"name":"chargebacks","type":"INT64","description":"fraud reports, 30 days"}]}""");
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"merchant_sales","entity":"merchant_id","description":"no fraud here",
+         "features":[{"name":"revenue","type":"FLOAT64"}]}""");
+
+    ResponseEntity<String> first =
+        http.getForEntity("/api/v1/search?q=fraud&limit=2", String.class);
+    assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(JsonPath.<List<String>>read(first.getBody(), "$[*].name"))
+        .containsExactly("merchant_fraud", "chargebacks");
+    assertThat(JsonPath.<String>read(first.getBody(), "$[1].group")).isEqualTo("merchant_fraud");
+    String next = first.getHeaders().getFirst(HttpHeaders.LINK);
+    assertThat(next).contains("q=fraud").endsWith(">; rel=\"next\"");
+    ResponseEntity<String> second =
+        http.getForEntity(next.substring(1, next.indexOf('>')), String.class);
+    assertThat(JsonPath.<List<String>>read(second.getBody(), "$[*].name"))
+        .containsExactly("merchant_sales");
+    assertThat(second.getHeaders().containsHeader(HttpHeaders.LINK)).isFalse();
+
+    assertThat(JsonPath.<List<String>>read(searchBody("acquiring"), "$[*].kind"))
+        .containsExactly("ENTITY");
+    assertThat(JsonPath.<List<String>>read(searchBody("risk desk"), "$[*].owner"))
+        .containsExactly("risk desk");
+  }
+
+  @Test
+  void searchWithoutWordsOrWithTooManyIsRefusedNamingQ() {
+    List<ResponseEntity<String>> refusals = new ArrayList<>();
+    refusals.add(http.getForEntity("/api/v1/search", String.class));
+    for (String words : List.of("", "  ", "a".repeat(201))) {
+      refusals.add(http.getForEntity("/api/v1/search?q={q}", String.class, words));
+    }
+    for (ResponseEntity<String> refused : refusals) {
+      assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(JsonPath.<String>read(refused.getBody(), "$.errors[0].field")).isEqualTo("q");
+    }
+  }
+
+  @Test
+  void statisticsAndPreviewDescribeTheCommittedRows() {
+    post("/api/v1/entities", "{\"name\":\"shop_id\",\"keyType\":\"STRING\"}");
+    post(
+        "/api/v1/feature-groups",
+        """
+        {"name":"shop_orders","entity":"shop_id",
+         "features":[{"name":"orders","type":"INT64"},{"name":"city","type":"STRING"}]}""");
+    post(
+        "/api/v1/feature-groups/shop_orders/commits",
+        """
+        {"rows":[{"shop_id":"s1","event_time":"2026-03-01T00:00:00Z","orders":4,"city":"Lyon"},
+                 {"shop_id":"s2","event_time":"2026-03-02T00:00:00Z","orders":null}]}""");
+    post(
+        "/api/v1/feature-groups/shop_orders/commits",
+        """
+        {"rows":[{"shop_id":"s1","event_time":"2026-03-03T00:00:00Z","orders":9,"city":"Aix"}]}""");
+
+    String statistics =
+        http.getForEntity("/api/v1/feature-groups/shop_orders/statistics", String.class).getBody();
+    assertThat(JsonPath.<Integer>read(statistics, "$.rows")).isEqualTo(3);
+    assertThat(JsonPath.<Integer>read(statistics, "$.features[0].nullCount")).isEqualTo(1);
+    assertThat(JsonPath.<Integer>read(statistics, "$.features[0].min")).isEqualTo(4);
+    assertThat(JsonPath.<Integer>read(statistics, "$.features[0].max")).isEqualTo(9);
+    assertThat(JsonPath.<Integer>read(statistics, "$.features[0].distinctEstimate")).isEqualTo(2);
+    assertThat(JsonPath.<String>read(statistics, "$.features[1].min")).isEqualTo("Aix");
+
+    ResponseEntity<String> preview =
+        http.getForEntity("/api/v1/feature-groups/shop_orders/preview?limit=2", String.class);
+    assertThat(preview.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(JsonPath.<List<String>>read(preview.getBody(), "$.rows[*].event_time"))
+        .containsExactly("2026-03-03T00:00:00Z", "2026-03-02T00:00:00Z");
+    assertThat(
+            http.getForEntity("/api/v1/feature-groups/shop_orders/preview?limit=1001", String.class)
+                .getStatusCode())
+        .isEqualTo(HttpStatus.BAD_REQUEST);
+
+    String complianceKey =
+        JsonPath.read(
+            post("/api/v1/api-keys", "{\"name\":\"dpo\",\"role\":\"COMPLIANCE\"}").getBody(),
+            "$.key");
+    TestRestTemplate compliance = TestApiKeys.as(anonymous, complianceKey);
+    ResponseEntity<String> refused =
+        compliance.getForEntity("/api/v1/feature-groups/shop_orders/preview", String.class);
+    assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+    assertThat(JsonPath.<String>read(refused.getBody(), "$.code")).isEqualTo("FORBIDDEN");
+    assertThat(
+            compliance
+                .getForEntity("/api/v1/feature-groups/shop_orders/statistics", String.class)
+                .getStatusCode())
+        .isEqualTo(HttpStatus.OK);
+  }
+
+  private String searchBody(String words) {
+    return http.getForEntity("/api/v1/search?q={q}", String.class, words).getBody();
   }
 
   private ResponseEntity<String> post(String path, String json) {

@@ -2,6 +2,7 @@ package dev.featurestore.api;
 
 import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.testing.TestingPostgres;
+import dev.featurestore.testing.TestingS3Server;
 import java.nio.file.Path;
 import org.springframework.boot.SpringApplication;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,6 +22,18 @@ public final class TestCatalogs {
     registry.add("spring.datasource.username", database::user);
     registry.add("spring.datasource.password", database::password);
     registry.add("feature-store.data-dir", dataDir::toString);
+  }
+
+  /** As {@link #useFreshCatalog}, with objects in a fresh bucket of the test JVM's S3 server. */
+  public static void useFreshCatalogOnS3(DynamicPropertyRegistry registry, Path dataDir) {
+    useFreshCatalog(registry, dataDir);
+    TestingS3Server s3 = TestingS3Server.instance();
+    String bucket = s3.createBucket();
+    registry.add("feature-store.s3.endpoint", () -> s3.endpoint().toString());
+    registry.add("feature-store.s3.bucket", () -> bucket);
+    registry.add("feature-store.s3.region", s3::region);
+    registry.add("feature-store.s3.access-key", s3::accessKey);
+    registry.add("feature-store.s3.secret-key", s3::secretKey);
   }
 
   /**

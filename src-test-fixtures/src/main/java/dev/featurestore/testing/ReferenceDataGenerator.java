@@ -51,6 +51,25 @@ public final class ReferenceDataGenerator {
     for (GeneratedValueType type : shape.valueTypes()) {
       valueArbitraries.add(value(type).injectNull(shape.nullProbability()));
     }
+    return rows(shape, valueArbitraries);
+  }
+
+  /**
+   * Consent events in upload order, as {@link #featureRows} draws rows (the shape's value types are
+   * ignored): values {@code [purpose, granted]}, the purpose one of {@code purposes}, each null
+   * with the shape's null probability.
+   */
+  public static Arbitrary<List<ReferenceFeatureRow>> consentRows(
+      GroupShape shape, List<String> purposes) {
+    return rows(
+        shape,
+        List.of(
+            Arbitraries.of(purposes).map(Object.class::cast).injectNull(shape.nullProbability()),
+            value(GeneratedValueType.BOOL).injectNull(shape.nullProbability())));
+  }
+
+  private static Arbitrary<List<ReferenceFeatureRow>> rows(
+      GroupShape shape, List<Arbitrary<Object>> valueArbitraries) {
     // Not List.copyOf: values may be null.
     Arbitrary<List<Object>> values = Combinators.combine(valueArbitraries).as(ArrayList::new);
     Arbitrary<RowDraft> row =

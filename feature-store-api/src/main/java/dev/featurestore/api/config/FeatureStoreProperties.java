@@ -105,8 +105,11 @@ public record FeatureStoreProperties(
    * @param replacedFiles how long files replaced by a compaction (or emptied by an erasure) are
    *     kept, so that versions before the replacement stay readable; afterwards their objects are
    *     deleted and those versions answer 410 to {@code asOf}
+   * @param maxAgeInterval how often groups with a {@code maxAge} are checked for rows older than
+   *     it, which a retention job then removes
    */
-  public record Retention(@DefaultValue("P7D") Duration replacedFiles) {}
+  public record Retention(
+      @DefaultValue("P7D") Duration replacedFiles, @DefaultValue("PT1H") Duration maxAgeInterval) {}
 
   /**
    * @param smallFiles a group whose latest version has this many files under 32 MB is compacted in

@@ -4,9 +4,11 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.AgeRetention;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.erasure.StoredObjectRewriter;
 import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.lineage.LineageStore;
@@ -44,6 +46,23 @@ class ErasureConfiguration {
       Uploads uploads,
       LineageStore lineage,
       Models models,
+      StoredObjectRewriter rewriter,
+      ObjectStore objectStore) {
+    return KeyErasure.over(
+        ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objectStore);
+  }
+
+  @Bean
+  AgeRetention ageRetention(
+      ErasureLedger ledger,
+      Catalog catalog,
+      StoredObjectRewriter rewriter,
+      ObjectStore objectStore) {
+    return AgeRetention.over(ledger, catalog, rewriter, objectStore);
+  }
+
+  @Bean
+  StoredObjectRewriter storedObjectRewriter(
       FeatureGroupReader reader,
       FeatureGroupWriter writer,
       ObjectStore objectStore,
@@ -54,17 +73,14 @@ class ErasureConfiguration {
       SharedThreads threads) {
     // Each object rewritten allocates from its own child of the root, held to the per-request
     // budget as a commit is.
-    ParquetObjectRewriter rewriter =
-        new ParquetObjectRewriter(
-            reader,
-            writer,
-            objectStore,
-            cache,
-            allocator,
-            properties.memory().perRequest().toBytes(),
-            temporaryFolder.path(),
-            threads.fileWrites());
-    return KeyErasure.over(
-        ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objectStore);
+    return new ParquetObjectRewriter(
+        reader,
+        writer,
+        objectStore,
+        cache,
+        allocator,
+        properties.memory().perRequest().toBytes(),
+        temporaryFolder.path(),
+        threads.fileWrites());
   }
 }

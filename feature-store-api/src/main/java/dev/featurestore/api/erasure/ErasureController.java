@@ -15,6 +15,7 @@ import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -80,12 +82,18 @@ class ErasureController {
   record ErasureAccepted(
       UUID id, UUID jobId, JobStatus status, List<String> keys, List<String> keyDigests) {}
 
+  /**
+   * An erasure's receipt; a run of the retention by age also names its {@code featureGroup} and the
+   * event time it removed rows before ({@code removedBefore}).
+   */
   record ErasureView(
       UUID id,
       String entity,
       int keyCount,
       List<String> keyDigests,
       String reason,
+      String featureGroup,
+      Instant removedBefore,
       JobStatus status,
       long filesRewritten,
       long rowsRemoved,
@@ -138,19 +146,23 @@ class ErasureController {
       summary = "Get an erasure's receipt",
       description =
           "Files rewritten, rows removed, the training sets affected and the models to retrain;"
-              + " completedAt once done.")
+              + " completedAt once done. Also the receipt of a run of the retention by age (the"
+              + " job's result), which names featureGroup and removedBefore.")
   @GetMapping("/{id}")
   ErasureView get(@PathVariable UUID id) {
     Erasure erasure =
         erasures.find(id).orElseThrow(() -> new NotFoundException("erasure " + id + " not found"));
     Job job = jobs.find(id).orElseThrow();
     ErasureReceipt receipt = erasure.receipt();
+    Optional<RetentionRun> retention = erasures.retentionRun(id);
     return new ErasureView(
         erasure.id(),
         erasure.entity(),
         erasure.keyCount(),
         erasure.keyDigests(),
         erasure.reason(),
+        retention.map(RetentionRun::featureGroup).orElse(null),
+        retention.map(RetentionRun::removedBefore).orElse(null),
         job.status(),
         receipt.filesRewritten(),
         receipt.rowsRemoved(),

@@ -2,7 +2,6 @@ package dev.featurestore.api.erasure;
 
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
@@ -15,6 +14,7 @@ import dev.featurestore.core.model.Entity;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -61,13 +61,7 @@ class TombstoneController {
         catalog
             .entity(entity)
             .orElseThrow(() -> new NotFoundException("entity '" + entity + "' does not exist"));
-    known
-        .problemWithKey(key)
-        .ifPresent(
-            problem -> {
-              throw new InvalidInputException("key", problem);
-            });
-    String canonical = known.canonicalKey(key);
+    String canonical = known.requireKey("key", key);
     Tombstone lifted =
         tombstones
             .lift(entity, keyDigests.digest(entity, canonical))
@@ -79,7 +73,7 @@ class TombstoneController {
         Caller.current()
             .did(AuditAction.LIFT_TOMBSTONE, AuditTargetType.ENTITY_KEY, lifted.keyDigest())
             .withEntity(entity)
-            .withKeys(java.util.List.of(canonical))
+            .withKeys(List.of(canonical))
             .withDetail("erasureId", lifted.erasureId()));
     events.publishEvent(new TombstonesChanged());
     return new LiftedTombstone(

@@ -1,5 +1,6 @@
 package dev.featurestore.api.ingest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.pagination.PageRequest;
@@ -14,12 +15,14 @@ import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyOrder;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.model.NameSuggestions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -33,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -65,7 +69,13 @@ class FeatureGroupController {
     this.events = events;
   }
 
-  record FeatureRequest(String name, FeatureType type, Integer dimension, String description) {}
+  /** A feature's classification, when given, overrides its group's for it. */
+  record FeatureRequest(
+      String name,
+      FeatureType type,
+      Integer dimension,
+      String description,
+      Classification classification) {}
 
   record FeatureGroupRequest(
       String name,
@@ -76,6 +86,8 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
+      String maxAge,
+      Classification classification,
       ErasedKeyPolicy erasedKeys) {}
 
   /** What a PATCH may change; an absent field keeps its value. */
@@ -86,13 +98,24 @@ class FeatureGroupController {
       String owner,
       List<String> tags,
       Map<String, String> featureDescriptions,
+      String maxAge,
+      Classification classification,
+      Map<String, Classification> featureClassifications,
       ErasedKeyPolicy erasedKeys) {
     boolean describes() {
       return description != null || owner != null || tags != null || featureDescriptions != null;
     }
 
+    boolean classifies() {
+      return classification != null || featureClassifications != null;
+    }
+
     Map<String, String> describedFeatures() {
       return featureDescriptions == null ? Map.of() : featureDescriptions;
+    }
+
+    Map<String, Classification> classifiedFeatures() {
+      return featureClassifications == null ? Map.of() : featureClassifications;
     }
   }
 
@@ -106,6 +129,8 @@ class FeatureGroupController {
       String description,
       String owner,
       List<String> tags,
+      String maxAge,
+      Classification classification,
       ErasedKeyPolicy erasedKeys,
       int schemaVersion,
       long latestSequence,
@@ -115,7 +140,9 @@ class FeatureGroupController {
       String keyMin,
       String keyMax,
       Instant eventTimeMin,
-      Instant eventTimeMax) {}
+      Instant eventTimeMax,
+      // Absent unless archived, so that answers of groups in use read as before.
+      @JsonInclude(JsonInclude.Include.NON_NULL) Instant archivedAt) {}
 
   @Operation(
       operationId = "createFeatureGroup",
@@ -125,8 +152,12 @@ class FeatureGroupController {
               + " event_time. ttl is an ISO-8601 duration (P30D); none or PT0S means values never"
               + " expire. online: true keeps the latest values in memory for online lookups."
               + " description, owner, tags (lowercase labels) and each feature's description make"
-              + " it findable. erasedKeys says what a commit holding a key that was erased does:"
-              + " REFUSE (the default: 409 ERASED_KEY) or DROP (those rows are left out).")
+              + " it findable. maxAge (ISO-8601, P2Y) keeps rows for that long after their event"
+              + " time: older rows are removed by the retention job and never served online."
+              + " classification (PUBLIC, INTERNAL, PII, SENSITIVE; default INTERNAL) holds for"
+              + " every feature that does not give its own; PII and SENSITIVE features are read"
+              + " only with a grant. erasedKeys says what a commit holding a key that was erased"
+              + " does: REFUSE (the default: 409 ERASED_KEY) or DROP (those rows are left out).")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -153,6 +184,10 @@ class FeatureGroupController {
                 1,
                 request.owner(),
                 request.tags(),
+                request.maxAge() == null
+                    ? MaxAge.FOREVER
+                    : MaxAge.parse("maxAge", request.maxAge()),
+                Objects.requireNonNullElse(request.classification(), Classification.DEFAULT),
                 Objects.requireNonNullElse(request.erasedKeys(), ErasedKeyPolicy.REFUSE)));
     auditLog.record(
         Caller.current()
@@ -161,6 +196,7 @@ class FeatureGroupController {
             .withDetail("features", group.features().size())
             .withDetail("owner", group.owner())
             .withDetail("tags", String.join(",", group.tags()))
+            .withDetail("classification", group.classification().name())
             .withDetail("erasedKeys", group.erasedKeys().name()));
     events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
@@ -172,20 +208,28 @@ class FeatureGroupController {
       summary = "List feature groups",
       description =
           "By name, a page at a time (limit, pageToken; Link rel=\"next\"), optionally only"
-              + " one entity's or only the online ones.")
+              + " one entity's or only the online ones. Archived groups only with"
+              + " includeArchived=true.")
   @GetMapping
   ResponseEntity<List<FeatureGroupView>> list(
       @RequestParam Optional<String> entity,
       @RequestParam Optional<Boolean> online,
+      @RequestParam(defaultValue = "false") boolean includeArchived,
       @RequestParam Optional<Integer> limit,
       @RequestParam Optional<String> pageToken) {
+    Map<String, Instant> archived = catalog.archivedGroups();
     List<FeatureGroup> matching =
         catalog.featureGroups().stream()
             .filter(group -> entity.isEmpty() || group.entity().name().equals(entity.get()))
             .filter(group -> online.isEmpty() || group.online() == online.get())
+            .filter(group -> includeArchived || !archived.containsKey(group.name()))
             .toList();
     return PageRequest.of(limit, pageToken)
-        .answer(matching, FeatureGroup::name, Comparator.naturalOrder(), this::view);
+        .answer(
+            matching,
+            FeatureGroup::name,
+            Comparator.naturalOrder(),
+            group -> view(group, archived.get(group.name())));
   }
 
   @Operation(
@@ -200,27 +244,69 @@ class FeatureGroupController {
   }
 
   @Operation(
+      operationId = "archiveFeatureGroup",
+      summary = "Archive a feature group",
+      description =
+          "The group stays readable (its versions, training sets, lineage and online lookups"
+              + " while it is marked online) but takes no commits or compactions (409) until it"
+              + " is unarchived; lists leave it out unless includeArchived=true. Archiving an"
+              + " archived group changes nothing.")
+  @Problems(ErrorCode.CONFLICT)
+  @PostMapping("/{name}/archive")
+  FeatureGroupView archive(@PathVariable String name) {
+    return changeArchival(name, AuditAction.ARCHIVE, catalog::archive);
+  }
+
+  @Operation(
+      operationId = "unarchiveFeatureGroup",
+      summary = "Unarchive a feature group",
+      description = "The group takes commits again and is listed by default.")
+  @Problems(ErrorCode.CONFLICT)
+  @PostMapping("/{name}/unarchive")
+  FeatureGroupView unarchive(@PathVariable String name) {
+    return changeArchival(name, AuditAction.UNARCHIVE, catalog::unarchive);
+  }
+
+  /** Archives or unarchives the group ({@code change}), audited as {@code action}. */
+  private FeatureGroupView changeArchival(
+      String name, AuditAction action, Consumer<String> change) {
+    FeatureGroup group = group(name);
+    change.accept(name);
+    auditLog.record(
+        Caller.current()
+            .did(action, AuditTargetType.FEATURE_GROUP, name)
+            .withEntity(group.entity().name()));
+    return view(group);
+  }
+
+  @Operation(
       operationId = "changeFeatureGroup",
       summary = "Add features, switch the online flag or change the group's documentation",
       description =
           "Schema evolution: added features are nullable, so earlier rows read them as null."
               + " online: true builds the group's online index; false drops it. description,"
               + " owner, tags and featureDescriptions (feature name to description) change the"
-              + " documentation without a new schema version; erasedKeys (REFUSE or DROP) what"
-              + " commits holding erased keys do; fields left out keep their value.")
+              + " documentation, classification and featureClassifications (feature name to"
+              + " PUBLIC, INTERNAL, PII or SENSITIVE) who may read it, without a new schema"
+              + " version; maxAge (ISO-8601, P2Y; PT0S: for ever) sets how long rows are kept;"
+              + " erasedKeys (REFUSE or DROP) what commits holding erased keys do; fields left"
+              + " out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
+    boolean redescribes = change.describes() || change.classifies();
     if (!addsFeatures
         && change.online() == null
-        && !change.describes()
+        && !redescribes
+        && change.maxAge() == null
         && change.erasedKeys() == null) {
       throw new InvalidInputException(
           "body",
           "name features to add (addFeatures), the online flag (online), documentation to"
-              + " change (description, owner, tags, featureDescriptions) or the erased-key policy"
-              + " (erasedKeys)");
+              + " change (description, owner, tags, featureDescriptions), classifications"
+              + " (classification, featureClassifications), how long rows are kept (maxAge) or"
+              + " the erased-key policy (erasedKeys)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
@@ -228,12 +314,17 @@ class FeatureGroupController {
     // Every feature and the documentation are checked before anything changes.
     List<FeatureDefinition> added =
         addsFeatures ? features("addFeatures", change.addFeatures()) : List.of();
-    if (change.describes()) {
-      documented(group.withFeaturesAdded(added), change);
+    if (redescribes) {
+      redescribed(group.withFeaturesAdded(added), change);
     }
+    Optional<MaxAge> maxAge =
+        Optional.ofNullable(change.maxAge()).map(text -> MaxAge.parse("maxAge", text));
     FeatureGroup changed = addsFeatures ? catalog.addFeatures(name, added) : group;
-    if (change.describes()) {
-      changed = catalog.describeFeatureGroup(documented(changed, change));
+    if (redescribes) {
+      changed = catalog.describeFeatureGroup(redescribed(changed, change));
+    }
+    if (maxAge.isPresent()) {
+      changed = catalog.retainFor(name, maxAge.get());
     }
     if (change.online() != null && change.online() != changed.online()) {
       changed = catalog.markOnline(name, change.online());
@@ -250,6 +341,9 @@ class FeatureGroupController {
     if (change.online() != null) {
       entry = entry.withDetail("online", change.online());
     }
+    if (maxAge.isPresent()) {
+      entry = entry.withDetail("maxAge", maxAge.get().toString());
+    }
     if (change.erasedKeys() != null) {
       entry = entry.withDetail("erasedKeys", change.erasedKeys().name());
     }
@@ -261,6 +355,14 @@ class FeatureGroupController {
               .withDetail(
                   "describedFeatures",
                   String.join(",", new TreeSet<>(change.describedFeatures().keySet())));
+    }
+    if (change.classifies()) {
+      entry =
+          entry
+              .withDetail("classification", changed.classification().name())
+              .withDetail(
+                  "classifiedFeatures",
+                  String.join(",", new TreeSet<>(change.classifiedFeatures().keySet())));
     }
     auditLog.record(entry);
     events.publishEvent(new FeatureGroupDefined(name));
@@ -306,13 +408,20 @@ class FeatureGroupController {
     return response.body(page);
   }
 
-  /** {@code group} with the documentation {@code change} names; what it leaves out is kept. */
-  private static FeatureGroup documented(FeatureGroup group, FeatureGroupChange change) {
-    return group.describedAs(
-        Objects.requireNonNullElse(change.description(), group.description()),
-        Objects.requireNonNullElse(change.owner(), group.owner()),
-        Objects.requireNonNullElse(change.tags(), group.tags()),
-        change.describedFeatures());
+  /**
+   * {@code group} with the documentation and classifications {@code change} names; what it leaves
+   * out is kept.
+   */
+  private static FeatureGroup redescribed(FeatureGroup group, FeatureGroupChange change) {
+    return group
+        .describedAs(
+            Objects.requireNonNullElse(change.description(), group.description()),
+            Objects.requireNonNullElse(change.owner(), group.owner()),
+            Objects.requireNonNullElse(change.tags(), group.tags()),
+            change.describedFeatures())
+        .classifiedAs(
+            Objects.requireNonNullElse(change.classification(), group.classification()),
+            change.classifiedFeatures());
   }
 
   private FeatureGroup group(String name) {
@@ -342,7 +451,8 @@ class FeatureGroupController {
                 request.name(),
                 request.type(),
                 request.dimension() == null ? 0 : request.dimension(),
-                request.description()));
+                request.description(),
+                Optional.ofNullable(request.classification())));
       } catch (InvalidInputException e) {
         throw new InvalidInputException(
             path + "." + e.errors().get(0).field(), e.errors().get(0).message());
@@ -352,6 +462,10 @@ class FeatureGroupController {
   }
 
   private FeatureGroupView view(FeatureGroup group) {
+    return view(group, catalog.archivedGroups().get(group.name()));
+  }
+
+  private FeatureGroupView view(FeatureGroup group, Instant archivedAt) {
     long latest = catalog.latestSequence(group.name());
     List<DataFile> files = catalog.dataFiles(group.name(), latest);
     long rows = 0;
@@ -376,6 +490,8 @@ class FeatureGroupController {
         group.description(),
         group.owner(),
         group.tags(),
+        group.maxAge().isForever() ? null : group.maxAge().toString(),
+        group.classification(),
         group.erasedKeys(),
         group.schemaVersion(),
         latest,
@@ -385,7 +501,8 @@ class FeatureGroupController {
         keyMin,
         keyMax,
         eventTimeMin,
-        eventTimeMax);
+        eventTimeMax,
+        archivedAt);
   }
 
   private static Instant earlier(Instant a, Instant b) {

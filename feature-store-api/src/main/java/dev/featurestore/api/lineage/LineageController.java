@@ -2,7 +2,6 @@ package dev.featurestore.api.lineage;
 
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.audit.AuditAction;
 import dev.featurestore.core.audit.AuditLog;
@@ -89,13 +88,7 @@ class LineageController {
         catalog
             .entity(entity)
             .orElseThrow(() -> new NotFoundException("entity '" + entity + "' not found"));
-    found
-        .problemWithKey(keyAsGiven)
-        .ifPresent(
-            problem -> {
-              throw new InvalidInputException("key", problem);
-            });
-    String key = found.canonicalKey(keyAsGiven);
+    String key = found.requireKey("key", keyAsGiven);
     Timer.Sample sample = Timer.start();
     LineageQueries.KeyLineage answer;
     try {

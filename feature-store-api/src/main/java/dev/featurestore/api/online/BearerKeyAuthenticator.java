@@ -31,28 +31,27 @@ final class BearerKeyAuthenticator implements OnlineRequestAuthenticator {
   }
 
   @Override
-  public Mono<Optional<Refusal>> authenticate(
-      String path, Function<String, Optional<String>> header) {
+  public Mono<Verdict> authenticate(String path, Function<String, Optional<String>> header) {
     return switch (AuthorizationHeader.parse(header.apply(AuthorizationHeader.NAME))) {
-      case AuthorizationHeader.Absent absent -> Mono.just(Optional.of(Refusal.NO_API_KEY));
+      case AuthorizationHeader.Absent absent -> Mono.just(new Refused(Refusal.NO_API_KEY));
       case AuthorizationHeader.Malformed malformed ->
-          Mono.just(Optional.of(Refusal.MALFORMED_AUTHORIZATION));
+          Mono.just(new Refused(Refusal.MALFORMED_AUTHORIZATION));
       case AuthorizationHeader.BearerKey bearer -> {
         String secret = bearer.secret();
         Optional<ApiKey> recent = keys.recent(secret);
         yield recent.isPresent()
-            ? Mono.just(refusal(recent, path))
-            : Mono.fromCallable(() -> refusal(keys.verify(secret), path)).subscribeOn(keyChecks);
+            ? Mono.just(verdict(recent, path))
+            : Mono.fromCallable(() -> verdict(keys.verify(secret), path)).subscribeOn(keyChecks);
       }
     };
   }
 
-  private static Optional<Refusal> refusal(Optional<ApiKey> key, String path) {
+  private static Verdict verdict(Optional<ApiKey> key, String path) {
     if (key.isEmpty()) {
-      return Optional.of(Refusal.UNKNOWN_OR_REVOKED_KEY);
+      return new Refused(Refusal.UNKNOWN_OR_REVOKED_KEY);
     }
     return AccessRules.permits(key.get().role(), HttpMethod.POST, path)
-        ? Optional.empty()
-        : Optional.of(Refusal.ROLE_MAY_NOT_CALL);
+        ? new Admitted(key.get())
+        : new Refused(Refusal.ROLE_MAY_NOT_CALL);
   }
 }

@@ -1,12 +1,14 @@
 package dev.featurestore.api.online;
 
 import dev.featurestore.api.config.FeatureStoreProperties;
+import dev.featurestore.api.security.ReadAccess;
+import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
-import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
+import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,10 +67,12 @@ class OnlineConfiguration {
 
   /** Commits made through other replicas reach this one's indexes within milliseconds. */
   @Bean(initMethod = "start", destroyMethod = "close")
-  FeatureGroupChangeListener featureGroupChangeListener(
-      DataSource dataSource, OnlineIndexes indexes) {
-    return new FeatureGroupChangeListener(
-        dataSource, indexes::catalogChanged, Duration.ofSeconds(1));
+  CatalogChangeListener featureGroupChangeListener(DataSource dataSource, OnlineIndexes indexes) {
+    return new CatalogChangeListener(
+        dataSource,
+        CatalogChangeListener.FEATURE_GROUP_CHANGES,
+        indexes::catalogChanged,
+        Duration.ofSeconds(1));
   }
 
   @Bean
@@ -81,8 +85,17 @@ class OnlineConfiguration {
       OnlineIndexes indexes,
       JsonMapper json,
       FeatureStoreProperties properties,
-      OnlineLookupMetrics metrics) {
-    return new OnlineFeatureLookup(indexes, json, properties.online().maxKeys(), metrics);
+      OnlineLookupMetrics metrics,
+      ReadAccess readAccess,
+      ClassifiedLookupAudit classifiedLookupAudit) {
+    return new OnlineFeatureLookup(
+        indexes, json, properties.online().maxKeys(), metrics, readAccess, classifiedLookupAudit);
+  }
+
+  /** Flushed every minute and when the application closes (its close method). */
+  @Bean
+  ClassifiedLookupAudit classifiedLookupAudit(AuditLog auditLog) {
+    return new ClassifiedLookupAudit(auditLog, Clock.systemUTC());
   }
 
   @Bean

@@ -2,15 +2,22 @@ package dev.featurestore.api.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.online.LatestValueIndex;
 import dev.featurestore.core.online.OnlineStatus;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ClassifiedFeature;
+import dev.featurestore.core.security.ReadNotGrantedException;
+import dev.featurestore.core.security.ReadScope;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,14 +72,23 @@ public final class OnlineFeatureLookup {
   private final int maxKeys;
   private final OnlineLookupMetrics metrics;
   private final OnlineTombstones tombstones;
+  private final ReadAccess readAccess;
+  private final ClassifiedLookupAudit audit;
   private final Map<FeatureList, Plan> plans = new ConcurrentHashMap<>();
 
   public OnlineFeatureLookup(
-      OnlineIndexes indexes, JsonMapper json, int maxKeys, OnlineLookupMetrics metrics) {
+      OnlineIndexes indexes,
+      JsonMapper json,
+      int maxKeys,
+      OnlineLookupMetrics metrics,
+      ReadAccess readAccess,
+      ClassifiedLookupAudit audit) {
     this.indexes = requireNonNull(indexes, "indexes is null");
     this.json = requireNonNull(json, "json is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.tombstones = indexes.tombstones();
+    this.readAccess = requireNonNull(readAccess, "readAccess is null");
+    this.audit = requireNonNull(audit, "audit is null");
     if (maxKeys < 1) {
       throw new IllegalArgumentException("maxKeys must be positive");
     }
@@ -84,16 +101,32 @@ public final class OnlineFeatureLookup {
   }
 
   /**
-   * Writes the answer to {@code body} as JSON.
+   * Writes the answer to {@code body} as JSON, for {@code reader}.
    *
    * @throws InvalidInputException when the request is malformed, names a group that is not online
    *     or a feature it lacks, or has keys of the wrong type or too many keys; nothing is written
    * @throws OnlineIndexUnavailableException when a group's index is loading or was refused
+   * @throws ReadNotGrantedException when a feature's class is one {@code reader} may not read
+   *     online; nothing is written
    */
-  public void answer(byte[] body, OutputStream out) {
+  public void answer(ApiKey reader, byte[] body, OutputStream out) {
     OnlineRequest request = OnlineRequest.read(json, body, maxKeys);
     try (Lookup lookup = open(request)) {
+      PlanAccess access = lookup.plan().access(readAccess.current());
+      if (!access.snapshot().readableOnline(reader).containsAll(access.classes())) {
+        throw new ReadNotGrantedException(
+            ReadScope.ONLINE,
+            access
+                .snapshot()
+                .permissions()
+                .unreadable(reader, ReadScope.ONLINE, access.features()));
+      }
       write(lookup, out);
+      for (int group : access.auditedGroups()) {
+        GroupRead read = lookup.groups().get(group);
+        audit.lookedUp(
+            reader, read.view.group().name(), read.view.group().entity().name(), read.slots.length);
+      }
     }
   }
 
@@ -145,11 +178,58 @@ public final class OnlineFeatureLookup {
    * same entities (output names must not clash with them).
    */
   private record Plan(
-      List<String> entityNames, List<PlannedGroup> groups, List<PlannedFeature> features) {}
+      List<String> entityNames,
+      List<PlannedGroup> groups,
+      List<PlannedFeature> features,
+      AtomicReference<PlanAccess> lastAccess) {
+    Plan(List<String> entityNames, List<PlannedGroup> groups, List<PlannedFeature> features) {
+      this(entityNames, groups, features, new AtomicReference<>());
+    }
+
+    /** The plan's features classified as {@code snapshot} says, worked out once per snapshot. */
+    PlanAccess access(ReadAccess.Snapshot snapshot) {
+      PlanAccess access = lastAccess.get();
+      if (access == null || access.snapshot() != snapshot) {
+        access = PlanAccess.of(snapshot, this);
+        lastAccess.set(access);
+      }
+      return access;
+    }
+  }
 
   private record PlannedGroup(String name, LatestValueIndex index) {}
 
-  private record PlannedFeature(String outputName, int group, int column) {}
+  private record PlannedFeature(String outputName, String name, int group, int column) {}
+
+  /**
+   * What a plan needs a reader to be granted: its features with their classes, the classes, and the
+   * groups (by position) whose reads are audited, having features of a class that needs a grant.
+   */
+  private record PlanAccess(
+      ReadAccess.Snapshot snapshot,
+      List<ClassifiedFeature> features,
+      Set<Classification> classes,
+      int[] auditedGroups) {
+    static PlanAccess of(ReadAccess.Snapshot snapshot, Plan plan) {
+      List<ClassifiedFeature> features = new ArrayList<>();
+      EnumSet<Classification> classes = EnumSet.noneOf(Classification.class);
+      Set<Integer> audited = new java.util.TreeSet<>();
+      for (PlannedFeature feature : plan.features()) {
+        ClassifiedFeature classified =
+            snapshot.classified(plan.groups().get(feature.group()).name(), feature.name());
+        features.add(classified);
+        classes.add(classified.classification());
+        if (classified.classification().needsGrant()) {
+          audited.add(feature.group());
+        }
+      }
+      return new PlanAccess(
+          snapshot,
+          List.copyOf(features),
+          classes,
+          audited.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
 
   /** One group's view for the request, its keys' slots and their event times as text. */
   private static final class GroupRead {
@@ -253,7 +333,7 @@ public final class OnlineFeatureLookup {
                   + outputName
                   + "' is requested twice or clashes with an entity; set full_feature_names");
         }
-        features.add(new PlannedFeature(outputName, position, column));
+        features.add(new PlannedFeature(outputName, featureName, position, column));
       }
     } catch (RuntimeException e) {
       reads.forEach(read -> read.view.close());

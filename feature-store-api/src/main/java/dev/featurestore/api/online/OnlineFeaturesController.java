@@ -4,6 +4,7 @@ import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.Tags;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.PayloadTooLargeException;
+import dev.featurestore.api.security.Caller;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.online.OnlineIndexStats;
 import io.swagger.v3.oas.annotations.Operation;
@@ -45,6 +46,7 @@ class OnlineFeaturesController {
               + " one per feature, in request order. Statuses: PRESENT, NULL_VALUE (the latest"
               + " value is null), NOT_FOUND (no row for the key), OUTSIDE_TTL (the latest row is"
               + " older than the group's TTL). Groups must be online (PATCH {\"online\":true})."
+              + " PII and SENSITIVE features need an ONLINE grant (403 READ_NOT_GRANTED)."
               + " Also served by the online listener's port (see servers).",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
@@ -62,7 +64,11 @@ class OnlineFeaturesController {
               mediaType = "application/json",
               schema = @Schema(implementation = OnlineFeaturesDocument.Response.class),
               examples = @ExampleObject(value = OnlineFeaturesDocument.RESPONSE_EXAMPLE)))
-  @Problems({ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.ONLINE_INDEX_UNAVAILABLE})
+  @Problems({
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.ONLINE_INDEX_UNAVAILABLE,
+    ErrorCode.READ_NOT_GRANTED
+  })
   @PostMapping(path = {"/api/v1/online-features", "/get-online-features"})
   ResponseEntity<byte[]> lookup(InputStream request) {
     byte[] body;
@@ -75,7 +81,7 @@ class OnlineFeaturesController {
       throw new PayloadTooLargeException(OnlineFeatureLookup.BODY_TOO_LARGE);
     }
     ByteArrayOutputStream answer = new ByteArrayOutputStream(8192);
-    lookup.answer(body, answer);
+    lookup.answer(Caller.current().key(), body, answer);
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer.toByteArray());
   }
 

@@ -10,6 +10,8 @@ import dev.featurestore.api.security.Refusal;
 import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.CatalogUnavailableException;
+import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ReadNotGrantedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -164,10 +166,13 @@ public final class OnlineListener implements SmartLifecycle {
         .authenticate(
             request.fullPath(), name -> Optional.ofNullable(request.requestHeaders().get(name)))
         .flatMap(
-            refusal ->
-                refusal.isPresent()
-                    ? refuse(refusal.get(), request, response)
-                    : lookUp(request, response))
+            verdict ->
+                switch (verdict) {
+                  case OnlineRequestAuthenticator.Refused refused ->
+                      refuse(refused.refusal(), request, response);
+                  case OnlineRequestAuthenticator.Admitted admitted ->
+                      lookUp(admitted.reader(), request, response);
+                })
         .onErrorResume(
             CatalogUnavailableException.class,
             e -> {
@@ -197,7 +202,7 @@ public final class OnlineListener implements SmartLifecycle {
     return problem(response, refusal.code(), refusal.detail(request.fullPath()), refusal.errors());
   }
 
-  private Mono<Void> lookUp(HttpServerRequest request, HttpServerResponse response) {
+  private Mono<Void> lookUp(ApiKey reader, HttpServerRequest request, HttpServerResponse response) {
     long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
     if (length > OnlineFeatureLookup.MAX_BODY_BYTES) {
       return problem(
@@ -218,16 +223,16 @@ public final class OnlineListener implements SmartLifecycle {
         .aggregate()
         .asByteArray()
         .defaultIfEmpty(new byte[0])
-        .flatMap(body -> answer(body, response))
+        .flatMap(body -> answer(reader, body, response))
         .onErrorResume(
             PayloadTooLargeException.class,
             e -> problem(response, ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), List.of()));
   }
 
-  private Mono<Void> answer(byte[] body, HttpServerResponse response) {
+  private Mono<Void> answer(ApiKey reader, byte[] body, HttpServerResponse response) {
     ByteBuf buffer = response.alloc().buffer(4096);
     try {
-      lookup.answer(body, new ByteBufOutputStream(buffer));
+      lookup.answer(reader, body, new ByteBufOutputStream(buffer));
       return send(response, HttpResponseStatus.OK, JSON, buffer);
     } catch (InvalidInputException e) {
       buffer.release();
@@ -235,6 +240,10 @@ public final class OnlineListener implements SmartLifecycle {
     } catch (OnlineIndexUnavailableException e) {
       buffer.release();
       return problem(response, ErrorCode.ONLINE_INDEX_UNAVAILABLE, e.getMessage(), List.of());
+    } catch (ReadNotGrantedException e) {
+      buffer.release();
+      return problem(
+          response, ErrorCode.READ_NOT_GRANTED, generator -> ProblemJson.write(generator, e));
     } catch (RuntimeException e) {
       buffer.release();
       UnexpectedFailure failure = UnexpectedFailure.logged(e);

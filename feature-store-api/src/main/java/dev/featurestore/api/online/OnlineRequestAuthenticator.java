@@ -1,6 +1,9 @@
 package dev.featurestore.api.online;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.featurestore.api.security.Refusal;
+import dev.featurestore.core.security.ApiKey;
 import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -17,10 +20,25 @@ import reactor.core.publisher.Mono;
  */
 @FunctionalInterface
 public interface OnlineRequestAuthenticator {
+  /** Whether a request may look up features, and as which key: its grants decide what it reads. */
+  sealed interface Verdict {}
+
+  record Admitted(ApiKey reader) implements Verdict {
+    public Admitted {
+      requireNonNull(reader, "reader is null");
+    }
+  }
+
+  record Refused(Refusal refusal) implements Verdict {
+    public Refused {
+      requireNonNull(refusal, "refusal is null");
+    }
+  }
+
   /**
    * @param path the request's path, without query
    * @param header the request's header of a name, if present
-   * @return empty when the request may look up features, else why it is refused
+   * @return the key the request looks up features as, or why it is refused
    */
-  Mono<Optional<Refusal>> authenticate(String path, Function<String, Optional<String>> header);
+  Mono<Verdict> authenticate(String path, Function<String, Optional<String>> header);
 }

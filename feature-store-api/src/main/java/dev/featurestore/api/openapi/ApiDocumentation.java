@@ -5,6 +5,7 @@ import dev.featurestore.api.pagination.PageRequest;
 import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.core.ingest.RowMediaTypes;
+import dev.featurestore.core.model.Classification;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -100,7 +101,10 @@ class ApiDocumentation {
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
   }
 
-  /** RFC 9457's members, and ours: {@code code}, {@code errors}, {@code errorId}. */
+  /**
+   * RFC 9457's members, and ours: {@code code}, {@code errors}, {@code errorId}, and what a refused
+   * change of a group's life names.
+   */
   private static Schema<?> problemSchema() {
     Schema<Object> fieldError =
         new ObjectSchema()
@@ -134,6 +138,45 @@ class ApiDocumentation {
             "errorId",
             new StringSchema()
                 .description("On INTERNAL_ERROR: the id the server's log line carries"))
+        .addProperty(
+            "featureGroup",
+            new StringSchema()
+                .description(
+                    "On a commit refused by an archived group, or a deletion refused while the"
+                        + " group is in use: the group"))
+        .addProperty(
+            "trainingSets",
+            new ArraySchema()
+                .items(
+                    new ObjectSchema()
+                        .addProperty("id", new StringSchema().format("uuid"))
+                        .addProperty("name", new StringSchema()))
+                .description("On a deletion refused: the training sets that read the group"))
+        .addProperty(
+            "models",
+            new ArraySchema()
+                .items(
+                    new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema()))
+                .description("On a deletion refused: the models trained on those training sets"))
+        .addProperty(
+            ProblemJson.REFUSED_FEATURES,
+            new ArraySchema()
+                .description("On READ_NOT_GRANTED: each feature refused, with its class")
+                .items(
+                    new ObjectSchema()
+                        .addProperty("featureGroup", new StringSchema().example("user_profile"))
+                        .addProperty("feature", new StringSchema().example("email"))
+                        .addProperty(
+                            "classification",
+                            new StringSchema()
+                                .example(Classification.PII.name())
+                                ._enum(
+                                    Arrays.stream(Classification.values())
+                                        .map(Enum::name)
+                                        .toList()))
+                        .required(List.of("featureGroup", "feature", "classification"))))
         .required(List.of("title", "status"));
   }
 

@@ -19,6 +19,10 @@ final class ErrorCodeDescriptions {
       case PAYLOAD_TOO_LARGE -> "the body is larger than the server accepts";
       case UNSUPPORTED_MEDIA_TYPE -> "the Content-Type is not one this operation reads";
       case UNAUTHENTICATED -> "no API key, or one that is unknown or revoked";
+      case FORBIDDEN -> "the key's role may see the resource but not read what was asked of it";
+      case READ_NOT_GRANTED ->
+          "the read needs PII or SENSITIVE values the key holds no grant for; `refusedFeatures`"
+              + " names each feature and its class";
       case ONLINE_INDEX_UNAVAILABLE ->
           "the group's online index is not loaded yet or was refused by the memory budget";
       case CATALOG_UNAVAILABLE -> "the catalog database is unreachable; retry later";

@@ -50,9 +50,19 @@ public record PageRequest(int limit, Optional<String> after) {
             .filter(item -> after.isEmpty() || order.compare(cursor.apply(item), after.get()) > 0)
             .sorted(Comparator.comparing(cursor, order))
             .toList();
-    List<T> page = following.subList(0, Math.min(limit, following.size()));
+    return answerFetched(following, cursor, view);
+  }
+
+  /**
+   * The page of items a store cut itself: {@code fetched} are the items after the token's cursor,
+   * in order, {@code limit + 1} at most (one more than the page shows tells that a next page
+   * exists).
+   */
+  public <T, V> ResponseEntity<List<V>> answerFetched(
+      List<T> fetched, Function<T, String> cursor, Function<T, V> view) {
+    List<T> page = fetched.subList(0, Math.min(limit, fetched.size()));
     ResponseEntity.BodyBuilder response = ResponseEntity.ok();
-    if (following.size() > page.size()) {
+    if (fetched.size() > page.size()) {
       response.header(
           HttpHeaders.LINK, "<" + next(cursor.apply(page.getLast())) + ">; rel=\"next\"");
     }

@@ -14,6 +14,10 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(Category.USER_ERROR, HttpStatus.CONTENT_TOO_LARGE),
   UNSUPPORTED_MEDIA_TYPE(Category.USER_ERROR, HttpStatus.UNSUPPORTED_MEDIA_TYPE),
   UNAUTHENTICATED(Category.USER_ERROR, HttpStatus.UNAUTHORIZED),
+  /** The key's role may see the resource but not this use of it (a group's rows, say). */
+  FORBIDDEN(Category.USER_ERROR, HttpStatus.FORBIDDEN),
+  /** The read needs values of a class (PII, SENSITIVE) the caller holds no grant for. */
+  READ_NOT_GRANTED(Category.USER_ERROR, HttpStatus.FORBIDDEN),
   ONLINE_INDEX_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   CATALOG_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),
   OBJECT_STORE_UNAVAILABLE(Category.INSUFFICIENT_RESOURCES, HttpStatus.SERVICE_UNAVAILABLE),

@@ -6,11 +6,14 @@ import dev.featurestore.core.FieldError;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.UploadTooLargeException;
+import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.ingest.ErasedKeyException;
+import dev.featurestore.core.lifecycle.GroupInUseException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
+import dev.featurestore.core.security.ReadNotGrantedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -71,6 +74,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     return problem(ErrorCode.NOT_FOUND, e.getMessage(), List.of());
   }
 
+  /** The features and classes refused, as the online listener names them ({@link ProblemJson}). */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> readNotGranted(ReadNotGrantedException e) {
+    ResponseEntity<ProblemDetail> response =
+        problem(ErrorCode.READ_NOT_GRANTED, e.getMessage(), List.of());
+    response.getBody().setProperty(ProblemJson.REFUSED_FEATURES, e.features());
+    return response;
+  }
+
   @ExceptionHandler
   ResponseEntity<ProblemDetail> erasedKey(ErasedKeyException e) {
     return problem(ErrorCode.ERASED_KEY, e.getMessage(), e.errors());
@@ -79,6 +91,32 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> conflict(ConflictException e) {
     return problem(ErrorCode.CONFLICT, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> forbidden(ForbiddenException e) {
+    return problem(ErrorCode.FORBIDDEN, e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> archived(ArchivedGroupException e) {
+    ResponseEntity<ProblemDetail> answer =
+        problem(
+            ErrorCode.CONFLICT,
+            e.getMessage() + " (POST /api/v1/feature-groups/" + e.featureGroup() + "/unarchive)",
+            List.of());
+    answer.getBody().setProperty("featureGroup", e.featureGroup());
+    return answer;
+  }
+
+  /** The deletion refused, with what depends on the group. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> groupInUse(GroupInUseException e) {
+    ResponseEntity<ProblemDetail> answer = problem(ErrorCode.CONFLICT, e.getMessage(), List.of());
+    answer.getBody().setProperty("featureGroup", e.featureGroup());
+    answer.getBody().setProperty("trainingSets", e.dependents().trainingSets());
+    answer.getBody().setProperty("models", e.dependents().models());
+    return answer;
   }
 
   @ExceptionHandler

@@ -5,8 +5,10 @@ import static dev.featurestore.core.security.Role.DATA_SCIENTIST;
 import static dev.featurestore.core.security.Role.MODEL_SERVER;
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
 
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
@@ -60,6 +62,8 @@ public final class AccessRules {
           new Rule(POST, "/api/v1/online-features", DATA_SCIENTIST, MODEL_SERVER),
           new Rule(POST, "/get-online-features", DATA_SCIENTIST, MODEL_SERVER),
           // Definitions and data: data scientists write, compliance reads.
+          // Any key may search the catalog's names and documentation (never values).
+          new Rule(GET, "/api/v1/search", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/entities/**", DATA_SCIENTIST, COMPLIANCE),
           new Rule(POST, "/api/v1/entities", DATA_SCIENTIST),
           new Rule(PATCH, "/api/v1/entities/*", DATA_SCIENTIST),
@@ -68,6 +72,10 @@ public final class AccessRules {
           new Rule(PATCH, "/api/v1/feature-groups/*", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/feature-groups/*/commits", DATA_SCIENTIST),
           new Rule(POST, "/api/v1/feature-groups/*/compactions", DATA_SCIENTIST),
+          // Archiving can be undone; deleting a group (DELETE, no rule) is the administrator's.
+          new Rule(POST, "/api/v1/feature-groups/*/archive", DATA_SCIENTIST),
+          new Rule(POST, "/api/v1/feature-groups/*/unarchive", DATA_SCIENTIST),
+          new Rule(GET, "/api/v1/feature-group-deletions/*", COMPLIANCE),
           new Rule(POST, "/api/v1/uploads", DATA_SCIENTIST),
           new Rule(GET, "/api/v1/uploads/*", DATA_SCIENTIST, COMPLIANCE),
           new Rule(GET, "/api/v1/training-sets/**", DATA_SCIENTIST, COMPLIANCE),
@@ -86,6 +94,16 @@ public final class AccessRules {
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
           new Rule(DELETE, "/api/v1/tombstones/*/*", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
+          new Rule(GET, "/api/v1/subjects/**", COMPLIANCE),
+          // Administrators give and withdraw grants; compliance sees who holds which.
+          new Rule(GET, "/api/v1/grants", COMPLIANCE),
+          // The Iceberg REST catalog reads what the feature-group and training-set reads read; its
+          // writes are answered (refused) by the catalog itself, in Iceberg's error model.
+          new Rule(GET, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(HEAD, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(POST, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(PUT, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
+          new Rule(DELETE, "/iceberg/**", DATA_SCIENTIST, COMPLIANCE),
           // Any key may see itself (its name and role); the others are the administrator's alone.
           new Rule(GET, "/api/v1/api-keys/current", DATA_SCIENTIST, MODEL_SERVER, COMPLIANCE),
           new Rule(GET, "/api/v1/api-keys"),

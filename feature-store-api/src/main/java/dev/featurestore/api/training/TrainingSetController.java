@@ -9,6 +9,7 @@ import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.api.problems.UnknownJsonField;
 import dev.featurestore.api.security.Caller;
+import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -17,7 +18,10 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
+import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.model.EpochMicros;
+import dev.featurestore.core.security.ClassifiedFeature;
+import dev.featurestore.core.security.ReadScope;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
@@ -38,6 +42,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -69,7 +75,8 @@ class TrainingSetController {
   /**
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
-  private static final List<String> REQUEST_FIELDS = List.of("name", "features", "spine", "asOf");
+  private static final List<String> REQUEST_FIELDS =
+      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy");
 
   private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
   private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
@@ -80,6 +87,7 @@ class TrainingSetController {
   private final JsonMapper json;
   private final AuditLog auditLog;
   private final TrainingSetBuildMetrics buildMetrics;
+  private final ReadAccess readAccess;
 
   TrainingSetController(
       TrainingSetBuilder builder,
@@ -87,8 +95,10 @@ class TrainingSetController {
       JobRunner jobRunner,
       JsonMapper json,
       AuditLog auditLog,
-      TrainingSetBuildMetrics buildMetrics) {
+      TrainingSetBuildMetrics buildMetrics,
+      ReadAccess readAccess) {
     this.buildMetrics = buildMetrics;
+    this.readAccess = readAccess;
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
@@ -102,6 +112,12 @@ class TrainingSetController {
       TrainingSetStatus status,
       long rows,
       long rowsErased,
+      @Schema(
+              description =
+                  "Spine rows whose key had no consent for the request's purpose: left out of"
+                      + " the rows (EXCLUDE) or kept with null features (NULL_FEATURES); 0"
+                      + " without a purpose")
+          long rowsWithoutConsent,
       Map<String, Long> catalogVersion,
       List<TrainingSetInput> inputs,
       String outputHash,
@@ -148,11 +164,16 @@ class TrainingSetController {
           @Content(
               mediaType = "application/json",
               schema = @Schema(implementation = BuildAccepted.class)))
-  @Problems({ErrorCode.VERSION_EXPIRED, ErrorCode.OBJECT_STORE_UNAVAILABLE})
+  @Problems({
+    ErrorCode.VERSION_EXPIRED,
+    ErrorCode.OBJECT_STORE_UNAVAILABLE,
+    ErrorCode.READ_NOT_GRANTED
+  })
   @PostMapping
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
     TrainingSetRequest request = parse(body);
     Caller caller = Caller.current();
+    List<ClassifiedFeature> classified = requireReadable(caller, request.features());
     TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request, caller.key());
     UUID id = prepared.trainingSet().id();
     auditLog.record(
@@ -160,6 +181,7 @@ class TrainingSetController {
             .did(AuditAction.BUILD, AuditTargetType.TRAINING_SET, id.toString())
             .withDetail("name", request.name())
             .withDetail("features", request.features().size()));
+    auditClassifiedRead(caller, id, "build", classified);
     if (request.inlineSpine().isPresent()) {
       TrainingSet ready = buildMetrics.timed(Mode.INLINE, () -> builder.materialize(prepared));
       return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));
@@ -279,7 +301,7 @@ class TrainingSetController {
           @Content(
               mediaType = ProblemJson.MEDIA_TYPE,
               schema = @Schema(ref = "#/components/schemas/Problem")))
-  @Problems(ErrorCode.OBJECT_STORE_UNAVAILABLE)
+  @Problems({ErrorCode.OBJECT_STORE_UNAVAILABLE, ErrorCode.READ_NOT_GRANTED})
   @GetMapping(
       path = "/{id}/data",
       produces = {
@@ -300,7 +322,39 @@ class TrainingSetController {
       throw new InvalidInputException(
           "id", "training set " + id + " is " + set.status() + ", not READY");
     }
+    Caller caller = Caller.current();
+    List<ClassifiedFeature> classified =
+        requireReadable(caller, featureReferences(json.readTree(set.requestJson())));
+    auditClassifiedRead(caller, id, "download", classified);
     return new TrainingSetDownloadConverter.Download(set);
+  }
+
+  /**
+   * Refuses (403) a read of features whose class the caller holds no OFFLINE grant for, as the
+   * classifications and grants are now; returns the features read that need a grant, to audit. A
+   * download is decided afresh: a feature classified PII since the build needs a grant too.
+   */
+  private List<ClassifiedFeature> requireReadable(
+      Caller caller, List<FeatureReference> references) {
+    return readAccess.requireReadableOffline(caller.key(), builder.featuresRead(references));
+  }
+
+  /** One READ entry per build or download of PII or SENSITIVE values, naming them. */
+  private void auditClassifiedRead(
+      Caller caller, UUID trainingSet, String read, List<ClassifiedFeature> classified) {
+    if (classified.isEmpty()) {
+      return;
+    }
+    auditLog.record(
+        caller
+            .did(AuditAction.READ, AuditTargetType.TRAINING_SET, trainingSet.toString())
+            .withDetail("scope", ReadScope.OFFLINE.name())
+            .withDetail("read", read)
+            .withDetail(
+                "features",
+                classified.stream()
+                    .map(ClassifiedFeature::toString)
+                    .collect(Collectors.joining(", "))));
   }
 
   /** Another key's training set is not found, unless the caller may see every key's. */
@@ -318,6 +372,7 @@ class TrainingSetController {
         set.status(),
         set.rows(),
         set.rowsErased(),
+        set.rowsWithoutConsent(),
         set.catalogVersion(),
         set.inputs(),
         set.outputHash().orElse(null),
@@ -373,6 +428,42 @@ class TrainingSetController {
             "spine.upload", "is not an upload id (from POST /api/v1/uploads)");
       }
     }
+    List<FeatureReference> references = featureReferences(body);
+    Optional<String> asOf = optionalString(body, "asOf", "asOf");
+    String name = optionalString(body, "name", "name").orElse(null);
+    Optional<String> purpose = optionalString(body, "purpose", "purpose");
+    return new TrainingSetRequest(
+        name,
+        inline,
+        spineGroup,
+        spineUpload,
+        references,
+        asOf,
+        purpose,
+        consentPolicy(body, purpose),
+        body.toString());
+  }
+
+  /** EXCLUDE unless the request says otherwise; only a request with a purpose may say so. */
+  private static ConsentPolicy consentPolicy(JsonNode body, Optional<String> purpose) {
+    Optional<String> policy = optionalString(body, "consentPolicy", "consentPolicy");
+    if (policy.isEmpty()) {
+      return ConsentPolicy.EXCLUDE;
+    }
+    if (purpose.isEmpty()) {
+      throw new InvalidInputException(
+          "consentPolicy", "applies to a training set with a purpose; name its purpose");
+    }
+    try {
+      return ConsentPolicy.valueOf(policy.get());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "consentPolicy", "must be one of " + Arrays.toString(ConsentPolicy.values()));
+    }
+  }
+
+  /** The request's {@code features}, each as {@code "group:feature"} or {"feature","as"}. */
+  private static List<FeatureReference> featureReferences(JsonNode body) {
     JsonNode features = body.path("features");
     if (!features.isArray()) {
       throw new InvalidInputException("features", "is required: a list of \"group:feature\"");
@@ -395,10 +486,7 @@ class TrainingSetController {
             field, "expected \"group:feature\" or {\"feature\",\"as\"}");
       }
     }
-    Optional<String> asOf = optionalString(body, "asOf", "asOf");
-    String name = optionalString(body, "name", "name").orElse(null);
-    return new TrainingSetRequest(
-        name, inline, spineGroup, spineUpload, references, asOf, body.toString());
+    return references;
   }
 
   /** A property that must be a string when given; empty when absent or null. */

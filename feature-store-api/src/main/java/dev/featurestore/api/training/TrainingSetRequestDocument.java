@@ -40,7 +40,20 @@ record TrainingSetRequestDocument(
                     + " the latest when absent. The same request with the same asOf always"
                     + " gives the same rows.",
             example = "2026-03-01T12:00:00Z")
-        String asOf) {
+        String asOf,
+    @Schema(
+            description =
+                "What the set is for. Then only spine rows whose key had consent for this purpose"
+                    + " at the row's event_time (the latest event of the <entity>_consent group"
+                    + " for it says granted) take their features; see consentPolicy.",
+            example = "churn_prediction")
+        String purpose,
+    @Schema(
+            description =
+                "With a purpose: EXCLUDE (default) leaves out the spine rows without consent;"
+                    + " NULL_FEATURES keeps them with null features.",
+            allowableValues = {"EXCLUDE", "NULL_FEATURES"})
+        String consentPolicy) {
   static final String EXAMPLE =
       """
       {"name":"churn_2026_11",

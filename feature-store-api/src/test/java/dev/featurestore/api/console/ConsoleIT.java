@@ -116,6 +116,15 @@ class ConsoleIT {
     assertThat(text("main")).contains("activity", "clicks", "INT64", "Clicks per user");
     checkPage("catalog");
 
+    browser.findElement(By.id("catalog-search")).sendKeys("clicks", Keys.ENTER);
+    WebElement bestMatches =
+        wait.until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//caption[starts-with(.,'Best matches')]/..")));
+    assertThat(bestMatches.getText()).contains("feature group", "activity", "Clicks per user");
+    checkPage("catalog-search");
+    browser.findElement(By.id("catalog-search")).clear();
+
     browser.findElement(By.linkText("Lineage")).click();
     awaitHeading("Lineage explorer");
     new Select(browser.findElement(By.id("lineage-entity"))).selectByValue("user_id");
@@ -234,7 +243,8 @@ class ConsoleIT {
     awaitHeading("Feature group activity");
     assertThat(browser.getCurrentUrl()).endsWith("/console/feature-groups/activity");
     assertThat(text("main"))
-        .contains("Schema", "clicks", "INT64", "Commit timeline", "Training sets that read this");
+        .contains("Schema", "clicks", "INT64", "Commit timeline", "Training sets that read this")
+        .contains("Statistics of version", "Distinct (estimate)", "≈ ");
     assertThat(
             browser.findElements(
                 By.xpath("//caption[starts-with(.,'Commit timeline')]/../tbody/tr")))

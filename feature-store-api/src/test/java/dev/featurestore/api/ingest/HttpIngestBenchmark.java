@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * are POSTed to {@code /commits} as Parquet and as an Arrow IPC stream, interleaved with DuckDB
  * reading the same Parquet and writing it sorted with zstd, for two rounds. Prints per upload the
  * wall time, rows/s, MB/s of the body, the server's peak heap (sampled every 20 ms from
- * /actuator/metrics) and its peak RSS (VmHWM, reset before each upload), and the ratio to DuckDB's
- * rate of the same round. Arguments: keys, versions per key (defaults 100000 and 50), rounds (2).
+ * /actuator/metrics) and its peak RSS (VmHWM, reset before each upload), DuckDB's process peak RSS
+ * (this JVM's, reset the same way before DuckDB runs) and the ratio to DuckDB's rate of the same
+ * round. Arguments: keys, versions per key (defaults 100000 and 50), rounds (2).
  */
 public final class HttpIngestBenchmark {
   private static final String GROUP = "s_group";
@@ -61,6 +62,8 @@ public final class HttpIngestBenchmark {
                 "application/vnd.apache.arrow.stream",
                 workload.arrowStream());
         Path sorted = folder.resolve("duckdb-" + round + ".parquet");
+        long self = ProcessHandle.current().pid();
+        resetPeakResident(self);
         long duckDbNanos = workload.duckDbSortedCopy(sorted);
         System.out.println(
             IngestWorkload.rates(
@@ -68,6 +71,9 @@ public final class HttpIngestBenchmark {
                 workload.rows(),
                 Files.size(workload.parquet()),
                 duckDbNanos));
+        // DuckDB runs in this process: its peak RSS is DuckDB's native memory plus this JVM's.
+        System.out.printf(
+            Locale.ROOT, "  DuckDB process peak RSS %.0f MB%n", peakResidentBytes(self) / 1e6);
         Files.delete(sorted);
         System.out.printf(
             Locale.ROOT,
@@ -103,8 +109,7 @@ public final class HttpIngestBenchmark {
       ChildServer server, IngestWorkload workload, String label, String contentType, Path body)
       throws Exception {
     long pid = server.process().pid();
-    // Writing 5 to clear_refs resets the process's peak RSS (VmHWM) to its current RSS.
-    Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
+    resetPeakResident(pid);
     AtomicLong peakHeap = new AtomicLong(heapUsed(server));
     Thread sampler =
         Thread.ofPlatform()
@@ -141,6 +146,11 @@ public final class HttpIngestBenchmark {
         peakHeap.get() / 1e6,
         peakResidentBytes(pid) / 1e6);
     return nanos;
+  }
+
+  /** Writing 5 to clear_refs resets the process's peak RSS (VmHWM) to its current RSS. */
+  private static void resetPeakResident(long pid) throws IOException {
+    Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
   }
 
   private static long heapUsed(ChildServer server) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.core.online.LatestValueIndex;
+import dev.featurestore.core.security.ApiKeys;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ class ErasureWithinMemoryBudgetIT {
   }
 
   @Autowired TestRestTemplate anonymous;
+  @Autowired ApiKeys apiKeys;
   @Autowired OnlineIndexes indexes;
   @Autowired OnlineFeatureLookup onlineLookup;
 
@@ -116,7 +118,10 @@ class ErasureWithinMemoryBudgetIT {
   private String lookupInProcess(long key) {
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     try {
-      onlineLookup.answer(lookupRequest(key).getBytes(StandardCharsets.UTF_8), answer);
+      onlineLookup.answer(
+          apiKeys.verify(TestApiKeys.ADMIN_KEY).orElseThrow(),
+          lookupRequest(key).getBytes(StandardCharsets.UTF_8),
+          answer);
     } catch (OnlineIndexUnavailableException e) {
       return "503 -";
     }

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.api.problems.UnexpectedFailure;
+import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.SpooledUpload;
@@ -19,7 +20,7 @@ import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.IssuedApiKey;
 import dev.featurestore.core.security.Role;
-import dev.featurestore.storage.catalog.FeatureGroupChangeListener;
+import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
@@ -101,6 +102,8 @@ class OnlineFeaturesIT {
   @Autowired OnlineRequestAuthenticator authenticator;
   @Autowired ApiKeys apiKeys;
   @Autowired ConnectionLimits connectionLimits;
+  @Autowired ReadAccess readAccess;
+  @Autowired ClassifiedLookupAudit classifiedLookupAudit;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -246,9 +249,10 @@ class OnlineFeaturesIT {
     OnlineIndexes replica = replicaIndexes(new OnlineMemoryBudget(1L << 30));
     replica.start();
     Semaphore signals = new Semaphore(0);
-    try (FeatureGroupChangeListener changes =
-        new FeatureGroupChangeListener(
+    try (CatalogChangeListener changes =
+        new CatalogChangeListener(
             dataSource,
+            CatalogChangeListener.FEATURE_GROUP_CHANGES,
             () -> {
               replica.catalogChanged();
               signals.release();
@@ -411,7 +415,8 @@ class OnlineFeaturesIT {
             .build();
     OnlineListener failing =
         new OnlineListener(
-            new OnlineFeatureLookup(indexes, refusesNesting, 5, lookup.metrics()),
+            new OnlineFeatureLookup(
+                indexes, refusesNesting, 5, lookup.metrics(), readAccess, classifiedLookupAudit),
             authenticator,
             json,
             0,
@@ -583,12 +588,16 @@ class OnlineFeaturesIT {
     restarted.start();
     try {
       OnlineFeatureLookup lookup =
-          new OnlineFeatureLookup(restarted, json, 5, this.lookup.metrics());
+          new OnlineFeatureLookup(
+              restarted, json, 5, this.lookup.metrics(), readAccess, classifiedLookupAudit);
       String request =
           "{\"features\":[\"user_activity:clicks\",\"user_activity:country\"],"
               + "\"entities\":{\"user_id\":[\"u1\",\"u2\",\"u3\"]}}";
       var answer = new java.io.ByteArrayOutputStream();
-      lookup.answer(request.getBytes(StandardCharsets.UTF_8), answer);
+      lookup.answer(
+          apiKeys.verify(TestApiKeys.ADMIN_KEY).orElseThrow(),
+          request.getBytes(StandardCharsets.UTF_8),
+          answer);
       assertThat(answer.toString(StandardCharsets.UTF_8))
           .isEqualTo(post(onlinePort(), "/get-online-features", request).body());
     } finally {

@@ -160,6 +160,13 @@ class OpenApiConformanceIT {
     expect(415, post("/api/v1/feature-groups/user_activity/commits", "text/plain", "rows"));
     expect(404, post("/api/v1/feature-groups/nothing/commits", CSV, "user_id\n"));
     expect(200, get("/api/v1/feature-groups/user_activity/commits?after=0&limit=2"));
+    // Discovery: search, statistics, previews
+    expect(200, get("/api/v1/search?q=clicks&limit=1"));
+    expect(400, get("/api/v1/search?q="));
+    expect(200, get("/api/v1/feature-groups/user_activity/statistics"));
+    expect(200, get("/api/v1/feature-groups/user_activity/statistics?asOf=" + EVENT_TIME));
+    expect(200, get("/api/v1/feature-groups/user_activity/preview?limit=2"));
+    expect(400, get("/api/v1/feature-groups/user_activity/preview?limit=0"));
     Answer compaction = post("/api/v1/feature-groups/user_activity/compactions", JSON, "");
     assertThat(compaction.status()).isIn(201, 204);
 
@@ -245,6 +252,18 @@ class OpenApiConformanceIT {
     expect(201, key);
     expect(200, get("/api/v1/api-keys"));
     expect(200, get("/api/v1/api-keys/current"));
+    Answer grant =
+        post(
+            "/api/v1/grants",
+            JSON,
+            "{\"apiKeyId\":\""
+                + key.json("$.id")
+                + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\",\"ONLINE\"]}");
+    expect(201, grant);
+    expect(200, get("/api/v1/grants"));
+    expect(
+        200,
+        call("DELETE", "/api/v1/grants/" + grant.json("$.id"), null, null, TestApiKeys.ADMIN_KEY));
     expect(
         200,
         call("DELETE", "/api/v1/api-keys/" + key.json("$.id"), null, null, TestApiKeys.ADMIN_KEY));

@@ -85,8 +85,14 @@ class AuthorizationMatrixIT {
       GET    /api/v1/feature-groups/user_activity             -            200 200 200 404 200 401 401 401
       PATCH  /api/v1/feature-groups/user_activity             add-feature  200 200 200 404 404 401 401 401
       GET    /api/v1/feature-groups/user_activity/commits     -            200 200 200 404 200 401 401 401
+      GET    /api/v1/feature-groups/user_activity/statistics  -            200 200 200 404 200 401 401 401
+      GET    /api/v1/feature-groups/user_activity/preview     -            200 200 200 404 403 401 401 401
+      GET    /api/v1/search?q=user                            -            200 200 200 200 200 401 401 401
       POST   /api/v1/feature-groups/user_activity/commits     rows         201 201 201 404 404 401 401 401
       POST   /api/v1/feature-groups/user_activity/compactions -            201 201 201 404 404 401 401 401
+      POST   /api/v1/feature-groups/user_activity/archive     -            200 200 200 404 404 401 401 401
+      POST   /api/v1/feature-groups/user_activity/unarchive   -            200 200 200 404 404 401 401 401
+      DELETE /api/v1/feature-groups/no_such_group             -            404 404 404 404 404 401 401 401
       POST   /api/v1/online-features                          lookup       200 200 200 200 404 401 401 401
       POST   /get-online-features                             lookup       200 200 200 200 404 401 401 401
       GET    /api/v1/online-indexes                           -            200 200 200 404 200 401 401 401
@@ -136,10 +142,13 @@ class AuthorizationMatrixIT {
       GET    /api/v1/erasures/{erasure:compliance}            -            200 404 404 404 200 401 401 401
       DELETE /api/v1/tombstones/user_id/nobody                -            404 404 404 404 404 401 401 401
       GET    /api/v1/audit                                    -            200 404 404 404 200 401 401 401
+      GET    /api/v1/subjects/user_id/u1                      -            200 404 404 404 200 401 401 401
       GET    /api/v1/api-keys/current                         -            200 200 200 200 200 401 401 401
       GET    /api/v1/api-keys                                 -            200 404 404 404 404 401 401 401
       POST   /api/v1/api-keys                                 api-key      201 404 404 404 404 401 401 401
       DELETE /api/v1/api-keys/{fresh-key}                     -            200 404 404 404 404 401 401 401
+      GET    /api/v1/grants                                   -            200 404 404 404 200 401 401 401
+      POST   /api/v1/grants                                   grant        201 404 404 404 404 401 401 401
       GET    /api/v1/nothing-here                             -            404 404 404 404 404 401 401 401
       GET    /actuator/metrics                                -            200 404 404 404 404 401 401 401
       GET    /actuator/health                                 -            200 200 200 200 200 200 200 200
@@ -187,7 +196,9 @@ class AuthorizationMatrixIT {
               "erasure",
               "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"],\"reason\":\"matrix\"}"),
           Map.entry("preview", "{\"entity\":\"user_id\",\"keys\":[\"nobody_{n}\"]}"),
-          Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"));
+          Map.entry("api-key", "{\"name\":\"key {n}\",\"role\":\"MODEL_SERVER\"}"),
+          Map.entry(
+              "grant", "{\"role\":\"COMPLIANCE\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}"));
 
   /** The paths the online listener serves besides the main port. */
   private static final List<String> LOOKUP_PATHS =

@@ -8,5 +8,6 @@ public enum AuditTargetType {
   TRAINING_SET,
   MODEL,
   ENTITY_KEY,
-  UPLOAD
+  UPLOAD,
+  GRANT
 }

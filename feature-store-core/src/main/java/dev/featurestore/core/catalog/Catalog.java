@@ -4,11 +4,14 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.MaxAge;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The catalog of entities, feature groups, commits and files. Implementations make each commit
@@ -55,11 +58,47 @@ public interface Catalog {
    */
   FeatureGroup describeFeatureGroup(FeatureGroup described);
 
+  /**
+   * Keeps the group's rows for {@code maxAge} after their event time ({@link MaxAge#FOREVER}: for
+   * ever); the retention by age removes older ones. Fails with not found when the group is unknown.
+   */
+  FeatureGroup retainFor(String groupName, MaxAge maxAge);
+
   /** Marks the group online (served by the online indexes) or not; its data is unchanged. */
   FeatureGroup markOnline(String groupName, boolean online);
 
   /** Sets what the group's commits do with rows whose key was erased. */
   FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy);
+
+  /**
+   * Archives the group: it stays readable (versions, training sets, lineage, online lookups), but
+   * {@link #commit} and {@link #compact} fail with {@link ArchivedGroupException} until it is
+   * unarchived. Archiving an archived group changes nothing.
+   */
+  void archive(String groupName);
+
+  /** Takes commits again; unarchiving a group that is not archived changes nothing. */
+  void unarchive(String groupName);
+
+  /** The archived groups, each with when it was archived. */
+  Map<String, Instant> archivedGroups();
+
+  /**
+   * Holds the group for its deletion {@code deletionId}: from then on it takes no commits,
+   * compactions or changes of its definition, is no longer online, and {@link #featureGroups}
+   * leaves it out ({@link #featureGroup} still finds it). Returns the deletion that holds the
+   * group: {@code deletionId}, or the one that held it already.
+   */
+  UUID beginDeletion(String groupName, UUID deletionId);
+
+  /** Whether the deletion's group has left the catalog. */
+  boolean deletionCompleted(UUID deletionId);
+
+  /**
+   * Ends the deletion: its group leaves the catalog (its name may be given to a new group) and no
+   * file of it references an object any more. Repeating it changes nothing.
+   */
+  void completeDeletion(UUID deletionId);
 
   /** Makes the append's files visible; an idempotent retry returns the original commit. */
   Commit commit(PendingAppend append);

@@ -2,9 +2,13 @@ package dev.featurestore.core.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.discovery.FileStatistics;
 import java.time.Instant;
 
-/** A file already written to the object store, waiting for the commit that makes it visible. */
+/**
+ * A file already written to the object store, waiting for the commit that makes it visible, with
+ * the statistics of its features that the catalog keeps beside it.
+ */
 public record NewDataFile(
     String objectKey,
     long rowCount,
@@ -13,12 +17,36 @@ public record NewDataFile(
     String keyMin,
     String keyMax,
     Instant eventTimeMin,
-    Instant eventTimeMax) {
+    Instant eventTimeMax,
+    FileStatistics statistics) {
   public NewDataFile {
     requireNonNull(objectKey, "objectKey is null");
     requireNonNull(contentHash, "contentHash is null");
+    requireNonNull(statistics, "statistics is null");
     if (rowCount < 0 || byteSize < 0) {
       throw new IllegalArgumentException("row count and byte size must not be negative");
     }
+  }
+
+  /** A file without feature statistics. */
+  public NewDataFile(
+      String objectKey,
+      long rowCount,
+      long byteSize,
+      String contentHash,
+      String keyMin,
+      String keyMax,
+      Instant eventTimeMin,
+      Instant eventTimeMax) {
+    this(
+        objectKey,
+        rowCount,
+        byteSize,
+        contentHash,
+        keyMin,
+        keyMax,
+        eventTimeMin,
+        eventTimeMax,
+        FileStatistics.NONE);
   }
 }

@@ -8,13 +8,14 @@ import dev.featurestore.core.model.KeyRange;
 import java.util.Set;
 
 /** The keys of one entity an erasure removes, as the entity spells them (canonical key text). */
-public record ErasedKeys(Entity entity, Set<String> keys) {
+public record ErasedKeys(Entity entity, Set<String> keys) implements RemovedRows {
   public ErasedKeys {
     requireNonNull(entity, "entity is null");
     keys = Set.copyOf(keys);
   }
 
   /** Whether the file's key range (from the catalog's stats) covers any of the keys. */
+  @Override
   public boolean mayBeIn(DataFile file) {
     if (file.rowCount() == 0) {
       // Emptied by an earlier erasure (its key range is that of the rows it had).

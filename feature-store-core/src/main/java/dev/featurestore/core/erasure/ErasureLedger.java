@@ -17,7 +17,19 @@ public interface ErasureLedger {
   /** Records an erasure for the job {@code id}, keeping its keys until it completes. */
   void create(UUID id, String entity, List<String> keys, String reason, String principal);
 
+  /**
+   * Records a retention run for the job {@code id}: an erasure of the entity with no keys, whose
+   * rows are chosen by age ({@link RetentionRun}).
+   */
+  void createRetention(UUID id, String entity, RetentionRun run, String reason, String principal);
+
   Optional<Erasure> find(UUID id);
+
+  /** The run, when the erasure {@code id} is a retention run. */
+  Optional<RetentionRun> retentionRun(UUID id);
+
+  /** Whether a retention run of the group is recorded and its job neither ended nor failed. */
+  boolean retentionInProgress(String featureGroup);
 
   /** Erasures a stopped server left unfinished, oldest first. */
   List<Erasure> unfinished();

@@ -16,11 +16,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Erases keys from the data files of a feature group: every file of every retained version whose
- * key range covers a key is rewritten in place (it keeps its id and the versions that see it), so
- * every version reads what it read before minus the erased rows, and commits made meanwhile are
- * untouched. Files added while it runs (a concurrent commit or compaction) are examined in further
- * passes until a pass finds no file it has not examined.
+ * Erases rows from the data files of a feature group, those of erased keys or those past the
+ * group's maximum age ({@link RemovedRows}): every file of every retained version that may hold
+ * such rows (by its key range or event-time range) is rewritten in place (it keeps its id and the
+ * versions that see it), so every version reads what it read before minus the erased rows, and
+ * commits made meanwhile are untouched. Files added while it runs (a concurrent commit or
+ * compaction) are examined in further passes until a pass finds no file it has not examined.
  */
 public final class FeatureFileErasure {
   private final Catalog catalog;
@@ -43,29 +44,29 @@ public final class FeatureFileErasure {
         .toList();
   }
 
-  /** Files of the group that may hold the keys now (one step each). */
-  public long filesThatMayHold(FeatureGroup group, ErasedKeys keys) {
-    return catalog.retainedDataFiles(group.name()).stream().filter(keys::mayBeIn).count();
+  /** Files of the group that may hold the rows now (one step each). */
+  public long filesThatMayHold(FeatureGroup group, RemovedRows removed) {
+    return catalog.retainedDataFiles(group.name()).stream().filter(removed::mayBeIn).count();
   }
 
   /**
-   * Rewrites the group's files without the keys' rows; {@code stepDone} hears of each file
+   * Rewrites the group's files without the removed rows; {@code stepDone} hears of each file
    * examined. Then, once per group and erasure that removed rows of it (this run or one cut short
-   * before it), an ERASURE commit tells online indexes of every replica to rebuild without the
-   * keys; a group none of whose files held a key gets none.
+   * before it), an ERASURE commit tells online indexes of every replica to rebuild without them; a
+   * group none of whose files held such a row gets none.
    */
   public void erase(
-      UUID erasureId, FeatureGroup group, ErasedKeys keys, String principal, Runnable stepDone)
+      UUID erasureId, FeatureGroup group, RemovedRows removed, String principal, Runnable stepDone)
       throws IOException {
     Set<String> examined = new HashSet<>();
-    List<DataFile> unexamined = unexaminedFiles(group, keys, examined);
+    List<DataFile> unexamined = unexaminedFiles(group, removed, examined);
     while (!unexamined.isEmpty()) {
       for (DataFile file : unexamined) {
-        eraseFromFile(erasureId, group, file, keys);
+        eraseFromFile(erasureId, group, file, removed);
         examined.add(file.id() + "@" + file.objectKey());
         stepDone.run();
       }
-      unexamined = unexaminedFiles(group, keys, examined);
+      unexamined = unexaminedFiles(group, removed, examined);
     }
     long rowsRemoved = ledger.rowsRemovedFrom(erasureId, group.name());
     if (rowsRemoved > 0) {
@@ -89,16 +90,16 @@ public final class FeatureFileErasure {
   }
 
   private List<DataFile> unexaminedFiles(
-      FeatureGroup group, ErasedKeys keys, Set<String> examined) {
+      FeatureGroup group, RemovedRows removed, Set<String> examined) {
     return catalog.retainedDataFiles(group.name()).stream()
         .filter(file -> !examined.contains(file.id() + "@" + file.objectKey()))
-        .filter(keys::mayBeIn)
+        .filter(removed::mayBeIn)
         .toList();
   }
 
-  private void eraseFromFile(UUID erasureId, FeatureGroup group, DataFile file, ErasedKeys keys)
+  private void eraseFromFile(UUID erasureId, FeatureGroup group, DataFile file, RemovedRows removed)
       throws IOException {
-    Rewrite<Optional<NewDataFile>> outcome = rewriter.rewriteFeatureFile(group, file, keys);
+    Rewrite<Optional<NewDataFile>> outcome = rewriter.rewriteFeatureFile(group, file, removed);
     if (outcome instanceof Rewrite.Unreadable<Optional<NewDataFile>> unreadable) {
       steps.recordUnreadable(
           erasureId,

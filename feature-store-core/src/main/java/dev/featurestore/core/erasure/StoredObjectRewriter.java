@@ -11,18 +11,18 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Rewrites one stored object without the rows of erased keys (matched on the entity's column) and
- * stores the rewrite; the catalog row is not touched. A failure to reach the object store is an
- * {@link IOException}; bytes that cannot be read as what the catalog says they are come back as
- * {@link Rewrite.Unreadable}.
+ * Rewrites one stored object without the rows of erased keys (matched on the entity's column), or a
+ * feature file without its rows past the group's maximum age, and stores the rewrite; the catalog
+ * row is not touched. A failure to reach the object store is an {@link IOException}; bytes that
+ * cannot be read as what the catalog says they are come back as {@link Rewrite.Unreadable}.
  */
 public interface StoredObjectRewriter {
   /**
-   * Rewrites a data file of the group as a new file of the group's current schema; no rewrite when
-   * no row is left.
+   * Rewrites a data file of the group without the {@code removed} rows as a new file of the group's
+   * current schema; no rewrite when no row is left.
    */
   Rewrite<Optional<NewDataFile>> rewriteFeatureFile(
-      FeatureGroup group, DataFile file, ErasedKeys keys) throws IOException;
+      FeatureGroup group, DataFile file, RemovedRows removed) throws IOException;
 
   /**
    * Rewrites an uploaded spine as Parquet under {@code objectKey}: columns keep their types, so a

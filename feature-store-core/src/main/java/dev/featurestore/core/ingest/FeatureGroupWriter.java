@@ -10,6 +10,7 @@ import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.WrittenObjects;
+import dev.featurestore.core.discovery.FileStatistics;
 import dev.featurestore.core.erasure.ErasedKeyScreen;
 import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.Tombstones;
@@ -199,8 +200,8 @@ public final class FeatureGroupWriter {
 
   /**
    * Sorts {@code rows} by (key, event time), writes them as one feature file under a new object key
-   * and returns its stats for the catalog, allocating the sorted copy from the writer's allocator;
-   * compaction and erasure store their rewritten files the same way.
+   * and returns its stats and its features' statistics for the catalog, allocating the sorted copy
+   * from the writer's allocator; compaction and erasure store their rewritten files the same way.
    */
   public NewDataFile store(FeatureGroup group, VectorSchemaRoot rows) throws IOException {
     return store(group, rows, allocator);
@@ -236,6 +237,8 @@ public final class FeatureGroupWriter {
     String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = settings.temporaryFolder().resolve(UUID.randomUUID() + ".parquet");
     try (VectorSchemaRoot sorted = StoredRowSorter.copyInOrder(rows, order, sortingAllocator)) {
+      // One pass per feature column, on the store thread while the next batch decodes.
+      FileStatistics statistics = FileStatistics.of(group, sorted);
       DataFileStats stats = fileFormat.write(group, sorted, file);
       objects.put(objectKey, file);
       return new NewDataFile(
@@ -246,7 +249,8 @@ public final class FeatureGroupWriter {
           stats.keyRange().minText(),
           stats.keyRange().maxText(),
           stats.minEventTime(),
-          stats.maxEventTime());
+          stats.maxEventTime(),
+          statistics);
     } finally {
       try {
         Files.deleteIfExists(file);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,11 @@ final class PartitionedJoin {
   }
 
   /** Joins, and returns the bytes it spilled to disk. */
-  long join(PointInTimeJoinRequest request, JoinOutput output, WinningRowsListener listener)
+  long join(
+      PointInTimeJoinRequest request,
+      JoinOutput output,
+      WinningRowsListener listener,
+      BitSet featureless)
       throws IOException {
     Path folder = Files.createTempDirectory(options.spillDirectory(), "join-spill-");
     try {
@@ -80,7 +85,7 @@ final class PartitionedJoin {
         int featureCount = request.groups().get(g).features().size();
         List<Field> featureFields =
             output.featureFields().subList(firstColumn, firstColumn + featureCount);
-        joined.add(joinGroup(request, g, featureFields, folder, listener));
+        joined.add(joinGroup(request, g, featureFields, folder, listener, featureless));
         firstColumn += featureCount;
       }
       merge(output, joined);
@@ -107,7 +112,8 @@ final class PartitionedJoin {
       int groupIndex,
       List<Field> featureFields,
       Path folder,
-      WinningRowsListener listener)
+      WinningRowsListener listener,
+      BitSet featureless)
       throws IOException {
     FeatureGroupRequest group = request.groups().get(groupIndex);
     int partitionCount = partitionCount(request.spine().getRowCount(), group);
@@ -142,6 +148,7 @@ final class PartitionedJoin {
                       partition,
                       spineKeys,
                       spineTimes,
+                      featureless,
                       recorded,
                       new Schema(featureFields),
                       outputFile,
@@ -165,6 +172,7 @@ final class PartitionedJoin {
       int partition,
       FieldVector spineKeys,
       TimeStampVector spineTimes,
+      BitSet featureless,
       RecordedWinningRows recorded,
       Schema outputSchema,
       Path outputFile,
@@ -183,7 +191,8 @@ final class PartitionedJoin {
     int first = spine.starts()[partition];
     int[] spineRows = Arrays.copyOfRange(spine.rows(), first, spine.starts()[partition + 1]);
     try (SpineSlotJoin join =
-        SpineSlotJoin.join(partitionRequest, spineKeys, spineTimes, spineRows, allocator)) {
+        SpineSlotJoin.join(
+            partitionRequest, spineKeys, spineTimes, spineRows, featureless, allocator)) {
       Files.delete(storedRows.file());
       if (recorded != null) {
         for (int row = 0; row < spineRows.length; row++) {

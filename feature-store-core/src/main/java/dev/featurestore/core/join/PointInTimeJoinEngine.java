@@ -9,6 +9,7 @@ import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,17 @@ public final class PointInTimeJoinEngine {
   }
 
   /**
-   * Writes one output row per spine row, in spine order, to {@code sink}, and tells {@code
-   * listener} which stored rows won.
+   * Writes one output row per spine row (per spine row with consent, when the request's consent
+   * policy excludes the others), in spine order, to {@code sink}, and tells {@code listener} which
+   * stored rows won.
    *
-   * @return what the join cost beyond memory: the bytes it spilled to disk
+   * <p>With a consent requirement, the spine rows without consent are first found by joining the
+   * consent events (see {@link SpineConsent}); then they are left out of the output, its rows in
+   * spine order otherwise, or they keep their place with null features and no winner. The
+   * listener's rows are always the request's spine rows: a row left out has no winner.
+   *
+   * @return what the join cost beyond memory, the bytes it spilled to disk, and how many spine rows
+   *     had no consent
    * @throws InvalidInputException when the spine lacks a key or time column, a spine time is null
    *     or has no time zone, or two output columns share a name
    */
@@ -77,17 +85,51 @@ public final class PointInTimeJoinEngine {
     requireNonNull(sink, "sink is null");
     requireNonNull(listener, "listener is null");
     Schema outputSchema = validate(request);
+    if (request.consent().isEmpty()) {
+      return new JoinStatistics(joinRows(request, outputSchema, sink, listener, new BitSet()), 0);
+    }
+    SpineConsent consent = request.consent().get();
+    BitSet withoutConsent = ConsentJoin.rowsWithoutConsent(this, allocator, request, consent);
+    long rowsWithoutConsent = withoutConsent.cardinality();
+    if (consent.policy() == ConsentPolicy.NULL_FEATURES) {
+      return new JoinStatistics(
+          joinRows(request, outputSchema, sink, listener, withoutConsent), rowsWithoutConsent);
+    }
+    VectorSchemaRoot spine = request.spine();
+    try (VectorSchemaRoot consented = ConsentJoin.spineWithout(spine, withoutConsent, allocator)) {
+      return new JoinStatistics(
+          joinRows(
+              new PointInTimeJoinRequest(consented, request.spineTimeColumn(), request.groups()),
+              outputSchema,
+              sink,
+              ConsentJoin.byWholeSpineRows(listener, spine.getRowCount(), withoutConsent),
+              new BitSet()),
+          rowsWithoutConsent);
+    }
+  }
+
+  /**
+   * Joins every spine row, except that the rows {@code featureless} take no row of any group;
+   * returns the bytes spilled.
+   */
+  private long joinRows(
+      PointInTimeJoinRequest request,
+      Schema outputSchema,
+      JoinOutputSink sink,
+      WinningRowsListener listener,
+      BitSet featureless)
+      throws IOException {
     // The budget's Arrow share is enforced here; the heap share by choosing the partitioned join.
     try (BufferAllocator joinAllocator =
         allocator.newChildAllocator(
             "point-in-time-join", 0, Math.max(options.memoryBudgetBytes(), ARROW_FLOOR_BYTES))) {
       JoinOutput output = new JoinOutput(allocator, joinAllocator, request, outputSchema, sink);
       if (JoinMemory.fitsInMemory(request, options.memoryBudgetBytes())) {
-        joinInMemory(joinAllocator, request, output, listener);
-        return new JoinStatistics(0);
+        joinInMemory(joinAllocator, request, output, listener, featureless);
+        return 0;
       }
-      return new JoinStatistics(
-          new PartitionedJoin(joinAllocator, options, pool).join(request, output, listener));
+      return new PartitionedJoin(joinAllocator, options, pool)
+          .join(request, output, listener, featureless);
     }
   }
 
@@ -95,7 +137,8 @@ public final class PointInTimeJoinEngine {
       BufferAllocator joinAllocator,
       PointInTimeJoinRequest request,
       JoinOutput output,
-      WinningRowsListener listener)
+      WinningRowsListener listener,
+      BitSet featureless)
       throws IOException {
     List<FeatureGroupRequest> groups = request.groups();
     VectorSchemaRoot spine = request.spine();
@@ -117,6 +160,7 @@ public final class PointInTimeJoinEngine {
                             spine.getVector(group.group().entity().name()),
                             spineTimes,
                             everySpineRow,
+                            featureless,
                             joinAllocator);
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -213,7 +257,7 @@ public final class PointInTimeJoinEngine {
     return new Schema(outputFields);
   }
 
-  private static void requireKeyColumn(VectorSchemaRoot spine, Entity entity) {
+  static void requireKeyColumn(VectorSchemaRoot spine, Entity entity) {
     FieldVector keys = spine.getVector(entity.name());
     ArrowType expected = StoredRowSchema.keyType(entity.keyType());
     if (keys == null

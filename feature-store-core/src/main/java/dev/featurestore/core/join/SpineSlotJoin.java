@@ -4,6 +4,7 @@ import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
@@ -88,17 +89,18 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
 
   /**
    * Reads the group's stored rows once and decides the winner of each of the spine rows {@code
-   * spineRows}; the join's row {@code i}, in {@link #fill} and as {@link WinningRows}, is spine row
-   * {@code spineRows[i]}.
+   * spineRows}, but for those {@code featureless}; the join's row {@code i}, in {@link #fill} and
+   * as {@link WinningRows}, is spine row {@code spineRows[i]}.
    */
   static SpineSlotJoin join(
       FeatureGroupRequest request,
       FieldVector spineKeys,
       TimeStampVector spineTimes,
       int[] spineRows,
+      BitSet featureless,
       BufferAllocator allocator)
       throws IOException {
-    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRows, allocator);
+    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRows, featureless, allocator);
     try {
       request.storedRows().forEachPreparedBatch(join::slotsOfStoredRows, join::offer);
       join.resolveWinners();
@@ -109,12 +111,16 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
   }
 
-  /** Buckets the spine rows by key (a counting sort) and sorts each key's times. */
+  /**
+   * Buckets the spine rows by key (a counting sort) and sorts each key's times. Rows without a key,
+   * and the spine rows {@code featureless}, get no slot and so no winner.
+   */
   private static SpineSlotJoin slotsOf(
       FeatureGroupRequest request,
       FieldVector spineKeys,
       TimeStampVector spineTimes,
       int[] spineRows,
+      BitSet featureless,
       BufferAllocator allocator) {
     KeyDictionary dictionary = KeyDictionary.forKeyType(request.group().entity().keyType());
     // The rows with a key: their spine rows, and their places among this join's rows.
@@ -122,7 +128,7 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     int[] keyedPlaces = new int[spineRows.length];
     int slotCount = 0;
     for (int place = 0; place < spineRows.length; place++) {
-      if (!spineKeys.isNull(spineRows[place])) {
+      if (!spineKeys.isNull(spineRows[place]) && !featureless.get(spineRows[place])) {
         keyedRows[slotCount] = spineRows[place];
         keyedPlaces[slotCount++] = place;
       }

@@ -2,6 +2,7 @@ package dev.featurestore.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.InvalidInputException;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +46,18 @@ public record Entity(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The one spelling of {@code key} (see {@link #canonicalKey}), refused with {@code field} when it
+   * cannot be a key of this entity.
+   */
+  public String requireKey(String field, String key) {
+    Optional<String> problem = problemWithKey(key);
+    if (problem.isPresent()) {
+      throw new InvalidInputException(field, problem.get());
+    }
+    return canonicalKey(key);
   }
 
   /**

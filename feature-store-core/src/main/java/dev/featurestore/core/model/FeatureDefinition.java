@@ -3,12 +3,20 @@ package dev.featurestore.core.model;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
+import java.util.Optional;
 
 /**
  * One typed feature column; {@code dimension} is set for vectors only, else 0. The description says
  * what the values mean; it is documentation, not schema, so it can change without a new version.
+ * The classification, when set, overrides the group's for this feature (empty: the group's); like
+ * the description it is not schema.
  */
-public record FeatureDefinition(String name, FeatureType type, int dimension, String description) {
+public record FeatureDefinition(
+    String name,
+    FeatureType type,
+    int dimension,
+    String description,
+    Optional<Classification> classification) {
   public static final int MAX_VECTOR_DIMENSION = 65_536;
 
   public FeatureDefinition {
@@ -23,6 +31,12 @@ public record FeatureDefinition(String name, FeatureType type, int dimension, St
       throw new InvalidInputException("dimension", "only FLOAT32_VECTOR features have a dimension");
     }
     description = description == null ? "" : description;
+    requireNonNull(classification, "classification is null");
+  }
+
+  /** A feature classified as its group is. */
+  public FeatureDefinition(String name, FeatureType type, int dimension, String description) {
+    this(name, type, dimension, description, Optional.empty());
   }
 
   /** A feature with no description. */
@@ -31,7 +45,12 @@ public record FeatureDefinition(String name, FeatureType type, int dimension, St
   }
 
   public FeatureDefinition describedAs(String newDescription) {
-    return new FeatureDefinition(name, type, dimension, newDescription);
+    return new FeatureDefinition(name, type, dimension, newDescription, classification);
+  }
+
+  public FeatureDefinition classifiedAs(Classification newClassification) {
+    return new FeatureDefinition(
+        name, type, dimension, description, Optional.of(newClassification));
   }
 
   public static FeatureDefinition scalar(String name, FeatureType type) {

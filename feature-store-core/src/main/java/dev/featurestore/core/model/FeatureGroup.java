@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,11 @@ import java.util.Set;
 /**
  * A feature group's definition at one schema version. Every stored row also has the entity's key
  * column and {@link #EVENT_TIME}; {@code ttl} of zero means unlimited. Description, owner and tags
- * make it findable ({@link Stewardship}); they are not part of the schema version.
+ * make it findable ({@link Stewardship}); they are not part of the schema version, nor is the
+ * classification, which holds for every feature that does not set its own. {@code maxAge} is how
+ * long rows are kept after their event time (zero: for ever); older rows are removed by the
+ * retention by age and never served online. {@code erasedKeys} says whether a commit holding an
+ * erased key is refused or has those rows dropped.
  */
 public record FeatureGroup(
     String name,
@@ -26,6 +31,8 @@ public record FeatureGroup(
     int schemaVersion,
     String owner,
     List<String> tags,
+    MaxAge maxAge,
+    Classification classification,
     ErasedKeyPolicy erasedKeys) {
   public static final String EVENT_TIME = "event_time";
 
@@ -41,6 +48,8 @@ public record FeatureGroup(
     description = description == null ? "" : description;
     owner = Stewardship.owner("owner", owner);
     tags = Stewardship.tags("tags", tags);
+    requireNonNull(maxAge, "maxAge is null");
+    requireNonNull(classification, "classification is null");
     requireNonNull(erasedKeys, "erasedKeys is null");
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
@@ -58,7 +67,7 @@ public record FeatureGroup(
     }
   }
 
-  /** A group with no owner and no tags. */
+  /** A group with no owner and no tags, whose rows are kept for ever. */
   public FeatureGroup(
       String name,
       Entity entity,
@@ -70,7 +79,10 @@ public record FeatureGroup(
     this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
   }
 
-  /** A group that refuses commits holding erased keys, the default. */
+  /**
+   * A group whose rows are kept for ever, of the default classification, that refuses commits
+   * holding erased keys.
+   */
   public FeatureGroup(
       String name,
       Entity entity,
@@ -91,6 +103,8 @@ public record FeatureGroup(
         schemaVersion,
         owner,
         tags,
+        MaxAge.FOREVER,
+        Classification.DEFAULT,
         ErasedKeyPolicy.REFUSE);
   }
 
@@ -108,6 +122,8 @@ public record FeatureGroup(
         schemaVersion + 1,
         owner,
         tags,
+        maxAge,
+        classification,
         erasedKeys);
   }
 
@@ -122,6 +138,8 @@ public record FeatureGroup(
         schemaVersion,
         owner,
         tags,
+        maxAge,
+        classification,
         erasedKeys);
   }
 
@@ -156,12 +174,90 @@ public record FeatureGroup(
         schemaVersion,
         newOwner,
         newTags,
+        maxAge,
+        classification,
         erasedKeys);
   }
 
   public FeatureGroup withErasedKeys(ErasedKeyPolicy policy) {
     return new FeatureGroup(
-        name, entity, features, ttl, online, description, schemaVersion, owner, tags, policy);
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        maxAge,
+        classification,
+        policy);
+  }
+
+  /** The same group with rows kept for {@code newMaxAge}. */
+  public FeatureGroup withMaxAge(MaxAge newMaxAge) {
+    return new FeatureGroup(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        newMaxAge,
+        classification,
+        erasedKeys);
+  }
+
+  /**
+   * The event time before which rows are past the maximum age at {@code now}; empty when rows are
+   * kept for ever.
+   */
+  public Optional<Instant> retainedFrom(Instant now) {
+    return maxAge.retainedFrom(now);
+  }
+
+  /**
+   * The same schema version classified anew: the group as {@code newClassification}, and the
+   * features named in {@code featureClassifications} as it says (the others keep theirs).
+   */
+  public FeatureGroup classifiedAs(
+      Classification newClassification, Map<String, Classification> featureClassifications) {
+    requireNonNull(newClassification, "newClassification is null");
+    for (String featureName : featureClassifications.keySet()) {
+      if (feature(featureName).isEmpty()) {
+        throw new InvalidInputException(
+            "featureClassifications." + featureName,
+            "group '" + name + "' has no feature '" + featureName + "'");
+      }
+    }
+    List<FeatureDefinition> classified = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      Classification featureClassification = featureClassifications.get(feature.name());
+      classified.add(
+          featureClassification == null ? feature : feature.classifiedAs(featureClassification));
+    }
+    return new FeatureGroup(
+        name,
+        entity,
+        classified,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        maxAge,
+        newClassification,
+        erasedKeys);
+  }
+
+  /** What a feature of this group is classified as: its own classification, else the group's. */
+  public Classification classificationOf(FeatureDefinition feature) {
+    return feature.classification().orElse(classification);
   }
 
   public Optional<FeatureDefinition> feature(String featureName) {

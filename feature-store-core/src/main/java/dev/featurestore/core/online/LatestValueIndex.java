@@ -367,6 +367,7 @@ public final class LatestValueIndex implements AutoCloseable {
     private final long stamp;
     private final long nowMicros;
     private final long ttlStartMicros;
+    private final long retainedFromMicros;
     private long touched;
 
     private View(long stamp, long nowMicros) {
@@ -378,6 +379,12 @@ public final class LatestValueIndex implements AutoCloseable {
           current.hasTtl() && current.ttl().compareTo(MAX_TTL) < 0
               ? nowMicros - EpochMicros.of(current.ttl())
               : Long.MIN_VALUE;
+      // Rows past the group's maximum age are gone even before the retention job removed them.
+      this.retainedFromMicros =
+          current
+              .retainedFrom(EpochMicros.toInstant(nowMicros))
+              .map(EpochMicros::of)
+              .orElse(Long.MIN_VALUE);
     }
 
     public long nowMicros() {
@@ -388,17 +395,25 @@ public final class LatestValueIndex implements AutoCloseable {
       return group;
     }
 
-    /** The slot of an INT64 key, or -1. */
+    /** The slot of an INT64 key, or -1 (also when its latest row is past the maximum age). */
     public int slotOf(long key) {
       requireKeyType(KeyType.INT64);
-      return longKeys.find(key);
+      return retained(longKeys.find(key));
     }
 
-    /** The slot of a STRING key, or -1. */
+    /** The slot of a STRING key, or -1 (also when its latest row is past the maximum age). */
     public int slotOf(String key) {
       requireKeyType(KeyType.STRING);
       byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-      return stringKeys.find(utf8, utf8.length, StringKeyTable.hash(utf8, utf8.length));
+      return retained(stringKeys.find(utf8, utf8.length, StringKeyTable.hash(utf8, utf8.length)));
+    }
+
+    /**
+     * A key whose latest row is past the group's maximum age is not found, as every older row of it
+     * is past it too: retention removed them, or will.
+     */
+    private int retained(int slot) {
+      return slot >= 0 && eventTimeMicros(slot) < retainedFromMicros ? -1 : slot;
     }
 
     /** The position of a feature in the group's current features, or -1. */

@@ -12,8 +12,9 @@ import java.util.UUID;
 /**
  * A materialised (or materialising) training set: the request as the user sent it (JSON), the
  * catalog version it is bound to (per feature group, the commit sequence it read as of), the exact
- * files it read, and its output object and hash once ready. It belongs to the API key that asked
- * for it.
+ * files it read, and its output object and hash once ready; with a purpose, how many spine rows had
+ * no consent for it (left out, or kept without features). It belongs to the API key that asked for
+ * it.
  */
 public record TrainingSet(
     UUID id,
@@ -26,6 +27,7 @@ public record TrainingSet(
     Optional<String> outputHash,
     long rows,
     long rowsErased,
+    long rowsWithoutConsent,
     Map<String, Long> timingsMillis,
     Optional<String> error,
     Optional<UUID> ownerKeyId,

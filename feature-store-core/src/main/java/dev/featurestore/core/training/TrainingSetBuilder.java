@@ -9,12 +9,14 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
+import dev.featurestore.core.join.ConsentRecords;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOutputSink;
 import dev.featurestore.core.join.JoinStatistics;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
+import dev.featurestore.core.join.SpineConsent;
 import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.lineage.KeyUse;
@@ -29,6 +31,7 @@ import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.read.FeatureGroupVersion;
 import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ClassifiedFeature;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,6 +41,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,6 +137,19 @@ public final class TrainingSetBuilder {
               }
               catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf()));
             });
+    if (request.purpose().isPresent()) {
+      List<String> consentGroups = consentGroupNames(entities(selections));
+      if (consentGroups.isEmpty()) {
+        throw new InvalidInputException(
+            "purpose",
+            "no entity of this training set has consent records: a purpose needs a feature group"
+                + " named <entity>_consent with the features purpose (STRING) and granted (BOOL),"
+                + " e.g. "
+                + ConsentRecords.groupNameOf(entities(selections).get(0)));
+      }
+      consentGroups.forEach(
+          group -> catalogVersion.putIfAbsent(group, sequenceAsOf(group, request.asOf())));
+    }
     long spineRowHint = request.inlineSpine().map(spine -> (long) spine.rows().size()).orElse(-1L);
     Optional<Upload> spineUpload = request.spineUpload().map(id -> visibleUpload(id, requester));
     if (spineUpload.isPresent()) {
@@ -147,6 +164,31 @@ public final class TrainingSetBuilder {
             catalogVersion,
             requester.id());
     return new PreparedTrainingSet(recorded, request, catalogVersion, spineUpload, spineRowHint);
+  }
+
+  /**
+   * The features {@code references} read values of, each once, with the class that decides who may
+   * read them: checked against the requester's grants before a build is recorded, and again before
+   * a download. Groups and features that do not exist are left out; {@link #prepare} refuses them.
+   */
+  public List<ClassifiedFeature> featuresRead(List<FeatureReference> references) {
+    Map<String, Optional<FeatureGroup>> groups = new HashMap<>();
+    Set<ClassifiedFeature> read = new LinkedHashSet<>();
+    for (FeatureReference reference : references) {
+      Optional<FeatureGroup> group =
+          groups.computeIfAbsent(reference.group(), catalog::featureGroup);
+      if (group.isEmpty()) {
+        continue;
+      }
+      for (FeatureDefinition feature : group.get().features()) {
+        if (reference.isAllFeatures() || feature.name().equals(reference.feature())) {
+          read.add(
+              new ClassifiedFeature(
+                  group.get().name(), feature.name(), group.get().classificationOf(feature)));
+        }
+      }
+    }
+    return List.copyOf(read);
   }
 
   /**
@@ -200,9 +242,7 @@ public final class TrainingSetBuilder {
       FeatureGroup group = selection.group();
       long sequence = prepared.catalogVersion().get(group.name());
       FeatureGroupVersion version = readableVersion(group, sequence);
-      for (DataFile file : version.files()) {
-        inputs.add(new TrainingSetInput(group.name(), file.id(), file.contentHash()));
-      }
+      addInputs(inputs, group.name(), version);
       StoredRowSource rows =
           version.rowsInAnyOrder(
               selection.features().stream().map(FeatureSelection::featureName).toList());
@@ -210,6 +250,14 @@ public final class TrainingSetBuilder {
           new FeatureGroupRequest(group, sequence, selection.features(), progress.counting(rows)));
       progress.addToTotal(version.rowCount());
     }
+    Optional<SpineConsent> consent =
+        request.purpose().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                new SpineConsent(
+                    request.purpose().get(),
+                    request.consentPolicy(),
+                    consentRecords(entities, prepared.catalogVersion(), inputs, progress)));
     SpineSource spineSource = spineSource(prepared, inputs);
     UUID id = prepared.trainingSet().id();
     KeysUsed keysUsed = new KeysUsed();
@@ -223,11 +271,10 @@ public final class TrainingSetBuilder {
       columns.addAll(resolution.featureColumns());
       JoinStatistics join =
           joinEngine.join(
-              new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests),
-              new RequestOrderSink(output, columns, progress),
+              new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests, consent),
+              keysUsed.spineKeyCollector(entities, new RequestOrderSink(output, columns, progress)),
               keysUsed.featureKeyCollector(spine));
       TrainingSetOutputs.Written written = output.finish();
-      keysUsed.addSpineKeys(spine, entities);
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
       String objectKey = ObjectLayout.trainingSetOutput(id);
@@ -241,7 +288,13 @@ public final class TrainingSetBuilder {
       timings.put("totalMillis", millisSince(started));
       TrainingSet ready =
           trainingSets.complete(
-              id, objectKey, written.sha256(), written.rowCount(), inputs, timings);
+              id,
+              objectKey,
+              written.sha256(),
+              written.rowCount(),
+              join.rowsWithoutConsent(),
+              inputs,
+              timings);
       return new Built(ready, join.spilledBytes());
     }
   }
@@ -265,6 +318,58 @@ public final class TrainingSetBuilder {
     return entities;
   }
 
+  /** The consent groups of the entities that have one, checked to hold consent events. */
+  private List<String> consentGroupNames(List<Entity> entities) {
+    List<String> names = new ArrayList<>();
+    for (Entity entity : entities) {
+      String name = ConsentRecords.groupNameOf(entity);
+      Optional<FeatureGroup> group = catalog.featureGroup(name);
+      if (group.isPresent() && group.get().entity().equals(entity)) {
+        ConsentRecords.requireShape("purpose", group.get());
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The consent events of each entity that had a consent group when the request was bound, as of
+   * that version; its files count as inputs and its rows as progress, like a feature group's.
+   */
+  private List<ConsentRecords> consentRecords(
+      List<Entity> entities,
+      Map<String, Long> catalogVersion,
+      List<TrainingSetInput> inputs,
+      RowProgress progress) {
+    List<ConsentRecords> records = new ArrayList<>();
+    for (Entity entity : entities) {
+      String name = ConsentRecords.groupNameOf(entity);
+      Optional<FeatureGroup> group = catalog.featureGroup(name);
+      if (!catalogVersion.containsKey(name) || group.isEmpty()) {
+        continue;
+      }
+      long sequence = catalogVersion.get(name);
+      FeatureGroupVersion version = readableVersion(group.get(), sequence);
+      addInputs(inputs, name, version);
+      progress.addToTotal(version.rowCount());
+      StoredRowSource rows =
+          version.rowsInAnyOrder(List.of(ConsentRecords.PURPOSE, ConsentRecords.GRANTED));
+      records.add(new ConsentRecords(group.get(), sequence, progress.counting(rows)));
+    }
+    return records;
+  }
+
+  /** Adds a version's files to the inputs, once each: a group may be read for several reasons. */
+  private static void addInputs(
+      List<TrainingSetInput> inputs, String groupName, FeatureGroupVersion version) {
+    for (DataFile file : version.files()) {
+      TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
+      if (!inputs.contains(input)) {
+        inputs.add(input);
+      }
+    }
+  }
+
   private SpineSource spineSource(PreparedTrainingSet prepared, List<TrainingSetInput> inputs) {
     TrainingSetRequest request = prepared.request();
     if (request.inlineSpine().isPresent()) {
@@ -276,12 +381,7 @@ public final class TrainingSetBuilder {
     String groupName = request.spineFeatureGroup().orElseThrow();
     FeatureGroup group = catalog.featureGroup(groupName).orElseThrow();
     FeatureGroupVersion version = readableVersion(group, prepared.catalogVersion().get(groupName));
-    for (DataFile file : version.files()) {
-      TrainingSetInput input = new TrainingSetInput(groupName, file.id(), file.contentHash());
-      if (!inputs.contains(input)) {
-        inputs.add(input);
-      }
-    }
+    addInputs(inputs, groupName, version);
     return new FeatureGroupSpine(version);
   }
 
@@ -415,14 +515,29 @@ public final class TrainingSetBuilder {
       };
     }
 
-    void addSpineKeys(VectorSchemaRoot spine, List<Entity> entities) {
-      for (Entity entity : entities) {
-        FieldVector keys = spine.getVector(entity.name());
-        Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
-        for (int row = 0; row < spine.getRowCount(); row++) {
-          used.add(KeyText.of(keys, row, entity.keyType()));
+    /**
+     * Collects the spine keys of the output's rows on their way to {@code output}: a spine row left
+     * out for want of consent is not in the output, so its key was not used as spine.
+     */
+    JoinOutputSink spineKeyCollector(List<Entity> entities, JoinOutputSink output) {
+      return new JoinOutputSink() {
+        @Override
+        public void begin(Schema schema) throws IOException {
+          output.begin(schema);
         }
-      }
+
+        @Override
+        public void accept(VectorSchemaRoot batch) throws IOException {
+          for (Entity entity : entities) {
+            FieldVector keys = batch.getVector(entity.name());
+            Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
+            for (int row = 0; row < batch.getRowCount(); row++) {
+              used.add(KeyText.of(keys, row, entity.keyType()));
+            }
+          }
+          output.accept(batch);
+        }
+      };
     }
 
     void record(LineageStore lineage, UUID trainingSet) {

@@ -28,7 +28,8 @@ public interface TrainingSetCatalog {
   void markRunning(UUID id);
 
   /**
-   * Marks this replica's RUNNING training set READY with its output and the exact files it read.
+   * Marks this replica's RUNNING training set READY with its output ({@code rows} rows; {@code
+   * rowsWithoutConsent} spine rows had no consent for its purpose) and the exact files it read.
    *
    * @throws LostLeaseException when it is not this replica's RUNNING training set any more (another
    *     replica failed it after its lease expired): nothing is recorded
@@ -38,6 +39,7 @@ public interface TrainingSetCatalog {
       String outputObjectKey,
       String outputHash,
       long rows,
+      long rowsWithoutConsent,
       List<TrainingSetInput> inputs,
       Map<String, Long> timingsMillis);
 

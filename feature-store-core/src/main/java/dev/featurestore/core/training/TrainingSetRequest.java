@@ -3,6 +3,7 @@ package dev.featurestore.core.training;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
+import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.model.Names;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +12,11 @@ import java.util.stream.Stream;
 
 /**
  * What a user asks for: a name, a spine (inline rows, all rows of a feature group, or an uploaded
- * file), the features, and optionally the catalog version ({@code asOf}: a commit id or an ISO-8601
- * write time). The request as sent is kept as JSON so that the training set can be rebuilt exactly.
+ * file), the features, optionally the catalog version ({@code asOf}: a commit id or an ISO-8601
+ * write time), and optionally the {@code purpose} the set is for: then only spine rows whose keys
+ * had consent for it take part, the others being left out or kept without features as {@code
+ * consentPolicy} says. The request as sent is kept as JSON so that the training set can be rebuilt
+ * exactly.
  */
 public record TrainingSetRequest(
     String name,
@@ -21,6 +25,8 @@ public record TrainingSetRequest(
     Optional<UUID> spineUpload,
     List<FeatureReference> features,
     Optional<String> asOf,
+    Optional<String> purpose,
+    ConsentPolicy consentPolicy,
     String requestJson) {
   public TrainingSetRequest {
     Names.requireValid("name", name);
@@ -37,6 +43,29 @@ public record TrainingSetRequest(
       throw new InvalidInputException("features", "name at least one feature, as group:feature");
     }
     requireNonNull(asOf, "asOf is null");
+    purpose.ifPresent(given -> Names.requireValid("purpose", given));
+    requireNonNull(consentPolicy, "consentPolicy is null");
     requireNonNull(requestJson, "requestJson is null");
+  }
+
+  /** A request without a purpose: every spine row takes part. */
+  public TrainingSetRequest(
+      String name,
+      Optional<InlineSpine> inlineSpine,
+      Optional<String> spineFeatureGroup,
+      Optional<UUID> spineUpload,
+      List<FeatureReference> features,
+      Optional<String> asOf,
+      String requestJson) {
+    this(
+        name,
+        inlineSpine,
+        spineFeatureGroup,
+        spineUpload,
+        features,
+        asOf,
+        Optional.empty(),
+        ConsentPolicy.EXCLUDE,
+        requestJson);
   }
 }

@@ -8,7 +8,6 @@ import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
-import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -229,14 +228,7 @@ class KeyErasureTest {
   }
 
   private DataFile append(String... keys) throws IOException {
-    NewDataFile file = rewriter.store(ObjectLayout.newFeatureGroupFile(GROUP), List.of(keys));
-    Commit commit =
-        catalog.commit(
-            new PendingAppend(GROUP, 1, List.of(file), Optional.empty(), "request", "test"));
-    return catalog.dataFiles(GROUP, commit.sequence()).stream()
-        .filter(stored -> stored.objectKey().equals(file.objectKey()))
-        .findFirst()
-        .orElseThrow();
+    return rewriter.append(catalog, GROUP, List.of(keys));
   }
 
   private Upload upload(String... keys) throws IOException {
@@ -259,7 +251,7 @@ class KeyErasureTest {
     trainingSets.create(id, "churn_training", "{}", Map.of(GROUP, 1L), OWNER);
     trainingSets.markRunning(id);
     return trainingSets.complete(
-        id, output.objectKey(), output.contentHash(), output.rowCount(), List.of(), Map.of());
+        id, output.objectKey(), output.contentHash(), output.rowCount(), 0, List.of(), Map.of());
   }
 
   private List<String> rowsOfGroup() throws IOException {

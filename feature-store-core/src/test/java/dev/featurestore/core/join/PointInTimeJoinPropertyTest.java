@@ -9,6 +9,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.testing.GeneratedKeyType;
 import dev.featurestore.testing.GeneratedValueType;
+import dev.featurestore.testing.ReferenceConsent;
 import dev.featurestore.testing.ReferenceDataGenerator;
 import dev.featurestore.testing.ReferenceDataGenerator.GroupShape;
 import dev.featurestore.testing.ReferenceDataGenerator.SpineKey;
@@ -44,7 +45,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The engine gives the reference join's answer on generated groups, spines, batchings and threads,
- * in memory and, with a budget of a few kilobytes, partitioned and spilled to disk. Every dimension
+ * in memory and, with a budget of a few kilobytes, partitioned and spilled to disk; for half the
+ * cases under a purpose, with generated consent events and either consent policy. Every dimension
  * is a jqwik arbitrary, so a failure shrinks to a few rows.
  */
 class PointInTimeJoinPropertyTest {
@@ -66,26 +68,43 @@ class PointInTimeJoinPropertyTest {
       options = options.withMemoryBudget(join.memoryBudgetBytes().get());
     }
 
+    List<ReferenceFeatureGroup> referenceGroups =
+        scenarios.stream().map(Scenario::reference).toList();
+    Optional<ReferenceConsent> referenceConsent = join.consent().map(ConsentCase::reference);
     List<ReferenceJoinedRow> expected =
-        ReferencePointInTimeJoin.join(
-            spineRows, scenarios.stream().map(Scenario::reference).toList());
+        referenceConsent.isPresent()
+            ? ReferencePointInTimeJoin.join(spineRows, referenceGroups, referenceConsent.get())
+            : ReferencePointInTimeJoin.join(spineRows, referenceGroups);
+    // The listener is told of winners by the request's spine rows, those without consent having
+    // none.
+    List<Boolean> consented =
+        spineRows.stream()
+            .map(
+                row ->
+                    referenceConsent.isEmpty()
+                        || ReferencePointInTimeJoin.hasConsent(row, referenceConsent.get()))
+            .toList();
+    List<ReferenceJoinedRow> everyRow = ReferencePointInTimeJoin.join(spineRows, referenceGroups);
 
+    JoinStatistics statistics;
     try (RootAllocator allocator = new RootAllocator();
         ForkJoinPool pool = new ForkJoinPool(join.parallelism())) {
       List<FeatureGroupRequest> requests = new ArrayList<>();
       for (Scenario scenario : scenarios) {
         requests.add(scenario.request(allocator));
       }
+      Optional<SpineConsent> consent = join.consent().map(c -> c.request(allocator));
       CollectingSink output = new CollectingSink();
       List<List<String>> winners = new ArrayList<>(Collections.nCopies(scenarios.size(), null));
       try (VectorSchemaRoot spine =
           JoinTestData.spine(allocator, List.copyOf(entities.values()), spineRows)) {
-        new PointInTimeJoinEngine(allocator, options, pool)
-            .join(
-                new PointInTimeJoinRequest(spine, "spine_time", requests),
-                output,
-                (groupIndex, request, winningRows) ->
-                    winners.set(groupIndex, describe(winningRows)));
+        statistics =
+            new PointInTimeJoinEngine(allocator, options, pool)
+                .join(
+                    new PointInTimeJoinRequest(spine, "spine_time", requests, consent),
+                    output,
+                    (groupIndex, request, winningRows) ->
+                        winners.set(groupIndex, describe(winningRows)));
       }
       assertThat(allocator.getAllocatedMemory()).isZero();
       try (Stream<Path> leftOver = Files.list(spillDirectory)) {
@@ -93,13 +112,14 @@ class PointInTimeJoinPropertyTest {
       }
       Files.delete(spillDirectory);
 
-      assertThat(output.rows()).hasSize(spineRows.size());
-      for (int row = 0; row < spineRows.size(); row++) {
+      assertThat(output.rows()).hasSize(expected.size());
+      for (int row = 0; row < expected.size(); row++) {
+        ReferenceSpineRow spineRow = expected.get(row).spineRow();
         List<Object> expectedValues = new ArrayList<>();
         for (Entity entity : entities.values()) {
-          expectedValues.add(spineRows.get(row).key(entity.name()));
+          expectedValues.add(spineRow.key(entity.name()));
         }
-        expectedValues.add(spineRows.get(row).spineTimeMicros());
+        expectedValues.add(spineRow.spineTimeMicros());
         for (int g = 0; g < scenarios.size(); g++) {
           Optional<ReferenceFeatureRow> winner = expected.get(row).winners().get(g);
           for (int featureIndex : scenarios.get(g).selectedFeatures()) {
@@ -109,17 +129,19 @@ class PointInTimeJoinPropertyTest {
                     .orElse(null));
           }
         }
-        assertThat(output.rows().get(row)).as("spine row %d", row).isEqualTo(expectedValues);
+        assertThat(output.rows().get(row)).as("output row %d", row).isEqualTo(expectedValues);
       }
       for (int g = 0; g < scenarios.size(); g++) {
-        int groupIndex = g;
-        assertThat(winners.get(g))
-            .isEqualTo(
-                expected.stream()
-                    .map(joined -> describe(joined.winners().get(groupIndex)))
-                    .toList());
+        List<String> expectedWinners = new ArrayList<>();
+        for (int row = 0; row < spineRows.size(); row++) {
+          expectedWinners.add(
+              consented.get(row) ? describe(everyRow.get(row).winners().get(g)) : "none");
+        }
+        assertThat(winners.get(g)).isEqualTo(expectedWinners);
       }
     }
+    assertThat(statistics.rowsWithoutConsent())
+        .isEqualTo(consented.stream().filter(has -> !has).count());
   }
 
   /**
@@ -152,10 +174,78 @@ class PointInTimeJoinPropertyTest {
                         spineKeys(groups), MAX_SPINE_ROWS, TIME_RANGE_MICROS, 0.2),
                     Arbitraries.integers().between(1, 3),
                     Arbitraries.integers().between(1, 70),
-                    memoryBudgets)
+                    memoryBudgets,
+                    consentCase(groups).optional(0.5))
                 .as(
-                    (spine, parallelism, outputBatchRows, budget) ->
-                        new JoinCase(groups, spine, parallelism, outputBatchRows, budget)));
+                    (spine, parallelism, outputBatchRows, budget, consent) ->
+                        new JoinCase(
+                            groups, spine, parallelism, outputBatchRows, budget, consent)));
+  }
+
+  /**
+   * Consent for purpose "p" under either policy: events of the first group's entity, and of the
+   * other entity for half the cases, over the spine's keys (some never consenting), of purposes "p"
+   * and "q", granted or withdrawn or null, with no TTL or one within the time range, as of a
+   * sequence up to past the last commit, in shuffled batches.
+   */
+  private static Arbitrary<ConsentCase> consentCase(List<Scenario> groups) {
+    Map<String, Integer> keyCounts = new LinkedHashMap<>();
+    Map<String, Entity> entities = entities(groups);
+    for (Scenario scenario : groups) {
+      keyCounts.putIfAbsent(scenario.group().entity().name(), scenario.keyCount() + 2);
+    }
+    List<Arbitrary<Optional<ConsentScenario>>> perEntity = new ArrayList<>();
+    for (Entity entity : entities.values()) {
+      Arbitrary<ConsentScenario> scenario = consentScenario(entity, keyCounts.get(entity.name()));
+      perEntity.add(perEntity.isEmpty() ? scenario.map(Optional::of) : scenario.optional(0.5));
+    }
+    return Combinators.combine(
+            Arbitraries.of(ConsentPolicy.class), Combinators.combine(perEntity).as(List::copyOf))
+        .as(
+            (policy, scenarios) ->
+                new ConsentCase(policy, scenarios.stream().flatMap(Optional::stream).toList()));
+  }
+
+  private static Arbitrary<ConsentScenario> consentScenario(Entity entity, int keyCount) {
+    GroupShape shape =
+        new GroupShape(
+            generatedKeyType(entity),
+            keyCount,
+            MAX_COMMITS,
+            MAX_ROWS_PER_COMMIT,
+            TIME_RANGE_MICROS,
+            List.of(),
+            0.1);
+    Arbitrary<Long> ttls =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just(0L)),
+            Tuple.of(1, Arbitraries.longs().between(1, TIME_RANGE_MICROS)));
+    Arbitrary<List<Integer>> batchSizes =
+        Arbitraries.integers().between(0, 11).list().ofMinSize(1).ofMaxSize(6);
+    Arbitrary<List<Integer>> uploadPositions =
+        Arbitraries.integers().between(0, 99).list().ofSize(MAX_COMMITS * MAX_ROWS_PER_COMMIT);
+    return Combinators.combine(
+            ReferenceDataGenerator.consentRows(shape, List.of("p", "q")),
+            ttls,
+            Arbitraries.longs().between(0, MAX_COMMITS + 1),
+            uploadPositions,
+            batchSizes)
+        .as(
+            (rows, ttlMicros, asOf, positions, sizes) ->
+                new ConsentScenario(
+                    new FeatureGroup(
+                        ConsentRecords.groupNameOf(entity),
+                        entity,
+                        List.of(
+                            FeatureDefinition.scalar(ConsentRecords.PURPOSE, FeatureType.STRING),
+                            FeatureDefinition.scalar(ConsentRecords.GRANTED, FeatureType.BOOL)),
+                        Duration.ofNanos(ttlMicros * 1000),
+                        false,
+                        "",
+                        1),
+                    asOf,
+                    rows,
+                    batches(inUploadOrder(rows, positions), sizes)));
   }
 
   /**
@@ -311,12 +401,60 @@ class PointInTimeJoinPropertyTest {
     return winner.map(w -> w.commitSequence() + "/" + w.rowOrdinal()).orElse("none");
   }
 
+  /** The consent a join case requires, for purpose "p": events of one or both entities. */
+  private record ConsentCase(ConsentPolicy policy, List<ConsentScenario> groups) {
+    ReferenceConsent reference() {
+      return new ReferenceConsent(
+          "p",
+          ReferenceConsent.Policy.valueOf(policy.name()),
+          groups.stream().map(ConsentScenario::reference).toList());
+    }
+
+    SpineConsent request(RootAllocator allocator) {
+      return new SpineConsent(
+          "p", policy, groups.stream().map(group -> group.request(allocator)).toList());
+    }
+
+    @Override
+    public String toString() {
+      return "consent " + policy + " " + groups;
+    }
+  }
+
+  private record ConsentScenario(
+      FeatureGroup group,
+      long asOfCommitSequence,
+      List<ReferenceFeatureRow> rows,
+      List<List<ReferenceFeatureRow>> uploadBatches) {
+    ReferenceFeatureGroup reference() {
+      return new ReferenceFeatureGroup(
+          group.entity().name(), group.ttl().toNanos() / 1000, asOfCommitSequence, rows);
+    }
+
+    ConsentRecords request(RootAllocator allocator) {
+      return new ConsentRecords(
+          group, asOfCommitSequence, JoinTestData.source(allocator, group, uploadBatches));
+    }
+
+    @Override
+    public String toString() {
+      return "%s ttl %d, as of %d, rows %s, batch sizes %s"
+          .formatted(
+              group.name(),
+              group.ttl().toNanos() / 1000,
+              asOfCommitSequence,
+              rows,
+              uploadBatches.stream().map(List::size).toList());
+    }
+  }
+
   private record JoinCase(
       List<Scenario> scenarios,
       List<ReferenceSpineRow> spineRows,
       int parallelism,
       int outputBatchRows,
-      Optional<Long> memoryBudgetBytes) {
+      Optional<Long> memoryBudgetBytes,
+      Optional<ConsentCase> consent) {
     @Override
     public String toString() {
       StringBuilder shown = new StringBuilder();
@@ -330,6 +468,8 @@ class PointInTimeJoinPropertyTest {
           .append(outputBatchRows)
           .append(", memory budget ")
           .append(memoryBudgetBytes.map(String::valueOf).orElse("none"))
+          .append('\n')
+          .append(consent.map(String::valueOf).orElse("no purpose"))
           .toString();
     }
   }

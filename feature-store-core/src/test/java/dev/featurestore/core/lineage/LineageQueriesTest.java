@@ -172,7 +172,7 @@ class LineageQueriesTest {
     for (DataFile file : catalog.dataFiles("activity", sequence)) {
       inputs.add(new TrainingSetInput("activity", file.id(), file.contentHash()));
     }
-    return trainingSets.complete(id, "outputs/" + id, "hash", 1, inputs, Map.of());
+    return trainingSets.complete(id, "outputs/" + id, "hash", 1, 0, inputs, Map.of());
   }
 
   private static Model model(String name, TrainingSet trainedOn, ApiKey owner) {

@@ -8,6 +8,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.online.IndexRows.Row;
 import dev.featurestore.core.testing.MutableClock;
 import java.time.Duration;
@@ -127,6 +128,21 @@ class LatestValueIndexTest {
     assertThat(lookup(index, 2)).isEqualTo("OUTSIDE_TTL null");
     clock.advance(Duration.ofNanos(1_000));
     assertThat(lookup(index, 1)).isEqualTo("OUTSIDE_TTL null");
+  }
+
+  @Test
+  void rowPastTheMaximumAgeIsNotFoundBeforeRetentionRemovedIt() {
+    LatestValueIndex index =
+        index(clicksGroup(Duration.ZERO).withMaxAge(MaxAge.parse("maxAge", "PT1H")));
+    apply(
+        index,
+        new Row(1L, NOW_MICROS - HOUR, 1, 0, 1L),
+        new Row(2L, NOW_MICROS - HOUR - 1, 1, 1, 2L));
+
+    assertThat(lookup(index, 1)).isEqualTo("PRESENT 1");
+    assertThat(lookup(index, 2)).isEqualTo("NOT_FOUND null");
+    clock.advance(Duration.ofNanos(1_000));
+    assertThat(lookup(index, 1)).isEqualTo("NOT_FOUND null");
   }
 
   @Test

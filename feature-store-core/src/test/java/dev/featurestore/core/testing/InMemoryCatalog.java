@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
@@ -17,6 +18,7 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.MaxAge;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,6 +55,7 @@ public final class InMemoryCatalog implements Catalog {
   private final Clock clock;
   private final Map<String, Entity> entities = new TreeMap<>();
   private final Map<String, GroupState> groups = new TreeMap<>();
+  private final Map<UUID, GroupState> deleted = new LinkedHashMap<>();
   private RuntimeException nextFailureBefore;
   private RuntimeException nextFailureAfter;
 
@@ -129,7 +132,10 @@ public final class InMemoryCatalog implements Catalog {
             group.description(),
             1,
             group.owner(),
-            group.tags());
+            group.tags(),
+            group.maxAge(),
+            group.classification(),
+            group.erasedKeys());
     groups.put(group.name(), new GroupState(created));
     return created;
   }
@@ -141,7 +147,10 @@ public final class InMemoryCatalog implements Catalog {
 
   @Override
   public synchronized List<FeatureGroup> featureGroups() {
-    return groups.values().stream().map(state -> state.definition).toList();
+    return groups.values().stream()
+        .filter(state -> state.deletionId == null)
+        .map(state -> state.definition)
+        .toList();
   }
 
   @Override
@@ -159,14 +168,14 @@ public final class InMemoryCatalog implements Catalog {
 
   @Override
   public synchronized FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
-    GroupState group = group(groupName);
+    GroupState group = keptGroup(groupName);
     group.definition = group.definition.withFeaturesAdded(features);
     return group.definition;
   }
 
   @Override
   public synchronized FeatureGroup describeFeatureGroup(FeatureGroup described) {
-    GroupState group = group(described.name());
+    GroupState group = keptGroup(described.name());
     if (group.definition.schemaVersion() != described.schemaVersion()) {
       throw new ConflictException(
           "feature group '"
@@ -179,22 +188,84 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   @Override
-  public synchronized FeatureGroup markOnline(String groupName, boolean online) {
+  public synchronized FeatureGroup retainFor(String groupName, MaxAge maxAge) {
     GroupState group = group(groupName);
+    group.definition = group.definition.withMaxAge(maxAge);
+    return group.definition;
+  }
+
+  @Override
+  public synchronized FeatureGroup markOnline(String groupName, boolean online) {
+    GroupState group = keptGroup(groupName);
     group.definition = group.definition.withOnline(online);
     return group.definition;
   }
 
   @Override
   public synchronized FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
-    GroupState group = group(groupName);
+    GroupState group = keptGroup(groupName);
     group.definition = group.definition.withErasedKeys(policy);
     return group.definition;
   }
 
   @Override
+  public synchronized void archive(String groupName) {
+    GroupState group = keptGroup(groupName);
+    if (group.archivedAt == null) {
+      group.archivedAt = clock.instant();
+    }
+  }
+
+  @Override
+  public synchronized void unarchive(String groupName) {
+    keptGroup(groupName).archivedAt = null;
+  }
+
+  @Override
+  public synchronized Map<String, Instant> archivedGroups() {
+    Map<String, Instant> archived = new TreeMap<>();
+    groups.forEach(
+        (name, group) -> {
+          if (group.archivedAt != null) {
+            archived.put(name, group.archivedAt);
+          }
+        });
+    return archived;
+  }
+
+  @Override
+  public synchronized UUID beginDeletion(String groupName, UUID deletionId) {
+    GroupState group = group(groupName);
+    if (group.deletionId == null) {
+      group.deletionId = requireNonNull(deletionId, "deletionId is null");
+      group.definition = group.definition.withOnline(false);
+    }
+    return group.deletionId;
+  }
+
+  @Override
+  public synchronized boolean deletionCompleted(UUID deletionId) {
+    return deleted.containsKey(deletionId);
+  }
+
+  @Override
+  public synchronized void completeDeletion(UUID deletionId) {
+    for (GroupState group : groups.values()) {
+      if (deletionId.equals(group.deletionId)) {
+        Instant now = clock.instant();
+        group.files.values().stream()
+            .filter(file -> file.expiredAt == null)
+            .forEach(file -> file.expiredAt = now);
+        groups.remove(group.definition.name());
+        deleted.put(deletionId, group);
+        return;
+      }
+    }
+  }
+
+  @Override
   public synchronized Commit commit(PendingAppend append) {
-    GroupState group = group(append.featureGroup());
+    GroupState group = writableGroup(append.featureGroup());
     if (append.idempotencyKey().isPresent()) {
       Optional<StoredCommit> earlier = group.byIdempotencyKey(append.idempotencyKey().get());
       if (earlier.isPresent()) {
@@ -229,7 +300,7 @@ public final class InMemoryCatalog implements Catalog {
 
   @Override
   public synchronized Commit compact(PendingCompaction compaction) {
-    GroupState group = group(compaction.featureGroup());
+    GroupState group = writableGroup(compaction.featureGroup());
     return change(
         () -> {
           List<StoredFile> replaced = new ArrayList<>();
@@ -469,7 +540,7 @@ public final class InMemoryCatalog implements Catalog {
   }
 
   private Stream<StoredFile> unexpiredFiles() {
-    return groups.values().stream()
+    return Stream.concat(groups.values().stream(), deleted.values().stream())
         .flatMap(group -> group.files.values().stream())
         .filter(file -> file.expiredAt == null);
   }
@@ -509,6 +580,24 @@ public final class InMemoryCatalog implements Catalog {
     }
     Instant previous = group.commits.get(group.commits.size() - 1).writeTime;
     return now.isAfter(previous) ? now : previous.plus(1, ChronoUnit.MICROS);
+  }
+
+  /** A group that is not being deleted. */
+  private GroupState keptGroup(String name) {
+    GroupState group = group(name);
+    if (group.deletionId != null) {
+      throw new ConflictException("feature group '" + name + "' is being deleted");
+    }
+    return group;
+  }
+
+  /** A group that takes commits: neither archived nor being deleted. */
+  private GroupState writableGroup(String name) {
+    GroupState group = keptGroup(name);
+    if (group.archivedAt != null) {
+      throw new ArchivedGroupException(name);
+    }
+    return group;
   }
 
   private GroupState group(String name) {
@@ -580,6 +669,8 @@ public final class InMemoryCatalog implements Catalog {
 
   private static final class GroupState {
     FeatureGroup definition;
+    Instant archivedAt;
+    UUID deletionId;
     final List<StoredCommit> commits = new ArrayList<>();
     final Map<UUID, StoredFile> files = new LinkedHashMap<>();
 

@@ -3,6 +3,7 @@ package dev.featurestore.core.testing;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.erasure.RewriteStep;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class InMemoryErasureLedger implements ErasureLedger {
     List<ErasureReceipt.ModelVersion> modelsToRetrain = List.of();
     RewriteStep stepInDoubt;
     Instant completedAt;
+    RetentionRun retentionRun;
 
     Entry(UUID id, String entity, List<String> keys, String reason, String principal) {
       this.id = id;
@@ -78,6 +80,30 @@ public final class InMemoryErasureLedger implements ErasureLedger {
   public synchronized void create(
       UUID id, String entity, List<String> keys, String reason, String principal) {
     erasures.put(id, new Entry(id, entity, keys, reason, principal));
+  }
+
+  @Override
+  public synchronized void createRetention(
+      UUID id, String entity, RetentionRun run, String reason, String principal) {
+    Entry entry = new Entry(id, entity, List.of(), reason, principal);
+    entry.retentionRun = run;
+    erasures.put(id, entry);
+  }
+
+  @Override
+  public synchronized Optional<RetentionRun> retentionRun(UUID id) {
+    return Optional.ofNullable(erasures.get(id)).map(entry -> entry.retentionRun);
+  }
+
+  /** Without jobs, an uncompleted run counts as in progress. */
+  @Override
+  public synchronized boolean retentionInProgress(String featureGroup) {
+    return erasures.values().stream()
+        .anyMatch(
+            entry ->
+                entry.retentionRun != null
+                    && entry.retentionRun.featureGroup().equals(featureGroup)
+                    && entry.completedAt == null);
   }
 
   @Override

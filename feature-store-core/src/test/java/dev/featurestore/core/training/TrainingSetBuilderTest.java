@@ -9,9 +9,11 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
+import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -19,6 +21,7 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.Role;
 import dev.featurestore.core.testing.InMemoryCatalog;
 import dev.featurestore.core.testing.InMemoryFeatureGroupVersions;
@@ -117,6 +120,28 @@ class TrainingSetBuilderTest {
                 "NL"));
     assertThat(output(built).getFirst().keySet())
         .containsExactly("user_id", "event_time", "clicks", "country");
+  }
+
+  @Test
+  void featuresReadAreClassifiedAsTheirOwnClassElseTheirGroupsAndUnknownOnesLeftOut() {
+    FeatureGroup profile = catalog.featureGroup("profile").orElseThrow();
+    catalog.describeFeatureGroup(
+        profile.classifiedAs(Classification.PII, Map.of("country", Classification.PUBLIC)));
+
+    List<ClassifiedFeature> read =
+        builder.featuresRead(
+            List.of(
+                FeatureReference.parse("features[0]", "profile:*", Optional.empty()),
+                FeatureReference.parse("features[1]", "activity:clicks", Optional.empty()),
+                FeatureReference.parse("features[2]", "profile:age", Optional.of("age_again")),
+                FeatureReference.parse("features[3]", "nowhere:clicks", Optional.empty()),
+                FeatureReference.parse("features[4]", "activity:nothing", Optional.empty())));
+
+    assertThat(read)
+        .containsExactly(
+            new ClassifiedFeature("profile", "age", Classification.PII),
+            new ClassifiedFeature("profile", "country", Classification.PUBLIC),
+            new ClassifiedFeature("activity", "clicks", Classification.INTERNAL));
   }
 
   @Test
@@ -311,6 +336,114 @@ class TrainingSetBuilderTest {
         .isEqualTo(Map.of("activity", 1L, "profile", labels.sequence()));
     assertThat(output(built)).extracting(row -> row.get("user_id")).containsExactly("u1");
     assertThat(output(built).getFirst()).containsEntry("age", 41L).containsEntry("clicks", 1L);
+  }
+
+  @Test
+  void aPurposeLeavesOutTheKeysWithoutConsentAndTheirLineage() throws IOException {
+    createConsentGroup();
+    append("activity", activity("u1", 1L, "NL"), activity("u2", 2L, "BE"));
+    append(
+        "user_id_consent",
+        consent("u1", "marketing", true),
+        consent("u2", "marketing", false),
+        consent("u3", "analytics", true));
+
+    TrainingSet built =
+        build(
+            withPurpose(
+                request(List.of("u1", "u2", "u3"), Optional.empty(), "activity:clicks"),
+                ConsentPolicy.EXCLUDE));
+
+    assertThat(output(built)).extracting(row -> row.get("user_id")).containsExactly("u1");
+    assertThat(built.rows()).isEqualTo(1);
+    assertThat(built.rowsWithoutConsent()).isEqualTo(2);
+    assertThat(built.catalogVersion()).containsEntry("user_id_consent", 1L);
+    assertThat(built.inputs()).containsAll(inputsOf("user_id_consent", 1));
+    assertThat(lineage.keysOf(built.id()))
+        .isEqualTo(
+            Map.of("user_id", Map.of(KeyUse.SPINE, Set.of("u1"), KeyUse.FEATURES, Set.of("u1"))));
+  }
+
+  @Test
+  void nullFeaturesKeepsTheSpineKeyButRecordsNoFeatureUse() throws IOException {
+    createConsentGroup();
+    append("activity", activity("u1", 1L, "NL"), activity("u2", 2L, "BE"));
+    append("user_id_consent", consent("u1", "marketing", true));
+
+    TrainingSet built =
+        build(
+            withPurpose(
+                request(List.of("u1", "u2"), Optional.empty(), "activity:clicks"),
+                ConsentPolicy.NULL_FEATURES));
+
+    assertThat(output(built)).extracting(row -> row.get("clicks")).containsExactly(1L, null);
+    assertThat(built.rowsWithoutConsent()).isEqualTo(1);
+    assertThat(lineage.keysOf(built.id()))
+        .isEqualTo(
+            Map.of(
+                "user_id",
+                Map.of(KeyUse.SPINE, Set.of("u1", "u2"), KeyUse.FEATURES, Set.of("u1"))));
+  }
+
+  @Test
+  void aPurposeWithoutAConsentGroupIsRefusedNamingThePurpose() {
+    assertThatThrownBy(
+            () ->
+                builder.prepare(
+                    withPurpose(
+                        request(List.of("u1"), Optional.empty(), "activity:clicks"),
+                        ConsentPolicy.EXCLUDE),
+                    scientist))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> {
+              assertThat(e.errors()).extracting(FieldError::field).containsExactly("purpose");
+              assertThat(e.getMessage()).contains("user_id_consent");
+            });
+    assertThat(trainingSets.list()).isEmpty();
+  }
+
+  @Test
+  void aConsentGroupOfTheWrongShapeIsRefusedNamingThePurpose() {
+    catalog.createFeatureGroup(
+        group("user_id_consent", FeatureDefinition.scalar("granted", FeatureType.BOOL)));
+
+    assertThatThrownBy(
+            () ->
+                builder.prepare(
+                    withPurpose(
+                        request(List.of("u1"), Optional.empty(), "activity:clicks"),
+                        ConsentPolicy.EXCLUDE),
+                    scientist))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class,
+            e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("purpose"));
+  }
+
+  private void createConsentGroup() {
+    catalog.createFeatureGroup(
+        group(
+            "user_id_consent",
+            FeatureDefinition.scalar("purpose", FeatureType.STRING),
+            FeatureDefinition.scalar("granted", FeatureType.BOOL)));
+  }
+
+  /** A consent event taking effect at {@link #EVENT_TIME}, before the spine time. */
+  private static Row consent(String key, String purpose, boolean granted) {
+    return new Row(key, EVENT_TIME, Map.of("purpose", purpose, "granted", granted));
+  }
+
+  private static TrainingSetRequest withPurpose(TrainingSetRequest request, ConsentPolicy policy) {
+    return new TrainingSetRequest(
+        request.name(),
+        request.inlineSpine(),
+        request.spineFeatureGroup(),
+        request.spineUpload(),
+        request.features(),
+        request.asOf(),
+        Optional.of("marketing"),
+        policy,
+        request.requestJson());
   }
 
   private TrainingSet build(TrainingSetRequest request) throws IOException {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
+import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
@@ -13,6 +14,8 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
+import dev.featurestore.core.discovery.FileStatistics;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.ErasedKeyPolicy;
@@ -20,6 +23,8 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.MaxAge;
+import dev.featurestore.storage.discovery.JdbcFileStatistics;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,12 +42,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The catalog in Postgres over plain JDBC; the schema is owned by the Flyway migrations. */
 public final class JdbcCatalog implements Catalog {
@@ -127,7 +134,8 @@ public final class JdbcCatalog implements Catalog {
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
                       + " (name, entity_name, ttl_micros, online, description, owner, tags,"
-                      + " erased_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " max_age, classification, erased_keys)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -135,7 +143,9 @@ public final class JdbcCatalog implements Catalog {
             insert.setString(5, group.description());
             insert.setString(6, group.owner());
             insert.setArray(7, textArray(connection, group.tags()));
-            insert.setString(8, group.erasedKeys().name());
+            insert.setString(8, maxAgeText(group.maxAge()));
+            insert.setString(9, group.classification().name());
+            insert.setString(10, group.erasedKeys().name());
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -157,6 +167,8 @@ public final class JdbcCatalog implements Catalog {
               1,
               group.owner(),
               group.tags(),
+              group.maxAge(),
+              group.classification(),
               group.erasedKeys());
         });
   }
@@ -173,7 +185,7 @@ public final class JdbcCatalog implements Catalog {
           List<String> names =
               Transactions.list(
                   connection,
-                  "SELECT name FROM feature_groups ORDER BY name",
+                  "SELECT name FROM feature_groups WHERE deletion_id IS NULL ORDER BY name",
                   rows -> rows.getString(1));
           List<FeatureGroup> groups = new ArrayList<>();
           for (String name : names) {
@@ -187,7 +199,7 @@ public final class JdbcCatalog implements Catalog {
   public List<GroupVersion> groupVersions() {
     return transactions.list(
         "SELECT name, latest_sequence, current_schema_version, online FROM feature_groups"
-            + " ORDER BY name",
+            + " WHERE deleted_at IS NULL ORDER BY name",
         rows ->
             new GroupVersion(
                 rows.getString(1), rows.getLong(2), rows.getInt(3), rows.getBoolean(4)));
@@ -197,7 +209,7 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup addFeatures(String groupName, List<FeatureDefinition> features) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, groupName);
+          GroupRow row = lockKeptGroup(connection, groupName);
           FeatureGroup next =
               findFeatureGroup(connection, groupName).orElseThrow().withFeaturesAdded(features);
           insertSchemaVersion(connection, row.id(), next.schemaVersion(), next.features());
@@ -214,7 +226,7 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup describeFeatureGroup(FeatureGroup described) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, described.name());
+          GroupRow row = lockKeptGroup(connection, described.name());
           int current =
               Transactions.single(
                   connection,
@@ -227,12 +239,15 @@ public final class JdbcCatalog implements Catalog {
           }
           Transactions.update(
               connection,
-              "UPDATE feature_groups SET description = ?, owner = ?, tags = ? WHERE id = ?",
+              "UPDATE feature_groups SET description = ?, owner = ?, tags = ?, classification = ?"
+                  + " WHERE id = ?",
               described.description(),
               described.owner(),
               textArray(connection, described.tags()),
+              described.classification().name(),
               row.id());
-          // Descriptions are documentation, not schema: the current version's features change
+          // Descriptions and classifications are documentation, not schema: the current version's
+          // features change
           // in place rather than a new version being written.
           Transactions.update(
               connection,
@@ -246,10 +261,29 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
-  public FeatureGroup markOnline(String groupName, boolean online) {
+  public FeatureGroup retainFor(String groupName, MaxAge maxAge) {
     return transactions.inTransaction(
         connection -> {
           GroupRow row = lockGroup(connection, groupName);
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET max_age = ? WHERE id = ?",
+              maxAgeText(maxAge),
+              row.id());
+          return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  /** NULL keeps rows for ever; otherwise the ISO-8601 text, which reads back as the same age. */
+  private static String maxAgeText(MaxAge maxAge) {
+    return maxAge.isForever() ? null : maxAge.toString();
+  }
+
+  @Override
+  public FeatureGroup markOnline(String groupName, boolean online) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockKeptGroup(connection, groupName);
           Transactions.update(
               connection, "UPDATE feature_groups SET online = ? WHERE id = ?", online, row.id());
           return findFeatureGroup(connection, groupName).orElseThrow();
@@ -260,7 +294,7 @@ public final class JdbcCatalog implements Catalog {
   public FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow row = lockGroup(connection, groupName);
+          GroupRow row = lockKeptGroup(connection, groupName);
           Transactions.update(
               connection,
               "UPDATE feature_groups SET erased_keys = ? WHERE id = ?",
@@ -271,12 +305,97 @@ public final class JdbcCatalog implements Catalog {
   }
 
   @Override
+  public void archive(String groupName) {
+    transactions.inTransaction(
+        connection ->
+            Transactions.update(
+                connection,
+                "UPDATE feature_groups SET archived_at = COALESCE(archived_at, now())"
+                    + " WHERE id = ?",
+                lockKeptGroup(connection, groupName).id()));
+  }
+
+  @Override
+  public void unarchive(String groupName) {
+    transactions.inTransaction(
+        connection ->
+            Transactions.update(
+                connection,
+                "UPDATE feature_groups SET archived_at = NULL WHERE id = ?",
+                lockKeptGroup(connection, groupName).id()));
+  }
+
+  @Override
+  public Map<String, Instant> archivedGroups() {
+    Map<String, Instant> archived = new TreeMap<>();
+    for (Map.Entry<String, Instant> group :
+        transactions.list(
+            "SELECT name, archived_at FROM feature_groups"
+                + " WHERE archived_at IS NOT NULL AND deleted_at IS NULL",
+            rows -> Map.entry(rows.getString(1), rows.getTimestamp(2).toInstant()))) {
+      archived.put(group.getKey(), group.getValue());
+    }
+    return archived;
+  }
+
+  @Override
+  public UUID beginDeletion(String groupName, UUID deletionId) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockGroup(connection, groupName);
+          if (row.deletionId() != null) {
+            return row.deletionId();
+          }
+          // Offline at once: every replica's index drops the group when it hears of the change.
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET deletion_id = ?, online = false WHERE id = ?",
+              deletionId,
+              row.id());
+          return deletionId;
+        });
+  }
+
+  @Override
+  public boolean deletionCompleted(UUID deletionId) {
+    return !transactions
+        .list(
+            "SELECT id FROM feature_groups WHERE deletion_id = ? AND deleted_at IS NOT NULL",
+            rows -> rows.getLong(1),
+            deletionId)
+        .isEmpty();
+  }
+
+  @Override
+  public void completeDeletion(UUID deletionId) {
+    transactions.inTransaction(
+        connection -> {
+          List<Long> deleted =
+              Transactions.list(
+                  connection,
+                  "UPDATE feature_groups SET deleted_at = now()"
+                      + " WHERE deletion_id = ? AND deleted_at IS NULL RETURNING id",
+                  rows -> rows.getLong(1),
+                  deletionId);
+          for (long groupId : deleted) {
+            // The rows stay (training sets name the files they read); their objects are gone.
+            Transactions.update(
+                connection,
+                "UPDATE data_files SET expired_at = now()"
+                    + " WHERE feature_group_id = ? AND expired_at IS NULL",
+                groupId);
+          }
+          return null;
+        });
+  }
+
+  @Override
   public Commit commit(PendingAppend append) {
     return transactions.inTransaction(
         connection -> {
           // The row lock serialises commits of one group, so sequence and write time strictly
           // increase.
-          GroupRow group = lockGroup(connection, append.featureGroup());
+          GroupRow group = lockWritableGroup(connection, append.featureGroup());
           if (append.idempotencyKey().isPresent()) {
             Optional<Commit> earlier =
                 findCommitByIdempotencyKey(connection, group, append.idempotencyKey().get());
@@ -341,7 +460,7 @@ public final class JdbcCatalog implements Catalog {
   public Commit compact(PendingCompaction compaction) {
     return transactions.inTransaction(
         connection -> {
-          GroupRow group = lockGroup(connection, compaction.featureGroup());
+          GroupRow group = lockWritableGroup(connection, compaction.featureGroup());
           long sequence = group.latestSequence() + 1;
           Instant writeTime = nextWriteTime(connection, group);
           UUID commitId =
@@ -469,7 +588,7 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT g.name FROM commits c JOIN feature_groups g ON g.id = c.feature_group_id"
-                      + " WHERE c.id = ?")) {
+                      + " WHERE c.id = ? AND g.deleted_at IS NULL")) {
             select.setObject(1, commitId);
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
@@ -597,8 +716,13 @@ public final class JdbcCatalog implements Catalog {
                   "UPDATE data_files SET expired_at = now()"
                       + " WHERE id = ? AND replaced_at IS NOT NULL AND expired_at IS NULL")) {
             update.setObject(1, fileId);
-            return update.executeUpdate() == 1;
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
           }
+          // Nothing of the expired rows stays, their least and greatest values included.
+          JdbcFileStatistics.replace(connection, fileId, FileStatistics.NONE);
+          return true;
         });
   }
 
@@ -715,6 +839,10 @@ public final class JdbcCatalog implements Catalog {
               update.setString(12, rewrite.replacedObjectKey());
               updated = update.executeUpdate();
             }
+            // The rewrite's rows are every version's rows of this file now: so are its statistics.
+            if (updated == 1) {
+              JdbcFileStatistics.replace(connection, rewrite.fileId(), file.statistics());
+            }
           } else {
             // No row left: the file is visible to no version, and its replacement time starts the
             // retention that expires it.
@@ -727,6 +855,9 @@ public final class JdbcCatalog implements Catalog {
                         + " AND expired_at IS NULL")) {
               Transactions.bind(update, group.id(), rewrite.fileId(), rewrite.replacedObjectKey());
               updated = update.executeUpdate();
+            }
+            if (updated == 1) {
+              JdbcFileStatistics.replace(connection, rewrite.fileId(), FileStatistics.NONE);
             }
           }
           if (updated == 0) {
@@ -823,10 +954,11 @@ public final class JdbcCatalog implements Catalog {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
-                + " g.current_schema_version, v.features, g.owner, g.tags, g.erased_keys"
+                + " g.current_schema_version, v.features, g.owner, g.tags, g.max_age,"
+                + " g.classification, g.erased_keys"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
-                + " WHERE g.name = ?")) {
+                + " WHERE g.name = ? AND g.deleted_at IS NULL")) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
@@ -844,7 +976,11 @@ public final class JdbcCatalog implements Catalog {
                 rows.getInt(6),
                 rows.getString(8),
                 readTextArray(rows, 9),
-                ErasedKeyPolicy.valueOf(rows.getString(10))));
+                rows.getString(10) == null
+                    ? MaxAge.FOREVER
+                    : MaxAge.parse("max_age", rows.getString(10)),
+                Classification.valueOf(rows.getString(11)),
+                ErasedKeyPolicy.valueOf(rows.getString(12))));
       }
     }
   }
@@ -866,12 +1002,16 @@ public final class JdbcCatalog implements Catalog {
   private static String writeFeatures(List<FeatureDefinition> features) {
     ArrayNode array = JSON.createArrayNode();
     for (FeatureDefinition feature : features) {
-      array
-          .addObject()
-          .put("name", feature.name())
-          .put("type", feature.type().name())
-          .put("dimension", feature.dimension())
-          .put("description", feature.description());
+      ObjectNode written =
+          array
+              .addObject()
+              .put("name", feature.name())
+              .put("type", feature.type().name())
+              .put("dimension", feature.dimension())
+              .put("description", feature.description());
+      feature
+          .classification()
+          .ifPresent(classification -> written.put("classification", classification.name()));
     }
     return JSON.writeValueAsString(array);
   }
@@ -884,12 +1024,20 @@ public final class JdbcCatalog implements Catalog {
               feature.get("name").asString(),
               FeatureType.valueOf(feature.get("type").asString()),
               feature.get("dimension").asInt(),
-              feature.path("description").asString("")));
+              feature.path("description").asString(""),
+              feature.path("classification").stringValueOpt().map(Classification::valueOf)));
     }
     return features;
   }
 
-  private record GroupRow(long id, String name, long latestSequence) {}
+  /**
+   * The group's row as the commit protocol reads it.
+   *
+   * @param archivedAt when the group was archived, or null
+   * @param deletionId the deletion holding the group, or null
+   */
+  private record GroupRow(
+      long id, String name, long latestSequence, Timestamp archivedAt, UUID deletionId) {}
 
   private static GroupRow findGroup(Connection connection, String name) throws SQLException {
     return selectGroup(connection, name, "");
@@ -899,17 +1047,43 @@ public final class JdbcCatalog implements Catalog {
     return selectGroup(connection, name, " FOR UPDATE");
   }
 
+  /** The group's row, locked, unless a deletion holds the group. */
+  private static GroupRow lockKeptGroup(Connection connection, String name) throws SQLException {
+    GroupRow group = lockGroup(connection, name);
+    if (group.deletionId() != null) {
+      throw new ConflictException("feature group '" + name + "' is being deleted");
+    }
+    return group;
+  }
+
+  /** The group's row, locked, when it takes commits: neither archived nor being deleted. */
+  private static GroupRow lockWritableGroup(Connection connection, String name)
+      throws SQLException {
+    GroupRow group = lockKeptGroup(connection, name);
+    if (group.archivedAt() != null) {
+      throw new ArchivedGroupException(name);
+    }
+    return group;
+  }
+
   private static GroupRow selectGroup(Connection connection, String name, String lockClause)
       throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id, name, latest_sequence FROM feature_groups WHERE name = ?" + lockClause)) {
+            "SELECT id, name, latest_sequence, archived_at, deletion_id FROM feature_groups"
+                + " WHERE name = ? AND deleted_at IS NULL"
+                + lockClause)) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
           throw new NotFoundException("feature group '" + name + "' not found");
         }
-        return new GroupRow(rows.getLong(1), rows.getString(2), rows.getLong(3));
+        return new GroupRow(
+            rows.getLong(1),
+            rows.getString(2),
+            rows.getLong(3),
+            rows.getTimestamp(4),
+            rows.getObject(5, UUID.class));
       }
     }
   }
@@ -969,6 +1143,7 @@ public final class JdbcCatalog implements Catalog {
       }
       throw e;
     }
+    JdbcFileStatistics.replace(connection, id, file.statistics());
     return id;
   }
 

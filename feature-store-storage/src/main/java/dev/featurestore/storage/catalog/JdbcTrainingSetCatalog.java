@@ -39,7 +39,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final String COLUMNS =
       "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
-          + " row_count, rows_erased, timings::text, error, owner_key_id, created_at, completed_at";
+          + " row_count, rows_erased, rows_without_consent, timings::text, error, owner_key_id,"
+          + " created_at, completed_at";
 
   private final Transactions transactions;
   private final ReplicaLease lease;
@@ -90,6 +91,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
       String outputObjectKey,
       String outputHash,
       long rows,
+      long rowsWithoutConsent,
       List<TrainingSetInput> inputs,
       Map<String, Long> timingsMillis) {
     transactions.inTransaction(
@@ -97,15 +99,16 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
           try (PreparedStatement update =
               connection.prepareStatement(
                   "UPDATE training_sets SET status = 'READY', output_object_key = ?,"
-                      + " output_hash = ?, row_count = ?, timings = ?::jsonb,"
-                      + " completed_at = now()"
+                      + " output_hash = ?, row_count = ?, rows_without_consent = ?,"
+                      + " timings = ?::jsonb, completed_at = now()"
                       + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?")) {
             update.setString(1, outputObjectKey);
             update.setString(2, outputHash);
             update.setLong(3, rows);
-            update.setString(4, JSON.writeValueAsString(timingsMillis));
-            update.setObject(5, id);
-            update.setString(6, lease.replicaId());
+            update.setLong(4, rowsWithoutConsent);
+            update.setString(5, JSON.writeValueAsString(timingsMillis));
+            update.setObject(6, id);
+            update.setString(7, lease.replicaId());
             if (update.executeUpdate() != 1) {
               throw lost(id, "RUNNING");
             }
@@ -191,7 +194,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             select(
                 connection,
                 "WHERE t.id IN (SELECT i.training_set_id FROM training_set_inputs i"
-                    + " JOIN feature_groups g ON g.id = i.feature_group_id WHERE g.name = ?)"
+                    + " JOIN feature_groups g ON g.id = i.feature_group_id"
+                    + " WHERE g.name = ? AND g.deleted_at IS NULL)"
                     + " ORDER BY t.created_at DESC, t.id",
                 groupName));
   }
@@ -304,11 +308,12 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
               Optional.ofNullable(rows.getString(7)),
               rows.getLong(8),
               rows.getLong(9),
-              longs(rows.getString(10)),
-              Optional.ofNullable(rows.getString(11)),
-              Optional.ofNullable(rows.getObject(12, UUID.class)),
-              rows.getTimestamp(13).toInstant(),
-              Optional.ofNullable(rows.getTimestamp(14)).map(Timestamp::toInstant));
+              rows.getLong(10),
+              longs(rows.getString(11)),
+              Optional.ofNullable(rows.getString(12)),
+              Optional.ofNullable(rows.getObject(13, UUID.class)),
+              rows.getTimestamp(14).toInstant(),
+              Optional.ofNullable(rows.getTimestamp(15)).map(Timestamp::toInstant));
         },
         parameters);
   }

@@ -6,6 +6,7 @@ import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.erasure.RewriteStep;
 import dev.featurestore.storage.catalog.Transactions;
 import java.sql.Array;
@@ -82,6 +83,44 @@ public final class JdbcErasureLedger implements ErasureLedger {
           JdbcTombstones.bumpVersion(connection);
           return null;
         });
+  }
+
+  @Override
+  public void createRetention(
+      UUID id, String entity, RetentionRun run, String reason, String principal) {
+    transactions.update(
+        "INSERT INTO erasures (id, entity_name, pending_keys, key_count, reason, principal,"
+            + " retention_of, removed_before) VALUES (?, ?, '[]'::jsonb, 0, ?, ?, ?, ?)",
+        id,
+        entity,
+        reason,
+        principal,
+        run.featureGroup(),
+        Timestamp.from(run.removedBefore()));
+  }
+
+  @Override
+  public Optional<RetentionRun> retentionRun(UUID id) {
+    return transactions
+        .list(
+            "SELECT retention_of, removed_before FROM erasures"
+                + " WHERE id = ? AND retention_of IS NOT NULL",
+            rows -> new RetentionRun(rows.getString(1), rows.getTimestamp(2).toInstant()),
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public boolean retentionInProgress(String featureGroup) {
+    // The job tells whether the run is still under way: a failed one is never completed.
+    return !transactions
+        .list(
+            "SELECT 1 FROM erasures e JOIN jobs j ON j.id = e.id WHERE e.retention_of = ?"
+                + " AND e.completed_at IS NULL AND j.status IN ('PENDING', 'RUNNING')",
+            rows -> rows.getInt(1),
+            featureGroup)
+        .isEmpty();
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.erasure.ErasedKeys;
+import dev.featurestore.core.erasure.ExpiredRows;
+import dev.featurestore.core.erasure.RemovedRows;
 import dev.featurestore.core.erasure.StoredObjectRewriter;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.VectorGather;
@@ -34,9 +36,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntPredicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -82,7 +86,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
 
   @Override
   public Rewrite<Optional<NewDataFile>> rewriteFeatureFile(
-      FeatureGroup group, DataFile file, ErasedKeys keys) throws IOException {
+      FeatureGroup group, DataFile file, RemovedRows removedRows) throws IOException {
     FeatureGroupReader.Snapshot onlyThisFile =
         reader.snapshot(group, file.addedSequence()).restrictedTo(List.of(file));
     try (BufferAllocator memory = rewriteMemory();
@@ -92,7 +96,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
       try {
         onlyThisFile.forEachBatch(
             FeatureFileScan.allFeatures(group),
-            batch -> removed[0] += copyRowsWithoutKeys(batch, keys, kept));
+            batch -> removed[0] += copyRowsKept(batch, removedRowsOf(batch, removedRows), kept));
       } catch (InvalidFeatureFileException damaged) {
         return new Rewrite.Unreadable<>(damaged.getMessage());
       }
@@ -223,18 +227,40 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
     cache.evict(contentHash);
   }
 
-  /**
-   * Appends the rows of {@code batch} whose key (in the entity's column) is not erased to {@code
-   * kept}, matching columns by name; returns how many rows it left out.
-   */
+  /** Which rows of a batch of stored rows are removed. */
+  private static IntPredicate removedRowsOf(VectorSchemaRoot batch, RemovedRows removed) {
+    return switch (removed) {
+      case ErasedKeys keys -> rowsOfKeys(batch, keys);
+      case ExpiredRows expired -> {
+        TimeStampVector eventTimes = (TimeStampVector) batch.getVector(FeatureGroup.EVENT_TIME);
+        yield row -> expired.removes(eventTimes.get(row));
+      }
+    };
+  }
+
+  /** The rows whose key (in the entity's column) is erased. */
+  private static IntPredicate rowsOfKeys(VectorSchemaRoot batch, ErasedKeys keys) {
+    FieldVector keyVector = batch.getVector(keys.entity().name());
+    return row ->
+        !keyVector.isNull(row)
+            && keys.keys().contains(KeyText.of(keyVector, row, keys.entity().keyType()));
+  }
+
   private static long copyRowsWithoutKeys(
       VectorSchemaRoot batch, ErasedKeys keys, VectorSchemaRoot kept) {
-    FieldVector keyVector = batch.getVector(keys.entity().name());
+    return copyRowsKept(batch, rowsOfKeys(batch, keys), kept);
+  }
+
+  /**
+   * Appends the rows of {@code batch} that are not {@code removed} to {@code kept}, matching
+   * columns by name; returns how many rows it left out.
+   */
+  private static long copyRowsKept(
+      VectorSchemaRoot batch, IntPredicate removed, VectorSchemaRoot kept) {
     int[] keptRows = new int[batch.getRowCount()];
     int keptCount = 0;
     for (int row = 0; row < batch.getRowCount(); row++) {
-      if (keyVector.isNull(row)
-          || !keys.keys().contains(KeyText.of(keyVector, row, keys.entity().keyType()))) {
+      if (!removed.test(row)) {
         keptRows[keptCount++] = row;
       }
     }

@@ -10,11 +10,14 @@ import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.catalog.GroupVersion;
 import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
+import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.time.Duration;
@@ -99,7 +102,10 @@ class JdbcCatalogIT {
                 "activity",
                 1,
                 "growth",
-                List.of("web")));
+                List.of("web"),
+                MaxAge.FOREVER,
+                Classification.SENSITIVE,
+                ErasedKeyPolicy.DROP));
     assertThat(catalog.featureGroup("user_activity").orElseThrow()).isEqualTo(created);
     FeatureGroup described =
         catalog.describeFeatureGroup(
@@ -113,8 +119,31 @@ class JdbcCatalogIT {
     FeatureGroup evolved = catalog.markOnline("user_activity", true);
     assertThat(evolved.owner()).isEqualTo("analytics");
     assertThat(evolved.tags()).containsExactly("daily", "web");
+    assertThat(evolved.classification()).isEqualTo(Classification.SENSITIVE);
     assertThatThrownBy(() -> catalog.describeFeatureGroup(described))
         .isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void classificationsOfGroupsAndFeaturesAreKeptAndSurviveSchemaEvolution() {
+    FeatureGroup created = catalog.createFeatureGroup(group("user_profile", user));
+    assertThat(created.classification()).isEqualTo(Classification.INTERNAL);
+
+    FeatureGroup classified =
+        catalog.describeFeatureGroup(
+            created.classifiedAs(
+                Classification.PUBLIC,
+                Map.of(created.features().getFirst().name(), Classification.PII)));
+    FeatureGroup evolved =
+        catalog.addFeatures("user_profile", List.of(FeatureDefinition.vector("embedding", 8)));
+
+    assertThat(catalog.featureGroup("user_profile").orElseThrow()).isEqualTo(evolved);
+    assertThat(evolved.classification()).isEqualTo(Classification.PUBLIC);
+    assertThat(evolved.classificationOf(evolved.features().getFirst()))
+        .isEqualTo(Classification.PII);
+    assertThat(evolved.classificationOf(evolved.feature("embedding").orElseThrow()))
+        .isEqualTo(Classification.PUBLIC);
+    assertThat(classified.features().getFirst().classification()).contains(Classification.PII);
   }
 
   @Test

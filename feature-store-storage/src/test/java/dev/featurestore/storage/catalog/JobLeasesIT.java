@@ -171,6 +171,7 @@ class JobLeasesIT {
   }
 
   private static void complete(JdbcTrainingSetCatalog trainingSets, UUID id) {
-    trainingSets.complete(id, "training-sets/" + id + ".parquet", "hash", 1, List.of(), Map.of());
+    trainingSets.complete(
+        id, "training-sets/" + id + ".parquet", "hash", 1, 0, List.of(), Map.of());
   }
 }

@@ -129,7 +129,7 @@ public final class LineageBenchmark {
             id, ENTITY, Map.of(KeyUse.SPINE, keyNames(spine), KeyUse.FEATURES, keyNames(features)));
         recordNanos[t] = System.nanoTime() - started;
         trainingSets.complete(
-            id, "training-sets/" + id + ".parquet", "hash", rows, List.of(), Map.of());
+            id, "training-sets/" + id + ".parquet", "hash", rows, 0, List.of(), Map.of());
         ids.add(id);
         usesBySet.put(id, new BitSet[] {spine, features});
         if ((t + 1) % 100 == 0) {

@@ -13,44 +13,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hears, through Postgres LISTEN, that some server changed a feature group (a commit, a compaction,
- * an erasure, a schema evolution, the online flag: the trigger of migration V8 notifies on every
- * change to {@code feature_groups}), and runs a callback. A signal says only that something
- * changed; the callback re-reads what it needs. Notifications within a wait are coalesced into one
- * signal.
+ * Hears, through Postgres LISTEN on one channel, that some server changed the catalog, and runs a
+ * callback. Triggers notify the channels: {@link #FEATURE_GROUP_CHANGES} on every change to {@code
+ * feature_groups} (a commit, a compaction, an erasure, a schema evolution, the online flag;
+ * migration V8), {@link #READ_ACCESS_CHANGES} on every change of a grant or a classification (V16).
+ * A signal says only that something changed; the callback re-reads what it needs. Notifications
+ * within a wait are coalesced into one signal.
  *
  * <p>It holds one connection of the pool while running. When the connection is lost it connects and
  * listens again, then signals once, since changes made meanwhile were not heard. A pooler that does
  * not pass LISTEN through (PgBouncer in transaction mode) never delivers a notification; whoever
  * relies on this should also poll.
  */
-public final class FeatureGroupChangeListener implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(FeatureGroupChangeListener.class);
+public final class CatalogChangeListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CatalogChangeListener.class);
 
-  static final String CHANNEL = "feature_group_changes";
+  public static final String FEATURE_GROUP_CHANGES = "feature_group_changes";
+  public static final String READ_ACCESS_CHANGES = "read_access_changes";
 
   /** How long one wait for notifications lasts; close() is noticed within it. */
   private static final int WAIT_MILLIS = 250;
 
   private final DataSource dataSource;
+  private final String channel;
   private final Runnable onChange;
   private final Duration reconnectDelay;
   private final Thread thread;
   private volatile boolean closed;
 
   /**
+   * @param channel the channel to listen on, one of this class's constants
    * @param onChange runs on the listener's thread after each batch of notifications; it should hand
    *     work off rather than do it, so that the next notifications are read
    * @param reconnectDelay how long to wait before connecting again after a failure
    */
-  public FeatureGroupChangeListener(
-      DataSource dataSource, Runnable onChange, Duration reconnectDelay) {
+  public CatalogChangeListener(
+      DataSource dataSource, String channel, Runnable onChange, Duration reconnectDelay) {
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    if (!channel.equals(FEATURE_GROUP_CHANGES) && !channel.equals(READ_ACCESS_CHANGES)) {
+      throw new IllegalArgumentException("unknown channel " + channel);
+    }
+    this.channel = channel;
     this.onChange = requireNonNull(onChange, "onChange is null");
     this.reconnectDelay = requireNonNull(reconnectDelay, "reconnectDelay is null");
     this.thread =
         Thread.ofPlatform()
-            .name("feature-group-change-listener")
+            .name("catalog-change-listener-" + channel)
             .daemon()
             .unstarted(this::listenUntilClosed);
   }
@@ -83,10 +91,10 @@ public final class FeatureGroupChangeListener implements AutoCloseable {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
-          statement.execute("LISTEN " + CHANNEL);
+          statement.execute("LISTEN " + channel);
         }
         if (failing) {
-          log.info("Listening for feature group changes again");
+          log.info("Listening on {} again", channel);
           failing = false;
         }
         signal();
@@ -99,7 +107,7 @@ public final class FeatureGroupChangeListener implements AutoCloseable {
         }
       } catch (SQLException e) {
         if (!failing) {
-          log.warn("Cannot listen for feature group changes; retrying every {}", reconnectDelay, e);
+          log.warn("Cannot listen on {}; retrying every {}", channel, reconnectDelay, e);
           failing = true;
         }
         pauseBeforeReconnecting();
@@ -111,7 +119,7 @@ public final class FeatureGroupChangeListener implements AutoCloseable {
     try {
       onChange.run();
     } catch (RuntimeException e) {
-      log.warn("A feature group change could not be handled", e);
+      log.warn("A change signalled on {} could not be handled", channel, e);
     }
   }
 

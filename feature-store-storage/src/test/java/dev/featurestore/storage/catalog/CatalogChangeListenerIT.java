@@ -25,12 +25,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FeatureGroupChangeListenerIT {
+class CatalogChangeListenerIT {
   private final Semaphore signals = new Semaphore(0);
   private DataSource dataSource;
   private JdbcCatalog catalog;
   private Entity user;
-  private FeatureGroupChangeListener listener;
+  private CatalogChangeListener listener;
 
   @BeforeEach
   void listen() throws InterruptedException {
@@ -38,7 +38,12 @@ class FeatureGroupChangeListenerIT {
     CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
-    listener = new FeatureGroupChangeListener(dataSource, signals::release, Duration.ofMillis(100));
+    listener =
+        new CatalogChangeListener(
+            dataSource,
+            CatalogChangeListener.FEATURE_GROUP_CHANGES,
+            signals::release,
+            Duration.ofMillis(100));
     listener.start();
     assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("signal on listening").isTrue();
   }
@@ -91,8 +96,12 @@ class FeatureGroupChangeListenerIT {
     config.setConnectionTimeout(Duration.ofMinutes(1).toMillis());
     config.setInitializationFailTimeout(-1);
     try (HikariDataSource gone = new HikariDataSource(config)) {
-      FeatureGroupChangeListener waiting =
-          new FeatureGroupChangeListener(gone, signals::release, Duration.ofMillis(100));
+      CatalogChangeListener waiting =
+          new CatalogChangeListener(
+              gone,
+              CatalogChangeListener.FEATURE_GROUP_CHANGES,
+              signals::release,
+              Duration.ofMillis(100));
       waiting.start();
       Thread.sleep(300);
       waiting.close();
@@ -107,7 +116,7 @@ class FeatureGroupChangeListenerIT {
             statement.executeQuery(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                     + " WHERE datname = current_database() AND query = 'LISTEN "
-                    + FeatureGroupChangeListener.CHANNEL
+                    + CatalogChangeListener.FEATURE_GROUP_CHANGES
                     + "'")) {
       terminated.next();
       return terminated.getInt(1);

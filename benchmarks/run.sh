@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# One command for the benchmarks of docs/benchmarks.md: builds with the Maven toolchain, then runs the
+# point-in-time join (S, and M under -Xmx1g), HTTP ingest (S group) and online serving, ours and
+# DuckDB each in its own process, alternating round by round, and prints one table.
+#
+#   benchmarks/run.sh [--quick] [--rounds N] [--only join,ingest,online] [--no-build] [--aot]
+#
+# --aot: the join also runs ours with a JDK AOT cache (JEP 483/515, JDK 25) made by a training run,
+#   as one more side of the alternation.
+# --quick: join S only (3 joins per process), a 1M-row ingest, a 100k-key online index: a few minutes
+#   after the build. --rounds N (default 3, quick 2): how many times each side runs, alternating.
+# Environment: DUCKDB_VERSIONS (default "2.0.0.1 1.4.1.0": the newest duckdb_jdbc on Maven Central when
+#   this was written, and the one the project's tests use), WORK (default /tmp/feature-store-benchmarks:
+#   generated data, reused by later runs, and the logs), JAVA (a JDK 21+ java; by default the newest
+#   JDK the Maven toolchain can select).
+# Needs: a JDK 21+ installed where maven-toolchains-plugin finds it (the build needs one anyway);
+#   for online, curl and python3 (taskset, cc, pgbench and psql are used when present).
+set -euo pipefail
+# The whole script is one function, read before it runs: editing this file while a run goes on
+# (hours for the full set) cannot change that run.
+main() {
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=0
+ROUNDS=
+ONLY=join,ingest,online
+BUILD=1
+AOT=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
+    --no-build) BUILD=0 ;;
+    --aot) AOT=1 ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--rounds N] [--only join,ingest,online] [--no-build] [--aot]" >&2; exit 2 ;;
+  esac
+  shift
+done
+ROUNDS=${ROUNDS:-$([ $QUICK = 1 ] && echo 2 || echo 3)}
+DUCKDB_VERSIONS=${DUCKDB_VERSIONS:-2.0.0.1 1.4.1.0}
+WORK=${WORK:-/tmp/feature-store-benchmarks}
+mkdir -p "$WORK"
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+rm -f "$WORK/outputs.txt"
+selected() { [[ ",$ONLY," == *",$1,"* ]]; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+say() { echo "[$(date -u +%H:%M:%S) load $(load1)] $*" >&2; }
+# A part that fails (e.g. a server that does not start in time on an overloaded machine) is listed
+# under the table; the other parts still run.
+FAILURES=()
+failed() { tail -5 "$2" >&2; say "$1 FAILED: $2"; FAILURES+=("$1 failed at load $(load1): $(grep -m1 -E 'Exception|rror' "$2" | cut -c1-160 || true) ($2)"); }
+
+# The JDK to run our side: the newest JDK 21+ among the toolchains Maven knows (toolchains.xml, the
+# toolchains plugin's discovery cache) and the usual install folders, as select-jdk-toolchain picks one.
+java_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
+find_jdk() {
+  local best="" best_major=0 home major
+  for home in $(sed -n 's:.*<jdkHome>\(.*\)</jdkHome>.*:\1:p' ~/.m2/toolchains.xml ~/.m2/discovered-jdk-toolchains-cache.xml 2>/dev/null) \
+      /usr/lib/jvm/* /opt/java/* /opt/jdk* ~/.sdkman/candidates/java/*; do
+    [ -x "$home/bin/java" ] || continue
+    major=$(java_major "$home")
+    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$home; best_major=$major; fi
+  done
+  [ -n "$best" ] && echo "$best/bin/java"
+}
+JAVA=${JAVA:-$(find_jdk || true)}
+if [ -z "$JAVA" ]; then
+  echo "No JDK 21 or newer found (looked in ~/.m2/toolchains.xml, the toolchains plugin's cache and /usr/lib/jvm)." >&2
+  echo "Install one (e.g. apt-get install temurin-25-jdk) or set JAVA=/path/to/bin/java." >&2
+  exit 1
+fi
+say "our side runs on $JAVA"
+
+if [ $BUILD = 1 ]; then
+  # -am builds the modules ours depend on in the same reactor, so a fresh clone needs nothing in
+  # ~/.m2 of ours; each module writes its own classpath (relative to its folder).
+  goal=test-compile
+  if selected online; then goal=package; fi
+  say "building (./mvnw -pl feature-store-api -am $goal, tests skipped; log in $WORK/build.log)"
+  ./mvnw -B -q -pl feature-store-api -am "$goal" dependency:build-classpath -DskipTests \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark-classpath.txt > "$WORK/build.log" 2>&1 \
+    || { tail -30 "$WORK/build.log" >&2; echo "build failed: $WORK/build.log" >&2; exit 1; }
+fi
+
+# One DuckDB JDBC jar per baseline version, through Maven (offline if already in the local repository).
+M2_REPOSITORY=${M2_REPOSITORY:-$HOME/.m2/repository}
+duckdb_jar() { echo "$M2_REPOSITORY/org/duckdb/duckdb_jdbc/$1/duckdb_jdbc-$1.jar"; }
+for version in $DUCKDB_VERSIONS; do
+  if [ ! -f "$(duckdb_jar "$version")" ]; then
+    ./mvnw -B -q dependency:get -Dartifact="org.duckdb:duckdb_jdbc:$version" -Dtransitive=false >> "$WORK/build.log" 2>&1 \
+      || { echo "cannot fetch org.duckdb:duckdb_jdbc:$version (see $WORK/build.log)" >&2; exit 1; }
+  fi
+done
+# A module's test classpath with the project's DuckDB jar replaced by the given version's.
+classpath() {
+  local module=$1 version=$2
+  echo "$ROOT/$module/target/test-classes:$ROOT/$module/target/classes:$(tr ':' '\n' < "$ROOT/$module/target/benchmark-classpath.txt" \
+    | grep -v '/duckdb_jdbc-' | paste -sd:):$(duckdb_jar "$version")"
+}
+# For --aot: an AOT cache takes classes from jars only ("Cannot have non-empty directory in paths"),
+# so both of our sides then run from jars of the modules' class folders.
+jar_classpath() {
+  local entry jars=()
+  mkdir -p "$WORK/jars"
+  for entry in $(tr ':' ' ' <<< "$1"); do
+    if [ -d "$entry" ]; then
+      local jar=$WORK/jars/$(sed 's:^/::; s:/:_:g' <<< "$entry").jar
+      "$(dirname "$JAVA")/jar" --create --file "$jar" -C "$entry" .
+      jars+=("$jar")
+    else
+      jars+=("$entry")
+    fi
+  done
+  (IFS=:; echo "${jars[*]}")
+}
+FIRST_DUCKDB=${DUCKDB_VERSIONS%% *}
+JVM_OPTIONS=(--add-opens=java.base/java.nio=ALL-UNNAMED)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS"; }
+# "peak RSS 1234567 kB" (VmHWM) -> MiB
+rss_mib() { sed -n 's/.*peak RSS \([0-9]*\) kB.*/\1/p' <<< "$1" | awk '{ printf "%d", $1 / 1024 }'; }
+
+# The join: ParquetJoinBenchmark (feature-store-storage tests), Parquet feature files to a Parquet
+# output. Each process does ITERATIONS joins: the first is the first join of a fresh JVM, the
+# others are warm.
+join_side() { # workload heap side iterations round
+  local workload=$1 heap=$2 side=$3 iterations=$4 round=$5 version mode log line seconds iteration options=()
+  case "$side" in
+    ours) version=$FIRST_DUCKDB; mode=engine ;;
+    ours-aot) version=$FIRST_DUCKDB; mode=engine; options=(-XX:AOTCache="$WORK/join-$workload.aot") ;;
+    *) version=$side; mode=duckdb ;;
+  esac
+  log=$WORK/join-$workload-$side-$round.log
+  local path
+  path=$(classpath feature-store-storage "$version")
+  if [ $AOT = 1 ] && [[ "$side" == ours* ]]; then path=$OURS_JARS; fi
+  "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$path" \
+    dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$WORK/join-$workload" "$iterations" > "$log" 2>&1 \
+    || { failed "join $workload $side round $round" "$log"; return; }
+  local rss
+  rss=$(rss_mib "$(tail -1 "$log")")
+  while read -r line; do
+    iteration=$(sed -n 's/.* iteration \([0-9]*\):.*/\1/p' <<< "$line")
+    seconds=$(sed -n 's/.* iteration [0-9]*: \([0-9.]*\) s,.*/\1/p' <<< "$line")
+    local kind=warm
+    [ "$iteration" = 0 ] && kind=first
+    if [ "$side" = ours ]; then
+      record "join $workload $kind" "$round" ours '*' "$seconds" "$rss" "$(load1)"
+    elif [ "$side" = ours-aot ]; then
+      record "join $workload $kind" "$round" "ours with AOT cache" "ours with AOT cache" "$seconds" "$rss" "$(load1)"
+    else
+      record "join $workload $kind" "$round" "DuckDB $side" "DuckDB $side" "$seconds" "$rss" "$(load1)"
+    fi
+  done < <(grep ' iteration ' "$log")
+  say "join $workload $side round $round: $(grep -o 'iteration [0-9]*: [0-9.]* s' "$log" | sed 's/iteration //' | paste -sd' '), peak RSS $rss MiB"
+}
+run_join() { # workload heap iterations
+  local workload=$1 heap=$2 iterations=$3 round side
+  if [ ! -f "$WORK/join-$workload/prepared" ]; then
+    say "writing the $workload workload's files to $WORK/join-$workload (once)"
+    rm -rf "$WORK/join-$workload"
+    "$JAVA" "${JVM_OPTIONS[@]}" -Xmx3g -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" \
+      dev.featurestore.storage.training.ParquetJoinBenchmark prepare "$workload" "$WORK/join-$workload" > "$WORK/prepare-$workload.log" 2>&1
+    touch "$WORK/join-$workload/prepared"
+  fi
+  local sides="ours $DUCKDB_VERSIONS"
+  if [ $AOT = 1 ]; then
+    # JEP 483/514/515: a training run (two joins) records the classes it loads and linked, and the
+    # methods' profiles, into an AOT cache that later JVMs map at start.
+    say "join $workload: training run for the AOT cache $WORK/join-$workload.aot"
+    OURS_JARS=$(jar_classpath "$(classpath feature-store-storage "$FIRST_DUCKDB")")
+    "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" -XX:AOTCacheOutput="$WORK/join-$workload.aot" \
+      -cp "$OURS_JARS" dev.featurestore.storage.training.ParquetJoinBenchmark \
+      engine "$workload" "$WORK/join-$workload" 2 > "$WORK/aot-training-$workload.log" 2>&1 \
+      || { failed "AOT cache training run" "$WORK/aot-training-$workload.log"; return; }
+    sides="ours ours-aot $DUCKDB_VERSIONS"
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    # Alternate which side goes first, so neither always meets the same moment of a shared machine.
+    local order=$sides
+    [ $((round % 2)) = 0 ] && order=$(echo $sides | tr ' ' '\n' | tac | paste -sd' ')
+    for side in $order; do
+      join_side "$workload" "$heap" "$side" "$iterations" "$round"
+      # In the last round, each DuckDB version's output against ours, row by row (EXCEPT ALL both ways).
+      if [ "$round" = "$ROUNDS" ] && [[ "$side" != ours* ]]; then
+        "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g -cp "$(classpath feature-store-storage "$side")" \
+          dev.featurestore.storage.training.ParquetJoinBenchmark compare "$workload" "$WORK/join-$workload" > "$WORK/compare-$workload-$side.log" 2>&1
+        echo "join $workload, ours against DuckDB $side: $(tail -1 "$WORK/compare-$workload-$side.log")" >> "$WORK/outputs.txt"
+      fi
+    done
+  done
+}
+
+# HTTP ingest: HttpIngestBenchmark (feature-store-api tests) starts the server in its own JVM and
+# POSTs the S group as Parquet and as Arrow; DuckDB's read+sort+write runs in the benchmark's own
+# process after them, each round. One run per DuckDB version, alternating; round 1 of a run is the
+# first upload of a fresh server.
+run_ingest() { # keys versions
+  local keys=$1 versions=$2 run version log
+  for run in $(seq 1 "$(( (ROUNDS + 1) / 2 ))"); do
+    for version in $DUCKDB_VERSIONS; do
+      log=$WORK/ingest-$version-$run.log
+      say "ingest run $run with DuckDB $version ($keys keys x $versions versions, 2 rounds)"
+      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -cp "$(classpath feature-store-api "$version")" \
+        dev.featurestore.api.ingest.HttpIngestBenchmark "$keys" "$versions" 2) > "$log" 2>&1 \
+        || { failed "ingest run $run with DuckDB $version" "$log"; continue; }
+      # Per round: "<format> ... over HTTP <seconds> s ...", "server peak heap ..., peak RSS <MB> MB",
+      # then DuckDB's "read+sort+write <seconds> s ..." and "DuckDB process peak RSS <MB> MB".
+      awk -v run="$version-$run" -v duckdb="DuckDB $version" -v load="$(load1)" '
+        function kind() { return round == 1 ? "first" : "warm" }
+        /^Parquet over HTTP/ { round++ }
+        / over HTTP / { format = $1; seconds = $(NF - 5) }
+        /server peak heap/ { printf "ingest %s %s\t%s-r%d\tours\t%s\t%s\t%d\t%s\n", format, kind(), run, round, duckdb, seconds, $(NF - 1) / 1.048576, load }
+        /DuckDB read\+sort\+write/ { duck = $(NF - 5) }
+        /DuckDB process peak RSS/ {
+          for (f = 0; f < 2; f++) printf "ingest %s %s\t%s-r%d\t%s\t%s\t%s\t%d\t%s\n", (f ? "Arrow" : "Parquet"), kind(), run, round, duckdb, duckdb, duck, $(NF - 1) / 1.048576, load
+        }' "$log" >> "$RESULTS"
+      say "$(grep -E 'over HTTP|read\+sort' "$log" | awk '{ printf "%s %s s; ", $1, $(NF - 5) }')"
+    done
+  done
+}
+
+# Online serving: benchmarks/online/run.sh, reduced to the issue's goals (saturation of 1 key x 50
+# features against GET /health on the same listener; 100 keys x 50 features at 500/s), without its
+# fixed-rate 1x50 runs, the Postgres baseline and the restarts (run it alone for those).
+ONLINE_TABLE=
+run_online() { # keys seconds-per-run warm-up server-heap
+  local log=$WORK/online.log
+  say "online: $1 keys, $2 s per run (log in $log)"
+  KEYS=$1 SECONDS_PER_RUN=$2 WARMUP=$3 WARMUP_SECONDS=$(($3 * 3)) SERVER_HEAP=$4 WORK=$WORK/online JAVA=$JAVA \
+    RATES_1X50= RATES_100X50=500 POSTGRES_BASELINE=0 RESTARTS=0 benchmarks/online/run.sh "$2" "$3" > "$log" 2>&1 \
+    || { failed online "$log"; return; }
+  grep -E 'not found' "$log" >&2 || true
+  # Closed-loop lines without a prefix are the server's: /health, then 1x50, 100x50 (online listener).
+  local health lookup p99
+  health=$(grep -v '^platform floor' "$log" | grep 'GET /health rate=closed-loop' | head -1 | grep -o 'achieved=[0-9]*' | cut -d= -f2)
+  lookup=$(grep '^POST /get-online-features rate=closed-loop' "$log" | head -1 | grep -o 'achieved=[0-9]*' | cut -d= -f2)
+  p99=$(grep '^POST /get-online-features rate=500/s' "$log" | head -1 | grep -o 'p99=[0-9.]*ms' | cut -d= -f2)
+  ONLINE_TABLE="| online, $1 keys x 50 features | 1x50 saturation $lookup req/s | GET /health on the same listener $health req/s | **$(awk -v a="$lookup" -v b="$health" 'BEGIN { printf "%.2f", a / b }')** | >= 0.5 | load $(load1) |
+| online, $1 keys x 50 features | 100x50 at 500 req/s: p99 $p99 | | | p99 <= 5 ms | load $(load1) |"
+}
+
+START_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
+if selected join; then
+  if [ $QUICK = 1 ]; then run_join S 2g 3; else run_join S 2g 5; run_join M 1g 3; fi
+fi
+if selected ingest; then
+  if [ $QUICK = 1 ]; then run_ingest 20000 50; else run_ingest 100000 50; fi
+fi
+if selected online; then
+  if [ $QUICK = 1 ]; then run_online 100000 5 2 2g; else run_online 1000000 15 5 6g; fi
+fi
+
+echo
+echo "## benchmarks/run.sh $([ $QUICK = 1 ] && echo '--quick ')--rounds $ROUNDS, $STARTED to $(date -u '+%H:%M UTC'), commit $(git rev-parse --short HEAD)"
+echo
+echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM;"
+echo "load average (1, 5, 15 min) $START_LOAD at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+echo "Ours: $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p') ($JAVA); DuckDB JDBC: $DUCKDB_VERSIONS (each side in its own JVM, 2 threads each)."
+echo "Times in seconds; ratio < 1: ours faster. Join: Parquet files to a Parquet output; first = first join of"
+echo "a fresh JVM, warm = the later joins of that JVM. Ingest: S group POSTed as Parquet / Arrow to a fresh"
+echo "server, against DuckDB's read+sort+write of the same Parquet; first = first upload after the start."
+echo
+"$JAVA" "$ROOT/benchmarks/Summary.java" "$RESULTS"
+if [ -n "$ONLINE_TABLE" ]; then
+  echo
+  echo "| online | ours | baseline | ratio | goal | load |"
+  echo "|---|---|---|---|---|---|"
+  echo "$ONLINE_TABLE"
+fi
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  echo
+  echo "Failed (not in the table):"
+  printf -- '- %s\n' "${FAILURES[@]}"
+fi
+if [ -f "$WORK/outputs.txt" ]; then
+  echo
+  echo "Outputs:"
+  sed 's/^/- /' "$WORK/outputs.txt"
+  rm "$WORK/outputs.txt"
+fi
+}
+main "$@"

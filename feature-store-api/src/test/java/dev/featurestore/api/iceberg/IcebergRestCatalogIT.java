@@ -1,0 +1,226 @@
+package dev.featurestore.api.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.api.TestApiKeys;
+import dev.featurestore.api.TestCatalogs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotAuthorizedException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.apache.iceberg.rest.responses.ErrorResponseParser;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.TestRestTemplate;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Iceberg's own REST client, pointed at /iceberg with an API key as its bearer token, lists and
+ * loads our feature groups and training sets and scans their rows; writes are refused.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = TestApiKeys.ADMIN_KEY_PROPERTY)
+@AutoConfigureTestRestTemplate
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IcebergRestCatalogIT {
+  private static Path dataDir;
+
+  @DynamicPropertySource
+  static void realDatabase(DynamicPropertyRegistry registry) throws IOException {
+    dataDir = Files.createTempDirectory("iceberg-it");
+    TestCatalogs.useFreshCatalog(registry, dataDir);
+  }
+
+  @Autowired TestRestTemplate anonymous;
+  @LocalServerPort int port;
+  private RESTCatalog catalog;
+  private String trainingSetId;
+
+  @BeforeAll
+  void defineAndCommit() {
+    TestRestTemplate http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    post(http, "/api/v1/entities", "{\"name\":\"user_id\",\"keyType\":\"STRING\"}");
+    post(
+        http,
+        "/api/v1/feature-groups",
+        "{\"name\":\"activity\",\"entity\":\"user_id\","
+            + "\"features\":[{\"name\":\"clicks\",\"type\":\"INT64\"}]}");
+    post(
+        http,
+        "/api/v1/feature-groups/activity/commits",
+        """
+        {"rows":[{"user_id":"u1","event_time":"2026-02-01T00:00:00Z","clicks":1},
+                 {"user_id":"u2","event_time":"2026-02-01T00:00:00Z","clicks":2}]}""");
+    String trainingSet =
+        post(
+            http,
+            "/api/v1/training-sets",
+            """
+            {"name":"clicks","spine":{"rows":[{"user_id":"u1","event_time":"2026-03-01T00:00:00Z"}]},
+             "features":[{"feature":"activity:clicks"}]}""");
+    // Listed like any group; its table needs a grant (aGroupWithPiiFeaturesNeedsAnOfflineGrant).
+    post(
+        http,
+        "/api/v1/feature-groups",
+        "{\"name\":\"profile\",\"entity\":\"user_id\",\"classification\":\"PII\","
+            + "\"features\":[{\"name\":\"email\",\"type\":\"STRING\"}]}");
+    trainingSetId = trainingSet.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    catalog = connect(TestApiKeys.ADMIN_KEY);
+  }
+
+  @AfterAll
+  void close() throws IOException {
+    if (catalog != null) {
+      catalog.close();
+    }
+  }
+
+  private RESTCatalog connect(String key) {
+    RESTCatalog client = new RESTCatalog();
+    client.initialize(
+        "feature_store",
+        Map.of(
+            "uri",
+            "http://localhost:" + port + "/iceberg",
+            "token",
+            key,
+            "io-impl",
+            LocalFilesIO.class.getName()));
+    return client;
+  }
+
+  private static String post(TestRestTemplate http, String path, String body) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    var answer =
+        http.exchange(path, HttpMethod.POST, new HttpEntity<>(body, headers), String.class);
+    assertThat(answer.getStatusCode().is2xxSuccessful()).as(answer.getBody()).isTrue();
+    return answer.getBody();
+  }
+
+  @Test
+  void listsNamespacesAndTables() {
+    assertThat(catalog.listNamespaces())
+        .containsExactly(Namespace.of("feature_groups"), Namespace.of("training_sets"));
+    assertThat(catalog.listTables(Namespace.of("feature_groups")))
+        .containsExactlyInAnyOrder(
+            TableIdentifier.of("feature_groups", "activity"),
+            TableIdentifier.of("feature_groups", "profile"));
+    assertThat(catalog.listTables(Namespace.of("training_sets")))
+        .containsExactly(TableIdentifier.of("training_sets", trainingSetId));
+  }
+
+  @Test
+  void loadsAGroupAndScansItsRows() throws IOException {
+    Table table = catalog.loadTable(TableIdentifier.of("feature_groups", "activity"));
+
+    assertThat(table.schema().findField("clicks").type()).isEqualTo(Types.LongType.get());
+    assertThat(rows(table, "clicks")).containsExactlyInAnyOrder("u1:1", "u2:2");
+  }
+
+  @Test
+  void loadsATrainingSetAndScansItsRows() throws IOException {
+    Table table = catalog.loadTable(TableIdentifier.of("training_sets", trainingSetId));
+
+    // The spine's key and time, then the feature.
+    List<Types.NestedField> columns = table.schema().columns();
+    assertThat(rows(table, columns.getLast().name())).containsExactly("u1:1");
+  }
+
+  @Test
+  void anUnknownTableIsIcebergsNoSuchTable() {
+    assertThatThrownBy(() -> catalog.loadTable(TableIdentifier.of("feature_groups", "missing")))
+        .isInstanceOf(NoSuchTableException.class);
+  }
+
+  @Test
+  void writesAreRefusedInIcebergsErrorModel() {
+    // The client never tries: the config lists reads only.
+    assertThatThrownBy(
+            () ->
+                catalog.createTable(
+                    TableIdentifier.of("feature_groups", "new_group"),
+                    new Schema(Types.NestedField.required(1, "id", Types.LongType.get()))))
+        .isInstanceOf(UnsupportedOperationException.class);
+    // A client that tries anyway is refused.
+    HttpHeaders headers = new HttpHeaders();
+    headers.setBearerAuth(TestApiKeys.ADMIN_KEY);
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    var answer =
+        anonymous.exchange(
+            "/iceberg/v1/namespaces/feature_groups/tables",
+            HttpMethod.POST,
+            new HttpEntity<>("{\"name\":\"new_group\"}", headers),
+            String.class);
+
+    assertThat(answer.getStatusCode().value()).isEqualTo(403);
+    ErrorResponse error = ErrorResponseParser.fromJson(answer.getBody());
+    assertThat(error.type()).isEqualTo("ForbiddenException");
+    assertThat(error.message()).contains("read-only");
+  }
+
+  @Test
+  void aGroupWithPiiFeaturesNeedsAnOfflineGrant() {
+    TestRestTemplate http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    assertThatThrownBy(() -> catalog.loadTable(TableIdentifier.of("feature_groups", "profile")))
+        .isInstanceOf(ForbiddenException.class)
+        .hasMessageContaining("profile:email (PII)");
+
+    String currentKey = http.getForObject("/api/v1/api-keys/current", String.class);
+    String adminKeyId = currentKey.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    post(
+        http,
+        "/api/v1/grants",
+        "{\"apiKeyId\":\"" + adminKeyId + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
+    assertThat(
+            catalog
+                .loadTable(TableIdentifier.of("feature_groups", "profile"))
+                .schema()
+                .findField("email"))
+        .isNotNull();
+  }
+
+  @Test
+  void anUnknownKeyIsNotAuthorized() {
+    assertThatThrownBy(() -> connect("not-a-key").listNamespaces())
+        .isInstanceOf(NotAuthorizedException.class);
+  }
+
+  private static List<String> rows(Table table, String feature) throws IOException {
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        rows.add(record.getField("user_id") + ":" + record.getField(feature));
+      }
+    }
+    return rows;
+  }
+}
