@@ -65,7 +65,7 @@ class SearchController {
     SearchQuery query = new SearchQuery(q.orElse(null));
     PageRequest page = PageRequest.of(limit, pageToken);
     List<SearchHit> fetched =
-        discovery.search(query, page.after().map(SearchCursor::parse), page.limit() + 1);
+        discovery.search(query, page.after().map(SearchCursor::parse), page.fetchSize());
     return page.answerFetched(fetched, hit -> hit.cursor().text(), SearchHitView::of);
   }
 }

@@ -98,7 +98,7 @@ class IcebergCatalogController {
     List<String> names =
         namespace.equals(IcebergTables.FEATURE_GROUPS)
             ? tables.featureGroupTables()
-            : tables.trainingSetTables(Caller.current()::maySee);
+            : tables.trainingSetTables(Caller.current().key().visibleOwner());
     ListTablesResponse.Builder answer = ListTablesResponse.builder();
     names.forEach(name -> answer.add(TableIdentifier.of(known, name)));
     return json.writeValueAsString(answer.build());

@@ -49,14 +49,22 @@ public record PageRequest(int limit, Optional<String> after) {
         items.stream()
             .filter(item -> after.isEmpty() || order.compare(cursor.apply(item), after.get()) > 0)
             .sorted(Comparator.comparing(cursor, order))
+            .limit(fetchSize())
             .toList();
     return answerFetched(following, cursor, view);
   }
 
   /**
-   * The page of items a store cut itself: {@code fetched} are the items after the token's cursor,
-   * in order, {@code limit + 1} at most (one more than the page shows tells that a next page
-   * exists).
+   * How many items a store asked for one page should return: one more than the page holds, so the
+   * answer knows whether a next page exists.
+   */
+  public int fetchSize() {
+    return limit + 1;
+  }
+
+  /**
+   * The page of {@code fetched}: the items that follow the page token's cursor, in list order, as
+   * many as {@link #fetchSize()} at most.
    */
   public <T, V> ResponseEntity<List<V>> answerFetched(
       List<T> fetched, Function<T, String> cursor, Function<T, V> view) {

@@ -28,8 +28,10 @@ import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.core.training.TrainingSetSummary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -43,7 +45,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -200,7 +201,7 @@ class TrainingSetController {
   }
 
   /** A training set as lists show it: without its request, inputs and timings. */
-  record TrainingSetSummary(
+  record TrainingSetListItem(
       UUID id,
       String name,
       TrainingSetStatus status,
@@ -210,8 +211,8 @@ class TrainingSetController {
       UUID ownerKeyId,
       Instant createdAt,
       Instant completedAt) {
-    static TrainingSetSummary of(TrainingSet set) {
-      return new TrainingSetSummary(
+    static TrainingSetListItem of(TrainingSetSummary set) {
+      return new TrainingSetListItem(
           set.id(),
           set.name(),
           set.status(),
@@ -232,29 +233,40 @@ class TrainingSetController {
               + " request), a page at a time (limit, pageToken; Link rel=\"next\"); optionally"
               + " only those of a name or a status.")
   @GetMapping
-  ResponseEntity<List<TrainingSetSummary>> list(
+  ResponseEntity<List<TrainingSetListItem>> list(
       @RequestParam Optional<String> name,
       @RequestParam Optional<TrainingSetStatus> status,
       @RequestParam Optional<Integer> limit,
       @RequestParam Optional<String> pageToken) {
-    Caller caller = Caller.current();
-    List<TrainingSet> matching =
-        trainingSets.list().stream()
-            .filter(caller::maySee)
-            .filter(set -> name.isEmpty() || name.get().equals(set.name()))
-            .filter(set -> status.isEmpty() || set.status() == status.get())
-            .toList();
-    return PageRequest.of(limit, pageToken)
-        .answer(
-            matching,
-            TrainingSetController::newestFirstCursor,
-            Comparator.reverseOrder(),
-            TrainingSetSummary::of);
+    PageRequest page = PageRequest.of(limit, pageToken);
+    TrainingSetListQuery query =
+        new TrainingSetListQuery(
+            name,
+            status,
+            Caller.current().key().visibleOwner(),
+            page.after().map(TrainingSetController::position),
+            page.fetchSize());
+    return page.answerFetched(
+        trainingSets.list(query),
+        TrainingSetController::newestFirstCursor,
+        TrainingSetListItem::of);
   }
 
   /** Creation time in microseconds, zero-padded so that strings sort as numbers, then the id. */
-  private static String newestFirstCursor(TrainingSet set) {
+  private static String newestFirstCursor(TrainingSetSummary set) {
     return String.format(Locale.ROOT, "%020d", EpochMicros.of(set.createdAt())) + "/" + set.id();
+  }
+
+  private static TrainingSetListQuery.Position position(String cursor) {
+    int slash = cursor.indexOf('/');
+    try {
+      return new TrainingSetListQuery.Position(
+          EpochMicros.toInstant(Long.parseLong(cursor.substring(0, Math.max(slash, 0)))),
+          UUID.fromString(cursor.substring(slash + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "pageToken", "is not a page token: pass the one from the previous page's Link header");
+    }
   }
 
   @Operation(

@@ -58,7 +58,7 @@ record TrainingSetRequestDocument(
       """
       {"name":"churn_2026_11",
        "spine":{"rows":[{"user_id":"u1","event_time":"2026-03-05T00:00:00Z","label":1}]},
-       "features":["user_activity:clicks_7d",{"feature":"user_profile:country","as":"country"}]}""";
+       "features":[{"feature":"user_activity:clicks_7d","as":"clicks"}]}""";
 
   @Schema(
       name = "InlineSpine",

@@ -17,7 +17,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * tests are skipped with the reason printed, except in CI (CI=true), where a missing browser fails
  * the run: {@code .ci/run} installs both packages.
  */
-final class ConsoleBrowser {
+public final class ConsoleBrowser {
   /** The flags Chromium needs here; without the networking ones it keeps dialling out. */
   private static final List<String> FLAGS =
       List.of(
@@ -34,7 +34,7 @@ final class ConsoleBrowser {
   private ConsoleBrowser() {}
 
   /** Why the browser cannot run here, if it cannot. */
-  static Optional<String> missing() {
+  public static Optional<String> missing() {
     Optional<Path> browser = onPath("chromium");
     Optional<Path> driver = onPath("chromedriver");
     if (browser.isPresent() && driver.isPresent()) {
@@ -47,12 +47,12 @@ final class ConsoleBrowser {
             + (driver.isEmpty() ? "chromedriver" : ""));
   }
 
-  static boolean inContinuousIntegration() {
+  public static boolean inContinuousIntegration() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
   /** A fresh browser with its own profile folder; its console messages are kept for the test. */
-  static ChromeDriver start(Path profile) throws IOException {
+  public static ChromeDriver start(Path profile) throws IOException {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(onPath("chromium").orElseThrow().toFile());
     options.addArguments(FLAGS);

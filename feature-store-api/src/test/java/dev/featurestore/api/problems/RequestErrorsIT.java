@@ -70,15 +70,15 @@ class RequestErrorsIT {
             "/api/v1/feature-groups",
             "{\"name\":\"tagged\",\"entity\":\"user_id\",\"steward\":\"a\",\"features\":[]}"),
         "steward",
-        "is not a field of this request; its fields are description, entity, features, name,"
-            + " online, owner, tags, ttl");
+        "is not a field of this request; its fields are classification, description, entity,"
+            + " features, maxAge, name, online, owner, tags, ttl");
     assertProblem(
         post(
             "/api/v1/feature-groups",
             "{\"name\":\"described\",\"entity\":\"user_id\",\"features\":["
                 + "{\"name\":\"f\",\"type\":\"INT64\",\"unit\":\"d\"}]}"),
         "features[0].unit",
-        "its fields are description, dimension, name, type");
+        "its fields are classification, description, dimension, name, type");
     assertThat(http.getForEntity("/api/v1/feature-groups/tagged", String.class).getStatusCode())
         .isEqualTo(org.springframework.http.HttpStatus.NOT_FOUND);
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * A feature group's definition at one schema version. Every stored row also has the entity's key
@@ -152,18 +153,8 @@ public record FeatureGroup(
       String newOwner,
       List<String> newTags,
       Map<String, String> featureDescriptions) {
-    for (String featureName : featureDescriptions.keySet()) {
-      if (feature(featureName).isEmpty()) {
-        throw new InvalidInputException(
-            "featureDescriptions." + featureName,
-            "group '" + name + "' has no feature '" + featureName + "'");
-      }
-    }
-    List<FeatureDefinition> described = new ArrayList<>();
-    for (FeatureDefinition feature : features) {
-      String featureDescription = featureDescriptions.get(feature.name());
-      described.add(featureDescription == null ? feature : feature.describedAs(featureDescription));
-    }
+    List<FeatureDefinition> described =
+        featuresChanged("featureDescriptions", featureDescriptions, FeatureDefinition::describedAs);
     return new FeatureGroup(
         name,
         entity,
@@ -227,19 +218,9 @@ public record FeatureGroup(
   public FeatureGroup classifiedAs(
       Classification newClassification, Map<String, Classification> featureClassifications) {
     requireNonNull(newClassification, "newClassification is null");
-    for (String featureName : featureClassifications.keySet()) {
-      if (feature(featureName).isEmpty()) {
-        throw new InvalidInputException(
-            "featureClassifications." + featureName,
-            "group '" + name + "' has no feature '" + featureName + "'");
-      }
-    }
-    List<FeatureDefinition> classified = new ArrayList<>();
-    for (FeatureDefinition feature : features) {
-      Classification featureClassification = featureClassifications.get(feature.name());
-      classified.add(
-          featureClassification == null ? feature : feature.classifiedAs(featureClassification));
-    }
+    List<FeatureDefinition> classified =
+        featuresChanged(
+            "featureClassifications", featureClassifications, FeatureDefinition::classifiedAs);
     return new FeatureGroup(
         name,
         entity,
@@ -253,6 +234,28 @@ public record FeatureGroup(
         maxAge,
         newClassification,
         erasedKeys);
+  }
+
+  /**
+   * This group's features with those named in {@code changes} changed by {@code change}, the others
+   * as they are; a name that is not a feature of the group is refused as {@code field.<name>}.
+   */
+  private <T> List<FeatureDefinition> featuresChanged(
+      String field,
+      Map<String, T> changes,
+      BiFunction<FeatureDefinition, T, FeatureDefinition> change) {
+    for (String featureName : changes.keySet()) {
+      if (feature(featureName).isEmpty()) {
+        throw new InvalidInputException(
+            field + "." + featureName, "group '" + name + "' has no feature '" + featureName + "'");
+      }
+    }
+    List<FeatureDefinition> changed = new ArrayList<>();
+    for (FeatureDefinition feature : features) {
+      T value = changes.get(feature.name());
+      changed.add(value == null ? feature : change.apply(feature, value));
+    }
+    return changed;
   }
 
   /** What a feature of this group is classified as: its own classification, else the group's. */

@@ -39,8 +39,14 @@ public record ApiKey(
    * were) is therefore visible to ADMIN and COMPLIANCE only.
    */
   public boolean maySee(Owned object) {
-    return role == Role.ADMIN
-        || role == Role.COMPLIANCE
-        || object.ownerKeyId().equals(Optional.of(id));
+    return visibleOwner().map(owner -> object.ownerKeyId().equals(Optional.of(owner))).orElse(true);
+  }
+
+  /**
+   * The one key whose objects this key sees (its own), or empty when it sees every key's objects;
+   * lists filter by it in the catalog.
+   */
+  public Optional<UUID> visibleOwner() {
+    return role == Role.ADMIN || role == Role.COMPLIANCE ? Optional.empty() : Optional.of(id);
   }
 }

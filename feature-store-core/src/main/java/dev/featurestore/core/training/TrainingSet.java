@@ -49,4 +49,10 @@ public record TrainingSet(
     requireNonNull(createdAt, "createdAt is null");
     requireNonNull(completedAt, "completedAt is null");
   }
+
+  /** What a list shows of it. */
+  public TrainingSetSummary summary() {
+    return new TrainingSetSummary(
+        id, name, status, rows, outputHash, error, ownerKeyId, createdAt, completedAt);
+  }
 }

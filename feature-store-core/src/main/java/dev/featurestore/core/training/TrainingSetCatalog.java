@@ -51,8 +51,8 @@ public interface TrainingSetCatalog {
   /** The name of each of the training sets that exists, in one catalog call (lineage answers). */
   Map<UUID, String> names(Collection<UUID> ids);
 
-  /** Newest first. */
-  List<TrainingSet> list();
+  /** The summaries {@code query} asks for, newest first. */
+  List<TrainingSetSummary> list(TrainingSetListQuery query);
 
   /** Training sets that read any file of the group (as features or as spine), newest first. */
   List<TrainingSet> readingFeatureGroup(String groupName);

@@ -5,7 +5,9 @@ import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.core.training.TrainingSetSummary;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -155,8 +157,12 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public synchronized List<TrainingSet> list() {
-    return newestFirst(trainingSets.values());
+  public synchronized List<TrainingSetSummary> list(TrainingSetListQuery query) {
+    return newestFirst(trainingSets.values()).stream()
+        .map(TrainingSet::summary)
+        .filter(query::matches)
+        .limit(query.limit())
+        .toList();
   }
 
   @Override

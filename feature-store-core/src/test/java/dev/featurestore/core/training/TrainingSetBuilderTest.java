@@ -176,7 +176,7 @@ class TrainingSetBuilderTest {
               assertThat(error.field()).isEqualTo("features[1]");
               assertThat(error.message()).contains("'country'", "give one an alias");
             });
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
@@ -195,7 +195,7 @@ class TrainingSetBuilderTest {
                             "features[1]",
                             "feature group 'activity' has no feature 'likes';"
                                 + " its features: clicks, country")));
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
@@ -248,7 +248,7 @@ class TrainingSetBuilderTest {
         .isInstanceOfSatisfying(
             InvalidInputException.class,
             e -> assertThat(e.errors().getFirst().field()).isEqualTo("asOf"));
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test
@@ -400,7 +400,7 @@ class TrainingSetBuilderTest {
               assertThat(e.errors()).extracting(FieldError::field).containsExactly("purpose");
               assertThat(e.getMessage()).contains("user_id_consent");
             });
-    assertThat(trainingSets.list()).isEmpty();
+    assertThat(trainingSets.list(TrainingSetListQuery.newest(10))).isEmpty();
   }
 
   @Test

@@ -9,7 +9,9 @@ import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
+import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.core.training.TrainingSetSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -182,9 +184,51 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public List<TrainingSet> list() {
+  public List<TrainingSetSummary> list(TrainingSetListQuery query) {
+    StringBuilder where = new StringBuilder("WHERE true");
+    List<Object> parameters = new ArrayList<>();
+    query.name().ifPresent(name -> filter(where, parameters, " AND name = ?", name));
+    query.status().ifPresent(status -> filter(where, parameters, " AND status = ?", status.name()));
+    query
+        .ownerKeyId()
+        .ifPresent(owner -> filter(where, parameters, " AND owner_key_id = ?", owner));
+    query
+        .after()
+        .ifPresent(
+            after ->
+                filter(
+                    where,
+                    parameters,
+                    " AND (created_at, id) < (?, ?)",
+                    Timestamp.from(after.createdAt()),
+                    after.id()));
+    parameters.add(query.limit());
     return transactions.inTransaction(
-        connection -> select(connection, "ORDER BY t.created_at DESC, t.id"));
+        connection ->
+            Transactions.list(
+                connection,
+                "SELECT id, name, status, row_count, output_hash, error, owner_key_id, created_at,"
+                    + " completed_at FROM training_sets "
+                    + where
+                    + " ORDER BY created_at DESC, id DESC LIMIT ?",
+                rows ->
+                    new TrainingSetSummary(
+                        rows.getObject(1, UUID.class),
+                        rows.getString(2),
+                        TrainingSetStatus.valueOf(rows.getString(3)),
+                        rows.getLong(4),
+                        Optional.ofNullable(rows.getString(5)),
+                        Optional.ofNullable(rows.getString(6)),
+                        Optional.ofNullable(rows.getObject(7, UUID.class)),
+                        rows.getTimestamp(8).toInstant(),
+                        Optional.ofNullable(rows.getTimestamp(9)).map(Timestamp::toInstant)),
+                parameters.toArray()));
+  }
+
+  private static void filter(
+      StringBuilder where, List<Object> parameters, String condition, Object... values) {
+    where.append(condition);
+    parameters.addAll(List.of(values));
   }
 
   @Override

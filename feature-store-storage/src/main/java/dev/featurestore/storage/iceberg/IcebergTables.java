@@ -11,7 +11,9 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.core.training.TrainingSetSummary;
 import dev.featurestore.storage.parquet.ObjectStoreInputFile;
 import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import java.io.IOException;
@@ -124,21 +126,34 @@ public final class IcebergTables {
   /** A table caught up with the catalog, and how many snapshots that expired. */
   public record CaughtUp(Table table, int snapshotsExpired) {}
 
+  private static final int TABLES_PER_CATALOG_PAGE = 1_000;
+
   /** The tables of the {@link #FEATURE_GROUPS} namespace: every group's name. */
   public List<String> featureGroupTables() {
     return catalog.featureGroups().stream().map(FeatureGroup::name).toList();
   }
 
   /**
-   * The tables of the {@link #TRAINING_SETS} namespace: the id of every ready training set the
-   * caller may see.
+   * The tables of the {@link #TRAINING_SETS} namespace: the id of every ready training set of
+   * {@code owner} (every owner's when empty), newest first, read from the catalog a page at a time.
    */
-  public List<String> trainingSetTables(Predicate<? super TrainingSet> visible) {
-    return trainingSets.list().stream()
-        .filter(IcebergTables::hasOutput)
-        .filter(visible)
-        .map(trainingSet -> trainingSet.id().toString())
-        .toList();
+  public List<String> trainingSetTables(Optional<UUID> owner) {
+    List<String> ids = new ArrayList<>();
+    Optional<TrainingSetListQuery.Position> after = Optional.empty();
+    List<TrainingSetSummary> page;
+    do {
+      page =
+          trainingSets.list(
+              new TrainingSetListQuery(
+                  Optional.empty(),
+                  Optional.of(TrainingSetStatus.READY),
+                  owner,
+                  after,
+                  TABLES_PER_CATALOG_PAGE));
+      page.forEach(trainingSet -> ids.add(trainingSet.id().toString()));
+      after = page.isEmpty() ? after : Optional.of(page.getLast().position());
+    } while (page.size() == TABLES_PER_CATALOG_PAGE);
+    return ids;
   }
 
   /** The group's table, caught up with its latest commit; not found when the group is unknown. */

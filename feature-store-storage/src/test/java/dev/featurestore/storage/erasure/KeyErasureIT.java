@@ -12,6 +12,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
+import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.core.training.Upload;
@@ -130,9 +131,18 @@ class KeyErasureIT {
             requestJson);
     assertThatThrownBy(() -> bed.build(request)).isInstanceOf(InvalidInputException.class);
     TrainingSet failed =
-        bed.trainingSets().list().stream()
-            .filter(set -> set.name().equals("failed"))
-            .findFirst()
+        bed.trainingSets()
+            .find(
+                bed.trainingSets()
+                    .list(
+                        new TrainingSetListQuery(
+                            Optional.of("failed"),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            1))
+                    .getFirst()
+                    .id())
             .orElseThrow();
     assertThat(failed.status()).isEqualTo(TrainingSetStatus.FAILED);
     assertThat(failed.requestJson()).contains("u1");
