@@ -20,7 +20,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Migration 17, in Java because it needs the key digest secret, which SQL never sees: tombstones
+ * Migration 22, in Java because it needs the key digest secret, which SQL never sees: tombstones
  * for erased keys, the erased-key policy of groups, the dropped-row count of commits, and no entity
  * key in clear in the audit log or the erasure records any more.
  *
@@ -46,7 +46,7 @@ public final class KeyedDigestsMigration implements JavaMigration {
 
   @Override
   public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("17");
+    return MigrationVersion.fromVersion("22");
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migration 17 on a catalog written before it: keys in clear are digested, the unkeyed digests of
+ * Migration 22 on a catalog written before it: keys in clear are digested, the unkeyed digests of
  * erased keys are keyed, and every key erased before has a tombstone.
  */
 class KeyedDigestsMigrationIT {
@@ -24,7 +24,7 @@ class KeyedDigestsMigrationIT {
   @Test
   void digestsWhatWasStoredBeforeAndLaysTombstonesForKeysErasedBefore() throws Exception {
     DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    // The catalog as it was before 17 (at a version whose tables the rows below fit).
+    // The catalog as it was before 22 (at a version whose tables the rows below fit).
     Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
@@ -79,7 +79,7 @@ class KeyedDigestsMigrationIT {
         .containsExactly(u1 + " " + ERASURE, u3 + " " + RUNNING);
   }
 
-  /** The digest the catalog kept of erased keys before migration 17. */
+  /** The digest the catalog kept of erased keys before migration 22. */
   private static String unkeyedDigest(String key) throws Exception {
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
     sha256.update("user_id".getBytes(StandardCharsets.UTF_8));
