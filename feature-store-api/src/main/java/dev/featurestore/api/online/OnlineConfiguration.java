@@ -8,14 +8,11 @@ import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
-import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -63,16 +60,6 @@ class OnlineConfiguration {
           ? Health.up().build()
           : Health.down().withDetail("failingGroups", failing).build();
     };
-  }
-
-  /** Commits made through other replicas reach this one's indexes within milliseconds. */
-  @Bean(initMethod = "start", destroyMethod = "close")
-  CatalogChangeListener featureGroupChangeListener(DataSource dataSource, OnlineIndexes indexes) {
-    return new CatalogChangeListener(
-        dataSource,
-        CatalogChangeListener.FEATURE_GROUP_CHANGES,
-        indexes::catalogChanged,
-        Duration.ofSeconds(1));
   }
 
   @Bean
