@@ -195,6 +195,13 @@ public record ErasureTestBed(
     return run(record(entity, keys), eraser());
   }
 
+  /** Lifts the tombstones of {@code keys}, as a compliance officer does when people come back. */
+  public void liftTombstones(Entity entity, List<String> keys) {
+    JdbcTombstones tombstones = new JdbcTombstones(storage.dataSource());
+    keys.forEach(
+        key -> tombstones.lift(entity.name(), TestKeyDigests.DIGESTS.digest(entity.name(), key)));
+  }
+
   /** Records an erasure and its job, as a request does, without running it; returns its id. */
   public UUID record(Entity entity, List<String> keys) {
     UUID id = UUID.randomUUID();
