@@ -13,6 +13,9 @@ final class ErrorCodeDescriptions {
           "no such resource, or a path the key's role may not use (the two answer alike)";
       case CONFLICT -> "the resource exists already, or its state forbids the change";
       case VERSION_EXPIRED -> "`asOf` names a catalog version older than the retention keeps";
+      case TRAINING_SET_EXPIRED ->
+          "the training set's output was deleted when the retention its request asked for ran"
+              + " out; `expiredAt` says when";
       case PAYLOAD_TOO_LARGE -> "the body is larger than the server accepts";
       case UNSUPPORTED_MEDIA_TYPE -> "the Content-Type is not one this operation reads";
       case UNAUTHENTICATED -> "no API key, or one that is unknown or revoked";
