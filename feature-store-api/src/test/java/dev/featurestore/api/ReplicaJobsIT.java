@@ -129,7 +129,7 @@ class ReplicaJobsIT {
     // Left by a replica that stopped: its lease has expired by the time the others start.
     new JdbcJobs(database.dataSource(), new ReplicaLease("stopped", Duration.ofMillis(1)))
         .create(erasure, "ERASURE", "/api/v1/erasures/" + erasure, 40, null);
-    new JdbcErasureLedger(database.dataSource())
+    new JdbcErasureLedger(database.dataSource(), TestCatalogs.KEY_DIGESTS)
         .create(erasure, "user_id", List.of("u1"), "test", "test");
 
     CompletableFuture<ChildServer> startingA = CompletableFuture.supplyAsync(() -> start("a"));

@@ -4,6 +4,8 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.storage.catalog.CatalogChangeListener;
@@ -33,7 +35,9 @@ class OnlineConfiguration {
       FeatureGroupReader reader,
       BufferAllocator allocator,
       FeatureStoreProperties properties,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tombstones tombstones,
+      KeyDigests keyDigests) {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
@@ -42,7 +46,8 @@ class OnlineConfiguration {
         allocator,
         Clock.systemUTC(),
         properties.online().pollInterval(),
-        new OnlineIndexGauges(registry));
+        new OnlineIndexGauges(registry),
+        new OnlineTombstones(tombstones, keyDigests));
   }
 
   /**

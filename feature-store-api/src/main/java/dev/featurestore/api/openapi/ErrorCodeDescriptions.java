@@ -12,6 +12,9 @@ final class ErrorCodeDescriptions {
       case NOT_FOUND ->
           "no such resource, or a path the key's role may not use (the two answer alike)";
       case CONFLICT -> "the resource exists already, or its state forbids the change";
+      case ERASED_KEY ->
+          "rows hold keys that were erased (named as `rows[i]`); lift the tombstone or set"
+              + " the group's erasedKeys to DROP";
       case VERSION_EXPIRED -> "`asOf` names a catalog version older than the retention keeps";
       case TRAINING_SET_EXPIRED ->
           "the training set's output was deleted when the retention its request asked for ran"

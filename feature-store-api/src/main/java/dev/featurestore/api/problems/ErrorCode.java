@@ -8,6 +8,8 @@ public enum ErrorCode {
   INVALID_INPUT(Category.USER_ERROR, HttpStatus.BAD_REQUEST),
   NOT_FOUND(Category.USER_ERROR, HttpStatus.NOT_FOUND),
   CONFLICT(Category.USER_ERROR, HttpStatus.CONFLICT),
+  /** A commit holds rows whose key was erased; the rows are named by index, never by key. */
+  ERASED_KEY(Category.USER_ERROR, HttpStatus.CONFLICT),
   VERSION_EXPIRED(Category.USER_ERROR, HttpStatus.GONE),
   /** The training set's output ran out of the retention its request asked for and was deleted. */
   TRAINING_SET_EXPIRED(Category.USER_ERROR, HttpStatus.GONE),

@@ -859,7 +859,8 @@ class OnlineFeaturesIT {
         allocator,
         Clock.systemUTC(),
         pollInterval,
-        new OnlineIndexGauges(new SimpleMeterRegistry()));
+        new OnlineIndexGauges(new SimpleMeterRegistry()),
+        indexes.tombstones());
   }
 
   private int onlinePort() {

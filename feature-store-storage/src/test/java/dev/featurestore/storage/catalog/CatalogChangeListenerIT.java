@@ -9,6 +9,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ class CatalogChangeListenerIT {
   @BeforeEach
   void listen() throws InterruptedException {
     dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     listener =

@@ -17,6 +17,7 @@ import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
@@ -70,8 +71,8 @@ public record ErasureTestBed(
     JdbcUploads uploads = new JdbcUploads(dataSource);
     JdbcTrainingSetCatalog trainingSets =
         new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
-    JdbcErasureLedger erasures = new JdbcErasureLedger(dataSource);
-    LineageIndex lineage = new LineageIndex(dataSource);
+    JdbcErasureLedger erasures = new JdbcErasureLedger(dataSource, TestKeyDigests.DIGESTS);
+    LineageIndex lineage = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
     Path temporary = Files.createDirectories(folder.resolve("erasure-tmp"));
     TrainingSetBuilder builder =
         new TrainingSetBuilder(
