@@ -2,7 +2,7 @@
 // unarchive, delete (refused while training sets or models depend on it), and the deletion's receipt.
 import { api, segment, ApiError } from "./api.js";
 import { h, table, facts, time, heading, errorMessage, navigate, announce, append } from "./html.js";
-import { jobProgress } from "./jobs.js";
+import { progressUntilReceipt } from "./jobs.js";
 import { identity } from "./roles.js";
 import { modelsTable, trainingSetLink } from "./links.js";
 
@@ -214,13 +214,7 @@ export async function deletionReceiptPage({ params: [id], signal }) {
   const finished = Boolean(deletion.completedAt) || ["FAILED", "CANCELLED"].includes(deletion.status);
   const page = h("section", { class: "receipt" }, heading(`Deletion receipt of ${deletion.featureGroup}`));
   if (!finished) {
-    append(page,
-      h("h2", {}, "Progress"),
-      jobProgress(deletion.jobId, signal, () => {
-        announce("The deletion finished");
-        window.dispatchEvent(new PopStateEvent("popstate"));
-      }),
-    );
+    append(page, progressUntilReceipt(deletion.jobId, signal, "The deletion finished"));
   }
   append(page,
     facts([

@@ -206,7 +206,9 @@ class ConsoleIT {
 
     browser.findElement(By.linkText("churn_training")).click();
     awaitHeading("Training set churn_training");
-    assertThat(text("main")).contains("READY", "activity:clicks", "Download CSV", "churn");
+    assertThat(text("main"))
+        .contains("READY", "activity:clicks", "Download CSV", "churn")
+        .contains("Purpose\nnone declared", "Retention\nkept for ever");
     checkPage("training-set");
 
     browser.get(url("/console/erasures"));

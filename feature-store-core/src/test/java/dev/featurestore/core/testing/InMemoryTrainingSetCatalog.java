@@ -199,9 +199,11 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
       long rows,
       long rowsErased) {
     TrainingSet set = trainingSets.get(id);
-    if (set == null || !set.outputObjectKey().equals(Optional.of(replacedObjectKey))) {
+    if (set == null
+        || set.status() != TrainingSetStatus.READY
+        || !set.outputObjectKey().equals(Optional.of(replacedObjectKey))) {
       throw new ConflictException(
-          "training set " + id + " no longer has output " + replacedObjectKey);
+          "training set " + id + " no longer has output " + replacedObjectKey + ", or expired");
     }
     trainingSets.put(
         id,

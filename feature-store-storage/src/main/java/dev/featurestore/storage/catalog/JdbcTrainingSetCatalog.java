@@ -287,7 +287,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             replacedObjectKey);
     if (updated == 0) {
       throw new ConflictException(
-          "training set " + id + " no longer has output " + replacedObjectKey);
+          "training set " + id + " no longer has output " + replacedObjectKey + ", or expired");
     }
   }
 
