@@ -236,6 +236,11 @@ class RetentionIT {
         .isEmpty();
 
     // An erasure of a key the expired set held has no output left to rewrite there.
+    String preview =
+        post(http, "/api/v1/erasures/preview", "{\"entity\":\"account_id\",\"keys\":[\"a1\"]}")
+            .getBody();
+    assertThat(JsonPath.<List<String>>read(preview, "$.trainingSetsToRewrite[*].id"))
+        .containsExactly(keptId);
     ResponseEntity<String> erasure =
         post(http, "/api/v1/erasures", "{\"entity\":\"account_id\",\"keys\":[\"a1\"]}");
     String erased = get(http, awaitJob(http, JsonPath.<String>read(erasure.getBody(), "$.jobId")));
