@@ -57,6 +57,7 @@ export const api = {
     return items;
   },
   post: async (path, body) => (await call("POST", path, { body })).json(),
+  delete: async (path) => (await call("DELETE", path)).json(),
   download: async (path, accept) => (await call("GET", path, { accept })).blob(),
   /** The key itself (name and role): answers 401 for a key the server does not know. */
   whoIs: async (key) => (await call("GET", "/api-keys/current", { key })).json(),

@@ -7,6 +7,7 @@ import * as training from "./training.js";
 import * as lineage from "./lineage.js";
 import * as erasure from "./erasure.js";
 import * as audit from "./audit.js";
+import * as governance from "./governance.js";
 import { identity, setIdentity, areasOfRole, mayUse } from "./roles.js";
 
 /** Path patterns (after /console) and the page each one draws. */
@@ -22,6 +23,8 @@ const ROUTES = [
   { pattern: /^\/erasures$/, area: "erasure", page: erasure.erasureFormPage },
   { pattern: /^\/erasures\/([^/]+)$/, area: "erasure", page: erasure.receiptPage },
   { pattern: /^\/audit$/, area: "audit", page: audit.auditPage },
+  { pattern: /^\/grants$/, area: "governance", page: governance.grantsPage },
+  { pattern: /^\/feature-group-deletions\/([^/]+)$/, area: "governance", page: governance.deletionReceiptPage },
 ];
 
 const main = document.getElementById("main");

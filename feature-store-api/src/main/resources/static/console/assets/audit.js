@@ -3,8 +3,11 @@
 import { api, segment } from "./api.js";
 import { h, table, link, time, heading, saveFile, navigate } from "./html.js";
 
-const ACTIONS = ["CREATE", "UPDATE", "COMMIT", "REVOKE", "BUILD", "LINEAGE_QUERY", "ERASE"];
-const TARGET_TYPES = ["ENTITY", "FEATURE_GROUP", "API_KEY", "TRAINING_SET", "MODEL", "ENTITY_KEY", "UPLOAD"];
+const ACTIONS = [
+  "CREATE", "UPDATE", "COMMIT", "REVOKE", "BUILD", "LINEAGE_QUERY", "ERASE", "ARCHIVE", "UNARCHIVE", "DELETE",
+  "SUBJECT_ACCESS", "PREVIEW", "READ", "EXPIRE",
+];
+const TARGET_TYPES = ["ENTITY", "FEATURE_GROUP", "API_KEY", "TRAINING_SET", "MODEL", "ENTITY_KEY", "UPLOAD", "GRANT"];
 /** Filters the API answers; the action is filtered here, in the page, from what it returned. */
 const SERVER_FILTERS = ["apiKey", "entity", "key", "targetType", "target", "since"];
 const COLUMNS = ["occurredAt", "principal", "apiKeyId", "action", "targetType", "target", "entity", "keys", "details"];

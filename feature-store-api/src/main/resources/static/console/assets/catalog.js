@@ -3,6 +3,7 @@ import { api, segment } from "./api.js";
 import { h, table, facts, link, time, heading } from "./html.js";
 import { mayUse } from "./roles.js";
 import { groupLink, modelsTable, trainingSetsTable } from "./links.js";
+import { groupLifecycle } from "./governance.js";
 
 export async function catalogPage() {
   const [entities, groups, online] = await Promise.all([
@@ -164,6 +165,7 @@ export async function featureGroupPage({ params: [name] }) {
     trainingSetsTable("Training sets that read this group", groupLineage.trainingSets),
     modelsTable("Models trained on them", groupLineage.models),
     mayUse("lineage") ? h("p", {}, "For one key's rows, use ", link("/lineage", "the lineage explorer"), ".") : null,
+    groupLifecycle(group),
   );
 }
 

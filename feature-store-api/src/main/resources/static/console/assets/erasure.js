@@ -3,7 +3,7 @@
 import { api, segment } from "./api.js";
 import { h, table, facts, time, heading, errorMessage, navigate, announce, append } from "./html.js";
 import { entityField } from "./lineage.js";
-import { jobProgress } from "./jobs.js";
+import { progressUntilReceipt } from "./jobs.js";
 import { commitList, groupLink, modelsTable, trainingSetLink } from "./links.js";
 
 export async function erasureFormPage({ query }) {
@@ -109,13 +109,7 @@ export async function receiptPage({ params: [id], signal }) {
   const finished = erasure.completedAt || ["SUCCEEDED", "FAILED", "CANCELLED"].includes(erasure.status);
   const page = h("section", { class: "receipt" }, heading(`Erasure receipt`));
   if (!finished) {
-    append(page,
-      h("h2", {}, "Progress"),
-      jobProgress(erasure.id, signal, () => {
-        announce("The erasure finished");
-        window.dispatchEvent(new PopStateEvent("popstate")); // draws the receipt
-      }),
-    );
+    append(page, progressUntilReceipt(erasure.id, signal, "The erasure finished"));
   }
   append(page,
     facts([

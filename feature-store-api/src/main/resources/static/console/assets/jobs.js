@@ -1,6 +1,6 @@
 // Live progress of a job (a training set being built, an erasure): polled until it finishes.
 import { api, segment } from "./api.js";
-import { h } from "./html.js";
+import { h, announce } from "./html.js";
 
 const POLL_MILLIS = 500;
 
@@ -43,4 +43,18 @@ export function jobProgress(jobId, signal, onFinished) {
   };
   poll();
   return view;
+}
+
+/**
+ * A "Progress" heading and the job's live progress, for a page that shows a receipt once its job
+ * finished: then it says so to screen readers and draws the page again, with the receipt.
+ */
+export function progressUntilReceipt(jobId, signal, finishedMessage) {
+  return [
+    h("h2", {}, "Progress"),
+    jobProgress(jobId, signal, () => {
+      announce(finishedMessage);
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    }),
+  ];
 }

@@ -7,6 +7,7 @@ export const AREAS = [
   { area: "lineage", label: "Lineage", path: "/lineage", roles: ["ADMIN", "COMPLIANCE"] },
   { area: "erasure", label: "Erasure", path: "/erasures", roles: ["ADMIN", "COMPLIANCE"] },
   { area: "audit", label: "Audit log", path: "/audit", roles: ["ADMIN", "COMPLIANCE"] },
+  { area: "governance", label: "Grants", path: "/grants", roles: ["ADMIN", "COMPLIANCE"] },
 ];
 
 /** The signed-in key as GET /api/v1/api-keys/current shows it ({id, name, role}), or null. */

@@ -52,8 +52,11 @@ export async function trainingSetPage({ params: [id], signal }) {
       ["Output hash", set.outputHash ? h("code", {}, set.outputHash) : null],
       ["Created", time(set.createdAt)],
       ["Completed", time(set.completedAt)],
+      ["Purpose", request.purpose ? `${request.purpose} (${set.rowsWithoutConsent} spine rows without consent, ${(request.consentPolicy ?? "EXCLUDE").toLowerCase().replace("_", " ")})` : "none declared"],
+      ["Retention", set.retention ? [`${set.retention} after it was built`, set.expiresAt ? [": expires ", time(set.expiresAt)] : null] : "kept for ever"],
+      set.status === "EXPIRED" ? ["Output deleted", [time(set.outputDeletedAt), " (expired ", time(set.expiredAt), "): no longer downloadable"]] : null,
       ["Error", set.error],
-    ]),
+    ].filter(Boolean)),
   );
   if (set.status === "PENDING" || set.status === "RUNNING") {
     append(section,

@@ -30,7 +30,9 @@ class ConsoleRoutes implements WebMvcConfigurer {
     "/console/models/*/*",
     "/console/erasures",
     "/console/erasures/*",
-    "/console/audit"
+    "/console/audit",
+    "/console/grants",
+    "/console/feature-group-deletions/*"
   };
 
   @Override

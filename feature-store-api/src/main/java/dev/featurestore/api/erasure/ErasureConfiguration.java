@@ -3,6 +3,7 @@ package dev.featurestore.api.erasure;
 import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
+import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.AgeRetention;
 import dev.featurestore.core.erasure.ErasureLedger;
@@ -15,6 +16,7 @@ import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.models.Models;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetExpiry;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.erasure.JdbcErasureLedger;
 import dev.featurestore.storage.erasure.JdbcTombstones;
@@ -59,6 +61,12 @@ class ErasureConfiguration {
       StoredObjectRewriter rewriter,
       ObjectStore objectStore) {
     return AgeRetention.over(ledger, catalog, rewriter, objectStore);
+  }
+
+  @Bean
+  TrainingSetExpiry trainingSetExpiry(
+      TrainingSetCatalog trainingSets, ObjectStore objectStore, AuditLog auditLog) {
+    return new TrainingSetExpiry(trainingSets, objectStore, auditLog);
   }
 
   @Bean

@@ -88,6 +88,9 @@ class ErasurePreviewController {
         groups.put(use.name(), new GroupToRewrite(use.name(), commits, known.keys() + 1));
       }
       for (LineageQueries.TrainingSetUse use : keyLineage.trainingSets()) {
+        if (use.expiredAt().isPresent()) {
+          continue; // its output is deleted: nothing left to rewrite
+        }
         Set<KeyUse> usedAs = EnumSet.copyOf(use.usedAs());
         TrainingSetToRewrite known = trainingSets.get(use.id());
         if (known != null) {

@@ -9,6 +9,8 @@ import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.Jobs;
+import dev.featurestore.core.training.TrainingSetExpiry;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,9 @@ import org.springframework.stereotype.Component;
  * replica that claims it once its lease expired, never left half done. A group whose run is still
  * under way (here or on another replica) is not due; should two replicas start one at the same
  * moment, each file is rewritten by one of them (the other loses the race on the file's row and
- * drops its rewrite).
+ * drops its rewrite). The same pass expires the training sets whose own {@code retention} ran out
+ * ({@link TrainingSetExpiry}): one conditional catalog update and one object deletion each, so no
+ * job is needed to resume one cut short; the next pass of any replica finishes it.
  */
 @Component
 class RetentionJobs implements JobRunner.TakeOver {
@@ -42,6 +46,7 @@ class RetentionJobs implements JobRunner.TakeOver {
   private final Catalog catalog;
   private final ApplicationEventPublisher events;
   private final ErasureLedger ledger;
+  private final TrainingSetExpiry trainingSetExpiry;
 
   RetentionJobs(
       Jobs jobs,
@@ -49,16 +54,21 @@ class RetentionJobs implements JobRunner.TakeOver {
       AgeRetention retention,
       Catalog catalog,
       ApplicationEventPublisher events,
-      ErasureLedger ledger) {
+      ErasureLedger ledger,
+      TrainingSetExpiry trainingSetExpiry) {
     this.jobs = jobs;
     this.runner = runner;
     this.retention = retention;
     this.catalog = catalog;
     this.events = events;
     this.ledger = ledger;
+    this.trainingSetExpiry = trainingSetExpiry;
   }
 
-  /** Starts a job for every group due now; a failed pass is logged and the next one tries again. */
+  /**
+   * Starts a job for every group due now and expires the training sets due; a failed pass is logged
+   * and the next one tries again.
+   */
   @Scheduled(initialDelayString = INTERVAL, fixedDelayString = INTERVAL)
   void sweep() {
     try {
@@ -66,6 +76,20 @@ class RetentionJobs implements JobRunner.TakeOver {
     } catch (RuntimeException e) {
       log.warn("Retention by age failed; the next pass tries again", e);
     }
+    try {
+      expireTrainingSets(Instant.now());
+    } catch (IOException | RuntimeException e) {
+      log.warn("Expiring training sets failed; the next pass tries again", e);
+    }
+  }
+
+  /** Expires the training sets whose retention ran out at {@code now}; returns those deleted. */
+  List<UUID> expireTrainingSets(Instant now) throws IOException {
+    List<UUID> expired = trainingSetExpiry.expireDue(now);
+    if (!expired.isEmpty()) {
+      log.info("Retention deleted the outputs of {} expired training sets", expired.size());
+    }
+    return expired;
   }
 
   /** Starts a job for every group due now; returns them. */

@@ -161,6 +161,16 @@ class ApiDocumentation {
                         .addProperty("version", new StringSchema()))
                 .description("On a deletion refused: the models trained on those training sets"))
         .addProperty(
+            "trainingSet",
+            new StringSchema()
+                .format("uuid")
+                .description("On TRAINING_SET_EXPIRED: the training set whose output was deleted"))
+        .addProperty(
+            "expiredAt",
+            new StringSchema()
+                .format("date-time")
+                .description("On TRAINING_SET_EXPIRED: when its retention ran out"))
+        .addProperty(
             ProblemJson.REFUSED_FEATURES,
             new ArraySchema()
                 .description("On READ_NOT_GRANTED: each feature refused, with its class")

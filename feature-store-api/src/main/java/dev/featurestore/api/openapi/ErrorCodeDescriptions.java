@@ -16,6 +16,9 @@ final class ErrorCodeDescriptions {
           "rows hold keys that were erased (named as `rows[i]`); lift the tombstone or set"
               + " the group's erasedKeys to DROP";
       case VERSION_EXPIRED -> "`asOf` names a catalog version older than the retention keeps";
+      case TRAINING_SET_EXPIRED ->
+          "the training set's output was deleted when the retention its request asked for ran"
+              + " out; `expiredAt` says when";
       case PAYLOAD_TOO_LARGE -> "the body is larger than the server accepts";
       case UNSUPPORTED_MEDIA_TYPE -> "the Content-Type is not one this operation reads";
       case UNAUTHENTICATED -> "no API key, or one that is unknown or revoked";

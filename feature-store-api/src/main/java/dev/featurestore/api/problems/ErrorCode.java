@@ -11,6 +11,8 @@ public enum ErrorCode {
   /** A commit holds rows whose key was erased; the rows are named by index, never by key. */
   ERASED_KEY(Category.USER_ERROR, HttpStatus.CONFLICT),
   VERSION_EXPIRED(Category.USER_ERROR, HttpStatus.GONE),
+  /** The training set's output ran out of the retention its request asked for and was deleted. */
+  TRAINING_SET_EXPIRED(Category.USER_ERROR, HttpStatus.GONE),
   PAYLOAD_TOO_LARGE(Category.USER_ERROR, HttpStatus.CONTENT_TOO_LARGE),
   UNSUPPORTED_MEDIA_TYPE(Category.USER_ERROR, HttpStatus.UNSUPPORTED_MEDIA_TYPE),
   UNAUTHENTICATED(Category.USER_ERROR, HttpStatus.UNAUTHORIZED),

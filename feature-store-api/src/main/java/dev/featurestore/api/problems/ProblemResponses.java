@@ -14,6 +14,7 @@ import dev.featurestore.core.ingest.ErasedKeyException;
 import dev.featurestore.core.lifecycle.GroupInUseException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.core.security.ReadNotGrantedException;
+import dev.featurestore.core.training.ExpiredTrainingSetException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -67,6 +68,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler
   ResponseEntity<ProblemDetail> versionExpired(ExpiredVersionException e) {
     return problem(ErrorCode.VERSION_EXPIRED, e.getMessage(), e.errors());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> trainingSetExpired(ExpiredTrainingSetException e) {
+    ResponseEntity<ProblemDetail> answer =
+        problem(ErrorCode.TRAINING_SET_EXPIRED, e.getMessage(), List.of());
+    answer.getBody().setProperty("trainingSet", e.trainingSet());
+    answer.getBody().setProperty("expiredAt", e.expiredAt());
+    return answer;
   }
 
   @ExceptionHandler

@@ -20,8 +20,10 @@ import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.model.EpochMicros;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.ReadScope;
+import dev.featurestore.core.training.ExpiredTrainingSetException;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
@@ -77,7 +79,7 @@ class TrainingSetController {
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
   private static final List<String> REQUEST_FIELDS =
-      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy");
+      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy", "retention");
 
   private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
   private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
@@ -127,6 +129,13 @@ class TrainingSetController {
       UUID ownerKeyId,
       Instant createdAt,
       Instant completedAt,
+      @Schema(description = "How long the output is kept after it was built; absent: for ever")
+          String retention,
+      @Schema(description = "When the output expires: completedAt plus the retention")
+          Instant expiresAt,
+      @Schema(description = "When the set became EXPIRED: no longer downloadable")
+          Instant expiredAt,
+      @Schema(description = "When its output object was deleted") Instant outputDeletedAt,
       @Schema(
               description = "The request as it was sent",
               implementation = TrainingSetRequestDocument.class)
@@ -287,7 +296,7 @@ class TrainingSetController {
           "The spine's columns in spine order, then the features in request order; one row per"
               + " spine row, in spine order. The format is negotiated from Accept (q-values"
               + " honoured) or chosen by ?format=parquet|arrow|csv|json; Parquet when any will"
-              + " do. 400 while the set is not READY.")
+              + " do. 400 while the set is not READY; 410 once it EXPIRED (its output deleted).")
   @ApiResponse(
       responseCode = "200",
       description = "The rows, as an attachment",
@@ -313,7 +322,11 @@ class TrainingSetController {
           @Content(
               mediaType = ProblemJson.MEDIA_TYPE,
               schema = @Schema(ref = "#/components/schemas/Problem")))
-  @Problems({ErrorCode.OBJECT_STORE_UNAVAILABLE, ErrorCode.READ_NOT_GRANTED})
+  @Problems({
+    ErrorCode.OBJECT_STORE_UNAVAILABLE,
+    ErrorCode.READ_NOT_GRANTED,
+    ErrorCode.TRAINING_SET_EXPIRED
+  })
   @GetMapping(
       path = "/{id}/data",
       produces = {
@@ -330,6 +343,9 @@ class TrainingSetController {
           @RequestParam(name = "format", required = false)
           String format) {
     TrainingSet set = find(id);
+    if (set.status() == TrainingSetStatus.EXPIRED) {
+      throw new ExpiredTrainingSetException(set);
+    }
     if (set.status() != TrainingSetStatus.READY) {
       throw new InvalidInputException(
           "id", "training set " + id + " is " + set.status() + ", not READY");
@@ -393,6 +409,10 @@ class TrainingSetController {
         set.ownerKeyId().orElse(null),
         set.createdAt(),
         set.completedAt().orElse(null),
+        set.retention().retention().isForever() ? null : set.retention().retention().toString(),
+        set.retention().expiresAt().orElse(null),
+        set.retention().expiredAt().orElse(null),
+        set.retention().outputDeletedAt().orElse(null),
         json.readTree(set.requestJson()));
   }
 
@@ -453,6 +473,9 @@ class TrainingSetController {
         asOf,
         purpose,
         consentPolicy(body, purpose),
+        optionalString(body, "retention", "retention")
+            .map(given -> MaxAge.parse("retention", given))
+            .orElse(MaxAge.FOREVER),
         body.toString());
   }
 

@@ -53,7 +53,15 @@ record TrainingSetRequestDocument(
                 "With a purpose: EXCLUDE (default) leaves out the spine rows without consent;"
                     + " NULL_FEATURES keeps them with null features.",
             allowableValues = {"EXCLUDE", "NULL_FEATURES"})
-        String consentPolicy) {
+        String consentPolicy,
+    @Schema(
+            description =
+                "How long the output is kept after the set is built, an ISO-8601 duration"
+                    + " (calendar years, months, weeks and days in UTC, exact hours and"
+                    + " seconds); then the set becomes EXPIRED and its output is deleted."
+                    + " Kept for ever when absent or PT0S.",
+            example = "P90D")
+        String retention) {
   static final String EXAMPLE =
       """
       {"name":"churn_2026_11",

@@ -206,7 +206,9 @@ class ConsoleIT {
 
     browser.findElement(By.linkText("churn_training")).click();
     awaitHeading("Training set churn_training");
-    assertThat(text("main")).contains("READY", "activity:clicks", "Download CSV", "churn");
+    assertThat(text("main"))
+        .contains("READY", "activity:clicks", "Download CSV", "churn")
+        .contains("Purpose\nnone declared", "Retention\nkept for ever");
     checkPage("training-set");
 
     browser.get(url("/console/erasures"));
@@ -250,6 +252,77 @@ class ConsoleIT {
                 By.xpath("//caption[starts-with(.,'Commit timeline')]/../tbody/tr")))
         .hasSizeGreaterThanOrEqualTo(2);
     checkPage("feature-group");
+  }
+
+  @Test
+  void adminArchivesAndDeletesAGroupPastItsDependentsAndManagesGrants() {
+    TestRestTemplate admin = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    JsonPosts.post(
+        admin,
+        "/api/v1/feature-groups",
+        """
+        {"name":"sessions","entity":"user_id","features":[{"name":"minutes","type":"INT64"}]}
+        """);
+    JsonPosts.post(
+        admin,
+        "/api/v1/feature-groups/sessions/commits",
+        """
+        {"rows":[{"user_id":"u9","event_time":"2026-03-01T00:00:00Z","minutes":5}]}
+        """);
+    JsonPosts.post(
+        admin,
+        "/api/v1/training-sets",
+        """
+        {"name":"sessions_set","features":["sessions:minutes"],
+         "spine":{"rows":[{"user_id":"u9","event_time":"2026-03-05T00:00:00Z"}]}}
+        """);
+    openSignedOut("/console/feature-groups/sessions");
+    signIn(TestApiKeys.ADMIN_KEY);
+    awaitHeading("Feature group sessions");
+
+    button("Archive").click();
+    button("Unarchive");
+    assertThat(text("main")).contains("Archived", "takes no commits");
+    checkPage("feature-group-archived");
+    button("Unarchive").click();
+    button("Archive");
+
+    button("Delete feature group").click();
+    WebElement refusal =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".confirmation")));
+    assertThat(refusal.getText())
+        .contains("Deletion refused: others depend on this group", "sessions_set");
+    assertThat(browserErrors())
+        .singleElement()
+        .satisfies(message -> assertThat(message).contains("feature-groups/sessions", "409"));
+    checkPage("feature-group-deletion-refused");
+    button("Delete sessions anyway").click();
+    button("Print receipt");
+    awaitHeading("Deletion receipt of sessions");
+    assertThat(browser.getCurrentUrl()).matches(".*/console/feature-group-deletions/[0-9a-f-]{36}");
+    assertThat(text("main"))
+        .contains("SUCCEEDED", "deleted anyway", "Training sets to rebuild", "sessions_set")
+        .containsPattern("Objects deleted\n[1-9]");
+    checkPage("feature-group-deletion-receipt");
+
+    browser.findElement(By.linkText("Grants")).click();
+    awaitHeading("Grants");
+    new Select(browser.findElement(By.id("grant-role"))).selectByValue("DATA_SCIENTIST");
+    browser.findElement(By.id("grant-classes-pii")).click();
+    browser.findElement(By.id("grant-scopes-offline")).click();
+    button("Add grant").click();
+    WebElement revoke = button("Revoke grant to role DATA_SCIENTIST");
+    assertThat(text("main table")).contains("role DATA_SCIENTIST", "PII", "offline");
+    checkPage("grants");
+    revoke.click();
+    wait.until(ExpectedConditions.stalenessOf(revoke));
+    assertThat(text("main")).contains("no grants");
+  }
+
+  /** Waits until the button labelled {@code label} can be clicked. */
+  private WebElement button(String label) {
+    return wait.until(
+        ExpectedConditions.elementToBeClickable(By.xpath("//button[.='" + label + "']")));
   }
 
   /**

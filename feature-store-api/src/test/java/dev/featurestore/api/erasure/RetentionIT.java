@@ -19,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.TestRestTemplate;
@@ -105,7 +107,7 @@ class RetentionIT {
     StoredRows.everyObject(objects, scratch)
         .forEach(
             (objectKey, rows) -> {
-              if (objectKey.startsWith(ObjectLayout.FEATURE_GROUPS)) {
+              if (objectKey.startsWith(ObjectLayout.featureGroup("visits"))) {
                 storedRows.addAll(rows);
               }
             });
@@ -150,6 +152,106 @@ class RetentionIT {
     assertThat(forever.getBody()).doesNotContain("maxAge");
   }
 
+  @Test
+  void aTrainingSetOutputIsDeletedOnceItsOwnRetentionRanOutAndNeverServedAgain() throws Exception {
+    TestRestTemplate http = http();
+    post(http, "/api/v1/entities", "{\"name\":\"account_id\",\"keyType\":\"STRING\"}");
+    post(
+        http,
+        "/api/v1/feature-groups",
+        """
+        {"name":"logins","entity":"account_id","features":[{"name":"count","type":"INT64"}]}
+        """);
+    post(
+        http,
+        "/api/v1/feature-groups/logins/commits",
+        "{\"rows\":[{\"account_id\":\"a1\",\"event_time\":\"" + RECENT + "\",\"count\":7}]}");
+    String spine =
+        "\"spine\":{\"rows\":[{\"account_id\":\"a1\",\"event_time\":\""
+            + NOW
+            + "\"}]},"
+            + "\"features\":[\"logins:count\"]";
+    assertField(
+        JsonPosts.post(
+            http,
+            "/api/v1/training-sets",
+            "{\"name\":\"bad\",\"retention\":\"90 days\"," + spine + "}"),
+        "retention");
+    String expiring =
+        post(
+                http,
+                "/api/v1/training-sets",
+                "{\"name\":\"short\",\"retention\":\"P3M\"," + spine + "}")
+            .getBody();
+    String kept =
+        post(http, "/api/v1/training-sets", "{\"name\":\"kept\"," + spine + "}").getBody();
+    String id = JsonPath.read(expiring, "$.id");
+    String keptId = JsonPath.read(kept, "$.id");
+    Instant completedAt = Instant.parse(JsonPath.read(expiring, "$.completedAt"));
+    Instant expiresAt = Instant.parse(JsonPath.read(expiring, "$.expiresAt"));
+    assertThat(JsonPath.<String>read(expiring, "$.retention")).isEqualTo("P3M");
+    // Three calendar months in UTC, as a group's maxAge counts them.
+    assertThat(expiresAt).isEqualTo(completedAt.atOffset(ZoneOffset.UTC).plusMonths(3).toInstant());
+    assertThat(kept).doesNotContain("expiresAt");
+    assertThat(http.getForEntity(download(id), String.class).getStatusCode())
+        .isEqualTo(HttpStatus.OK);
+
+    assertThat(retentionJobs.expireTrainingSets(expiresAt.minusMillis(1))).isEmpty();
+    assertThat(retentionJobs.expireTrainingSets(expiresAt)).containsExactly(UUID.fromString(id));
+    assertThat(retentionJobs.expireTrainingSets(expiresAt)).as("expired once").isEmpty();
+
+    String expired = get(http, "/api/v1/training-sets/" + id);
+    assertThat(JsonPath.<String>read(expired, "$.status")).isEqualTo("EXPIRED");
+    assertThat(Instant.parse(JsonPath.read(expired, "$.expiredAt"))).isEqualTo(expiresAt);
+    assertThat(Instant.parse(JsonPath.read(expired, "$.outputDeletedAt"))).isEqualTo(expiresAt);
+    ResponseEntity<String> refused = http.getForEntity(download(id), String.class);
+    assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(HttpStatus.GONE);
+    assertThat(JsonPath.<String>read(refused.getBody(), "$.code"))
+        .isEqualTo("TRAINING_SET_EXPIRED");
+    assertThat(JsonPath.<String>read(refused.getBody(), "$.trainingSet")).isEqualTo(id);
+    assertThat(http.getForEntity(download(keptId), String.class).getStatusCode())
+        .isEqualTo(HttpStatus.OK);
+    List<String> outputs = new ArrayList<>();
+    for (var object : objects.list(ObjectLayout.trainingSetOutput(UUID.fromString(id)))) {
+      outputs.add(object.key());
+    }
+    assertThat(outputs).as("the expired output is deleted").isEmpty();
+    assertThat(objects.size(ObjectLayout.trainingSetOutput(UUID.fromString(keptId)))).isPositive();
+
+    String receipt = get(http, "/api/v1/audit?targetType=TRAINING_SET&target=" + id);
+    assertThat(JsonPath.<List<String>>read(receipt, "$.entries[?(@.action == 'EXPIRE')].principal"))
+        .containsExactly("retention");
+    assertThat(
+            JsonPath.<List<String>>read(
+                receipt, "$.entries[?(@.action == 'EXPIRE')].details.retention"))
+        .containsExactly("P3M");
+    String lineage = get(http, "/api/v1/lineage/entities/account_id/keys/a1");
+    assertThat(
+            JsonPath.<List<String>>read(
+                lineage, "$.trainingSets[?(@.id == '" + id + "')].expiredAt"))
+        .containsExactly(expiresAt.toString());
+    assertThat(
+            JsonPath.<List<Object>>read(
+                lineage, "$.trainingSets[?(@.id == '" + keptId + "')].expiredAt"))
+        .isEmpty();
+
+    // An erasure of a key the expired set held has no output left to rewrite there.
+    String preview =
+        post(http, "/api/v1/erasures/preview", "{\"entity\":\"account_id\",\"keys\":[\"a1\"]}")
+            .getBody();
+    assertThat(JsonPath.<List<String>>read(preview, "$.trainingSetsToRewrite[*].id"))
+        .containsExactly(keptId);
+    ResponseEntity<String> erasure =
+        post(http, "/api/v1/erasures", "{\"entity\":\"account_id\",\"keys\":[\"a1\"]}");
+    String erased = get(http, awaitJob(http, JsonPath.<String>read(erasure.getBody(), "$.jobId")));
+    assertThat(JsonPath.<List<String>>read(erased, "$.unreadableObjects")).isEmpty();
+    assertThat(JsonPath.<List<String>>read(erased, "$.trainingSetsAffected")).contains(keptId);
+  }
+
+  private static String download(String trainingSet) {
+    return "/api/v1/training-sets/" + trainingSet + "/data?format=csv";
+  }
+
   private TestRestTemplate http() {
     return TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
   }
@@ -186,13 +288,17 @@ class RetentionIT {
 
   /** Waits for the job to succeed; returns its result's path. */
   private static String awaitJob(TestRestTemplate http, Job job) throws InterruptedException {
+    return awaitJob(http, job.id().toString());
+  }
+
+  private static String awaitJob(TestRestTemplate http, String jobId) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    String answer = get(http, "/api/v1/jobs/" + job.id());
+    String answer = get(http, "/api/v1/jobs/" + jobId);
     while (!JsonPath.read(answer, "$.status").equals("SUCCEEDED")
         && Instant.now().isBefore(deadline)) {
       assertThat(JsonPath.<String>read(answer, "$.status")).as(answer).isIn("PENDING", "RUNNING");
       Thread.sleep(50);
-      answer = get(http, "/api/v1/jobs/" + job.id());
+      answer = get(http, "/api/v1/jobs/" + jobId);
     }
     assertThat(JsonPath.<String>read(answer, "$.status")).as(answer).isEqualTo("SUCCEEDED");
     return JsonPath.read(answer, "$.result");

@@ -19,5 +19,7 @@ public enum AuditAction {
   /** A group's most recent rows were shown (discovery's preview). */
   PREVIEW,
   /** Feature values of a class that needs a grant (PII, SENSITIVE) were read. */
-  READ
+  READ,
+  /** A training set's output was deleted at the end of the retention its request asked for. */
+  EXPIRE
 }

@@ -8,6 +8,7 @@ import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetStatus;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -82,7 +83,10 @@ public final class TrainingSetErasure {
 
   private void eraseFromOutput(UUID erasureId, TrainingSet trainingSet, ErasedKeys keys)
       throws IOException {
-    if (trainingSet.outputObjectKey().isEmpty() || trainingSet.rows() == 0) {
+    // An EXPIRED set's output is deleted (or about to be): nothing to rewrite.
+    if (trainingSet.status() != TrainingSetStatus.READY
+        || trainingSet.outputObjectKey().isEmpty()
+        || trainingSet.rows() == 0) {
       return;
     }
     String output = trainingSet.outputObjectKey().get();

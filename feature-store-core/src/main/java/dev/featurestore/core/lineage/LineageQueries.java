@@ -15,10 +15,12 @@ import dev.featurestore.core.models.ModelRegistry;
 import dev.featurestore.core.models.Models;
 import dev.featurestore.core.read.FeatureGroupVersions;
 import dev.featurestore.core.security.ApiKey;
+import dev.featurestore.core.training.NamedTrainingSet;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,7 +62,9 @@ public final class LineageQueries {
 
   public record GroupUse(String name, List<CommitReference> commits) {}
 
-  public record TrainingSetUse(UUID id, String name, Set<KeyUse> usedAs) {}
+  /** A training set that used a key; {@code expiredAt} once its output expired and was deleted. */
+  public record TrainingSetUse(
+      UUID id, String name, Set<KeyUse> usedAs, Optional<Instant> expiredAt) {}
 
   public record ModelReference(String name, String version) {}
 
@@ -71,7 +75,14 @@ public final class LineageQueries {
       List<TrainingSetUse> trainingSets,
       List<ModelReference> models) {}
 
-  public record TrainingSetReference(UUID id, String name, Map<String, Long> catalogVersion) {}
+  /** A training set that read a group; {@code expiredAt} once its output expired. */
+  public record TrainingSetReference(
+      UUID id, String name, Map<String, Long> catalogVersion, Optional<Instant> expiredAt) {
+    static TrainingSetReference of(TrainingSet set) {
+      return new TrainingSetReference(
+          set.id(), set.name(), set.catalogVersion(), set.retention().expiredAt());
+    }
+  }
 
   public record ModelLineage(
       String name,
@@ -98,12 +109,13 @@ public final class LineageQueries {
     }
     Map<UUID, Set<KeyUse>> uses = lineage.trainingSetsUsing(entity.name(), key);
     // One catalog call for every name: a key of a large entity is in hundreds of training sets.
-    Map<UUID, String> names = trainingSets.names(uses.keySet());
+    Map<UUID, NamedTrainingSet> names = trainingSets.names(uses.keySet());
     List<TrainingSetUse> sets = new ArrayList<>();
     uses.forEach(
         (id, usedAs) -> {
           if (names.containsKey(id)) {
-            sets.add(new TrainingSetUse(id, names.get(id), usedAs));
+            NamedTrainingSet named = names.get(id);
+            sets.add(new TrainingSetUse(id, named.name(), usedAs, named.expiredAt()));
           }
         });
     List<ModelReference> trained =
@@ -120,7 +132,7 @@ public final class LineageQueries {
     Map<String, Set<UUID>> filesByGroup = new LinkedHashMap<>();
     for (UUID id : model.trainingSets()) {
       TrainingSet set = trainingSets.find(id).orElseThrow();
-      sets.add(new TrainingSetReference(set.id(), set.name(), set.catalogVersion()));
+      sets.add(TrainingSetReference.of(set));
       for (TrainingSetInput input : set.inputs()) {
         filesByGroup
             .computeIfAbsent(input.featureGroup(), g -> new HashSet<>())
@@ -149,10 +161,7 @@ public final class LineageQueries {
     }
     List<TrainingSet> readers =
         trainingSets.readingFeatureGroup(groupName).stream().filter(viewer::maySee).toList();
-    List<TrainingSetReference> sets =
-        readers.stream()
-            .map(set -> new TrainingSetReference(set.id(), set.name(), set.catalogVersion()))
-            .toList();
+    List<TrainingSetReference> sets = readers.stream().map(TrainingSetReference::of).toList();
     List<ModelReference> trained =
         models.trainedOn(readers.stream().map(TrainingSet::id).toList()).stream()
             .filter(viewer::maySee)

@@ -13,8 +13,8 @@ import java.util.UUID;
  * A materialised (or materialising) training set: the request as the user sent it (JSON), the
  * catalog version it is bound to (per feature group, the commit sequence it read as of), the exact
  * files it read, and its output object and hash once ready; with a purpose, how many spine rows had
- * no consent for it (left out, or kept without features). It belongs to the API key that asked for
- * it.
+ * no consent for it (left out, or kept without features); how long its output is kept. It belongs
+ * to the API key that asked for it.
  */
 public record TrainingSet(
     UUID id,
@@ -32,7 +32,8 @@ public record TrainingSet(
     Optional<String> error,
     Optional<UUID> ownerKeyId,
     Instant createdAt,
-    Optional<Instant> completedAt)
+    Optional<Instant> completedAt,
+    OutputRetention retention)
     implements Owned {
   public TrainingSet {
     requireNonNull(id, "id is null");
@@ -48,6 +49,7 @@ public record TrainingSet(
     requireNonNull(ownerKeyId, "ownerKeyId is null");
     requireNonNull(createdAt, "createdAt is null");
     requireNonNull(completedAt, "completedAt is null");
+    requireNonNull(retention, "retention is null");
   }
 
   /** What a list shows of it. */

@@ -162,7 +162,8 @@ public final class TrainingSetBuilder {
             request.name(),
             request.requestJson(),
             catalogVersion,
-            requester.id());
+            requester.id(),
+            request.retention());
     return new PreparedTrainingSet(recorded, request, catalogVersion, spineUpload, spineRowHint);
   }
 

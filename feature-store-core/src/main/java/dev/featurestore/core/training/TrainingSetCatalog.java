@@ -1,6 +1,8 @@
 package dev.featurestore.core.training;
 
 import dev.featurestore.core.jobs.LostLeaseException;
+import dev.featurestore.core.model.MaxAge;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +17,21 @@ import java.util.UUID;
 public interface TrainingSetCatalog {
   /**
    * Records a new training set, PENDING, bound to {@code catalogVersion}, owned by a key and held
-   * by this replica.
+   * by this replica; once READY its output is kept for {@code retention}.
    */
   TrainingSet create(
-      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId);
+      UUID id,
+      String name,
+      String requestJson,
+      Map<String, Long> catalogVersion,
+      UUID ownerKeyId,
+      MaxAge retention);
+
+  /** Records a new training set whose output is kept for ever. */
+  default TrainingSet create(
+      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId) {
+    return create(id, name, requestJson, catalogVersion, ownerKeyId, MaxAge.FOREVER);
+  }
 
   /**
    * Moves this replica's PENDING training set to RUNNING.
@@ -29,7 +42,8 @@ public interface TrainingSetCatalog {
 
   /**
    * Marks this replica's RUNNING training set READY with its output ({@code rows} rows; {@code
-   * rowsWithoutConsent} spine rows had no consent for its purpose) and the exact files it read.
+   * rowsWithoutConsent} spine rows had no consent for its purpose) and the exact files it read;
+   * with a retention, it expires that long after now.
    *
    * @throws LostLeaseException when it is not this replica's RUNNING training set any more (another
    *     replica failed it after its lease expired): nothing is recorded
@@ -48,8 +62,11 @@ public interface TrainingSetCatalog {
 
   Optional<TrainingSet> find(UUID id);
 
-  /** The name of each of the training sets that exists, in one catalog call (lineage answers). */
-  Map<UUID, String> names(Collection<UUID> ids);
+  /**
+   * The name (and expiry) of each of the training sets that exists, in one catalog call (lineage
+   * answers).
+   */
+  Map<UUID, NamedTrainingSet> names(Collection<UUID> ids);
 
   /** The summaries {@code query} asks for, newest first. */
   List<TrainingSetSummary> list(TrainingSetListQuery query);
@@ -61,7 +78,8 @@ public interface TrainingSetCatalog {
    * Points the training set at its output rewritten by an erasure ({@code outputObjectKey}, {@code
    * rows} rows), counting {@code rowsErased} in its {@code rowsErased}. Fails with a {@link
    * dev.featurestore.core.ConflictException}, changing nothing, when its output is no longer {@code
-   * replacedObjectKey} (another erasure rewrote it first).
+   * replacedObjectKey} (another erasure rewrote it first) or the set is no longer READY (it
+   * expired).
    */
   void replaceOutput(
       UUID id,
@@ -78,6 +96,24 @@ public interface TrainingSetCatalog {
    * erasure would find it. Returns how many requests changed.
    */
   int removeInlineSpineRows(String entity, Collection<String> keys);
+
+  /**
+   * The training sets whose output is due for deletion at {@code now}: READY ones past their {@code
+   * expiresAt}, and EXPIRED ones whose output is not deleted yet (an expiry cut short).
+   */
+  List<TrainingSet> expiring(Instant now);
+
+  /**
+   * Moves a READY training set past its {@code expiresAt} at {@code now} to EXPIRED; false when it
+   * is not (any more): another replica expired it first.
+   */
+  boolean markExpired(UUID id, Instant now);
+
+  /**
+   * Records that the output {@code outputObjectKey} of the EXPIRED training set was deleted (by the
+   * pass of {@code now}); false when that was recorded already or its output is another object.
+   */
+  boolean markOutputDeleted(UUID id, String outputObjectKey, Instant now);
 
   /** Extends the lease of every unfinished training set this replica holds; returns how many. */
   int renewLeases();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.join.ConsentPolicy;
+import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.model.Names;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +16,8 @@ import java.util.stream.Stream;
  * file), the features, optionally the catalog version ({@code asOf}: a commit id or an ISO-8601
  * write time), and optionally the {@code purpose} the set is for: then only spine rows whose keys
  * had consent for it take part, the others being left out or kept without features as {@code
- * consentPolicy} says. The request as sent is kept as JSON so that the training set can be rebuilt
- * exactly.
+ * consentPolicy} says; optionally the {@code retention} of its output (how long after it was built
+ * it is kept). The request as sent is kept as JSON so that the training set can be rebuilt exactly.
  */
 public record TrainingSetRequest(
     String name,
@@ -27,6 +28,7 @@ public record TrainingSetRequest(
     Optional<String> asOf,
     Optional<String> purpose,
     ConsentPolicy consentPolicy,
+    MaxAge retention,
     String requestJson) {
   public TrainingSetRequest {
     Names.requireValid("name", name);
@@ -45,10 +47,11 @@ public record TrainingSetRequest(
     requireNonNull(asOf, "asOf is null");
     purpose.ifPresent(given -> Names.requireValid("purpose", given));
     requireNonNull(consentPolicy, "consentPolicy is null");
+    requireNonNull(retention, "retention is null");
     requireNonNull(requestJson, "requestJson is null");
   }
 
-  /** A request without a purpose: every spine row takes part. */
+  /** A request without a purpose (every spine row takes part) whose output is kept for ever. */
   public TrainingSetRequest(
       String name,
       Optional<InlineSpine> inlineSpine,
@@ -66,6 +69,7 @@ public record TrainingSetRequest(
         asOf,
         Optional.empty(),
         ConsentPolicy.EXCLUDE,
+        MaxAge.FOREVER,
         requestJson);
   }
 }

@@ -110,8 +110,9 @@ class LineageQueriesTest {
                 "activity", List.of(reference(commits.get(0)), reference(commits.get(2)))));
     assertThat(answer.trainingSets())
         .containsExactlyInAnyOrder(
-            new TrainingSetUse(mine.id(), "mine", EnumSet.of(KeyUse.SPINE, KeyUse.FEATURES)),
-            new TrainingSetUse(theirs.id(), "theirs", EnumSet.of(KeyUse.SPINE)));
+            new TrainingSetUse(
+                mine.id(), "mine", EnumSet.of(KeyUse.SPINE, KeyUse.FEATURES), Optional.empty()),
+            new TrainingSetUse(theirs.id(), "theirs", EnumSet.of(KeyUse.SPINE), Optional.empty()));
     assertThat(answer.models())
         .containsExactlyInAnyOrder(
             new ModelReference("churn", "1"), new ModelReference("upsell", "1"));
@@ -132,7 +133,8 @@ class LineageQueriesTest {
 
     assertThat(answer.trainingSets())
         .containsExactly(
-            new LineageQueries.TrainingSetReference(mine.id(), "mine", Map.of("activity", 2L)));
+            new LineageQueries.TrainingSetReference(
+                mine.id(), "mine", Map.of("activity", 2L), Optional.empty()));
     assertThat(answer.featureGroups())
         .containsExactly(
             new GroupUse(

@@ -2,6 +2,9 @@ package dev.featurestore.core.testing;
 
 import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.jobs.LostLeaseException;
+import dev.featurestore.core.model.MaxAge;
+import dev.featurestore.core.training.NamedTrainingSet;
+import dev.featurestore.core.training.OutputRetention;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
@@ -9,6 +12,7 @@ import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.core.training.TrainingSetSummary;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,7 +35,12 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public synchronized TrainingSet create(
-      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId) {
+      UUID id,
+      String name,
+      String requestJson,
+      Map<String, Long> catalogVersion,
+      UUID ownerKeyId,
+      MaxAge retention) {
     TrainingSet created =
         new TrainingSet(
             id,
@@ -49,7 +58,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             Optional.empty(),
             Optional.of(ownerKeyId),
             clock.instant(),
-            Optional.empty());
+            Optional.empty(),
+            OutputRetention.of(retention));
     trainingSets.put(id, created);
     return created;
   }
@@ -75,7 +85,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             Optional.empty(),
             set.ownerKeyId(),
             set.createdAt(),
-            Optional.empty()));
+            Optional.empty(),
+            set.retention()));
   }
 
   @Override
@@ -105,7 +116,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             Optional.empty(),
             set.ownerKeyId(),
             set.createdAt(),
-            Optional.of(clock.instant()));
+            Optional.of(clock.instant()),
+            set.retention());
     trainingSets.put(id, ready);
     return ready;
   }
@@ -136,7 +148,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             Optional.of(error),
             set.ownerKeyId(),
             set.createdAt(),
-            Optional.of(clock.instant())));
+            Optional.of(clock.instant()),
+            set.retention()));
     return true;
   }
 
@@ -146,11 +159,12 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public synchronized Map<UUID, String> names(Collection<UUID> ids) {
-    Map<UUID, String> names = new LinkedHashMap<>();
+  public synchronized Map<UUID, NamedTrainingSet> names(Collection<UUID> ids) {
+    Map<UUID, NamedTrainingSet> names = new LinkedHashMap<>();
     for (UUID id : ids) {
-      if (trainingSets.containsKey(id)) {
-        names.put(id, trainingSets.get(id).name());
+      TrainingSet set = trainingSets.get(id);
+      if (set != null) {
+        names.put(id, new NamedTrainingSet(set.name(), set.retention().expiredAt()));
       }
     }
     return names;
@@ -185,9 +199,11 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
       long rows,
       long rowsErased) {
     TrainingSet set = trainingSets.get(id);
-    if (set == null || !set.outputObjectKey().equals(Optional.of(replacedObjectKey))) {
+    if (set == null
+        || set.status() != TrainingSetStatus.READY
+        || !set.outputObjectKey().equals(Optional.of(replacedObjectKey))) {
       throw new ConflictException(
-          "training set " + id + " no longer has output " + replacedObjectKey);
+          "training set " + id + " no longer has output " + replacedObjectKey + ", or expired");
     }
     trainingSets.put(
         id,
@@ -207,7 +223,8 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
             set.error(),
             set.ownerKeyId(),
             set.createdAt(),
-            set.completedAt()));
+            set.completedAt(),
+            set.retention()));
   }
 
   /**
@@ -225,6 +242,22 @@ public final class InMemoryTrainingSetCatalog implements TrainingSetCatalog {
       }
     }
     return 0;
+  }
+
+  /** Completed sets here never expire: no expiresAt is computed; RetentionIT tests expiry. */
+  @Override
+  public List<TrainingSet> expiring(Instant now) {
+    return List.of();
+  }
+
+  @Override
+  public boolean markExpired(UUID id, Instant now) {
+    return false;
+  }
+
+  @Override
+  public boolean markOutputDeleted(UUID id, String outputObjectKey, Instant now) {
+    return false;
   }
 
   @Override

@@ -443,6 +443,7 @@ class TrainingSetBuilderTest {
         request.asOf(),
         Optional.of("marketing"),
         policy,
+        request.retention(),
         request.requestJson());
   }
 

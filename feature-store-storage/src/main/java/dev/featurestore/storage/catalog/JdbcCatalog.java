@@ -906,7 +906,8 @@ public final class JdbcCatalog implements Catalog {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT content_hash FROM data_files WHERE content_hash = ANY (?) AND expired_at IS NULL"
-                      + " UNION SELECT output_hash FROM training_sets WHERE output_hash = ANY (?)")) {
+                      + " UNION SELECT output_hash FROM training_sets WHERE output_hash = ANY (?)"
+                      + " AND status <> 'EXPIRED'")) {
             Array hashes = connection.createArrayOf("text", contentHashes.toArray());
             select.setArray(1, hashes);
             select.setArray(2, hashes);

@@ -6,6 +6,9 @@ import dev.featurestore.core.ConflictException;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.jobs.ReplicaLease;
+import dev.featurestore.core.model.MaxAge;
+import dev.featurestore.core.training.NamedTrainingSet;
+import dev.featurestore.core.training.OutputRetention;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.TrainingSetInput;
@@ -17,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,7 +46,15 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   private static final String COLUMNS =
       "id, name, status, request::text, catalog_version::text, output_object_key, output_hash,"
           + " row_count, rows_erased, rows_without_consent, timings::text, error, owner_key_id,"
-          + " created_at, completed_at";
+          + " created_at, completed_at, retention, expires_at, expired_at, output_deleted_at";
+
+  /**
+   * Now plus the retention, in UTC calendar terms as {@link MaxAge} counts (P1M from 31 January is
+   * the end of February): Postgres parses the ISO-8601 spelling, and a timestamp without time zone
+   * adds months and days by the calendar alone, whatever the session's time zone.
+   */
+  private static final String EXPIRES_AFTER_NOW =
+      "(now() AT TIME ZONE 'UTC' + retention::interval) AT TIME ZONE 'UTC'";
 
   private final Transactions transactions;
   private final ReplicaLease lease;
@@ -56,14 +68,19 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
 
   @Override
   public TrainingSet create(
-      UUID id, String name, String requestJson, Map<String, Long> catalogVersion, UUID ownerKeyId) {
+      UUID id,
+      String name,
+      String requestJson,
+      Map<String, Long> catalogVersion,
+      UUID ownerKeyId,
+      MaxAge retention) {
     transactions.inTransaction(
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO training_sets (id, name, status, request, catalog_version,"
-                      + " owner_key_id, replica_id, lease_expires_at)"
-                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?, ?, "
+                      + " owner_key_id, retention, replica_id, lease_expires_at)"
+                      + " VALUES (?, ?, 'PENDING', ?::jsonb, ?::jsonb, ?, ?, ?, "
                       + Leases.FROM_NOW
                       + ")")) {
             insert.setObject(1, id);
@@ -71,8 +88,9 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             insert.setString(3, requestJson);
             insert.setString(4, JSON.writeValueAsString(catalogVersion));
             insert.setObject(5, ownerKeyId);
-            insert.setString(6, lease.replicaId());
-            insert.setLong(7, lease.length().toMillis());
+            insert.setString(6, retention.isForever() ? null : retention.toString());
+            insert.setString(7, lease.replicaId());
+            insert.setLong(8, lease.length().toMillis());
             insert.executeUpdate();
           }
           return null;
@@ -102,7 +120,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
               connection.prepareStatement(
                   "UPDATE training_sets SET status = 'READY', output_object_key = ?,"
                       + " output_hash = ?, row_count = ?, rows_without_consent = ?,"
-                      + " timings = ?::jsonb, completed_at = now()"
+                      + " timings = ?::jsonb, completed_at = now(), expires_at = "
+                      + EXPIRES_AFTER_NOW
                       + " WHERE id = ? AND status = 'RUNNING' AND replica_id = ?")) {
             update.setString(1, outputObjectKey);
             update.setString(2, outputHash);
@@ -163,19 +182,22 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
-  public Map<UUID, String> names(Collection<UUID> ids) {
+  public Map<UUID, NamedTrainingSet> names(Collection<UUID> ids) {
     if (ids.isEmpty()) {
       return Map.of();
     }
     return transactions.inTransaction(
         connection -> {
-          Map<UUID, String> names = new HashMap<>();
+          Map<UUID, NamedTrainingSet> names = new HashMap<>();
           try (PreparedStatement select =
-              connection.prepareStatement("SELECT id, name FROM training_sets WHERE id = ANY(?)")) {
+              connection.prepareStatement(
+                  "SELECT id, name, expired_at FROM training_sets WHERE id = ANY(?)")) {
             select.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                names.put(rows.getObject(1, UUID.class), rows.getString(2));
+                names.put(
+                    rows.getObject(1, UUID.class),
+                    new NamedTrainingSet(rows.getString(2), instant(rows.getTimestamp(3))));
               }
             }
           }
@@ -255,7 +277,8 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
     int updated =
         transactions.update(
             "UPDATE training_sets SET output_object_key = ?, output_hash = ?, row_count = ?,"
-                + " rows_erased = rows_erased + ? WHERE id = ? AND output_object_key = ?",
+                + " rows_erased = rows_erased + ?"
+                + " WHERE id = ? AND output_object_key = ? AND status = 'READY'",
             outputObjectKey,
             outputHash,
             rows,
@@ -264,7 +287,7 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             replacedObjectKey);
     if (updated == 0) {
       throw new ConflictException(
-          "training set " + id + " no longer has output " + replacedObjectKey);
+          "training set " + id + " no longer has output " + replacedObjectKey + ", or expired");
     }
   }
 
@@ -317,6 +340,40 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
   }
 
   @Override
+  public List<TrainingSet> expiring(Instant now) {
+    return transactions.inTransaction(
+        connection ->
+            select(
+                connection,
+                "WHERE t.expires_at IS NOT NULL AND t.output_deleted_at IS NULL"
+                    + " AND ((t.status = 'READY' AND t.expires_at <= ?) OR t.status = 'EXPIRED')"
+                    + " ORDER BY t.expires_at, t.id",
+                Timestamp.from(now)));
+  }
+
+  @Override
+  public boolean markExpired(UUID id, Instant now) {
+    return transactions.update(
+            "UPDATE training_sets SET status = 'EXPIRED', expired_at = ?"
+                + " WHERE id = ? AND status = 'READY' AND expires_at <= ?",
+            Timestamp.from(now),
+            id,
+            Timestamp.from(now))
+        == 1;
+  }
+
+  @Override
+  public boolean markOutputDeleted(UUID id, String outputObjectKey, Instant now) {
+    return transactions.update(
+            "UPDATE training_sets SET output_deleted_at = ? WHERE id = ? AND status = 'EXPIRED'"
+                + " AND output_object_key = ? AND output_deleted_at IS NULL",
+            Timestamp.from(now),
+            id,
+            outputObjectKey)
+        == 1;
+  }
+
+  @Override
   public int renewLeases() {
     return leases.renew();
   }
@@ -357,7 +414,14 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
               Optional.ofNullable(rows.getString(12)),
               Optional.ofNullable(rows.getObject(13, UUID.class)),
               rows.getTimestamp(14).toInstant(),
-              Optional.ofNullable(rows.getTimestamp(15)).map(Timestamp::toInstant));
+              instant(rows.getTimestamp(15)),
+              new OutputRetention(
+                  Optional.ofNullable(rows.getString(16))
+                      .map(text -> MaxAge.parse("retention", text))
+                      .orElse(MaxAge.FOREVER),
+                  instant(rows.getTimestamp(17)),
+                  instant(rows.getTimestamp(18)),
+                  instant(rows.getTimestamp(19))));
         },
         parameters);
   }
@@ -372,6 +436,10 @@ public final class JdbcTrainingSetCatalog implements TrainingSetCatalog {
             new TrainingSetInput(
                 rows.getString(1), rows.getObject(2, UUID.class), rows.getString(3)),
         id);
+  }
+
+  private static Optional<Instant> instant(Timestamp timestamp) {
+    return Optional.ofNullable(timestamp).map(Timestamp::toInstant);
   }
 
   private static Map<String, Long> longs(String json) {
