@@ -4,13 +4,18 @@ import { api, segment } from "./api.js";
 import { h, table, link, time, heading, saveFile, navigate } from "./html.js";
 
 const ACTIONS = [
-  "CREATE", "UPDATE", "COMMIT", "REVOKE", "BUILD", "LINEAGE_QUERY", "ERASE", "ARCHIVE", "UNARCHIVE", "DELETE",
+  "CREATE", "UPDATE", "COMMIT", "REVOKE", "BUILD", "LINEAGE_QUERY", "ERASE", "LIFT_TOMBSTONE", "ARCHIVE", "UNARCHIVE", "DELETE",
   "SUBJECT_ACCESS", "PREVIEW", "READ", "EXPIRE",
 ];
 const TARGET_TYPES = ["ENTITY", "FEATURE_GROUP", "API_KEY", "TRAINING_SET", "MODEL", "ENTITY_KEY", "UPLOAD", "GRANT"];
 /** Filters the API answers; the action is filtered here, in the page, from what it returned. */
 const SERVER_FILTERS = ["apiKey", "entity", "key", "targetType", "target", "since"];
-const COLUMNS = ["occurredAt", "principal", "apiKeyId", "action", "targetType", "target", "entity", "keys", "details"];
+// The log holds keyed digests, never keys in clear (compliance.md, "No keys in clear"): the page
+// counts them and shows each digest's start, enough to tell entries apart.
+const keyDigests = (digests) =>
+  `${digests.length} ${digests.length === 1 ? "key" : "keys"} (${digests.map((digest) => `${digest.slice(0, 8)}…`).join(", ")})`;
+
+const COLUMNS = ["occurredAt", "principal", "apiKeyId", "action", "targetType", "target", "entity", "keyDigests", "details"];
 
 export async function auditPage({ query }) {
   const serverQuery = new URLSearchParams();
@@ -39,13 +44,13 @@ export async function auditPage({ query }) {
     results.replaceChildren(
       table(
         "Audit entries, newest first",
-        ["When", "Caller", "Action", "Subject", "Entity and keys", "Details"],
+        ["When", "Caller", "Action", "Subject", "Entity and key digests", "Details"],
         entries.map((entry) => [
           time(entry.occurredAt),
           entry.principal,
           entry.action,
           subject(entry),
-          entry.entity ? `${entry.entity}: ${(entry.keys ?? []).join(", ")}` : "",
+          entry.entity ? `${entry.entity}: ${keyDigests(entry.keyDigests ?? [])}` : "",
           JSON.stringify(entry.details ?? {}),
         ]),
         "no entries match.",
@@ -117,6 +122,6 @@ function subject(entry) {
 function csv(entries) {
   const quote = (value) => `"${String(value ?? "").replaceAll('"', '""')}"`;
   const cell = (entry, column) =>
-    column === "keys" ? (entry.keys ?? []).join(" ") : column === "details" ? JSON.stringify(entry.details ?? {}) : entry[column];
+    column === "keyDigests" ? (entry.keyDigests ?? []).join(" ") : column === "details" ? JSON.stringify(entry.details ?? {}) : entry[column];
   return [COLUMNS.join(","), ...entries.map((entry) => COLUMNS.map((column) => quote(cell(entry, column))).join(","))].join("\r\n") + "\r\n";
 }

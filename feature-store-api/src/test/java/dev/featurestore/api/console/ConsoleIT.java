@@ -11,16 +11,19 @@ import dev.featurestore.api.JsonPosts;
 import dev.featurestore.api.LineageSample;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.core.audit.AuditAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,7 +178,13 @@ class ConsoleIT {
     browser.findElement(By.linkText("Audit log")).click();
     awaitHeading("Audit log");
     WebElement unfiltered = browser.findElement(By.cssSelector("main table"));
-    new Select(browser.findElement(By.id("audit-action"))).selectByValue("ERASE");
+    Select actions = new Select(browser.findElement(By.id("audit-action")));
+    assertThat(actions.getOptions().stream().map(option -> option.getAttribute("value")))
+        .as("the filter's actions")
+        .containsExactlyInAnyOrder(
+            Stream.concat(Stream.of(""), Arrays.stream(AuditAction.values()).map(Enum::name))
+                .toArray(String[]::new));
+    actions.selectByValue("ERASE");
     browser.findElement(By.xpath("//button[.='Filter']")).click();
     wait.until(ExpectedConditions.stalenessOf(unfiltered));
     assertThat(browser.getCurrentUrl()).contains("/console/audit?action=ERASE");
@@ -184,7 +193,10 @@ class ConsoleIT {
         .singleElement()
         .satisfies(
             row -> {
-              assertThat(row.getText()).contains("ERASE", "Casey from compliance", "user_id: u1");
+              assertThat(row.getText())
+                  .contains("ERASE", "Casey from compliance", "user_id: 1 key (")
+                  .as("the key in clear")
+                  .doesNotContain("u1");
               assertThat(row.findElement(By.tagName("a")).getAttribute("href"))
                   .isEqualTo(receiptUrl);
             });
