@@ -138,6 +138,11 @@ public record ChildServer(Process process, URI base, HttpClient http) {
     throw new IllegalStateException("the server did not become ready; see its log");
   }
 
+  /** The request, carrying the admin key. */
+  public HttpRequest authorized(HttpRequest.Builder request) {
+    return request.header("Authorization", BEARER).build();
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(base.resolve(path)).header("Authorization", BEARER).build(),
