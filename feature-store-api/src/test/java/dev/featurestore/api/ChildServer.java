@@ -87,15 +87,18 @@ public record ChildServer(Process process, URI base, HttpClient http) {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.featurestore.api.FeatureStoreApplication",
-                "--server.port=" + port));
+        new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx1g"));
+    // Benchmarks add their own, e.g. -Dchild-server.jvm-options=-XX:StartFlightRecording=...
+    String jvmOptions = System.getProperty("child-server.jvm-options", "").strip();
+    if (!jvmOptions.isEmpty()) {
+      command.addAll(List.of(jvmOptions.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.featurestore.api.FeatureStoreApplication",
+            "--server.port=" + port));
     command.addAll(arguments);
     Process process =
         new ProcessBuilder(command)

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -237,20 +238,23 @@ public final class TrainingSetServerBenchmark {
       System.out.printf(Locale.ROOT, "spine upload: %.3f s%n", seconds(started));
       String trainingSet = null;
       for (int build = 0; build < builds; build++) {
+        double cpuBefore = cpuSeconds(server.process());
         started = System.nanoTime();
         trainingSet = build(server, "benchmark_" + build, uploadId);
         double seconds = seconds(started);
+        double cpu = cpuSeconds(server.process()) - cpuBefore;
         JsonNode built = JSON.readTree(server.get("/api/v1/training-sets/" + trainingSet).body());
         if (built.get("rows").asLong() != workload.spineRowCount()) {
           throw new IllegalStateException("built " + built.get("rows") + " rows: " + built);
         }
         System.out.printf(
             Locale.ROOT,
-            "server %s iteration %d: %.3f s, %,.0f spine rows/s, timings %s%n",
+            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s, timings %s%n",
             workload.name(),
             build,
             seconds,
             workload.spineRowCount() / seconds,
+            cpu,
             built.get("timingsMillis"));
       }
       HttpResponse<Path> output =
@@ -273,6 +277,18 @@ public final class TrainingSetServerBenchmark {
       server.stop(); // SIGTERM: the server stops its embedded PostgreSQL too
       deleteTree(data);
     }
+  }
+
+  /**
+   * CPU time of the server and its PostgreSQL so far: on a shared machine a steadier measure of the
+   * work done than wall time, which also counts waiting for a CPU.
+   */
+  private static double cpuSeconds(Process server) {
+    return Stream.concat(Stream.of(server.toHandle()), server.descendants())
+            .mapToLong(
+                process -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+            .sum()
+        / 1e9;
   }
 
   /** Requests a training set over the uploaded spine and waits for its job; returns its id. */
