@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -220,35 +221,43 @@ public final class LineageIndex implements LineageStore {
    * keys, the usual case, cost one statement over the whole array (the planner hash-joins rather
    * than probing key by key). Only keys found missing are inserted: {@code ON CONFLICT DO NOTHING}
    * over every key would draw a sequence value for each known key too, exhausting the 32-bit id
-   * space after a few billion recorded keys.
+   * space after a few billion recorded keys. The insert returns the ids it drew, so only keys
+   * another transaction inserted meanwhile (not returned) are looked up again.
    */
   private static int[] assignIds(Connection connection, String entity, String[] keys)
       throws SQLException {
     int[] ids = knownIds(connection, entity, keys);
-    List<Integer> missing = new ArrayList<>();
+    Map<String, Integer> missing = new HashMap<>();
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] == UNKNOWN) {
-        missing.add(i);
+        missing.put(keys[i], i);
       }
     }
     if (missing.isEmpty()) {
       return ids;
     }
-    String[] newKeys = missing.stream().map(i -> keys[i]).toArray(String[]::new);
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO entity_keys (entity_name, key_value) SELECT ?, unnest(?::text[])"
-                + " ON CONFLICT (entity_name, key_value) DO NOTHING")) {
+                + " ON CONFLICT (entity_name, key_value) DO NOTHING RETURNING id, key_value")) {
       insert.setString(1, entity);
-      insert.setArray(2, connection.createArrayOf("text", newKeys));
-      insert.executeUpdate();
+      insert.setArray(2, connection.createArrayOf("text", missing.keySet().toArray()));
+      try (ResultSet inserted = insert.executeQuery()) {
+        while (inserted.next()) {
+          ids[missing.remove(inserted.getString(2))] = Math.toIntExact(inserted.getLong(1));
+        }
+      }
     }
-    int[] newIds = knownIds(connection, entity, newKeys);
-    for (int i = 0; i < newIds.length; i++) {
-      if (newIds[i] == UNKNOWN) {
+    if (missing.isEmpty()) {
+      return ids;
+    }
+    String[] insertedElsewhere = missing.keySet().toArray(String[]::new);
+    int[] idsElsewhere = knownIds(connection, entity, insertedElsewhere);
+    for (int i = 0; i < insertedElsewhere.length; i++) {
+      if (idsElsewhere[i] == UNKNOWN) {
         throw new IllegalStateException("no id for a key of entity " + entity + " after insert");
       }
-      ids[missing.get(i)] = newIds[i];
+      ids[missing.get(insertedElsewhere[i])] = idsElsewhere[i];
     }
     return ids;
   }
