@@ -87,8 +87,16 @@ public record ChildServer(Process process, URI base, HttpClient http) {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
-        new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx1g"));
-    // Benchmarks add their own, e.g. -Dchild-server.jvm-options=-XX:StartFlightRecording=...
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Xmx1g",
+                // A test's server lives for seconds on small data: the quick compiler alone starts
+                // it about twice as fast on two cores, where the optimising one competes for them.
+                "-XX:TieredStopAtLevel=1"));
+    // Benchmarks add their own (later options win), e.g. -XX:TieredStopAtLevel=4 for both
+    // compilers as in production, -XX:StartFlightRecording=... for a profile.
     String jvmOptions = System.getProperty("child-server.jvm-options", "").strip();
     if (!jvmOptions.isEmpty()) {
       command.addAll(List.of(jvmOptions.split("\\s+")));

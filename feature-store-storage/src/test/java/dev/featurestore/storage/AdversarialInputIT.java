@@ -120,7 +120,8 @@ class AdversarialInputIT {
 
   /**
    * Commits the body; when it is accepted, builds a training set over the group and erases every
-   * key the group holds, so that the next try starts from an empty group.
+   * key the group holds and lifts their tombstones, so that the next try starts from an empty
+   * group.
    */
   private static boolean commit(UploadFormat format, byte[] body) throws IOException {
     try {
@@ -135,6 +136,8 @@ class AdversarialInputIT {
     assertCompletes(bed.erase(user, keys));
     assertThat(bed.keysInGroup(GROUP, user.name())).doesNotContainAnyElementsOf(keys);
     assertThat(bed.keysInOutput(trainingSet.id(), user.name())).doesNotContainAnyElementsOf(keys);
+    // Erased keys stay erased; the next try may commit the same keys again.
+    bed.liftTombstones(user, keys);
     return true;
   }
 
