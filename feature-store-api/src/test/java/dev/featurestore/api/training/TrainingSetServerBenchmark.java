@@ -189,6 +189,10 @@ public final class TrainingSetServerBenchmark {
   private static void runServer(BenchmarkWorkload workload, Path folder, int builds)
       throws Exception {
     Path data = Files.createTempDirectory(folder, "server-data-");
+    // ChildServer runs tests' servers on the quick compiler only; measure both, as in production.
+    System.setProperty(
+        "child-server.jvm-options",
+        "-XX:TieredStopAtLevel=4 " + System.getProperty("child-server.jvm-options", ""));
     ChildServer server = ChildServer.startWithEmbeddedCatalog(data);
     try {
       server.post(
