@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,43 +205,35 @@ public final class LineageIndex implements LineageStore {
    * keys, the usual case, cost one statement over the whole array (the planner hash-joins rather
    * than probing key by key). Only keys found missing are inserted: {@code ON CONFLICT DO NOTHING}
    * over every key would draw a sequence value for each known key too, exhausting the 32-bit id
-   * space after a few billion recorded keys. The insert returns the ids it drew, so only keys
-   * another transaction inserted meanwhile (not returned) are looked up again.
+   * space after a few billion recorded keys.
    */
   private static int[] assignIds(Connection connection, String entity, String[] keys)
       throws SQLException {
     int[] ids = knownIds(connection, entity, keys);
-    Map<String, Integer> missing = new HashMap<>();
+    List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] == UNKNOWN) {
-        missing.put(keys[i], i);
+        missing.add(i);
       }
     }
     if (missing.isEmpty()) {
       return ids;
     }
+    String[] newKeys = missing.stream().map(i -> keys[i]).toArray(String[]::new);
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO entity_keys (entity_name, key_value) SELECT ?, unnest(?::text[])"
-                + " ON CONFLICT (entity_name, key_value) DO NOTHING RETURNING id, key_value")) {
+                + " ON CONFLICT (entity_name, key_value) DO NOTHING")) {
       insert.setString(1, entity);
-      insert.setArray(2, connection.createArrayOf("text", missing.keySet().toArray()));
-      try (ResultSet inserted = insert.executeQuery()) {
-        while (inserted.next()) {
-          ids[missing.remove(inserted.getString(2))] = Math.toIntExact(inserted.getLong(1));
-        }
-      }
+      insert.setArray(2, connection.createArrayOf("text", newKeys));
+      insert.executeUpdate();
     }
-    if (missing.isEmpty()) {
-      return ids;
-    }
-    String[] insertedElsewhere = missing.keySet().toArray(String[]::new);
-    int[] idsElsewhere = knownIds(connection, entity, insertedElsewhere);
-    for (int i = 0; i < insertedElsewhere.length; i++) {
-      if (idsElsewhere[i] == UNKNOWN) {
+    int[] newIds = knownIds(connection, entity, newKeys);
+    for (int i = 0; i < newIds.length; i++) {
+      if (newIds[i] == UNKNOWN) {
         throw new IllegalStateException("no id for a key of entity " + entity + " after insert");
       }
-      ids[missing.get(insertedElsewhere[i])] = idsElsewhere[i];
+      ids[missing.get(i)] = newIds[i];
     }
     return ids;
   }

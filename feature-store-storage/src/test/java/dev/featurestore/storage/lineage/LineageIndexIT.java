@@ -12,7 +12,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -144,61 +143,6 @@ class LineageIndexIT {
 
     assertThat(replicaB.trainingSetsUsing("user_id", "u1"))
         .isEqualTo(Map.of(first, EnumSet.of(KeyUse.SPINE), second, EnumSet.of(KeyUse.FEATURES)));
-  }
-
-  /**
-   * A new key that another transaction inserts while a recording runs (the recording's insert waits
-   * for it, then skips it) still gets its id: the one the other transaction drew.
-   */
-  @Test
-  void keyInsertedByAConcurrentTransactionGetsItsId() throws Exception {
-    DataSource catalog = userEntityCatalog();
-    UUID trainingSet = insertTrainingSet(catalog);
-    LineageIndex index = new LineageIndex(catalog);
-    ExecutorService recording = Executors.newSingleThreadExecutor();
-    try (Connection other = catalog.getConnection()) {
-      other.setAutoCommit(false);
-      try (PreparedStatement insert =
-          other.prepareStatement(
-              "INSERT INTO entity_keys (entity_name, key_value) VALUES ('user_id', 'u2')")) {
-        insert.executeUpdate();
-      }
-      Future<?> recorded =
-          recording.submit(
-              () -> {
-                index.record(trainingSet, "user_id", Map.of(KeyUse.SPINE, Set.of("u1", "u2")));
-                return null;
-              });
-      awaitALockWait(catalog);
-      other.commit();
-      recorded.get(30, TimeUnit.SECONDS);
-    } finally {
-      recording.shutdownNow();
-    }
-
-    assertThat(index.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(trainingSet);
-    assertThat(index.trainingSetsUsing("user_id", "u2")).containsOnlyKeys(trainingSet);
-  }
-
-  /** Returns once a session of the catalog waits for a lock (the recording's insert). */
-  private static void awaitALockWait(DataSource catalog) throws Exception {
-    try (Connection connection = catalog.getConnection();
-        PreparedStatement waiting =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          System.nanoTime() < deadline; ) {
-        try (ResultSet rows = waiting.executeQuery()) {
-          rows.next();
-          if (rows.getLong(1) > 0) {
-            return;
-          }
-        }
-        Thread.onSpinWait();
-      }
-    }
-    throw new AssertionError("the recording never waited for the other transaction's insert");
   }
 
   /**
