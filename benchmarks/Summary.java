@@ -30,6 +30,8 @@ public final class Summary {
           "join S first", "<= 0.8",
           "join M warm", "<= 0.5",
           "join M first", "<= 0.8",
+          "server S warm", "<= 0.7",
+          "server S first", "<= 1.0",
           "ingest Parquet warm", "<= 1.67 (rate >= 0.6)",
           "ingest Parquet first", "<= 2.0 (rate >= 0.5)",
           "ingest Arrow warm", "<= 1.67 (rate >= 0.6)",

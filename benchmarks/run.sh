@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # One command for the benchmarks of docs/benchmarks.md: builds with the Maven toolchain, then runs the
-# point-in-time join (S, and M under -Xmx1g), HTTP ingest (S group) and online serving, ours and
+# point-in-time join (S, and M under -Xmx1g), the training set through the server (S), HTTP ingest
+# (S group) and online serving, ours and
 # DuckDB each in its own process, alternating round by round, and prints one table.
 #
-#   benchmarks/run.sh [--quick] [--rounds N] [--only join,ingest,online] [--no-build] [--aot]
+#   benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online] [--no-build] [--aot]
 #
 # --aot: the join also runs ours with a JDK AOT cache (JEP 483/515, JDK 25) made by a training run,
 #   as one more side of the alternation.
-# --quick: join S only (3 joins per process), a 1M-row ingest, a 100k-key online index: a few minutes
+# --quick: join S only (3 joins per process), the server's training set over a 1M-row group and a
+#   200k-row spine (3 builds per server), a 1M-row ingest, a 100k-key online index: a few minutes
 #   after the build. --rounds N (default 3, quick 2): how many times each side runs, alternating.
 # Environment: DUCKDB_VERSIONS (default "2.0.0.1 1.4.1.0": the newest duckdb_jdbc on Maven Central when
 #   this was written, and the one the project's tests use), WORK (default /tmp/feature-store-benchmarks:
@@ -24,7 +26,7 @@ ROOT=$PWD
 
 QUICK=0
 ROUNDS=
-ONLY=join,ingest,online
+ONLY=join,server,ingest,online
 BUILD=1
 AOT=0
 while [ $# -gt 0 ]; do
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift ;;
     --no-build) BUILD=0 ;;
     --aot) AOT=1 ;;
-    *) echo "usage: benchmarks/run.sh [--quick] [--rounds N] [--only join,ingest,online] [--no-build] [--aot]" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online] [--no-build] [--aot]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -126,7 +128,7 @@ rss_mib() { sed -n 's/.*peak RSS \([0-9]*\) kB.*/\1/p' <<< "$1" | awk '{ printf 
 # output. Each process does ITERATIONS joins: the first is the first join of a fresh JVM, the
 # others are warm.
 join_side() { # workload heap side iterations round
-  local workload=$1 heap=$2 side=$3 iterations=$4 round=$5 version mode log line seconds iteration options=()
+  local workload=$1 heap=$2 side=$3 iterations=$4 round=$5 version mode log options=()
   case "$side" in
     ours) version=$FIRST_DUCKDB; mode=engine ;;
     ours-aot) version=$FIRST_DUCKDB; mode=engine; options=(-XX:AOTCache="$WORK/join-$workload.aot") ;;
@@ -139,22 +141,33 @@ join_side() { # workload heap side iterations round
   "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$path" \
     dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$WORK/join-$workload" "$iterations" > "$log" 2>&1 \
     || { failed "join $workload $side round $round" "$log"; return; }
-  local rss
-  rss=$(rss_mib "$(tail -1 "$log")")
+  record_iterations "join $workload" "$side" "$round" "$log"
+}
+# Records a benchmark log's "... iteration N: S s, ..." lines (iteration 0: first, later: warm) with
+# the process's peak RSS (its last "peak RSS" line).
+record_iterations() { # what side round log
+  local what=$1 side=$2 round=$3 log=$4 rss line iteration seconds kind
+  rss=$(rss_mib "$(grep 'peak RSS' "$log" | tail -1)")
   while read -r line; do
     iteration=$(sed -n 's/.* iteration \([0-9]*\):.*/\1/p' <<< "$line")
     seconds=$(sed -n 's/.* iteration [0-9]*: \([0-9.]*\) s,.*/\1/p' <<< "$line")
-    local kind=warm
+    kind=warm
     [ "$iteration" = 0 ] && kind=first
     if [ "$side" = ours ]; then
-      record "join $workload $kind" "$round" ours '*' "$seconds" "$rss" "$(load1)"
+      record "$what $kind" "$round" ours '*' "$seconds" "$rss" "$(load1)"
     elif [ "$side" = ours-aot ]; then
-      record "join $workload $kind" "$round" "ours with AOT cache" "ours with AOT cache" "$seconds" "$rss" "$(load1)"
+      record "$what $kind" "$round" "ours with AOT cache" "ours with AOT cache" "$seconds" "$rss" "$(load1)"
     else
-      record "join $workload $kind" "$round" "DuckDB $side" "DuckDB $side" "$seconds" "$rss" "$(load1)"
+      record "$what $kind" "$round" "DuckDB $side" "DuckDB $side" "$seconds" "$rss" "$(load1)"
     fi
   done < <(grep ' iteration ' "$log")
-  say "join $workload $side round $round: $(grep -o 'iteration [0-9]*: [0-9.]* s' "$log" | sed 's/iteration //' | paste -sd' '), peak RSS $rss MiB"
+  say "$what $side round $round: $(grep -o 'iteration [0-9]*: [0-9.]* s' "$log" | sed 's/iteration //' | paste -sd' '), peak RSS $rss MiB"
+}
+# The sides in the order of the round: reversed every other round, so that neither side always
+# meets the same moment of a shared machine.
+in_round_order() { # round sides...
+  local round=$1; shift
+  if [ $((round % 2)) = 0 ]; then printf '%s\n' "$@" | tac | paste -sd' '; else echo "$@"; fi
 }
 run_join() { # workload heap iterations
   local workload=$1 heap=$2 iterations=$3 round side
@@ -178,10 +191,7 @@ run_join() { # workload heap iterations
     sides="ours ours-aot $DUCKDB_VERSIONS"
   fi
   for round in $(seq 1 "$ROUNDS"); do
-    # Alternate which side goes first, so neither always meets the same moment of a shared machine.
-    local order=$sides
-    [ $((round % 2)) = 0 ] && order=$(echo $sides | tr ' ' '\n' | tac | paste -sd' ')
-    for side in $order; do
+    for side in $(in_round_order "$round" $sides); do
       join_side "$workload" "$heap" "$side" "$iterations" "$round"
       # In the last round, each DuckDB version's output against ours, row by row (EXCEPT ALL both ways).
       if [ "$round" = "$ROUNDS" ] && [[ "$side" != ours* ]]; then
@@ -190,6 +200,44 @@ run_join() { # workload heap iterations
         echo "join $workload, ours against DuckDB $side: $(tail -1 "$WORK/compare-$workload-$side.log")" >> "$WORK/outputs.txt"
       fi
     done
+  done
+}
+
+# The training set through the server: TrainingSetServerBenchmark (feature-store-api tests). Our side
+# starts the server (embedded default) in its own JVM, commits the group as one Parquet body over
+# HTTP, uploads the spine as Parquet and builds BUILDS training sets as jobs, each timed from the
+# request to the job's end (the first is the first after the start and the commit); DuckDB's side
+# runs BUILDS ASOF LEFT JOINs of the same two files in its own JVM. Alternating round by round.
+run_server() { # workload builds
+  local workload=$1 builds=$2 folder=$WORK/server-$1 round side log mode version
+  if [ ! -f "$folder/prepared" ]; then
+    say "writing the server benchmark's $workload upload bodies to $folder (once)"
+    rm -rf "$folder"
+    "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -cp "$(classpath feature-store-api "$FIRST_DUCKDB")" \
+      dev.featurestore.api.training.TrainingSetServerBenchmark prepare "$workload" "$folder" > "$WORK/prepare-server-$workload.log" 2>&1 \
+      || { failed "server benchmark's bodies" "$WORK/prepare-server-$workload.log"; return; }
+    touch "$folder/prepared"
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for side in $(in_round_order "$round" ours $DUCKDB_VERSIONS); do
+      log=$WORK/server-$workload-$side-$round.log
+      if [ "$side" = ours ]; then mode=server; version=$FIRST_DUCKDB; else mode=duckdb; version=$side; fi
+      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g -cp "$(classpath feature-store-api "$version")" \
+        dev.featurestore.api.training.TrainingSetServerBenchmark "$mode" "$workload" "$folder" "$builds") > "$log" 2>&1 \
+        || { failed "server $workload $side round $round" "$log"; continue; }
+      record_iterations "server $workload" "$side" "$round" "$log"
+      if [ "$side" = ours ]; then say "$(grep -E '^commit|^spine upload' "$log" | paste -sd';')"; fi
+    done
+    # Each DuckDB version's output against the server's last training set, row by row.
+    if [ "$round" = "$ROUNDS" ]; then
+      for version in $DUCKDB_VERSIONS; do
+        "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g -cp "$(classpath feature-store-api "$version")" \
+          dev.featurestore.api.training.TrainingSetServerBenchmark duckdb "$workload" "$folder" 1 > /dev/null 2>&1 \
+          && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g -cp "$(classpath feature-store-api "$version")" \
+            dev.featurestore.api.training.TrainingSetServerBenchmark compare "$workload" "$folder" > "$WORK/compare-server-$workload-$version.log" 2>&1 \
+          && echo "server $workload, ours against DuckDB $version: $(tail -1 "$WORK/compare-server-$workload-$version.log")" >> "$WORK/outputs.txt"
+      done
+    fi
   done
 }
 
@@ -203,8 +251,9 @@ run_ingest() { # keys versions
     for version in $DUCKDB_VERSIONS; do
       log=$WORK/ingest-$version-$run.log
       say "ingest run $run with DuckDB $version ($keys keys x $versions versions, 2 rounds)"
-      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -cp "$(classpath feature-store-api "$version")" \
-        dev.featurestore.api.ingest.HttpIngestBenchmark "$keys" "$versions" 2) > "$log" 2>&1 \
+      # ChildServer runs tests' servers on the quick compiler only: this one gets both, as in production.
+      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -Dchild-server.jvm-options=-XX:TieredStopAtLevel=4 \
+        -cp "$(classpath feature-store-api "$version")" dev.featurestore.api.ingest.HttpIngestBenchmark "$keys" "$versions" 2) > "$log" 2>&1 \
         || { failed "ingest run $run with DuckDB $version" "$log"; continue; }
       # Per round: "<format> ... over HTTP <seconds> s ...", "server peak heap ..., peak RSS <MB> MB",
       # then DuckDB's "read+sort+write <seconds> s ..." and "DuckDB process peak RSS <MB> MB".
@@ -247,6 +296,9 @@ STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 if selected join; then
   if [ $QUICK = 1 ]; then run_join S 2g 3; else run_join S 2g 5; run_join M 1g 3; fi
 fi
+if selected server; then
+  if [ $QUICK = 1 ]; then run_server quick 3; else run_server S 5; fi
+fi
 if selected ingest; then
   if [ $QUICK = 1 ]; then run_ingest 20000 50; else run_ingest 100000 50; fi
 fi
@@ -263,6 +315,9 @@ echo "Ours: $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *jav
 echo "Times in seconds; ratio < 1: ours faster. Join: Parquet files to a Parquet output; first = first join of"
 echo "a fresh JVM, warm = the later joins of that JVM. Ingest: S group POSTed as Parquet / Arrow to a fresh"
 echo "server, against DuckDB's read+sort+write of the same Parquet; first = first upload after the start."
+echo "Server: a training set built as a job by a fresh server (group committed over HTTP, spine uploaded as"
+echo "Parquet), timed to the job's end, against DuckDB's ASOF LEFT JOIN of the same two files; first = the"
+echo "first build after the start and commit (DuckDB: the first join of its JVM), warm = the later ones."
 echo
 "$JAVA" "$ROOT/benchmarks/Summary.java" "$RESULTS"
 if [ -n "$ONLINE_TABLE" ]; then

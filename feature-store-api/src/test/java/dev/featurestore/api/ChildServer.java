@@ -94,11 +94,19 @@ public record ChildServer(Process process, URI base, HttpClient http) {
                 "-Xmx1g",
                 // A test's server lives for seconds on small data: the quick compiler alone starts
                 // it about twice as fast on two cores, where the optimising one competes for them.
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.featurestore.api.FeatureStoreApplication",
-                "--server.port=" + port));
+                "-XX:TieredStopAtLevel=1"));
+    // Benchmarks add their own (later options win), e.g. -XX:TieredStopAtLevel=4 for both
+    // compilers as in production, -XX:StartFlightRecording=... for a profile.
+    String jvmOptions = System.getProperty("child-server.jvm-options", "").strip();
+    if (!jvmOptions.isEmpty()) {
+      command.addAll(List.of(jvmOptions.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.featurestore.api.FeatureStoreApplication",
+            "--server.port=" + port));
     command.addAll(arguments);
     Process process =
         new ProcessBuilder(command)
@@ -139,6 +147,11 @@ public record ChildServer(Process process, URI base, HttpClient http) {
       Thread.sleep(250);
     }
     throw new IllegalStateException("the server did not become ready; see its log");
+  }
+
+  /** The request, carrying the admin key. */
+  public HttpRequest authorized(HttpRequest.Builder request) {
+    return request.header("Authorization", BEARER).build();
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import dev.featurestore.core.catalog.ExpiredVersionException;
 import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.ConsentRecords;
+import dev.featurestore.core.join.DistinctKeys;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOutputSink;
@@ -25,7 +26,6 @@ import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
-import dev.featurestore.core.model.KeyText;
 import dev.featurestore.core.model.NameSuggestions;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.read.FeatureGroupVersion;
@@ -39,7 +39,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -496,22 +494,30 @@ public final class TrainingSetBuilder {
     }
   }
 
-  /** The keys a training set used, per entity, as spine rows and as join winners. */
+  /**
+   * The keys a training set used, per entity, as spine rows and as join winners: collected as
+   * {@link DistinctKeys}, spelt once at the end.
+   */
   private static final class KeysUsed {
-    private final Map<String, Set<String>> spineKeys = new HashMap<>();
-    private final Map<String, Set<String>> featureKeys = new ConcurrentHashMap<>();
+    private final Map<String, DistinctKeys> spineKeys = new HashMap<>();
+    private final Map<String, DistinctKeys> featureKeys = new HashMap<>();
 
-    /** A winner of group G for spine row i has the spine row's key: collect those keys. */
+    /**
+     * A winner of group G for spine row i has the spine row's key: collect those keys. Groups may
+     * report at once, from several threads: each collects on its own, then adds under the lock.
+     */
     WinningRowsListener featureKeyCollector(VectorSchemaRoot spine) {
       return (groupIndex, request, winners) -> {
         Entity entity = request.group().entity();
         FieldVector keys = spine.getVector(entity.name());
-        Set<String> used =
-            featureKeys.computeIfAbsent(entity.name(), e -> ConcurrentHashMap.newKeySet());
+        DistinctKeys used = new DistinctKeys();
         for (int row = 0; row < winners.spineRowCount(); row++) {
           if (winners.hasWinner(row)) {
-            used.add(KeyText.of(keys, row, entity.keyType()));
+            used.add(keys, row, entity.keyType());
           }
+        }
+        synchronized (featureKeys) {
+          featureKeys.computeIfAbsent(entity.name(), e -> new DistinctKeys()).addAll(used);
         }
       };
     }
@@ -531,9 +537,9 @@ public final class TrainingSetBuilder {
         public void accept(VectorSchemaRoot batch) throws IOException {
           for (Entity entity : entities) {
             FieldVector keys = batch.getVector(entity.name());
-            Set<String> used = spineKeys.computeIfAbsent(entity.name(), e -> new HashSet<>());
+            DistinctKeys used = spineKeys.computeIfAbsent(entity.name(), e -> new DistinctKeys());
             for (int row = 0; row < batch.getRowCount(); row++) {
-              used.add(KeyText.of(keys, row, entity.keyType()));
+              used.add(keys, row, entity.keyType());
             }
           }
           output.accept(batch);
@@ -547,12 +553,12 @@ public final class TrainingSetBuilder {
           (entity, keys) ->
               byEntity
                   .computeIfAbsent(entity, e -> new EnumMap<>(KeyUse.class))
-                  .put(KeyUse.SPINE, keys));
+                  .put(KeyUse.SPINE, keys.spelt()));
       featureKeys.forEach(
           (entity, keys) ->
               byEntity
                   .computeIfAbsent(entity, e -> new EnumMap<>(KeyUse.class))
-                  .put(KeyUse.FEATURES, keys));
+                  .put(KeyUse.FEATURES, keys.spelt()));
       byEntity.forEach((entity, uses) -> lineage.record(trainingSet, entity, uses));
     }
   }
