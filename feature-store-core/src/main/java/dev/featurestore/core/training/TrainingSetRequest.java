@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * file), the features, optionally the catalog version ({@code asOf}: a commit id or an ISO-8601
  * write time), and optionally the {@code purpose} the set is for: then only spine rows whose keys
  * had consent for it take part, the others being left out or kept without features as {@code
- * consentPolicy} says. The request as sent is kept as JSON so that the training set can be rebuilt
- * exactly.
+ * consentPolicy} says; and the {@code engine} the join runs on. The request as sent is kept as JSON
+ * so that the training set can be rebuilt exactly.
  */
 public record TrainingSetRequest(
     String name,
@@ -27,6 +27,7 @@ public record TrainingSetRequest(
     Optional<String> asOf,
     Optional<String> purpose,
     ConsentPolicy consentPolicy,
+    TrainingSetEngine engine,
     String requestJson) {
   public TrainingSetRequest {
     Names.requireValid("name", name);
@@ -45,7 +46,32 @@ public record TrainingSetRequest(
     requireNonNull(asOf, "asOf is null");
     purpose.ifPresent(given -> Names.requireValid("purpose", given));
     requireNonNull(consentPolicy, "consentPolicy is null");
+    requireNonNull(engine, "engine is null");
     requireNonNull(requestJson, "requestJson is null");
+  }
+
+  /** A request joined by this server. */
+  public TrainingSetRequest(
+      String name,
+      Optional<InlineSpine> inlineSpine,
+      Optional<String> spineFeatureGroup,
+      Optional<UUID> spineUpload,
+      List<FeatureReference> features,
+      Optional<String> asOf,
+      Optional<String> purpose,
+      ConsentPolicy consentPolicy,
+      String requestJson) {
+    this(
+        name,
+        inlineSpine,
+        spineFeatureGroup,
+        spineUpload,
+        features,
+        asOf,
+        purpose,
+        consentPolicy,
+        TrainingSetEngine.SERVER,
+        requestJson);
   }
 
   /** A request without a purpose: every spine row takes part. */
@@ -66,6 +92,21 @@ public record TrainingSetRequest(
         asOf,
         Optional.empty(),
         ConsentPolicy.EXCLUDE,
+        requestJson);
+  }
+
+  /** The same request, joined on {@code joinEngine}. */
+  public TrainingSetRequest onEngine(TrainingSetEngine joinEngine) {
+    return new TrainingSetRequest(
+        name,
+        inlineSpine,
+        spineFeatureGroup,
+        spineUpload,
+        features,
+        asOf,
+        purpose,
+        consentPolicy,
+        joinEngine,
         requestJson);
   }
 }
