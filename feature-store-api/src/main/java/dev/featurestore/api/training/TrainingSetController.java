@@ -27,6 +27,7 @@ import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetEngine;
 import dev.featurestore.core.training.TrainingSetInput;
 import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetRequest;
@@ -77,7 +78,7 @@ class TrainingSetController {
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
   private static final List<String> REQUEST_FIELDS =
-      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy");
+      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy", "engine");
 
   private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
   private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
@@ -453,6 +454,9 @@ class TrainingSetController {
         asOf,
         purpose,
         consentPolicy(body, purpose),
+        optionalString(body, "engine", "engine")
+            .map(engine -> TrainingSetEngine.parse("engine", engine))
+            .orElse(TrainingSetEngine.SERVER),
         body.toString());
   }
 

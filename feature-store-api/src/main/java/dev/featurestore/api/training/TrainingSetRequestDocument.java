@@ -53,7 +53,14 @@ record TrainingSetRequestDocument(
                 "With a purpose: EXCLUDE (default) leaves out the spine rows without consent;"
                     + " NULL_FEATURES keeps them with null features.",
             allowableValues = {"EXCLUDE", "NULL_FEATURES"})
-        String consentPolicy) {
+        String consentPolicy,
+    @Schema(
+            description =
+                "Where the point-in-time join runs: this server (default), or a Spark job through"
+                    + " the Spark Connect server of feature-store.spark.connect-url (400 when none"
+                    + " is configured, or with a purpose). Same rows, inputs and lineage either way.",
+            allowableValues = {"server", "spark"})
+        String engine) {
   static final String EXAMPLE =
       """
       {"name":"churn_2026_11",
