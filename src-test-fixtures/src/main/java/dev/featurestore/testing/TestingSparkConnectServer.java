@@ -111,8 +111,11 @@ public final class TestingSparkConnectServer {
               "-Dspark.connect.grpc.binding.address=127.0.0.1",
               "-Dspark.connect.grpc.binding.port=" + port,
               "-Dspark.ui.enabled=false",
-              // Test data is small: two shuffle partitions instead of 200 keep the joins fast.
-              "-Dspark.sql.shuffle.partitions=2",
+              // Test data is tiny: one shuffle partition instead of 200, and no code generation,
+              // whose compiling takes longer than running the few rows interpreted.
+              "-Dspark.sql.shuffle.partitions=1",
+              "-Dspark.sql.codegen.wholeStage=false",
+              "-Dspark.sql.codegen.factoryMode=NO_CODEGEN",
               "-Dspark.local.dir=" + workFolder.resolve("local"),
               "-Dspark.sql.warehouse.dir=" + workFolder.resolve("warehouse"),
               "-cp",

@@ -62,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkConnectJoinIT {
   private static final long TIME_RANGE_MICROS = 40;
   private static final int MAX_SPINE_ROWS = 59;
+  private static final int KEYS = 8;
 
   @TempDir Path folder;
   private ErasureTestBed bed;
@@ -90,9 +91,10 @@ class SparkConnectJoinIT {
   }
 
   /**
-   * Generated cases, drawn by the reference join's generators from fixed seeds: a string-keyed and
-   * an integer-keyed group of every value type, with and without a TTL, read as of the latest
-   * commit and as of an earlier one.
+   * Generated cases, drawn by the reference join's generators from fixed seeds: a string-keyed
+   * group with a TTL and an integer-keyed one without, each with a feature of every value type,
+   * joined in one training set over a spine of both keys, as of the latest commit and as of an
+   * earlier one.
    */
   @Test
   void sparkOutputEqualsOursRowForRowWithTheSameInputsAndKeys() throws IOException {
@@ -108,31 +110,35 @@ class SparkConnectJoinIT {
   private void joinGeneratedCases() throws IOException {
     Entity users = bed.storage().catalog().createEntity(new Entity("user_id", KeyType.STRING, ""));
     Entity items = bed.storage().catalog().createEntity(new Entity("item_id", KeyType.INT64, ""));
-    int cases = 0;
-    for (long seed = 1; seed <= 4; seed++) {
+    int joins = 0;
+    for (long seed = 1; seed <= 3; seed++) {
       Random random = new Random(seed);
-      boolean stringKeys = seed % 2 == 1;
-      Entity entity = stringKeys ? users : items;
-      GeneratedKeyType keyType = stringKeys ? GeneratedKeyType.STRING : GeneratedKeyType.INT64;
-      Duration ttl = seed <= 2 ? Duration.ofNanos(10_000) : Duration.ZERO;
-      FeatureGroup group = createGroup("generated_" + seed, entity, ttl);
-      List<Commit> commits = commitGenerated(group, keyType, random);
+      // A string-keyed group with a TTL of 10 µs and an integer-keyed one without, joined at once.
+      FeatureGroup userGroup = createGroup("users_" + seed, "u_", users, Duration.ofNanos(10_000));
+      FeatureGroup itemGroup = createGroup("items_" + seed, "i_", items, Duration.ZERO);
+      List<Commit> userCommits = commitGenerated(userGroup, GeneratedKeyType.STRING, random);
+      commitGenerated(itemGroup, GeneratedKeyType.INT64, random);
       List<ReferenceSpineRow> spine =
           ReferenceDataGenerator.spine(
-                  List.of(new ReferenceDataGenerator.SpineKey(entity.name(), keyType, 8)),
+                  List.of(
+                      new ReferenceDataGenerator.SpineKey(
+                          users.name(), GeneratedKeyType.STRING, KEYS),
+                      new ReferenceDataGenerator.SpineKey(
+                          items.name(), GeneratedKeyType.INT64, KEYS)),
                   MAX_SPINE_ROWS,
                   TIME_RANGE_MICROS,
                   0.2)
+              .filter(rows -> !rows.isEmpty())
               .generator(1000)
               .next(random)
               .value();
       List<Optional<String>> asOfs = new ArrayList<>();
       asOfs.add(Optional.empty());
-      if (commits.size() > 1) {
-        asOfs.add(Optional.of(commits.get(commits.size() / 2 - 1).writeTime().toString()));
+      if (userCommits.size() > 1) {
+        asOfs.add(Optional.of(userCommits.get(userCommits.size() / 2 - 1).writeTime().toString()));
       }
       for (Optional<String> asOf : asOfs) {
-        TrainingSetRequest request = request(group, entity, spine, asOf);
+        TrainingSetRequest request = request(List.of(userGroup, itemGroup), spine, asOf);
         TrainingSet ours = bed.build(request);
         TrainingSet sparks = bed.build(request.onEngine(TrainingSetEngine.SPARK));
 
@@ -142,15 +148,19 @@ class SparkConnectJoinIT {
         assertThat(sparks.rows()).isEqualTo(spine.size());
         assertThat(sparks.inputs()).isEqualTo(ours.inputs());
         assertThat(sparks.catalogVersion()).isEqualTo(ours.catalogVersion());
-        for (int k = 0; k < 8; k++) {
-          String key = keyType.key(k).toString();
-          Map<UUID, Set<KeyUse>> using = bed.lineage().trainingSetsUsing(entity.name(), key);
-          assertThat(using.get(sparks.id())).as("key %s", key).isEqualTo(using.get(ours.id()));
+        for (int k = 0; k < KEYS; k++) {
+          assertSameLineage(users, GeneratedKeyType.STRING.key(k), ours, sparks);
+          assertSameLineage(items, GeneratedKeyType.INT64.key(k), ours, sparks);
         }
-        cases++;
+        joins++;
       }
     }
-    assertThat(cases).isGreaterThanOrEqualTo(6);
+    assertThat(joins).isGreaterThanOrEqualTo(4);
+  }
+
+  private void assertSameLineage(Entity entity, Object key, TrainingSet ours, TrainingSet sparks) {
+    Map<UUID, Set<KeyUse>> using = bed.lineage().trainingSetsUsing(entity.name(), key.toString());
+    assertThat(using.get(sparks.id())).as("key %s", key).isEqualTo(using.get(ours.id()));
   }
 
   @Test
@@ -219,10 +229,11 @@ class SparkConnectJoinIT {
             e -> assertThat(e.errors().get(0).field()).isEqualTo("engine"));
   }
 
-  private FeatureGroup createGroup(String name, Entity entity, Duration ttl) {
+  /** A group with a feature of every generated type, named by {@code prefix} and the type. */
+  private FeatureGroup createGroup(String name, String prefix, Entity entity, Duration ttl) {
     List<FeatureDefinition> features = new ArrayList<>();
     for (GeneratedValueType type : GeneratedValueType.values()) {
-      String feature = type.name().toLowerCase(java.util.Locale.ROOT);
+      String feature = prefix + type.name().toLowerCase(java.util.Locale.ROOT);
       features.add(
           type == GeneratedValueType.FLOAT32_VECTOR
               ? FeatureDefinition.vector(feature, GeneratedValueType.VECTOR_DIMENSION)
@@ -240,7 +251,7 @@ class SparkConnectJoinIT {
         ReferenceDataGenerator.featureRows(
                 new ReferenceDataGenerator.GroupShape(
                     keyType,
-                    8,
+                    KEYS,
                     4,
                     13,
                     TIME_RANGE_MICROS,
@@ -302,20 +313,28 @@ class SparkConnectJoinIT {
   }
 
   private static TrainingSetRequest request(
-      FeatureGroup group, Entity entity, List<ReferenceSpineRow> spine, Optional<String> asOf) {
+      List<FeatureGroup> groups, List<ReferenceSpineRow> spine, Optional<String> asOf) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ReferenceSpineRow row : spine) {
       Map<String, Object> values = new HashMap<>();
-      values.put(entity.name(), row.key(entity.name()));
+      for (FeatureGroup group : groups) {
+        values.put(group.entity().name(), row.key(group.entity().name()));
+      }
       values.put("event_time", instant(row.spineTimeMicros()).toString());
       rows.add(values);
+    }
+    List<FeatureReference> features = new ArrayList<>();
+    for (FeatureGroup group : groups) {
+      features.add(
+          FeatureReference.parse(
+              "features[" + features.size() + "]", group.name() + ":*", Optional.empty()));
     }
     return new TrainingSetRequest(
         "generated",
         Optional.of(new InlineSpine(rows)),
         Optional.empty(),
         Optional.empty(),
-        List.of(FeatureReference.parse("features[0]", group.name() + ":*", Optional.empty())),
+        features,
         asOf,
         "{}");
   }
