@@ -128,7 +128,7 @@ public final class TestingSparkConnectServer {
               .redirectOutput(log.toFile())
               .start();
       Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> stop(process), "stop-test-spark-connect"));
+          .addShutdownHook(new Thread(() -> stop(process, workFolder), "stop-test-spark-connect"));
       awaitListening(port, process, log);
       return new TestingSparkConnectServer(port);
     } catch (IOException e) {
@@ -184,14 +184,18 @@ public final class TestingSparkConnectServer {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
-  private static void stop(Process process) {
+  private static void stop(Process process, Path workFolder) {
     process.destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      TestingS3Server.deleteRecursively(workFolder);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // A shutdown hook has no caller to report to; leave a trace of the leftover folder.
+      System.err.println("could not delete the Spark Connect folder " + workFolder + ": " + e);
     }
   }
 }

@@ -151,6 +151,7 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
     } catch (StatusRuntimeException e) {
       throw new IOException("the Spark join at " + connectUrl + " failed: " + e.getMessage(), e);
     } finally {
+      // Also ends what Spark still runs for an answer left unread (a cancelled or failed write).
       releaseSession(session);
     }
   }
