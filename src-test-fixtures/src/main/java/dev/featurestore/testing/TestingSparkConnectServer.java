@@ -1,5 +1,6 @@
 package dev.featurestore.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,13 +12,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.UserContext;
+import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.netty.NettyChannelBuilder;
 
 /**
- * One Spark Connect server (Spark 4, {@code local[2]}) per test JVM, started on first use on
- * loopback and stopped when the JVM exits. It runs in a JVM of its own: Spark 4 supports Java 17
- * and 21 while our code needs 21 or later, and its Scala, Jackson and Netty would clash with ours.
+ * One Spark Connect server (Spark 4.0 with Iceberg's Spark runtime, {@code local[2]}) per test JVM,
+ * started on first use on loopback and stopped when the JVM exits. It runs in a JVM of its own:
+ * Spark 4 supports Java 17 and 21 while our code needs 21 or later, and its Scala, Jackson and
+ * Netty would clash with ours.
  *
  * <p>The classpath comes from the file the {@value #CLASSPATH_PROPERTY} system property names (the
  * build's {@code spark-connect-server} module writes it); the JVM is {@value #JAVA_PROPERTY} when
@@ -81,6 +98,63 @@ public final class TestingSparkConnectServer {
   /** The server's address as Spark Connect clients take it: {@code sc://127.0.0.1:<port>}. */
   public String connectUrl() {
     return "sc://127.0.0.1:" + port;
+  }
+
+  /**
+   * Runs {@code statements} in one new Spark session, as a Spark user outside our server would
+   * (settings by {@code SET}, then queries), and answers the last one's rows, each value as text.
+   */
+  public List<List<String>> sql(String... statements) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try (RootAllocator allocator = new RootAllocator()) {
+      var spark = SparkConnectServiceGrpc.newBlockingStub(channel);
+      String session = UUID.randomUUID().toString();
+      List<List<String>> rows = new ArrayList<>();
+      for (String statement : statements) {
+        rows.clear();
+        ExecutePlanRequest request =
+            ExecutePlanRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(UserContext.newBuilder().setUserId("test"))
+                .setPlan(
+                    Plan.newBuilder()
+                        .setRoot(
+                            Relation.newBuilder().setSql(SQL.newBuilder().setQuery(statement))))
+                .build();
+        Iterator<ExecutePlanResponse> answers = spark.executePlan(request);
+        while (answers.hasNext()) {
+          ExecutePlanResponse answer = answers.next();
+          if (answer.hasArrowBatch()) {
+            rows.addAll(rowsOf(answer.getArrowBatch().getData().toByteArray(), allocator));
+          }
+        }
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Spark answered Arrow that does not read", e);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static List<List<String>> rowsOf(byte[] arrow, RootAllocator allocator)
+      throws IOException {
+    List<List<String>> rows = new ArrayList<>();
+    try (ArrowStreamReader reader =
+        new ArrowStreamReader(new ByteArrayInputStream(arrow), allocator)) {
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          List<String> values = new ArrayList<>();
+          for (FieldVector column : batch.getFieldVectors()) {
+            values.add(String.valueOf(column.getObject(row)));
+          }
+          rows.add(values);
+        }
+      }
+    }
+    return rows;
   }
 
   private static TestingSparkConnectServer start() {
