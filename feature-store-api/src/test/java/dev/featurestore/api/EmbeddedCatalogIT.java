@@ -19,6 +19,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,6 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * PostgreSQL, commits reach the disk, the data folder is its owner's alone, and a server killed
  * with SIGKILL starts again at the first attempt.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class EmbeddedCatalogIT {
   @TempDir Path dataDir;
 

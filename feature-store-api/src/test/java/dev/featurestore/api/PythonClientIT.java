@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The Python client ({@code clients/python}) against a real server: its pytest suite, the churn
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for it (embedded Postgres, a fresh data folder). Without python3 or the wheels the test fails in
  * CI and is skipped, saying why, elsewhere.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class PythonClientIT {
   private static final Path CLIENT =
       Path.of("..", "clients", "python").toAbsolutePath().normalize();

@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The README's tour, run as a newcomer runs it, so that it cannot rot: its shell blocks (between
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which must match: {@code ...} stands for any text, and whitespace is ignored, so the README may
  * wrap long answers. Only the ports differ from the README (8080 and 6566 may be taken here).
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class ReadmeTourIT {
   private static final Path README = Path.of("..", "README.md");
   private static final Pattern TOUR =

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * bucket: each replica sees the other's training sets, takes over the work of one that was killed
  * once its (short) lease expired, and an erasure runs on one replica at a time.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class ReplicaJobsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String GROUP = "clicks";
@@ -129,7 +132,7 @@ class ReplicaJobsIT {
     // Left by a replica that stopped: its lease has expired by the time the others start.
     new JdbcJobs(database.dataSource(), new ReplicaLease("stopped", Duration.ofMillis(1)))
         .create(erasure, "ERASURE", "/api/v1/erasures/" + erasure, 40, null);
-    new JdbcErasureLedger(database.dataSource())
+    new JdbcErasureLedger(database.dataSource(), TestCatalogs.KEY_DIGESTS)
         .create(erasure, "user_id", List.of("u1"), "test", "test");
 
     CompletableFuture<ChildServer> startingA = CompletableFuture.supplyAsync(() -> start("a"));

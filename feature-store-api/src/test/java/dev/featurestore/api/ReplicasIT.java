@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Two server processes on one Postgres catalog and one S3 bucket, the production layout behind a
  * load balancer: what is written through one is served by the other.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class ReplicasIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String LOOKUP =

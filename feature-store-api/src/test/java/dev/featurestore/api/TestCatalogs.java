@@ -1,5 +1,6 @@
 package dev.featurestore.api;
 
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import dev.featurestore.testing.TestingS3Server;
 import java.nio.file.Path;
@@ -8,6 +9,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Where a full-stack test's server keeps its state: a catalog and a data folder of its own. */
 public final class TestCatalogs {
+  /** The digests of the test servers: the secret of config/application.properties. */
+  public static final KeyDigests KEY_DIGESTS =
+      KeyDigests.ofSecret("the key digest secret of the api tests, 32+ bytes");
+
   private TestCatalogs() {}
 
   /** Points the server at a fresh database of the shared test Postgres and at {@code dataDir}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.SpooledUpload;
@@ -14,6 +15,7 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
@@ -61,7 +63,7 @@ public record StorageTestBed(
   /** A test bed whose writer stamps commits with {@code clock}'s time. */
   public static StorageTestBed in(Path folder, Clock clock) throws IOException {
     var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     return over(database.dataSource(), folder, clock);
   }
 
@@ -79,6 +81,7 @@ public record StorageTestBed(
     FeatureGroupWriter writer =
         writer(
             catalog,
+            new JdbcTombstones(migratedCatalog),
             objects,
             allocator,
             clock,
@@ -102,12 +105,21 @@ public record StorageTestBed(
    */
   public static FeatureGroupWriter writer(
       Catalog catalog,
+      Tombstones tombstones,
       ObjectStore objects,
       BufferAllocator allocator,
       Clock clock,
       FeatureGroupWriter.Settings settings) {
     return new FeatureGroupWriter(
-        catalog, objects, new ParquetFeatureFileFormat(), allocator, THREADS, clock, settings);
+        catalog,
+        objects,
+        new ParquetFeatureFileFormat(),
+        allocator,
+        THREADS,
+        clock,
+        settings,
+        tombstones,
+        TestKeyDigests.DIGESTS);
   }
 
   /** A compactor whose compactions may hold as much Arrow memory as they like. */

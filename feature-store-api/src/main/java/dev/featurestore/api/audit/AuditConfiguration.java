@@ -1,6 +1,7 @@
 package dev.featurestore.api.audit;
 
 import dev.featurestore.core.audit.AuditLog;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.storage.audit.JdbcAuditLog;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -10,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
   @Bean
-  AuditLog auditLog(DataSource dataSource) {
-    return new JdbcAuditLog(dataSource);
+  AuditLog auditLog(DataSource dataSource, KeyDigests keyDigests) {
+    return new JdbcAuditLog(dataSource, keyDigests);
   }
 }

@@ -41,7 +41,7 @@ class AuditController {
       String targetType,
       String target,
       Optional<String> entity,
-      List<String> keys,
+      List<String> keyDigests,
       Map<String, Object> details) {
     static AuditEntryView of(AuditEntry entry) {
       var event = entry.event();
@@ -84,6 +84,10 @@ class AuditController {
       @RequestParam Optional<Integer> limit) {
     AuditQuery query = AuditQuery.all(limit.orElse(DEFAULT_LIMIT));
     query = entity.isPresent() ? query.withEntity(entity.get()) : query;
+    if (key.isPresent() && entity.isEmpty()) {
+      // Keys are stored as keyed digests of entity and key: without the entity none can match.
+      throw new InvalidInputException("entity", "is required with key");
+    }
     query = key.isPresent() ? query.withKey(key.get()) : query;
     if (target.isPresent() != targetType.isPresent()) {
       throw new InvalidInputException(

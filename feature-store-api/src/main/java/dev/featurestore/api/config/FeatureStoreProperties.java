@@ -28,6 +28,9 @@ import org.springframework.util.unit.DataSize;
  * @param compaction when groups are compacted without being asked
  * @param adminKey the secret of the first admin API key, used only while the catalog has no admin
  *     key; unset means a random one, written to the log and to {@code <dataDir>/admin.key}
+ * @param keyDigestSecret the secret of the keyed digests by which the catalog names entity keys
+ *     (tombstones, audit entries, erasure records); unset means one made up and kept in {@code
+ *     <dataDir>/key-digest.secret}, which only the embedded default accepts
  * @param onlinePort the lean online-lookup listener's port; 0 picks a free port, -1 turns it off
  * @param online the online indexes' limits
  * @param jobs how replicas hold the jobs and training sets they run
@@ -49,6 +52,7 @@ public record FeatureStoreProperties(
     @DefaultValue Retention retention,
     @DefaultValue Compaction compaction,
     Optional<String> adminKey,
+    Optional<String> keyDigestSecret,
     @DefaultValue("6566") int onlinePort,
     @DefaultValue Online online,
     @DefaultValue JobLeases jobs,

@@ -6,8 +6,10 @@ import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.AgeRetention;
 import dev.featurestore.core.erasure.ErasureLedger;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.erasure.StoredObjectRewriter;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.core.models.Models;
@@ -15,6 +17,7 @@ import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.erasure.JdbcErasureLedger;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.erasure.ParquetObjectRewriter;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -26,8 +29,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ErasureConfiguration {
   @Bean
-  ErasureLedger erasureLedger(DataSource dataSource) {
-    return new JdbcErasureLedger(dataSource);
+  ErasureLedger erasureLedger(DataSource dataSource, KeyDigests keyDigests) {
+    return new JdbcErasureLedger(dataSource, keyDigests);
+  }
+
+  @Bean
+  Tombstones tombstones(DataSource dataSource) {
+    return new JdbcTombstones(dataSource);
   }
 
   @Bean

@@ -14,6 +14,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.jobs.Job;
 import dev.featurestore.core.jobs.JobStatus;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,13 +52,19 @@ class ErasureController {
   private final Jobs jobs;
   private final Catalog catalog;
   private final AuditLog auditLog;
+  private final KeyDigests keyDigests;
+  private final ApplicationEventPublisher events;
 
   ErasureController(
       ErasureJobs erasureJobs,
       ErasureLedger erasures,
       Jobs jobs,
       Catalog catalog,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      KeyDigests keyDigests,
+      ApplicationEventPublisher events) {
+    this.keyDigests = keyDigests;
+    this.events = events;
     this.erasureJobs = erasureJobs;
     this.erasures = erasures;
     this.jobs = jobs;
@@ -66,8 +74,13 @@ class ErasureController {
 
   record ErasureRequest(String entity, List<String> keys, String reason) {}
 
-  /** An erasure's answer at once: its id (also its job's, for {@code GET /api/v1/jobs/{id}}). */
-  record ErasureAccepted(UUID id, UUID jobId, JobStatus status) {}
+  /**
+   * An erasure's answer at once: its id (also its job's, for {@code GET /api/v1/jobs/{id}}), and
+   * the keys the caller asked to erase beside the digests by which the catalog remembers them. This
+   * answer is the only one that shows the keys; the receipt ({@code GET}) shows only the digests.
+   */
+  record ErasureAccepted(
+      UUID id, UUID jobId, JobStatus status, List<String> keys, List<String> keyDigests) {}
 
   /**
    * An erasure's receipt; a run of the retention by age also names its {@code featureGroup} and the
@@ -77,6 +90,7 @@ class ErasureController {
       UUID id,
       String entity,
       int keyCount,
+      List<String> keyDigests,
       String reason,
       String featureGroup,
       Instant removedBefore,
@@ -96,7 +110,8 @@ class ErasureController {
           "Removes every row of the keys from every feature group of the entity (rewriting the"
               + " files that hold them), from online indexes and from training-set outputs; a job"
               + " that runs to the end across restarts. GET /api/v1/erasures/{id} is then the"
-              + " receipt.")
+              + " receipt. Each key gets a tombstone at once, so that it stays erased. This"
+              + " answer alone shows the keys; the catalog keeps only their keyed digests.")
   @ResponseStatus(HttpStatus.ACCEPTED)
   @Problems(ErrorCode.OBJECT_STORE_UNAVAILABLE)
   @PostMapping
@@ -107,7 +122,8 @@ class ErasureController {
     Job job =
         erasureJobs.submit(
             entity, keys, request.reason() == null ? "" : request.reason(), caller.key());
-    // The erased keys are kept in the audit log (who asked to erase whom), never their values.
+    events.publishEvent(new TombstonesChanged());
+    // The erased keys' digests are kept in the audit log (who asked to erase whom), never values.
     auditLog.record(
         caller
             .did(AuditAction.ERASE, AuditTargetType.ENTITY_KEY, job.id().toString())
@@ -116,7 +132,13 @@ class ErasureController {
             .withDetail("keys", keys.size()));
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/api/v1/jobs/" + job.id()))
-        .body(new ErasureAccepted(job.id(), job.id(), job.status()));
+        .body(
+            new ErasureAccepted(
+                job.id(),
+                job.id(),
+                job.status(),
+                keys,
+                keys.stream().map(key -> keyDigests.digest(entity.name(), key)).toList()));
   }
 
   @Operation(
@@ -137,6 +159,7 @@ class ErasureController {
         erasure.id(),
         erasure.entity(),
         erasure.keyCount(),
+        erasure.keyDigests(),
         erasure.reason(),
         retention.map(RetentionRun::featureGroup).orElse(null),
         retention.map(RetentionRun::removedBefore).orElse(null),

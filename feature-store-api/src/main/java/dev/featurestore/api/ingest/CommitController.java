@@ -72,7 +72,8 @@ class CommitController {
       long sequence,
       Instant writeTime,
       long rows,
-      List<UUID> files) {
+      List<UUID> files,
+      long droppedErasedRows) {
     static CommitView of(Commit commit) {
       return new CommitView(
           commit.id(),
@@ -80,7 +81,8 @@ class CommitController {
           commit.sequence(),
           commit.writeTime(),
           commit.rows(),
-          commit.files());
+          commit.files(),
+          commit.droppedErasedRows());
     }
   }
 
@@ -92,7 +94,9 @@ class CommitController {
               + " entity's key column and event_time; a column the group does not define, a"
               + " missing key or a value of the wrong type refuses the whole commit, naming the"
               + " row and column. A retry with the same Idempotency-Key answers the first"
-              + " commit and writes nothing.")
+              + " commit and writes nothing. Rows whose key was erased refuse the commit (409"
+              + " ERASED_KEY, naming the rows), or, where the group's erasedKeys is DROP, are left"
+              + " out and counted in droppedErasedRows.")
   @RowsBody({
     RowMediaTypes.JSON,
     RowMediaTypes.CSV,
@@ -102,6 +106,7 @@ class CommitController {
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
     ErrorCode.CONFLICT,
+    ErrorCode.ERASED_KEY,
     ErrorCode.PAYLOAD_TOO_LARGE,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     ErrorCode.OBJECT_STORE_UNAVAILABLE,
@@ -149,6 +154,7 @@ class CommitController {
               .withDetail("sequence", commit.sequence())
               .withDetail("rows", commit.rows())
               .withDetail("files", commit.files().size())
+              .withDetail("droppedErasedRows", commit.droppedErasedRows())
               .withDetail("format", format.name()));
       events.publishEvent(new FeatureGroupCommitted(commit.featureGroup(), commit.sequence()));
       return ResponseEntity.created(

@@ -17,6 +17,7 @@ import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -86,7 +87,8 @@ class FeatureGroupController {
       String owner,
       List<String> tags,
       String maxAge,
-      Classification classification) {}
+      Classification classification,
+      ErasedKeyPolicy erasedKeys) {}
 
   /** What a PATCH may change; an absent field keeps its value. */
   record FeatureGroupChange(
@@ -98,7 +100,8 @@ class FeatureGroupController {
       Map<String, String> featureDescriptions,
       String maxAge,
       Classification classification,
-      Map<String, Classification> featureClassifications) {
+      Map<String, Classification> featureClassifications,
+      ErasedKeyPolicy erasedKeys) {
     boolean describes() {
       return description != null || owner != null || tags != null || featureDescriptions != null;
     }
@@ -128,6 +131,7 @@ class FeatureGroupController {
       List<String> tags,
       String maxAge,
       Classification classification,
+      ErasedKeyPolicy erasedKeys,
       int schemaVersion,
       long latestSequence,
       long commits,
@@ -152,7 +156,8 @@ class FeatureGroupController {
               + " time: older rows are removed by the retention job and never served online."
               + " classification (PUBLIC, INTERNAL, PII, SENSITIVE; default INTERNAL) holds for"
               + " every feature that does not give its own; PII and SENSITIVE features are read"
-              + " only with a grant.")
+              + " only with a grant. erasedKeys says what a commit holding a key that was erased"
+              + " does: REFUSE (the default: 409 ERASED_KEY) or DROP (those rows are left out).")
   @ResponseStatus(HttpStatus.CREATED)
   @Problems(ErrorCode.CONFLICT)
   @PostMapping
@@ -182,7 +187,8 @@ class FeatureGroupController {
                 request.maxAge() == null
                     ? MaxAge.FOREVER
                     : MaxAge.parse("maxAge", request.maxAge()),
-                Objects.requireNonNullElse(request.classification(), Classification.DEFAULT)));
+                Objects.requireNonNullElse(request.classification(), Classification.DEFAULT),
+                Objects.requireNonNullElse(request.erasedKeys(), ErasedKeyPolicy.REFUSE)));
     auditLog.record(
         Caller.current()
             .did(AuditAction.CREATE, AuditTargetType.FEATURE_GROUP, group.name())
@@ -190,7 +196,8 @@ class FeatureGroupController {
             .withDetail("features", group.features().size())
             .withDetail("owner", group.owner())
             .withDetail("tags", String.join(",", group.tags()))
-            .withDetail("classification", group.classification().name()));
+            .withDetail("classification", group.classification().name())
+            .withDetail("erasedKeys", group.erasedKeys().name()));
     events.publishEvent(new FeatureGroupDefined(group.name()));
     return ResponseEntity.created(URI.create("/api/v1/feature-groups/" + group.name()))
         .body(view(group));
@@ -282,18 +289,24 @@ class FeatureGroupController {
               + " documentation, classification and featureClassifications (feature name to"
               + " PUBLIC, INTERNAL, PII or SENSITIVE) who may read it, without a new schema"
               + " version; maxAge (ISO-8601, P2Y; PT0S: for ever) sets how long rows are kept;"
-              + " fields left out keep their value.")
+              + " erasedKeys (REFUSE or DROP) what commits holding erased keys do; fields left"
+              + " out keep their value.")
   @PatchMapping("/{name}")
   FeatureGroupView change(@PathVariable String name, @RequestBody FeatureGroupChange change) {
     FeatureGroup group = group(name);
     boolean addsFeatures = change.addFeatures() != null;
     boolean redescribes = change.describes() || change.classifies();
-    if (!addsFeatures && change.online() == null && !redescribes && change.maxAge() == null) {
+    if (!addsFeatures
+        && change.online() == null
+        && !redescribes
+        && change.maxAge() == null
+        && change.erasedKeys() == null) {
       throw new InvalidInputException(
           "body",
           "name features to add (addFeatures), the online flag (online), documentation to"
               + " change (description, owner, tags, featureDescriptions), classifications"
-              + " (classification, featureClassifications) or how long rows are kept (maxAge)");
+              + " (classification, featureClassifications), how long rows are kept (maxAge) or"
+              + " the erased-key policy (erasedKeys)");
     }
     if (addsFeatures && change.addFeatures().isEmpty()) {
       throw new InvalidInputException("addFeatures", "must list at least one feature");
@@ -316,6 +329,9 @@ class FeatureGroupController {
     if (change.online() != null && change.online() != changed.online()) {
       changed = catalog.markOnline(name, change.online());
     }
+    if (change.erasedKeys() != null && change.erasedKeys() != changed.erasedKeys()) {
+      changed = catalog.setErasedKeyPolicy(name, change.erasedKeys());
+    }
     AuditEvent entry =
         Caller.current()
             .did(AuditAction.UPDATE, AuditTargetType.FEATURE_GROUP, name)
@@ -327,6 +343,9 @@ class FeatureGroupController {
     }
     if (maxAge.isPresent()) {
       entry = entry.withDetail("maxAge", maxAge.get().toString());
+    }
+    if (change.erasedKeys() != null) {
+      entry = entry.withDetail("erasedKeys", change.erasedKeys().name());
     }
     if (change.describes()) {
       entry =
@@ -473,6 +492,7 @@ class FeatureGroupController {
         group.tags(),
         group.maxAge().isForever() ? null : group.maxAge().toString(),
         group.classification(),
+        group.erasedKeys(),
         group.schemaVersion(),
         latest,
         latest, // sequences number a group's commits 1, 2, 3...: no need to list them

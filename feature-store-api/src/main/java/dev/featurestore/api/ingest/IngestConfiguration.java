@@ -4,6 +4,8 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupCompactor;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.OrphanJanitor;
@@ -48,7 +50,9 @@ class IngestConfiguration {
       SharedThreads threads,
       UploadLimits uploadLimits,
       FeatureStoreProperties properties,
-      TemporaryFolder temporaryFolder) {
+      TemporaryFolder temporaryFolder,
+      Tombstones tombstones,
+      KeyDigests keyDigests) {
     return new FeatureGroupWriter(
         catalog,
         objectStore,
@@ -58,7 +62,9 @@ class IngestConfiguration {
         Clock.systemUTC(),
         FeatureGroupWriter.Settings.of(temporaryFolder.path(), properties.allowedFutureSkew())
             .withLimits(uploadLimits)
-            .withMemoryPerRequest(properties.memory().perRequest().toBytes()));
+            .withMemoryPerRequest(properties.memory().perRequest().toBytes()),
+        tombstones,
+        keyDigests);
   }
 
   /** A compaction holds at most the Arrow memory of one commit. */

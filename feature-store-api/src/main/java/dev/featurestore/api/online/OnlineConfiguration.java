@@ -4,16 +4,15 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.online.OnlineMemoryBudget;
 import dev.featurestore.core.security.ApiKeys;
-import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.online.OnlineIndexLoader;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -33,7 +32,9 @@ class OnlineConfiguration {
       FeatureGroupReader reader,
       BufferAllocator allocator,
       FeatureStoreProperties properties,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tombstones tombstones,
+      KeyDigests keyDigests) {
     return new OnlineIndexes(
         catalog,
         new OnlineIndexLoader(
@@ -42,7 +43,8 @@ class OnlineConfiguration {
         allocator,
         Clock.systemUTC(),
         properties.online().pollInterval(),
-        new OnlineIndexGauges(registry));
+        new OnlineIndexGauges(registry),
+        new OnlineTombstones(tombstones, keyDigests));
   }
 
   /**
@@ -58,16 +60,6 @@ class OnlineConfiguration {
           ? Health.up().build()
           : Health.down().withDetail("failingGroups", failing).build();
     };
-  }
-
-  /** Commits made through other replicas reach this one's indexes within milliseconds. */
-  @Bean(initMethod = "start", destroyMethod = "close")
-  CatalogChangeListener featureGroupChangeListener(DataSource dataSource, OnlineIndexes indexes) {
-    return new CatalogChangeListener(
-        dataSource,
-        CatalogChangeListener.FEATURE_GROUP_CHANGES,
-        indexes::catalogChanged,
-        Duration.ofSeconds(1));
   }
 
   @Bean

@@ -71,6 +71,7 @@ public final class OnlineFeatureLookup {
   private final JsonMapper json;
   private final int maxKeys;
   private final OnlineLookupMetrics metrics;
+  private final OnlineTombstones tombstones;
   private final ReadAccess readAccess;
   private final ClassifiedLookupAudit audit;
   private final Map<FeatureList, Plan> plans = new ConcurrentHashMap<>();
@@ -85,6 +86,7 @@ public final class OnlineFeatureLookup {
     this.indexes = requireNonNull(indexes, "indexes is null");
     this.json = requireNonNull(json, "json is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.tombstones = indexes.tombstones();
     this.readAccess = requireNonNull(readAccess, "readAccess is null");
     this.audit = requireNonNull(audit, "audit is null");
     if (maxKeys < 1) {
@@ -383,7 +385,11 @@ public final class OnlineFeatureLookup {
     throw new IllegalStateException("unknown state " + state.get());
   }
 
-  private static void resolveKeys(GroupRead group, Map<String, OnlineRequest.Keys> entities) {
+  /**
+   * Each key's slot in the group's index, or -1 when absent; a key with a tombstone is absent too
+   * (its digest is computed only when the entity has tombstones at all).
+   */
+  private void resolveKeys(GroupRead group, Map<String, OnlineRequest.Keys> entities) {
     String entity = group.view.group().entity().name();
     OnlineRequest.Keys keys = entities.get(entity);
     if (keys == null) {
@@ -401,9 +407,17 @@ public final class OnlineFeatureLookup {
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < slots.length; i++) {
       if (keyType == KeyType.INT64 && keys.isInteger(i)) {
-        slots[i] = group.view.slotOf(keys.integer(i));
+        long key = keys.integer(i);
+        slots[i] = group.view.slotOf(key);
+        if (slots[i] >= 0 && tombstones.isErased(entity, Long.toString(key))) {
+          slots[i] = -1;
+        }
       } else if (keyType == KeyType.STRING && keys.isString(i)) {
-        slots[i] = group.view.slotOf(keys.string(i));
+        String key = keys.string(i);
+        slots[i] = group.view.slotOf(key);
+        if (slots[i] >= 0 && tombstones.isErased(entity, key)) {
+          slots[i] = -1;
+        }
       } else {
         errors.add(
             new FieldError(

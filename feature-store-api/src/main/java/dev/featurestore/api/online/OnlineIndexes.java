@@ -2,6 +2,7 @@ package dev.featurestore.api.online;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.api.erasure.TombstonesChanged;
 import dev.featurestore.api.ingest.FeatureGroupCommitted;
 import dev.featurestore.api.ingest.FeatureGroupDefined;
 import dev.featurestore.core.catalog.Catalog;
@@ -80,6 +81,7 @@ public final class OnlineIndexes implements SmartLifecycle {
   private final Clock clock;
   private final Duration pollInterval;
   private final OnlineIndexGauges gauges;
+  private final OnlineTombstones tombstones;
   private final Map<String, LatestValueIndex> indexes = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final Map<String, String> failingGroups = new ConcurrentHashMap<>();
@@ -102,7 +104,8 @@ public final class OnlineIndexes implements SmartLifecycle {
       BufferAllocator allocator,
       Clock clock,
       Duration pollInterval,
-      OnlineIndexGauges gauges) {
+      OnlineIndexGauges gauges,
+      OnlineTombstones tombstones) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.loader = requireNonNull(loader, "loader is null");
     this.budget = requireNonNull(budget, "budget is null");
@@ -110,6 +113,18 @@ public final class OnlineIndexes implements SmartLifecycle {
     this.clock = requireNonNull(clock, "clock is null");
     this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
     this.gauges = requireNonNull(gauges, "gauges is null");
+    this.tombstones = requireNonNull(tombstones, "tombstones is null");
+  }
+
+  /** The erased keys, which lookups answer as absent. */
+  OnlineTombstones tombstones() {
+    return tombstones;
+  }
+
+  /** Tombstones laid or lifted through this server apply before the change is acknowledged. */
+  @EventListener
+  void onTombstonesChanged(TombstonesChanged changed) {
+    tombstones.refresh();
   }
 
   /** The group's index, when the group is online and its index is loaded. */
@@ -356,6 +371,7 @@ public final class OnlineIndexes implements SmartLifecycle {
    */
   private void pollQuietly() {
     try {
+      tombstones.refresh();
       List<GroupVersion> versions = catalog.groupVersions();
       Map<String, Boolean> online = new HashMap<>();
       for (GroupVersion version : versions) {

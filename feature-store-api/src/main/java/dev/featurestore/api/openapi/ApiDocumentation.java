@@ -291,13 +291,13 @@ class ApiDocumentation {
       }
       Content content = new Content();
       for (String mediaType : rows.value()) {
-        content.addMediaType(mediaType, rowsIn(mediaType));
+        content.addMediaType(mediaType, rowsIn(mediaType, rows.csvExample()));
       }
       return operation.requestBody(new RequestBody().required(true).content(content));
     };
   }
 
-  private static MediaType rowsIn(String mediaType) {
+  private static MediaType rowsIn(String mediaType, String csvExample) {
     return switch (mediaType) {
       case RowMediaTypes.JSON ->
           new MediaType()
@@ -313,7 +313,7 @@ class ApiDocumentation {
       case RowMediaTypes.CSV ->
           new MediaType()
               .schema(new StringSchema().description("A header row naming the columns, then rows"))
-              .example(JsonRows.CSV_EXAMPLE);
+              .example(csvExample);
       default -> new MediaType().schema(new StringSchema().format("binary"));
     };
   }

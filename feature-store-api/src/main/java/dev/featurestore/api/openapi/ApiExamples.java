@@ -13,10 +13,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The examples of the OpenAPI document, as one story a newcomer can run from Swagger UI top to
  * bottom with *Try it out*: the entity {@code user_id}, its group {@code user_activity}, a commit,
- * a training set, the model {@code churn} version 1, the key {@code u1}'s lineage and its erasure.
- * Each JSON request body gets its example and each parameter naming a thing the name the story
- * gives it; ids (of uploads, jobs, training sets, erasures, keys) are the user's to paste. {@code
- * SwaggerUiIT} runs the story in a browser, so the examples cannot stop working.
+ * a training set, the model {@code churn} version 1, the key {@code u1}'s lineage, its erasure and
+ * the lifting of its tombstone when the person comes back. Each JSON request body gets its example
+ * and each parameter naming a thing the name the story gives it; ids (of uploads, jobs, training
+ * sets, erasures, keys) are the user's to paste. {@code SwaggerUiIT} runs the story in a browser,
+ * so the examples cannot stop working.
  */
 @Configuration
 class ApiExamples {
@@ -67,6 +68,8 @@ class ApiExamples {
           new ParameterExample("/api/v1/lineage/entities/", "key", "u1"),
           new ParameterExample("/api/v1/subjects/", "entity", "user_id"),
           new ParameterExample("/api/v1/subjects/", "key", "u1"),
+          new ParameterExample("/api/v1/tombstones/", "entity", "user_id"),
+          new ParameterExample("/api/v1/tombstones/", "key", "u1"),
           new ParameterExample("/api/v1/search", "q", "clicks"));
 
   @Bean

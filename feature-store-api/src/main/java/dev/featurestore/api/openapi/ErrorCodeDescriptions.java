@@ -12,6 +12,9 @@ final class ErrorCodeDescriptions {
       case NOT_FOUND ->
           "no such resource, or a path the key's role may not use (the two answer alike)";
       case CONFLICT -> "the resource exists already, or its state forbids the change";
+      case ERASED_KEY ->
+          "rows hold keys that were erased (named as `rows[i]`); lift the tombstone or set"
+              + " the group's erasedKeys to DROP";
       case VERSION_EXPIRED -> "`asOf` names a catalog version older than the retention keeps";
       case PAYLOAD_TOO_LARGE -> "the body is larger than the server accepts";
       case UNSUPPORTED_MEDIA_TYPE -> "the Content-Type is not one this operation reads";

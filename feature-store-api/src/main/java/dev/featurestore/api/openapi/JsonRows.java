@@ -25,4 +25,8 @@ public record JsonRows(
       "{\"rows\":[{\"user_id\":\"u1\",\"event_time\":\"2026-03-01T12:00:00Z\",\"clicks_7d\":3}]}";
   public static final String CSV_EXAMPLE =
       "user_id,event_time,clicks_7d\nu1,2026-03-01T12:00:00Z,3\n";
+
+  /** A spine: keys and times to join features to, and a label carried through to the output. */
+  public static final String SPINE_CSV_EXAMPLE =
+      "user_id,event_time,label\nu1,2026-03-02T00:00:00Z,1\n";
 }

@@ -14,4 +14,7 @@ import java.lang.annotation.Target;
 public @interface RowsBody {
   /** The media types, from {@link dev.featurestore.core.ingest.RowMediaTypes}. */
   String[] value();
+
+  /** The example of a CSV body: a commit's rows unless the operation takes other columns. */
+  String csvExample() default JsonRows.CSV_EXAMPLE;
 }

@@ -8,6 +8,8 @@ public enum ErrorCode {
   INVALID_INPUT(Category.USER_ERROR, HttpStatus.BAD_REQUEST),
   NOT_FOUND(Category.USER_ERROR, HttpStatus.NOT_FOUND),
   CONFLICT(Category.USER_ERROR, HttpStatus.CONFLICT),
+  /** A commit holds rows whose key was erased; the rows are named by index, never by key. */
+  ERASED_KEY(Category.USER_ERROR, HttpStatus.CONFLICT),
   VERSION_EXPIRED(Category.USER_ERROR, HttpStatus.GONE),
   PAYLOAD_TOO_LARGE(Category.USER_ERROR, HttpStatus.CONTENT_TOO_LARGE),
   UNSUPPORTED_MEDIA_TYPE(Category.USER_ERROR, HttpStatus.UNSUPPORTED_MEDIA_TYPE),

@@ -10,6 +10,7 @@ import dev.featurestore.core.catalog.ArchivedGroupException;
 import dev.featurestore.core.catalog.CatalogUnavailableException;
 import dev.featurestore.core.catalog.CommitStateUnknownException;
 import dev.featurestore.core.catalog.ExpiredVersionException;
+import dev.featurestore.core.ingest.ErasedKeyException;
 import dev.featurestore.core.lifecycle.GroupInUseException;
 import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.core.security.ReadNotGrantedException;
@@ -80,6 +81,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem(ErrorCode.READ_NOT_GRANTED, e.getMessage(), List.of());
     response.getBody().setProperty(ProblemJson.REFUSED_FEATURES, e.features());
     return response;
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> erasedKey(ErasedKeyException e) {
+    return problem(ErrorCode.ERASED_KEY, e.getMessage(), e.errors());
   }
 
   @ExceptionHandler

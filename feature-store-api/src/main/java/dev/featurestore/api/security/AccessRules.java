@@ -92,6 +92,7 @@ public final class AccessRules {
           new Rule(POST, "/api/v1/erasures", COMPLIANCE),
           new Rule(POST, "/api/v1/erasures/preview", COMPLIANCE),
           new Rule(GET, "/api/v1/erasures/**", COMPLIANCE),
+          new Rule(DELETE, "/api/v1/tombstones/*/*", COMPLIANCE),
           new Rule(GET, "/api/v1/audit", COMPLIANCE),
           new Rule(GET, "/api/v1/subjects/**", COMPLIANCE),
           // Administrators give and withdraw grants; compliance sees who holds which.

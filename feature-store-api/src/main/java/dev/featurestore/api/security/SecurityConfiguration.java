@@ -4,12 +4,10 @@ import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemWriter;
 import dev.featurestore.core.security.ApiKeys;
 import dev.featurestore.core.security.Grants;
-import dev.featurestore.storage.catalog.CatalogChangeListener;
 import dev.featurestore.storage.catalog.JdbcFeatureClassifications;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.security.JdbcGrants;
 import jakarta.servlet.DispatcherType;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,18 +37,6 @@ class SecurityConfiguration {
   @Bean
   ReadAccess readAccess(Grants grants, DataSource dataSource) {
     return new ReadAccess(grants, new JdbcFeatureClassifications(dataSource));
-  }
-
-  /**
-   * Grants and classifications changed through other replicas reach this one within milliseconds.
-   */
-  @Bean(initMethod = "start", destroyMethod = "close")
-  CatalogChangeListener readAccessChangeListener(DataSource dataSource, ReadAccess readAccess) {
-    return new CatalogChangeListener(
-        dataSource,
-        CatalogChangeListener.READ_ACCESS_CHANGES,
-        readAccess::changed,
-        Duration.ofSeconds(1));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.featurestore.api.config.FeatureStoreProperties;
 import dev.featurestore.api.config.SharedThreads;
 import dev.featurestore.api.config.TemporaryFolder;
 import dev.featurestore.core.catalog.Catalog;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
@@ -51,8 +52,8 @@ class TrainingConfiguration {
   }
 
   @Bean
-  LineageIndex lineageIndex(DataSource dataSource) {
-    return new LineageIndex(dataSource);
+  LineageIndex lineageIndex(DataSource dataSource, KeyDigests keyDigests) {
+    return new LineageIndex(dataSource, keyDigests);
   }
 
   @Bean

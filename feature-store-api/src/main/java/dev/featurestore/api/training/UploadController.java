@@ -1,6 +1,7 @@
 package dev.featurestore.api.training;
 
 import dev.featurestore.api.ingest.UploadSpooler;
+import dev.featurestore.api.openapi.JsonRows;
 import dev.featurestore.api.openapi.Problems;
 import dev.featurestore.api.openapi.RowsBody;
 import dev.featurestore.api.openapi.Tags;
@@ -85,7 +86,9 @@ class UploadController {
           "A spine too large to send inline: CSV with a header row, Parquet or an Arrow IPC"
               + " stream, with the entity's key column and event_time. It is checked on arrival;"
               + " a training-set request then names it as {\"spine\":{\"upload\":\"<id>\"}}.")
-  @RowsBody({RowMediaTypes.CSV, RowMediaTypes.PARQUET, RowMediaTypes.ARROW_STREAM})
+  @RowsBody(
+      value = {RowMediaTypes.CSV, RowMediaTypes.PARQUET, RowMediaTypes.ARROW_STREAM},
+      csvExample = JsonRows.SPINE_CSV_EXAMPLE)
   @ResponseStatus(HttpStatus.CREATED)
   @Problems({
     ErrorCode.PAYLOAD_TOO_LARGE,

@@ -3,6 +3,7 @@ package dev.featurestore.api.console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -30,6 +31,12 @@ public final class ConsoleBrowser {
           "--disable-component-update",
           "--disable-sync",
           "--window-size=1280,900");
+
+  /**
+   * How often a test's waits look at the page again. Selenium's default, half a second, was most of
+   * the time of a walk through many pages; a page answers well within this.
+   */
+  public static final Duration POLL = Duration.ofMillis(25);
 
   private ConsoleBrowser() {}
 

@@ -98,7 +98,7 @@ class ConsoleIT {
         """);
     Files.createDirectories(SCREENSHOTS);
     browser = ConsoleBrowser.start(profile.resolve("chromium-profile"));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    wait = new WebDriverWait(browser, Duration.ofSeconds(15), ConsoleBrowser.POLL);
   }
 
   @AfterAll

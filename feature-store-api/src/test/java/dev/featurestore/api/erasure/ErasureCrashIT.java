@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * replaced object is left behind and no other row is lost, including those of commits made while
  * the erasure ran. The group's ERASURE commit counts the rows removed by both runs.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class ErasureCrashIT {
   private static final String GROUP = "erasure_crash";
   private static final int COMMITS = 120;

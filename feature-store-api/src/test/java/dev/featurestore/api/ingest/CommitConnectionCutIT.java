@@ -38,9 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       TestApiKeys.ADMIN_KEY_PROPERTY,
-      // Few connections for the cut to break: the two change listeners' (feature groups, read
-      // access) and one for requests.
-      "spring.datasource.hikari.maximum-pool-size=3"
+      // Few connections for the cut to break: the change listener's and one for requests.
+      "spring.datasource.hikari.maximum-pool-size=2"
     })
 @AutoConfigureTestRestTemplate
 class CommitConnectionCutIT {

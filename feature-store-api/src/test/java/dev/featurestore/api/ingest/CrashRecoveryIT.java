@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * acknowledged and shows nothing it did not: after a restart every commit's rows are all readable,
  * and the files the dead uploads left behind are swept once the grace period has passed.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
 class CrashRecoveryIT {
   private static final String GROUP = "crash_test";
   private static final int LARGE_UPLOADS = 3;

@@ -20,7 +20,7 @@ class JobRunnerIT {
   @Test
   void jobHitByAnErrorEndsFailedWithTheReason() throws Exception {
     DataSource catalog = TestCatalogs.sharedPostgres().createDatabase().dataSource();
-    CatalogMigrations.apply(catalog);
+    CatalogMigrations.apply(catalog, TestCatalogs.KEY_DIGESTS);
     JdbcJobs jobs = new JdbcJobs(catalog, new ReplicaLease("test", Duration.ofHours(1)));
     Job ended;
     try (JobRunner runner = new JobRunner(jobs, List.of())) {

@@ -46,6 +46,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -252,11 +253,12 @@ class OnlineFeaturesIT {
     try (CatalogChangeListener changes =
         new CatalogChangeListener(
             dataSource,
-            CatalogChangeListener.FEATURE_GROUP_CHANGES,
-            () -> {
-              replica.catalogChanged();
-              signals.release();
-            },
+            Map.of(
+                CatalogChangeListener.FEATURE_GROUP_CHANGES,
+                () -> {
+                  replica.catalogChanged();
+                  signals.release();
+                }),
             Duration.ofSeconds(1))) {
       changes.start();
       assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("listening").isTrue();
@@ -859,7 +861,8 @@ class OnlineFeaturesIT {
         allocator,
         Clock.systemUTC(),
         pollInterval,
-        new OnlineIndexGauges(new SimpleMeterRegistry()));
+        new OnlineIndexGauges(new SimpleMeterRegistry()),
+        indexes.tombstones());
   }
 
   private int onlinePort() {

@@ -40,7 +40,7 @@ class RecentlyVerifiedKeysIT {
   @Test
   void aRevokedKeyWorksForAtMostTheTtlAndUnknownKeysAreNeverRemembered() {
     TestingPostgres.TestDatabase database = TestCatalogs.sharedPostgres().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestCatalogs.KEY_DIGESTS);
     JdbcApiKeys apiKeys = new JdbcApiKeys(database.dataSource());
     RecentlyVerifiedKeys verified = new RecentlyVerifiedKeys(apiKeys, TTL, clock);
 

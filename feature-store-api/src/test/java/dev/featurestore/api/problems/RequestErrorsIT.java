@@ -70,7 +70,7 @@ class RequestErrorsIT {
             "/api/v1/feature-groups",
             "{\"name\":\"tagged\",\"entity\":\"user_id\",\"steward\":\"a\",\"features\":[]}"),
         "steward",
-        "is not a field of this request; its fields are classification, description, entity,"
+        "is not a field of this request; its fields are classification, description, entity, erasedKeys,"
             + " features, maxAge, name, online, owner, tags, ttl");
     assertProblem(
         post(

@@ -140,6 +140,7 @@ class AuthorizationMatrixIT {
       POST   /api/v1/erasures                                 erasure      202 404 404 404 202 401 401 401
       POST   /api/v1/erasures/preview                         preview      200 404 404 404 200 401 401 401
       GET    /api/v1/erasures/{erasure:compliance}            -            200 404 404 404 200 401 401 401
+      DELETE /api/v1/tombstones/user_id/nobody                -            404 404 404 404 404 401 401 401
       GET    /api/v1/audit                                    -            200 404 404 404 200 401 401 401
       GET    /api/v1/subjects/user_id/u1                      -            200 404 404 404 200 401 401 401
       GET    /api/v1/api-keys/current                         -            200 200 200 200 200 401 401 401

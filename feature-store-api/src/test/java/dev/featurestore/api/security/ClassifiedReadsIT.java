@@ -320,11 +320,12 @@ class ClassifiedReadsIT {
     try (CatalogChangeListener changes =
         new CatalogChangeListener(
             dataSource,
-            CatalogChangeListener.READ_ACCESS_CHANGES,
-            () -> {
-              replica.reload();
-              reloads.release();
-            },
+            Map.of(
+                CatalogChangeListener.READ_ACCESS_CHANGES,
+                () -> {
+                  replica.reload();
+                  reloads.release();
+                }),
             Duration.ofSeconds(1))) {
       changes.start();
       assertThat(reloads.tryAcquire(30, TimeUnit.SECONDS)).isTrue(); // listening

@@ -9,6 +9,8 @@ public enum AuditAction {
   BUILD,
   LINEAGE_QUERY,
   ERASE,
+  /** A compliance officer let an erased key back (the person came back). */
+  LIFT_TOMBSTONE,
   ARCHIVE,
   UNARCHIVE,
   DELETE,

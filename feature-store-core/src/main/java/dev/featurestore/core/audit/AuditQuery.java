@@ -11,7 +11,8 @@ import java.util.UUID;
  * Which audit entries to read, newest first. Every filter is optional; set ones must all match.
  *
  * @param entity entries about this entity
- * @param key entries naming this entity key (lineage queries, erasures)
+ * @param key entries naming this entity key (lineage queries, erasures); entries hold keys as keyed
+ *     digests of entity and key, so only entries of {@code entity} match it
  * @param targetType entries about this kind of object
  * @param target entries about this object (a feature group name, an API key id...)
  * @param apiKeyId entries written by this API key

@@ -1,6 +1,7 @@
 package dev.featurestore.core.catalog;
 
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.MaxAge;
@@ -65,6 +66,9 @@ public interface Catalog {
 
   /** Marks the group online (served by the online indexes) or not; its data is unchanged. */
   FeatureGroup markOnline(String groupName, boolean online);
+
+  /** Sets what the group's commits do with rows whose key was erased. */
+  FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy);
 
   /**
    * Archives the group: it stays readable (versions, training sets, lineage, online lookups), but

@@ -11,6 +11,9 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.WrittenObjects;
 import dev.featurestore.core.discovery.FileStatistics;
+import dev.featurestore.core.erasure.ErasedKeyScreen;
+import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.FeatureDefinition;
@@ -44,6 +47,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * unknown ({@link CommitStateUnknownException}) the catalog may reference the objects, so they
  * stay: a retry with the same idempotency key answers the commit if it was made, and the orphan
  * janitor deletes the objects if it was not.
+ *
+ * <p>Erased keys stay erased: the entity's tombstones are loaded once per append, and rows whose
+ * key has one refuse the whole commit ({@link ErasedKeyException}) or, where the group's policy is
+ * {@code DROP}, are left out and counted in the commit.
  */
 public final class FeatureGroupWriter {
   private static final System.Logger log = System.getLogger(FeatureGroupWriter.class.getName());
@@ -111,6 +118,8 @@ public final class FeatureGroupWriter {
   private final Executor storeThreads;
   private final Clock clock;
   private final Settings settings;
+  private final Tombstones tombstones;
+  private final KeyDigests keyDigests;
 
   /**
    * @param allocator the parent of every append's own allocator, limited to {@link
@@ -125,7 +134,9 @@ public final class FeatureGroupWriter {
       BufferAllocator allocator,
       Executor storeThreads,
       Clock clock,
-      Settings settings) {
+      Settings settings,
+      Tombstones tombstones,
+      KeyDigests keyDigests) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.fileFormat = requireNonNull(fileFormat, "fileFormat is null");
@@ -133,6 +144,8 @@ public final class FeatureGroupWriter {
     this.storeThreads = requireNonNull(storeThreads, "storeThreads is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.settings = requireNonNull(settings, "settings is null");
+    this.tombstones = requireNonNull(tombstones, "tombstones is null");
+    this.keyDigests = requireNonNull(keyDigests, "keyDigests is null");
   }
 
   public Commit append(
@@ -159,14 +172,18 @@ public final class FeatureGroupWriter {
               upload.sha256(),
               principal));
     }
+    String entity = group.entity().name();
+    ErasedRowTally erasedRows =
+        new ErasedRowTally(group.erasedKeys(), ErasedKeyScreen.of(entity, tombstones, keyDigests));
     return WrittenObjects.commitOrDelete(
         objects,
         written -> {
           try (BufferAllocator requestAllocator =
               allocator.newChildAllocator("append-" + groupName, 0, settings.memoryPerRequest())) {
-            decodeAndWrite(group, format, upload, written, requestAllocator);
+            decodeAndWrite(group, format, upload, written, requestAllocator, erasedRows);
           }
-          if (written.isEmpty()) {
+          erasedRows.refuseIfAnyErased(entity);
+          if (written.isEmpty() && erasedRows.droppedRows() == 0) {
             throw new InvalidInputException("rows", "the upload holds no rows");
           }
           return catalog.commit(
@@ -176,7 +193,8 @@ public final class FeatureGroupWriter {
                   written,
                   idempotencyKey,
                   upload.sha256(),
-                  principal));
+                  principal,
+                  erasedRows.droppedRows()));
         });
   }
 
@@ -193,9 +211,32 @@ public final class FeatureGroupWriter {
   public NewDataFile store(
       FeatureGroup group, VectorSchemaRoot rows, BufferAllocator sortingAllocator)
       throws IOException {
+    return storeInOrder(group, rows, StoredRowSorter.sortOrder(rows), sortingAllocator);
+  }
+
+  /**
+   * Stores an uploaded batch without the rows whose key was erased (all of them once the commit is
+   * refused); empty when no row is left to store.
+   */
+  private Optional<NewDataFile> storeUploaded(
+      FeatureGroup group,
+      VectorSchemaRoot rows,
+      BufferAllocator sortingAllocator,
+      ErasedRowTally erasedRows)
+      throws IOException {
+    int[] order = erasedRows.rowsToStore(rows, StoredRowSorter.sortOrder(rows));
+    return order.length == 0
+        ? Optional.empty()
+        : Optional.of(storeInOrder(group, rows, order, sortingAllocator));
+  }
+
+  /** Writes the rows at {@code order}'s positions, a sort order, as one feature file. */
+  private NewDataFile storeInOrder(
+      FeatureGroup group, VectorSchemaRoot rows, int[] order, BufferAllocator sortingAllocator)
+      throws IOException {
     String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = settings.temporaryFolder().resolve(UUID.randomUUID() + ".parquet");
-    try (VectorSchemaRoot sorted = StoredRowSorter.sortedCopy(rows, sortingAllocator)) {
+    try (VectorSchemaRoot sorted = StoredRowSorter.copyInOrder(rows, order, sortingAllocator)) {
       // One pass per feature column, on the store thread while the next batch decodes.
       FileStatistics statistics = FileStatistics.of(group, sorted);
       DataFileStats stats = fileFormat.write(group, sorted, file);
@@ -229,11 +270,12 @@ public final class FeatureGroupWriter {
       RowFormat format,
       SpooledUpload upload,
       List<NewDataFile> written,
-      BufferAllocator requestAllocator)
+      BufferAllocator requestAllocator,
+      ErasedRowTally erasedRows)
       throws IOException {
     StoredRowBatch first = new StoredRowBatch(group, requestAllocator);
     List<StoredRowBatch> open = new ArrayList<>(List.of(first));
-    PendingStore pending = new PendingStore(group, written, requestAllocator);
+    PendingStore pending = new PendingStore(group, written, requestAllocator, erasedRows);
     try {
       RowDestination destination =
           new RowDestination(
@@ -270,12 +312,18 @@ public final class FeatureGroupWriter {
     private final FeatureGroup group;
     private final List<NewDataFile> written;
     private final BufferAllocator allocator;
-    private CompletableFuture<NewDataFile> inFlight;
+    private final ErasedRowTally erasedRows;
+    private CompletableFuture<Optional<NewDataFile>> inFlight;
 
-    PendingStore(FeatureGroup group, List<NewDataFile> written, BufferAllocator allocator) {
+    PendingStore(
+        FeatureGroup group,
+        List<NewDataFile> written,
+        BufferAllocator allocator,
+        ErasedRowTally erasedRows) {
       this.allocator = allocator;
       this.group = group;
       this.written = written;
+      this.erasedRows = erasedRows;
     }
 
     /** Waits for the previous batch, then stores {@code full} (and closes it) in the background. */
@@ -294,7 +342,7 @@ public final class FeatureGroupWriter {
             CompletableFuture.supplyAsync(
                 () -> {
                   try (full) {
-                    return store(group, full.finish(), allocator);
+                    return storeUploaded(group, full.finish(), allocator, erasedRows);
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
                   }
@@ -311,10 +359,10 @@ public final class FeatureGroupWriter {
       if (inFlight == null) {
         return;
       }
-      CompletableFuture<NewDataFile> done = inFlight;
+      CompletableFuture<Optional<NewDataFile>> done = inFlight;
       inFlight = null;
       try {
-        written.add(done.get());
+        done.get().ifPresent(written::add);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while a batch was being stored", e);

@@ -19,8 +19,16 @@ public final class StoredRowSorter {
 
   /** A sorted copy of {@code rows}, allocated from {@code allocator}; the caller closes both. */
   public static VectorSchemaRoot sortedCopy(VectorSchemaRoot rows, BufferAllocator allocator) {
-    int rowCount = rows.getRowCount();
-    int[] order = sortOrder(rows);
+    return copyInOrder(rows, sortOrder(rows), allocator);
+  }
+
+  /**
+   * A copy of the rows at {@code order}'s positions, in that order (a sort order, perhaps with rows
+   * left out), allocated from {@code allocator}; the caller closes both.
+   */
+  static VectorSchemaRoot copyInOrder(
+      VectorSchemaRoot rows, int[] order, BufferAllocator allocator) {
+    int rowCount = order.length;
     VectorSchemaRoot sorted = VectorSchemaRoot.create(rows.getSchema(), allocator);
     try {
       for (FieldVector vector : sorted.getFieldVectors()) {

@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
  * make it findable ({@link Stewardship}); they are not part of the schema version, nor is the
  * classification, which holds for every feature that does not set its own. {@code maxAge} is how
  * long rows are kept after their event time (zero: for ever); older rows are removed by the
- * retention by age and never served online.
+ * retention by age and never served online. {@code erasedKeys} says whether a commit holding an
+ * erased key is refused or has those rows dropped.
  */
 public record FeatureGroup(
     String name,
@@ -32,7 +33,8 @@ public record FeatureGroup(
     String owner,
     List<String> tags,
     MaxAge maxAge,
-    Classification classification) {
+    Classification classification,
+    ErasedKeyPolicy erasedKeys) {
   public static final String EVENT_TIME = "event_time";
 
   public FeatureGroup {
@@ -49,6 +51,7 @@ public record FeatureGroup(
     tags = Stewardship.tags("tags", tags);
     requireNonNull(maxAge, "maxAge is null");
     requireNonNull(classification, "classification is null");
+    requireNonNull(erasedKeys, "erasedKeys is null");
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion starts at 1");
     }
@@ -77,7 +80,10 @@ public record FeatureGroup(
     this(name, entity, features, ttl, online, description, schemaVersion, "", List.of());
   }
 
-  /** A group whose rows are kept for ever, of the default classification. */
+  /**
+   * A group whose rows are kept for ever, of the default classification, that refuses commits
+   * holding erased keys.
+   */
   public FeatureGroup(
       String name,
       Entity entity,
@@ -99,7 +105,8 @@ public record FeatureGroup(
         owner,
         tags,
         MaxAge.FOREVER,
-        Classification.DEFAULT);
+        Classification.DEFAULT,
+        ErasedKeyPolicy.REFUSE);
   }
 
   /** The next schema version: these features with {@code added} after them. */
@@ -117,7 +124,8 @@ public record FeatureGroup(
         owner,
         tags,
         maxAge,
-        classification);
+        classification,
+        erasedKeys);
   }
 
   public FeatureGroup withOnline(boolean newOnline) {
@@ -132,7 +140,8 @@ public record FeatureGroup(
         owner,
         tags,
         maxAge,
-        classification);
+        classification,
+        erasedKeys);
   }
 
   /**
@@ -157,7 +166,24 @@ public record FeatureGroup(
         newOwner,
         newTags,
         maxAge,
-        classification);
+        classification,
+        erasedKeys);
+  }
+
+  public FeatureGroup withErasedKeys(ErasedKeyPolicy policy) {
+    return new FeatureGroup(
+        name,
+        entity,
+        features,
+        ttl,
+        online,
+        description,
+        schemaVersion,
+        owner,
+        tags,
+        maxAge,
+        classification,
+        policy);
   }
 
   /** The same group with rows kept for {@code newMaxAge}. */
@@ -173,7 +199,8 @@ public record FeatureGroup(
         owner,
         tags,
         newMaxAge,
-        classification);
+        classification,
+        erasedKeys);
   }
 
   /**
@@ -205,7 +232,8 @@ public record FeatureGroup(
         owner,
         tags,
         maxAge,
-        newClassification);
+        newClassification,
+        erasedKeys);
   }
 
   /**

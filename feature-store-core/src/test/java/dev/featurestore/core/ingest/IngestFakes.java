@@ -8,6 +8,7 @@ import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.core.testing.ArrowFeatureFiles;
 import dev.featurestore.core.testing.InMemoryCatalog;
 import dev.featurestore.core.testing.InMemoryObjectStore;
+import dev.featurestore.core.testing.InMemoryTombstones;
 import dev.featurestore.core.testing.MutableClock;
 import dev.featurestore.core.testing.TestingGroups;
 import dev.featurestore.core.testing.TextRows;
@@ -36,6 +37,7 @@ final class IngestFakes implements AutoCloseable {
   final ArrowFeatureFiles files = new ArrowFeatureFiles(objects, catalog);
   final RootAllocator allocator = new RootAllocator();
   final ExecutorService storeThreads = Executors.newSingleThreadExecutor();
+  final InMemoryTombstones tombstones = new InMemoryTombstones();
   final Path folder;
 
   IngestFakes(Path folder) {
@@ -50,7 +52,15 @@ final class IngestFakes implements AutoCloseable {
 
   FeatureGroupWriter writer(FeatureGroupWriter.Settings settings) {
     return new FeatureGroupWriter(
-        catalog, objects, files, allocator, storeThreads, clock, settings);
+        catalog,
+        objects,
+        files,
+        allocator,
+        storeThreads,
+        clock,
+        settings,
+        tombstones,
+        InMemoryTombstones.DIGESTS);
   }
 
   FeatureGroupWriter.Settings settings() {

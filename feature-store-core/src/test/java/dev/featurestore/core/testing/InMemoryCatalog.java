@@ -15,6 +15,7 @@ import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.catalog.PendingCompaction;
 import dev.featurestore.core.catalog.PendingFileRewrite;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.MaxAge;
@@ -133,7 +134,8 @@ public final class InMemoryCatalog implements Catalog {
             group.owner(),
             group.tags(),
             group.maxAge(),
-            group.classification());
+            group.classification(),
+            group.erasedKeys());
     groups.put(group.name(), new GroupState(created));
     return created;
   }
@@ -196,6 +198,13 @@ public final class InMemoryCatalog implements Catalog {
   public synchronized FeatureGroup markOnline(String groupName, boolean online) {
     GroupState group = keptGroup(groupName);
     group.definition = group.definition.withOnline(online);
+    return group.definition;
+  }
+
+  @Override
+  public synchronized FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
+    GroupState group = keptGroup(groupName);
+    group.definition = group.definition.withErasedKeys(policy);
     return group.definition;
   }
 
@@ -280,7 +289,8 @@ public final class InMemoryCatalog implements Catalog {
                   append.rows(),
                   nextWriteTime(group),
                   append.idempotencyKey().orElse(null),
-                  append.requestHash());
+                  append.requestHash(),
+                  append.droppedErasedRows());
           for (NewDataFile file : append.files()) {
             group.addFile(file, sequence, append.schemaVersion(), sequence, sequence);
           }
@@ -606,7 +616,8 @@ public final class InMemoryCatalog implements Catalog {
       int schemaVersion,
       long rows,
       String idempotencyKey,
-      String requestHash) {}
+      String requestHash,
+      long droppedErasedRows) {}
 
   private static final class StoredFile {
     final UUID id = UUID.randomUUID();
@@ -678,6 +689,17 @@ public final class InMemoryCatalog implements Catalog {
         Instant writeTime,
         String idempotencyKey,
         String requestHash) {
+      return addCommit(kind, schemaVersion, rows, writeTime, idempotencyKey, requestHash, 0);
+    }
+
+    StoredCommit addCommit(
+        CommitKind kind,
+        int schemaVersion,
+        long rows,
+        Instant writeTime,
+        String idempotencyKey,
+        String requestHash,
+        long droppedErasedRows) {
       StoredCommit commit =
           new StoredCommit(
               UUID.randomUUID(),
@@ -687,7 +709,8 @@ public final class InMemoryCatalog implements Catalog {
               schemaVersion,
               rows,
               idempotencyKey,
-              requestHash);
+              requestHash,
+              droppedErasedRows);
       commits.add(commit);
       return commit;
     }
@@ -735,7 +758,8 @@ public final class InMemoryCatalog implements Catalog {
           commit.kind(),
           commit.schemaVersion(),
           commit.rows(),
-          fileIds);
+          fileIds,
+          commit.droppedErasedRows());
     }
   }
 }

@@ -28,6 +28,7 @@ public final class InMemoryErasureLedger implements ErasureLedger {
     final UUID id;
     final String entity;
     List<String> pendingKeys;
+    final List<String> keyDigests;
     final int keyCount;
     final String reason;
     final String principal;
@@ -48,6 +49,8 @@ public final class InMemoryErasureLedger implements ErasureLedger {
       this.id = id;
       this.entity = entity;
       this.pendingKeys = List.copyOf(keys);
+      this.keyDigests =
+          keys.stream().map(key -> InMemoryTombstones.DIGESTS.digest(entity, key)).toList();
       this.keyCount = keys.size();
       this.reason = reason;
       this.principal = principal;
@@ -58,6 +61,7 @@ public final class InMemoryErasureLedger implements ErasureLedger {
           id,
           entity,
           pendingKeys,
+          keyDigests,
           keyCount,
           reason,
           principal,

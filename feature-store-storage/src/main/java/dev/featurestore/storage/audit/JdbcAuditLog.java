@@ -9,6 +9,7 @@ import dev.featurestore.core.audit.AuditLog;
 import dev.featurestore.core.audit.AuditPage;
 import dev.featurestore.core.audit.AuditQuery;
 import dev.featurestore.core.audit.AuditTargetType;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.storage.catalog.Transactions;
 import java.sql.Array;
 import java.sql.PreparedStatement;
@@ -27,7 +28,11 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The audit log in the catalog's {@code audit_log} table; entries are only ever appended. */
+/**
+ * The audit log in the catalog's {@code audit_log} table; entries are only ever appended. Entity
+ * keys are stored, and read back, as their keyed digests ({@link KeyDigests}): an entry names whom
+ * it concerned without keeping the key, and a query for a key digests it to find them.
+ */
 public final class JdbcAuditLog implements AuditLog {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<LinkedHashMap<String, Object>> DETAILS =
@@ -36,9 +41,17 @@ public final class JdbcAuditLog implements AuditLog {
       "id, occurred_at, principal, api_key_id, action, target_type, target, entity, keys, details";
 
   private final Transactions transactions;
+  private final KeyDigests digests;
 
-  public JdbcAuditLog(DataSource dataSource) {
+  public JdbcAuditLog(DataSource dataSource, KeyDigests digests) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+    this.digests = requireNonNull(digests, "digests is null");
+  }
+
+  /** The keys' digests; keys named without an entity are digested as of the entity "". */
+  private List<String> digested(Optional<String> entity, List<String> keys) {
+    KeyDigests.Digester digester = digests.digester();
+    return keys.stream().map(key -> digester.digest(entity.orElse(""), key)).toList();
   }
 
   @Override
@@ -57,7 +70,9 @@ public final class JdbcAuditLog implements AuditLog {
             insert.setString(4, event.targetType().name());
             insert.setString(5, event.target());
             insert.setString(6, event.entity().orElse(null));
-            insert.setArray(7, connection.createArrayOf("text", event.keys().toArray()));
+            insert.setArray(
+                7,
+                connection.createArrayOf("text", digested(event.entity(), event.keys()).toArray()));
             insert.setString(8, JSON.writeValueAsString(event.details()));
             try (ResultSet row = insert.executeQuery()) {
               row.next();
@@ -72,7 +87,15 @@ public final class JdbcAuditLog implements AuditLog {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE true");
     List<Object> parameters = new ArrayList<>();
     query.entity().ifPresent(entity -> condition(sql, parameters, " AND entity = ?", entity));
-    query.key().ifPresent(key -> condition(sql, parameters, " AND keys @> ARRAY[?]::text[]", key));
+    query
+        .key()
+        .ifPresent(
+            key ->
+                condition(
+                    sql,
+                    parameters,
+                    " AND keys @> ARRAY[?]::text[]",
+                    digested(query.entity(), List.of(key)).get(0)));
     query
         .targetType()
         .ifPresent(type -> condition(sql, parameters, " AND target_type = ?", type.name()));

@@ -18,6 +18,7 @@ import dev.featurestore.core.discovery.FileStatistics;
 import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.EpochMicros;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
@@ -133,7 +134,8 @@ public final class JdbcCatalog implements Catalog {
               connection.prepareStatement(
                   "INSERT INTO feature_groups"
                       + " (name, entity_name, ttl_micros, online, description, owner, tags,"
-                      + " max_age, classification) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                      + " max_age, classification, erased_keys)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, group.name());
             insert.setString(2, entity.name());
             insert.setLong(3, EpochMicros.of("ttl", group.ttl()));
@@ -143,6 +145,7 @@ public final class JdbcCatalog implements Catalog {
             insert.setArray(7, textArray(connection, group.tags()));
             insert.setString(8, maxAgeText(group.maxAge()));
             insert.setString(9, group.classification().name());
+            insert.setString(10, group.erasedKeys().name());
             try (ResultSet keys = insert.executeQuery()) {
               keys.next();
               groupId = keys.getLong(1);
@@ -165,7 +168,8 @@ public final class JdbcCatalog implements Catalog {
               group.owner(),
               group.tags(),
               group.maxAge(),
-              group.classification());
+              group.classification(),
+              group.erasedKeys());
         });
   }
 
@@ -282,6 +286,20 @@ public final class JdbcCatalog implements Catalog {
           GroupRow row = lockKeptGroup(connection, groupName);
           Transactions.update(
               connection, "UPDATE feature_groups SET online = ? WHERE id = ?", online, row.id());
+          return findFeatureGroup(connection, groupName).orElseThrow();
+        });
+  }
+
+  @Override
+  public FeatureGroup setErasedKeyPolicy(String groupName, ErasedKeyPolicy policy) {
+    return transactions.inTransaction(
+        connection -> {
+          GroupRow row = lockKeptGroup(connection, groupName);
+          Transactions.update(
+              connection,
+              "UPDATE feature_groups SET erased_keys = ? WHERE id = ?",
+              policy.name(),
+              row.id());
           return findFeatureGroup(connection, groupName).orElseThrow();
         });
   }
@@ -417,6 +435,13 @@ public final class JdbcCatalog implements Catalog {
                     file,
                     new SequenceRange(sequence, sequence)));
           }
+          if (append.droppedErasedRows() > 0) {
+            Transactions.update(
+                connection,
+                "UPDATE commits SET dropped_erased_rows = ? WHERE id = ?",
+                append.droppedErasedRows(),
+                commitId);
+          }
           advanceLatestSequence(connection, group, sequence);
           return new Commit(
               commitId,
@@ -426,7 +451,8 @@ public final class JdbcCatalog implements Catalog {
               CommitKind.APPEND,
               append.schemaVersion(),
               append.rows(),
-              fileIds);
+              fileIds,
+              append.droppedErasedRows());
         });
   }
 
@@ -929,7 +955,7 @@ public final class JdbcCatalog implements Catalog {
         connection.prepareStatement(
             "SELECT g.name, g.entity_name, g.ttl_micros, g.online, g.description,"
                 + " g.current_schema_version, v.features, g.owner, g.tags, g.max_age,"
-                + " g.classification"
+                + " g.classification, g.erased_keys"
                 + " FROM feature_groups g JOIN feature_group_schema_versions v"
                 + " ON v.feature_group_id = g.id AND v.version = g.current_schema_version"
                 + " WHERE g.name = ? AND g.deleted_at IS NULL")) {
@@ -953,7 +979,8 @@ public final class JdbcCatalog implements Catalog {
                 rows.getString(10) == null
                     ? MaxAge.FOREVER
                     : MaxAge.parse("max_age", rows.getString(10)),
-                Classification.valueOf(rows.getString(11))));
+                Classification.valueOf(rows.getString(11)),
+                ErasedKeyPolicy.valueOf(rows.getString(12))));
       }
     }
   }
@@ -1165,8 +1192,8 @@ public final class JdbcCatalog implements Catalog {
     }
     return Transactions.list(
         connection,
-        "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count"
-            + " FROM commits c WHERE "
+        "SELECT c.id, c.sequence, c.write_time, c.kind, c.schema_version, c.row_count,"
+            + " c.dropped_erased_rows FROM commits c WHERE "
             + condition
             + " ORDER BY c.sequence",
         rows -> {
@@ -1179,7 +1206,8 @@ public final class JdbcCatalog implements Catalog {
               CommitKind.valueOf(rows.getString(4)),
               rows.getInt(5),
               rows.getLong(6),
-              filesByCommit.getOrDefault(id, List.of()));
+              filesByCommit.getOrDefault(id, List.of()),
+              rows.getLong(7));
         },
         parameters);
   }

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.erasure.RewriteStep;
 import dev.featurestore.storage.catalog.Transactions;
-import dev.featurestore.storage.lineage.LineageIndex;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,10 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The ledger of erasures in Postgres: the {@code erasures} and {@code erased_keys} tables, and no
- * other. A step is written ahead ({@code step_in_doubt}) before its commit through the owner of the
- * object's row, then counted with the replaced object queued for deletion, so that a server stopped
- * at any point resumes without counting a step twice or leaving an old object behind.
+ * The ledger of erasures in Postgres: the {@code erasures}, {@code erased_keys} and {@code
+ * key_tombstones} tables, and no other. Keys are named by their keyed digests ({@link KeyDigests}),
+ * except while the erasure runs ({@code pending_keys}), which needs them to find the rows. A step
+ * is written ahead ({@code step_in_doubt}) before its commit through the owner of the object's row,
+ * then counted with the replaced object queued for deletion, so that a server stopped at any point
+ * resumes without counting a step twice or leaving an old object behind.
  */
 public final class JdbcErasureLedger implements ErasureLedger {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -42,22 +44,45 @@ public final class JdbcErasureLedger implements ErasureLedger {
       new TypeReference<>() {};
 
   private final Transactions transactions;
+  private final KeyDigests digests;
 
-  public JdbcErasureLedger(DataSource dataSource) {
+  public JdbcErasureLedger(DataSource dataSource, KeyDigests digests) {
     this.transactions = new Transactions(requireNonNull(dataSource, "dataSource is null"));
+    this.digests = requireNonNull(digests, "digests is null");
   }
 
+  /** Records the erasure and lays a tombstone per key, in one transaction. */
   @Override
   public void create(UUID id, String entity, List<String> keys, String reason, String principal) {
-    transactions.update(
-        "INSERT INTO erasures (id, entity_name, pending_keys, key_count, reason, principal)"
-            + " VALUES (?, ?, ?::jsonb, ?, ?, ?)",
-        id,
-        entity,
-        JSON.writeValueAsString(keys),
-        keys.size(),
-        reason,
-        principal);
+    KeyDigests.Digester digester = digests.digester();
+    List<String> keyDigests = keys.stream().map(key -> digester.digest(entity, key)).toList();
+    transactions.inTransaction(
+        connection -> {
+          Array digestArray = connection.createArrayOf("text", keyDigests.toArray());
+          Transactions.update(
+              connection,
+              "INSERT INTO erasures (id, entity_name, pending_keys, key_count, reason, principal,"
+                  + " key_digests) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)",
+              id,
+              entity,
+              JSON.writeValueAsString(keys),
+              keys.size(),
+              reason,
+              principal,
+              digestArray);
+          // now() is the transaction's start: the erasure's created_at too.
+          Transactions.update(
+              connection,
+              "INSERT INTO key_tombstones (entity_name, key_digest, erasure_id, erased_at)"
+                  + " SELECT ?, digest, ?, now() FROM unnest(?::text[]) AS keys (digest)"
+                  + " ON CONFLICT (entity_name, key_digest) DO UPDATE"
+                  + " SET erasure_id = excluded.erasure_id, erased_at = excluded.erased_at",
+              entity,
+              id,
+              digestArray);
+          JdbcTombstones.bumpVersion(connection);
+          return null;
+        });
   }
 
   @Override
@@ -122,7 +147,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
                 "id IN (SELECT erasure_id FROM erased_keys WHERE entity_name = ? AND key_digest = ?)"
                     + " ORDER BY created_at",
                 entity,
-                LineageIndex.keyDigest(entity, key)));
+                digests.digest(entity, key)));
   }
 
   @Override
@@ -238,12 +263,8 @@ public final class JdbcErasureLedger implements ErasureLedger {
               connection.prepareStatement(
                   "INSERT INTO erased_keys (entity_name, key_digest, erasure_id) VALUES (?, ?, ?)"
                       + " ON CONFLICT DO NOTHING")) {
-            for (String key : erasure.pendingKeys()) {
-              Transactions.bind(
-                  remember,
-                  erasure.entity(),
-                  LineageIndex.keyDigest(erasure.entity(), key),
-                  erasureId);
+            for (String digest : erasure.keyDigests()) {
+              Transactions.bind(remember, erasure.entity(), digest, erasureId);
               remember.addBatch();
             }
             remember.executeBatch();
@@ -267,7 +288,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
         connection,
         "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
             + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at,"
-            + " unreadable_objects"
+            + " unreadable_objects, key_digests"
             + " FROM erasures WHERE "
             + condition,
         rows -> {
@@ -279,6 +300,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
               rows.getObject(1, UUID.class),
               rows.getString(2),
               keys == null ? List.of() : JSON.readValue(keys, KEY_LIST),
+              List.of((String[]) rows.getArray(14).getArray()),
               rows.getInt(4),
               rows.getString(5),
               rows.getString(6),

@@ -2,6 +2,7 @@ package dev.featurestore.storage.lineage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.lineage.LineageStore;
 import dev.featurestore.storage.catalog.Transactions;
@@ -10,9 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +20,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +52,14 @@ public final class LineageIndex implements LineageStore {
   private static final int RECORDING_LOCK = 0x4c494e45;
 
   private final DataSource dataSource;
+  private final KeyDigests digests;
   private final Transactions transactions;
 
   /** Per entity, the bitmaps of every training set recorded up to a watermark. */
   private final Map<String, EntityBitmaps> bitmapsByEntity = new ConcurrentHashMap<>();
 
-  public LineageIndex(DataSource dataSource) {
+  public LineageIndex(DataSource dataSource, KeyDigests digests) {
+    this.digests = requireNonNull(digests, "digests is null");
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
     this.transactions = new Transactions(dataSource);
   }
@@ -147,33 +146,19 @@ public final class LineageIndex implements LineageStore {
   public void forget(String entity, Collection<String> keys) {
     transactions.inTransaction(
         connection -> {
+          KeyDigests.Digester digester = digests.digester();
           try (PreparedStatement forget =
               connection.prepareStatement(
                   "UPDATE entity_keys SET key_value = 'erased:' || id, erased_digest = ?"
                       + " WHERE entity_name = ? AND key_value = ?")) {
             for (String key : keys) {
-              Transactions.bind(forget, keyDigest(entity, key), entity, key);
+              Transactions.bind(forget, digester.digest(entity, key), entity, key);
               forget.addBatch();
             }
             forget.executeBatch();
           }
           return null;
         });
-  }
-
-  /**
-   * The digest by which the catalog remembers an erased key: enough to recognise the key when a
-   * caller names it, not to recover it.
-   */
-  public static String keyDigest(String entity, String key) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update(entity.getBytes(StandardCharsets.UTF_8));
-      sha256.update((byte) 0);
-      return HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   /** Bytes the catalog spends on a training set's key bitmaps (for the lineage benchmark). */
@@ -202,7 +187,7 @@ public final class LineageIndex implements LineageStore {
                     + " AND (key_value = ? OR erased_digest = ?)")) {
       select.setString(1, entity);
       select.setString(2, key);
-      select.setString(3, keyDigest(entity, key));
+      select.setString(3, digests.digest(entity, key));
       List<Integer> ids = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {

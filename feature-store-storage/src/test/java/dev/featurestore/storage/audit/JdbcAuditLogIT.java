@@ -10,6 +10,7 @@ import dev.featurestore.core.audit.AuditQuery;
 import dev.featurestore.core.audit.AuditTargetType;
 import dev.featurestore.core.security.IssuedApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.testing.TestingPostgres;
@@ -28,8 +29,8 @@ class JdbcAuditLogIT {
   @BeforeEach
   void freshCatalog() {
     DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
-    auditLog = new JdbcAuditLog(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
+    auditLog = new JdbcAuditLog(dataSource, TestKeyDigests.DIGESTS);
     scientist = new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST);
   }
 
@@ -66,8 +67,10 @@ class JdbcAuditLogIT {
 
     assertThat(ids(AuditQuery.all(10).withEntity("user_id")))
         .containsExactly(keyed.id(), entity.id());
-    assertThat(ids(AuditQuery.all(10).withKey("u123"))).containsExactly(keyed.id());
-    assertThat(ids(AuditQuery.all(10).withKey("u12"))).isEmpty();
+    // Keys are stored as keyed digests of entity and key, so a key is asked for with its entity.
+    assertThat(ids(AuditQuery.all(10).withEntity("user_id").withKey("u123")))
+        .containsExactly(keyed.id());
+    assertThat(ids(AuditQuery.all(10).withEntity("user_id").withKey("u12"))).isEmpty();
     assertThat(ids(AuditQuery.all(10).withTarget(AuditTargetType.API_KEY, "first")))
         .containsExactly(server.id());
     assertThat(ids(AuditQuery.all(10).withApiKeyId(scientist.apiKey().id())))

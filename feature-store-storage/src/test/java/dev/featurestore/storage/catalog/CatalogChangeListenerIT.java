@@ -9,6 +9,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -34,14 +36,13 @@ class CatalogChangeListenerIT {
   @BeforeEach
   void listen() throws InterruptedException {
     dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     listener =
         new CatalogChangeListener(
             dataSource,
-            CatalogChangeListener.FEATURE_GROUP_CHANGES,
-            signals::release,
+            Map.of(CatalogChangeListener.FEATURE_GROUP_CHANGES, signals::release),
             Duration.ofMillis(100));
     listener.start();
     assertThat(signals.tryAcquire(10, TimeUnit.SECONDS)).as("signal on listening").isTrue();
@@ -79,6 +80,37 @@ class CatalogChangeListenerIT {
     assertThat(signals.tryAcquire(5, TimeUnit.SECONDS)).as("change after reconnecting").isTrue();
   }
 
+  @Test
+  void oneConnectionHearsEveryChannelAndSignalsOnlyTheOneNotified() throws Exception {
+    // Creating a group also classifies its features, a read-access change.
+    catalog.createFeatureGroup(group("user_activity"));
+    Semaphore groupChanges = new Semaphore(0);
+    Semaphore accessChanges = new Semaphore(0);
+    try (CatalogChangeListener both =
+        new CatalogChangeListener(
+            dataSource,
+            Map.of(
+                CatalogChangeListener.FEATURE_GROUP_CHANGES, groupChanges::release,
+                CatalogChangeListener.READ_ACCESS_CHANGES, accessChanges::release),
+            Duration.ofMillis(100))) {
+      both.start();
+      assertThat(groupChanges.tryAcquire(10, TimeUnit.SECONDS)).as("listening").isTrue();
+      assertThat(accessChanges.tryAcquire(10, TimeUnit.SECONDS)).as("listening").isTrue();
+
+      notify(CatalogChangeListener.READ_ACCESS_CHANGES);
+      assertThat(accessChanges.tryAcquire(5, TimeUnit.SECONDS)).as("access change").isTrue();
+      catalog.markOnline("user_activity", false);
+      assertThat(groupChanges.tryAcquire(5, TimeUnit.SECONDS)).as("group change").isTrue();
+
+      assertThat(groupChanges.tryAcquire(300, TimeUnit.MILLISECONDS))
+          .as("a group signal for the access change")
+          .isFalse();
+      assertThat(accessChanges.availablePermits())
+          .as("access signals for the group change")
+          .isZero();
+    }
+  }
+
   /**
    * A server shutting down closes its listener while the database may be gone already: the thread
    * must end then, not wait out the pool's connection timeout (each test context's close waited,
@@ -98,13 +130,19 @@ class CatalogChangeListenerIT {
       CatalogChangeListener waiting =
           new CatalogChangeListener(
               gone,
-              CatalogChangeListener.FEATURE_GROUP_CHANGES,
-              signals::release,
+              Map.of(CatalogChangeListener.FEATURE_GROUP_CHANGES, signals::release),
               Duration.ofMillis(100));
       waiting.start();
       Thread.sleep(300);
       waiting.close();
       assertThat(waiting.stopped()).isTrue();
+    }
+  }
+
+  private void notify(String channel) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("NOTIFY " + channel);
     }
   }
 

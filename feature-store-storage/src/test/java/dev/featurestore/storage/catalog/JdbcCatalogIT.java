@@ -12,11 +12,13 @@ import dev.featurestore.core.catalog.NewDataFile;
 import dev.featurestore.core.catalog.PendingAppend;
 import dev.featurestore.core.model.Classification;
 import dev.featurestore.core.model.Entity;
+import dev.featurestore.core.model.ErasedKeyPolicy;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.MaxAge;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,14 +42,14 @@ class JdbcCatalogIT {
   @BeforeEach
   void freshCatalog() {
     dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     user = catalog.createEntity(new Entity("user_id", KeyType.STRING, "a user"));
   }
 
   @Test
   void migrationsReapplyAsNoOp() {
-    MigrateResult again = CatalogMigrations.apply(dataSource);
+    MigrateResult again = CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     assertThat(again.migrationsExecuted).isZero();
   }
 
@@ -102,7 +104,8 @@ class JdbcCatalogIT {
                 "growth",
                 List.of("web"),
                 MaxAge.FOREVER,
-                Classification.SENSITIVE));
+                Classification.SENSITIVE,
+                ErasedKeyPolicy.DROP));
     assertThat(catalog.featureGroup("user_activity").orElseThrow()).isEqualTo(created);
     FeatureGroup described =
         catalog.describeFeatureGroup(

@@ -9,6 +9,7 @@ import dev.featurestore.core.jobs.LostLeaseException;
 import dev.featurestore.core.jobs.ReplicaLease;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetStatus;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class JobLeasesIT {
   @BeforeEach
   void freshCatalog() {
     catalog = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(catalog);
+    CatalogMigrations.apply(catalog, TestKeyDigests.DIGESTS);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetListQuery.Position;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.core.training.TrainingSetSummary;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.testing.TestingPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +41,7 @@ class TrainingSetListIT {
   @BeforeEach
   void catalogWithKeys() throws SQLException {
     catalog = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(catalog);
+    CatalogMigrations.apply(catalog, TestKeyDigests.DIGESTS);
     trainingSets = new JdbcTrainingSetCatalog(catalog, new ReplicaLease("r", Duration.ofHours(1)));
     alice = apiKey("alice");
     bob = apiKey("bob");

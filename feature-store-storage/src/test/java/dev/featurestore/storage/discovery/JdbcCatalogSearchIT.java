@@ -10,6 +10,7 @@ import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.testing.TestingPostgres;
@@ -31,7 +32,7 @@ class JdbcCatalogSearchIT {
   @BeforeEach
   void freshCatalog() {
     DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     catalog = new JdbcCatalog(dataSource);
     search = new JdbcCatalogSearch(dataSource);
     user =

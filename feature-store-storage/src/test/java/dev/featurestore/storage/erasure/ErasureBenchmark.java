@@ -20,6 +20,7 @@ import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcJobs;
@@ -102,7 +103,7 @@ public final class ErasureBenchmark {
             folder.resolve("spine.parquet"));
 
     var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     List<FeatureDefinition> definitions = new ArrayList<>();
@@ -126,7 +127,7 @@ public final class ErasureBenchmark {
     JdbcTrainingSetCatalog trainingSets =
         new JdbcTrainingSetCatalog(database.dataSource(), TestingLeases.ONE_REPLICA);
     JdbcModels models = new JdbcModels(database.dataSource());
-    LineageIndex lineage = new LineageIndex(database.dataSource());
+    LineageIndex lineage = new LineageIndex(database.dataSource(), TestKeyDigests.DIGESTS);
     try (RootAllocator allocator = new RootAllocator()) {
       ObjectCache cache = new ObjectCache(objects, folder.resolve("cache"));
       FeatureGroupReader reader =
@@ -135,6 +136,7 @@ public final class ErasureBenchmark {
       FeatureGroupWriter writer =
           StorageTestBed.writer(
               catalog,
+              new JdbcTombstones(database.dataSource()),
               objects,
               allocator,
               Clock.systemUTC(),
@@ -203,7 +205,8 @@ public final class ErasureBenchmark {
       List<Path> copies = copyObjectsHoldingTheKey(catalog, trainingSets, built, objects, folder);
 
       JdbcJobs jobs = new JdbcJobs(database.dataSource(), TestingLeases.ONE_REPLICA);
-      JdbcErasureLedger erasures = new JdbcErasureLedger(database.dataSource());
+      JdbcErasureLedger erasures =
+          new JdbcErasureLedger(database.dataSource(), TestKeyDigests.DIGESTS);
       KeyErasure eraser =
           KeyErasure.over(
               erasures,

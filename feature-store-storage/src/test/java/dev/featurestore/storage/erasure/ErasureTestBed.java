@@ -18,6 +18,7 @@ import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.Upload;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.JdbcJobs;
 import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
@@ -82,8 +83,8 @@ public record ErasureTestBed(
     JdbcUploads uploads = new JdbcUploads(dataSource);
     JdbcTrainingSetCatalog trainingSets =
         new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
-    JdbcErasureLedger erasures = new JdbcErasureLedger(dataSource);
-    LineageIndex lineage = new LineageIndex(dataSource);
+    JdbcErasureLedger erasures = new JdbcErasureLedger(dataSource, TestKeyDigests.DIGESTS);
+    LineageIndex lineage = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
     Path temporary = Files.createDirectories(folder.resolve("erasure-tmp"));
     TrainingSetBuilder builder =
         new TrainingSetBuilder(
@@ -205,6 +206,13 @@ public record ErasureTestBed(
   /** Runs an erasure of {@code keys} of {@code entity} to its end, as its job would. */
   public ErasureReceipt erase(Entity entity, List<String> keys) throws IOException {
     return run(record(entity, keys), eraser());
+  }
+
+  /** Lifts the tombstones of {@code keys}, as a compliance officer does when people come back. */
+  public void liftTombstones(Entity entity, List<String> keys) {
+    JdbcTombstones tombstones = new JdbcTombstones(storage.dataSource());
+    keys.forEach(
+        key -> tombstones.lift(entity.name(), TestKeyDigests.DIGESTS.digest(entity.name(), key)));
   }
 
   /** Records an erasure and its job, as a request does, without running it; returns its id. */

@@ -17,6 +17,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.core.objectstore.StoredObject;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
@@ -75,7 +76,7 @@ class CommitConnectionCutIT {
   @BeforeEach
   void setUp() throws Exception {
     TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     proxy = CommitCutProxy.start(database);
     proxy.installGate();
     pool = new HikariDataSource();

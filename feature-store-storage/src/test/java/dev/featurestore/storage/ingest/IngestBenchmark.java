@@ -9,8 +9,10 @@ import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.IngestWorkload;
 import dev.featurestore.testing.TestingPostgres;
@@ -49,7 +51,7 @@ public final class IngestBenchmark {
     Path arrow = workload.arrowStream();
 
     var database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     JdbcCatalog catalog = new JdbcCatalog(database.dataSource());
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
     List<FeatureDefinition> definitions = new ArrayList<>();
@@ -70,6 +72,7 @@ public final class IngestBenchmark {
       FeatureGroupWriter writer =
           StorageTestBed.writer(
               catalog,
+              new JdbcTombstones(database.dataSource()),
               new LocalDiskObjectStore(objects),
               allocator,
               Clock.systemUTC(),

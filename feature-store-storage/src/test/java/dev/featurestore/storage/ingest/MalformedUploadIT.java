@@ -14,6 +14,7 @@ import dev.featurestore.core.objectstore.ObjectStoreUnavailableException;
 import dev.featurestore.storage.ForwardingObjectStore;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ class MalformedUploadIT {
   private static JdbcCatalog catalog;
   private static LocalDiskObjectStore objects;
   private static FeatureGroupWriter writer;
+  private static JdbcTombstones tombstones;
   private static final Map<UploadFormat, byte[]> VALID_BODIES = new EnumMap<>(UploadFormat.class);
 
   @BeforeContainer
@@ -60,6 +62,7 @@ class MalformedUploadIT {
     StorageTestBed bed = StorageTestBed.in(folder, Clock.fixed(NOW, ZoneOffset.UTC));
     allocator = bed.allocator();
     catalog = bed.catalog();
+    tombstones = new JdbcTombstones(bed.dataSource());
     objects = bed.objects();
     writer = bed.writer();
     Entity user = catalog.createEntity(new Entity("user_id", KeyType.STRING, ""));
@@ -112,6 +115,7 @@ class MalformedUploadIT {
     FeatureGroupWriter smallBatches =
         StorageTestBed.writer(
             catalog,
+            tombstones,
             new FailingPuts(objects, putsBeforeFault),
             allocator,
             Clock.fixed(NOW, ZoneOffset.UTC),

@@ -13,6 +13,7 @@ import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.objectstore.ObjectLayout;
 import dev.featurestore.storage.StorageTestBed;
 import dev.featurestore.storage.catalog.JdbcCatalog;
+import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
@@ -53,12 +54,14 @@ class UploadLimitsIT {
   private static JdbcCatalog catalog;
   private static LocalDiskObjectStore objects;
   private static FeatureGroupWriter writer;
+  private static JdbcTombstones tombstones;
 
   @BeforeAll
   static void setUp() throws IOException {
     StorageTestBed bed = StorageTestBed.in(folder);
     allocator = bed.allocator();
     catalog = bed.catalog();
+    tombstones = new JdbcTombstones(bed.dataSource());
     objects = bed.objects();
     writer = writerWithArrowMemory(Long.MAX_VALUE);
     bed.userGroup(GROUP, FeatureDefinition.scalar("comment", FeatureType.STRING));
@@ -209,6 +212,7 @@ class UploadLimitsIT {
   private static FeatureGroupWriter writerWithArrowMemory(long memoryPerRequest) {
     return StorageTestBed.writer(
         catalog,
+        tombstones,
         objects,
         allocator,
         Clock.fixed(NOW, ZoneOffset.UTC),

@@ -9,6 +9,7 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.models.ModelRegistry;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
@@ -71,7 +72,7 @@ public final class LineageBenchmark {
     Random random = new Random(42);
 
     TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(database.jdbcUrl());
     pool.setUsername(database.user());
@@ -86,7 +87,7 @@ public final class LineageBenchmark {
       JdbcModels models = new JdbcModels(dataSource);
       ApiKey scientist =
           new JdbcApiKeys(dataSource).issue("benchmark", Role.DATA_SCIENTIST).apiKey();
-      LineageIndex index = new LineageIndex(dataSource);
+      LineageIndex index = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
 
       System.out.printf(
           Locale.ROOT,

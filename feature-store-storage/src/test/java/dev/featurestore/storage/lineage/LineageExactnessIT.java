@@ -24,6 +24,7 @@ import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.catalog.JdbcModels;
@@ -110,7 +111,7 @@ class LineageExactnessIT {
       @ForAll @IntRange(min = 0, max = 8) int builtBeforeTheFirstQuery)
       throws Exception {
     TestingPostgres.TestDatabase database = TestingPostgres.instance().createDatabase();
-    CatalogMigrations.apply(database.dataSource());
+    CatalogMigrations.apply(database.dataSource(), TestKeyDigests.DIGESTS);
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(database.jdbcUrl());
     pool.setUsername(database.user());
@@ -224,7 +225,7 @@ class LineageExactnessIT {
           new JdbcTrainingSetCatalog(dataSource, TestingLeases.ONE_REPLICA);
       ApiKey scientist =
           new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
-      LineageIndex index = new LineageIndex(dataSource);
+      LineageIndex index = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
       FeatureGroupReader reader = bed.reader();
       Path buildFolder = Files.createDirectories(folder.resolve("build"));
       TrainingSetBuilder builder =
@@ -263,7 +264,7 @@ class LineageExactnessIT {
       Map<String, Map<UUID, Set<KeyUse>>> scanned = scanOutputs(objectsFolder, built);
       LineageQueries queries =
           new LineageQueries(catalog, trainingSets, new JdbcModels(dataSource), index, reader);
-      LineageIndex reloaded = new LineageIndex(dataSource);
+      LineageIndex reloaded = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
       for (int key = 0; key <= SPINE_KEYS; key++) {
         // u80 is in no spine: lineage knows nothing of it.
         String name = "u" + key;

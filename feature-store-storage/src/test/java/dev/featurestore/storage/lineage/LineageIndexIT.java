@@ -3,6 +3,7 @@ package dev.featurestore.storage.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.featurestore.core.lineage.KeyUse;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
 import java.lang.reflect.InvocationHandler;
@@ -48,7 +49,7 @@ class LineageIndexIT {
       @ForAll @IntRange(min = 0, max = 20) int recordedBeforeTheFirstQuery)
       throws Exception {
     DataSource dataSource = userEntityCatalog();
-    LineageIndex index = new LineageIndex(dataSource);
+    LineageIndex index = new LineageIndex(dataSource, TestKeyDigests.DIGESTS);
     Map<UUID, Map<KeyUse, Set<String>>> recorded = new LinkedHashMap<>();
     for (Map<KeyUse, Set<String>> uses : recordings) {
       if (recorded.size() == recordedBeforeTheFirstQuery) {
@@ -58,7 +59,8 @@ class LineageIndexIT {
       recorded.put(id, uses);
       index.record(id, "user_id", uses);
     }
-    for (LineageIndex fresh : List.of(index, new LineageIndex(dataSource))) {
+    for (LineageIndex fresh :
+        List.of(index, new LineageIndex(dataSource, TestKeyDigests.DIGESTS))) {
       for (int key = 0; key < KEYS; key++) {
         String name = "u" + key;
         Map<UUID, Set<KeyUse>> expected = new HashMap<>();
@@ -98,11 +100,13 @@ class LineageIndexIT {
   void trainingSetRecordedWhileTheBitmapsLoadIsNotLost() throws Exception {
     DataSource catalog = userEntityCatalog();
     UUID earlier = insertTrainingSet(catalog);
-    new LineageIndex(catalog).record(earlier, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
+    new LineageIndex(catalog, TestKeyDigests.DIGESTS)
+        .record(earlier, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
     CountDownLatch loadRead = new CountDownLatch(1);
     CountDownLatch recorded = new CountDownLatch(1);
     LineageIndex index =
-        new LineageIndex(pausingAfterTheBitmapLoadQuery(catalog, loadRead, recorded));
+        new LineageIndex(
+            pausingAfterTheBitmapLoadQuery(catalog, loadRead, recorded), TestKeyDigests.DIGESTS);
     UUID later = insertTrainingSet(catalog);
     ExecutorService querying = Executors.newSingleThreadExecutor();
     try {
@@ -128,8 +132,8 @@ class LineageIndexIT {
   @Test
   void trainingSetRecordedThroughAnotherReplicaIsFound() throws Exception {
     DataSource catalog = userEntityCatalog();
-    LineageIndex replicaA = new LineageIndex(catalog);
-    LineageIndex replicaB = new LineageIndex(catalog);
+    LineageIndex replicaA = new LineageIndex(catalog, TestKeyDigests.DIGESTS);
+    LineageIndex replicaB = new LineageIndex(catalog, TestKeyDigests.DIGESTS);
     UUID first = insertTrainingSet(catalog);
     replicaA.record(first, "user_id", Map.of(KeyUse.SPINE, Set.of("u1")));
     assertThat(replicaB.trainingSetsUsing("user_id", "u1")).containsOnlyKeys(first);
@@ -193,7 +197,7 @@ class LineageIndexIT {
 
   private static DataSource userEntityCatalog() throws Exception {
     DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert =
             connection.prepareStatement(

@@ -8,6 +8,7 @@ import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.IssuedApiKey;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ class JdbcApiKeysIT {
   @BeforeEach
   void freshCatalog() {
     dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     apiKeys = new JdbcApiKeys(dataSource);
   }
 

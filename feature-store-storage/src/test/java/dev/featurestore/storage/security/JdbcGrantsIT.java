@@ -9,6 +9,7 @@ import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.Grant;
 import dev.featurestore.core.security.ReadScope;
 import dev.featurestore.core.security.Role;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.CatalogMigrations;
 import dev.featurestore.testing.TestingPostgres;
 import java.util.Optional;
@@ -25,7 +26,7 @@ class JdbcGrantsIT {
   @BeforeEach
   void freshCatalog() {
     DataSource dataSource = TestingPostgres.instance().createDatabase().dataSource();
-    CatalogMigrations.apply(dataSource);
+    CatalogMigrations.apply(dataSource, TestKeyDigests.DIGESTS);
     apiKeys = new JdbcApiKeys(dataSource);
     grants = new JdbcGrants(dataSource);
   }

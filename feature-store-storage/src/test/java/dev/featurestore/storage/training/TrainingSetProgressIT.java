@@ -18,6 +18,7 @@ import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetRequest;
 import dev.featurestore.core.training.TrainingSetStatus;
 import dev.featurestore.storage.StorageTestBed;
+import dev.featurestore.storage.TestKeyDigests;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
@@ -83,7 +84,7 @@ class TrainingSetProgressIT {
                 allocator,
                 new JoinOptions(1, 2).withSpillDirectory(folder),
                 ForkJoinPool.commonPool()),
-            new LineageIndex(database));
+            new LineageIndex(database, TestKeyDigests.DIGESTS));
     bed.userGroup(GROUP, FeatureDefinition.scalar("clicks_7d", FeatureType.INT64));
     for (int commit = 0; commit < 2; commit++) {
       bed.appendJson(
