@@ -298,7 +298,8 @@ public final class TestingS3Server {
     }
   }
 
-  private static void deleteRecursively(Path folder) throws IOException {
+  /** Deletes a fixture's work folder and everything in it. */
+  static void deleteRecursively(Path folder) throws IOException {
     try (Stream<Path> paths = Files.walk(folder)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);

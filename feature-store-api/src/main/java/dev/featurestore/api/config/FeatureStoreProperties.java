@@ -2,6 +2,7 @@ package dev.featurestore.api.config;
 
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.join.JoinOptions;
+import dev.featurestore.storage.iceberg.ObjectUris;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +37,8 @@ import org.springframework.util.unit.DataSize;
  * @param limits what one upload may decode to, and how many heavy requests run at once
  * @param join the point-in-time join's threads and memory
  * @param memory the Arrow memory one request may hold
+ * @param spark the Spark Connect server that joins training sets asking for {@code "engine":
+ *     "spark"}
  */
 @ConfigurationProperties("feature-store")
 public record FeatureStoreProperties(
@@ -55,7 +58,24 @@ public record FeatureStoreProperties(
     @DefaultValue JobLeases jobs,
     @DefaultValue Limits limits,
     @DefaultValue Join join,
-    @DefaultValue Memory memory) {
+    @DefaultValue Memory memory,
+    @DefaultValue Spark spark) {
+
+  /**
+   * Where engines outside the server (Spark, Trino, ...) find our objects: the same bucket or
+   * folder the object store adapter uses.
+   */
+  public ObjectUris objectUris() {
+    return s3.configured()
+        ? ObjectUris.s3Bucket(s3.bucket().orElseThrow())
+        : ObjectUris.localDisk(dataDir.resolve("objects"));
+  }
+
+  /**
+   * @param connectUrl the Spark Connect server, {@code sc://host:port}; unset means training sets
+   *     asking for {@code "engine": "spark"} are refused with a 400
+   */
+  public record Spark(Optional<String> connectUrl) {}
 
   /**
    * @param perRequest the Arrow memory (decoded rows, sorted copies) one commit may hold; beyond it

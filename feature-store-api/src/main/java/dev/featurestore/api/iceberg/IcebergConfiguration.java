@@ -10,7 +10,6 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.iceberg.IcebergTables;
-import dev.featurestore.storage.iceberg.ObjectUris;
 import javax.sql.DataSource;
 import org.apache.iceberg.rest.RESTSerializers;
 import org.springframework.context.annotation.Bean;
@@ -27,14 +26,7 @@ class IcebergConfiguration {
       ObjectStore objectStore,
       FeatureStoreProperties properties) {
     return new IcebergTables(
-        dataSource, catalog, trainingSets, objectStore, objectUris(properties));
-  }
-
-  /** Where engines find our objects: the same bucket or folder the object store adapter uses. */
-  static ObjectUris objectUris(FeatureStoreProperties properties) {
-    return properties.s3().configured()
-        ? ObjectUris.s3Bucket(properties.s3().bucket().orElseThrow())
-        : ObjectUris.localDisk(properties.dataDir().resolve("objects"));
+        dataSource, catalog, trainingSets, objectStore, properties.objectUris());
   }
 
   /**

@@ -21,11 +21,15 @@ import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.SpineFileFormats;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.read.ObjectCache;
+import dev.featurestore.storage.spark.SparkConnectJoin;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
 import dev.featurestore.storage.training.ParquetTrainingSetDownloads;
 import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -63,6 +67,14 @@ class TrainingConfiguration {
     return new PointInTimeJoinEngine(allocator, properties.join().options(), threads.joins());
   }
 
+  /** The Spark Connect client, when a server is configured; its channel closes with the context. */
+  @Bean
+  @ConditionalOnProperty("feature-store.spark.connect-url")
+  SparkConnectJoin sparkConnectJoin(FeatureStoreProperties properties, BufferAllocator allocator) {
+    return SparkConnectJoin.connect(
+        properties.spark().connectUrl().orElseThrow(), properties.objectUris(), allocator);
+  }
+
   @Bean
   TrainingSetBuilder trainingSetBuilder(
       Catalog catalog,
@@ -74,7 +86,8 @@ class TrainingConfiguration {
       TemporaryFolder temporaryFolder,
       PointInTimeJoinEngine joinEngine,
       LineageStore lineage,
-      SharedThreads threads) {
+      SharedThreads threads,
+      ObjectProvider<SparkConnectJoin> sparkJoin) {
     return new TrainingSetBuilder(
         catalog,
         trainingSets,
@@ -84,6 +97,7 @@ class TrainingConfiguration {
         new ParquetTrainingSetOutputs(objectStore, temporaryFolder.path(), threads.fileWrites()),
         allocator,
         joinEngine,
-        lineage);
+        lineage,
+        Optional.ofNullable(sparkJoin.getIfAvailable()));
   }
 }

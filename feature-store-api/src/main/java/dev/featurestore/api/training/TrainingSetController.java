@@ -29,6 +29,7 @@ import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
 import dev.featurestore.core.training.TrainingSetBuilder;
 import dev.featurestore.core.training.TrainingSetCatalog;
+import dev.featurestore.core.training.TrainingSetEngine;
 import dev.featurestore.core.training.TrainingSetInput;
 import dev.featurestore.core.training.TrainingSetListQuery;
 import dev.featurestore.core.training.TrainingSetRequest;
@@ -79,7 +80,8 @@ class TrainingSetController {
    * The fields of a request, of its spine and of a feature given as an object, in the docs' order.
    */
   private static final List<String> REQUEST_FIELDS =
-      List.of("name", "features", "spine", "asOf", "purpose", "consentPolicy", "retention");
+      List.of(
+          "name", "features", "spine", "asOf", "purpose", "consentPolicy", "retention", "engine");
 
   private static final List<String> SPINE_FIELDS = List.of("rows", "featureGroup", "upload");
   private static final List<String> FEATURE_FIELDS = List.of("feature", "as");
@@ -476,6 +478,9 @@ class TrainingSetController {
         optionalString(body, "retention", "retention")
             .map(given -> MaxAge.parse("retention", given))
             .orElse(MaxAge.FOREVER),
+        optionalString(body, "engine", "engine")
+            .map(engine -> TrainingSetEngine.parse("engine", engine))
+            .orElse(TrainingSetEngine.SERVER),
         body.toString());
   }
 

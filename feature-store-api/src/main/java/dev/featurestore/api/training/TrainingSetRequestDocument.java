@@ -61,7 +61,14 @@ record TrainingSetRequestDocument(
                     + " seconds); then the set becomes EXPIRED and its output is deleted."
                     + " Kept for ever when absent or PT0S.",
             example = "P90D")
-        String retention) {
+        String retention,
+    @Schema(
+            description =
+                "Where the point-in-time join runs: this server (default), or a Spark job through"
+                    + " the Spark Connect server of feature-store.spark.connect-url (400 when none"
+                    + " is configured, or with a purpose). Same rows, inputs and lineage either way.",
+            allowableValues = {"server", "spark"})
+        String engine) {
   static final String EXAMPLE =
       """
       {"name":"churn_2026_11",

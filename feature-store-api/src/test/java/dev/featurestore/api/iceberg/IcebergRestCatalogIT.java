@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.testing.TestingSparkConnectServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,21 @@ class IcebergRestCatalogIT {
     // The spine's key and time, then the feature.
     List<Types.NestedField> columns = table.schema().columns();
     assertThat(rows(table, columns.getLast().name())).containsExactly("u1:1");
+  }
+
+  /** Spark (its Connect server, in its own JVM) attaches with a URL and a key, as scale.md says. */
+  @Test
+  void sparkReadsAGroupThroughTheCatalog() {
+    List<List<String>> rows =
+        TestingSparkConnectServer.instance()
+            .sql(
+                "SET spark.sql.catalog.fs=org.apache.iceberg.spark.SparkCatalog",
+                "SET spark.sql.catalog.fs.type=rest",
+                "SET spark.sql.catalog.fs.uri=http://localhost:" + port + "/iceberg",
+                "SET spark.sql.catalog.fs.token=" + TestApiKeys.ADMIN_KEY,
+                "SELECT user_id, clicks FROM fs.feature_groups.activity ORDER BY user_id");
+
+    assertThat(rows).containsExactly(List.of("u1", "1"), List.of("u2", "2"));
   }
 
   @Test

@@ -412,6 +412,21 @@ class TrainingSetIT {
         "spine.rows[0].user_id");
   }
 
+  /** This server has no Spark Connect server configured: Spark is refused before anything runs. */
+  @Test
+  void sparkEngineWithoutSparkConfiguredAndUnknownEnginesNameTheEngine() {
+    String request =
+        "{\"name\":\"t\",\"spine\":" + spine() + ",\"features\":[\"user_activity:clicks_7d\"],";
+    assertField(request + "\"engine\":\"spark\"}", "engine");
+    assertField(request + "\"engine\":\"flink\"}", "engine");
+    ResponseEntity<String> refused =
+        post("/api/v1/training-sets", request + "\"engine\":\"spark\"}");
+    assertThat(refused.getBody()).contains("feature-store.spark.connect-url");
+    // The explicit default joins here.
+    assertThat(post("/api/v1/training-sets", request + "\"engine\":\"server\"}").getStatusCode())
+        .isEqualTo(HttpStatus.CREATED);
+  }
+
   /** Each of these was a 500: a value of the wrong shape, or a number no long holds. */
   @Test
   void propertiesOfTheWrongShapeNameTheField() {

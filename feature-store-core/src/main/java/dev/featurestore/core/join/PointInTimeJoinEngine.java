@@ -84,7 +84,7 @@ public final class PointInTimeJoinEngine {
       throws IOException {
     requireNonNull(sink, "sink is null");
     requireNonNull(listener, "listener is null");
-    Schema outputSchema = validate(request);
+    Schema outputSchema = outputSchema(request);
     if (request.consent().isEmpty()) {
       return new JoinStatistics(joinRows(request, outputSchema, sink, listener, new BitSet()), 0);
     }
@@ -203,8 +203,11 @@ public final class PointInTimeJoinEngine {
     }
   }
 
-  /** Checks the spine against the groups and returns the output schema. */
-  private static Schema validate(PointInTimeJoinRequest request) {
+  /**
+   * Checks the spine against the groups and returns the output schema: the spine's columns, then
+   * each group's selected features under their output names, as stored.
+   */
+  public static Schema outputSchema(PointInTimeJoinRequest request) {
     VectorSchemaRoot spine = request.spine();
     String timeColumn = request.spineTimeColumn();
     FieldVector spineTimes = spine.getVector(timeColumn);

@@ -11,6 +11,7 @@ import dev.featurestore.core.jobs.JobCancelledException;
 import dev.featurestore.core.jobs.JobMonitor;
 import dev.featurestore.core.join.ConsentRecords;
 import dev.featurestore.core.join.DistinctKeys;
+import dev.featurestore.core.join.ExternalJoinEngine;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.join.JoinOutputSink;
@@ -75,7 +76,9 @@ public final class TrainingSetBuilder {
   private final BufferAllocator allocator;
   private final PointInTimeJoinEngine joinEngine;
   private final LineageStore lineage;
+  private final Optional<ExternalJoinEngine> sparkJoin;
 
+  /** A builder whose training sets are all joined by this server. */
   public TrainingSetBuilder(
       Catalog catalog,
       TrainingSetCatalog trainingSets,
@@ -86,6 +89,34 @@ public final class TrainingSetBuilder {
       BufferAllocator allocator,
       PointInTimeJoinEngine joinEngine,
       LineageStore lineage) {
+    this(
+        catalog,
+        trainingSets,
+        uploads,
+        versions,
+        spineUploads,
+        outputs,
+        allocator,
+        joinEngine,
+        lineage,
+        Optional.empty());
+  }
+
+  /**
+   * A builder that joins a request naming {@code "engine": "spark"} with {@code sparkJoin}, when
+   * one is configured.
+   */
+  public TrainingSetBuilder(
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      Uploads uploads,
+      FeatureGroupVersions versions,
+      SpineUploadReader spineUploads,
+      TrainingSetOutputs outputs,
+      BufferAllocator allocator,
+      PointInTimeJoinEngine joinEngine,
+      LineageStore lineage,
+      Optional<ExternalJoinEngine> sparkJoin) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.trainingSets = requireNonNull(trainingSets, "trainingSets is null");
     this.uploads = requireNonNull(uploads, "uploads is null");
@@ -95,6 +126,7 @@ public final class TrainingSetBuilder {
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.joinEngine = requireNonNull(joinEngine, "joinEngine is null");
     this.lineage = requireNonNull(lineage, "lineage is null");
+    this.sparkJoin = requireNonNull(sparkJoin, "sparkJoin is null");
   }
 
   /** One requested group: which features, under which output names. */
@@ -120,6 +152,7 @@ public final class TrainingSetBuilder {
    * exactly as one that does not exist.
    */
   public PreparedTrainingSet prepare(TrainingSetRequest request, ApiKey requester) {
+    requireEngineAvailable(request);
     List<GroupSelection> selections = resolveFeatures(request).groups();
     Map<String, Long> catalogVersion = new LinkedHashMap<>();
     for (GroupSelection selection : selections) {
@@ -234,20 +267,26 @@ public final class TrainingSetBuilder {
     Resolution resolution = resolveFeatures(request);
     List<GroupSelection> selections = resolution.groups();
     List<FeatureGroupRequest> groupRequests = new ArrayList<>();
+    List<FeatureGroupVersion> groupVersions = new ArrayList<>();
     List<TrainingSetInput> inputs = new ArrayList<>();
     List<Entity> entities = entities(selections);
     RowProgress progress = new RowProgress(monitor);
+    boolean onSpark = request.engine() == TrainingSetEngine.SPARK;
     for (GroupSelection selection : selections) {
       FeatureGroup group = selection.group();
       long sequence = prepared.catalogVersion().get(group.name());
       FeatureGroupVersion version = readableVersion(group, sequence);
       addInputs(inputs, group.name(), version);
+      groupVersions.add(version);
       StoredRowSource rows =
           version.rowsInAnyOrder(
               selection.features().stream().map(FeatureSelection::featureName).toList());
       groupRequests.add(
           new FeatureGroupRequest(group, sequence, selection.features(), progress.counting(rows)));
-      progress.addToTotal(version.rowCount());
+      if (!onSpark) {
+        // Spark reads the groups' rows itself: only the output rows count as progress then.
+        progress.addToTotal(version.rowCount());
+      }
     }
     Optional<SpineConsent> consent =
         request.purpose().isEmpty()
@@ -268,11 +307,16 @@ public final class TrainingSetBuilder {
       List<String> columns = new ArrayList<>();
       spine.getSchema().getFields().forEach(field -> columns.add(field.getName()));
       columns.addAll(resolution.featureColumns());
+      PointInTimeJoinRequest joinRequest =
+          new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests, consent);
+      JoinOutputSink sink =
+          keysUsed.spineKeyCollector(entities, new RequestOrderSink(output, columns, progress));
       JoinStatistics join =
-          joinEngine.join(
-              new PointInTimeJoinRequest(spine, SpineSource.SPINE_TIME, groupRequests, consent),
-              keysUsed.spineKeyCollector(entities, new RequestOrderSink(output, columns, progress)),
-              keysUsed.featureKeyCollector(spine));
+          onSpark
+              ? sparkJoin
+                  .orElseThrow()
+                  .join(joinRequest, groupVersions, sink, keysUsed.featureKeyCollector(spine))
+              : joinEngine.join(joinRequest, sink, keysUsed.featureKeyCollector(spine));
       TrainingSetOutputs.Written written = output.finish();
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
       long uploadStarted = System.nanoTime();
@@ -295,6 +339,22 @@ public final class TrainingSetBuilder {
               inputs,
               timings);
       return new Built(ready, join.spilledBytes());
+    }
+  }
+
+  private void requireEngineAvailable(TrainingSetRequest request) {
+    if (request.engine() != TrainingSetEngine.SPARK) {
+      return;
+    }
+    if (sparkJoin.isEmpty()) {
+      throw new InvalidInputException(
+          "engine",
+          "this server has no Spark Connect server configured"
+              + " (feature-store.spark.connect-url); leave engine out to join here");
+    }
+    if (request.purpose().isPresent()) {
+      throw new InvalidInputException(
+          "engine", "a training set with a purpose is joined by the server only; leave engine out");
     }
   }
 

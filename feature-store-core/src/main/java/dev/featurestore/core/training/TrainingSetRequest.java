@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * write time), and optionally the {@code purpose} the set is for: then only spine rows whose keys
  * had consent for it take part, the others being left out or kept without features as {@code
  * consentPolicy} says; optionally the {@code retention} of its output (how long after it was built
- * it is kept). The request as sent is kept as JSON so that the training set can be rebuilt exactly.
+ * it is kept); and the {@code engine} the join runs on. The request as sent is kept as JSON so that
+ * the training set can be rebuilt exactly.
  */
 public record TrainingSetRequest(
     String name,
@@ -29,6 +30,7 @@ public record TrainingSetRequest(
     Optional<String> purpose,
     ConsentPolicy consentPolicy,
     MaxAge retention,
+    TrainingSetEngine engine,
     String requestJson) {
   public TrainingSetRequest {
     Names.requireValid("name", name);
@@ -48,10 +50,36 @@ public record TrainingSetRequest(
     purpose.ifPresent(given -> Names.requireValid("purpose", given));
     requireNonNull(consentPolicy, "consentPolicy is null");
     requireNonNull(retention, "retention is null");
+    requireNonNull(engine, "engine is null");
     requireNonNull(requestJson, "requestJson is null");
   }
 
-  /** A request without a purpose (every spine row takes part) whose output is kept for ever. */
+  /** A request joined by this server, its output kept for ever. */
+  public TrainingSetRequest(
+      String name,
+      Optional<InlineSpine> inlineSpine,
+      Optional<String> spineFeatureGroup,
+      Optional<UUID> spineUpload,
+      List<FeatureReference> features,
+      Optional<String> asOf,
+      Optional<String> purpose,
+      ConsentPolicy consentPolicy,
+      String requestJson) {
+    this(
+        name,
+        inlineSpine,
+        spineFeatureGroup,
+        spineUpload,
+        features,
+        asOf,
+        purpose,
+        consentPolicy,
+        MaxAge.FOREVER,
+        TrainingSetEngine.SERVER,
+        requestJson);
+  }
+
+  /** A request without a purpose: every spine row takes part. */
   public TrainingSetRequest(
       String name,
       Optional<InlineSpine> inlineSpine,
@@ -69,7 +97,22 @@ public record TrainingSetRequest(
         asOf,
         Optional.empty(),
         ConsentPolicy.EXCLUDE,
-        MaxAge.FOREVER,
+        requestJson);
+  }
+
+  /** The same request, joined on {@code joinEngine}. */
+  public TrainingSetRequest onEngine(TrainingSetEngine joinEngine) {
+    return new TrainingSetRequest(
+        name,
+        inlineSpine,
+        spineFeatureGroup,
+        spineUpload,
+        features,
+        asOf,
+        purpose,
+        consentPolicy,
+        retention,
+        joinEngine,
         requestJson);
   }
 }

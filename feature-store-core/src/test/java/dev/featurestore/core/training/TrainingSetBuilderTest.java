@@ -444,6 +444,7 @@ class TrainingSetBuilderTest {
         Optional.of("marketing"),
         policy,
         request.retention(),
+        request.engine(),
         request.requestJson());
   }
 

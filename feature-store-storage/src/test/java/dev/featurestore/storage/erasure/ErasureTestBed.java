@@ -3,6 +3,7 @@ package dev.featurestore.storage.erasure;
 import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyErasure;
 import dev.featurestore.core.ingest.UploadLimits;
+import dev.featurestore.core.join.ExternalJoinEngine;
 import dev.featurestore.core.join.JoinOptions;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.model.Entity;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -66,6 +68,16 @@ public record ErasureTestBed(
     implements AutoCloseable {
 
   public static ErasureTestBed in(Path folder) throws IOException {
+    return in(folder, storage -> Optional.empty());
+  }
+
+  /**
+   * A test bed whose builder joins a request naming {@code "engine": "spark"} with the engine made
+   * for its storage.
+   */
+  public static ErasureTestBed in(
+      Path folder, Function<StorageTestBed, Optional<ExternalJoinEngine>> sparkJoin)
+      throws IOException {
     StorageTestBed storage = StorageTestBed.in(folder);
     var dataSource = storage.dataSource();
     JdbcUploads uploads = new JdbcUploads(dataSource);
@@ -85,7 +97,8 @@ public record ErasureTestBed(
             storage.allocator(),
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
-            lineage);
+            lineage,
+            sparkJoin.apply(storage));
     ApiKey scientist = new JdbcApiKeys(dataSource).issue("scientist", Role.DATA_SCIENTIST).apiKey();
     return new ErasureTestBed(
         storage,
