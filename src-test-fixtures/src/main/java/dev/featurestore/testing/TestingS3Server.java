@@ -14,15 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -202,7 +198,6 @@ public final class TestingS3Server {
         properties.store(writer, "test S3 server");
       }
 
-      Path log = workFolder.resolve("s3proxy.log");
       List<String> command =
           List.of(
               javaCommand(),
@@ -212,14 +207,25 @@ public final class TestingS3Server {
               jar.toString(),
               "--properties",
               propertiesFile.toString());
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> stop(process, workFolder), "stop-test-s3proxy"));
-      awaitAnswer(endpoint, process, log);
+      ServerProcess server =
+          ServerProcess.start(
+              "S3Proxy", command, workFolder, "s3proxy.log", Duration.ofSeconds(10));
+      try (HttpClient http =
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        // Any HTTP answer, even 403 for an unsigned request, means S3Proxy is serving.
+        HttpRequest probe = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).build();
+        server.awaitServing(
+            () -> {
+              try {
+                http.send(probe, HttpResponse.BodyHandlers.discarding());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+              }
+            },
+            STARTUP_TIMEOUT,
+            Duration.ofMillis(100));
+      }
       return new TestingS3Server(endpoint);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start S3Proxy from " + jar, e);
@@ -237,73 +243,6 @@ public final class TestingS3Server {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  /** Any HTTP answer, even 403 for an unsigned request, means S3Proxy is serving. */
-  private static void awaitAnswer(URI endpoint, Process process, Path log) throws IOException {
-    Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-      HttpRequest probe = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).build();
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "S3Proxy exited with code "
-                  + process.exitValue()
-                  + " before serving; its log:\n"
-                  + logTail(log));
-        }
-        try {
-          http.send(probe, HttpResponse.BodyHandlers.discarding());
-          return;
-        } catch (IOException notYetListening) {
-          if (Instant.now().isAfter(deadline)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(
-                "S3Proxy did not answer at "
-                    + endpoint
-                    + " within "
-                    + STARTUP_TIMEOUT
-                    + "; its log:\n"
-                    + logTail(log),
-                notYetListening);
-          }
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IllegalStateException("interrupted while waiting for S3Proxy", e);
-    }
-  }
-
-  private static String logTail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  private static void stop(Process process, Path workFolder) {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      deleteRecursively(workFolder);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      // A shutdown hook has no caller to report to; leave a trace of the leftover folder.
-      System.err.println("could not delete the S3Proxy folder " + workFolder + ": " + e);
-    }
-  }
-
-  /** Deletes a fixture's work folder and everything in it. */
-  static void deleteRecursively(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

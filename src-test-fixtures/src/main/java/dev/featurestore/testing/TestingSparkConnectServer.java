@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -195,15 +193,18 @@ public final class TestingSparkConnectServer {
               "-cp",
               classpath,
               "org.apache.spark.sql.connect.service.SparkConnectServer"));
-      Path log = workFolder.resolve("spark-connect.log");
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> stop(process, workFolder), "stop-test-spark-connect"));
-      awaitListening(port, process, log);
+      ServerProcess server =
+          ServerProcess.start(
+              "Spark Connect", command, workFolder, "spark-connect.log", Duration.ofSeconds(20));
+      // Spark opens its gRPC port last, once its session is ready.
+      server.awaitServing(
+          () -> {
+            try (Socket socket = new Socket()) {
+              socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            }
+          },
+          STARTUP_TIMEOUT,
+          Duration.ofMillis(200));
       return new TestingSparkConnectServer(port);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the Spark Connect server", e);
@@ -213,63 +214,6 @@ public final class TestingSparkConnectServer {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  /** Spark opens its gRPC port last, once its session is ready. */
-  private static void awaitListening(int port, Process process, Path log) throws IOException {
-    Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "Spark Connect exited with code "
-                  + process.exitValue()
-                  + " before serving; its log:\n"
-                  + logTail(log));
-        }
-        try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-          return;
-        } catch (IOException notYetListening) {
-          if (Instant.now().isAfter(deadline)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(
-                "Spark Connect did not listen on port "
-                    + port
-                    + " within "
-                    + STARTUP_TIMEOUT
-                    + "; its log:\n"
-                    + logTail(log),
-                notYetListening);
-          }
-        }
-        TimeUnit.MILLISECONDS.sleep(200);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IllegalStateException("interrupted while waiting for Spark Connect", e);
-    }
-  }
-
-  private static String logTail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  private static void stop(Process process, Path workFolder) {
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      TestingS3Server.deleteRecursively(workFolder);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      // A shutdown hook has no caller to report to; leave a trace of the leftover folder.
-      System.err.println("could not delete the Spark Connect folder " + workFolder + ": " + e);
     }
   }
 }
