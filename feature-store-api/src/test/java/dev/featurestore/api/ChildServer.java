@@ -63,6 +63,17 @@ public record ChildServer(Process process, URI base, HttpClient http) {
     return launch(workingDirectory, List.of("--feature-store.online-port=" + onlinePort));
   }
 
+  /**
+   * For benchmarks: servers started later run the start-up warm-up, as in production, unless {@code
+   * -Dchild-server.arguments} was given (e.g. {@code --feature-store.warm-up.enabled=false} to
+   * measure without it).
+   */
+  public static void warmUpAsInProduction() {
+    if (System.getProperty("child-server.arguments") == null) {
+      System.setProperty("child-server.arguments", "--feature-store.warm-up.enabled=true");
+    }
+  }
+
   /** A free port on loopback, for a server to listen on. */
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -101,13 +112,24 @@ public record ChildServer(Process process, URI base, HttpClient http) {
     if (!jvmOptions.isEmpty()) {
       command.addAll(List.of(jvmOptions.split("\\s+")));
     }
+    // A benchmark may run the server as production does, from its (extracted) jar: a JDK AOT
+    // cache takes classes from jars only.
+    String jar = System.getProperty("child-server.jar", "").strip();
     command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.featurestore.api.FeatureStoreApplication",
-            "--server.port=" + port));
+        jar.isEmpty()
+            ? List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.featurestore.api.FeatureStoreApplication")
+            : List.of("-jar", jar));
+    command.add("--server.port=" + port);
     command.addAll(arguments);
+    // Benchmarks add server properties of their own, e.g. --feature-store.warm-up.enabled=true
+    // (the tests' configuration turns the start-up warm-up off).
+    String serverArguments = System.getProperty("child-server.arguments", "").strip();
+    if (!serverArguments.isEmpty()) {
+      command.addAll(List.of(serverArguments.split("\\s+")));
+    }
     Process process =
         new ProcessBuilder(command)
             .directory(workingDirectory.toFile())

@@ -43,6 +43,7 @@ public final class HttpIngestBenchmark {
         Files.size(workload.parquet()) / 1e6,
         Files.size(workload.arrowStream()) / 1e6);
 
+    ChildServer.warmUpAsInProduction();
     ChildServer server =
         ChildServer.start(
             TestCatalogs.sharedPostgres().createDatabase(),

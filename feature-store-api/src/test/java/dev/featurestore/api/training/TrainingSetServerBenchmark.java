@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
@@ -193,7 +195,14 @@ public final class TrainingSetServerBenchmark {
     System.setProperty(
         "child-server.jvm-options",
         "-XX:TieredStopAtLevel=4 " + System.getProperty("child-server.jvm-options", ""));
+    ChildServer.warmUpAsInProduction();
+    long starting = System.nanoTime();
     ChildServer server = ChildServer.startWithEmbeddedCatalog(data);
+    System.out.printf(
+        Locale.ROOT,
+        "server ready after %.3f s, CPU %.3f s%n",
+        seconds(starting),
+        cpuSeconds(server.process()));
     try {
       server.post(
           "/api/v1/entities",
@@ -243,22 +252,33 @@ public final class TrainingSetServerBenchmark {
       String trainingSet = null;
       for (int build = 0; build < builds; build++) {
         double cpuBefore = cpuSeconds(server.process());
+        Map<String, Double> threadsBefore = cpuByThreadKind(server.process());
         started = System.nanoTime();
         trainingSet = build(server, "benchmark_" + build, uploadId);
         double seconds = seconds(started);
         double cpu = cpuSeconds(server.process()) - cpuBefore;
+        Map<String, Double> threadsAfter = cpuByThreadKind(server.process());
         JsonNode built = JSON.readTree(server.get("/api/v1/training-sets/" + trainingSet).body());
         if (built.get("rows").asLong() != workload.spineRowCount()) {
           throw new IllegalStateException("built " + built.get("rows") + " rows: " + built);
         }
         System.out.printf(
             Locale.ROOT,
-            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s, timings %s%n",
+            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s (%s), timings %s%n",
             workload.name(),
             build,
             seconds,
             workload.spineRowCount() / seconds,
             cpu,
+            threadsAfter.entrySet().stream()
+                .map(
+                    kind ->
+                        String.format(
+                            Locale.ROOT,
+                            "%s %.2f",
+                            kind.getKey(),
+                            kind.getValue() - threadsBefore.getOrDefault(kind.getKey(), 0.0)))
+                .collect(Collectors.joining(", ")),
             built.get("timingsMillis"));
       }
       HttpResponse<Path> output =
@@ -293,6 +313,36 @@ public final class TrainingSetServerBenchmark {
                 process -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
             .sum()
         / 1e9;
+  }
+
+  /**
+   * CPU seconds of the server's threads so far by kind (the JIT compilers, the collector, the
+   * others): where a first build's extra time goes. Linux only ({@code
+   * /proc/<pid>/task/<tid>/stat}); a thread that ended is no longer counted.
+   */
+  private static Map<String, Double> cpuByThreadKind(Process server) throws IOException {
+    Map<String, Double> seconds = new TreeMap<>();
+    double ticksPerSecond = 100; // USER_HZ on Linux
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException threadEnded) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime and stime: fields 14 and 15 of stat, 12 and 13 after the name
+        double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / ticksPerSecond;
+        String kind =
+            name.contains("CompilerThre")
+                ? "jit"
+                : name.startsWith("G1") || name.startsWith("GC Thread") ? "gc" : "java";
+        seconds.merge(kind, cpu, Double::sum);
+      }
+    }
+    return seconds;
   }
 
   /** Requests a training set over the uploaded spine and waits for its job; returns its id. */

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -196,6 +197,24 @@ public final class FeatureGroupWriter {
                   principal,
                   erasedRows.droppedRows()));
         });
+  }
+
+  /**
+   * Decodes and stores an upload's rows as feature files in this writer's object store, as {@link
+   * #append} does, but neither screens erased keys nor commits: the files are the caller's. The
+   * server's start-up warm-up runs the ingest path this way on a scratch object store of its own.
+   */
+  public List<NewDataFile> storeUncommitted(
+      FeatureGroup group, RowFormat format, SpooledUpload upload) throws IOException {
+    List<NewDataFile> written = new ArrayList<>();
+    ErasedRowTally nothingErased =
+        new ErasedRowTally(
+            group.erasedKeys(), new ErasedKeyScreen(group.entity().name(), Set.of(), keyDigests));
+    try (BufferAllocator requestAllocator =
+        allocator.newChildAllocator("store-" + group.name(), 0, settings.memoryPerRequest())) {
+      decodeAndWrite(group, format, upload, written, requestAllocator, nothingErased);
+    }
+    return written;
   }
 
   /**

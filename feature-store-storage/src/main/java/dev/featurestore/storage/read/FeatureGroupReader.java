@@ -98,6 +98,15 @@ public final class FeatureGroupReader implements FeatureGroupVersions, StoredRow
     }
   }
 
+  /**
+   * Files of {@code group} that no commit holds (yet), read as of {@code sequence}, the rows' write
+   * time left zero; the catalog is not consulted. The server's start-up warm-up reads the files it
+   * stored in a scratch object store this way.
+   */
+  public Snapshot uncommitted(FeatureGroup group, long sequence, List<DataFile> files) {
+    return new Snapshot(group, sequence, files, Map.of());
+  }
+
   /** Reads the write times of only the commits that added {@code files}: a group has many. */
   private Snapshot snapshot(FeatureGroup group, long sequence, List<DataFile> files) {
     long oldest = files.stream().mapToLong(DataFile::addedSequence).min().orElse(sequence);
