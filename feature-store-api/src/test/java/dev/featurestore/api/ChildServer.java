@@ -141,7 +141,12 @@ public record ChildServer(Process process, URI base, HttpClient http) {
             process,
             URI.create("http://localhost:" + port),
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-    server.awaitReady();
+    try {
+      server.awaitReady();
+    } catch (InterruptedException | RuntimeException e) {
+      process.destroyForcibly(); // a server that never became ready must not outlive the caller
+      throw e;
+    }
     return server;
   }
 
