@@ -6,8 +6,9 @@
 #
 #   benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online] [--no-build] [--aot]
 #
-# --aot: the join also runs ours with a JDK AOT cache (JEP 483/515, JDK 25) made by a training run,
-#   as one more side of the alternation.
+# --aot: the join and the server's training set also run ours with a JDK AOT cache (JEP 483/514/515,
+#   JDK 25) made by a training run, as one more side of the alternation; the server then runs from
+#   its extracted jar (java -Djarmode=tools -jar ... extract), with and without the cache.
 # --quick: join S only (3 joins per process), the server's training set over a 1M-row group and a
 #   200k-row spine (3 builds per server), a 1M-row ingest, a 100k-key online index: a few minutes
 #   after the build. --rounds N (default 3, quick 2): how many times each side runs, alternating.
@@ -80,7 +81,7 @@ if [ $BUILD = 1 ]; then
   # -am builds the modules ours depend on in the same reactor, so a fresh clone needs nothing in
   # ~/.m2 of ours; each module writes its own classpath (relative to its folder).
   goal=test-compile
-  if selected online; then goal=package; fi
+  if selected online || { [ $AOT = 1 ] && selected server; }; then goal=package; fi
   say "building (./mvnw -pl feature-store-api -am $goal, tests skipped; log in $WORK/build.log)"
   ./mvnw -B -q -pl feature-store-api -am "$goal" dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark-classpath.txt > "$WORK/build.log" 2>&1 \
@@ -218,15 +219,41 @@ run_server() { # workload builds
       || { failed "server benchmark's bodies" "$WORK/prepare-server-$workload.log"; return; }
     touch "$folder/prepared"
   fi
+  local sides="ours $DUCKDB_VERSIONS" options
+  SERVER_JAR_OPTIONS=()
+  if [ $AOT = 1 ]; then
+    # An AOT cache takes classes from jars only: the server runs from its jar extracted as Spring
+    # Boot's tools extract it (an application jar and lib/), on both of our sides. The training run
+    # is the benchmark itself (a commit, an upload, two training sets); its cache is written when
+    # the server exits (SIGTERM).
+    rm -rf "$WORK/server-app"
+    "$JAVA" -Djarmode=tools -jar feature-store-api/target/feature-store-server.jar extract --destination "$WORK/server-app" \
+      > "$WORK/server-extract.log" 2>&1 || { failed "server jar extraction" "$WORK/server-extract.log"; return; }
+    SERVER_JAR_OPTIONS=(-Dchild-server.jar="$WORK/server-app/feature-store-server.jar")
+    say "server $workload: training run for the AOT cache $WORK/server-$workload.aot"
+    rm -f "$WORK/server-$workload.aot"
+    (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g "${SERVER_JAR_OPTIONS[@]}" \
+      -Dchild-server.jvm-options=-XX:AOTCacheOutput="$WORK/server-$workload.aot" -cp "$(classpath feature-store-api "$FIRST_DUCKDB")" \
+      dev.featurestore.api.training.TrainingSetServerBenchmark server "$workload" "$folder" 2) > "$WORK/aot-training-server-$workload.log" 2>&1 \
+      && [ -f "$WORK/server-$workload.aot" ] \
+      || { failed "server AOT cache training run" "$WORK/aot-training-server-$workload.log"; return; }
+    sides="ours ours-aot $DUCKDB_VERSIONS"
+  fi
   for round in $(seq 1 "$ROUNDS"); do
-    for side in $(in_round_order "$round" ours $DUCKDB_VERSIONS); do
+    for side in $(in_round_order "$round" $sides); do
       log=$WORK/server-$workload-$side-$round.log
-      if [ "$side" = ours ]; then mode=server; version=$FIRST_DUCKDB; else mode=duckdb; version=$side; fi
-      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g -cp "$(classpath feature-store-api "$version")" \
+      options=()
+      case "$side" in
+        ours) mode=server; version=$FIRST_DUCKDB; options=("${SERVER_JAR_OPTIONS[@]}") ;;
+        ours-aot) mode=server; version=$FIRST_DUCKDB
+          options=("${SERVER_JAR_OPTIONS[@]}" -Dchild-server.jvm-options=-XX:AOTCache="$WORK/server-$workload.aot") ;;
+        *) mode=duckdb; version=$side ;;
+      esac
+      (cd feature-store-api && "$JAVA" "${JVM_OPTIONS[@]}" -Xmx1g "${options[@]}" -cp "$(classpath feature-store-api "$version")" \
         dev.featurestore.api.training.TrainingSetServerBenchmark "$mode" "$workload" "$folder" "$builds") > "$log" 2>&1 \
         || { failed "server $workload $side round $round" "$log"; continue; }
       record_iterations "server $workload" "$side" "$round" "$log"
-      if [ "$side" = ours ]; then say "$(grep -E '^commit|^spine upload' "$log" | paste -sd';')"; fi
+      if [[ "$side" == ours* ]]; then say "$(grep -E '^server ready|^commit|^spine upload' "$log" | paste -sd';')"; fi
     done
     # Each DuckDB version's output against the server's last training set, row by row.
     if [ "$round" = "$ROUNDS" ]; then
