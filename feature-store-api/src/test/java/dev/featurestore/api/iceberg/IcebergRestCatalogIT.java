@@ -140,8 +140,9 @@ class IcebergRestCatalogIT {
         .containsExactlyInAnyOrder(
             TableIdentifier.of("feature_groups", "activity"),
             TableIdentifier.of("feature_groups", "profile"));
+    // The admin sees every key's training sets (another test builds one of its own).
     assertThat(catalog.listTables(Namespace.of("training_sets")))
-        .containsExactly(TableIdentifier.of("training_sets", trainingSetId));
+        .contains(TableIdentifier.of("training_sets", trainingSetId));
   }
 
   @Test
@@ -297,6 +298,57 @@ class IcebergRestCatalogIT {
       tasks.forEach(task -> files.add(task.file().location()));
     }
     return files;
+  }
+
+  /**
+   * A training set's table holds its features' values: through /iceberg as through a download,
+   * reading one that holds a PII feature needs an OFFLINE grant for PII, as grants are now.
+   */
+  @Test
+  void aTrainingSetTableHoldingPiiNeedsTheGrantItsDownloadNeeds() throws IOException {
+    TestRestTemplate admin = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    post(
+        admin,
+        "/api/v1/feature-groups/profile/commits",
+        """
+        {"rows":[{"user_id":"u1","event_time":"2026-02-01T00:00:00Z","email":"u1@example.com"}]}""");
+    String scientist = issueKey(admin, "iceberg-scientist", "DATA_SCIENTIST");
+    String officer = issueKey(admin, "iceberg-officer", "COMPLIANCE");
+    post(
+        admin,
+        "/api/v1/grants",
+        "{\"apiKeyId\":\""
+            + JsonPath.read(scientist, "$.id")
+            + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
+    String built =
+        post(
+            TestApiKeys.as(anonymous, JsonPath.read(scientist, "$.key")),
+            "/api/v1/training-sets",
+            """
+            {"name":"emails","spine":{"rows":[{"user_id":"u1","event_time":"2026-03-01T00:00:00Z"}]},
+             "features":["profile:email"]}""");
+    TableIdentifier emails = TableIdentifier.of("training_sets", JsonPath.read(built, "$.id"));
+
+    // The scientist holds the grant; the officer sees every key's sets, but holds none.
+    try (RESTCatalog granted = connect(JsonPath.read(scientist, "$.key"))) {
+      assertThat(rows(granted.loadTable(emails), "email")).containsExactly("u1:u1@example.com");
+    }
+    try (RESTCatalog notGranted = connect(JsonPath.read(officer, "$.key"))) {
+      assertThatThrownBy(() -> notGranted.loadTable(emails))
+          .isInstanceOf(ForbiddenException.class)
+          .hasMessageContaining("profile:email (PII)");
+    }
+    assertThat(
+            TestApiKeys.as(anonymous, JsonPath.read(officer, "$.key"))
+                .getForEntity(
+                    "/api/v1/training-sets/" + emails.name() + "/data?format=json", String.class)
+                .getStatusCode()
+                .value())
+        .isEqualTo(403);
+  }
+
+  private static String issueKey(TestRestTemplate admin, String name, String role) {
+    return post(admin, "/api/v1/api-keys", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
   }
 
   @Test
