@@ -122,7 +122,15 @@ export async function receiptPage({ params: [id], signal }) {
       ["Completed", time(erasure.completedAt)],
       ["Files rewritten", String(erasure.filesRewritten)],
       ["Rows removed", String(erasure.rowsRemoved)],
+      ["Iceberg snapshots expired", String(erasure.icebergSnapshotsExpired ?? 0)],
     ]),
+    Object.keys(erasure.icebergSnapshotsExpiredByTable ?? {}).length === 0
+      ? null
+      : table(
+          "Iceberg snapshots expired (they named a rewritten file)",
+          ["Table", "Snapshots"],
+          Object.entries(erasure.icebergSnapshotsExpiredByTable).map(([name, count]) => [h("code", {}, name), String(count)]),
+        ),
     table(
       "Training sets affected",
       ["Training set"],

@@ -9,6 +9,7 @@ import dev.featurestore.core.erasure.AgeRetention;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.erasure.PublishedTables;
 import dev.featurestore.core.erasure.StoredObjectRewriter;
 import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
@@ -49,9 +50,18 @@ class ErasureConfiguration {
       LineageStore lineage,
       Models models,
       StoredObjectRewriter rewriter,
-      ObjectStore objectStore) {
+      ObjectStore objectStore,
+      PublishedTables publishedTables) {
     return KeyErasure.over(
-        ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objectStore);
+        ledger,
+        catalog,
+        trainingSets,
+        uploads,
+        lineage,
+        models,
+        rewriter,
+        objectStore,
+        publishedTables);
   }
 
   @Bean
@@ -59,8 +69,9 @@ class ErasureConfiguration {
       ErasureLedger ledger,
       Catalog catalog,
       StoredObjectRewriter rewriter,
-      ObjectStore objectStore) {
-    return AgeRetention.over(ledger, catalog, rewriter, objectStore);
+      ObjectStore objectStore,
+      PublishedTables publishedTables) {
+    return AgeRetention.over(ledger, catalog, rewriter, objectStore, publishedTables);
   }
 
   @Bean

@@ -21,11 +21,13 @@ import dev.featurestore.core.jobs.JobStatus;
 import dev.featurestore.core.jobs.Jobs;
 import dev.featurestore.core.model.Entity;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -84,7 +86,9 @@ class ErasureController {
 
   /**
    * An erasure's receipt; a run of the retention by age also names its {@code featureGroup} and the
-   * event time it removed rows before ({@code removedBefore}).
+   * event time it removed rows before ({@code removedBefore}). {@code icebergSnapshotsExpired}
+   * counts, over every Iceberg table served at /iceberg, the snapshots it expired because they
+   * named a file it rewrote; {@code icebergSnapshotsExpiredByTable} per table.
    */
   record ErasureView(
       UUID id,
@@ -100,6 +104,19 @@ class ErasureController {
       List<UUID> trainingSetsAffected,
       List<ErasureReceipt.ModelVersion> modelsToRetrain,
       List<ErasureReceipt.UnreadableObject> unreadableObjects,
+      @Schema(
+              description =
+                  "Snapshots of the Iceberg tables served at /iceberg that the erasure expired"
+                      + " because they named a file it rewrote: time travel to them is gone."
+                      + " Snapshots no engine could read (made and expired in one catch-up) are"
+                      + " not counted.")
+          long icebergSnapshotsExpired,
+      @Schema(
+              description =
+                  "icebergSnapshotsExpired per table, named as engines name it"
+                      + " (feature_groups.<group>, training_sets.<id>); tables with none are left"
+                      + " out, as are tables no engine ever loaded, which have no snapshots.")
+          Map<String, Long> icebergSnapshotsExpiredByTable,
       Instant createdAt,
       Instant completedAt) {}
 
@@ -145,7 +162,8 @@ class ErasureController {
       operationId = "getErasure",
       summary = "Get an erasure's receipt",
       description =
-          "Files rewritten, rows removed, the training sets affected and the models to retrain;"
+          "Files rewritten, rows removed, the training sets affected and the models to retrain,"
+              + " and the Iceberg snapshots expired because they named a rewritten file;"
               + " completedAt once done. Also the receipt of a run of the retention by age (the"
               + " job's result), which names featureGroup and removedBefore.")
   @GetMapping("/{id}")
@@ -169,6 +187,8 @@ class ErasureController {
         receipt.trainingSetsAffected(),
         receipt.modelsToRetrain(),
         receipt.unreadableObjects(),
+        receipt.snapshotsExpired(),
+        receipt.snapshotsExpiredByTable(),
         erasure.createdAt(),
         receipt.completedAt().orElse(null));
   }

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * replica that claimed it.
  */
 @Component
-class ErasureJobs implements JobRunner.TakeOver {
+class ErasureJobs extends JobRunner.TakeOver {
   static final String KIND = "ERASURE";
 
   private final Jobs jobs;
@@ -47,6 +47,7 @@ class ErasureJobs implements JobRunner.TakeOver {
       Catalog catalog,
       ApplicationEventPublisher events,
       MeterRegistry registry) {
+    super(KIND, true);
     this.jobs = jobs;
     this.runner = runner;
     this.erasures = erasures;
@@ -81,16 +82,6 @@ class ErasureJobs implements JobRunner.TakeOver {
             requester.id());
     erasures.create(id, entity.name(), keys, reason, requester.name());
     return runner.start(job, takeOver(job));
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public boolean mustFinish() {
-    return true;
   }
 
   @Override

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * job is needed to resume one cut short; the next pass of any replica finishes it.
  */
 @Component
-class RetentionJobs implements JobRunner.TakeOver {
+class RetentionJobs extends JobRunner.TakeOver {
   static final String KIND = "RETENTION";
   static final String PRINCIPAL = "retention";
   private static final Logger log = LoggerFactory.getLogger(RetentionJobs.class);
@@ -56,6 +56,7 @@ class RetentionJobs implements JobRunner.TakeOver {
       ApplicationEventPublisher events,
       ErasureLedger ledger,
       TrainingSetExpiry trainingSetExpiry) {
+    super(KIND, true);
     this.jobs = jobs;
     this.runner = runner;
     this.retention = retention;
@@ -102,16 +103,6 @@ class RetentionJobs implements JobRunner.TakeOver {
       started.add(runner.start(job, takeOver(job)));
     }
     return started;
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public boolean mustFinish() {
-    return true;
   }
 
   @Override

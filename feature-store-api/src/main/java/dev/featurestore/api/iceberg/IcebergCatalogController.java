@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.featurestore.api.security.Caller;
 import dev.featurestore.api.security.ReadAccess;
+import dev.featurestore.api.training.TrainingSetReads;
 import dev.featurestore.core.NotFoundException;
 import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.ReadNotGrantedException;
+import dev.featurestore.core.training.TrainingSetCatalog;
 import dev.featurestore.storage.iceberg.IcebergTables;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
@@ -60,13 +64,22 @@ class IcebergCatalogController {
 
   private final IcebergTables tables;
   private final Catalog catalog;
+  private final TrainingSetCatalog trainingSets;
   private final ReadAccess readAccess;
+  private final TrainingSetReads trainingSetReads;
   private final ObjectMapper json = IcebergConfiguration.icebergJson();
 
-  IcebergCatalogController(IcebergTables tables, Catalog catalog, ReadAccess readAccess) {
+  IcebergCatalogController(
+      IcebergTables tables,
+      Catalog catalog,
+      TrainingSetCatalog trainingSets,
+      ReadAccess readAccess,
+      TrainingSetReads trainingSetReads) {
     this.tables = tables;
     this.catalog = catalog;
+    this.trainingSets = trainingSets;
     this.readAccess = readAccess;
+    this.trainingSetReads = trainingSetReads;
   }
 
   @GetMapping("/config")
@@ -108,19 +121,26 @@ class IcebergCatalogController {
   String table(@PathVariable String namespace, @PathVariable String table)
       throws JsonProcessingException {
     known(namespace);
+    Caller caller = Caller.current();
     if (namespace.equals(IcebergTables.FEATURE_GROUPS)) {
       // A table holds every feature's values: PII and SENSITIVE ones need an OFFLINE grant.
       catalog
           .featureGroup(table)
           .ifPresent(
               group ->
-                  readAccess.requireReadableOffline(
-                      Caller.current().key(), ClassifiedFeature.allOf(group)));
+                  readAccess.requireReadableOffline(caller.key(), ClassifiedFeature.allOf(group)));
+    } else {
+      // The rule of a download: the features the set holds, as classified and granted now.
+      trainingSetId(table)
+          .flatMap(trainingSets::find)
+          .filter(caller::maySee)
+          .ifPresent(
+              trainingSet -> trainingSetReads.requireReadable(caller, trainingSet, "iceberg"));
     }
     IcebergTables.CaughtUp caughtUp =
         namespace.equals(IcebergTables.FEATURE_GROUPS)
             ? tables.featureGroup(table)
-            : tables.trainingSet(table, Caller.current()::maySee);
+            : tables.trainingSet(table, caller::maySee);
     TableMetadata metadata = ((HasTableOperations) caughtUp.table()).operations().current();
     return json.writeValueAsString(LoadTableResponse.builder().withTableMetadata(metadata).build());
   }
@@ -148,6 +168,15 @@ class IcebergCatalogController {
             ? "NoSuchNamespaceException"
             : "NoSuchTableException";
     return error(HttpStatus.NOT_FOUND, type, e.getMessage());
+  }
+
+  private static Optional<UUID> trainingSetId(String table) {
+    try {
+      return Optional.of(UUID.fromString(table));
+    } catch (IllegalArgumentException e) {
+      // Not a training set's name: the table is not found below.
+      return Optional.empty();
+    }
   }
 
   private static Namespace known(String namespace) {

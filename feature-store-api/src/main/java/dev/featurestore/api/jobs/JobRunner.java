@@ -65,24 +65,32 @@ public class JobRunner implements LeasedWork, AutoCloseable {
   }
 
   /** How a replica goes on with jobs of a kind that a stopped replica left unfinished. */
-  public interface TakeOver {
-    String kind();
+  public abstract static class TakeOver {
+    private final String kind;
+    private final boolean mustFinish;
 
     /**
-     * Whether jobs of this kind always run to the end, across replicas and restarts, and so cannot
-     * be cancelled.
+     * @param mustFinish whether jobs of this kind always run to the end, across replicas and
+     *     restarts, and so cannot be cancelled
      */
-    boolean mustFinish();
+    protected TakeOver(String kind, boolean mustFinish) {
+      this.kind = kind;
+      this.mustFinish = mustFinish;
+    }
+
+    public final String kind() {
+      return kind;
+    }
 
     /** The work that ends {@code job}, wherever the stopped replica left it. */
-    Work takeOver(Job job);
+    public abstract Work takeOver(Job job);
   }
 
   /**
    * Whether jobs of {@code kind} always run to the end, across restarts (and cannot be cancelled).
    */
   public boolean mustFinish(String kind) {
-    return takeOvers.stream().anyMatch(work -> work.kind().equals(kind) && work.mustFinish());
+    return takeOvers.stream().anyMatch(work -> work.kind.equals(kind) && work.mustFinish);
   }
 
   /**

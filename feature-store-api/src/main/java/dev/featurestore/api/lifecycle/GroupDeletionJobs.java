@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * runs again, as a new job, when the deletion is asked for again.
  */
 @Component
-class GroupDeletionJobs implements JobRunner.TakeOver {
+class GroupDeletionJobs extends JobRunner.TakeOver {
   static final String KIND = "FEATURE_GROUP_DELETION";
 
   private final Jobs jobs;
@@ -38,6 +38,7 @@ class GroupDeletionJobs implements JobRunner.TakeOver {
       GroupDeletionLedger ledger,
       FeatureGroupDeletion deletion,
       ApplicationEventPublisher events) {
+    super(KIND, true);
     this.jobs = jobs;
     this.runner = runner;
     this.ledger = ledger;
@@ -74,16 +75,6 @@ class GroupDeletionJobs implements JobRunner.TakeOver {
             requester,
             work(requested.id(), planned));
     return new Submitted(ledger.find(requested.id()).orElseThrow(), job);
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public boolean mustFinish() {
-    return true;
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.featurestore.api.problems.ErrorCode;
 import dev.featurestore.api.problems.ProblemJson;
 import dev.featurestore.api.problems.UnknownJsonField;
 import dev.featurestore.api.security.Caller;
-import dev.featurestore.api.security.ReadAccess;
 import dev.featurestore.api.training.TrainingSetBuildMetrics.Mode;
 import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.NotFoundException;
@@ -22,7 +21,6 @@ import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.security.ClassifiedFeature;
-import dev.featurestore.core.security.ReadScope;
 import dev.featurestore.core.training.ExpiredTrainingSetException;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
@@ -54,7 +52,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -92,7 +89,7 @@ class TrainingSetController {
   private final JsonMapper json;
   private final AuditLog auditLog;
   private final TrainingSetBuildMetrics buildMetrics;
-  private final ReadAccess readAccess;
+  private final TrainingSetReads reads;
 
   TrainingSetController(
       TrainingSetBuilder builder,
@@ -101,9 +98,9 @@ class TrainingSetController {
       JsonMapper json,
       AuditLog auditLog,
       TrainingSetBuildMetrics buildMetrics,
-      ReadAccess readAccess) {
+      TrainingSetReads reads) {
     this.buildMetrics = buildMetrics;
-    this.readAccess = readAccess;
+    this.reads = reads;
     this.json = json;
     this.auditLog = auditLog;
     this.builder = builder;
@@ -185,7 +182,7 @@ class TrainingSetController {
   ResponseEntity<?> create(@RequestBody JsonNode body) throws IOException {
     TrainingSetRequest request = parse(body);
     Caller caller = Caller.current();
-    List<ClassifiedFeature> classified = requireReadable(caller, request.features());
+    List<ClassifiedFeature> classified = reads.requireReadable(caller, request.features());
     TrainingSetBuilder.PreparedTrainingSet prepared = builder.prepare(request, caller.key());
     UUID id = prepared.trainingSet().id();
     auditLog.record(
@@ -193,7 +190,7 @@ class TrainingSetController {
             .did(AuditAction.BUILD, AuditTargetType.TRAINING_SET, id.toString())
             .withDetail("name", request.name())
             .withDetail("features", request.features().size()));
-    auditClassifiedRead(caller, id, "build", classified);
+    reads.audit(caller, id, "build", classified);
     if (request.inlineSpine().isPresent()) {
       TrainingSet ready = buildMetrics.timed(Mode.INLINE, () -> builder.materialize(prepared));
       return ResponseEntity.created(URI.create("/api/v1/training-sets/" + id)).body(view(ready));
@@ -352,39 +349,8 @@ class TrainingSetController {
       throw new InvalidInputException(
           "id", "training set " + id + " is " + set.status() + ", not READY");
     }
-    Caller caller = Caller.current();
-    List<ClassifiedFeature> classified =
-        requireReadable(caller, featureReferences(json.readTree(set.requestJson())));
-    auditClassifiedRead(caller, id, "download", classified);
+    reads.requireReadable(Caller.current(), set, "download");
     return new TrainingSetDownloadConverter.Download(set);
-  }
-
-  /**
-   * Refuses (403) a read of features whose class the caller holds no OFFLINE grant for, as the
-   * classifications and grants are now; returns the features read that need a grant, to audit. A
-   * download is decided afresh: a feature classified PII since the build needs a grant too.
-   */
-  private List<ClassifiedFeature> requireReadable(
-      Caller caller, List<FeatureReference> references) {
-    return readAccess.requireReadableOffline(caller.key(), builder.featuresRead(references));
-  }
-
-  /** One READ entry per build or download of PII or SENSITIVE values, naming them. */
-  private void auditClassifiedRead(
-      Caller caller, UUID trainingSet, String read, List<ClassifiedFeature> classified) {
-    if (classified.isEmpty()) {
-      return;
-    }
-    auditLog.record(
-        caller
-            .did(AuditAction.READ, AuditTargetType.TRAINING_SET, trainingSet.toString())
-            .withDetail("scope", ReadScope.OFFLINE.name())
-            .withDetail("read", read)
-            .withDetail(
-                "features",
-                classified.stream()
-                    .map(ClassifiedFeature::toString)
-                    .collect(Collectors.joining(", "))));
   }
 
   /** Another key's training set is not found, unless the caller may see every key's. */
@@ -503,7 +469,7 @@ class TrainingSetController {
   }
 
   /** The request's {@code features}, each as {@code "group:feature"} or {"feature","as"}. */
-  private static List<FeatureReference> featureReferences(JsonNode body) {
+  static List<FeatureReference> featureReferences(JsonNode body) {
     JsonNode features = body.path("features");
     if (!features.isArray()) {
       throw new InvalidInputException("features", "is required: a list of \"group:feature\"");

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * disagree: a replica that lost the job may still have completed the training set.
  */
 @Component
-class TrainingSetLeases implements LeasedWork, JobRunner.TakeOver {
+class TrainingSetLeases extends JobRunner.TakeOver implements LeasedWork {
   static final String KIND = "TRAINING_SET";
 
   private static final String STOPPED =
@@ -27,6 +27,7 @@ class TrainingSetLeases implements LeasedWork, JobRunner.TakeOver {
   private final Duration heartbeatInterval;
 
   TrainingSetLeases(TrainingSetCatalog trainingSets, FeatureStoreProperties properties) {
+    super(KIND, false);
     this.trainingSets = trainingSets;
     this.heartbeatInterval = properties.jobs().heartbeatInterval();
   }
@@ -39,16 +40,6 @@ class TrainingSetLeases implements LeasedWork, JobRunner.TakeOver {
   @Override
   public void takeOverExpired() {
     trainingSets.failExpired(STOPPED);
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public boolean mustFinish() {
-    return false;
   }
 
   /**

@@ -66,7 +66,7 @@ record TrainingSetRequestDocument(
             description =
                 "Where the point-in-time join runs: this server (default), or a Spark job through"
                     + " the Spark Connect server of feature-store.spark.connect-url (400 when none"
-                    + " is configured, or with a purpose). Same rows, inputs and lineage either way.",
+                    + " is configured). Same rows, inputs, lineage and consent either way.",
             allowableValues = {"server", "spark"})
         String engine) {
   static final String EXAMPLE =

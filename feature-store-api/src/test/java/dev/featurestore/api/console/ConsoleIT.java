@@ -170,6 +170,7 @@ class ConsoleIT {
         .contains("SUCCEEDED", "Request 42 from the data subject")
         .containsPattern("Files rewritten\n[1-9]")
         .containsPattern("Rows removed\n[1-9]")
+        .containsPattern("Iceberg snapshots expired\n0")
         .contains("Training sets affected", "churn_training")
         .contains("Models to retrain", "churn")
         .doesNotContain("null");

@@ -87,6 +87,20 @@ class RetentionIT {
     assertThat(online(http, "u2")).isEqualTo("NOT_FOUND null");
     assertThat(online(http, "u4")).isEqualTo("NOT_FOUND null");
 
+    // An engine loads the group through /iceberg: both of its snapshots name the first file.
+    HttpHeaders engine = new HttpHeaders();
+    engine.setBearerAuth(TestApiKeys.ADMIN_KEY);
+    assertThat(
+            anonymous
+                .exchange(
+                    "/iceberg/v1/namespaces/feature_groups/tables/visits",
+                    HttpMethod.GET,
+                    new HttpEntity<>(engine),
+                    String.class)
+                .getStatusCode()
+                .value())
+        .isEqualTo(200);
+
     List<Job> started = retentionJobs.startDue();
 
     assertThat(started).singleElement().extracting(Job::kind).isEqualTo(RetentionJobs.KIND);
@@ -96,6 +110,8 @@ class RetentionIT {
         .containsEntry("featureGroup", "visits")
         .containsEntry("filesRewritten", 2)
         .containsEntry("rowsRemoved", 3)
+        .containsEntry("icebergSnapshotsExpired", 2)
+        .containsEntry("icebergSnapshotsExpiredByTable", Map.of("feature_groups.visits", 2))
         .containsEntry("status", "SUCCEEDED");
     assertThat(receipt.get("completedAt")).isNotNull();
     Commit last = catalog.commits("visits").getLast();

@@ -3,16 +3,21 @@ package dev.featurestore.api.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.featurestore.api.TestApiKeys;
 import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.testing.TestingSparkConnectServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -135,8 +140,9 @@ class IcebergRestCatalogIT {
         .containsExactlyInAnyOrder(
             TableIdentifier.of("feature_groups", "activity"),
             TableIdentifier.of("feature_groups", "profile"));
+    // The admin sees every key's training sets (another test builds one of its own).
     assertThat(catalog.listTables(Namespace.of("training_sets")))
-        .containsExactly(TableIdentifier.of("training_sets", trainingSetId));
+        .contains(TableIdentifier.of("training_sets", trainingSetId));
   }
 
   @Test
@@ -222,6 +228,127 @@ class IcebergRestCatalogIT {
                 .schema()
                 .findField("email"))
         .isNotNull();
+  }
+
+  /**
+   * An erasure expires the snapshots an engine could time-travel to that named the file it rewrote,
+   * and its receipt counts them per table; the snapshots before that file stay.
+   */
+  @Test
+  void anErasureExpiresTheSnapshotsNamingTheRewrittenFileAndItsReceiptCountsThem()
+      throws Exception {
+    TestRestTemplate http = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    TableIdentifier activity = TableIdentifier.of("feature_groups", "activity");
+    // u9 is erased at the end: the group's rows are as the other tests expect them afterwards.
+    post(
+        http,
+        "/api/v1/feature-groups/activity/commits",
+        "{\"rows\":[{\"user_id\":\"u9\",\"event_time\":\"2026-02-02T00:00:00Z\",\"clicks\":9}]}");
+    Table before = catalog.loadTable(activity);
+    List<String> holding = files(before, before.currentSnapshot());
+    for (Snapshot snapshot : before.snapshots()) {
+      if (snapshot.snapshotId() != before.currentSnapshot().snapshotId()) {
+        holding.removeAll(files(before, snapshot));
+      }
+    }
+    assertThat(holding).hasSize(1);
+    List<Long> naming = new ArrayList<>();
+    List<Long> notNaming = new ArrayList<>();
+    for (Snapshot snapshot : before.snapshots()) {
+      (files(before, snapshot).contains(holding.get(0)) ? naming : notNaming)
+          .add(snapshot.snapshotId());
+    }
+
+    String accepted =
+        post(
+            http,
+            "/api/v1/erasures",
+            "{\"entity\":\"user_id\",\"keys\":[\"u9\"],\"reason\":\"iceberg\"}");
+    String erasure = JsonPath.read(accepted, "$.id");
+    String receipt = awaitReceipt(http, erasure);
+
+    assertThat(((Number) JsonPath.read(receipt, "$.icebergSnapshotsExpired")).longValue())
+        .isEqualTo(naming.size());
+    assertThat((Map<String, Object>) JsonPath.read(receipt, "$.icebergSnapshotsExpiredByTable"))
+        .containsExactly(Map.entry("feature_groups.activity", naming.size()));
+    List<Long> after = new ArrayList<>();
+    catalog.loadTable(activity).snapshots().forEach(snapshot -> after.add(snapshot.snapshotId()));
+    assertThat(after).doesNotContainAnyElementsOf(naming).containsAll(notNaming);
+    assertThat(rows(catalog.loadTable(activity), "clicks"))
+        .containsExactlyInAnyOrder("u1:1", "u2:2");
+  }
+
+  private static String awaitReceipt(TestRestTemplate http, String erasure)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    String receipt = http.getForObject("/api/v1/erasures/" + erasure, String.class);
+    while (List.of("PENDING", "RUNNING").contains(JsonPath.<String>read(receipt, "$.status"))
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+      receipt = http.getForObject("/api/v1/erasures/" + erasure, String.class);
+    }
+    assertThat((String) JsonPath.read(receipt, "$.status")).as(receipt).isEqualTo("SUCCEEDED");
+    return receipt;
+  }
+
+  private static List<String> files(Table table, Snapshot snapshot) throws IOException {
+    List<String> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+      tasks.forEach(task -> files.add(task.file().location()));
+    }
+    return files;
+  }
+
+  /**
+   * A training set's table holds its features' values: through /iceberg as through a download,
+   * reading one that holds a PII feature needs an OFFLINE grant for PII, as grants are now.
+   */
+  @Test
+  void aTrainingSetTableHoldingPiiNeedsTheGrantItsDownloadNeeds() throws IOException {
+    TestRestTemplate admin = TestApiKeys.as(anonymous, TestApiKeys.ADMIN_KEY);
+    post(
+        admin,
+        "/api/v1/feature-groups/profile/commits",
+        """
+        {"rows":[{"user_id":"u1","event_time":"2026-02-01T00:00:00Z","email":"u1@example.com"}]}""");
+    String scientist = issueKey(admin, "iceberg-scientist", "DATA_SCIENTIST");
+    String officer = issueKey(admin, "iceberg-officer", "COMPLIANCE");
+    post(
+        admin,
+        "/api/v1/grants",
+        "{\"apiKeyId\":\""
+            + JsonPath.read(scientist, "$.id")
+            + "\",\"classes\":[\"PII\"],\"scopes\":[\"OFFLINE\"]}");
+    String built =
+        post(
+            TestApiKeys.as(anonymous, JsonPath.read(scientist, "$.key")),
+            "/api/v1/training-sets",
+            """
+            {"name":"emails","spine":{"rows":[{"user_id":"u1","event_time":"2026-03-01T00:00:00Z"}]},
+             "features":["profile:email"]}""");
+    TableIdentifier emails = TableIdentifier.of("training_sets", JsonPath.read(built, "$.id"));
+
+    // The scientist holds the grant; the officer sees every key's sets, but holds none.
+    try (RESTCatalog granted = connect(JsonPath.read(scientist, "$.key"))) {
+      assertThat(rows(granted.loadTable(emails), "email")).containsExactly("u1:u1@example.com");
+    }
+    try (RESTCatalog notGranted = connect(JsonPath.read(officer, "$.key"))) {
+      assertThatThrownBy(() -> notGranted.loadTable(emails))
+          .isInstanceOf(ForbiddenException.class)
+          .hasMessageContaining("profile:email (PII)");
+    }
+    assertThat(
+            TestApiKeys.as(anonymous, JsonPath.read(officer, "$.key"))
+                .getForEntity(
+                    "/api/v1/training-sets/" + emails.name() + "/data?format=json", String.class)
+                .getStatusCode()
+                .value())
+        .isEqualTo(403);
+  }
+
+  private static String issueKey(TestRestTemplate admin, String name, String role) {
+    return post(admin, "/api/v1/api-keys", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
   }
 
   @Test

@@ -20,7 +20,8 @@ import java.util.function.LongConsumer;
  * ({@link FeatureFileErasure}). Each run is one group's, recorded in the erasure ledger with its
  * steps and receipt (files rewritten, rows removed), so a run cut short is finished by the next
  * without counting a step twice; the rows it removed are recorded as an ERASURE commit of the
- * group, on which online indexes rebuild.
+ * group, on which online indexes rebuild. The snapshots of the group's published table that name a
+ * rewritten file are expired and counted in the receipt, as an erasure's are.
  *
  * <p>The cutoff is fixed when a run is recorded, so a resumed run removes what the first meant to
  * remove. Training-set outputs keep their rows; their own retention is the training set's.
@@ -41,8 +42,12 @@ public final class AgeRetention {
 
   /** The retention over its ports. */
   public static AgeRetention over(
-      ErasureLedger ledger, Catalog catalog, StoredObjectRewriter rewriter, ObjectStore objects) {
-    ErasureSteps steps = new ErasureSteps(ledger, objects);
+      ErasureLedger ledger,
+      Catalog catalog,
+      StoredObjectRewriter rewriter,
+      ObjectStore objects,
+      PublishedTables tables) {
+    ErasureSteps steps = new ErasureSteps(ledger, objects, tables);
     return new AgeRetention(
         catalog, ledger, steps, new FeatureFileErasure(catalog, rewriter, steps, ledger));
   }
@@ -117,6 +122,7 @@ public final class AgeRetention {
         recorded.principal(),
         () -> progress.accept(++done[0]));
     steps.deleteReplacedObjects(id);
+    steps.expireSnapshotsOfGroup(id, group.name());
     ledger.complete(id, List.of());
     return ledger.find(id).orElseThrow().receipt();
   }

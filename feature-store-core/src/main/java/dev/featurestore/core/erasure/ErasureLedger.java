@@ -62,6 +62,12 @@ public interface ErasureLedger {
   /** Counts a training set as affected even when its output held none of the keys' rows. */
   void recordTrainingSetAffected(UUID erasureId, UUID trainingSet);
 
+  /**
+   * Adds {@code expired.snapshots()} to the snapshots the erasure expired in {@code
+   * expired.table()} (a resumed run expires what the run cut short left).
+   */
+  void recordSnapshotsExpired(UUID erasureId, PublishedTables.ExpiredSnapshots expired);
+
   /** Replaced objects not yet deleted from the object store. */
   List<String> objectsToDelete(UUID erasureId);
 

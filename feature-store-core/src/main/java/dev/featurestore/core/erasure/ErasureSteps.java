@@ -24,10 +24,12 @@ public final class ErasureSteps {
 
   private final ErasureLedger ledger;
   private final ObjectStore objects;
+  private final PublishedTables tables;
 
-  public ErasureSteps(ErasureLedger ledger, ObjectStore objects) {
+  public ErasureSteps(ErasureLedger ledger, ObjectStore objects, PublishedTables tables) {
     this.ledger = requireNonNull(ledger, "ledger is null");
     this.objects = requireNonNull(objects, "objects is null");
+    this.tables = requireNonNull(tables, "tables is null");
   }
 
   /**
@@ -97,6 +99,27 @@ public final class ErasureSteps {
     for (String replaced : ledger.objectsToDelete(erasureId)) {
       objects.delete(replaced);
     }
+  }
+
+  /**
+   * Expires the snapshots of the group's published table that name objects the erasure replaced,
+   * counted in its receipt. Call after the steps are committed: the table then reads the rewrites.
+   * A run stopped between the expiry and its record does not count those snapshots again; they are
+   * gone all the same.
+   */
+  public void expireSnapshotsOfGroup(UUID erasureId, String featureGroup) {
+    tables
+        .expireSnapshotsOfGroup(featureGroup)
+        .filter(expired -> expired.snapshots() > 0)
+        .ifPresent(expired -> ledger.recordSnapshotsExpired(erasureId, expired));
+  }
+
+  /** The same for a training set's output table. */
+  public void expireSnapshotsOfTrainingSet(UUID erasureId, UUID trainingSet) {
+    tables
+        .expireSnapshotsOfTrainingSet(trainingSet)
+        .filter(expired -> expired.snapshots() > 0)
+        .ifPresent(expired -> ledger.recordSnapshotsExpired(erasureId, expired));
   }
 
   private void abandon(UUID erasureId, RewriteStep step) throws IOException {

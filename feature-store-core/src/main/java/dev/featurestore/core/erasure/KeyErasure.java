@@ -23,7 +23,8 @@ import java.util.function.LongConsumer;
  * Runs an erasure: removes every row of the erased keys from every file of every retained version
  * of the groups on the entity ({@link FeatureFileErasure}), from every uploaded spine with a column
  * named after the entity ({@link UploadErasure}) and from the output of every training set that
- * used the keys ({@link TrainingSetErasure}), then deletes the replaced objects and completes the
+ * used the keys ({@link TrainingSetErasure}), then deletes the replaced objects, expires the
+ * snapshots of published tables that still name them ({@link PublishedTables}) and completes the
  * receipt with the models to retrain.
  *
  * <p>Each rewrite is one step of the erasure's ledger, committed through the port that owns the
@@ -72,8 +73,9 @@ public final class KeyErasure {
       LineageStore lineage,
       Models models,
       StoredObjectRewriter rewriter,
-      ObjectStore objects) {
-    ErasureSteps steps = new ErasureSteps(ledger, objects);
+      ObjectStore objects,
+      PublishedTables tables) {
+    ErasureSteps steps = new ErasureSteps(ledger, objects, tables);
     return new KeyErasure(
         ledger,
         catalog,
@@ -115,7 +117,8 @@ public final class KeyErasure {
     steps.settleStepInDoubt(erasureId, this::committed);
     long[] done = {0};
     Runnable stepDone = () -> progress.accept(++done[0]);
-    for (FeatureGroup group : files.groupsOf(entity.name())) {
+    List<FeatureGroup> groups = files.groupsOf(entity.name());
+    for (FeatureGroup group : groups) {
       files.erase(erasureId, group, keys, principal, stepDone);
     }
     for (Upload upload : uploads.keyedBy(entity.name())) {
@@ -124,6 +127,12 @@ public final class KeyErasure {
     }
     Set<UUID> affected = trainingSets.erase(erasureId, keys, stepDone);
     steps.deleteReplacedObjects(erasureId);
+    for (FeatureGroup group : groups) {
+      steps.expireSnapshotsOfGroup(erasureId, group.name());
+    }
+    for (UUID trainingSet : affected) {
+      steps.expireSnapshotsOfTrainingSet(erasureId, trainingSet);
+    }
     trainingSets.forgetInLineage(keys);
     List<ErasureReceipt.ModelVersion> retrain =
         models.trainedOn(affected).stream()

@@ -288,6 +288,7 @@ public final class TrainingSetBuilder {
         progress.addToTotal(version.rowCount());
       }
     }
+    List<FeatureGroupVersion> consentVersions = new ArrayList<>();
     Optional<SpineConsent> consent =
         request.purpose().isEmpty()
             ? Optional.empty()
@@ -295,7 +296,11 @@ public final class TrainingSetBuilder {
                 new SpineConsent(
                     request.purpose().get(),
                     request.consentPolicy(),
-                    consentRecords(entities, prepared.catalogVersion(), inputs, progress)));
+                    consentRecords(
+                        entities, prepared.catalogVersion(), inputs, progress, consentVersions)));
+    if (!onSpark) {
+      consentVersions.forEach(version -> progress.addToTotal(version.rowCount()));
+    }
     SpineSource spineSource = spineSource(prepared, inputs);
     UUID id = prepared.trainingSet().id();
     KeysUsed keysUsed = new KeysUsed();
@@ -315,7 +320,12 @@ public final class TrainingSetBuilder {
           onSpark
               ? sparkJoin
                   .orElseThrow()
-                  .join(joinRequest, groupVersions, sink, keysUsed.featureKeyCollector(spine))
+                  .join(
+                      joinRequest,
+                      groupVersions,
+                      consentVersions,
+                      sink,
+                      keysUsed.featureKeyCollector(spine))
               : joinEngine.join(joinRequest, sink, keysUsed.featureKeyCollector(spine));
       TrainingSetOutputs.Written written = output.finish();
       timings.put("joinAndWriteMillis", millisSince(joinStarted));
@@ -351,10 +361,6 @@ public final class TrainingSetBuilder {
           "engine",
           "this server has no Spark Connect server configured"
               + " (feature-store.spark.connect-url); leave engine out to join here");
-    }
-    if (request.purpose().isPresent()) {
-      throw new InvalidInputException(
-          "engine", "a training set with a purpose is joined by the server only; leave engine out");
     }
   }
 
@@ -393,13 +399,15 @@ public final class TrainingSetBuilder {
 
   /**
    * The consent events of each entity that had a consent group when the request was bound, as of
-   * that version; its files count as inputs and its rows as progress, like a feature group's.
+   * that version, whose files count as inputs like a feature group's and are added to {@code
+   * versions}; their rows count as progress as they are read.
    */
   private List<ConsentRecords> consentRecords(
       List<Entity> entities,
       Map<String, Long> catalogVersion,
       List<TrainingSetInput> inputs,
-      RowProgress progress) {
+      RowProgress progress,
+      List<FeatureGroupVersion> versions) {
     List<ConsentRecords> records = new ArrayList<>();
     for (Entity entity : entities) {
       String name = ConsentRecords.groupNameOf(entity);
@@ -410,7 +418,7 @@ public final class TrainingSetBuilder {
       long sequence = catalogVersion.get(name);
       FeatureGroupVersion version = readableVersion(group.get(), sequence);
       addInputs(inputs, name, version);
-      progress.addToTotal(version.rowCount());
+      versions.add(version);
       StoredRowSource rows =
           version.rowsInAnyOrder(List.of(ConsentRecords.PURPOSE, ConsentRecords.GRANTED));
       records.add(new ConsentRecords(group.get(), sequence, progress.counting(rows)));

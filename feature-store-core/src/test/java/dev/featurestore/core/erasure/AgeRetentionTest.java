@@ -35,7 +35,8 @@ class AgeRetentionTest {
   private final InMemoryObjectStore objects = new InMemoryObjectStore();
   private final InMemoryErasureLedger ledger = new InMemoryErasureLedger();
   private final KeyLinesObjectRewriter rewriter = new KeyLinesObjectRewriter(objects);
-  private final AgeRetention retention = AgeRetention.over(ledger, catalog, rewriter, objects);
+  private final AgeRetention retention =
+      AgeRetention.over(ledger, catalog, rewriter, objects, PublishedTables.NONE);
   private FeatureGroup group;
 
   @BeforeEach

@@ -54,7 +54,16 @@ class KeyErasureTest {
   private final KeyLinesObjectRewriter rewriter = new KeyLinesObjectRewriter(objects);
   private final InMemoryModels models = new InMemoryModels();
   private final KeyErasure erasure =
-      KeyErasure.over(ledger, catalog, trainingSets, uploads, lineage, models, rewriter, objects);
+      KeyErasure.over(
+          ledger,
+          catalog,
+          trainingSets,
+          uploads,
+          lineage,
+          models,
+          rewriter,
+          objects,
+          PublishedTables.NONE);
   private Entity user;
 
   @BeforeEach

@@ -3,6 +3,7 @@ package dev.featurestore.core.testing;
 import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
+import dev.featurestore.core.erasure.PublishedTables;
 import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.erasure.RewriteStep;
 import java.time.Instant;
@@ -39,6 +40,7 @@ public final class InMemoryErasureLedger implements ErasureLedger {
     final List<ErasureReceipt.UnreadableObject> unreadable = new ArrayList<>();
     final List<String> objectsToDelete = new ArrayList<>();
     final Map<String, Long> rowsRemovedByGroup = new HashMap<>();
+    final Map<String, Long> snapshotsExpiredByTable = new HashMap<>();
     final List<String> erasedKeys = new ArrayList<>();
     List<ErasureReceipt.ModelVersion> modelsToRetrain = List.of();
     RewriteStep stepInDoubt;
@@ -72,6 +74,7 @@ public final class InMemoryErasureLedger implements ErasureLedger {
               List.copyOf(trainingSetsAffected),
               modelsToRetrain,
               unreadable,
+              snapshotsExpiredByTable,
               Optional.ofNullable(completedAt)));
     }
   }
@@ -177,6 +180,12 @@ public final class InMemoryErasureLedger implements ErasureLedger {
   @Override
   public synchronized void recordTrainingSetAffected(UUID erasureId, UUID trainingSet) {
     entry(erasureId).trainingSetsAffected.add(trainingSet);
+  }
+
+  @Override
+  public synchronized void recordSnapshotsExpired(
+      UUID erasureId, PublishedTables.ExpiredSnapshots expired) {
+    entry(erasureId).snapshotsExpiredByTable.merge(expired.table(), expired.snapshots(), Long::sum);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.featurestore.core.erasure.Erasure;
 import dev.featurestore.core.erasure.ErasureLedger;
 import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyDigests;
+import dev.featurestore.core.erasure.PublishedTables;
 import dev.featurestore.core.erasure.RetentionRun;
 import dev.featurestore.core.erasure.RewriteStep;
 import dev.featurestore.storage.catalog.Transactions;
@@ -42,6 +43,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
       new TypeReference<>() {};
   private static final TypeReference<List<ErasureReceipt.UnreadableObject>> UNREADABLE_LIST =
       new TypeReference<>() {};
+  private static final TypeReference<Map<String, Long>> COUNT_BY_NAME = new TypeReference<>() {};
 
   private final Transactions transactions;
   private final KeyDigests digests;
@@ -238,6 +240,18 @@ public final class JdbcErasureLedger implements ErasureLedger {
   }
 
   @Override
+  public void recordSnapshotsExpired(UUID erasureId, PublishedTables.ExpiredSnapshots expired) {
+    transactions.update(
+        "UPDATE erasures SET snapshots_expired_by_table = jsonb_set(snapshots_expired_by_table,"
+            + " ARRAY[?::text], to_jsonb(COALESCE((snapshots_expired_by_table ->> ?::text)::bigint,"
+            + " 0) + ?)) WHERE id = ?",
+        expired.table(),
+        expired.table(),
+        expired.snapshots(),
+        erasureId);
+  }
+
+  @Override
   public List<String> objectsToDelete(UUID erasureId) {
     return transactions.inTransaction(
         connection -> {
@@ -288,7 +302,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
         connection,
         "SELECT id, entity_name, pending_keys, key_count, reason, principal, created_at,"
             + " files_rewritten, rows_removed, training_sets_affected, receipt, completed_at,"
-            + " unreadable_objects, key_digests"
+            + " unreadable_objects, key_digests, snapshots_expired_by_table"
             + " FROM erasures WHERE "
             + condition,
         rows -> {
@@ -311,6 +325,7 @@ public final class JdbcErasureLedger implements ErasureLedger {
                   Arrays.asList((UUID[]) affected.getArray()),
                   models == null ? List.of() : JSON.readValue(models, MODEL_LIST),
                   JSON.readValue(rows.getString(13), UNREADABLE_LIST),
+                  JSON.readValue(rows.getString(15), COUNT_BY_NAME),
                   Optional.ofNullable(completedAt).map(Timestamp::toInstant)));
         },
         params);

@@ -7,6 +7,7 @@ import dev.featurestore.core.catalog.Catalog;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.catalog.CommitKind;
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.erasure.PublishedTables;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSet;
@@ -23,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +91,7 @@ import org.apache.parquet.schema.MessageType;
  * compare-and-swap: two replicas catching up the same table cannot both win, and the loser starts
  * over from the winner's state.
  */
-public final class IcebergTables {
+public final class IcebergTables implements PublishedTables {
   public static final String FEATURE_GROUPS = "feature_groups";
   public static final String TRAINING_SETS = "training_sets";
 
@@ -123,7 +125,10 @@ public final class IcebergTables {
     this.pointers = new JdbcTablePointers(dataSource);
   }
 
-  /** A table caught up with the catalog, and how many snapshots that expired. */
+  /**
+   * A table caught up with the catalog, and how many of the snapshots it had before that the
+   * catch-up expired (those it made and expired at once are not counted: no reader saw them).
+   */
   public record CaughtUp(Table table, int snapshotsExpired) {}
 
   private static final int TABLES_PER_CATALOG_PAGE = 1_000;
@@ -179,6 +184,31 @@ public final class IcebergTables {
     return catchUp(TRAINING_SETS, id, new OutputSource(trainingSet));
   }
 
+  @Override
+  public Optional<ExpiredSnapshots> expireSnapshotsOfGroup(String featureGroup) {
+    Optional<FeatureGroup> group = catalog.featureGroup(featureGroup);
+    // A table no engine ever loaded has no snapshot to expire: none is made for an erasure.
+    if (group.isEmpty() || pointers.find(FEATURE_GROUPS, featureGroup).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(expired(FEATURE_GROUPS, featureGroup, new GroupSource(group.get())));
+  }
+
+  @Override
+  public Optional<ExpiredSnapshots> expireSnapshotsOfTrainingSet(UUID id) {
+    String name = id.toString();
+    Optional<TrainingSet> trainingSet = trainingSets.find(id).filter(IcebergTables::hasOutput);
+    if (trainingSet.isEmpty() || pointers.find(TRAINING_SETS, name).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(expired(TRAINING_SETS, name, new OutputSource(trainingSet.get())));
+  }
+
+  private ExpiredSnapshots expired(String namespace, String name, TableSource source) {
+    return new ExpiredSnapshots(
+        namespace + "." + name, catchUp(namespace, name, source).snapshotsExpired());
+  }
+
   private static boolean hasOutput(TrainingSet trainingSet) {
     return trainingSet.status() == TrainingSetStatus.READY
         && trainingSet.outputObjectKey().isPresent();
@@ -213,6 +243,8 @@ public final class IcebergTables {
       create(operations, namespace, name, source.schema());
     }
     Table table = new BaseTable(operations, namespace + "." + name);
+    Set<Long> readable = new HashSet<>();
+    table.snapshots().forEach(snapshot -> readable.add(snapshot.snapshotId()));
     long synced = syncedSequence(table.currentSnapshot());
     // Commits before files: a file becomes visible only with its commit, so every file of the
     // commits read here is among the files read next.
@@ -253,7 +285,7 @@ public final class IcebergTables {
     }
     transaction.updateProperties().set(LIVE_OBJECTS_DIGEST, liveDigest).commit();
     transaction.commitTransaction();
-    return new CaughtUp(table, expireSnapshotsNamingDeadObjects(table, live));
+    return new CaughtUp(table, expireSnapshotsNamingDeadObjects(table, live, readable));
   }
 
   private void create(
@@ -368,9 +400,9 @@ public final class IcebergTables {
    * rewrote it, or the retention of replaced files expired it), entries of removed files included,
    * since their column bounds may be an erased key. When the current snapshot is one of them (its
    * manifests list the files an erasure just replaced as deleted), its manifests are rewritten
-   * first, without those entries.
+   * first, without those entries. Returns how many of the {@code readable} snapshots it expired.
    */
-  private int expireSnapshotsNamingDeadObjects(Table table, Set<String> live) {
+  private int expireSnapshotsNamingDeadObjects(Table table, Set<String> live, Set<Long> readable) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
       return 0;
@@ -411,7 +443,7 @@ public final class IcebergTables {
               }
             })
         .commit();
-    return expiring.size();
+    return (int) expiring.stream().filter(readable::contains).count();
   }
 
   /** Whether any entry of the manifest (added, existing or deleted) names a dead object. */

@@ -3,12 +3,14 @@ package dev.featurestore.storage.spark;
 import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.join.ConsentPolicy;
 import dev.featurestore.core.join.ExternalJoinEngine;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.JoinOutputSink;
 import dev.featurestore.core.join.JoinStatistics;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.join.PointInTimeJoinRequest;
+import dev.featurestore.core.join.SpineConsent;
 import dev.featurestore.core.join.WinningRows;
 import dev.featurestore.core.join.WinningRowsListener;
 import dev.featurestore.core.model.Entity;
@@ -23,11 +25,13 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -63,7 +67,9 @@ import org.sparkproject.io.grpc.netty.NettyChannelBuilder;
  * by ({@link ObjectUris}), and {@link SparkJoinSql} joins them. The winners come back as Arrow
  * batches in spine order; the output rows are the spine's own columns (never sent through Spark, so
  * their types stay as given) beside the winners' features, written to the sink as our engine writes
- * them. Lineage hears of the winners after the output is written.
+ * them. Lineage hears of the winners after the output is written. A join with a purpose sends up
+ * each entity's consent events of the bound version too, and Spark decides which spine rows have
+ * consent by the same rule ({@link SparkJoinSql}).
  */
 public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable {
   private static final int DEFAULT_PORT = 15002;
@@ -116,12 +122,10 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
   public JoinStatistics join(
       PointInTimeJoinRequest request,
       List<FeatureGroupVersion> versions,
+      List<FeatureGroupVersion> consentVersions,
       JoinOutputSink sink,
       WinningRowsListener listener)
       throws IOException {
-    if (request.consent().isPresent()) {
-      throw new IllegalArgumentException("Spark joins take no consent requirement");
-    }
     Schema outputSchema = PointInTimeJoinEngine.outputSchema(request);
     String session = UUID.randomUUID().toString();
     try {
@@ -131,7 +135,13 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
       for (int g = 0; g < request.groups().size(); g++) {
         FeatureGroupVersion version = versions.get(g);
         files.add(version.files());
-        createGroupView(session, g, request.groups().get(g), version.files());
+        createFileView(
+            session, SparkJoinSql.groupView(g), request.groups().get(g), version.files());
+      }
+      Optional<SparkJoinSql.Consent> consent = Optional.empty();
+      if (request.consent().isPresent()) {
+        consent =
+            Optional.of(createConsentViews(session, request.consent().get(), consentVersions));
       }
       Winners[] winners = new Winners[request.groups().size()];
       Arrays.setAll(winners, g -> new Winners(request.spine().getRowCount()));
@@ -140,20 +150,37 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
       execute(
           session,
           Relation.newBuilder()
-              .setSql(SQL.newBuilder().setQuery(SparkJoinSql.join(request.groups(), files)))
+              .setSql(
+                  SQL.newBuilder().setQuery(SparkJoinSql.join(request.groups(), files, consent)))
               .build(),
           output::accept);
       output.requireComplete();
       for (int g = 0; g < winners.length; g++) {
         listener.onWinners(g, request.groups().get(g), winners[g]);
       }
-      return new JoinStatistics(0, 0);
+      return new JoinStatistics(0, output.rowsWithoutConsent());
     } catch (StatusRuntimeException e) {
       throw new IOException("the Spark join at " + connectUrl + " failed: " + e.getMessage(), e);
     } finally {
       // Also ends what Spark still runs for an answer left unread (a cancelled or failed write).
       releaseSession(session);
     }
+  }
+
+  /** A view of each entity's consent events of the bound version, in the requirement's order. */
+  private SparkJoinSql.Consent createConsentViews(
+      String session, SpineConsent consent, List<FeatureGroupVersion> consentVersions)
+      throws IOException {
+    List<FeatureGroupRequest> groups = new ArrayList<>();
+    List<List<DataFile>> files = new ArrayList<>();
+    for (int k = 0; k < consent.records().size(); k++) {
+      FeatureGroupRequest group = SparkJoinSql.Consent.request(consent.records().get(k));
+      List<DataFile> version = consentVersions.get(k).files();
+      createFileView(session, SparkJoinSql.consentView(k), group, version);
+      groups.add(group);
+      files.add(version);
+    }
+    return new SparkJoinSql.Consent(consent.purpose(), groups, files);
   }
 
   private void setUtcTimeZone(String session) {
@@ -207,14 +234,15 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
     createView(session, SparkJoinSql.SPINE_VIEW, spineRows);
   }
 
-  private void createGroupView(
-      String session, int index, FeatureGroupRequest request, List<DataFile> files)
+  /** A view {@code name} of the group's rows in {@code files}, each with its file's name. */
+  private void createFileView(
+      String session, String name, FeatureGroupRequest request, List<DataFile> files)
       throws IOException {
     if (files.isEmpty()) {
       execute(
           session,
           Relation.newBuilder()
-              .setSql(SQL.newBuilder().setQuery(SparkJoinSql.emptyGroupView(index, request)))
+              .setSql(SQL.newBuilder().setQuery(SparkJoinSql.emptyGroupView(name, request)))
               .build(),
           batch -> {});
       return;
@@ -247,7 +275,7 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
                             .setUnresolvedStar(Expression.UnresolvedStar.newBuilder()))
                     .addExpressions(fileName))
             .build();
-    createView(session, SparkJoinSql.groupView(index), rows);
+    createView(session, name, rows);
   }
 
   private void createView(String session, String name, Relation input) throws IOException {
@@ -382,7 +410,8 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
 
   /**
    * Turns Spark's answer, in spine order, into output batches: the spine's columns of those rows
-   * and the winners' features, copied into vectors of our output types.
+   * and the winners' features, copied into vectors of our output types. With a purpose, a row
+   * without consent is left out or kept (with no winner, so null features) as the policy says.
    */
   private static final class OutputAssembly {
     private final PointInTimeJoinRequest request;
@@ -391,6 +420,7 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
     private final JoinOutputSink sink;
     private final BufferAllocator allocator;
     private int nextSpineRow;
+    private long rowsWithoutConsent;
 
     OutputAssembly(
         PointInTimeJoinRequest request,
@@ -408,8 +438,14 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
     void accept(VectorSchemaRoot answer) throws IOException {
       int rows = answer.getRowCount();
       BigIntVector spineRows = (BigIntVector) answer.getVector(SparkJoinSql.SPINE_ROW);
+      BitVector consent = (BitVector) answer.getVector(SparkJoinSql.CONSENT);
+      boolean excludes =
+          request.consent().map(c -> c.policy() == ConsentPolicy.EXCLUDE).orElse(false);
       VectorSchemaRoot spine = request.spine();
       int spineColumns = spine.getFieldVectors().size();
+      // The answer's rows that become output rows: all but those without consent, if excluded.
+      int[] kept = new int[rows];
+      int keptCount = 0;
       try (VectorSchemaRoot batch = VectorSchemaRoot.create(outputSchema, allocator)) {
         batch.allocateNew();
         for (int row = 0; row < rows; row++) {
@@ -419,8 +455,15 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
                 "Spark answered spine row " + spineRow + " where " + nextSpineRow + " was next");
           }
           nextSpineRow++;
-          for (int column = 0; column < spineColumns; column++) {
-            batch.getVector(column).copyFromSafe(spineRow, row, spine.getVector(column));
+          boolean consented = consent == null || consent.get(row) == 1;
+          if (!consented) {
+            rowsWithoutConsent++;
+          }
+          if (consented || !excludes) {
+            for (int column = 0; column < spineColumns; column++) {
+              batch.getVector(column).copyFromSafe(spineRow, keptCount, spine.getVector(column));
+            }
+            kept[keptCount++] = row;
           }
         }
         int column = spineColumns;
@@ -429,7 +472,8 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
             SparkValues.copy(
                 answer.getVector(SparkJoinSql.featureColumn(g, f)),
                 batch.getVector(column++),
-                rows);
+                kept,
+                keptCount);
           }
           BigIntVector sequences = (BigIntVector) answer.getVector(SparkJoinSql.sequenceColumn(g));
           BigIntVector ordinals = (BigIntVector) answer.getVector(SparkJoinSql.ordinalColumn(g));
@@ -439,9 +483,16 @@ public final class SparkConnectJoin implements ExternalJoinEngine, AutoCloseable
             winners[g].set((int) spineRows.get(row), sequences, ordinals, times, row);
           }
         }
-        batch.setRowCount(rows);
-        sink.accept(batch);
+        batch.setRowCount(keptCount);
+        if (keptCount > 0) {
+          sink.accept(batch);
+        }
       }
+    }
+
+    /** The spine rows Spark found without consent for the join's purpose. */
+    long rowsWithoutConsent() {
+      return rowsWithoutConsent;
     }
 
     void requireComplete() throws IOException {

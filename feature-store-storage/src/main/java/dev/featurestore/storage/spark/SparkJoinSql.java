@@ -1,6 +1,7 @@
 package dev.featurestore.storage.spark;
 
 import dev.featurestore.core.catalog.DataFile;
+import dev.featurestore.core.join.ConsentRecords;
 import dev.featurestore.core.join.FeatureGroupRequest;
 import dev.featurestore.core.join.FeatureSelection;
 import dev.featurestore.core.model.EpochMicros;
@@ -11,6 +12,7 @@ import dev.featurestore.core.model.KeyType;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Spark SQL of our point-in-time join, over a temporary view {@value #SPINE_VIEW} of the
@@ -18,6 +20,11 @@ import java.util.List;
  * of the bound version. Each rule of the contract (docs/semantics.md) is one clause:
  *
  * <ul>
+ *   <li>consent, when the join has a purpose: per entity with consent events, the winner (by the
+ *       rules below) among its key's events of that purpose in the view {@link #consentView} of its
+ *       consent group's files; a spine row has consent when every such winner is granted. The
+ *       groups are joined with the spine rows that have consent only, so that the others have no
+ *       winner (as {@code ConsentJoin} decides them for our engine);
  *   <li>candidates: same key, event time at or before the spine time (inclusive), and with a TTL at
  *       or after the spine time minus the TTL (inclusive; computed in decimals so that no time near
  *       the ends of the range overflows);
@@ -30,8 +37,9 @@ import java.util.List;
  *       own number, the left joins are on it, and the result is ordered by it.
  * </ul>
  *
- * The answer has the spine row number, then per group its features ({@code g<i>_f<j>}) and the
- * winner's sequence, ordinal and event time (null without a winner), for lineage.
+ * The answer has the spine row number, whether the row has consent ({@value #CONSENT}, with a
+ * purpose only), then per group its features ({@code g<i>_f<j>}) and the winner's sequence, ordinal
+ * and event time (null without a winner), for lineage.
  */
 final class SparkJoinSql {
   static final String SPINE_VIEW = "spine";
@@ -40,10 +48,43 @@ final class SparkJoinSql {
   /** A group view's column naming each row's file (without its folder). */
   static final String FILE_NAME = "_file_name";
 
+  /** The answer's column telling whether a spine row has consent for the join's purpose. */
+  static final String CONSENT = "_consent";
+
+  private static final String CONSENTED_SPINE = "consented_spine";
+  private static final String SPINE_CONSENT = "spine_consent";
+
   private SparkJoinSql() {}
+
+  /**
+   * The consent a join requires: its purpose, and per entity with consent events its consent
+   * group's request ({@link ConsentRecords#GRANTED} then {@link ConsentRecords#PURPOSE}) and the
+   * files of its version, read through {@link #consentView}.
+   */
+  record Consent(String purpose, List<FeatureGroupRequest> groups, List<List<DataFile>> files) {
+    Consent {
+      groups = List.copyOf(groups);
+      files = List.copyOf(files);
+    }
+
+    /** A consent group's request, the features Spark reads of its files. */
+    static FeatureGroupRequest request(ConsentRecords records) {
+      return new FeatureGroupRequest(
+          records.group(),
+          records.asOfCommitSequence(),
+          List.of(
+              new FeatureSelection(ConsentRecords.GRANTED, ConsentRecords.GRANTED),
+              new FeatureSelection(ConsentRecords.PURPOSE, ConsentRecords.PURPOSE)),
+          records.storedRows());
+    }
+  }
 
   static String groupView(int group) {
     return "g" + group;
+  }
+
+  static String consentView(int entity) {
+    return "c" + entity;
   }
 
   static String featureColumn(int group, int feature) {
@@ -81,7 +122,7 @@ final class SparkJoinSql {
   }
 
   /** A view of no rows in the group's file schema, for a version without files. */
-  static String emptyGroupView(int index, FeatureGroupRequest request) {
+  static String emptyGroupView(String view, FeatureGroupRequest request) {
     List<String> columns = new ArrayList<>();
     for (String column : groupFileSchema(request).split(", ")) {
       int space = column.indexOf(' ');
@@ -89,16 +130,49 @@ final class SparkJoinSql {
           "CAST(NULL AS " + column.substring(space + 1) + ") AS " + column.substring(0, space));
     }
     return "CREATE OR REPLACE TEMPORARY VIEW "
-        + groupView(index)
+        + view
         + " AS SELECT "
         + String.join(", ", columns)
         + " WHERE false";
   }
 
-  /** The join; {@code files} are each group's files of its version, in request order. */
-  static String join(List<FeatureGroupRequest> groups, List<List<DataFile>> files) {
+  /**
+   * The join; {@code files} are each group's files of its version, in request order; with a
+   * purpose, only the spine rows with consent take part in the groups' joins.
+   */
+  static String join(
+      List<FeatureGroupRequest> groups, List<List<DataFile>> files, Optional<Consent> consent) {
+    StringBuilder with = new StringBuilder();
     StringBuilder select = new StringBuilder("SELECT s." + SPINE_ROW);
     StringBuilder from = new StringBuilder(" FROM " + SPINE_VIEW + " s");
+    String joined = SPINE_VIEW;
+    if (consent.isPresent()) {
+      with.append("WITH ")
+          .append(SPINE_CONSENT)
+          .append(" AS (")
+          .append(spineConsent(consent.get()))
+          .append("), ")
+          .append(CONSENTED_SPINE)
+          .append(" AS (SELECT s.* FROM ")
+          .append(SPINE_VIEW)
+          .append(" s JOIN ")
+          .append(SPINE_CONSENT)
+          .append(" c ON c.")
+          .append(SPINE_ROW)
+          .append(" = s.")
+          .append(SPINE_ROW)
+          .append(" WHERE c.")
+          .append(CONSENT)
+          .append(") ");
+      select.append(", c.").append(CONSENT);
+      from.append(" JOIN ")
+          .append(SPINE_CONSENT)
+          .append(" c ON c.")
+          .append(SPINE_ROW)
+          .append(" = s.")
+          .append(SPINE_ROW);
+      joined = CONSENTED_SPINE;
+    }
     for (int g = 0; g < groups.size(); g++) {
       FeatureGroupRequest request = groups.get(g);
       String winner = "w" + g + ".v";
@@ -110,7 +184,7 @@ final class SparkJoinSql {
       select.append(", ").append(winner).append("._ord AS ").append(ordinalColumn(g));
       select.append(", ").append(winner).append("._time AS ").append(eventTimeColumn(g));
       from.append(" LEFT JOIN (")
-          .append(winners(g, request, files.get(g)))
+          .append(winners(joined, groupView(g), request, files.get(g), ""))
           .append(") w")
           .append(g)
           .append(" ON w")
@@ -120,11 +194,50 @@ final class SparkJoinSql {
           .append(" = s.")
           .append(SPINE_ROW);
     }
-    return select + from.toString() + " ORDER BY s." + SPINE_ROW;
+    return with.toString() + select + from + " ORDER BY s." + SPINE_ROW;
   }
 
-  /** Per spine row with a candidate, the winning row's features, sequence, ordinal and time. */
-  private static String winners(int g, FeatureGroupRequest request, List<DataFile> files) {
+  /**
+   * Per spine row, whether it has consent: for every entity with consent events, the winning event
+   * of the purpose is granted (no winner, or a null or false {@code granted}: no consent).
+   */
+  private static String spineConsent(Consent consent) {
+    StringBuilder granted = new StringBuilder();
+    StringBuilder from = new StringBuilder(" FROM " + SPINE_VIEW + " s");
+    String ofPurpose =
+        " WHERE " + quoted(ConsentRecords.PURPOSE) + " = " + stringLiteral(consent.purpose());
+    for (int k = 0; k < consent.groups().size(); k++) {
+      granted.append(k == 0 ? "" : " AND ").append("coalesce(k").append(k).append(".v.f0, false)");
+      from.append(" LEFT JOIN (")
+          .append(
+              winners(
+                  SPINE_VIEW,
+                  consentView(k),
+                  consent.groups().get(k),
+                  consent.files().get(k),
+                  ofPurpose))
+          .append(") k")
+          .append(k)
+          .append(" ON k")
+          .append(k)
+          .append('.')
+          .append(SPINE_ROW)
+          .append(" = s.")
+          .append(SPINE_ROW);
+    }
+    return "SELECT s." + SPINE_ROW + ", " + granted + " AS " + CONSENT + from;
+  }
+
+  /**
+   * Per row of {@code spine} with a candidate in {@code view} (narrowed by {@code candidateFilter},
+   * a WHERE clause or nothing), the winning row's features, sequence, ordinal and time.
+   */
+  private static String winners(
+      String spine,
+      String view,
+      FeatureGroupRequest request,
+      List<DataFile> files,
+      String candidateFilter) {
     FeatureGroup group = request.group();
     String key = quoted(group.entity().name());
     String eventTime = quoted(FeatureGroup.EVENT_TIME);
@@ -149,7 +262,8 @@ final class SparkJoinSql {
             + " AS _seq, "
             + quoted(StoredRowSchema.ROW_ORDINAL)
             + " AS _ord FROM "
-            + groupView(g);
+            + view
+            + candidateFilter;
     StringBuilder sql =
         new StringBuilder("SELECT s.")
             .append(SPINE_ROW)
@@ -158,7 +272,7 @@ final class SparkJoinSql {
             .append(", struct(r.")
             .append(eventTime)
             .append(", r._seq, r._ord)) AS v FROM ")
-            .append(SPINE_VIEW)
+            .append(spine)
             .append(" s JOIN (")
             .append(candidates)
             .append(") r ON r.")

@@ -18,28 +18,29 @@ import org.apache.arrow.vector.complex.ListVector;
 final class SparkValues {
   private SparkValues() {}
 
-  static void copy(FieldVector from, FieldVector to, int rows) {
+  /** Copies {@code from}'s rows {@code rows[0..count)} to {@code to}'s rows {@code 0..count). */
+  static void copy(FieldVector from, FieldVector to, int[] rows, int count) {
     if (to instanceof FixedSizeListVector vectors && from instanceof ListVector lists) {
-      copyVectors(lists, vectors, rows);
+      copyVectors(lists, vectors, rows, count);
     } else if (to instanceof VarCharVector strings && from instanceof LargeVarCharVector large) {
-      for (int row = 0; row < rows; row++) {
-        if (large.isNull(row)) {
+      for (int row = 0; row < count; row++) {
+        if (large.isNull(rows[row])) {
           strings.setNull(row);
         } else {
-          strings.setSafe(row, large.get(row));
+          strings.setSafe(row, large.get(rows[row]));
         }
       }
     } else if (to instanceof VarBinaryVector bytes && from instanceof LargeVarBinaryVector large) {
-      for (int row = 0; row < rows; row++) {
-        if (large.isNull(row)) {
+      for (int row = 0; row < count; row++) {
+        if (large.isNull(rows[row])) {
           bytes.setNull(row);
         } else {
-          bytes.setSafe(row, large.get(row));
+          bytes.setSafe(row, large.get(rows[row]));
         }
       }
     } else if (from.getMinorType() == to.getMinorType()) {
-      for (int row = 0; row < rows; row++) {
-        to.copyFromSafe(row, row, from);
+      for (int row = 0; row < count; row++) {
+        to.copyFromSafe(rows[row], row, from);
       }
     } else {
       throw new IllegalStateException(
@@ -51,20 +52,22 @@ final class SparkValues {
     }
   }
 
-  private static void copyVectors(ListVector lists, FixedSizeListVector vectors, int rows) {
+  private static void copyVectors(
+      ListVector lists, FixedSizeListVector vectors, int[] rows, int count) {
     Float4Vector fromValues = (Float4Vector) lists.getDataVector();
     Float4Vector toValues = (Float4Vector) vectors.getDataVector();
     int dimension = vectors.getListSize();
-    for (int row = 0; row < rows; row++) {
-      if (lists.isNull(row)) {
+    for (int row = 0; row < count; row++) {
+      int from = rows[row];
+      if (lists.isNull(from)) {
         vectors.setNull(row);
         continue;
       }
-      int start = lists.getElementStartIndex(row);
-      if (lists.getElementEndIndex(row) - start != dimension) {
+      int start = lists.getElementStartIndex(from);
+      if (lists.getElementEndIndex(from) - start != dimension) {
         throw new IllegalStateException(
             "Spark answered a vector of "
-                + (lists.getElementEndIndex(row) - start)
+                + (lists.getElementEndIndex(from) - start)
                 + " values for "
                 + vectors.getField().getName()
                 + ", whose dimension is "

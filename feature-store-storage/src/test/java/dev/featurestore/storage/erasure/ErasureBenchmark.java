@@ -3,6 +3,7 @@ package dev.featurestore.storage.erasure;
 import dev.featurestore.core.catalog.DataFile;
 import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.erasure.KeyErasure;
+import dev.featurestore.core.erasure.PublishedTables;
 import dev.featurestore.core.ingest.FeatureGroupWriter;
 import dev.featurestore.core.ingest.SpooledUpload;
 import dev.featurestore.core.join.JoinOptions;
@@ -224,7 +225,8 @@ public final class ErasureBenchmark {
                   Long.MAX_VALUE,
                   temporary,
                   StorageTestBed.THREADS),
-              objects);
+              objects,
+              PublishedTables.NONE);
       UUID id = UUID.randomUUID();
       jobs.create(
           id, "ERASURE", "", eraser.plannedSteps(user, List.of(ERASED_KEY)), scientist.id());

@@ -24,6 +24,8 @@ import dev.featurestore.storage.catalog.JdbcModels;
 import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
+import dev.featurestore.storage.iceberg.IcebergTables;
+import dev.featurestore.storage.iceberg.ObjectUris;
 import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
@@ -51,8 +53,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A {@link StorageTestBed} with everything an erasure touches: uploads, training sets built by the
- * real builder, lineage, models, jobs and the eraser itself; and ways to read back which keys each
- * kind of object holds.
+ * real builder, lineage, models, jobs, the Iceberg tables and the eraser itself; and ways to read
+ * back which keys each kind of object holds.
  */
 public record ErasureTestBed(
     StorageTestBed storage,
@@ -64,7 +66,8 @@ public record ErasureTestBed(
     LineageIndex lineage,
     TrainingSetBuilder builder,
     ApiKey scientist,
-    Path temporaryFolder)
+    Path temporaryFolder,
+    IcebergTables icebergTables)
     implements AutoCloseable {
 
   public static ErasureTestBed in(Path folder) throws IOException {
@@ -110,7 +113,13 @@ public record ErasureTestBed(
         lineage,
         builder,
         scientist,
-        temporary);
+        temporary,
+        new IcebergTables(
+            dataSource,
+            storage.catalog(),
+            trainingSets,
+            storage.objects(),
+            ObjectUris.localDisk(folder.resolve("objects"))));
   }
 
   /** The erasure as the server wires it. */
@@ -136,7 +145,8 @@ public record ErasureTestBed(
             Long.MAX_VALUE,
             temporaryFolder,
             StorageTestBed.THREADS),
-        objects);
+        objects,
+        icebergTables);
   }
 
   /** Checks and stores a spine upload as the upload endpoint does. */

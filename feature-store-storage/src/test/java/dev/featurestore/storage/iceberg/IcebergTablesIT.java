@@ -2,6 +2,7 @@ package dev.featurestore.storage.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.erasure.ErasureReceipt;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
@@ -19,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.arrow.vector.FieldVector;
@@ -37,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Iceberg's own generic reader, over the tables we keep, reads what our reader reads: every row of
- * a group at every snapshot; and after an erasure no snapshot still reachable yields the key.
+ * a group at every snapshot; and after an erasure no snapshot still reachable yields the key, the
+ * erasure having expired (and counted in its receipt) exactly the snapshots that named a file it
+ * rewrote.
  */
 class IcebergTablesIT {
   private static final List<String> COLUMNS = List.of("user_id", "event_time", "clicks", "country");
@@ -50,13 +54,8 @@ class IcebergTablesIT {
   void setUp() throws IOException {
     bed = ErasureTestBed.in(folder);
     var storage = bed.storage();
-    tables =
-        new IcebergTables(
-            storage.dataSource(),
-            storage.catalog(),
-            bed.trainingSets(),
-            storage.objects(),
-            ObjectUris.localDisk(folder.resolve("objects")));
+    // The tables the erasure expires snapshots of.
+    tables = bed.icebergTables();
     storage.userGroup("activity", FeatureDefinition.scalar("clicks", FeatureType.INT64));
   }
 
@@ -105,53 +104,76 @@ class IcebergTablesIT {
   }
 
   @Test
-  void afterAnErasureNoReachableSnapshotYieldsTheKeyNorNamesItsOldFiles() throws IOException {
+  void anErasureExpiresEverySnapshotNamingAFileItRewroteAndItsReceiptCountsThem()
+      throws IOException {
     var storage = bed.storage();
+    storage.appendJson(
+        "activity", "{\"user_id\":\"u2\",\"event_time\":\"2026-02-01T00:00:00Z\",\"clicks\":1}");
     storage.appendJson(
         "activity",
         """
-        {"user_id":"u1","event_time":"2026-02-01T00:00:00Z","clicks":1},
-        {"user_id":"u2","event_time":"2026-02-01T00:00:00Z","clicks":2}""");
+        {"user_id":"u1","event_time":"2026-02-02T00:00:00Z","clicks":2},
+        {"user_id":"u2","event_time":"2026-02-02T00:00:00Z","clicks":3}""");
     storage.appendJson(
-        "activity", "{\"user_id\":\"u2\",\"event_time\":\"2026-02-02T00:00:00Z\",\"clicks\":3}");
+        "activity", "{\"user_id\":\"u3\",\"event_time\":\"2026-02-03T00:00:00Z\",\"clicks\":4}");
     TrainingSet trainingSet =
         bed.buildOnGroup(
             "clicks_on_activity",
             "activity",
             List.of(new FeatureReference("activity", "clicks", Optional.of("past_clicks"))));
+    // Both tables are published (an engine loaded them) before the erasure.
     Table before = tables.featureGroup("activity").table();
-    List<Long> snapshotsBefore = ids(before);
-    List<String> manifestListsBefore = new ArrayList<>();
-    before
-        .snapshots()
-        .forEach(snapshot -> manifestListsBefore.add(snapshot.manifestListLocation()));
-    List<String> filesBefore = files(before);
     Table outputBefore = tables.trainingSet(trainingSet.id().toString(), any -> true).table();
     assertThat(keys(outputBefore, outputBefore.currentSnapshot())).contains("u1");
+    // The second commit's file alone holds u1: the snapshots of the second and third commits name
+    // it, the first one's does not.
+    List<Snapshot> snapshotsBefore = new ArrayList<>();
+    before.snapshots().forEach(snapshotsBefore::add);
+    List<String> holding = new ArrayList<>(files(before, snapshotsBefore.get(1)));
+    holding.removeAll(files(before, snapshotsBefore.get(0)));
+    assertThat(holding).hasSize(1);
+    String holdingU1 = holding.get(0);
+    List<Snapshot> naming = new ArrayList<>();
+    List<Snapshot> notNaming = new ArrayList<>();
+    for (Snapshot snapshot : snapshotsBefore) {
+      (files(before, snapshot).contains(holdingU1) ? naming : notNaming).add(snapshot);
+    }
+    assertThat(naming).hasSize(2);
+    assertThat(notNaming).hasSize(1);
 
     Entity user = storage.catalog().entity("user_id").orElseThrow();
-    bed.erase(user, List.of("u1"));
+    ErasureReceipt receipt = bed.erase(user, List.of("u1"));
+
+    assertThat(receipt.snapshotsExpiredByTable())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "feature_groups.activity",
+                (long) naming.size(),
+                "training_sets." + trainingSet.id(),
+                1L));
+    assertThat(receipt.snapshotsExpired()).isEqualTo(naming.size() + 1);
+    // The erasure left nothing for the next load to expire.
     IcebergTables.CaughtUp group = tables.featureGroup("activity");
     IcebergTables.CaughtUp output = tables.trainingSet(trainingSet.id().toString(), any -> true);
-
-    // The first commit's file held u1: both snapshots named it; so did the erasure's overwrite,
-    // which listed it as deleted (with its column bounds) and was replaced by a clean snapshot.
-    assertThat(group.snapshotsExpired()).isEqualTo(snapshotsBefore.size() + 1);
-    assertThat(output.snapshotsExpired()).isEqualTo(2);
+    assertThat(group.snapshotsExpired()).isZero();
+    assertThat(output.snapshotsExpired()).isZero();
+    assertThat(ids(group.table()))
+        .doesNotContainAnyElementsOf(ids(naming))
+        .containsAll(ids(notNaming));
+    assertThat(ids(output.table())).doesNotContainAnyElementsOf(ids(outputBefore));
     for (IcebergTables.CaughtUp caughtUp : List.of(group, output)) {
       Table table = caughtUp.table();
-      assertThat(ids(table)).doesNotContainAnyElementsOf(snapshotsBefore);
       for (Snapshot snapshot : table.snapshots()) {
         assertThat(keys(table, snapshot)).doesNotContain("u1").contains("u2");
       }
     }
     // Their metadata is gone with them: no manifest left (their column bounds may be the erased
     // key) names the file that held it.
-    assertThat(manifestListsBefore)
-        .allSatisfy(location -> assertThat(Path.of(URI.create(location))).doesNotExist());
-    List<String> replaced = new ArrayList<>(filesBefore);
-    replaced.removeAll(files(group.table()));
-    assertThat(replaced).hasSize(1);
+    assertThat(naming)
+        .allSatisfy(
+            snapshot ->
+                assertThat(Path.of(URI.create(snapshot.manifestListLocation()))).doesNotExist());
+    assertThat(files(group.table())).doesNotContain(holdingU1);
     try (Stream<Path> metadata =
         Files.list(folder.resolve("objects/iceberg/feature_groups/activity/metadata"))) {
       metadata
@@ -161,23 +183,46 @@ class IcebergTablesIT {
                   assertThat(
                           IcebergTables.filesNamedBy(
                               group.table().io().newInputFile(manifest.toUri().toString())))
-                      .doesNotContainAnyElementsOf(replaced));
+                      .doesNotContain(holdingU1));
     }
     assertThat(icebergRows(group.table(), group.table().currentSnapshot()))
         .containsExactlyInAnyOrderElementsOf(ourRows(storage.catalog().latestSequence("activity")));
   }
 
+  @Test
+  void anErasurePublishesNoTableThatNoEngineLoaded() throws IOException {
+    var storage = bed.storage();
+    storage.appendJson(
+        "activity", "{\"user_id\":\"u1\",\"event_time\":\"2026-02-01T00:00:00Z\",\"clicks\":1}");
+
+    ErasureReceipt receipt =
+        bed.erase(storage.catalog().entity("user_id").orElseThrow(), List.of("u1"));
+
+    assertThat(receipt.filesRewritten()).isEqualTo(1);
+    assertThat(receipt.snapshotsExpiredByTable()).isEmpty();
+    assertThat(folder.resolve("objects/iceberg")).doesNotExist();
+  }
+
   private static List<String> files(Table table) throws IOException {
+    return files(table, table.currentSnapshot());
+  }
+
+  private static List<String> files(Table table, Snapshot snapshot) throws IOException {
     List<String> files = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
       tasks.forEach(task -> files.add(task.file().location()));
     }
     return files;
   }
 
   private static List<Long> ids(Table table) {
+    return ids(table.snapshots());
+  }
+
+  private static List<Long> ids(Iterable<Snapshot> snapshots) {
     List<Long> ids = new ArrayList<>();
-    table.snapshots().forEach(snapshot -> ids.add(snapshot.snapshotId()));
+    snapshots.forEach(snapshot -> ids.add(snapshot.snapshotId()));
     return ids;
   }
 

@@ -1,18 +1,16 @@
 package dev.featurestore.storage.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.featurestore.core.InvalidInputException;
 import dev.featurestore.core.catalog.Commit;
 import dev.featurestore.core.join.ConsentPolicy;
+import dev.featurestore.core.join.ConsentRecords;
 import dev.featurestore.core.lineage.KeyUse;
 import dev.featurestore.core.model.Entity;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.KeyType;
-import dev.featurestore.core.model.MaxAge;
 import dev.featurestore.core.training.FeatureReference;
 import dev.featurestore.core.training.InlineSpine;
 import dev.featurestore.core.training.TrainingSet;
@@ -58,8 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A training set joined by Spark through Spark Connect (a server started on loopback, in its own
  * JVM) equals the one our engine joins, row for row, on generated groups of every value type with
- * ties within and across commits, rows on the TTL bound, duplicate spine rows and {@code asOf}; it
- * records the same inputs and keys, so an erasure reaches its output like any other.
+ * ties within and across commits, rows on the TTL bound, duplicate spine rows and {@code asOf}, and
+ * under a purpose with generated consent events and either consent policy; it records the same
+ * inputs and keys, so an erasure reaches its output like any other.
  */
 class SparkConnectJoinIT {
   private static final long TIME_RANGE_MICROS = 40;
@@ -112,9 +111,16 @@ class SparkConnectJoinIT {
   private void joinGeneratedCases() throws IOException {
     Entity users = bed.storage().catalog().createEntity(new Entity("user_id", KeyType.STRING, ""));
     Entity items = bed.storage().catalog().createEntity(new Entity("item_id", KeyType.INT64, ""));
+    // Consent events of both entities, for the builds with a purpose: the users' with a TTL.
+    FeatureGroup userConsent = createConsentGroup(users, Duration.ofNanos(20_000));
+    FeatureGroup itemConsent = createConsentGroup(items, Duration.ZERO);
     int joins = 0;
+    long rowsWithConsent = 0;
+    long rowsWithoutConsent = 0;
     for (long seed = 1; seed <= 3; seed++) {
       Random random = new Random(seed);
+      commitConsent(userConsent, GeneratedKeyType.STRING, random);
+      commitConsent(itemConsent, GeneratedKeyType.INT64, random);
       // A string-keyed group with a TTL of 10 µs and an integer-keyed one without, joined at once.
       FeatureGroup userGroup = createGroup("users_" + seed, "u_", users, Duration.ofNanos(10_000));
       FeatureGroup itemGroup = createGroup("items_" + seed, "i_", items, Duration.ZERO);
@@ -139,25 +145,46 @@ class SparkConnectJoinIT {
       if (userCommits.size() > 1) {
         asOfs.add(Optional.of(userCommits.get(userCommits.size() / 2 - 1).writeTime().toString()));
       }
+      List<TrainingSetRequest> requests = new ArrayList<>();
       for (Optional<String> asOf : asOfs) {
-        TrainingSetRequest request = request(List.of(userGroup, itemGroup), spine, asOf);
+        requests.add(request(List.of(userGroup, itemGroup), spine, asOf, Optional.empty()));
+      }
+      // One build with purpose "p" per seed, each policy, as of the latest or an earlier version.
+      ConsentPolicy policy = seed % 2 == 1 ? ConsentPolicy.EXCLUDE : ConsentPolicy.NULL_FEATURES;
+      requests.add(
+          request(
+              List.of(userGroup, itemGroup),
+              spine,
+              asOfs.get((int) (seed % asOfs.size())),
+              Optional.of(policy)));
+      for (TrainingSetRequest request : requests) {
         TrainingSet ours = bed.build(request);
         TrainingSet sparks = bed.build(request.onEngine(TrainingSetEngine.SPARK));
 
         assertThat(outputRows(sparks))
-            .as("seed %d as of %s", seed, asOf)
+            .as("seed %d as of %s, consent %s", seed, request.asOf(), request.purpose())
             .isEqualTo(outputRows(ours));
-        assertThat(sparks.rows()).isEqualTo(spine.size());
+        assertThat(sparks.rows()).isEqualTo(ours.rows());
+        assertThat(sparks.rowsWithoutConsent()).isEqualTo(ours.rowsWithoutConsent());
         assertThat(sparks.inputs()).isEqualTo(ours.inputs());
         assertThat(sparks.catalogVersion()).isEqualTo(ours.catalogVersion());
         for (int k = 0; k < KEYS; k++) {
           assertSameLineage(users, GeneratedKeyType.STRING.key(k), ours, sparks);
           assertSameLineage(items, GeneratedKeyType.INT64.key(k), ours, sparks);
         }
+        if (request.purpose().isPresent()) {
+          rowsWithoutConsent += ours.rowsWithoutConsent();
+          rowsWithConsent += spine.size() - ours.rowsWithoutConsent();
+        } else {
+          assertThat(sparks.rows()).isEqualTo(spine.size());
+        }
         joins++;
       }
     }
-    assertThat(joins).isGreaterThanOrEqualTo(4);
+    assertThat(joins).isGreaterThanOrEqualTo(7);
+    // The data is no trivial case: consent kept some rows and took others.
+    assertThat(rowsWithConsent).isPositive();
+    assertThat(rowsWithoutConsent).isPositive();
   }
 
   private void assertSameLineage(Entity entity, Object key, TrainingSet ours, TrainingSet sparks) {
@@ -208,30 +235,6 @@ class SparkConnectJoinIT {
     assertThat(bed.keysInGroup(group.name(), "user_id")).containsExactly("u2");
   }
 
-  @Test
-  void purposeIsRefusedOnSparkBeforeAnythingIsRecorded() {
-    TrainingSetRequest request =
-        new TrainingSetRequest(
-            "consented",
-            Optional.of(
-                new InlineSpine(
-                    List.of(Map.of("user_id", "u1", "event_time", "2026-03-02T00:00:00Z")))),
-            Optional.empty(),
-            Optional.empty(),
-            List.of(FeatureReference.parse("features[0]", "activity:*", Optional.empty())),
-            Optional.empty(),
-            Optional.of("marketing"),
-            ConsentPolicy.EXCLUDE,
-            MaxAge.FOREVER,
-            TrainingSetEngine.SPARK,
-            "{}");
-
-    assertThatThrownBy(() -> bed.builder().prepare(request, bed.scientist()))
-        .isInstanceOfSatisfying(
-            InvalidInputException.class,
-            e -> assertThat(e.errors().get(0).field()).isEqualTo("engine"));
-  }
-
   /** A group with a feature of every generated type, named by {@code prefix} and the type. */
   private FeatureGroup createGroup(String name, String prefix, Entity entity, Duration ttl) {
     List<FeatureDefinition> features = new ArrayList<>();
@@ -245,6 +248,62 @@ class SparkConnectJoinIT {
     return bed.storage()
         .catalog()
         .createFeatureGroup(new FeatureGroup(name, entity, features, ttl, false, "", 1));
+  }
+
+  /** The entity's consent group: {@code purpose} and {@code granted}, with {@code ttl}. */
+  private FeatureGroup createConsentGroup(Entity entity, Duration ttl) {
+    return bed.storage()
+        .catalog()
+        .createFeatureGroup(
+            new FeatureGroup(
+                ConsentRecords.groupNameOf(entity),
+                entity,
+                List.of(
+                    FeatureDefinition.scalar(ConsentRecords.PURPOSE, FeatureType.STRING),
+                    FeatureDefinition.scalar(ConsentRecords.GRANTED, FeatureType.BOOL)),
+                ttl,
+                false,
+                "",
+                1));
+  }
+
+  /**
+   * Consent events drawn by the reference join's generator (purposes "p" and "q", granted,
+   * withdrawn or null, over the spine's keys, some never consenting), one commit per generated
+   * commit.
+   */
+  private void commitConsent(FeatureGroup group, GeneratedKeyType keyType, Random random)
+      throws IOException {
+    List<ReferenceFeatureRow> rows =
+        ReferenceDataGenerator.consentRows(
+                new ReferenceDataGenerator.GroupShape(
+                    keyType, KEYS, 4, 40, TIME_RANGE_MICROS, List.of(), 0.1),
+                List.of("p", "q"))
+            // The generator draws empty lists often: an entity without events leaves no consent.
+            .filter(events -> events.size() >= 2 * KEYS)
+            .generator(1000)
+            .next(random)
+            .value();
+    Map<Long, List<String>> byCommit = new LinkedHashMap<>();
+    for (ReferenceFeatureRow row : rows) {
+      byCommit
+          .computeIfAbsent(row.commitSequence(), sequence -> new ArrayList<>())
+          .add(
+              "{\""
+                  + group.entity().name()
+                  + "\":"
+                  + jsonValue(row.key())
+                  + ",\"event_time\":\""
+                  + instant(row.eventTimeMicros())
+                  + "\",\"purpose\":"
+                  + jsonValue(row.values().get(0))
+                  + ",\"granted\":"
+                  + jsonValue(row.values().get(1))
+                  + "}");
+    }
+    for (List<String> commit : byCommit.values()) {
+      bed.storage().appendJson(group.name(), String.join(",", commit));
+    }
   }
 
   /** Generated rows, one commit per generated commit (empty ones dropped), in upload order. */
@@ -315,8 +374,12 @@ class SparkConnectJoinIT {
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
+  /** A training set of every feature of {@code groups}, with purpose "p" when a policy is given. */
   private static TrainingSetRequest request(
-      List<FeatureGroup> groups, List<ReferenceSpineRow> spine, Optional<String> asOf) {
+      List<FeatureGroup> groups,
+      List<ReferenceSpineRow> spine,
+      Optional<String> asOf,
+      Optional<ConsentPolicy> consentPolicy) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ReferenceSpineRow row : spine) {
       Map<String, Object> values = new HashMap<>();
@@ -339,6 +402,8 @@ class SparkConnectJoinIT {
         Optional.empty(),
         features,
         asOf,
+        consentPolicy.map(policy -> "p"),
+        consentPolicy.orElse(ConsentPolicy.EXCLUDE),
         "{}");
   }
 
