@@ -56,7 +56,7 @@ class IngestConfiguration {
     return new FeatureGroupWriter(
         catalog,
         objectStore,
-        new ParquetFeatureFileFormat(),
+        new ParquetFeatureFileFormat(threads.fileWrites()),
         allocator,
         threads.fileWrites(),
         Clock.systemUTC(),

@@ -136,15 +136,9 @@ public final class FeatureGroupCompactor {
           compactionAllocator,
           batch -> {
             int offset = merged.getRowCount();
-            int[] everyRow = VectorGather.identity(batch.getRowCount());
             for (FieldVector target : merged.getFieldVectors()) {
-              VectorGather.gather(
-                  batch.getVector(target.getName()),
-                  everyRow,
-                  0,
-                  batch.getRowCount(),
-                  target,
-                  offset);
+              VectorGather.copyRange(
+                  batch.getVector(target.getName()), 0, batch.getRowCount(), target, offset);
             }
             merged.setRowCount(offset + batch.getRowCount());
           });

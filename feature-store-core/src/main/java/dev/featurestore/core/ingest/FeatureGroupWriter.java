@@ -126,7 +126,8 @@ public final class FeatureGroupWriter {
    * @param allocator the parent of every append's own allocator, limited to {@link
    *     Settings#memoryPerRequest}
    * @param storeThreads where full batches are sorted and stored while the next one is decoded; a
-   *     bounded pool the server's work shares, one task per append at a time
+   *     bounded pool the server's work shares, one task per append at a time, which offers half of
+   *     its sort and gather to the pool again ({@link ParallelPair})
    */
   public FeatureGroupWriter(
       Catalog catalog,
@@ -230,7 +231,8 @@ public final class FeatureGroupWriter {
   public NewDataFile store(
       FeatureGroup group, VectorSchemaRoot rows, BufferAllocator sortingAllocator)
       throws IOException {
-    return storeInOrder(group, rows, StoredRowSorter.sortOrder(rows), sortingAllocator);
+    return storeInOrder(
+        group, rows, StoredRowSorter.sortOrder(rows, storeThreads), sortingAllocator);
   }
 
   /**
@@ -243,7 +245,7 @@ public final class FeatureGroupWriter {
       BufferAllocator sortingAllocator,
       ErasedRowTally erasedRows)
       throws IOException {
-    int[] order = erasedRows.rowsToStore(rows, StoredRowSorter.sortOrder(rows));
+    int[] order = erasedRows.rowsToStore(rows, StoredRowSorter.sortOrder(rows, storeThreads));
     return order.length == 0
         ? Optional.empty()
         : Optional.of(storeInOrder(group, rows, order, sortingAllocator));
@@ -255,9 +257,10 @@ public final class FeatureGroupWriter {
       throws IOException {
     String objectKey = ObjectLayout.newFeatureGroupFile(group.name());
     Path file = settings.temporaryFolder().resolve(UUID.randomUUID() + ".parquet");
-    try (VectorSchemaRoot sorted = StoredRowSorter.copyInOrder(rows, order, sortingAllocator)) {
-      // One pass per feature column, on the store thread while the next batch decodes.
-      FileStatistics statistics = FileStatistics.of(group, sorted);
+    try (VectorSchemaRoot sorted =
+        StoredRowSorter.copyInOrder(rows, order, sortingAllocator, storeThreads)) {
+      // One pass per feature column, on the store threads while the next batch decodes.
+      FileStatistics statistics = FileStatistics.of(group, sorted, storeThreads);
       DataFileStats stats = fileFormat.write(group, sorted, file);
       objects.put(objectKey, file);
       return new NewDataFile(

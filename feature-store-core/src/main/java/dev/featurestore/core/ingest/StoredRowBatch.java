@@ -37,9 +37,6 @@ public final class StoredRowBatch implements AutoCloseable {
   private final List<FieldVector> features;
   private int rows;
 
-  /** {@code 0, 1, 2, ...}: the source rows of a contiguous copy. */
-  private int[] contiguous = new int[0];
-
   public StoredRowBatch(FeatureGroup group, BufferAllocator allocator) {
     this.group = group;
     this.root = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator);
@@ -105,10 +102,7 @@ public final class StoredRowBatch implements AutoCloseable {
   }
 
   private void copy(FieldVector source, int from, int count, FieldVector target, int at) {
-    if (contiguous.length < from + count) {
-      contiguous = VectorGather.identity(from + count);
-    }
-    VectorGather.gather(source, contiguous, from, count, target, at);
+    VectorGather.copyRange(source, from, count, target, at);
   }
 
   public void setKey(String value) {

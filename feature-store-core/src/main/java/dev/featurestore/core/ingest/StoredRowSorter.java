@@ -1,6 +1,7 @@
 package dev.featurestore.core.ingest;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BigIntVector;
@@ -19,15 +20,17 @@ public final class StoredRowSorter {
 
   /** A sorted copy of {@code rows}, allocated from {@code allocator}; the caller closes both. */
   public static VectorSchemaRoot sortedCopy(VectorSchemaRoot rows, BufferAllocator allocator) {
-    return copyInOrder(rows, sortOrder(rows), allocator);
+    Executor here = Runnable::run;
+    return copyInOrder(rows, sortOrder(rows, here), allocator, here);
   }
 
   /**
    * A copy of the rows at {@code order}'s positions, in that order (a sort order, perhaps with rows
-   * left out), allocated from {@code allocator}; the caller closes both.
+   * left out), allocated from {@code allocator}; the caller closes both. Half of the columns are
+   * gathered on a thread of {@code helpers} when one is free ({@link ParallelPair}).
    */
   static VectorSchemaRoot copyInOrder(
-      VectorSchemaRoot rows, int[] order, BufferAllocator allocator) {
+      VectorSchemaRoot rows, int[] order, BufferAllocator allocator, Executor helpers) {
     int rowCount = order.length;
     VectorSchemaRoot sorted = VectorSchemaRoot.create(rows.getSchema(), allocator);
     try {
@@ -37,11 +40,11 @@ public final class StoredRowSorter {
       }
       List<FieldVector> sources = rows.getFieldVectors();
       List<FieldVector> targets = sorted.getFieldVectors();
-      for (int column = 0; column < sources.size(); column++) {
-        FieldVector target = targets.get(column);
-        VectorGather.gather(sources.get(column), order, 0, rowCount, target, 0);
-        target.setValueCount(rowCount);
-      }
+      // Alternate columns: the key (the dearest) and the features then split about evenly.
+      ParallelPair.run(
+          helpers,
+          () -> gatherEveryOther(sources, targets, order, 1),
+          () -> gatherEveryOther(sources, targets, order, 0));
       sorted.setRowCount(rowCount);
       return sorted;
     } catch (RuntimeException e) {
@@ -50,8 +53,20 @@ public final class StoredRowSorter {
     }
   }
 
-  /** Row positions in sorted order. */
-  static int[] sortOrder(VectorSchemaRoot rows) {
+  private static void gatherEveryOther(
+      List<FieldVector> sources, List<FieldVector> targets, int[] order, int first) {
+    for (int column = first; column < sources.size(); column += 2) {
+      FieldVector target = targets.get(column);
+      VectorGather.gather(sources.get(column), order, 0, order.length, target, 0);
+      target.setValueCount(order.length);
+    }
+  }
+
+  /**
+   * Row positions in sorted order. The two halves are sorted at once, one on a thread of {@code
+   * helpers} when one is free ({@link ParallelPair}), then merged.
+   */
+  static int[] sortOrder(VectorSchemaRoot rows, Executor helpers) {
     FieldVector key = rows.getVector(0);
     TimeStampMicroTZVector eventTime =
         (TimeStampMicroTZVector)
@@ -78,7 +93,13 @@ public final class StoredRowSorter {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    mergeSort(order, new int[order.length], 0, order.length, compare);
+    int[] scratch = new int[order.length];
+    int middle = order.length >>> 1;
+    ParallelPair.run(
+        helpers,
+        () -> mergeSort(order, scratch, middle, order.length, compare),
+        () -> mergeSort(order, scratch, 0, middle, compare));
+    merge(order, scratch, 0, middle, order.length, compare);
     return order;
   }
 
@@ -104,7 +125,13 @@ public final class StoredRowSorter {
     int middle = (from + to) >>> 1;
     mergeSort(order, scratch, from, middle, compare);
     mergeSort(order, scratch, middle, to, compare);
-    if (compare.compare(order[middle - 1], order[middle]) <= 0) {
+    merge(order, scratch, from, middle, to, compare);
+  }
+
+  /** Merges the sorted runs {@code [from, middle)} and {@code [middle, to)}, left first on ties. */
+  private static void merge(
+      int[] order, int[] scratch, int from, int middle, int to, RowComparator compare) {
+    if (from == middle || middle == to || compare.compare(order[middle - 1], order[middle]) <= 0) {
       return;
     }
     System.arraycopy(order, from, scratch, from, to - from);

@@ -39,13 +39,37 @@ public final class VectorGather {
     }
   }
 
-  /** {@code 0, 1, ..., count - 1}: gathers a contiguous range. */
-  public static int[] identity(int count) {
+  /**
+   * Copies {@code source} rows {@code from..from + count - 1} to {@code target} rows {@code at..at
+   * + count - 1}, growing {@code target} as needed: as {@link #gather} over consecutive rows, with
+   * one bulk copy per buffer where the type allows (an upload's decoded columns and a compaction's
+   * batches arrive this way). The caller sets the value count.
+   */
+  public static void copyRange(
+      FieldVector source, int from, int count, FieldVector target, int at) {
+    if (source instanceof BaseFixedWidthVector fixed && !(source instanceof BitVector)) {
+      BaseFixedWidthVector out = (BaseFixedWidthVector) target;
+      while (out.getValueCapacity() < at + count) {
+        out.reAlloc();
+      }
+      long width = fixed.getTypeWidth();
+      out.getDataBuffer().setBytes(at * width, fixed.getDataBuffer(), from * width, count * width);
+      if (source.getNullCount() == 0) {
+        setValid(out.getValidityBuffer(), at, count);
+      } else {
+        ArrowBuf in = source.getValidityBuffer();
+        ArrowBuf validity = out.getValidityBuffer();
+        for (int i = 0; i < count; i++) {
+          BitVectorHelper.setValidityBit(validity, at + i, BitVectorHelper.get(in, from + i));
+        }
+      }
+      return;
+    }
     int[] rows = new int[count];
     for (int i = 0; i < count; i++) {
-      rows[i] = i;
+      rows[i] = from + i;
     }
-    return rows;
+    gather(source, rows, 0, count, target, at);
   }
 
   private static void fixedWidth(
@@ -148,14 +172,29 @@ public final class VectorGather {
   private static void validity(
       FieldVector source, int[] rows, int from, int count, ArrowBuf out, int at) {
     if (source.getNullCount() == 0) {
-      for (int i = 0; i < count; i++) {
-        BitVectorHelper.setBit(out, at + i);
-      }
+      setValid(out, at, count);
       return;
     }
     ArrowBuf in = source.getValidityBuffer();
     for (int i = 0; i < count; i++) {
       BitVectorHelper.setValidityBit(out, at + i, BitVectorHelper.get(in, rows[from + i]));
+    }
+  }
+
+  /** Sets validity bits {@code at..at + count - 1}, whole bytes at once. */
+  private static void setValid(ArrowBuf validity, int at, int count) {
+    int end = at + count;
+    int bit = at;
+    for (; bit < end && (bit & 7) != 0; bit++) {
+      BitVectorHelper.setBit(validity, bit);
+    }
+    int wholeBytes = (end - bit) >>> 3;
+    if (wholeBytes > 0) {
+      validity.setOne((long) (bit >>> 3), wholeBytes);
+      bit += wholeBytes << 3;
+    }
+    for (; bit < end; bit++) {
+      BitVectorHelper.setBit(validity, bit);
     }
   }
 }

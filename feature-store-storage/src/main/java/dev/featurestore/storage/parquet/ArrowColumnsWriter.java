@@ -2,6 +2,7 @@ package dev.featurestore.storage.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.featurestore.core.ingest.ParallelPair;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.arrow.memory.ArrowBuf;
@@ -38,6 +40,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Writes Arrow batches to one Parquet file column by column, straight into parquet-java's column
@@ -60,8 +63,20 @@ final class ArrowColumnsWriter implements AutoCloseable {
 
   /** Where row groups end, and on which threads they are encoded. */
   sealed interface RowGroups {
-    /** Near this many buffered bytes; encoded on the caller's thread. */
-    record BySize(long bytes) implements RowGroups {}
+    /**
+     * Near this many buffered bytes; encoded on the caller's thread, half of the columns on a
+     * thread of {@code helpers} when one is free ({@link ParallelPair}).
+     */
+    record BySize(long bytes, Executor helpers) implements RowGroups {
+      public BySize {
+        requireNonNull(helpers, "helpers is null");
+      }
+
+      /** Every column on the caller's thread. */
+      public BySize(long bytes) {
+        this(bytes, Runnable::run);
+      }
+    }
 
     /**
      * After the batch that brings a group to at least {@code rows} rows; the writer takes the
@@ -194,8 +209,8 @@ final class ArrowColumnsWriter implements AutoCloseable {
         values = current.bind(batch.getFieldVectors());
       }
       long untilCheck = Math.max(1, rowsAtNextSizeCheck - current.rows);
-      int to = (int) Math.min(rows, from + Math.min(SLICE_ROWS, untilCheck));
-      current.write(values, from, to);
+      int to = (int) Math.min(rows, from + untilCheck);
+      current.write(values, from, to, ((RowGroups.BySize) rowGroups).helpers());
       from = to;
       if (current.rows >= rowsAtNextSizeCheck) {
         closeGroupNearSize();
@@ -261,10 +276,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
     RowGroup group = new RowGroup();
     try {
       for (VectorSchemaRoot batch : batches) {
-        ColumnValues[] values = group.bind(batch.getFieldVectors());
-        for (int from = 0; from < batch.getRowCount(); from += SLICE_ROWS) {
-          group.write(values, from, Math.min(batch.getRowCount(), from + SLICE_ROWS));
-        }
+        group.write(group.bind(batch.getFieldVectors()), 0, batch.getRowCount(), Runnable::run);
       }
       group.finishPages();
       return group;
@@ -364,56 +376,78 @@ final class ArrowColumnsWriter implements AutoCloseable {
   }
 
   /**
-   * One row group's column writers and the pages they buffered, before they go to the file. Each
-   * has its own compressor: groups may be encoded on different threads.
+   * One row group's column writers and the pages they buffered, before they go to the file. The
+   * columns are split in two {@link ColumnPart}s (alternate columns) that can be encoded at once;
+   * each part has its own compressor, and groups may be encoded on different threads. The split is
+   * the same whichever thread encodes a part, so the same batches give the same bytes.
    */
   private final class RowGroup implements AutoCloseable {
-    private final CodecFactory codecs =
-        new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
     private final ColumnChunkPageWriteStore pageStore;
-    private final ColumnWriteStore columnStore;
-    private byte[] scratch = new byte[256];
+    private final ColumnPart[] parts = new ColumnPart[2];
     private long rows;
 
     RowGroup() {
-      BytesInputCompressor compressor = codecs.getCompressor(compression);
+      List<List<Type>> fields = List.of(new ArrayList<>(), new ArrayList<>());
+      for (int index = 0; index < schema.getFieldCount(); index++) {
+        fields.get(index % 2).add(schema.getType(index));
+      }
+      CodecFactory[] codecs = new CodecFactory[parts.length];
+      BytesInputCompressor[] compressors = new BytesInputCompressor[parts.length];
+      for (int part = 0; part < parts.length; part++) {
+        codecs[part] =
+            new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
+        compressors[part] = codecs[part].getCompressor(compression);
+      }
+      // Top-level fields and leaf columns match one to one (a vector's LIST has one leaf).
       pageStore =
           ColumnChunkPageWriteStore.builder()
               .withSchema(schema)
               .withAllocator(properties.getAllocator())
               .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
               .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
-              .withCompressorProvider(column -> compressor)
+              .withCompressorProvider(
+                  column -> compressors[schema.getFieldIndex(column.getPath()[0]) % 2])
               .build();
-      columnStore = properties.newColumnWriteStore(schema, pageStore, pageStore);
+      for (int part = 0; part < parts.length; part++) {
+        MessageType partSchema = new MessageType(schema.getName(), fields.get(part));
+        parts[part] =
+            new ColumnPart(
+                part,
+                properties.newColumnWriteStore(partSchema, pageStore, pageStore),
+                codecs[part]);
+      }
     }
 
     /** The batch's vectors, bound to this group's column writers. */
     ColumnValues[] bind(List<FieldVector> vectors) {
       ColumnValues[] values = new ColumnValues[vectors.size()];
       for (int index = 0; index < values.length; index++) {
-        values[index] = columnValues(vectors.get(index), columns.get(index));
+        values[index] =
+            columnValues(vectors.get(index), columns.get(index), parts[index % 2].columnStore);
       }
       return values;
     }
 
-    void write(ColumnValues[] values, int from, int to) {
-      for (ColumnValues column : values) {
-        column.write(from, to);
-      }
-      for (int row = from; row < to; row++) {
-        columnStore.endRecord();
-      }
+    /** Writes rows {@code from..to - 1}: one part on a thread of {@code helpers} when free. */
+    void write(ColumnValues[] values, int from, int to, Executor helpers) {
+      ParallelPair.run(
+          helpers, () -> parts[1].write(values, from, to), () -> parts[0].write(values, from, to));
       rows += to - from;
     }
 
     long bufferedSize() {
-      return columnStore.getBufferedSize();
+      long bytes = 0;
+      for (ColumnPart part : parts) {
+        bytes += part.columnStore.getBufferedSize();
+      }
+      return bytes;
     }
 
     /** Encodes and compresses the pages still open. */
     void finishPages() {
-      columnStore.flush();
+      for (ColumnPart part : parts) {
+        part.columnStore.flush();
+      }
     }
 
     void appendTo(ParquetFileWriter file) throws IOException {
@@ -425,14 +459,19 @@ final class ArrowColumnsWriter implements AutoCloseable {
     @Override
     public void close() {
       try {
-        columnStore.close();
+        for (ColumnPart part : parts) {
+          part.columnStore.close();
+        }
         pageStore.close();
       } finally {
-        codecs.release();
+        for (ColumnPart part : parts) {
+          part.codecs.release();
+        }
       }
     }
 
-    private ColumnValues columnValues(FieldVector vector, ColumnDescriptor column) {
+    private ColumnValues columnValues(
+        FieldVector vector, ColumnDescriptor column, ColumnWriteStore columnStore) {
       ColumnWriter writer = columnStore.getColumnWriter(column);
       int present = column.getMaxDefinitionLevel();
       boolean nullable = vector.getField().isNullable() && vector.getNullCount() > 0;
@@ -445,11 +484,18 @@ final class ArrowColumnsWriter implements AutoCloseable {
           BaseVariableWidthVector strings = (BaseVariableWidthVector) vector;
           ArrowBuf offsets = strings.getOffsetBuffer();
           yield new ColumnValues(vector, writer, nullable) {
+            private byte[] scratch = new byte[256];
+
+            /** Parquet copies a reused binary wherever it keeps one (dictionary, statistics). */
             @Override
             void writePresent(int row) {
               int start = offsets.getInt((long) row * 4);
               int length = offsets.getInt((long) row * 4 + 4) - start;
-              writer.write(reusedBinary(data, start, length), 0, present);
+              if (scratch.length < length) {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+              }
+              data.getBytes(start, scratch, 0, length);
+              writer.write(Binary.fromReusedByteArray(scratch, 0, length), 0, present);
             }
           };
         }
@@ -493,14 +539,24 @@ final class ArrowColumnsWriter implements AutoCloseable {
                 "column " + vector.getName() + " has an unsupported vector " + vector.getClass());
       };
     }
+  }
 
-    /** Parquet copies a reused binary wherever it keeps one (dictionary, statistics). */
-    private Binary reusedBinary(ArrowBuf data, int start, int length) {
-      if (scratch.length < length) {
-        scratch = new byte[Math.max(length, scratch.length * 2)];
+  /**
+   * Half of a row group's columns, with their own column write store (over those columns only, so
+   * its page-size checks and record ends touch no other thread's writers) and compressor.
+   */
+  private record ColumnPart(int first, ColumnWriteStore columnStore, CodecFactory codecs) {
+    /** Writes the part's columns of rows {@code from..to - 1}, a slice at a time. */
+    void write(ColumnValues[] values, int from, int to) {
+      for (int sliceStart = from; sliceStart < to; sliceStart += SLICE_ROWS) {
+        int sliceEnd = Math.min(to, sliceStart + SLICE_ROWS);
+        for (int index = first; index < values.length; index += 2) {
+          values[index].write(sliceStart, sliceEnd);
+        }
+        for (int row = sliceStart; row < sliceEnd; row++) {
+          columnStore.endRecord();
+        }
       }
-      data.getBytes(start, scratch, 0, length);
-      return Binary.fromReusedByteArray(scratch, 0, length);
     }
   }
 

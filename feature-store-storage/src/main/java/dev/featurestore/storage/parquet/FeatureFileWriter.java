@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BigIntVector;
@@ -66,7 +67,11 @@ public final class FeatureFileWriter implements AutoCloseable {
   private boolean closed;
 
   private FeatureFileWriter(
-      FeatureGroup group, Path path, CompressionCodecName compression, long rowGroupBytes)
+      FeatureGroup group,
+      Path path,
+      CompressionCodecName compression,
+      long rowGroupBytes,
+      Executor encodeHelpers)
       throws IOException {
     this.path = requireNonNull(path, "path is null");
     this.schema = StoredRowSchema.of(group);
@@ -86,13 +91,27 @@ public final class FeatureFileWriter implements AutoCloseable {
             parquetSchema,
             schema,
             compression,
-            new ArrowColumnsWriter.RowGroups.BySize(rowGroupBytes),
+            new ArrowColumnsWriter.RowGroups.BySize(rowGroupBytes, encodeHelpers),
             Set.of(schema.getFields().get(0).getName(), StoredRowSchema.ROW_ORDINAL),
             Map.of());
   }
 
   public static FeatureFileWriter create(FeatureGroup group, Path path) throws IOException {
     return create(group, path, DEFAULT_COMPRESSION);
+  }
+
+  /**
+   * As {@link #create(FeatureGroup, Path)}, encoding half of the columns on a thread of {@code
+   * encodeHelpers} when one is free: the same bytes, sooner where a core would otherwise idle.
+   */
+  public static FeatureFileWriter create(FeatureGroup group, Path path, Executor encodeHelpers)
+      throws IOException {
+    return new FeatureFileWriter(
+        group,
+        path,
+        DEFAULT_COMPRESSION,
+        ROW_GROUP_BYTES,
+        requireNonNull(encodeHelpers, "encodeHelpers is null"));
   }
 
   public static FeatureFileWriter create(
@@ -105,7 +124,11 @@ public final class FeatureFileWriter implements AutoCloseable {
       FeatureGroup group, Path path, CompressionCodecName compression, long rowGroupBytes)
       throws IOException {
     return new FeatureFileWriter(
-        group, path, requireNonNull(compression, "compression is null"), rowGroupBytes);
+        group,
+        path,
+        requireNonNull(compression, "compression is null"),
+        rowGroupBytes,
+        Runnable::run);
   }
 
   /** Appends the batch's rows; its schema must be {@link StoredRowSchema#of} the group. */

@@ -1,20 +1,38 @@
 package dev.featurestore.storage.parquet;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.featurestore.core.ingest.FeatureFileFormat;
 import dev.featurestore.core.model.DataFileStats;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.schema.MessageType;
 
 /** Feature files as Parquet, written by {@link FeatureFileWriter}. */
 public final class ParquetFeatureFileFormat implements FeatureFileFormat {
+  private final Executor encodeHelpers;
+
+  /** Encodes every file on the calling thread. */
+  public ParquetFeatureFileFormat() {
+    this(Runnable::run);
+  }
+
+  /**
+   * Encodes half of each file's columns on a thread of {@code encodeHelpers} when one is free (the
+   * server's file-writing threads: a commit stores a batch there while the next one decodes).
+   */
+  public ParquetFeatureFileFormat(Executor encodeHelpers) {
+    this.encodeHelpers = requireNonNull(encodeHelpers, "encodeHelpers is null");
+  }
+
   @Override
   public DataFileStats write(FeatureGroup group, VectorSchemaRoot sortedRows, Path file)
       throws IOException {
-    try (FeatureFileWriter writer = FeatureFileWriter.create(group, file)) {
+    try (FeatureFileWriter writer = FeatureFileWriter.create(group, file, encodeHelpers)) {
       writer.write(sortedRows);
       return writer.finish();
     }

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -94,6 +96,35 @@ class FeatureFileRoundTripTest {
         .isEqualTo(
             HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+  }
+
+  @Test
+  void encodingHalfTheColumnsOnAnotherThreadWritesTheSameBytes() throws IOException {
+    FeatureGroup group = FeatureFileTestData.everyTypeGroup(KeyType.STRING);
+    List<StoredRows.Row> rows = FeatureFileTestData.rows(KeyType.STRING, 60, 40);
+    Path onCaller = directory.resolve("on-caller.parquet");
+    Path withHelper = directory.resolve("with-helper.parquet");
+    ExecutorService helpers = Executors.newFixedThreadPool(2);
+    try {
+      writeWith(FeatureFileWriter.create(group, onCaller), group, rows);
+      writeWith(FeatureFileWriter.create(group, withHelper, helpers), group, rows);
+    } finally {
+      helpers.close();
+    }
+
+    assertThat(Files.mismatch(onCaller, withHelper)).isEqualTo(-1L);
+    try (FeatureFileReader reader = open(withHelper, group, FeatureFileScan.allFeatures(group))) {
+      assertThat(StoredRows.readAll(reader)).containsExactlyElementsOf(rows);
+    }
+  }
+
+  private void writeWith(FeatureFileWriter writer, FeatureGroup group, List<StoredRows.Row> rows)
+      throws IOException {
+    try (writer;
+        VectorSchemaRoot batch = StoredRows.batch(group, rows, allocator)) {
+      writer.write(batch);
+      writer.finish();
+    }
   }
 
   @Test
