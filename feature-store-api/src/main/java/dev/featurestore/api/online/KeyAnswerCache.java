@@ -13,14 +13,21 @@ import tools.jackson.core.io.SerializedString;
  * whether the key has a tombstone, is past the maximum age or outside the TTL, is decided for every
  * request before the cache is asked, as without it.
  *
- * <p>A key's answer is kept when it is asked for the second time in a row at its place (the slot of
- * the last key missed there is noted): keys asked for once, as a uniform stream over a large index
- * is, do not replace the kept answers, which would otherwise churn through the young generation and
- * be copied at each collection. Two places per key, chosen by its slot.
+ * <p>A key's answer is kept when it is missed for the second time in a row at its note (the slot of
+ * the last key missed is noted in one of {@link #NOTES} places, chosen by slot): keys asked for
+ * once, as a uniform stream over a large index is, do not replace the kept answers, which would
+ * otherwise churn through the young generation and be copied at each collection. An answer has two
+ * places, chosen by its slot.
  */
 final class KeyAnswerCache {
   /** Entries in all; with 50 FLOAT64 features an entry holds about 11 KB (text and bytes). */
   static final int ENTRIES = 4096;
+
+  /**
+   * Places of the last key missed: many more than entries, so that two keys asked for in turn
+   * seldom share one (each would then keep the other out).
+   */
+  static final int NOTES = 16 * ENTRIES;
 
   /** Longer answers are not kept, so the cache stays under {@code ENTRIES} x 2 x this. */
   static final int MAX_ANSWER_BYTES = 8 << 10;
@@ -39,7 +46,7 @@ final class KeyAnswerCache {
   }
 
   private final AtomicReferenceArray<Answer> answers = new AtomicReferenceArray<>(ENTRIES);
-  private final int[] lastMissed = new int[ENTRIES];
+  private final int[] lastMissed = new int[NOTES];
 
   /** The answer kept for the key's slot under this plan and state of its index, or null. */
   Answer find(Object plan, int slot, long indexChanges) {
@@ -57,11 +64,11 @@ final class KeyAnswerCache {
    * design (a plain array): a lost note only delays a key's admission.
    */
   boolean admits(int slot) {
-    int place = place(slot);
-    if (lastMissed[place] == slot + 1) {
+    int note = hash(slot, NOTES);
+    if (lastMissed[note] == slot + 1) {
       return true;
     }
-    lastMissed[place] = slot + 1;
+    lastMissed[note] = slot + 1;
     return false;
   }
 
@@ -79,6 +86,11 @@ final class KeyAnswerCache {
   }
 
   private static int place(int slot) {
-    return (slot * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(ENTRIES));
+    return hash(slot, ENTRIES);
+  }
+
+  /** A slot's place among {@code places}, a power of two. */
+  private static int hash(int slot, int places) {
+    return (slot * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(places));
   }
 }

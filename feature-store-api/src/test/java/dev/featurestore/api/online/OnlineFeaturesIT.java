@@ -250,13 +250,13 @@ class OnlineFeaturesIT {
     assertThat(answers).containsOnly(answers.get(0));
     assertThat(answers.get(0))
         .isEqualTo(
-            "{\"metadata\":{\"feature_names\":[\"user_id\",\"clicks\",\"score\",\"country\"]},"
-                + "\"results\":[{\"values\":[\"u1\"],\"statuses\":[\"PRESENT\"],"
-                + "\"event_timestamps\":[\"1970-01-01T00:00:00Z\"]},"
-                + "{\"values\":[2],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
-                + "{\"values\":[1.5],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
-                + "{\"values\":[\"PE\"],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]}]}"
-                    .formatted(NOW.minus(1, ChronoUnit.HOURS)));
+            ("{\"metadata\":{\"feature_names\":[\"user_id\",\"clicks\",\"score\",\"country\"]},"
+                    + "\"results\":[{\"values\":[\"u1\"],\"statuses\":[\"PRESENT\"],"
+                    + "\"event_timestamps\":[\"1970-01-01T00:00:00Z\"]},"
+                    + "{\"values\":[2],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
+                    + "{\"values\":[1.5],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
+                    + "{\"values\":[\"PE\"],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]}]}")
+                .formatted(NOW.minus(1, ChronoUnit.HOURS)));
   }
 
   @Test
