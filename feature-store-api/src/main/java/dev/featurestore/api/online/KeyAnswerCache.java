@@ -7,11 +7,12 @@ import tools.jackson.core.io.SerializedString;
  * The formatted features of recent single-key answers. A model server asks for the same keys again
  * and again, and formatting a key's 50 values with their statuses and event times was most of such
  * a lookup's work (docs/benchmarks-online.md). An entry is the answer's feature results as JSON
- * text for one resolved feature list (the plan, which fixes the index), one key (its slot) and one
- * state of the index ({@code LatestValueIndex.View#changes}): any change the index makes moves that
- * state, so an entry never outlives the values it shows. Whether the reader may read the features,
- * whether the key has a tombstone, is past the maximum age or outside the TTL, is decided for every
- * request before the cache is asked, as without it.
+ * text for one resolved feature list (the plan, which fixes the index; by number, so that an entry
+ * does not keep a replaced index on the heap), one key (its slot) and one state of the index
+ * ({@code LatestValueIndex.View#changes}): any change the index makes moves that state, so an entry
+ * never outlives the values it shows. Whether the reader may read the features, whether the key has
+ * a tombstone, is past the maximum age or outside the TTL, is decided for every request before the
+ * cache is asked, as without it.
  *
  * <p>A key's answer is kept when it is missed for the second time in a row at its note (the slot of
  * the last key missed is noted in one of {@link #NOTES} places, chosen by slot): keys asked for
@@ -37,10 +38,8 @@ final class KeyAnswerCache {
    * dev.featurestore.core.online.OnlineStatus#ordinal()}), for the metrics.
    */
   record Answer(
-      Object plan, int slot, long indexChanges, SerializedString features, int[] statusCounts) {
-    // A plan by identity: the same list resolved again, against another index, is another plan.
-    @SuppressWarnings("ReferenceEquality")
-    boolean answers(Object plan, int slot, long indexChanges) {
+      long plan, int slot, long indexChanges, SerializedString features, int[] statusCounts) {
+    boolean answers(long plan, int slot, long indexChanges) {
       return this.plan == plan && this.slot == slot && this.indexChanges == indexChanges;
     }
   }
@@ -49,7 +48,7 @@ final class KeyAnswerCache {
   private final int[] lastMissed = new int[NOTES];
 
   /** The answer kept for the key's slot under this plan and state of its index, or null. */
-  Answer find(Object plan, int slot, long indexChanges) {
+  Answer find(long plan, int slot, long indexChanges) {
     int place = place(slot);
     Answer first = answers.getPlain(place);
     if (first != null && first.answers(plan, slot, indexChanges)) {

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
@@ -79,6 +80,7 @@ public final class OnlineFeatureLookup {
   private final ClassifiedLookupAudit audit;
   private final Map<FeatureList, Plan> plans = new ConcurrentHashMap<>();
   private final KeyAnswerCache answers = new KeyAnswerCache();
+  private final AtomicLong planNumbers = new AtomicLong();
 
   public OnlineFeatureLookup(
       OnlineIndexes indexes,
@@ -186,17 +188,21 @@ public final class OnlineFeatureLookup {
       List<PlannedGroup> groups,
       List<PlannedFeature> features,
       SerializedString featureNames,
+      long number,
       AtomicReference<PlanAccess> lastAccess) {
     /**
      * @param featureNames the answer's {@code feature_names} array (entities, then features) as
      *     JSON text, written once per plan
+     * @param number this plan's own, among all plans of the lookup: its answers' key in the {@link
+     *     KeyAnswerCache}
      */
     Plan(
         List<String> entityNames,
         List<PlannedGroup> groups,
         List<PlannedFeature> features,
-        SerializedString featureNames) {
-      this(entityNames, groups, features, featureNames, new AtomicReference<>());
+        SerializedString featureNames,
+        long number) {
+      this(entityNames, groups, features, featureNames, number, new AtomicReference<>());
     }
 
     /** The plan's features classified as {@code snapshot} says, worked out once per snapshot. */
@@ -386,7 +392,8 @@ public final class OnlineFeatureLookup {
             entityNames,
             List.copyOf(groups),
             List.copyOf(features),
-            featureNames(entityNames, features));
+            featureNames(entityNames, features),
+            planNumbers.incrementAndGet());
     if (request.featuresEnd() - request.featuresStart() <= MAX_PLANNED_LIST_BYTES) {
       if (plans.size() >= MAX_PLANS) {
         plans.clear();
@@ -546,7 +553,7 @@ public final class OnlineFeatureLookup {
   private void writeKeyFeatures(JsonGenerator generator, Plan plan, GroupRead group) {
     int slot = group.slots[0];
     long changes = group.view.changes();
-    KeyAnswerCache.Answer answer = answers.find(plan, slot, changes);
+    KeyAnswerCache.Answer answer = answers.find(plan.number(), slot, changes);
     if (answer != null) {
       generator.writeRawValue(answer.features());
       int[] counts = answer.statusCounts();
@@ -564,7 +571,7 @@ public final class OnlineFeatureLookup {
       // The array's elements, less its brackets: the answer's results array holds them.
       answer =
           new KeyAnswerCache.Answer(
-              plan,
+              plan.number(),
               slot,
               changes,
               encoded(results.substring(1, results.length() - 1)),
