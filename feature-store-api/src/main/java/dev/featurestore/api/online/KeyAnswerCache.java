@@ -17,8 +17,8 @@ import tools.jackson.core.io.SerializedString;
  * <p>A key's answer is kept when it is missed for the second time in a row at its note (the slot of
  * the last key missed is noted in one of {@link #NOTES} places, chosen by slot): keys asked for
  * once, as a uniform stream over a large index is, do not replace the kept answers, which would
- * otherwise churn through the young generation and be copied at each collection. An answer has two
- * places, chosen by its slot.
+ * otherwise churn through the young generation and be copied at each collection. An answer may take
+ * one of {@link #WAYS} places, chosen by its slot.
  */
 final class KeyAnswerCache {
   /** Entries in all; with 50 FLOAT64 features an entry holds about 11 KB (text and bytes). */
@@ -29,6 +29,13 @@ final class KeyAnswerCache {
    * seldom share one (each would then keep the other out).
    */
   static final int NOTES = 16 * ENTRIES;
+
+  /**
+   * Places an answer may take: its own and the others of its aligned group of this many. With two,
+   * 2,000 keys in 4,096 places left 7% of pairs wanted by three keys or more, each evicting another
+   * at every pass (docs/benchmarks-online.md).
+   */
+  static final int WAYS = 4;
 
   /** Longer answers are not kept, so the cache stays under {@code ENTRIES} x 2 x this. */
   static final int MAX_ANSWER_BYTES = 8 << 10;
@@ -46,16 +53,19 @@ final class KeyAnswerCache {
 
   private final AtomicReferenceArray<Answer> answers = new AtomicReferenceArray<>(ENTRIES);
   private final int[] lastMissed = new int[NOTES];
+  // Which of a full group of places gives way next; racy by design, any choice is right.
+  private int evictions;
 
   /** The answer kept for the key's slot under this plan and state of its index, or null. */
   Answer find(long plan, int slot, long indexChanges) {
     int place = place(slot);
-    Answer first = answers.getPlain(place);
-    if (first != null && first.answers(plan, slot, indexChanges)) {
-      return first;
+    for (int way = 0; way < WAYS; way++) {
+      Answer held = answers.getPlain(place ^ way);
+      if (held != null && held.answers(plan, slot, indexChanges)) {
+        return held;
+      }
     }
-    Answer second = answers.getPlain(place ^ 1);
-    return second != null && second.answers(plan, slot, indexChanges) ? second : null;
+    return null;
   }
 
   /**
@@ -71,17 +81,27 @@ final class KeyAnswerCache {
     return false;
   }
 
-  /** Keeps an answer in its key's first place that is free or its own, else in the second. */
+  /**
+   * Keeps an answer in the first of its key's places that is free, its own or stale for the same
+   * plan; when none is, in one taken in turn.
+   */
   void keep(Answer answer) {
     if (answer.features().charLength() > MAX_ANSWER_BYTES) {
       return;
     }
     int place = place(answer.slot());
-    Answer first = answers.getPlain(place);
-    boolean firstIsFree =
-        first == null || first.answers(answer.plan(), answer.slot(), first.indexChanges());
+    int target = place ^ (evictions++ & (WAYS - 1));
+    for (int way = 0; way < WAYS; way++) {
+      Answer held = answers.getPlain(place ^ way);
+      if (held == null
+          || (held.plan() == answer.plan()
+              && (held.slot() == answer.slot() || held.indexChanges() != answer.indexChanges()))) {
+        target = place ^ way;
+        break;
+      }
+    }
     // Answers are immutable: a plain write publishes them safely (final fields).
-    answers.setPlain(firstIsFree ? place : place ^ 1, answer);
+    answers.setPlain(target, answer);
   }
 
   private static int place(int slot) {
