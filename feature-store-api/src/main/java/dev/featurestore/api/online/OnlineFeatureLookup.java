@@ -14,7 +14,9 @@ import dev.featurestore.core.security.ApiKey;
 import dev.featurestore.core.security.ClassifiedFeature;
 import dev.featurestore.core.security.ReadNotGrantedException;
 import dev.featurestore.core.security.ReadScope;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -25,7 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +79,8 @@ public final class OnlineFeatureLookup {
   private final ReadAccess readAccess;
   private final ClassifiedLookupAudit audit;
   private final Map<FeatureList, Plan> plans = new ConcurrentHashMap<>();
+  private final KeyAnswerCache answers = new KeyAnswerCache();
+  private final AtomicLong planNumbers = new AtomicLong();
 
   public OnlineFeatureLookup(
       OnlineIndexes indexes,
@@ -181,9 +187,22 @@ public final class OnlineFeatureLookup {
       List<String> entityNames,
       List<PlannedGroup> groups,
       List<PlannedFeature> features,
+      SerializedString featureNames,
+      long number,
       AtomicReference<PlanAccess> lastAccess) {
-    Plan(List<String> entityNames, List<PlannedGroup> groups, List<PlannedFeature> features) {
-      this(entityNames, groups, features, new AtomicReference<>());
+    /**
+     * @param featureNames the answer's {@code feature_names} array (entities, then features) as
+     *     JSON text, written once per plan
+     * @param number this plan's own, among all plans of the lookup: its answers' key in the {@link
+     *     KeyAnswerCache}
+     */
+    Plan(
+        List<String> entityNames,
+        List<PlannedGroup> groups,
+        List<PlannedFeature> features,
+        SerializedString featureNames,
+        long number) {
+      this(entityNames, groups, features, featureNames, number, new AtomicReference<>());
     }
 
     /** The plan's features classified as {@code snapshot} says, worked out once per snapshot. */
@@ -235,12 +254,28 @@ public final class OnlineFeatureLookup {
   private static final class GroupRead {
     private final LatestValueIndex.View view;
     private int[] slots;
+    // Formatted when first written: an answer from the KeyAnswerCache needs none.
     private SerializedString[] eventTimes;
     // One feature's statuses at a time, kept while its values are written.
     private OnlineStatus[] statuses;
+    // The group's values by status (OnlineStatus#ordinal()), for the metrics.
+    private final int[] statusCounts = new int[STATUSES.length];
 
     GroupRead(LatestValueIndex.View view) {
       this.view = view;
+    }
+
+    SerializedString[] eventTimes() {
+      if (eventTimes == null) {
+        eventTimes = new SerializedString[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+          eventTimes[i] =
+              slots[i] < 0
+                  ? EPOCH
+                  : new SerializedString(Timestamps.format(view.eventTimeMicros(slots[i])));
+        }
+      }
+      return eventTimes;
     }
   }
 
@@ -261,13 +296,26 @@ public final class OnlineFeatureLookup {
             request.featuresEnd(),
             request.fullFeatureNames());
     Plan plan = plans.get(list);
-    if (plan != null && plan.entityNames().equals(List.copyOf(request.entities().keySet()))) {
+    if (plan != null && sameNames(plan.entityNames(), request.entities().keySet())) {
       Optional<Lookup> lookup = openPlanned(request, plan);
       if (lookup.isPresent()) {
         return lookup.get();
       }
     }
     return resolve(request, list);
+  }
+
+  private static boolean sameNames(List<String> names, Set<String> requested) {
+    if (names.size() != requested.size()) {
+      return false;
+    }
+    int i = 0;
+    for (String name : requested) {
+      if (!name.equals(names.get(i++))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Opens the plan's groups; empty when another index now serves one of them. */
@@ -339,7 +387,13 @@ public final class OnlineFeatureLookup {
       reads.forEach(read -> read.view.close());
       throw e;
     }
-    Plan plan = new Plan(entityNames, List.copyOf(groups), List.copyOf(features));
+    Plan plan =
+        new Plan(
+            entityNames,
+            List.copyOf(groups),
+            List.copyOf(features),
+            featureNames(entityNames, features),
+            planNumbers.incrementAndGet());
     if (request.featuresEnd() - request.featuresStart() <= MAX_PLANNED_LIST_BYTES) {
       if (plans.size() >= MAX_PLANS) {
         plans.clear();
@@ -347,6 +401,36 @@ public final class OnlineFeatureLookup {
       plans.put(list.copy(), plan);
     }
     return new Lookup(request, plan, reads);
+  }
+
+  private SerializedString featureNames(List<String> entityNames, List<PlannedFeature> features) {
+    return encoded(
+        jsonText(
+            generator -> {
+              generator.writeStartArray();
+              for (String entity : entityNames) {
+                generator.writeString(entity);
+              }
+              for (PlannedFeature feature : features) {
+                generator.writeString(feature.outputName());
+              }
+              generator.writeEndArray();
+            }));
+  }
+
+  private String jsonText(Consumer<JsonGenerator> writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    try (JsonGenerator generator = json.createGenerator(bytes)) {
+      writer.accept(generator);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** JSON text to write as a raw value, its UTF-8 bytes encoded now (a generator copies them). */
+  private static SerializedString encoded(String jsonText) {
+    SerializedString text = new SerializedString(jsonText);
+    text.asUnquotedUTF8();
+    return text;
   }
 
   /** The field of the request's {@code index}-th feature, for errors only: lookups stay lean. */
@@ -403,7 +487,6 @@ public final class OnlineFeatureLookup {
     }
     KeyType keyType = group.view.group().entity().keyType();
     int[] slots = new int[keys.count()];
-    SerializedString[] eventTimes = new SerializedString[keys.count()];
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < slots.length; i++) {
       if (keyType == KeyType.INT64 && keys.isInteger(i)) {
@@ -423,18 +506,12 @@ public final class OnlineFeatureLookup {
             new FieldError(
                 "entities." + entity + "[" + i + "]",
                 "must be " + (keyType == KeyType.INT64 ? "a 64-bit integer" : "a string")));
-        continue;
       }
-      eventTimes[i] =
-          slots[i] < 0
-              ? EPOCH
-              : new SerializedString(Timestamps.format(group.view.eventTimeMicros(slots[i])));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
     group.slots = slots;
-    group.eventTimes = eventTimes;
     group.statuses = new OnlineStatus[slots.length];
   }
 
@@ -446,29 +523,75 @@ public final class OnlineFeatureLookup {
       generator.writeName("metadata");
       generator.writeStartObject();
       generator.writeName("feature_names");
-      generator.writeStartArray();
-      for (String entity : entities.keySet()) {
-        generator.writeString(entity);
-      }
-      for (PlannedFeature feature : lookup.plan().features()) {
-        generator.writeString(feature.outputName());
-      }
-      generator.writeEndArray();
+      generator.writeRawValue(lookup.plan().featureNames());
       generator.writeEndObject();
       generator.writeName("results");
       generator.writeStartArray();
       for (OnlineRequest.Keys keys : entities.values()) {
         writeEntity(generator, keys, keyCount);
       }
-      JsonValueWriter values = new JsonValueWriter(generator);
-      int[] statusCounts = new int[STATUSES.length];
-      for (PlannedFeature feature : lookup.plan().features()) {
-        GroupRead group = lookup.groups().get(feature.group());
-        writeFeature(generator, values, group, feature.column());
-        countStatuses(group, statusCounts);
+      if (keyCount == 1
+          && lookup.groups().size() == 1
+          && lookup.groups().getFirst().view.rowStatus(lookup.groups().getFirst().slots[0])
+              == OnlineStatus.PRESENT) {
+        writeKeyFeatures(generator, lookup.plan(), lookup.groups().getFirst());
+      } else {
+        writeFeatures(generator, lookup.plan(), lookup.groups());
       }
       generator.writeEndArray();
       generator.writeEndObject();
+    }
+    for (GroupRead group : lookup.groups()) {
+      metrics.answered(group.view.group().name(), group.statusCounts);
+    }
+  }
+
+  /**
+   * The feature results of a request for one key found within the TTL, from the {@link
+   * KeyAnswerCache} when it holds them for the index as it is.
+   */
+  private void writeKeyFeatures(JsonGenerator generator, Plan plan, GroupRead group) {
+    int slot = group.slots[0];
+    long changes = group.view.changes();
+    KeyAnswerCache.Answer answer = answers.find(plan.number(), slot, changes);
+    if (answer != null) {
+      generator.writeRawValue(answer.features());
+      int[] counts = answer.statusCounts();
+      for (int i = 0; i < counts.length; i++) {
+        group.statusCounts[i] += counts[i];
+      }
+    } else if (answers.admits(slot)) {
+      String results =
+          jsonText(
+              features -> {
+                features.writeStartArray();
+                writeFeatures(features, plan, List.of(group));
+                features.writeEndArray();
+              });
+      // The array's elements, less its brackets: the answer's results array holds them.
+      answer =
+          new KeyAnswerCache.Answer(
+              plan.number(),
+              slot,
+              changes,
+              encoded(results.substring(1, results.length() - 1)),
+              group.statusCounts.clone());
+      answers.keep(answer);
+      generator.writeRawValue(answer.features());
+    } else {
+      writeFeatures(generator, plan, List.of(group));
+    }
+  }
+
+  /** Each planned feature's results, counting their statuses in their groups. */
+  private static void writeFeatures(JsonGenerator generator, Plan plan, List<GroupRead> groups) {
+    JsonValueWriter values = new JsonValueWriter(generator);
+    for (PlannedFeature feature : plan.features()) {
+      GroupRead group = groups.get(feature.group());
+      writeFeature(generator, values, group, feature.column());
+      for (OnlineStatus status : group.statuses) {
+        group.statusCounts[status.ordinal()]++;
+      }
     }
   }
 
@@ -507,18 +630,10 @@ public final class OnlineFeatureLookup {
     generator.writeEndArray();
     generator.writeName("event_timestamps");
     generator.writeStartArray();
-    for (SerializedString eventTime : group.eventTimes) {
+    for (SerializedString eventTime : group.eventTimes()) {
       generator.writeString(eventTime);
     }
     generator.writeEndArray();
     generator.writeEndObject();
-  }
-
-  private void countStatuses(GroupRead group, int[] counts) {
-    Arrays.fill(counts, 0);
-    for (OnlineStatus status : group.statuses) {
-      counts[status.ordinal()]++;
-    }
-    metrics.answered(group.view.group().name(), counts);
   }
 }

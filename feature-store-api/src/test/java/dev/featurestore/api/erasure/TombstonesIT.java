@@ -120,7 +120,10 @@ class TombstonesIT {
   @Test
   void onlineLookupsDoNotServeAKeyOnceItHasATombstone() {
     commit("activity", "online-1");
-    assertThat(online("activity", "online-1")).isEqualTo("PRESENT");
+    // Asked for more than once, a one-key answer is kept formatted (KeyAnswerCache).
+    for (int i = 0; i < 3; i++) {
+      assertThat(online("activity", "online-1")).isEqualTo("PRESENT");
+    }
 
     // An erasure requested and not yet run: its rows are still in the index, its tombstone laid.
     UUID erasure = UUID.randomUUID();

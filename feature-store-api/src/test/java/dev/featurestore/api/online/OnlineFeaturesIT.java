@@ -210,6 +210,55 @@ class OnlineFeaturesIT {
     assertThat(views(42)).isEqualTo("[null]");
   }
 
+  /** A one-key answer asked for more than once is kept formatted (KeyAnswerCache). */
+  @Test
+  void aKeptAnswerGivesWayToEveryCommitThatChangesTheKey() throws Exception {
+    commit("item_stats", row(61L, NOW.minusSeconds(10), "\"views\":1"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(views(61)).isEqualTo("[1]");
+    }
+
+    commit("item_stats", row(61L, NOW.minusSeconds(5), "\"views\":2"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(views(61)).isEqualTo("[2]");
+    }
+
+    commit("item_stats", row(61L, NOW.minusSeconds(4), "\"views\":null"));
+    assertThat(views(61)).isEqualTo("[null]");
+    assertThat(
+            json.readTree(post(onlinePort(), "/get-online-features", itemViews(61)).body())
+                .get("results")
+                .get(1)
+                .get("statuses")
+                .toString())
+        .isEqualTo("[\"NULL_VALUE\"]");
+  }
+
+  /** Kept answers are the same bytes as formatted ones, on both ports, for every value type. */
+  @Test
+  void aKeptAnswerIsTheAnswerFormattedAfresh() throws Exception {
+    String request =
+        """
+        {"features":["user_activity:clicks","user_activity:score","user_activity:country"],
+         "entities":{"user_id":["u1"]}}""";
+    List<String> answers = new ArrayList<>();
+    for (int port : List.of(mainPort, onlinePort(), onlinePort(), onlinePort(), mainPort)) {
+      HttpResponse<String> response = post(port, "/get-online-features", request);
+      assertThat(response.statusCode()).isEqualTo(200);
+      answers.add(response.body());
+    }
+    assertThat(answers).containsOnly(answers.get(0));
+    assertThat(answers.get(0))
+        .isEqualTo(
+            ("{\"metadata\":{\"feature_names\":[\"user_id\",\"clicks\",\"score\",\"country\"]},"
+                    + "\"results\":[{\"values\":[\"u1\"],\"statuses\":[\"PRESENT\"],"
+                    + "\"event_timestamps\":[\"1970-01-01T00:00:00Z\"]},"
+                    + "{\"values\":[2],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
+                    + "{\"values\":[1.5],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]},"
+                    + "{\"values\":[\"PE\"],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[\"%1$s\"]}]}")
+                .formatted(NOW.minus(1, ChronoUnit.HOURS)));
+  }
+
   @Test
   void commitsMadeThroughAnotherReplicaArriveWithinASecond() throws Exception {
     byte[] rows =
@@ -819,13 +868,13 @@ class OnlineFeaturesIT {
   }
 
   private String views(long item) throws Exception {
-    HttpResponse<String> response =
-        post(
-            onlinePort(),
-            "/api/v1/online-features",
-            "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}");
+    HttpResponse<String> response = post(onlinePort(), "/api/v1/online-features", itemViews(item));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json.readTree(response.body()).get("results").get(1).get("values").toString();
+  }
+
+  private static String itemViews(long item) {
+    return "{\"features\":[\"item_stats:views\"],\"entities\":{\"item_id\":[" + item + "]}}";
   }
 
   /** Online indexes of another server on the same catalog and objects, polling once an hour. */

@@ -67,6 +67,8 @@ class ClassifiedReadsIT {
       """;
   private static final String LOOKUP =
       "{\"features\":[\"profile:email\",\"profile:country\"],\"entities\":{\"user_id\":[\"u1\",\"u2\"]}}";
+  private static final String ONE_KEY_PII_LOOKUP =
+      "{\"features\":[\"profile:email\"],\"entities\":{\"user_id\":[\"u1\"]}}";
   private static final String PUBLIC_LOOKUP =
       "{\"features\":[\"profile:country\"],\"entities\":{\"user_id\":[\"u1\"]}}";
 
@@ -231,9 +233,16 @@ class ClassifiedReadsIT {
     assertThat(JsonPosts.post(modelServer, "/api/v1/online-features", LOOKUP).getStatusCode())
         .isEqualTo(HttpStatus.OK);
     assertThat(onlinePort(LOOKUP).statusCode()).isEqualTo(200);
+    // Asked for more than once, a one-key answer is kept formatted (KeyAnswerCache).
+    for (int i = 0; i < 3; i++) {
+      assertThat(onlinePort(ONE_KEY_PII_LOOKUP).statusCode()).isEqualTo(200);
+    }
 
     revoke(online);
     assertRefusedOnBothPorts();
+    HttpResponse<String> kept = onlinePort(ONE_KEY_PII_LOOKUP);
+    assertThat(kept.statusCode()).isEqualTo(403);
+    assertRefusedBody(kept.body(), "profile", "email", Classification.PII);
     // A feature classified PUBLIC in the PII group stays readable without a grant.
     assertThat(
             JsonPosts.post(modelServer, "/api/v1/online-features", PUBLIC_LOOKUP).getStatusCode())
@@ -242,9 +251,12 @@ class ClassifiedReadsIT {
 
   @Test
   void reclassifyingAFeatureDecidesTheNextLookup() {
-    assertThat(
-            JsonPosts.post(modelServer, "/api/v1/online-features", PUBLIC_LOOKUP).getStatusCode())
-        .isEqualTo(HttpStatus.OK);
+    // Asked for more than once, a one-key answer is kept formatted (KeyAnswerCache).
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              JsonPosts.post(modelServer, "/api/v1/online-features", PUBLIC_LOOKUP).getStatusCode())
+          .isEqualTo(HttpStatus.OK);
+    }
     ok(
         patch(
             "/api/v1/feature-groups/profile",

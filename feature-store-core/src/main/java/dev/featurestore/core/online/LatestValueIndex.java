@@ -69,6 +69,9 @@ public final class LatestValueIndex implements AutoCloseable {
   // Slots of keys a reload removed: found by no key, kept until the index is closed.
   private int removedKeys;
   private volatile long appliedSequence;
+  // Moves with every change a read could see (winners written, keys removed, features added):
+  // written under the write lock, read under a read lock.
+  private long changes;
   private final List<FutureRows> futureRows = new ArrayList<>();
   private volatile long earliestFutureMicros = Long.MAX_VALUE;
   private byte[] keyScratch = new byte[64];
@@ -230,6 +233,7 @@ public final class LatestValueIndex implements AutoCloseable {
     try {
       addColumns(added);
       group = newer;
+      changes++;
     } finally {
       lock.unlockWrite(stamp);
     }
@@ -344,6 +348,7 @@ public final class LatestValueIndex implements AutoCloseable {
       column.clear(page, offset);
     }
     removedKeys++;
+    changes++;
   }
 
   /** Frees the memory reserved from the budget and the rows waiting for their time. */
@@ -393,6 +398,15 @@ public final class LatestValueIndex implements AutoCloseable {
 
     public FeatureGroup group() {
       return group;
+    }
+
+    /**
+     * Moves whenever what a view of this index may answer changes (rows applied, keys removed,
+     * features added), but not with time: equal for two views, what they answer for a key differs
+     * only by the TTL ({@link #rowStatus}).
+     */
+    public long changes() {
+      return changes;
     }
 
     /** The slot of an INT64 key, or -1 (also when its latest row is past the maximum age). */
@@ -563,6 +577,9 @@ public final class LatestValueIndex implements AutoCloseable {
     }
     for (int column = 0; column < columns.size(); column++) {
       columns.get(column).copy(bound.features[column], winningRows, winningSlots, winners);
+    }
+    if (winners > 0) {
+      changes++;
     }
   }
 

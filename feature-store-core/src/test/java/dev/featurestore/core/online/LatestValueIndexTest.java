@@ -477,6 +477,52 @@ class LatestValueIndexTest {
     }
   }
 
+  private static long changes(LatestValueIndex index) {
+    try (LatestValueIndex.View view = index.view()) {
+      return view.changes();
+    }
+  }
+
+  /** What a cache of formatted answers relies on: every change a read could see moves it. */
+  @Test
+  void changesMoveWithEveryVisibleChangeAndOnlyThen() {
+    FeatureGroup first = clicksGroup(Duration.ZERO);
+    LatestValueIndex index = index(first);
+    apply(
+        index, new Row(1L, NOW_MICROS - HOUR, 1, 0, 5L), new Row(2L, NOW_MICROS - HOUR, 1, 1, 6L));
+    long afterFirstCommit = changes(index);
+
+    apply(index, new Row(1L, NOW_MICROS - 2 * HOUR, 2, 0, 9L));
+    assertThat(changes(index)).as("a row that wins nothing").isEqualTo(afterFirstCommit);
+
+    apply(index, new Row(1L, NOW_MICROS - 1, 3, 0, 7L));
+    long afterWinner = changes(index);
+    assertThat(afterWinner).as("a new winner").isNotEqualTo(afterFirstCommit);
+
+    apply(index, new Row(3L, NOW_MICROS + 60_000_000L, 4, 0, 8L));
+    assertThat(changes(index)).as("a row waiting for its time").isEqualTo(afterWinner);
+    clock.advance(Duration.ofMinutes(1));
+    long afterDueRow = changes(index);
+    assertThat(afterDueRow).as("a row whose time came").isNotEqualTo(afterWinner);
+
+    index.evolve(
+        new FeatureGroup(
+            first.name(),
+            first.entity(),
+            List.of(
+                first.features().get(0), FeatureDefinition.scalar("country", FeatureType.STRING)),
+            first.ttl(),
+            true,
+            "",
+            2));
+    long afterEvolution = changes(index);
+    assertThat(afterEvolution).as("a feature added").isNotEqualTo(afterDueRow);
+
+    reload(
+        index, List.of(new Row(1L, NOW_MICROS - 1, 3, 0, 7L), new Row(3L, NOW_MICROS, 4, 0, 8L)));
+    assertThat(changes(index)).as("a key removed by a reload").isNotEqualTo(afterEvolution);
+  }
+
   /** Wider than a 64-bit word of flags, and widened again by schema evolution. */
   @Test
   void keepsEachFeatureOfAWideGroupApart() {
