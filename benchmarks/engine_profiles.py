@@ -33,7 +33,10 @@ def spark_stages(path):
     print("|" + "---|" * len(columns))
     totals = {}
     for line in event_lines(path):
-        event = json.loads(line)
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the last line of a log still being written
         if event.get("Event") != "SparkListenerStageCompleted":
             continue
         stage = event["Stage Info"]

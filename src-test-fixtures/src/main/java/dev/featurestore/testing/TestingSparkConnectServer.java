@@ -116,7 +116,12 @@ public final class TestingSparkConnectServer {
 
   /** The server process's peak resident set so far ({@code VmHWM} of its /proc status). */
   public String peakResidentSet() throws IOException {
-    return ProcessMemory.peakResidentSet(Long.toString(process.pid()));
+    return ProcessStatus.peakResidentSet(Long.toString(process.pid()));
+  }
+
+  /** The CPU time the server process has used so far, in seconds. */
+  public double cpuSeconds() throws IOException {
+    return ProcessStatus.cpuSeconds(Long.toString(process.pid()));
   }
 
   /** The server's address as Spark Connect clients take it: {@code sc://127.0.0.1:<port>}. */

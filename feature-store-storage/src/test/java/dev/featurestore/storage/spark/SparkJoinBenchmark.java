@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The Spark side of benchmarks/run.sh's {@code spark} and {@code scale} parts: our Spark engine's
@@ -84,7 +85,11 @@ public final class SparkJoinBenchmark {
           iteration,
           System.nanoTime() - start,
           spark.peakResidentSet(),
-          "peak RSS of the Spark Connect server (-Xmx" + heap + ", local[2])");
+          String.format(
+              Locale.ROOT,
+              "peak RSS and CPU %.1f s so far of the Spark Connect server (-Xmx%s, local[2])",
+              spark.cpuSeconds(),
+              heap));
     }
     System.exit(0); // stops the server (a shutdown hook) although gRPC threads linger
   }

@@ -6,7 +6,7 @@ import dev.featurestore.core.join.StoredRowSource;
 import dev.featurestore.core.memory.RecyclingAllocationManager;
 import dev.featurestore.core.model.FeatureGroup;
 import dev.featurestore.testing.BenchmarkWorkload;
-import dev.featurestore.testing.ProcessMemory;
+import dev.featurestore.testing.ProcessStatus;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -134,13 +134,14 @@ public final class ParquetJoinBenchmark {
             workload,
             iteration,
             System.nanoTime() - start,
-            ProcessMemory.peakResidentSet("self"),
+            ProcessStatus.peakResidentSet("self"),
             String.format(
                 Locale.ROOT,
-                "read threads %d, budget %,d MiB, peak Arrow %,d MiB",
+                "read threads %d, budget %,d MiB, peak Arrow %,d MiB, process CPU %.1f s so far",
                 readThreads,
                 options.memoryBudgetBytes() >> 20,
-                allocator.getPeakMemoryAllocation() >> 20));
+                allocator.getPeakMemoryAllocation() >> 20,
+                ProcessStatus.cpuSeconds("self")));
       }
     }
   }
@@ -169,11 +170,13 @@ public final class ParquetJoinBenchmark {
             workload,
             iteration,
             System.nanoTime() - start,
-            ProcessMemory.peakResidentSet("self"),
+            ProcessStatus.peakResidentSet("self"),
             "threads "
                 + threads
                 + ", memory_limit "
-                + (memoryLimit == null ? "default" : memoryLimit));
+                + (memoryLimit == null ? "default" : memoryLimit)
+                + String.format(
+                    Locale.ROOT, ", process CPU %.1f s so far", ProcessStatus.cpuSeconds("self")));
       }
     }
   }
