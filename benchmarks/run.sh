@@ -4,7 +4,15 @@
 # (S group) and online serving, ours and
 # DuckDB each in its own process, alternating round by round, and prints one table.
 #
-#   benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online] [--no-build] [--aot]
+#   benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online,spark,scale] [--scale-workload L/N] [--no-build] [--aot]
+#
+# Not in the default set (run them with --only):
+# spark: the join S on our Spark engine's SQL (a Spark Connect server of its own, local[2], on the
+#   `java` of the PATH, Java 17 or 21) against ours, alternating, and their outputs row for row.
+# scale: workload L (100M group rows, 20M spine rows; about 9 GB of Parquet in WORK, written once,
+#   and up to ~12 GB more while Spark shuffles: check df first), one run each of ours (-Xmx1g, with
+#   its phases), DuckDB (memory_limit 4GB) and Spark (-Xmx4g), with where each one's time went and
+#   the outputs' counts and hashes. --scale-workload L/20 runs it at 1/20 of L first (minutes).
 #
 # --aot: the join and the server's training set also run ours with a JDK AOT cache (JEP 483/514/515,
 #   JDK 25) made by a training run, as one more side of the alternation; the server then runs from
@@ -30,6 +38,7 @@ ROUNDS=
 ONLY=join,server,ingest,online
 BUILD=1
 AOT=0
+SCALE_WORKLOAD=L
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -37,7 +46,9 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift ;;
     --no-build) BUILD=0 ;;
     --aot) AOT=1 ;;
-    *) echo "usage: benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online] [--no-build] [--aot]" >&2; exit 2 ;;
+    --scale-workload) SCALE_WORKLOAD=$2; shift ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--rounds N] [--only join,server,ingest,online,spark,scale] [--scale-workload L/N] [--no-build] [--aot]" >&2
+       echo "  (spark and scale only run when named in --only)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -128,8 +139,8 @@ rss_mib() { sed -n 's/.*peak RSS \([0-9]*\) kB.*/\1/p' <<< "$1" | awk '{ printf 
 # The join: ParquetJoinBenchmark (feature-store-storage tests), Parquet feature files to a Parquet
 # output. Each process does ITERATIONS joins: the first is the first join of a fresh JVM, the
 # others are warm.
-join_side() { # workload heap side iterations round
-  local workload=$1 heap=$2 side=$3 iterations=$4 round=$5 version mode log options=()
+join_side() { # workload heap side iterations round [what]
+  local workload=$1 heap=$2 side=$3 iterations=$4 round=$5 what=${6:-join $1} version mode log options=()
   case "$side" in
     ours) version=$FIRST_DUCKDB; mode=engine ;;
     ours-aot) version=$FIRST_DUCKDB; mode=engine; options=(-XX:AOTCache="$WORK/join-$workload.aot") ;;
@@ -142,7 +153,7 @@ join_side() { # workload heap side iterations round
   "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${options[@]}" -cp "$path" \
     dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$WORK/join-$workload" "$iterations" > "$log" 2>&1 \
     || { failed "join $workload $side round $round" "$log"; return; }
-  record_iterations "join $workload" "$side" "$round" "$log"
+  record_iterations "$what" "$side" "$round" "$log"
 }
 # Records a benchmark log's "... iteration N: S s, ..." lines (iteration 0: first, later: warm) with
 # the process's peak RSS (its last "peak RSS" line).
@@ -156,6 +167,8 @@ record_iterations() { # what side round log
     [ "$iteration" = 0 ] && kind=first
     if [ "$side" = ours ]; then
       record "$what $kind" "$round" ours '*' "$seconds" "$rss" "$(load1)"
+    elif [ "$side" = spark ]; then
+      record "$what $kind" "$round" "Spark $SPARK_VERSION" "Spark $SPARK_VERSION" "$seconds" "$rss" "$(load1)"
     elif [ "$side" = ours-aot ]; then
       record "$what $kind" "$round" "ours with AOT cache" "ours with AOT cache" "$seconds" "$rss" "$(load1)"
     else
@@ -170,15 +183,22 @@ in_round_order() { # round sides...
   local round=$1; shift
   if [ $((round % 2)) = 0 ]; then printf '%s\n' "$@" | tac | paste -sd' '; else echo "$@"; fi
 }
+# The workload's folder: $WORK/join-S, $WORK/join-L-20 for L/20.
+join_folder() { echo "$WORK/join-${1//\//-}"; }
+prepare_join() { # workload
+  local folder
+  folder=$(join_folder "$1")
+  if [ ! -f "$folder/prepared" ]; then
+    say "writing the $1 workload's files to $folder (once)"
+    rm -rf "$folder"
+    "$JAVA" "${JVM_OPTIONS[@]}" -Xmx3g -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" \
+      dev.featurestore.storage.training.ParquetJoinBenchmark prepare "$1" "$folder" > "$WORK/prepare-${1//\//-}.log" 2>&1
+    touch "$folder/prepared"
+  fi
+}
 run_join() { # workload heap iterations
   local workload=$1 heap=$2 iterations=$3 round side
-  if [ ! -f "$WORK/join-$workload/prepared" ]; then
-    say "writing the $workload workload's files to $WORK/join-$workload (once)"
-    rm -rf "$WORK/join-$workload"
-    "$JAVA" "${JVM_OPTIONS[@]}" -Xmx3g -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" \
-      dev.featurestore.storage.training.ParquetJoinBenchmark prepare "$workload" "$WORK/join-$workload" > "$WORK/prepare-$workload.log" 2>&1
-    touch "$WORK/join-$workload/prepared"
-  fi
+  prepare_join "$workload"
   local sides="ours $DUCKDB_VERSIONS"
   if [ $AOT = 1 ]; then
     # JEP 483/514/515: a training run (two joins) records the classes it loads and linked, and the
@@ -318,6 +338,119 @@ run_online() { # keys seconds-per-run warm-up server-heap
 | online, $1 keys x 50 features | 100x50 at 500 req/s: p99 $p99 | | | p99 <= 5 ms | load $(load1) |"
 }
 
+# Our Spark engine's SQL on a Spark Connect server started for it (SparkJoinBenchmark), over the
+# join's files; the server's JVM is the `java` of the PATH (SPARK_JAVA), its peak RSS is reported.
+SPARK_VERSION=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' src-test-fixtures/spark-connect-server/pom.xml)
+SPARK_JAVA=${SPARK_JAVA:-java}
+spark_join() { # workload heap iterations log
+  "$JAVA" "${JVM_OPTIONS[@]}" -Xmx512m -Dspark.connect.java="$SPARK_JAVA" \
+    -Dspark.connect.classpath="$ROOT/src-test-fixtures/spark-connect-server/target/classpath.txt" \
+    -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" dev.featurestore.storage.spark.SparkJoinBenchmark \
+    "$1" "$(join_folder "$1")" "$3" "$2" "$WORK/spark-events-${1//\//-}" > "$4" 2>&1
+}
+# The join benchmark's ParquetJoinBenchmark in a JVM of the given heap: MODE WORKLOAD [ARGS...].
+join_benchmark() { # heap mode workload args...
+  local heap=$1 mode=$2 workload=$3; shift 3
+  "$JAVA" "${JVM_OPTIONS[@]}" -Xmx"$heap" "${DUCKDB_OPTIONS[@]}" -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" \
+    dev.featurestore.storage.training.ParquetJoinBenchmark "$mode" "$workload" "$(join_folder "$workload")" "$@"
+}
+DUCKDB_OPTIONS=()
+run_spark() { # workload heap iterations
+  local workload=$1 heap=$2 iterations=$3 round side log
+  prepare_join "$workload"
+  for round in $(seq 1 "$ROUNDS"); do
+    for side in $(in_round_order "$round" ours spark); do
+      if [ "$side" = ours ]; then
+        join_side "$workload" "$heap" ours "$iterations" "$round" "spark $workload"
+        continue
+      fi
+      log=$WORK/spark-$workload-$round.log
+      spark_join "$workload" "$heap" "$iterations" "$log" || { failed "spark $workload round $round" "$log"; continue; }
+      record_iterations "spark $workload" spark "$round" "$log"
+    done
+  done
+  join_benchmark 1g compare-spark "$workload" > "$WORK/compare-spark-$workload.log" 2>&1 \
+    || { failed "comparing ours with Spark" "$WORK/compare-spark-$workload.log"; return; }
+  echo "spark $workload, ours against Spark $SPARK_VERSION: $(tail -1 "$WORK/compare-spark-$workload.log")" >> "$WORK/outputs.txt"
+}
+
+# Workload L once per engine, each in its own process, one after another: ours (read only, joined
+# without the write, joined and written: its phases by difference), DuckDB, Spark; the outputs' row
+# counts and hashes, then each output deleted before the next engine runs (disk). Load and free
+# disk are sampled every 30 s into $WORK/scale-load.log; Spark is stopped if free disk falls under
+# 3 GB.
+SCALE_TABLE=
+run_scale() { # workload
+  local workload=$1 folder log sampler mode seconds rss
+  folder=$(join_folder "$workload")
+  mkdir -p "$WORK"
+  say "scale $workload: disk $(df -h --output=avail "$WORK" | tail -1 | tr -d ' ') free in $WORK, memory $(free -g | awk '/Mem:/ { print $7 }') GiB available"
+  ( while sleep 30; do echo "$(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg) free $(df -B1G --output=avail "$WORK" | tail -1 | tr -d ' ') GB"; done ) > "$WORK/scale-load.log" &
+  sampler=$!
+  prepare_join "$workload"
+  say "scale $workload: files $(du -sh "$folder" | cut -f1)"
+  rm -rf "$folder/ours.parquet" "$folder/duckdb.parquet" "$folder/$SPARK_OUTPUT"
+  SCALE_TABLE="| engine, settings | s | peak RSS MiB | load (1 min) at the end |"$'\n'"|---|---|---|---|"
+  for mode in read engine-no-write engine; do
+    log=$WORK/scale-$mode.log
+    say "scale $workload: ours, $mode (-Xmx$SCALE_HEAP)"
+    join_benchmark "$SCALE_HEAP" "$mode" "$workload" 1 > "$log" 2>&1 || { failed "scale ours $mode" "$log"; continue; }
+    scale_row "ours ($mode), -Xmx$SCALE_HEAP, 2 threads" "$log"
+  done
+  DUCKDB_OPTIONS=(-Dduckdb.memory-limit="$DUCKDB_MEMORY" -Dduckdb.profile="$WORK/duckdb-profile.json")
+  log=$WORK/scale-duckdb.log
+  say "scale $workload: DuckDB $FIRST_DUCKDB, memory_limit $DUCKDB_MEMORY"
+  if join_benchmark 1g duckdb "$workload" 1 > "$log" 2>&1; then
+    scale_row "DuckDB $FIRST_DUCKDB ASOF LEFT JOIN, 2 threads, memory_limit $DUCKDB_MEMORY" "$log"
+    python3 benchmarks/engine_profiles.py duckdb-profile "$WORK/duckdb-profile.json" > "$WORK/scale-duckdb-profile.md" 2>&1 || true
+  else
+    failed "scale DuckDB" "$log"
+  fi
+  DUCKDB_OPTIONS=(-Dduckdb.memory-limit="$DUCKDB_MEMORY")
+  for output in ours duckdb; do
+    if [ -f "$folder/$output.parquet" ]; then
+      join_benchmark 1g summary "$workload" "$output" >> "$WORK/scale-outputs.log" 2>&1 || true
+    fi
+  done
+  if [ -f "$folder/ours.parquet" ] && [ -f "$folder/duckdb.parquet" ]; then
+    join_benchmark 1g compare "$workload" > "$WORK/scale-compare.log" 2>&1 || true
+    echo "scale $workload, ours against DuckDB $FIRST_DUCKDB: $(tail -1 "$WORK/scale-compare.log")" >> "$WORK/outputs.txt"
+  fi
+  rm -rf "$folder/duckdb.parquet" "$folder/duckdb-spill"
+  log=$WORK/scale-spark.log
+  say "scale $workload: Spark $SPARK_VERSION, local[2], -Xmx$SPARK_HEAP"
+  rm -rf "$WORK/spark-events-${workload//\//-}"
+  spark_join "$workload" "$SPARK_HEAP" 1 "$log" &
+  local spark=$!
+  while kill -0 "$spark" 2> /dev/null; do
+    if [ "$(df -B1G --output=avail "$WORK" | tail -1 | tr -d ' ')" -lt 3 ]; then
+      say "scale: under 3 GB of free disk: stopping Spark"; echo "stopped: under 3 GB of free disk" >> "$log"; kill "$spark"
+    fi
+    sleep 5
+  done
+  if wait "$spark" && grep -q ' iteration 0:' "$log"; then
+    scale_row "Spark $SPARK_VERSION (our Spark SQL), local[2], -Xmx$SPARK_HEAP" "$log"
+    python3 benchmarks/engine_profiles.py spark-stages "$(ls -t "$WORK/spark-events-${workload//\//-}"/* | head -1)" > "$WORK/scale-spark-stages.md" 2>&1 || true
+    join_benchmark 1g summary "$workload" spark >> "$WORK/scale-outputs.log" 2>&1 || true
+  else
+    failed "scale Spark" "$log"
+  fi
+  rm -rf "$folder/$SPARK_OUTPUT" "$folder/ours.parquet"
+  kill "$sampler"
+  echo "scale $workload outputs:" >> "$WORK/outputs.txt"
+  grep -E '^(ours|duckdb|spark): ' "$WORK/scale-outputs.log" | sed 's/^/  /' >> "$WORK/outputs.txt"
+}
+scale_row() { # what log
+  local line
+  line=$(grep ' iteration 0:' "$2" | tail -1)
+  SCALE_TABLE+=$'\n'"| $1 | $(sed -n 's/.* iteration 0: \([0-9.]*\) s,.*/\1/p' <<< "$line") | $(rss_mib "$line") | $(load1) |"
+  say "scale: $1: $(grep -o 'iteration 0: [0-9.]* s' <<< "$line"), peak RSS $(rss_mib "$line") MiB"
+}
+SPARK_OUTPUT=spark-output
+SCALE_HEAP=${SCALE_HEAP:-1g}
+SPARK_HEAP=${SPARK_HEAP:-4g}
+DUCKDB_MEMORY=${DUCKDB_MEMORY:-4GB}
+
 START_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 if selected join; then
@@ -331,6 +464,12 @@ if selected ingest; then
 fi
 if selected online; then
   if [ $QUICK = 1 ]; then run_online 100000 5 2 2g; else run_online 1000000 15 5 6g; fi
+fi
+if selected spark; then
+  if [ $QUICK = 1 ]; then run_spark S 2g 2; else run_spark S 2g 3; fi
+fi
+if selected scale; then
+  run_scale "$SCALE_WORKLOAD"
 fi
 
 echo
@@ -347,6 +486,15 @@ echo "Parquet), timed to the job's end, against DuckDB's ASOF LEFT JOIN of the s
 echo "first build after the start and commit (DuckDB: the first join of its JVM), warm = the later ones."
 echo
 "$JAVA" "$ROOT/benchmarks/Summary.java" "$RESULTS"
+if [ -n "$SCALE_TABLE" ]; then
+  echo
+  echo "Scale, workload $SCALE_WORKLOAD, one run each (load and free disk every 30 s: $WORK/scale-load.log):"
+  echo
+  echo "$SCALE_TABLE"
+  for profile in scale-duckdb-profile.md scale-spark-stages.md; do
+    if [ -f "$WORK/$profile" ]; then echo; echo "$profile:"; echo; cat "$WORK/$profile"; fi
+  done
+fi
 if [ -n "$ONLINE_TABLE" ]; then
   echo
   echo "| online | ours | baseline | ratio | goal | load |"

@@ -19,6 +19,10 @@ public record BenchmarkWorkload(
   public static final BenchmarkWorkload M =
       new BenchmarkWorkload("M", 400_000, 50, 10, 5_000_000, 42);
 
+  /** 2,000,000 keys x 50 versions = 100M rows, 10 float64 features; spine of 20M rows. */
+  public static final BenchmarkWorkload L =
+      new BenchmarkWorkload("L", 2_000_000, 50, 10, 20_000_000, 42);
+
   /** 2025-01-01T00:00:00Z: event and spine times fall in the year after it. */
   public static final long START_MICROS = 1_735_689_600_000_000L;
 
@@ -26,6 +30,32 @@ public record BenchmarkWorkload(
 
   /** About one spine key in eleven is absent from the group. */
   public static final double ABSENT_KEY_SHARE = 1.0 / 11;
+
+  /**
+   * The workload named {@code S}, {@code M} or {@code L}, or {@code L/N}: L with N times fewer keys
+   * and spine rows (same versions per key), to try the L harness at a size that runs in minutes.
+   */
+  public static BenchmarkWorkload named(String name) {
+    int slash = name.indexOf('/');
+    BenchmarkWorkload base =
+        switch (slash < 0 ? name : name.substring(0, slash)) {
+          case "S" -> S;
+          case "M" -> M;
+          case "L" -> L;
+          default -> throw new IllegalArgumentException("no workload " + name);
+        };
+    if (slash < 0) {
+      return base;
+    }
+    int divisor = Integer.parseInt(name.substring(slash + 1));
+    return new BenchmarkWorkload(
+        name,
+        base.keyCount / divisor,
+        base.versionsPerKey,
+        base.featureCount,
+        base.spineRowCount / divisor,
+        base.seed);
+  }
 
   public long featureRowCount() {
     return (long) keyCount * versionsPerKey;

@@ -51,6 +51,11 @@ final class ServerProcess {
     return new ServerProcess(name, process, logFile);
   }
 
+  /** The operating system's id of the process. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Polls {@code probe} every {@code pause} until it answers, the process ends or time is up. */
   void awaitServing(Probe probe, Duration timeout, Duration pause) throws IOException {
     Instant deadline = Instant.now().plus(timeout);

@@ -69,10 +69,23 @@ public final class TestingSparkConnectServer {
   private static TestingSparkConnectServer instance;
   private static RuntimeException startupFailure;
 
-  private final int port;
+  /** The tests' settings: their data is tiny. */
+  private static final List<String> TEST_JVM_OPTIONS =
+      List.of(
+          "-Xmx1g",
+          "-XX:+UseSerialGC",
+          // One shuffle partition instead of 200, and no code generation, whose compiling takes
+          // longer than running the few rows interpreted.
+          "-Dspark.sql.shuffle.partitions=1",
+          "-Dspark.sql.codegen.wholeStage=false",
+          "-Dspark.sql.codegen.factoryMode=NO_CODEGEN");
 
-  private TestingSparkConnectServer(int port) {
+  private final int port;
+  private final ServerProcess process;
+
+  private TestingSparkConnectServer(int port, ServerProcess process) {
     this.port = port;
+    this.process = process;
   }
 
   /** The server of this JVM, started by the first caller. */
@@ -84,13 +97,31 @@ public final class TestingSparkConnectServer {
     }
     if (instance == null) {
       try {
-        instance = start();
+        instance = start(TEST_JVM_OPTIONS);
       } catch (RuntimeException e) {
         startupFailure = e;
         throw e;
       }
     }
     return instance;
+  }
+
+  /**
+   * A server of its own for a benchmark (benchmarks/run.sh), with {@code jvmOptions} (heap, Spark
+   * settings as {@code -Dspark...}) instead of the tests' shortcuts; stopped when the JVM exits.
+   */
+  public static TestingSparkConnectServer startForBenchmark(List<String> jvmOptions) {
+    return start(jvmOptions);
+  }
+
+  /** The server process's peak resident set so far ({@code VmHWM} of its /proc status). */
+  public String peakResidentSet() throws IOException {
+    return ProcessStatus.peakResidentSet(Long.toString(process.pid()));
+  }
+
+  /** The CPU time the server process has used so far, in seconds. */
+  public double cpuSeconds() throws IOException {
+    return ProcessStatus.cpuSeconds(Long.toString(process.pid()));
   }
 
   /** The server's address as Spark Connect clients take it: {@code sc://127.0.0.1:<port>}. */
@@ -155,7 +186,7 @@ public final class TestingSparkConnectServer {
     return rows;
   }
 
-  private static TestingSparkConnectServer start() {
+  private static TestingSparkConnectServer start(List<String> jvmOptions) {
     String classpathFile = System.getProperty(CLASSPATH_PROPERTY);
     if (classpathFile == null || !Files.isRegularFile(Path.of(classpathFile))) {
       throw new IllegalStateException(
@@ -173,21 +204,15 @@ public final class TestingSparkConnectServer {
       List<String> command = new ArrayList<>();
       command.add(System.getProperty(JAVA_PROPERTY, "java"));
       command.addAll(SPARK_JVM_OPTIONS);
+      command.addAll(jvmOptions);
       command.addAll(
           List.of(
-              "-Xmx1g",
-              "-XX:+UseSerialGC",
               "-Dspark.master=local[2]",
               "-Dspark.driver.host=127.0.0.1",
               "-Dspark.driver.bindAddress=127.0.0.1",
               "-Dspark.connect.grpc.binding.address=127.0.0.1",
               "-Dspark.connect.grpc.binding.port=" + port,
               "-Dspark.ui.enabled=false",
-              // Test data is tiny: one shuffle partition instead of 200, and no code generation,
-              // whose compiling takes longer than running the few rows interpreted.
-              "-Dspark.sql.shuffle.partitions=1",
-              "-Dspark.sql.codegen.wholeStage=false",
-              "-Dspark.sql.codegen.factoryMode=NO_CODEGEN",
               "-Dspark.local.dir=" + workFolder.resolve("local"),
               "-Dspark.sql.warehouse.dir=" + workFolder.resolve("warehouse"),
               "-cp",
@@ -205,7 +230,7 @@ public final class TestingSparkConnectServer {
           },
           STARTUP_TIMEOUT,
           Duration.ofMillis(200));
-      return new TestingSparkConnectServer(port);
+      return new TestingSparkConnectServer(port, server);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the Spark Connect server", e);
     }

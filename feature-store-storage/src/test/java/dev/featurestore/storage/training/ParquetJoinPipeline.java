@@ -53,14 +53,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>Group files are written one per commit, as ingestion does: the workload's commit {@code c}
  * holds one version of every key, so each file is sorted by key as feature files must be.
  */
-final class ParquetJoinPipeline {
+public final class ParquetJoinPipeline {
   static final Entity USER = new Entity("user_id", KeyType.INT64, "");
   static final String SPINE_TIME = "spine_time";
   private static final int SPINE_CHUNK_ROWS = 64 * 1024;
 
   private ParquetJoinPipeline() {}
 
-  static FeatureGroup group(BenchmarkWorkload workload, Duration ttl) {
+  public static FeatureGroup group(BenchmarkWorkload workload, Duration ttl) {
     List<FeatureDefinition> features = new ArrayList<>();
     for (int f = 0; f < workload.featureCount(); f++) {
       features.add(FeatureDefinition.scalar(workload.featureName(f), FeatureType.FLOAT64));
@@ -324,8 +324,15 @@ final class ParquetJoinPipeline {
    * left}, as multisets: 0 when the outputs are equal up to row order.
    */
   static long differingRows(Connection duckDb, Path left, Path right) throws SQLException {
-    String leftRows = "SELECT * FROM read_parquet(" + quoted(left) + ")";
-    String rightRows = "SELECT * FROM read_parquet(" + quoted(right) + ")";
+    return differingRows(
+        duckDb,
+        "SELECT * FROM read_parquet(" + quoted(left) + ")",
+        "SELECT * FROM read_parquet(" + quoted(right) + ")");
+  }
+
+  /** As {@link #differingRows(Connection, Path, Path)}, for the rows of two queries. */
+  static long differingRows(Connection duckDb, String leftRows, String rightRows)
+      throws SQLException {
     return count(
         duckDb,
         "SELECT (SELECT count(*) FROM ("

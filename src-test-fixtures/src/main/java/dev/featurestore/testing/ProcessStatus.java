@@ -1,0 +1,40 @@
+package dev.featurestore.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** What benchmarks report of a process's memory and CPU, from Linux's /proc. */
+public final class ProcessStatus {
+  /** {@code USER_HZ}, the unit of /proc's CPU times: 100 on every Linux platform we run on. */
+  private static final double CLOCK_TICKS_PER_SECOND = 100;
+
+  private ProcessStatus() {}
+
+  /**
+   * The CPU time (user and system, in seconds) the process {@code pid} (or this one, {@code
+   * "self"}) has used: unlike wall time, hardly changed by other processes sharing the CPUs.
+   */
+  public static double cpuSeconds(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+    // Fields after the command name (in parentheses, which may hold spaces): utime is the 12th.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /**
+   * The peak resident set ({@code VmHWM}, e.g. {@code "123456 kB"}) of the process {@code pid}, or
+   * of this one for {@code "self"}: it counts native memory (DuckDB's, Arrow's) as well as the
+   * heap.
+   */
+  public static String peakResidentSet(String pid) throws IOException {
+    try (Stream<String> lines = Files.lines(Path.of("/proc", pid, "status"))) {
+      return lines
+          .filter(line -> line.startsWith("VmHWM:"))
+          .map(line -> line.substring("VmHWM:".length()).trim())
+          .findFirst()
+          .orElse("unknown");
+    }
+  }
+}
