@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The Spark side of benchmarks/run.sh's {@code spark} and {@code scale} parts: our Spark engine's
@@ -55,7 +56,7 @@ public final class SparkJoinBenchmark {
             batches -> {
               throw new UnsupportedOperationException("Spark reads the group's files itself");
             });
-    String join = SparkJoinSql.join(List.of(request), List.of(List.of()));
+    String join = SparkJoinSql.join(List.of(request), List.of(List.of()), Optional.empty());
     Path output = folder.resolve(ParquetJoinBenchmark.SPARK_OUTPUT);
     for (int iteration = 0; iteration < iterations; iteration++) {
       long start = System.nanoTime();
