@@ -4,6 +4,7 @@ import dev.featurestore.core.model.StoredRowSchema;
 import org.apache.arrow.vector.BufferLayout;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /** Estimates of a join's memory, from which the engine chooses between memory and partitions. */
 final class JoinMemory {
@@ -36,16 +37,24 @@ final class JoinMemory {
     return HEAP_BYTES_PER_SPINE_SLOT + featureBytesPerRow(group);
   }
 
-  /** Arrow memory of one row of the requested features. */
+  /**
+   * Arrow memory of one row of the requested features: a {@link SlotRecords} word each for four-
+   * and eight-byte values, Arrow's layout for the others.
+   */
   static long featureBytesPerRow(FeatureGroupRequest group) {
     long bytes = 0;
+    int recordColumns = 0;
     for (FeatureSelection selection : group.features()) {
-      ArrowType type =
-          StoredRowSchema.featureField(group.group().feature(selection.featureName()).orElseThrow())
-              .getType();
-      bytes += valueBytes(type);
+      Field field =
+          StoredRowSchema.featureField(
+              group.group().feature(selection.featureName()).orElseThrow());
+      if (SlotRecords.holds(field)) {
+        recordColumns++;
+      } else {
+        bytes += valueBytes(field.getType());
+      }
     }
-    return bytes;
+    return bytes + SlotRecords.bytesPerSlot(recordColumns);
   }
 
   private static long valueBytes(ArrowType type) {
