@@ -4,7 +4,6 @@ import dev.featurestore.core.model.StoredRowSchema;
 import org.apache.arrow.vector.BufferLayout;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 
 /** Estimates of a join's memory, from which the engine chooses between memory and partitions. */
 final class JoinMemory {
@@ -37,24 +36,16 @@ final class JoinMemory {
     return HEAP_BYTES_PER_SPINE_SLOT + featureBytesPerRow(group);
   }
 
-  /**
-   * Arrow memory of one row of the requested features: a {@link SlotRecords} word each for four-
-   * and eight-byte values, Arrow's layout for the others.
-   */
+  /** Arrow memory of one row of the requested features. */
   static long featureBytesPerRow(FeatureGroupRequest group) {
     long bytes = 0;
-    int recordColumns = 0;
     for (FeatureSelection selection : group.features()) {
-      Field field =
-          StoredRowSchema.featureField(
-              group.group().feature(selection.featureName()).orElseThrow());
-      if (SlotRecords.holds(field)) {
-        recordColumns++;
-      } else {
-        bytes += valueBytes(field.getType());
-      }
+      ArrowType type =
+          StoredRowSchema.featureField(group.group().feature(selection.featureName()).orElseThrow())
+              .getType();
+      bytes += valueBytes(type);
     }
-    return bytes + SlotRecords.bytesPerSlot(recordColumns);
+    return bytes;
   }
 
   private static long valueBytes(ArrowType type) {

@@ -205,7 +205,9 @@ final class PartitionedJoin {
         VectorSchemaRoot batch = writer.staging();
         for (int start = 0; start < spineRows.length; start += outputBatchRows) {
           int batchRows = Math.min(outputBatchRows, spineRows.length - start);
-          join.fill(batch.getFieldVectors(), start, batchRows);
+          for (int f = 0; f < outputSchema.getFields().size(); f++) {
+            join.fill(batch.getVector(f), f, start, batchRows);
+          }
           batch.setRowCount(batchRows);
           writer.writeStaging();
         }

@@ -32,10 +32,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * spine's rows, sorted by key and time, form slots, and a stored row is kept only while it is the
  * best candidate of its slot, its values copied there. Nothing else of the group stays in memory.
  * Output batches are the spine's columns, sliced without copying, followed by the winners' values.
- * Groups are joined, and each group's output columns filled, on the threads of the {@link
- * ForkJoinPool} given here, shared by every join of the process so that joins reuse its threads and
- * together use no more than its parallelism (the api creates it with {@link
- * JoinOptions#parallelism()} threads).
+ * Groups, and the output's columns, are filled on the threads of the {@link ForkJoinPool} given
+ * here, shared by every join of the process so that joins reuse its threads and together use no
+ * more than its parallelism (the api creates it with {@link JoinOptions#parallelism()} threads).
  *
  * <p>Memory: every Arrow buffer comes from a child of the allocator given here, limited to {@link
  * JoinOptions#memoryBudgetBytes()}, and is released before {@code join} returns. The in-memory join
@@ -176,13 +175,14 @@ public final class PointInTimeJoinEngine {
             List<ForkJoinTask<?>> fillTasks = new ArrayList<>();
             int column = 0;
             for (int g = 0; g < joins.length; g++) {
-              int featureCount = groups.get(g).features().size();
-              List<FieldVector> groupColumns =
-                  featureColumns.subList(column, column + featureCount);
-              column += featureCount;
-              SpineSlotJoin join = joins[g];
-              fillTasks.add(
-                  ForkJoinTask.adapt(() -> join.fill(groupColumns, firstSpineRow, rowCount)));
+              for (int f = 0; f < groups.get(g).features().size(); f++) {
+                FieldVector featureColumn = featureColumns.get(column++);
+                SpineSlotJoin join = joins[g];
+                int featureIndex = f;
+                fillTasks.add(
+                    ForkJoinTask.adapt(
+                        () -> join.fill(featureColumn, featureIndex, firstSpineRow, rowCount)));
+              }
             }
             runAll(pool, fillTasks);
           });

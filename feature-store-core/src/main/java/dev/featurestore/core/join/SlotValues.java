@@ -9,11 +9,11 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * One requested feature's candidate values in a {@link SpineSlotJoin}, indexed by slot, for the
- * features {@link SlotRecords} does not hold; a better candidate overwrites a slot's value in
- * place. Fixed-layout values (booleans, float vectors) are copied through Arrow's setters, and
- * variable-width values into a byte arena, since Arrow's variable-width vectors can only be written
- * in order.
+ * One requested feature's candidate values in a {@link SpineSlotJoin}, indexed by slot; a better
+ * candidate overwrites a slot's value in place. Four- and eight-byte values are copied by address
+ * (see {@link ColumnMemory}), other fixed-layout values (booleans, float vectors) through Arrow's
+ * setters, and variable-width values into a byte arena, since Arrow's variable-width vectors can
+ * only be written in order.
  */
 abstract sealed class SlotValues implements AutoCloseable {
 
@@ -31,6 +31,11 @@ abstract sealed class SlotValues implements AutoCloseable {
       vector.close();
       throw e;
     }
+    if (vector instanceof BaseFixedWidthVector fixedWidth
+        && (fixedWidth.getTypeWidth() == Long.BYTES
+            || fixedWidth.getTypeWidth() == Integer.BYTES)) {
+      return new ByAddress(fixedWidth);
+    }
     return new BySetter(vector);
   }
 
@@ -45,6 +50,63 @@ abstract sealed class SlotValues implements AutoCloseable {
 
   @Override
   public abstract void close();
+
+  private static final class ByAddress extends SlotValues {
+    private final BaseFixedWidthVector slots;
+    private final boolean eightBytes;
+    private final long data;
+    private final long validity;
+
+    ByAddress(BaseFixedWidthVector slots) {
+      this.slots = slots;
+      this.eightBytes = slots.getTypeWidth() == Long.BYTES;
+      this.data = slots.getDataBufferAddress();
+      this.validity = slots.getValidityBufferAddress();
+    }
+
+    @Override
+    void copy(FieldVector source, int row, int slot) {
+      if (source == null || !ColumnMemory.isValid(source.getValidityBufferAddress(), row)) {
+        ColumnMemory.setNull(validity, slot);
+        return;
+      }
+      copyValue(source.getDataBufferAddress(), row, data, slot);
+      ColumnMemory.setValid(validity, slot);
+    }
+
+    @Override
+    void fill(FieldVector output, int[] sourceSlots) {
+      int rowCount = sourceSlots.length;
+      output.setInitialCapacity(rowCount);
+      output.allocateNew();
+      if (output.getValueCapacity() < rowCount) {
+        throw new IllegalStateException("output column was allocated too small");
+      }
+      long outputData = output.getDataBufferAddress();
+      long outputValidity = output.getValidityBufferAddress();
+      for (int row = 0; row < rowCount; row++) {
+        int slot = sourceSlots[row];
+        if (slot != SpineSlotJoin.NO_SLOT && ColumnMemory.isValid(validity, slot)) {
+          copyValue(data, slot, outputData, row);
+          ColumnMemory.setValid(outputValidity, row);
+        }
+      }
+      output.setValueCount(rowCount);
+    }
+
+    private void copyValue(long fromData, int fromIndex, long toData, int toIndex) {
+      if (eightBytes) {
+        ColumnMemory.putLong(toData, toIndex, ColumnMemory.longAt(fromData, fromIndex));
+      } else {
+        ColumnMemory.putInt(toData, toIndex, ColumnMemory.intAt(fromData, fromIndex));
+      }
+    }
+
+    @Override
+    public void close() {
+      slots.close();
+    }
+  }
 
   private static final class BySetter extends SlotValues {
     private final FieldVector slots;

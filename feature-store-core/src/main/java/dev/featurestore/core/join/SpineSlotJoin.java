@@ -3,7 +3,6 @@ package dev.featurestore.core.join;
 import dev.featurestore.core.model.EpochMicros;
 import dev.featurestore.core.model.StoredRowSchema;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -55,19 +54,11 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
    */
   private final int[] slotOfRow;
 
-  /**
-   * Each slot's candidate: its event time, commit and row ordinal side by side (at {@code 3 *
-   * slot}), so that comparing with it reads one cache line; commit {@link #NO_CANDIDATE} for none.
-   */
-  private final long[] candidates;
+  private final long[] candidateEventTimes;
+  private final long[] candidateCommits;
+  private final long[] candidateOrdinals;
 
-  /** The candidates' four- and eight-byte feature values, or null when no feature is such. */
-  private final SlotRecords records;
-
-  /** Per requested feature, its column in {@link #records}, or -1 when {@link #values} holds it. */
-  private final int[] recordColumns;
-
-  /** The candidates' other feature values, indexed by slot; null for the features in records. */
+  /** The candidates' values, one column per requested feature, indexed by slot. */
   private final SlotValues[] values;
 
   /** Per slot, the slot whose candidate wins it, or NO_SLOT; filled by {@link #resolveWinners}. */
@@ -80,8 +71,6 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       int[] keyStarts,
       long[] slotTimes,
       int[] slotOfRow,
-      SlotRecords records,
-      int[] recordColumns,
       SlotValues[] values) {
     this.request = request;
     this.featureFields = featureFields;
@@ -90,12 +79,11 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     this.keyStarts = keyStarts;
     this.slotTimes = slotTimes;
     this.slotOfRow = slotOfRow;
-    this.candidates = new long[3 * slotTimes.length];
-    for (int slot = 0; slot < slotTimes.length; slot++) {
-      candidates[3 * slot + 1] = NO_CANDIDATE;
-    }
-    this.records = records;
-    this.recordColumns = recordColumns;
+    int slotCount = slotTimes.length;
+    this.candidateEventTimes = new long[slotCount];
+    this.candidateCommits = new long[slotCount];
+    this.candidateOrdinals = new long[slotCount];
+    Arrays.fill(candidateCommits, NO_CANDIDATE);
     this.values = values;
   }
 
@@ -183,39 +171,17 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
                     StoredRowSchema.featureField(
                         request.group().feature(selection.featureName()).orElseThrow()))
             .toList();
-    int[] recordColumns = new int[featureFields.size()];
-    List<Field> recordFields = new ArrayList<>();
-    for (int f = 0; f < recordColumns.length; f++) {
-      recordColumns[f] = SlotRecords.holds(featureFields.get(f)) ? recordFields.size() : -1;
-      if (recordColumns[f] >= 0) {
-        recordFields.add(featureFields.get(f));
-      }
-    }
     SlotValues[] values = new SlotValues[featureFields.size()];
-    SlotRecords records = null;
     try {
-      if (!recordFields.isEmpty()) {
-        records = new SlotRecords(recordFields.toArray(Field[]::new), slotCount, allocator);
-      }
       for (int f = 0; f < values.length; f++) {
-        if (recordColumns[f] < 0) {
-          values[f] = SlotValues.of(featureFields.get(f), slotCount, allocator);
-        }
+        values[f] = SlotValues.of(featureFields.get(f), slotCount, allocator);
       }
     } catch (RuntimeException e) {
-      closeAll(records, values, e);
+      closeAll(values, e);
       throw e;
     }
     return new SpineSlotJoin(
-        request,
-        featureFields,
-        dictionary,
-        keyStarts,
-        slotTimes,
-        slotOfRow,
-        records,
-        recordColumns,
-        values);
+        request, featureFields, dictionary, keyStarts, slotTimes, slotOfRow, values);
   }
 
   /**
@@ -254,20 +220,13 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   private record CandidateRows(StoredColumns columns, int[] slots) {}
 
   /** Lets every row of one stored batch that has a slot compete for it. */
-  private void offer(VectorSchemaRoot batch, CandidateRows candidateRows) {
-    StoredColumns columns = candidateRows.columns();
-    int[] slotsOfRows = candidateRows.slots();
+  private void offer(VectorSchemaRoot batch, CandidateRows candidates) {
+    StoredColumns columns = candidates.columns();
+    int[] slotsOfRows = candidates.slots();
     FieldVector[] sources = new FieldVector[featureFields.size()];
-    FieldVector[] recordSources = new FieldVector[records == null ? 0 : records.columnCount()];
     for (int f = 0; f < sources.length; f++) {
       sources[f] = StoredColumns.feature(batch, request.group(), featureFields.get(f));
-      if (recordColumns[f] >= 0) {
-        recordSources[recordColumns[f]] = sources[f];
-      }
     }
-    long[] recordData = new long[recordSources.length];
-    long[] recordValidity = new long[recordSources.length];
-    SlotRecords.addresses(recordSources, recordData, recordValidity);
     long eventTimeAddress = columns.eventTimes().getDataBufferAddress();
     long commitAddress = columns.commits().getDataBufferAddress();
     long ordinalAddress = columns.ordinals().getDataBufferAddress();
@@ -280,34 +239,27 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       long commit = ColumnMemory.longAt(commitAddress, row);
       long ordinal = ColumnMemory.longAt(ordinalAddress, row);
       if (beatsCandidate(slot, eventTime, commit, ordinal)) {
-        candidates[3 * slot] = eventTime;
-        candidates[3 * slot + 1] = commit;
-        candidates[3 * slot + 2] = ordinal;
-        if (records != null) {
-          records.copy(recordData, recordValidity, row, slot);
-        }
+        candidateEventTimes[slot] = eventTime;
+        candidateCommits[slot] = commit;
+        candidateOrdinals[slot] = ordinal;
         for (int f = 0; f < values.length; f++) {
-          if (values[f] != null) {
-            values[f].copy(sources[f], row, slot);
-          }
+          values[f].copy(sources[f], row, slot);
         }
       }
     }
   }
 
   private boolean beatsCandidate(int slot, long eventTime, long commit, long ordinal) {
-    long candidateCommit = candidates[3 * slot + 1];
-    if (candidateCommit == NO_CANDIDATE) {
+    if (candidateCommits[slot] == NO_CANDIDATE) {
       return true;
     }
-    long candidateEventTime = candidates[3 * slot];
-    if (eventTime != candidateEventTime) {
-      return eventTime > candidateEventTime;
+    if (eventTime != candidateEventTimes[slot]) {
+      return eventTime > candidateEventTimes[slot];
     }
-    if (commit != candidateCommit) {
-      return commit > candidateCommit;
+    if (commit != candidateCommits[slot]) {
+      return commit > candidateCommits[slot];
     }
-    return ordinal > candidates[3 * slot + 2];
+    return ordinal > candidateOrdinals[slot];
   }
 
   /** Each slot's winner: its own candidate, else the previous slot's winner, within the TTL. */
@@ -316,11 +268,11 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     for (int key = 0; key < keyStarts.length - 1; key++) {
       int latest = NO_SLOT;
       for (int slot = keyStarts[key]; slot < keyStarts[key + 1]; slot++) {
-        if (candidates[3 * slot + 1] != NO_CANDIDATE) {
+        if (candidateCommits[slot] != NO_CANDIDATE) {
           latest = slot;
         }
         boolean inWindow =
-            latest != NO_SLOT && candidates[3 * latest] >= windowStart(slotTimes[slot]);
+            latest != NO_SLOT && candidateEventTimes[latest] >= windowStart(slotTimes[slot]);
         winnerSlots[slot] = inWindow ? latest : NO_SLOT;
       }
     }
@@ -333,25 +285,14 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   }
 
   /**
-   * Fills {@code outputs}, one per requested feature and allocated here, with a run of this join's
-   * rows.
+   * Fills {@code output}, allocated here, with one requested feature of a run of this join's rows.
    */
-  void fill(List<FieldVector> outputs, int firstRow, int rowCount) {
+  void fill(FieldVector output, int featureIndex, int firstRow, int rowCount) {
     int[] sourceSlots = new int[rowCount];
     for (int i = 0; i < rowCount; i++) {
       sourceSlots[i] = winnerSlotOf(firstRow + i);
     }
-    FieldVector[] recordOutputs = new FieldVector[records == null ? 0 : records.columnCount()];
-    for (int f = 0; f < values.length; f++) {
-      if (recordColumns[f] >= 0) {
-        recordOutputs[recordColumns[f]] = outputs.get(f);
-      } else {
-        values[f].fill(outputs.get(f), sourceSlots);
-      }
-    }
-    if (records != null) {
-      records.fill(recordOutputs, sourceSlots);
-    }
+    values[featureIndex].fill(output, sourceSlots);
   }
 
   private long windowStart(long spineTimeMicros) {
@@ -393,33 +334,33 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   @Override
   public long commitSequence(int row) {
     int slot = winnerSlotOf(row);
-    return slot == NO_SLOT ? -1 : candidates[3 * slot + 1];
+    return slot == NO_SLOT ? -1 : candidateCommits[slot];
   }
 
   @Override
   public long rowOrdinal(int row) {
     int slot = winnerSlotOf(row);
-    return slot == NO_SLOT ? -1 : candidates[3 * slot + 2];
+    return slot == NO_SLOT ? -1 : candidateOrdinals[slot];
   }
 
   @Override
   public long eventTimeMicros(int row) {
     int slot = winnerSlotOf(row);
-    return slot == NO_SLOT ? Long.MIN_VALUE : candidates[3 * slot];
+    return slot == NO_SLOT ? Long.MIN_VALUE : candidateEventTimes[slot];
   }
 
   @Override
   public void close() {
     try {
-      AutoCloseables.close(records, AutoCloseables.all(Arrays.asList(values)));
+      AutoCloseables.close(values);
     } catch (Exception e) {
       throw new IllegalStateException("could not release a slot column", e);
     }
   }
 
-  private static void closeAll(SlotRecords records, SlotValues[] values, Throwable failure) {
+  private static void closeAll(SlotValues[] values, Throwable failure) {
     try {
-      AutoCloseables.close(records, AutoCloseables.all(Arrays.asList(values)));
+      AutoCloseables.close(values);
     } catch (Exception e) {
       failure.addSuppressed(e);
     }
