@@ -121,10 +121,10 @@ public final class ParquetJoinBenchmark {
             workload,
             iteration,
             System.nanoTime() - start,
+            processCpuNanos() - startCpu,
             String.format(
                 Locale.ROOT,
-                "process CPU %.3f s, read threads %d, budget %,d MiB, peak Arrow %,d MiB",
-                (processCpuNanos() - startCpu) / 1e9,
+                "read threads %d, budget %,d MiB, peak Arrow %,d MiB",
                 readThreads,
                 options.memoryBudgetBytes() >> 20,
                 allocator.getPeakMemoryAllocation() >> 20));
@@ -150,11 +150,8 @@ public final class ParquetJoinBenchmark {
             workload,
             iteration,
             System.nanoTime() - start,
-            String.format(
-                Locale.ROOT,
-                "process CPU %.3f s, threads %d",
-                (processCpuNanos() - startCpu) / 1e9,
-                threads));
+            processCpuNanos() - startCpu,
+            "threads " + threads);
       }
     }
   }
@@ -180,13 +177,18 @@ public final class ParquetJoinBenchmark {
   }
 
   private static void report(
-      String mode, BenchmarkWorkload workload, int iteration, long nanos, String details)
+      String mode,
+      BenchmarkWorkload workload,
+      int iteration,
+      long nanos,
+      long cpuNanos,
+      String details)
       throws IOException {
     double seconds = nanos / 1e9;
     System.out.printf(
         Locale.ROOT,
         "%s %s iteration %d: %.3f s, %,.0f spine rows/s, %,.0f feature rows/s, peak heap %,d MiB,"
-            + " peak RSS %s, %s%n",
+            + " peak RSS %s, process CPU %.3f s, %s%n",
         mode,
         workload.name(),
         iteration,
@@ -195,6 +197,7 @@ public final class ParquetJoinBenchmark {
         workload.featureRowCount() / seconds,
         peakHeap() >> 20,
         peakResidentSet(),
+        cpuNanos / 1e9,
         details);
   }
 
