@@ -168,12 +168,13 @@ final class ParquetBatchReader implements AutoCloseable {
     for (int index = 0; index < decoders.length; index++) {
       FieldVector vector = vectors.get(index);
       budget.addDecodedBytes(rows * fixedBytesPerRow(vector));
-      vector.setInitialCapacity(rows);
-      vector.allocateNew();
       decoders[index].batchStartRow = rowsRead;
       if (inBulk[index]) {
+        pageDecoders[index].allocate(vector, rows);
         pageDecoders[index].decode(vector, rows);
       } else {
+        vector.setInitialCapacity(rows);
+        vector.allocateNew();
         decoders[index].decode(vector, rows);
       }
     }

@@ -2,6 +2,7 @@ package dev.featurestore.storage.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.featurestore.core.memory.RecyclingAllocationManager;
 import dev.featurestore.core.model.FeatureDefinition;
 import dev.featurestore.core.model.FeatureType;
 import dev.featurestore.core.model.StoredRowSchema;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -127,6 +129,52 @@ class PageDecoderTest {
       assertThat(rowGroups(onOneThread)).as("row groups").isGreaterThan(1);
       assertThat(Files.mismatch(onOneThread, onThree)).as("first differing byte").isEqualTo(-1);
       assertReadsBack(onThree, schema, source, 1 + random.nextInt(30_000), true);
+    }
+  }
+
+  /**
+   * The bulk decoder leaves a fixed-width vector's data unzeroed when it allocates it, so it writes
+   * a null row's value as zero itself: a null reads as the same bytes whatever memory the batch got
+   * (here a block the allocator recycled, full of ones), as after Arrow's zeroing allocation.
+   */
+  @Test
+  void aNullRowHoldsZeroBytesEvenInRecycledMemory() throws IOException {
+    Field score =
+        StoredRowSchema.featureField(FeatureDefinition.scalar("score", FeatureType.FLOAT64));
+    Schema schema = new Schema(List.of(score));
+    Path file = directory.resolve("nulls.parquet");
+    Random random = new Random(21);
+    try (VectorSchemaRoot source = VectorSchemaRoot.create(schema, allocator)) {
+      Float8Vector values = (Float8Vector) source.getVector(0);
+      values.allocateNew(ROWS);
+      for (int row = 0; row < ROWS; row++) {
+        if (row % 3 != 0) {
+          values.set(row, random.nextDouble());
+        }
+      }
+      source.setRowCount(ROWS);
+      write(
+          source, file, new ArrowColumnsWriter.RowGroups.BySize(1 << 20), Set.of("score"), random);
+    }
+    try (BufferAllocator recycling = RecyclingAllocationManager.newRootAllocator()) {
+      try (ArrowBuf ones = recycling.buffer((long) ROWS * Double.BYTES)) {
+        ones.setOne(0, ones.capacity());
+      }
+      ParquetFileReader fileReader =
+          ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder().build());
+      try (ParquetBatchReader reader =
+          new ParquetBatchReader(
+              fileReader, schema, List.of(), List.of(0), ROWS, recycling, true)) {
+        assertThat(reader.loadNextBatch()).isTrue();
+        Float8Vector read = (Float8Vector) reader.batch().getVector(0);
+        assertThat(read.getValueCount()).isEqualTo(ROWS);
+        for (int row = 0; row < ROWS; row += 3) {
+          assertThat(read.isNull(row)).as("row %d is null", row).isTrue();
+          assertThat(read.getDataBuffer().getLong((long) row * Double.BYTES))
+              .as("bytes of null row %d", row)
+              .isZero();
+        }
+      }
     }
   }
 
