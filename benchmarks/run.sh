@@ -430,7 +430,7 @@ run_scale() { # workload
   done
   if wait "$spark" && grep -q ' iteration 0:' "$log"; then
     scale_row "Spark $SPARK_VERSION (our Spark SQL), local[2], -Xmx$SPARK_HEAP" "$log"
-    python3 benchmarks/engine_profiles.py spark-stages "$(ls -t "$WORK/spark-events-${workload//\//-}"/* | head -1)" > "$WORK/scale-spark-stages.md" 2>&1 || true
+    python3 benchmarks/engine_profiles.py spark-stages "$(ls -td "$WORK/spark-events-${workload//\//-}"/* | head -1)" > "$WORK/scale-spark-stages.md" 2>&1 || true
     join_benchmark 1g summary "$workload" spark >> "$WORK/scale-outputs.log" 2>&1 || true
   else
     failed "scale Spark" "$log"
