@@ -3,6 +3,7 @@ package dev.featurestore.api.training;
 import dev.featurestore.api.ChildServer;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.testing.BenchmarkWorkload;
+import dev.featurestore.testing.ProcessStatus;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -296,7 +297,9 @@ public final class TrainingSetServerBenchmark {
         throw new IllegalStateException("the download answered " + output.statusCode());
       }
       System.out.printf(
-          Locale.ROOT, "server process peak RSS %s%n", peakResidentSet(server.process().pid()));
+          Locale.ROOT,
+          "server process peak RSS %s%n",
+          ProcessStatus.peakResidentSet(Long.toString(server.process().pid())));
     } finally {
       server.stop(); // SIGTERM: the server stops its embedded PostgreSQL too
       deleteTree(data);
@@ -406,8 +409,7 @@ public final class TrainingSetServerBenchmark {
             Runtime.getRuntime().availableProcessors());
       }
     }
-    System.out.printf(
-        Locale.ROOT, "process peak RSS %s%n", peakResidentSet(ProcessHandle.current().pid()));
+    System.out.printf(Locale.ROOT, "process peak RSS %s%n", ProcessStatus.peakResidentSet("self"));
   }
 
   private static void compare(BenchmarkWorkload workload, Path folder) throws SQLException {
@@ -456,17 +458,6 @@ public final class TrainingSetServerBenchmark {
 
   private static String quoted(Path path) {
     return "'" + path.toString().replace("'", "''") + "'";
-  }
-
-  /** The process's peak resident set ({@code VmHWM}), as "1234567 kB". */
-  private static String peakResidentSet(long pid) throws IOException {
-    try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
-      return lines
-          .filter(line -> line.startsWith("VmHWM:"))
-          .map(line -> line.substring("VmHWM:".length()).trim())
-          .findFirst()
-          .orElse("unknown");
-    }
   }
 
   private static void deleteTree(Path folder) throws IOException {
