@@ -259,6 +259,48 @@ class OnlineFeaturesIT {
                 .formatted(NOW.minus(1, ChronoUnit.HOURS)));
   }
 
+  /**
+   * A group's statuses and event times arrays are formatted once per request and shared by its
+   * features: each feature still gets its own statuses, here changing from feature to feature and
+   * back, in exactly the text the generator writes.
+   */
+  @Test
+  void aManyKeyAnswerGivesEachFeatureItsOwnStatuses() throws Exception {
+    String request =
+        """
+        {"features":["user_activity:score","user_activity:clicks","user_activity:country"],
+         "entities":{"user_id":["u1","u2","u3","nobody"]}}""";
+    String eventTimes =
+        "[\"%1$s\",\"%1$s\",\"%2$s\",\"1970-01-01T00:00:00Z\"]"
+            .formatted(NOW.minus(1, ChronoUnit.HOURS), NOW.minus(2, ChronoUnit.DAYS));
+    String withNull = "[\"PRESENT\",\"NULL_VALUE\",\"OUTSIDE_TTL\",\"NOT_FOUND\"]";
+    String expected =
+        "{\"metadata\":{\"feature_names\":[\"user_id\",\"score\",\"clicks\",\"country\"]},"
+            + "\"results\":[{\"values\":[\"u1\",\"u2\",\"u3\",\"nobody\"],"
+            + "\"statuses\":[\"PRESENT\",\"PRESENT\",\"PRESENT\",\"PRESENT\"],"
+            + "\"event_timestamps\":[\"1970-01-01T00:00:00Z\",\"1970-01-01T00:00:00Z\","
+            + "\"1970-01-01T00:00:00Z\",\"1970-01-01T00:00:00Z\"]},"
+            + featureResults("1.5,null,null,null", withNull, eventTimes)
+            + ","
+            + featureResults(
+                "2,7,null,null",
+                "[\"PRESENT\",\"PRESENT\",\"OUTSIDE_TTL\",\"NOT_FOUND\"]",
+                eventTimes)
+            + ","
+            + featureResults("\"PE\",null,null,null", withNull, eventTimes)
+            + "]}";
+    for (int port : List.of(mainPort, onlinePort())) {
+      HttpResponse<String> response = post(port, "/get-online-features", request);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(expected);
+    }
+  }
+
+  private static String featureResults(String values, String statuses, String eventTimes) {
+    return "{\"values\":[%s],\"statuses\":%s,\"event_timestamps\":%s}"
+        .formatted(values, statuses, eventTimes);
+  }
+
   @Test
   void commitsMadeThroughAnotherReplicaArriveWithinASecond() throws Exception {
     byte[] rows =
