@@ -19,8 +19,10 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java | sort -V | tail -1)}
 for tool in curl python3; do
   command -v $tool > /dev/null || { echo "benchmarks/online/run.sh needs $tool" >&2; exit 1; }
 done
-[ -f feature-store-api/target/feature-store-server.jar ] || {
-  echo "no feature-store-api/target/feature-store-server.jar: run ./mvnw -B -pl feature-store-api -am package -DskipTests" >&2
+# SERVER_JAR: another build of the server, e.g. the commit before a change, for A/B runs.
+SERVER_JAR=${SERVER_JAR:-feature-store-api/target/feature-store-server.jar}
+[ -f "$SERVER_JAR" ] || {
+  echo "no $SERVER_JAR: run ./mvnw -B -pl feature-store-api -am package -DskipTests" >&2
   exit 1
 }
 # Server on CPU 0, load on CPU 1, when taskset is here; otherwise both share every CPU (said below).
@@ -60,13 +62,17 @@ ADMIN_KEY=benchmark-admin-key-$RANDOM$RANDOM
 export AUTHORIZATION="Bearer $ADMIN_KEY"
 RATES_1X50=${RATES_1X50-2000 5000 10000}
 RATES_100X50=${RATES_100X50:-200 500}
-# Extra JVM options for the server (e.g. a collector): SERVER_OPTS="-XX:+UseZGC"; WARMUP_SECONDS
+# Extra JVM options for the server: SERVER_OPTS="-XX:+AlwaysPreTouch" (the collector is COLLECTOR's, below); WARMUP_SECONDS
 # (default 30) of closed-loop lookups precede the measured runs.
 SERVER_OPTS=${SERVER_OPTS:-}
 # The heap in transparent huge pages, as docs/operations.md recommends for online serving: with 4 KiB
 # pages the floor's p99 was 9-220 ms here, with huge pages 1.5-4 ms (docs/benchmarks-online.md).
 # HUGE_PAGES= (empty) measures without them.
 HUGE_PAGES=${HUGE_PAGES--XX:+UseTransparentHugePages}
+# The collector docs/operations.md recommends for online serving: generational ZGC, whose pauses
+# stay under a millisecond; Serial, the JVM's pick on one CPU, paused 33-215 ms after the index was
+# built (docs/benchmarks-online.md). COLLECTOR= (empty) leaves the choice to the JVM.
+COLLECTOR=${COLLECTOR--XX:+UseZGC}
 mkdir -p "$WORK/classes"
 "$(dirname "$JAVA")/javac" -d "$WORK/classes" benchmarks/online/OnlineLoad.java
 # The platform floor (floor.c: a C epoll server giving the same answer as GET /health), when a C
@@ -109,8 +115,8 @@ await_ready() {
     sleep 1
   done
 }
-on_server_cpu "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP -XX:+AlwaysPreTouch $HUGE_PAGES $SERVER_OPTS -Xlog:gc:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
-  -jar feature-store-api/target/feature-store-server.jar \
+on_server_cpu "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP -XX:+AlwaysPreTouch $HUGE_PAGES $COLLECTOR $SERVER_OPTS -Xlog:gc,gc+cpu,safepoint:file="$WORK/gc.log" --add-opens=java.base/java.nio=ALL-UNNAMED \
+  -jar "$SERVER_JAR" \
   --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
   --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB \
   --feature-store.max-upload-size=2GB --feature-store.admin-key="$ADMIN_KEY" > "$WORK/server.log" 2>&1 &
@@ -127,6 +133,9 @@ echo "commit: $(/usr/bin/time -f '%e s' curl -sf -H "Authorization: $AUTHORIZATI
   --data-binary @"$WORK/upload.arrows" localhost:$MAIN_PORT/api/v1/feature-groups/items/commits 2>&1)"
 echo "index: $(curl -sf -H "Authorization: $AUTHORIZATION" localhost:$MAIN_PORT/api/v1/online-indexes)"
 grep "Online index of 'items' loaded" "$WORK/server.log" | sed 's/.*: Online/Online/'
+# The index is built once the commit is answered: collector pauses from here on count against the
+# goal (none above 10 ms), the first collections that meet the index's pages included.
+GC_LOG_LINES_AT_INDEX=$(wc -l < "$WORK/gc.log")
 
 load() { on_load_cpu "$JAVA" -Xmx1g -cp "$WORK/classes" OnlineLoad "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}"; }
 load_c() { on_load_cpu "$WORK/load" "$@" "$SECONDS_PER_RUN" "$WARMUP" "${CONNECTIONS:-16}" | sed 's/^/C generator (load.c): /'; }
@@ -140,12 +149,13 @@ echo "warm-up: $(SECONDS_PER_RUN=$(( ${WARMUP_SECONDS:-30} / 2 )) WARMUP=0 CONNE
 # The collector's first young collections after the index is built copy it (hundreds of MB) to the
 # old generation, a one-time pause per build. The warm-up goes on (10 s at a time, at most 90 s more)
 # until two have happened, so that the measured runs see the steady state; the pauses are printed.
-young_collections() { grep -c 'Pause Young' "$WORK/gc.log" || true; }
+collections_since_index() { tail -n +$((GC_LOG_LINES_AT_INDEX + 1)) "$WORK/gc.log" | grep -E 'Pause Young|Minor Collection .*->' || true; }
+young_collections() { collections_since_index | wc -l; }
 for extra in 1 2 3 4 5 6 7 8 9; do
   [ "$(young_collections)" -ge 2 ] && break
   SECONDS_PER_RUN=10 WARMUP=0 CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0 > /dev/null
 done
-echo "young collections during the warm-up: $(grep 'Pause Young' "$WORK/gc.log" | grep -o '[0-9.]*ms$' | tr '\n' ' ')"
+echo "young collections since the index was built, during the warm-up: $(young_collections) (pauses: $(collections_since_index | grep 'Pause Young' | grep -o '[0-9.]*ms$' | tr '\n' ' '))"
 echo "load average before the load runs: $(uptime)"
 # Loopback TCP shapes the 100x50 tail (docs/benchmarks-online.md, "BBR on loopback").
 echo "TCP congestion control: $(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown), loopback MTU: $(cat /sys/class/net/lo/mtu 2>/dev/null || echo unknown)"
@@ -170,10 +180,27 @@ if [ -n "${PLATFORM_FLOOR:-}" ]; then
   CONNECTIONS=4 load $PLATFORM_FLOOR_PORT GET /health - 0 | sed 's/^/platform floor (floor.c): /'
   kill $PLATFORM_FLOOR
 fi
-CONNECTIONS=4 load $ONLINE_PORT GET /health - 0
-CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0
-CONNECTIONS=4 load $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt" 0
+# The server's CPU (all its threads: loops, JIT, collector) per answered request, beside the rate:
+# less sensitive to other work on the machine than the rate.
+cpu_ticks() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; }
+closed_loop() {
+  local before output
+  before=$(cpu_ticks)
+  output=$(CONNECTIONS=4 load "$@" 0)
+  echo "$output" | sed "s|\$| server_cpu_per_request=$(echo "$output" | grep -o 'requests=[0-9]*' | cut -d= -f2 | \
+    awk -v ticks=$(( $(cpu_ticks) - before )) -v hz=$(getconf CLK_TCK) '{ printf "%.0fus", $1 ? ticks * 1e6 / hz / $1 : 0 }')|"
+}
+closed_loop $ONLINE_PORT GET /health -
+closed_loop $ONLINE_PORT POST /get-online-features "$WORK/bodies-1x50.txt"
+closed_loop $ONLINE_PORT POST /get-online-features "$WORK/bodies-100x50.txt"
 CONNECTIONS=4 load $MAIN_PORT POST /get-online-features "$WORK/bodies-1x50.txt" 0
+# Every stop of the world for a collection (a safepoint whose operation is the collector's: Serial's
+# and G1's collections, ZGC's mark and relocate starts and ends), the time to reach it included.
+tail -n +$((GC_LOG_LINES_AT_INDEX + 1)) "$WORK/gc.log" | python3 -c '
+import re, sys
+pauses = [int(m.group(2)) / 1e6 for m in (re.search(r"Safepoint \"(\w+)\".*Total: (\d+) ns", line) for line in sys.stdin)
+          if m and re.search(r"Collect|GC|^G1|^Z|Pause|Gen", m.group(1))]
+print(f"collector pauses after the index was built: {len(pauses)}, max {max(pauses, default=0):.1f} ms, over 10 ms: {sum(p > 10 for p in pauses)}")'
 
 # The Postgres baseline: the same values in a table with a primary key, in the server's embedded
 # Postgres (same CPU), looked up by pgbench at a fixed rate (latency counted from the schedule).
@@ -214,8 +241,8 @@ echo "load average after the load and Postgres runs: $(uptime)"
 # CPU 0 like the runs above, once on both CPUs (files are decoded in parallel while one thread applies).
 restart() {
   kill $SERVER; wait $SERVER || true
-  on_cpus "$1" "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP $HUGE_PAGES $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
-    -jar feature-store-api/target/feature-store-server.jar \
+  on_cpus "$1" "$JAVA" -Xms$SERVER_HEAP -Xmx$SERVER_HEAP $HUGE_PAGES $COLLECTOR $SERVER_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED \
+    -jar "$SERVER_JAR" \
     --feature-store.data-dir="$WORK/data" --server.port=$MAIN_PORT \
     --feature-store.online-port=$ONLINE_PORT --feature-store.online.memory-budget=2GB > "$WORK/restart.log" 2>&1 &
   SERVER=$!
