@@ -334,7 +334,7 @@ run_online() { # keys seconds-per-run warm-up server-heap
   health=$(grep -v '^platform floor' "$log" | grep 'GET /health rate=closed-loop' | head -1 | grep -o 'achieved=[0-9]*' | cut -d= -f2)
   lookup=$(grep '^POST /get-online-features rate=closed-loop' "$log" | head -1 | grep -o 'achieved=[0-9]*' | cut -d= -f2)
   p99=$(grep '^POST /get-online-features rate=500/s' "$log" | head -1 | grep -o 'p99=[0-9.]*ms' | cut -d= -f2)
-  pauses=$(grep '^collector pauses after the index was built' "$log" | cut -d: -f2)
+  pauses=$(grep '^collector pauses after the index was built' "$log" | sed 's/^[^:]*://')
   # The server's CPU per request (all its threads), which other work on the machine moves less.
   health_cpu=$(grep -v '^platform floor' "$log" | grep 'GET /health rate=closed-loop' | head -1 | grep -o 'server_cpu_per_request=[0-9]*' | cut -d= -f2)
   lookup_cpu=$(grep '^POST /get-online-features rate=closed-loop' "$log" | head -1 | grep -o 'server_cpu_per_request=[0-9]*' | cut -d= -f2)
