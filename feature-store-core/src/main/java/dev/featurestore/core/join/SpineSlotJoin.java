@@ -83,6 +83,9 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     this.candidateEventTimes = new long[slotCount];
     this.candidateCommits = new long[slotCount];
     this.candidateOrdinals = new long[slotCount];
+    // An empty slot loses to any row on the first comparison, of event times, but for a row at the
+    // least time, which then wins by its commit (every commit is after NO_CANDIDATE).
+    Arrays.fill(candidateEventTimes, Long.MIN_VALUE);
     Arrays.fill(candidateCommits, NO_CANDIDATE);
     this.values = values;
   }
@@ -249,12 +252,14 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
   }
 
+  /**
+   * Whether a row beats the slot's candidate, an empty slot's included (see the constructor): most
+   * rows are decided by the event times alone, one array read.
+   */
   private boolean beatsCandidate(int slot, long eventTime, long commit, long ordinal) {
-    if (candidateCommits[slot] == NO_CANDIDATE) {
-      return true;
-    }
-    if (eventTime != candidateEventTimes[slot]) {
-      return eventTime > candidateEventTimes[slot];
+    long candidateEventTime = candidateEventTimes[slot];
+    if (eventTime != candidateEventTime) {
+      return eventTime > candidateEventTime;
     }
     if (commit != candidateCommits[slot]) {
       return commit > candidateCommits[slot];
@@ -285,13 +290,22 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   }
 
   /**
-   * Fills {@code output}, allocated here, with one requested feature of a run of this join's rows.
+   * The slots whose values a run of this join's rows take ({@link #NO_SLOT} for none), for {@link
+   * #fill}; found once for all the requested features.
    */
-  void fill(FieldVector output, int featureIndex, int firstRow, int rowCount) {
+  int[] winnerSlots(int firstRow, int rowCount) {
     int[] sourceSlots = new int[rowCount];
     for (int i = 0; i < rowCount; i++) {
       sourceSlots[i] = winnerSlotOf(firstRow + i);
     }
+    return sourceSlots;
+  }
+
+  /**
+   * Fills {@code output}, allocated here, with one requested feature of the rows whose {@link
+   * #winnerSlots} are {@code sourceSlots}.
+   */
+  void fill(FieldVector output, int featureIndex, int[] sourceSlots) {
     values[featureIndex].fill(output, sourceSlots);
   }
 
@@ -304,19 +318,23 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     return start > spineTimeMicros ? Long.MIN_VALUE : start;
   }
 
-  /** The first index in {@code times[from..to)} whose time is at or after {@code time}, or to. */
-  private static int firstSlotAtOrAfter(long[] times, int from, int to, long time) {
-    int low = from;
-    int high = to;
-    while (low < high) {
-      int middle = (low + high) >>> 1;
-      if (times[middle] < time) {
-        low = middle + 1;
-      } else {
-        high = middle;
-      }
+  /**
+   * The first index in {@code times[from..to)} whose time is at or after {@code time}, or to. Each
+   * step narrows the range by a conditional move rather than a branch: a key has few slots, and a
+   * stored row's place among them is as good as random, so branches would mostly be mispredicted.
+   */
+  static int firstSlotAtOrAfter(long[] times, int from, int to, long time) {
+    int length = to - from;
+    if (length == 0) {
+      return from;
     }
-    return low;
+    int base = from;
+    while (length > 1) {
+      int half = length >>> 1;
+      base = times[base + half] < time ? base + half : base;
+      length -= half;
+    }
+    return times[base] < time ? base + 1 : base;
   }
 
   // As WinningRows, the join answers by its own rows: the spine's, when it joins the whole spine.

@@ -166,6 +166,23 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void laterCommitWinsAmongRowsAtTheSmallestInstant() throws IOException {
+    // An empty slot holds the smallest instant as its candidate's time: the first row at that
+    // instant must still win it, and a later commit then beat that row.
+    FeatureGroupRequest scores =
+        request(
+            USER_SCORES,
+            3,
+            List.of(row(1L, Long.MIN_VALUE, 2, 0, 2.0), row(1L, Long.MIN_VALUE, 1, 0, 1.0)),
+            "score");
+
+    CollectingSink output =
+        join(List.of(USER), List.of(user(1L, Long.MIN_VALUE), user(2L, Long.MIN_VALUE)), scores);
+
+    assertThat(output.column("score")).containsExactly(2.0, null);
+  }
+
+  @Test
   void laterCommitWinsAmongEqualEventTimes() throws IOException {
     FeatureGroupRequest scores =
         request(USER_SCORES, 3, List.of(row(1L, 10, 3, 0, 3.0), row(1L, 10, 2, 7, 2.0)), "score");
