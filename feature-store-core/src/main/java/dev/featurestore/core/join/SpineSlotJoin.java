@@ -152,20 +152,18 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
     long timeAddress = spineTimes.getDataBufferAddress();
     long[] slotTimes = new long[slotCount];
+    // Each slot's row among this join's, while the key's slots are sorted along with their times.
+    int[] slotPlaces = new int[slotCount];
     int[] next = Arrays.copyOf(keyStarts, keyCount);
     for (int i = 0; i < slotCount; i++) {
-      slotTimes[next[keyIds[i]]++] = ColumnMemory.longAt(timeAddress, keyedRows[i]);
-    }
-    for (int key = 0; key < keyCount; key++) {
-      Arrays.sort(slotTimes, keyStarts[key], keyStarts[key + 1]);
+      int slot = next[keyIds[i]]++;
+      slotTimes[slot] = ColumnMemory.longAt(timeAddress, keyedRows[i]);
+      slotPlaces[slot] = keyedPlaces[i];
     }
     int[] slotOfRow = new int[spineRows.length];
     Arrays.fill(slotOfRow, NO_SLOT);
-    for (int i = 0; i < slotCount; i++) {
-      int key = keyIds[i];
-      long time = ColumnMemory.longAt(timeAddress, keyedRows[i]);
-      slotOfRow[keyedPlaces[i]] =
-          firstSlotAtOrAfter(slotTimes, keyStarts[key], keyStarts[key + 1], time);
+    for (int key = 0; key < keyCount; key++) {
+      sortSlots(slotTimes, slotPlaces, keyStarts[key], keyStarts[key + 1], slotOfRow);
     }
     List<Field> featureFields =
         request.features().stream()
@@ -185,6 +183,46 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
     return new SpineSlotJoin(
         request, featureFields, dictionary, keyStarts, slotTimes, slotOfRow, values);
+  }
+
+  /** Keys with at most this many spine rows sort them by insertion, times and rows together. */
+  private static final int INSERTION_SORT_SLOTS = 24;
+
+  /**
+   * Sorts one key's slots {@code from..to} by time and gives each of their rows the first slot of
+   * its time. A key's slots are few as a rule, and sorted in place by insertion, their rows moving
+   * with them; a key with many is sorted by time alone and each row finds its slot by a search.
+   */
+  private static void sortSlots(
+      long[] slotTimes, int[] slotPlaces, int from, int to, int[] slotOfRow) {
+    if (to - from > INSERTION_SORT_SLOTS) {
+      long[] rowTimes = Arrays.copyOfRange(slotTimes, from, to);
+      Arrays.sort(slotTimes, from, to);
+      for (int slot = from; slot < to; slot++) {
+        slotOfRow[slotPlaces[slot]] =
+            firstSlotAtOrAfter(slotTimes, from, to, rowTimes[slot - from]);
+      }
+      return;
+    }
+    for (int slot = from + 1; slot < to; slot++) {
+      long time = slotTimes[slot];
+      int place = slotPlaces[slot];
+      int at = slot;
+      while (at > from && slotTimes[at - 1] > time) {
+        slotTimes[at] = slotTimes[at - 1];
+        slotPlaces[at] = slotPlaces[at - 1];
+        at--;
+      }
+      slotTimes[at] = time;
+      slotPlaces[at] = place;
+    }
+    int firstOfTime = from;
+    for (int slot = from; slot < to; slot++) {
+      if (slotTimes[slot] != slotTimes[firstOfTime]) {
+        firstOfTime = slot;
+      }
+      slotOfRow[slotPlaces[slot]] = firstOfTime;
+    }
   }
 
   /**

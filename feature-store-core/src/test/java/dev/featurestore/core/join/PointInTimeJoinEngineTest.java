@@ -227,6 +227,29 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void keysWithManySpineRowsAndWithFewFindTheSameSlots() throws IOException {
+    // Key 1 has more spine rows than are sorted by insertion, key 2 fewer; both in shuffled order
+    // with repeated times. Stored rows at the even times 0..58 hold their time.
+    List<ReferenceFeatureRow> rows = new ArrayList<>();
+    for (long time = 0; time < 60; time += 2) {
+      rows.add(row(1L, time, 1, time, (double) time));
+      rows.add(row(2L, time, 1, 100 + time, (double) time));
+    }
+    List<ReferenceSpineRow> spineRows = new ArrayList<>();
+    List<Double> expected = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      long key = i % 8 == 0 ? 2L : 1L;
+      long time = (i * 37L % 80) * 3 / 4;
+      spineRows.add(user(key, time));
+      expected.add((double) Math.min(time - time % 2, 58));
+    }
+
+    CollectingSink output = join(List.of(USER), spineRows, request(USER_SCORES, 1, rows, "score"));
+
+    assertThat(output.column("score")).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void keepsDuplicateSpineRowsInSpineOrder() throws IOException {
     FeatureGroupRequest scores =
         request(USER_SCORES, 1, List.of(row(1L, 10, 1, 0, 1.0), row(2L, 10, 1, 1, 2.0)), "score");
