@@ -23,12 +23,12 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>A key's spine times, sorted, cut its event-time axis into slots: slot {@code i} holds the
  * times in (the key's previous spine time, its {@code i}-th spine time]. Of the visible rows in one
  * slot only the last (by event time, then commit, then row ordinal) can win anything, since every
- * spine time that sees one of them sees them all. So each stored row finds its slot with one hash
- * probe and one binary search, and when it beats the slot's candidate its feature values are copied
- * over the candidate's. A spine row's winner is then its own slot's candidate or, when that slot
- * has none, the winner of the key's previous slot; either only if within the TTL of the spine time.
- * Rows after a key's last spine time, of keys not in the spine, or older than their slot's TTL
- * window are dropped as they are read.
+ * spine time that sees one of them sees them all. So each stored row finds its key's id (see {@link
+ * KeyDictionary#lookup}) and its slot by a binary search, and when it beats the slot's candidate
+ * its feature values are copied over the candidate's. A spine row's winner is then its own slot's
+ * candidate or, when that slot has none, the winner of the key's previous slot; either only if
+ * within the TTL of the spine time. Rows after a key's last spine time, of keys not in the spine,
+ * or older than their slot's TTL window are dropped as they are read.
  *
  * <p>Memory grows with the spine, not with the group: each stored batch is released as soon as it
  * has been read.
