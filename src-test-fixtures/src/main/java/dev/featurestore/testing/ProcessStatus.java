@@ -29,12 +29,17 @@ public final class ProcessStatus {
    * heap.
    */
   public static String peakResidentSet(String pid) throws IOException {
+    return peakResidentBytes(pid) / 1024 + " kB";
+  }
+
+  /** {@link #peakResidentSet} in bytes. */
+  public static long peakResidentBytes(String pid) throws IOException {
     try (Stream<String> lines = Files.lines(Path.of("/proc", pid, "status"))) {
       return lines
           .filter(line -> line.startsWith("VmHWM:"))
-          .map(line -> line.substring("VmHWM:".length()).trim())
+          .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024)
           .findFirst()
-          .orElse("unknown");
+          .orElseThrow(() -> new IllegalStateException("no VmHWM in /proc/" + pid + "/status"));
     }
   }
 }

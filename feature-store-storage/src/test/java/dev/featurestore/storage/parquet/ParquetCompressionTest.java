@@ -1,0 +1,112 @@
+package dev.featurestore.storage.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.featurestore.core.model.FeatureGroup;
+import dev.featurestore.core.model.KeyType;
+import dev.featurestore.storage.StorageTestBed;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The zstd level chosen reaches the pages of both file kinds, and the rows read back the same. */
+class ParquetCompressionTest {
+  private static final FeatureGroup GROUP = FeatureFileTestData.everyTypeGroup(KeyType.STRING);
+  private static final List<StoredRows.Row> ROWS =
+      FeatureFileTestData.rows(KeyType.STRING, 400, 20);
+
+  @TempDir Path directory;
+
+  private final BufferAllocator allocator = new RootAllocator();
+
+  @AfterEach
+  void closeAllocator() {
+    allocator.close();
+  }
+
+  @Test
+  void aHigherZstdLevelWritesASmallerFeatureFileOfTheSameRows() throws IOException {
+    Path fast = writeFeatureFile(ParquetCompression.zstd(1));
+    Path small = writeFeatureFile(ParquetCompression.zstd(19));
+
+    assertThat(Files.size(small)).isLessThan(Files.size(fast));
+    for (Path file : List.of(fast, small)) {
+      assertThat(codecs(file)).containsOnly(CompressionCodecName.ZSTD);
+      try (FeatureFileReader reader =
+          FeatureFileReader.open(file, GROUP, FeatureFileScan.allFeatures(GROUP), allocator)) {
+        assertThat(StoredRows.readAll(reader)).containsExactlyElementsOf(ROWS);
+      }
+    }
+  }
+
+  @Test
+  void aHigherZstdLevelWritesASmallerOutputFileOfTheSameRows() throws IOException {
+    Path fast = writeOutput(ParquetCompression.zstd(1));
+    Path small = writeOutput(ParquetCompression.zstd(19));
+
+    assertThat(Files.size(small)).isLessThan(Files.size(fast));
+    for (Path file : List.of(fast, small)) {
+      assertThat(codecs(file)).containsOnly(CompressionCodecName.ZSTD);
+      try (ArrowParquetReader rows =
+              ArrowParquetReader.open(new LocalFileInput(file), ROWS.size(), allocator);
+          VectorSchemaRoot written = StoredRows.batch(GROUP, ROWS, allocator)) {
+        assertThat(rows.loadNextBatch()).isTrue();
+        assertThat(rows.batch().equals(written)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void rejectsAZstdLevelZstdDoesNotHave() {
+    assertThatThrownBy(() -> ParquetCompression.zstd(23))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("zstd level 23");
+  }
+
+  private Path writeFeatureFile(ParquetCompression compression) throws IOException {
+    Path file = directory.resolve("feature-file-" + compression.level() + ".parquet");
+    try (FeatureFileWriter writer = FeatureFileWriter.create(GROUP, file, compression);
+        VectorSchemaRoot batch = StoredRows.batch(GROUP, ROWS, allocator)) {
+      writer.write(batch);
+      writer.finish();
+    }
+    return file;
+  }
+
+  private Path writeOutput(ParquetCompression compression) throws IOException {
+    Path file = directory.resolve("output-" + compression.level() + ".parquet");
+    try (VectorSchemaRoot batch = StoredRows.batch(GROUP, ROWS, allocator);
+        ArrowParquetWriter writer =
+            new ArrowParquetWriter(
+                file, "output", batch.getSchema(), compression, StorageTestBed.THREADS)) {
+      writer.write(batch);
+      writer.finish();
+    }
+    return file;
+  }
+
+  private static List<CompressionCodecName> codecs(Path file) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder().build())) {
+      return reader.getFooter().getBlocks().stream()
+          .map(BlockMetaData::getColumns)
+          .flatMap(List::stream)
+          .map(ColumnChunkMetaData::getCodec)
+          .toList();
+    }
+  }
+}
