@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
@@ -96,10 +94,6 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
    * Reads the group's stored rows once and decides the winner of each of the spine rows {@code
    * spineRows}, but for those {@code featureless}; the join's row {@code i}, in {@link #fill} and
    * as {@link WinningRows}, is spine row {@code spineRows[i]}.
-   *
-   * <p>The slots are built on this thread once the first stored batch has come, so that a source
-   * reading on other threads decodes its first files meanwhile; until the slots are there, the
-   * source's threads leave their batches unprepared, and this thread prepares them.
    */
   static SpineSlotJoin join(
       FeatureGroupRequest request,
@@ -109,35 +103,13 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
       BitSet featureless,
       BufferAllocator allocator)
       throws IOException {
-    // Set by this thread only; read by the source's threads.
-    AtomicReference<SpineSlotJoin> built = new AtomicReference<>();
-    Supplier<SpineSlotJoin> slots =
-        () -> {
-          if (built.get() == null) {
-            built.set(slotsOf(request, spineKeys, spineTimes, spineRows, featureless, allocator));
-          }
-          return built.get();
-        };
+    SpineSlotJoin join = slotsOf(request, spineKeys, spineTimes, spineRows, featureless, allocator);
     try {
-      request
-          .storedRows()
-          .forEachPreparedBatch(
-              batch -> {
-                SpineSlotJoin join = built.get();
-                return join == null ? null : join.slotsOfStoredRows(batch);
-              },
-              (batch, candidateRows) -> {
-                SpineSlotJoin join = slots.get();
-                join.offer(
-                    batch, candidateRows != null ? candidateRows : join.slotsOfStoredRows(batch));
-              });
-      SpineSlotJoin join = slots.get();
+      request.storedRows().forEachPreparedBatch(join::slotsOfStoredRows, join::offer);
       join.resolveWinners();
       return join;
     } catch (RuntimeException | IOException | Error e) {
-      if (built.get() != null) {
-        built.get().close();
-      }
+      join.close();
       throw e;
     }
   }

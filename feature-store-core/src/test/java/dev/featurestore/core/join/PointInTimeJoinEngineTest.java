@@ -20,15 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -253,51 +247,6 @@ class PointInTimeJoinEngineTest {
     CollectingSink output = join(List.of(USER), spineRows, request(USER_SCORES, 1, rows, "score"));
 
     assertThat(output.column("score")).containsExactlyElementsOf(expected);
-  }
-
-  @Test
-  void joinsBatchesPreparedBeforeTheSlotsAndAfterThemOnTheSourcesThread() throws IOException {
-    // The join builds its slots once the first batch has come: a source preparing batches on its
-    // own thread prepares none before that (the join prepares it) and every later one itself.
-    List<List<ReferenceFeatureRow>> batches =
-        List.of(
-            List.of(row(1L, 10, 1, 0, 1.0), row(2L, 10, 1, 1, 5.0)),
-            List.of(row(1L, 12, 2, 0, 2.0)),
-            List.of(row(2L, 8, 3, 0, 6.0), row(1L, 15, 3, 1, 3.0)));
-    StoredRowSource rows = JoinTestData.source(allocator, USER_SCORES, batches);
-    List<Boolean> preparedBySource = new ArrayList<>();
-    StoredRowSource preparingOnItsThread =
-        new StoredRowSource() {
-          @Override
-          public void forEachBatch(Consumer<VectorSchemaRoot> consumer) throws IOException {
-            rows.forEachBatch(consumer);
-          }
-
-          @Override
-          public <P> void forEachPreparedBatch(
-              Function<VectorSchemaRoot, P> prepare, BiConsumer<VectorSchemaRoot, P> consumer)
-              throws IOException {
-            try (ExecutorService sourceThread = Executors.newSingleThreadExecutor()) {
-              rows.forEachBatch(
-                  batch -> {
-                    P prepared =
-                        CompletableFuture.supplyAsync(() -> prepare.apply(batch), sourceThread)
-                            .join();
-                    preparedBySource.add(prepared != null);
-                    consumer.accept(batch, prepared);
-                  });
-            }
-          }
-        };
-    FeatureGroupRequest scores =
-        new FeatureGroupRequest(
-            USER_SCORES, 3, List.of(FeatureSelection.of("score")), preparingOnItsThread);
-
-    CollectingSink output =
-        join(List.of(USER), List.of(user(1L, 11), user(1L, 20), user(2L, 20)), scores);
-
-    assertThat(output.column("score")).containsExactly(1.0, 3.0, 5.0);
-    assertThat(preparedBySource).containsExactly(false, true, true);
   }
 
   @Test
