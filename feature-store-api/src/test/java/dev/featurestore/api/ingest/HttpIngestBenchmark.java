@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -167,7 +166,7 @@ public final class HttpIngestBenchmark {
         Locale.ROOT,
         "  server CPU %.2f s (user+sys); stored objects %.1f MB in all%n",
         cpuSeconds,
-        storedBytes(objects) / 1e6);
+        IngestWorkload.folderBytes(objects) / 1e6);
     return nanos;
   }
 
@@ -179,16 +178,5 @@ public final class HttpIngestBenchmark {
   private static long heapUsed(ChildServer server) throws IOException, InterruptedException {
     HttpResponse<String> response = server.get("/actuator/metrics/jvm.memory.used?tag=area:heap");
     return (long) JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
-  }
-
-  /** The bytes of every object the server stored (feature files), under its local-disk folder. */
-  private static long storedBytes(Path objects) throws IOException {
-    try (Stream<Path> files = Files.walk(objects)) {
-      long bytes = 0;
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        bytes += Files.size(file);
-      }
-      return bytes;
-    }
   }
 }
