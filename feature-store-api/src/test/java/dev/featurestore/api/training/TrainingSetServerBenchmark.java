@@ -320,30 +320,18 @@ public final class TrainingSetServerBenchmark {
 
   /**
    * CPU seconds of the server's threads so far by kind (the JIT compilers, the collector, the
-   * others): where a first build's extra time goes. Linux only ({@code
-   * /proc/<pid>/task/<tid>/stat}); a thread that ended is no longer counted.
+   * others): where a first build's extra time goes.
    */
   private static Map<String, Double> cpuByThreadKind(Process server) throws IOException {
     Map<String, Double> seconds = new TreeMap<>();
-    double ticksPerSecond = 100; // USER_HZ on Linux
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
-      for (Path task : tasks.toList()) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException threadEnded) {
-          continue;
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // utime and stime: fields 14 and 15 of stat, 12 and 13 after the name
-        double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / ticksPerSecond;
-        String kind =
-            name.contains("CompilerThre")
-                ? "jit"
-                : name.startsWith("G1") || name.startsWith("GC Thread") ? "gc" : "java";
-        seconds.merge(kind, cpu, Double::sum);
-      }
+    for (ProcessStatus.ThreadCpu thread :
+        ProcessStatus.threadCpuSeconds(Long.toString(server.pid()))) {
+      String name = thread.name();
+      String kind =
+          name.contains("CompilerThre")
+              ? "jit"
+              : name.startsWith("G1") || name.startsWith("GC Thread") ? "gc" : "java";
+      seconds.merge(kind, thread.cpuSeconds(), Double::sum);
     }
     return seconds;
   }
