@@ -1,8 +1,8 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.ChildServer;
-import dev.featurestore.api.TestCatalogs;
 import dev.featurestore.testing.IngestWorkload;
+import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,9 +44,12 @@ public final class HttpIngestBenchmark {
         Files.size(workload.arrowStream()) / 1e6);
 
     ChildServer.warmUpAsInProduction();
+    // Not TestCatalogs.sharedPostgres(): it hands the stop at exit to Spring's shutdown handlers,
+    // which run only in a JVM that ran a SpringApplication (this one does not), so the PostgreSQL
+    // outlived every run; TestingPostgres's own JVM shutdown hook stops it.
     ChildServer server =
         ChildServer.start(
-            TestCatalogs.sharedPostgres().createDatabase(),
+            TestingPostgres.instance().createDatabase(),
             Files.createDirectories(folder.resolve("data")),
             Duration.ofHours(1));
     try {
