@@ -68,6 +68,13 @@ public final class TrainingSetServerBenchmark {
   private static final String TIME = "event_time";
   private static final int BODY_BATCH_ROWS = 100_000;
 
+  /**
+   * How long to wait between two looks at a build's job ({@code -Dserver-benchmark.poll-millis}, 10
+   * by default): each look is a request the server answers while the job runs, so a shorter wait
+   * sees the end sooner but takes CPU from the build.
+   */
+  private static final long POLL_MILLIS = Long.getLong("server-benchmark.poll-millis", 10);
+
   private TrainingSetServerBenchmark() {}
 
   public static void main(String[] arguments) throws Exception {
@@ -255,7 +262,9 @@ public final class TrainingSetServerBenchmark {
         double cpuBefore = cpuSeconds(server.process());
         Map<String, Double> threadsBefore = cpuByThreadKind(server.process());
         started = System.nanoTime();
-        trainingSet = build(server, "benchmark_" + build, uploadId);
+        Build done = build(server, "benchmark_" + build, uploadId);
+        trainingSet = done.trainingSet();
+        int looks = done.looks();
         double seconds = seconds(started);
         double cpu = cpuSeconds(server.process()) - cpuBefore;
         Map<String, Double> threadsAfter = cpuByThreadKind(server.process());
@@ -265,7 +274,8 @@ public final class TrainingSetServerBenchmark {
         }
         System.out.printf(
             Locale.ROOT,
-            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s (%s), timings %s%n",
+            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s (%s), %d looks at the"
+                + " job, timings %s%n",
             workload.name(),
             build,
             seconds,
@@ -280,6 +290,7 @@ public final class TrainingSetServerBenchmark {
                             kind.getKey(),
                             kind.getValue() - threadsBefore.getOrDefault(kind.getKey(), 0.0)))
                 .collect(Collectors.joining(", ")),
+            looks,
             built.get("timingsMillis"));
       }
       HttpResponse<Path> output =
@@ -336,8 +347,11 @@ public final class TrainingSetServerBenchmark {
     return seconds;
   }
 
-  /** Requests a training set over the uploaded spine and waits for its job; returns its id. */
-  private static String build(ChildServer server, String name, String uploadId) throws Exception {
+  /** A training set built, and how many times its job was looked at until it had succeeded. */
+  private record Build(String trainingSet, int looks) {}
+
+  /** Requests a training set over the uploaded spine and waits for its job. */
+  private static Build build(ChildServer server, String name, String uploadId) throws Exception {
     HttpResponse<String> accepted =
         server.postForResponse(
             "/api/v1/training-sets",
@@ -351,14 +365,14 @@ public final class TrainingSetServerBenchmark {
                 + ":*\"]}");
     require(accepted, 202);
     String job = accepted.headers().firstValue("Location").orElseThrow();
-    while (true) {
+    for (int looks = 1; ; looks++) {
       JsonNode status = JSON.readTree(server.get(job).body());
       switch (status.get("status").asString()) {
         case "SUCCEEDED" -> {
-          return JSON.readTree(accepted.body()).get("trainingSetId").asString();
+          return new Build(JSON.readTree(accepted.body()).get("trainingSetId").asString(), looks);
         }
         case "FAILED", "CANCELLED" -> throw new IllegalStateException("the job ended: " + status);
-        default -> Thread.sleep(10);
+        default -> Thread.sleep(POLL_MILLIS);
       }
     }
   }
