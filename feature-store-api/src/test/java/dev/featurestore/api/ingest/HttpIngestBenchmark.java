@@ -1,9 +1,10 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.ChildServer;
-import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.testing.Folders;
 import dev.featurestore.testing.IngestWorkload;
 import dev.featurestore.testing.ProcessStatus;
+import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,9 +47,11 @@ public final class HttpIngestBenchmark {
     ChildServer.warmUpAsInProduction();
     Path data = Files.createDirectories(folder.resolve("data"));
     Path objects = data.resolve("objects");
+    // Not TestCatalogs.sharedPostgres(): it hands the stop at exit to Spring's shutdown handlers,
+    // which run only in a JVM that ran a SpringApplication (this one does not), so the PostgreSQL
+    // outlived every run; TestingPostgres's own JVM shutdown hook stops it.
     ChildServer server =
-        ChildServer.start(
-            TestCatalogs.sharedPostgres().createDatabase(), data, Duration.ofHours(1));
+        ChildServer.start(TestingPostgres.instance().createDatabase(), data, Duration.ofHours(1));
     try {
       createGroup(server);
       for (int round = 1; round <= rounds; round++) {
@@ -93,6 +96,7 @@ public final class HttpIngestBenchmark {
       }
     } finally {
       server.kill();
+      Folders.deleteRecursively(folder);
     }
   }
 
