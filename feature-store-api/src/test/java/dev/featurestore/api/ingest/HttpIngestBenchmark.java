@@ -1,9 +1,10 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.ChildServer;
-import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.testing.Folders;
 import dev.featurestore.testing.IngestWorkload;
 import dev.featurestore.testing.ProcessStatus;
+import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,9 +47,11 @@ public final class HttpIngestBenchmark {
     ChildServer.warmUpAsInProduction();
     Path data = Files.createDirectories(folder.resolve("data"));
     Path objects = data.resolve("objects");
+    // Not TestCatalogs.sharedPostgres(): it hands the stop at exit to Spring's shutdown handlers,
+    // which run only in a JVM that ran a SpringApplication (this one does not), so the PostgreSQL
+    // outlived every run; TestingPostgres's own JVM shutdown hook stops it.
     ChildServer server =
-        ChildServer.start(
-            TestCatalogs.sharedPostgres().createDatabase(), data, Duration.ofHours(1));
+        ChildServer.start(TestingPostgres.instance().createDatabase(), data, Duration.ofHours(1));
     try {
       createGroup(server);
       for (int round = 1; round <= rounds; round++) {
@@ -94,6 +96,7 @@ public final class HttpIngestBenchmark {
       }
     } finally {
       server.kill();
+      Folders.deleteRecursively(folder);
     }
   }
 
@@ -167,7 +170,7 @@ public final class HttpIngestBenchmark {
         Locale.ROOT,
         "  server CPU %.2f s (user+sys); stored objects %.1f MB in all%n",
         cpuSeconds,
-        storedBytes(objects) / 1e6);
+        IngestWorkload.folderBytes(objects) / 1e6);
     return nanos;
   }
 
@@ -179,16 +182,5 @@ public final class HttpIngestBenchmark {
   private static long heapUsed(ChildServer server) throws IOException, InterruptedException {
     HttpResponse<String> response = server.get("/actuator/metrics/jvm.memory.used?tag=area:heap");
     return (long) JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
-  }
-
-  /** The bytes of every object the server stored (feature files), under its local-disk folder. */
-  private static long storedBytes(Path objects) throws IOException {
-    try (Stream<Path> files = Files.walk(objects)) {
-      long bytes = 0;
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        bytes += Files.size(file);
-      }
-      return bytes;
-    }
   }
 }
