@@ -183,17 +183,25 @@ in_round_order() { # round sides...
   local round=$1; shift
   if [ $((round % 2)) = 0 ]; then printf '%s\n' "$@" | tac | paste -sd' '; else echo "$@"; fi
 }
+# Prepared inputs are kept in $WORK between runs, stamped with the code that wrote them (the
+# generator, our Parquet writer, the benchmarks' prepare steps, committed and uncommitted): another
+# checkout's code writes them again, so a fresh clone never measures files an older writer made.
+INPUT_CODE=(src-test-fixtures/src feature-store-core/src/main feature-store-storage/src/main
+  feature-store-storage/src/test/java/dev/featurestore/storage/training feature-store-api/src/test/java/dev/featurestore/api/training)
+input_stamp() { { git rev-parse "${INPUT_CODE[@]/#/HEAD:}" && git diff HEAD -- "${INPUT_CODE[@]}"; } 2> /dev/null | sha1sum | cut -c1-16; }
+prepared() { [ "$(cat "$1/prepared" 2> /dev/null)" = "$(input_stamp)" ]; }
+mark_prepared() { input_stamp > "$1/prepared"; }
 # The workload's folder: $WORK/join-S, $WORK/join-L-20 for L/20.
 join_folder() { echo "$WORK/join-${1//\//-}"; }
 prepare_join() { # workload
   local folder
   folder=$(join_folder "$1")
-  if [ ! -f "$folder/prepared" ]; then
-    say "writing the $1 workload's files to $folder (once)"
+  if ! prepared "$folder"; then
+    say "writing the $1 workload's files to $folder (once for this code)"
     rm -rf "$folder"
     "$JAVA" "${JVM_OPTIONS[@]}" -Xmx3g -cp "$(classpath feature-store-storage "$FIRST_DUCKDB")" \
       dev.featurestore.storage.training.ParquetJoinBenchmark prepare "$1" "$folder" > "$WORK/prepare-${1//\//-}.log" 2>&1
-    touch "$folder/prepared"
+    mark_prepared "$folder"
   fi
 }
 run_join() { # workload heap iterations
@@ -231,13 +239,13 @@ run_join() { # workload heap iterations
 # runs BUILDS ASOF LEFT JOINs of the same two files in its own JVM. Alternating round by round.
 run_server() { # workload builds
   local workload=$1 builds=$2 folder=$WORK/server-$1 round side log mode version
-  if [ ! -f "$folder/prepared" ]; then
-    say "writing the server benchmark's $workload upload bodies to $folder (once)"
+  if ! prepared "$folder"; then
+    say "writing the server benchmark's $workload upload bodies to $folder (once for this code)"
     rm -rf "$folder"
     "$JAVA" "${JVM_OPTIONS[@]}" -Xmx2g -cp "$(classpath feature-store-api "$FIRST_DUCKDB")" \
       dev.featurestore.api.training.TrainingSetServerBenchmark prepare "$workload" "$folder" > "$WORK/prepare-server-$workload.log" 2>&1 \
       || { failed "server benchmark's bodies" "$WORK/prepare-server-$workload.log"; return; }
-    touch "$folder/prepared"
+    mark_prepared "$folder"
   fi
   local sides="ours $DUCKDB_VERSIONS" options
   SERVER_JAR_OPTIONS=()

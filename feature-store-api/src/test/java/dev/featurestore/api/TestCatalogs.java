@@ -39,7 +39,9 @@ public final class TestCatalogs {
   /**
    * The test JVM's Postgres, stopped at exit after Spring closed the cached test contexts: stopped
    * beside them (JVM shutdown hooks run at once), it left every context's pool retrying connections
-   * while it closed, and the fork outlived surefire's 30 s after System.exit.
+   * while it closed, and the fork outlived surefire's 30 s after System.exit. Only for JVMs that
+   * run a SpringApplication: Spring adds its shutdown hook, which runs these handlers, only then; a
+   * benchmark whose server runs in another JVM calls {@link TestingPostgres#instance} instead.
    */
   public static TestingPostgres sharedPostgres() {
     return TestingPostgres.instance().stopVia(SpringApplication.getShutdownHandlers()::add);

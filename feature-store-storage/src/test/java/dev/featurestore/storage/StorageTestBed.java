@@ -18,6 +18,7 @@ import dev.featurestore.storage.catalog.JdbcCatalog;
 import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -113,7 +114,7 @@ public record StorageTestBed(
     return new FeatureGroupWriter(
         catalog,
         objects,
-        new ParquetFeatureFileFormat(),
+        new ParquetFeatureFileFormat(ParquetCompression.DEFAULT, Runnable::run),
         allocator,
         THREADS,
         clock,

@@ -1,11 +1,13 @@
 package dev.featurestore.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The ingest workload of {@code benchmarks.md} (the S group: {@code keys} x {@code versions} rows,
@@ -86,5 +88,16 @@ public record IngestWorkload(int keys, int versions, Path parquet, Path arrowStr
         + " FROM range("
         + (long) keys * versions
         + ") t(i)";
+  }
+
+  /** The bytes of every file under {@code folder}: the objects the benchmark's commits stored. */
+  public static long folderBytes(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      long bytes = 0;
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        bytes += Files.size(file);
+      }
+      return bytes;
+    }
   }
 }

@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A test server in a process of its own (S3Proxy, Spark Connect): its output in a log in its work
@@ -100,21 +98,12 @@ final class ServerProcess {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
-      deleteRecursively(workFolder);
+      Folders.deleteRecursively(workFolder);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
       // A shutdown hook has no caller to report to; leave a trace of the leftover folder.
       System.err.println("could not delete the " + name + " folder " + workFolder + ": " + e);
-    }
-  }
-
-  /** Deletes a fixture's work folder and everything in it. */
-  static void deleteRecursively(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

@@ -22,6 +22,7 @@ import dev.featurestore.core.training.Uploads;
 import dev.featurestore.storage.erasure.JdbcErasureLedger;
 import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.erasure.ParquetObjectRewriter;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import javax.sql.DataSource;
@@ -89,7 +90,8 @@ class ErasureConfiguration {
       BufferAllocator allocator,
       FeatureStoreProperties properties,
       TemporaryFolder temporaryFolder,
-      SharedThreads threads) {
+      SharedThreads threads,
+      ParquetCompression compression) {
     // Each object rewritten allocates from its own child of the root, held to the per-request
     // budget as a commit is.
     return new ParquetObjectRewriter(
@@ -100,6 +102,7 @@ class ErasureConfiguration {
         allocator,
         properties.memory().perRequest().toBytes(),
         temporaryFolder.path(),
+        compression,
         threads.fileWrites());
   }
 }

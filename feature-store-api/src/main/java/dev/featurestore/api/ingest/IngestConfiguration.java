@@ -15,6 +15,7 @@ import dev.featurestore.core.ingest.RowFormats;
 import dev.featurestore.core.ingest.UploadLimits;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.storage.ingest.UploadFormat;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -52,11 +53,12 @@ class IngestConfiguration {
       FeatureStoreProperties properties,
       TemporaryFolder temporaryFolder,
       Tombstones tombstones,
-      KeyDigests keyDigests) {
+      KeyDigests keyDigests,
+      ParquetCompression compression) {
     return new FeatureGroupWriter(
         catalog,
         objectStore,
-        new ParquetFeatureFileFormat(threads.fileWrites()),
+        new ParquetFeatureFileFormat(compression, threads.fileWrites()),
         allocator,
         threads.fileWrites(),
         Clock.systemUTC(),

@@ -20,6 +20,7 @@ import dev.featurestore.storage.catalog.JdbcTrainingSetCatalog;
 import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.ingest.SpineFileFormats;
 import dev.featurestore.storage.lineage.LineageIndex;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.spark.SparkConnectJoin;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
@@ -87,6 +88,7 @@ class TrainingConfiguration {
       PointInTimeJoinEngine joinEngine,
       LineageStore lineage,
       SharedThreads threads,
+      ParquetCompression compression,
       ObjectProvider<SparkConnectJoin> sparkJoin) {
     return new TrainingSetBuilder(
         catalog,
@@ -94,7 +96,8 @@ class TrainingConfiguration {
         uploads,
         versions,
         new ObjectStoreSpineUploads(objectStore, temporaryFolder.path()),
-        new ParquetTrainingSetOutputs(objectStore, temporaryFolder.path(), threads.fileWrites()),
+        new ParquetTrainingSetOutputs(
+            objectStore, temporaryFolder.path(), compression, threads.fileWrites()),
         allocator,
         joinEngine,
         lineage,

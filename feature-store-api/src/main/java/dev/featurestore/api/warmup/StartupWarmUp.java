@@ -25,6 +25,7 @@ import dev.featurestore.storage.ingest.SpineUploads;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.parquet.ParquetFeatureFileFormat;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
@@ -111,6 +112,7 @@ public class StartupWarmUp implements ApplicationRunner {
   private final SharedThreads threads;
   private final TemporaryFolder temporaryFolder;
   private final PointInTimeJoinEngine joinEngine;
+  private final ParquetCompression compression;
   private volatile int roundsRun;
 
   StartupWarmUp(
@@ -121,7 +123,8 @@ public class StartupWarmUp implements ApplicationRunner {
       BufferAllocator allocator,
       SharedThreads threads,
       TemporaryFolder temporaryFolder,
-      PointInTimeJoinEngine joinEngine) {
+      PointInTimeJoinEngine joinEngine,
+      ParquetCompression compression) {
     this.properties = properties;
     this.catalog = catalog;
     this.tombstones = tombstones;
@@ -130,6 +133,7 @@ public class StartupWarmUp implements ApplicationRunner {
     this.threads = threads;
     this.temporaryFolder = temporaryFolder;
     this.joinEngine = joinEngine;
+    this.compression = compression;
   }
 
   /** How many rounds ran at start-up: 0 when the warm-up is turned off or failed at once. */
@@ -184,7 +188,7 @@ public class StartupWarmUp implements ApplicationRunner {
           new FeatureGroupWriter(
               catalog,
               objects,
-              new ParquetFeatureFileFormat(),
+              new ParquetFeatureFileFormat(compression, Runnable::run),
               allocator,
               threads.fileWrites(),
               Clock.systemUTC(),
@@ -198,7 +202,8 @@ public class StartupWarmUp implements ApplicationRunner {
               new ObjectCache(objects, folder.resolve("cache")),
               allocator,
               threads.fileReads());
-      this.outputs = new ParquetTrainingSetOutputs(objects, folder, threads.fileWrites());
+      this.outputs =
+          new ParquetTrainingSetOutputs(objects, folder, compression, threads.fileWrites());
       this.body = writeBody(folder.resolve("body.parquet"));
       this.spine = writeSpine(folder.resolve("spine.parquet"));
     }

@@ -1,15 +1,16 @@
 package dev.featurestore.api.ingest;
 
 import dev.featurestore.api.ChildServer;
-import dev.featurestore.api.TestCatalogs;
+import dev.featurestore.testing.Folders;
 import dev.featurestore.testing.IngestWorkload;
+import dev.featurestore.testing.ProcessStatus;
+import dev.featurestore.testing.TestingPostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,20 +45,28 @@ public final class HttpIngestBenchmark {
         Files.size(workload.arrowStream()) / 1e6);
 
     ChildServer.warmUpAsInProduction();
+    Path data = Files.createDirectories(folder.resolve("data"));
+    Path objects = data.resolve("objects");
+    // Not TestCatalogs.sharedPostgres(): it hands the stop at exit to Spring's shutdown handlers,
+    // which run only in a JVM that ran a SpringApplication (this one does not), so the PostgreSQL
+    // outlived every run; TestingPostgres's own JVM shutdown hook stops it.
     ChildServer server =
-        ChildServer.start(
-            TestCatalogs.sharedPostgres().createDatabase(),
-            Files.createDirectories(folder.resolve("data")),
-            Duration.ofHours(1));
+        ChildServer.start(TestingPostgres.instance().createDatabase(), data, Duration.ofHours(1));
     try {
       createGroup(server);
       for (int round = 1; round <= rounds; round++) {
         long parquetNanos =
             upload(
-                server, workload, "Parquet", "application/vnd.apache.parquet", workload.parquet());
+                server,
+                objects,
+                workload,
+                "Parquet",
+                "application/vnd.apache.parquet",
+                workload.parquet());
         long arrowNanos =
             upload(
                 server,
+                objects,
                 workload,
                 "Arrow IPC stream",
                 "application/vnd.apache.arrow.stream",
@@ -74,7 +83,9 @@ public final class HttpIngestBenchmark {
                 duckDbNanos));
         // DuckDB runs in this process: its peak RSS is DuckDB's native memory plus this JVM's.
         System.out.printf(
-            Locale.ROOT, "  DuckDB process peak RSS %.0f MB%n", peakResidentBytes(self) / 1e6);
+            Locale.ROOT,
+            "  DuckDB process peak RSS %.0f MB%n",
+            ProcessStatus.peakResidentBytes("self") / 1e6);
         Files.delete(sorted);
         System.out.printf(
             Locale.ROOT,
@@ -85,6 +96,7 @@ public final class HttpIngestBenchmark {
       }
     } finally {
       server.kill();
+      Folders.deleteRecursively(folder);
     }
   }
 
@@ -107,7 +119,12 @@ public final class HttpIngestBenchmark {
 
   /** POSTs one body as a commit, prints its figures and returns its wall time. */
   private static long upload(
-      ChildServer server, IngestWorkload workload, String label, String contentType, Path body)
+      ChildServer server,
+      Path objects,
+      IngestWorkload workload,
+      String label,
+      String contentType,
+      Path body)
       throws Exception {
     long pid = server.process().pid();
     resetPeakResident(pid);
@@ -126,10 +143,12 @@ public final class HttpIngestBenchmark {
                     // The upload finished (or the server went away): stop sampling.
                   }
                 });
+    double cpuBefore = ProcessStatus.cpuSeconds(Long.toString(pid));
     long started = System.nanoTime();
     HttpResponse<String> response =
         server.commit(GROUP, contentType, HttpRequest.BodyPublishers.ofFile(body));
     long nanos = System.nanoTime() - started;
+    double cpuSeconds = ProcessStatus.cpuSeconds(Long.toString(pid)) - cpuBefore;
     sampler.interrupt();
     sampler.join();
     if (response.statusCode() != 201) {
@@ -145,7 +164,13 @@ public final class HttpIngestBenchmark {
         Locale.ROOT,
         "  server peak heap %.0f MB (sampled), peak RSS %.0f MB%n",
         peakHeap.get() / 1e6,
-        peakResidentBytes(pid) / 1e6);
+        ProcessStatus.peakResidentBytes(Long.toString(pid)) / 1e6);
+    // CPU time hardly changes with the machine's load, unlike the wall time.
+    System.out.printf(
+        Locale.ROOT,
+        "  server CPU %.2f s (user+sys); stored objects %.1f MB in all%n",
+        cpuSeconds,
+        IngestWorkload.folderBytes(objects) / 1e6);
     return nanos;
   }
 
@@ -157,15 +182,5 @@ public final class HttpIngestBenchmark {
   private static long heapUsed(ChildServer server) throws IOException, InterruptedException {
     HttpResponse<String> response = server.get("/actuator/metrics/jvm.memory.used?tag=area:heap");
     return (long) JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
-  }
-
-  private static long peakResidentBytes(long pid) throws IOException {
-    List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
-    for (String line : status) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
   }
 }

@@ -3,6 +3,7 @@ package dev.featurestore.api.training;
 import dev.featurestore.api.ChildServer;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.testing.BenchmarkWorkload;
+import dev.featurestore.testing.Folders;
 import dev.featurestore.testing.ProcessStatus;
 import dev.featurestore.testing.UploadBodies;
 import java.io.IOException;
@@ -67,6 +68,13 @@ public final class TrainingSetServerBenchmark {
   private static final String KEY = "user_id";
   private static final String TIME = "event_time";
   private static final int BODY_BATCH_ROWS = 100_000;
+
+  /**
+   * How long to wait between two looks at a build's job ({@code -Dserver-benchmark.poll-millis}, 10
+   * by default): each look is a request the server answers while the job runs, so a shorter wait
+   * sees the end sooner but takes CPU from the build.
+   */
+  private static final long POLL_MILLIS = Long.getLong("server-benchmark.poll-millis", 10);
 
   private TrainingSetServerBenchmark() {}
 
@@ -255,7 +263,9 @@ public final class TrainingSetServerBenchmark {
         double cpuBefore = cpuSeconds(server.process());
         Map<String, Double> threadsBefore = cpuByThreadKind(server.process());
         started = System.nanoTime();
-        trainingSet = build(server, "benchmark_" + build, uploadId);
+        Build done = build(server, "benchmark_" + build, uploadId);
+        trainingSet = done.trainingSet();
+        int looks = done.looks();
         double seconds = seconds(started);
         double cpu = cpuSeconds(server.process()) - cpuBefore;
         Map<String, Double> threadsAfter = cpuByThreadKind(server.process());
@@ -265,7 +275,8 @@ public final class TrainingSetServerBenchmark {
         }
         System.out.printf(
             Locale.ROOT,
-            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s (%s), timings %s%n",
+            "server %s iteration %d: %.3f s, %,.0f spine rows/s, CPU %.3f s (%s), %d looks at the"
+                + " job, timings %s%n",
             workload.name(),
             build,
             seconds,
@@ -280,6 +291,7 @@ public final class TrainingSetServerBenchmark {
                             kind.getKey(),
                             kind.getValue() - threadsBefore.getOrDefault(kind.getKey(), 0.0)))
                 .collect(Collectors.joining(", ")),
+            looks,
             built.get("timingsMillis"));
       }
       HttpResponse<Path> output =
@@ -302,7 +314,7 @@ public final class TrainingSetServerBenchmark {
           ProcessStatus.peakResidentSet(Long.toString(server.process().pid())));
     } finally {
       server.stop(); // SIGTERM: the server stops its embedded PostgreSQL too
-      deleteTree(data);
+      Folders.deleteRecursively(data);
     }
   }
 
@@ -320,36 +332,27 @@ public final class TrainingSetServerBenchmark {
 
   /**
    * CPU seconds of the server's threads so far by kind (the JIT compilers, the collector, the
-   * others): where a first build's extra time goes. Linux only ({@code
-   * /proc/<pid>/task/<tid>/stat}); a thread that ended is no longer counted.
+   * others): where a first build's extra time goes.
    */
   private static Map<String, Double> cpuByThreadKind(Process server) throws IOException {
     Map<String, Double> seconds = new TreeMap<>();
-    double ticksPerSecond = 100; // USER_HZ on Linux
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
-      for (Path task : tasks.toList()) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException threadEnded) {
-          continue;
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // utime and stime: fields 14 and 15 of stat, 12 and 13 after the name
-        double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / ticksPerSecond;
-        String kind =
-            name.contains("CompilerThre")
-                ? "jit"
-                : name.startsWith("G1") || name.startsWith("GC Thread") ? "gc" : "java";
-        seconds.merge(kind, cpu, Double::sum);
-      }
+    for (ProcessStatus.ThreadCpu thread :
+        ProcessStatus.threadCpuSeconds(Long.toString(server.pid()))) {
+      String name = thread.name();
+      String kind =
+          name.contains("CompilerThre")
+              ? "jit"
+              : name.startsWith("G1") || name.startsWith("GC Thread") ? "gc" : "java";
+      seconds.merge(kind, thread.cpuSeconds(), Double::sum);
     }
     return seconds;
   }
 
-  /** Requests a training set over the uploaded spine and waits for its job; returns its id. */
-  private static String build(ChildServer server, String name, String uploadId) throws Exception {
+  /** A training set built, and how many times its job was looked at until it had succeeded. */
+  private record Build(String trainingSet, int looks) {}
+
+  /** Requests a training set over the uploaded spine and waits for its job. */
+  private static Build build(ChildServer server, String name, String uploadId) throws Exception {
     HttpResponse<String> accepted =
         server.postForResponse(
             "/api/v1/training-sets",
@@ -363,14 +366,14 @@ public final class TrainingSetServerBenchmark {
                 + ":*\"]}");
     require(accepted, 202);
     String job = accepted.headers().firstValue("Location").orElseThrow();
-    while (true) {
+    for (int looks = 1; ; looks++) {
       JsonNode status = JSON.readTree(server.get(job).body());
       switch (status.get("status").asString()) {
         case "SUCCEEDED" -> {
-          return JSON.readTree(accepted.body()).get("trainingSetId").asString();
+          return new Build(JSON.readTree(accepted.body()).get("trainingSetId").asString(), looks);
         }
         case "FAILED", "CANCELLED" -> throw new IllegalStateException("the job ended: " + status);
-        default -> Thread.sleep(10);
+        default -> Thread.sleep(POLL_MILLIS);
       }
     }
   }
@@ -458,13 +461,5 @@ public final class TrainingSetServerBenchmark {
 
   private static String quoted(Path path) {
     return "'" + path.toString().replace("'", "''") + "'";
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

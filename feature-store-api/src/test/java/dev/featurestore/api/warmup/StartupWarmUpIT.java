@@ -10,6 +10,7 @@ import dev.featurestore.core.erasure.KeyDigests;
 import dev.featurestore.core.erasure.Tombstones;
 import dev.featurestore.core.join.PointInTimeJoinEngine;
 import dev.featurestore.core.objectstore.ObjectStore;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,8 @@ class StartupWarmUpIT {
         allocator,
         threads,
         temporaryFolder,
-        joinEngine);
+        joinEngine,
+        ParquetCompression.DEFAULT);
   }
 
   private List<Path> scratchFolders() throws IOException {

@@ -4,14 +4,10 @@ import dev.featurestore.core.model.FeatureType;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
@@ -23,14 +19,32 @@ final class ColumnStatistics {
   private ColumnStatistics() {}
 
   static FeatureStatistics of(FeatureType type, FieldVector column) {
+    // Fixed-width values are read by address, row < the value count: Arrow's getters would check
+    // bounds and nulls again on every call, a third of this pass on millions of rows.
     return switch (type) {
       case BOOL -> ofBooleans((BitVector) column);
-      case INT32 -> ofLongs(column, ((IntVector) column)::get);
-      case INT64 -> ofLongs(column, ((BigIntVector) column)::get);
-      case TIMESTAMP -> ofLongs(column, ((TimeStampVector) column)::get);
-      case FLOAT32 ->
-          ofDoubles(column, ((Float4Vector) column)::get, value -> Float.toString((float) value));
-      case FLOAT64 -> ofDoubles(column, ((Float8Vector) column)::get, Double::toString);
+      case INT32 -> {
+        long data = column.getDataBufferAddress();
+        yield ofLongs(column, row -> MemoryUtil.getInt(data + ((long) row << 2)));
+      }
+      case INT64, TIMESTAMP -> {
+        long data = column.getDataBufferAddress();
+        yield ofLongs(column, row -> MemoryUtil.getLong(data + ((long) row << 3)));
+      }
+      case FLOAT32 -> {
+        long data = column.getDataBufferAddress();
+        yield ofDoubles(
+            column,
+            row -> Float.intBitsToFloat(MemoryUtil.getInt(data + ((long) row << 2))),
+            value -> Float.toString((float) value));
+      }
+      case FLOAT64 -> {
+        long data = column.getDataBufferAddress();
+        yield ofDoubles(
+            column,
+            row -> Double.longBitsToDouble(MemoryUtil.getLong(data + ((long) row << 3))),
+            Double::toString);
+      }
       case STRING -> ofBytes((BaseVariableWidthVector) column, Order.ORDERED);
       case BYTES -> ofBytes((BaseVariableWidthVector) column, Order.UNORDERED);
       case FLOAT32_VECTOR -> ofFloatVectors((FixedSizeListVector) column);
@@ -85,8 +99,10 @@ final class ColumnStatistics {
     DistinctCountSketch distinct = DistinctCountSketch.empty();
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
-    for (int row = 0; row < column.getValueCount(); row++) {
-      if (!column.isNull(row)) {
+    boolean mayHaveNulls = column.getNullCount() > 0;
+    int rows = column.getValueCount();
+    for (int row = 0; row < rows; row++) {
+      if (!mayHaveNulls || !column.isNull(row)) {
         long value = values.at(row);
         min = Math.min(min, value);
         max = Math.max(max, value);
@@ -108,8 +124,10 @@ final class ColumnStatistics {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     boolean anyOrdered = false;
-    for (int row = 0; row < column.getValueCount(); row++) {
-      if (!column.isNull(row)) {
+    boolean mayHaveNulls = column.getNullCount() > 0;
+    int rows = column.getValueCount();
+    for (int row = 0; row < rows; row++) {
+      if (!mayHaveNulls || !column.isNull(row)) {
         double value = values.at(row);
         distinct.add(ValueHashing.ofDouble(value));
         if (!Double.isNaN(value)) {

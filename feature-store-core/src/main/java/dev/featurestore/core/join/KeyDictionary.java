@@ -5,8 +5,9 @@ import org.apache.arrow.vector.FieldVector;
 
 /**
  * Maps a group's keys to dense ids {@code 0..size()-1}, so that rows can be bucketed by key with a
- * counting sort and spine keys found with one hash probe. Adding is single-threaded; lookups made
- * by {@link #lookup} may run in parallel once adding is over.
+ * counting sort and stored rows' keys found with a hash probe (for INT64 keys, once renumbered, by
+ * walking the sorted keys from the previous row's). Adding is single-threaded; lookups made by
+ * {@link #lookup} may run in parallel once adding is over.
  */
 abstract sealed class KeyDictionary permits Int64KeyDictionary, Utf8KeyDictionary {
   static final int ABSENT = -1;

@@ -205,8 +205,9 @@ final class PartitionedJoin {
         VectorSchemaRoot batch = writer.staging();
         for (int start = 0; start < spineRows.length; start += outputBatchRows) {
           int batchRows = Math.min(outputBatchRows, spineRows.length - start);
+          int[] sourceSlots = join.winnerSlots(start, batchRows);
           for (int f = 0; f < outputSchema.getFields().size(); f++) {
-            join.fill(batch.getVector(f), f, start, batchRows);
+            join.fill(batch.getVector(f), f, sourceSlots);
           }
           batch.setRowCount(batchRows);
           writer.writeStaging();

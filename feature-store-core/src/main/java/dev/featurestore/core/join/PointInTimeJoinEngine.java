@@ -175,13 +175,13 @@ public final class PointInTimeJoinEngine {
             List<ForkJoinTask<?>> fillTasks = new ArrayList<>();
             int column = 0;
             for (int g = 0; g < joins.length; g++) {
+              SpineSlotJoin join = joins[g];
+              int[] sourceSlots = join.winnerSlots(firstSpineRow, rowCount);
               for (int f = 0; f < groups.get(g).features().size(); f++) {
                 FieldVector featureColumn = featureColumns.get(column++);
-                SpineSlotJoin join = joins[g];
                 int featureIndex = f;
                 fillTasks.add(
-                    ForkJoinTask.adapt(
-                        () -> join.fill(featureColumn, featureIndex, firstSpineRow, rowCount)));
+                    ForkJoinTask.adapt(() -> join.fill(featureColumn, featureIndex, sourceSlots)));
               }
             }
             runAll(pool, fillTasks);

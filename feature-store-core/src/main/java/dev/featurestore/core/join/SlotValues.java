@@ -1,11 +1,15 @@
 package dev.featurestore.core.join;
 
 import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
@@ -24,19 +28,34 @@ abstract sealed class SlotValues implements AutoCloseable {
       return new VariableWidth(slotCount);
     }
     try {
+      if (vector instanceof BaseFixedWidthVector fixedWidth
+          && (fixedWidth.getTypeWidth() == Long.BYTES
+              || fixedWidth.getTypeWidth() == Integer.BYTES)) {
+        allocateNulls(fixedWidth, slotCount, allocator);
+        return new ByAddress(fixedWidth);
+      }
       vector.setInitialCapacity(slotCount);
       // Zeroed: every slot starts null.
       vector.allocateNew();
+      return new BySetter(vector);
     } catch (RuntimeException e) {
       vector.close();
       throw e;
     }
-    if (vector instanceof BaseFixedWidthVector fixedWidth
-        && (fixedWidth.getTypeWidth() == Long.BYTES
-            || fixedWidth.getTypeWidth() == Integer.BYTES)) {
-      return new ByAddress(fixedWidth);
+  }
+
+  /**
+   * Allocates {@code slotCount} null values: only the validity is zeroed, since a value is read
+   * only once copied (valid) and Arrow's {@code allocateNew} would write every byte of the values
+   * too.
+   */
+  private static void allocateNulls(
+      BaseFixedWidthVector vector, int slotCount, BufferAllocator allocator) {
+    try (ArrowBuf validity = allocator.buffer(BitVectorHelper.getValidityBufferSize(slotCount));
+        ArrowBuf data = allocator.buffer((long) slotCount * vector.getTypeWidth())) {
+      validity.setZero(0, validity.capacity());
+      vector.loadFieldBuffers(new ArrowFieldNode(slotCount, 0), List.of(validity, data));
     }
-    return new BySetter(vector);
   }
 
   /** Makes row {@code row} of {@code source} the slot's value; a null source means null. */

@@ -21,12 +21,12 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>A key's spine times, sorted, cut its event-time axis into slots: slot {@code i} holds the
  * times in (the key's previous spine time, its {@code i}-th spine time]. Of the visible rows in one
  * slot only the last (by event time, then commit, then row ordinal) can win anything, since every
- * spine time that sees one of them sees them all. So each stored row finds its slot with one hash
- * probe and one binary search, and when it beats the slot's candidate its feature values are copied
- * over the candidate's. A spine row's winner is then its own slot's candidate or, when that slot
- * has none, the winner of the key's previous slot; either only if within the TTL of the spine time.
- * Rows after a key's last spine time, of keys not in the spine, or older than their slot's TTL
- * window are dropped as they are read.
+ * spine time that sees one of them sees them all. So each stored row finds its key's id (see {@link
+ * KeyDictionary#lookup}) and its slot by a binary search, and when it beats the slot's candidate
+ * its feature values are copied over the candidate's. A spine row's winner is then its own slot's
+ * candidate or, when that slot has none, the winner of the key's previous slot; either only if
+ * within the TTL of the spine time. Rows after a key's last spine time, of keys not in the spine,
+ * or older than their slot's TTL window are dropped as they are read.
  *
  * <p>Memory grows with the spine, not with the group: each stored batch is released as soon as it
  * has been read.
@@ -83,6 +83,9 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     this.candidateEventTimes = new long[slotCount];
     this.candidateCommits = new long[slotCount];
     this.candidateOrdinals = new long[slotCount];
+    // An empty slot loses to any row on the first comparison, of event times, but for a row at the
+    // least time, which then wins by its commit (every commit is after NO_CANDIDATE).
+    Arrays.fill(candidateEventTimes, Long.MIN_VALUE);
     Arrays.fill(candidateCommits, NO_CANDIDATE);
     this.values = values;
   }
@@ -149,20 +152,18 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
     long timeAddress = spineTimes.getDataBufferAddress();
     long[] slotTimes = new long[slotCount];
+    // Each slot's row among this join's, while the key's slots are sorted along with their times.
+    int[] slotPlaces = new int[slotCount];
     int[] next = Arrays.copyOf(keyStarts, keyCount);
     for (int i = 0; i < slotCount; i++) {
-      slotTimes[next[keyIds[i]]++] = ColumnMemory.longAt(timeAddress, keyedRows[i]);
-    }
-    for (int key = 0; key < keyCount; key++) {
-      Arrays.sort(slotTimes, keyStarts[key], keyStarts[key + 1]);
+      int slot = next[keyIds[i]]++;
+      slotTimes[slot] = ColumnMemory.longAt(timeAddress, keyedRows[i]);
+      slotPlaces[slot] = keyedPlaces[i];
     }
     int[] slotOfRow = new int[spineRows.length];
     Arrays.fill(slotOfRow, NO_SLOT);
-    for (int i = 0; i < slotCount; i++) {
-      int key = keyIds[i];
-      long time = ColumnMemory.longAt(timeAddress, keyedRows[i]);
-      slotOfRow[keyedPlaces[i]] =
-          firstSlotAtOrAfter(slotTimes, keyStarts[key], keyStarts[key + 1], time);
+    for (int key = 0; key < keyCount; key++) {
+      sortSlots(slotTimes, slotPlaces, keyStarts[key], keyStarts[key + 1], slotOfRow);
     }
     List<Field> featureFields =
         request.features().stream()
@@ -182,6 +183,46 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
     return new SpineSlotJoin(
         request, featureFields, dictionary, keyStarts, slotTimes, slotOfRow, values);
+  }
+
+  /** Keys with at most this many spine rows sort them by insertion, times and rows together. */
+  private static final int INSERTION_SORT_SLOTS = 24;
+
+  /**
+   * Sorts one key's slots {@code from..to} by time and gives each of their rows the first slot of
+   * its time. A key's slots are few as a rule, and sorted in place by insertion, their rows moving
+   * with them; a key with many is sorted by time alone and each row finds its slot by a search.
+   */
+  private static void sortSlots(
+      long[] slotTimes, int[] slotPlaces, int from, int to, int[] slotOfRow) {
+    if (to - from > INSERTION_SORT_SLOTS) {
+      long[] rowTimes = Arrays.copyOfRange(slotTimes, from, to);
+      Arrays.sort(slotTimes, from, to);
+      for (int slot = from; slot < to; slot++) {
+        slotOfRow[slotPlaces[slot]] =
+            firstSlotAtOrAfter(slotTimes, from, to, rowTimes[slot - from]);
+      }
+      return;
+    }
+    for (int slot = from + 1; slot < to; slot++) {
+      long time = slotTimes[slot];
+      int place = slotPlaces[slot];
+      int at = slot;
+      while (at > from && slotTimes[at - 1] > time) {
+        slotTimes[at] = slotTimes[at - 1];
+        slotPlaces[at] = slotPlaces[at - 1];
+        at--;
+      }
+      slotTimes[at] = time;
+      slotPlaces[at] = place;
+    }
+    int firstOfTime = from;
+    for (int slot = from; slot < to; slot++) {
+      if (slotTimes[slot] != slotTimes[firstOfTime]) {
+        firstOfTime = slot;
+      }
+      slotOfRow[slotPlaces[slot]] = firstOfTime;
+    }
   }
 
   /**
@@ -249,12 +290,14 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     }
   }
 
+  /**
+   * Whether a row beats the slot's candidate, an empty slot's included (see the constructor): most
+   * rows are decided by the event times alone, one array read.
+   */
   private boolean beatsCandidate(int slot, long eventTime, long commit, long ordinal) {
-    if (candidateCommits[slot] == NO_CANDIDATE) {
-      return true;
-    }
-    if (eventTime != candidateEventTimes[slot]) {
-      return eventTime > candidateEventTimes[slot];
+    long candidateEventTime = candidateEventTimes[slot];
+    if (eventTime != candidateEventTime) {
+      return eventTime > candidateEventTime;
     }
     if (commit != candidateCommits[slot]) {
       return commit > candidateCommits[slot];
@@ -285,13 +328,22 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
   }
 
   /**
-   * Fills {@code output}, allocated here, with one requested feature of a run of this join's rows.
+   * The slots whose values a run of this join's rows take ({@link #NO_SLOT} for none), for {@link
+   * #fill}; found once for all the requested features.
    */
-  void fill(FieldVector output, int featureIndex, int firstRow, int rowCount) {
+  int[] winnerSlots(int firstRow, int rowCount) {
     int[] sourceSlots = new int[rowCount];
     for (int i = 0; i < rowCount; i++) {
       sourceSlots[i] = winnerSlotOf(firstRow + i);
     }
+    return sourceSlots;
+  }
+
+  /**
+   * Fills {@code output}, allocated here, with one requested feature of the rows whose {@link
+   * #winnerSlots} are {@code sourceSlots}.
+   */
+  void fill(FieldVector output, int featureIndex, int[] sourceSlots) {
     values[featureIndex].fill(output, sourceSlots);
   }
 
@@ -304,19 +356,23 @@ final class SpineSlotJoin implements WinningRows, AutoCloseable {
     return start > spineTimeMicros ? Long.MIN_VALUE : start;
   }
 
-  /** The first index in {@code times[from..to)} whose time is at or after {@code time}, or to. */
-  private static int firstSlotAtOrAfter(long[] times, int from, int to, long time) {
-    int low = from;
-    int high = to;
-    while (low < high) {
-      int middle = (low + high) >>> 1;
-      if (times[middle] < time) {
-        low = middle + 1;
-      } else {
-        high = middle;
-      }
+  /**
+   * The first index in {@code times[from..to)} whose time is at or after {@code time}, or to. Each
+   * step narrows the range by a conditional move rather than a branch: a key has few slots, and a
+   * stored row's place among them is as good as random, so branches would mostly be mispredicted.
+   */
+  static int firstSlotAtOrAfter(long[] times, int from, int to, long time) {
+    int length = to - from;
+    if (length == 0) {
+      return from;
     }
-    return low;
+    int base = from;
+    while (length > 1) {
+      int half = length >>> 1;
+      base = times[base + half] < time ? base + half : base;
+      length -= half;
+    }
+    return times[base] < time ? base + 1 : base;
   }
 
   // As WinningRows, the join answers by its own rows: the spine's, when it joins the whole spine.

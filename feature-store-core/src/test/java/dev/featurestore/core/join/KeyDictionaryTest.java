@@ -55,6 +55,51 @@ class KeyDictionaryTest {
     }
   }
 
+  /**
+   * After renumbering, a lookup finds each row's key, or ABSENT, whatever the order of the rows: in
+   * key order with repeats, gaps and absent keys between (a feature file's order, walked from the
+   * previous row's key), or jumping back and far ahead.
+   */
+  @Property(tries = 200)
+  void lookupsFindTheKeysOfRowsInKeyOrderAndOutOfIt(
+      @ForAll KeyType keyType,
+      @ForAll("nearKeys") List<Long> added,
+      @ForAll("nearKeys") List<Long> looked,
+      @ForAll boolean sortLooked) {
+    List<Long> rowsKeys = new ArrayList<>(looked);
+    if (sortLooked) {
+      rowsKeys.sort((a, b) -> compare(keyType, a, b));
+    }
+    try (BufferAllocator allocator = new RootAllocator();
+        FieldVector addedKeys = keyVector(allocator, keyType, added);
+        FieldVector lookedKeys = keyVector(allocator, keyType, rowsKeys)) {
+      KeyDictionary dictionary = KeyDictionary.forKeyType(keyType);
+      int[] addedRows = IntStream.range(0, added.size()).toArray();
+      int[] ids = new int[addedRows.length];
+      dictionary.idsOrAdd(addedKeys, addedRows, addedRows.length, ids, 0);
+      dictionary.renumberInKeyOrder();
+      List<Long> distinctInOrder =
+          added.stream().distinct().sorted((a, b) -> compare(keyType, a, b)).toList();
+
+      KeyDictionary.KeyLookup lookup = dictionary.lookup(lookedKeys);
+
+      for (int row = 0; row < rowsKeys.size(); row++) {
+        assertThat(lookup.id(row))
+            .as("row %d, key %d", row, rowsKeys.get(row))
+            .isEqualTo(
+                distinctInOrder.contains(rowsKeys.get(row))
+                    ? distinctInOrder.indexOf(rowsKeys.get(row))
+                    : KeyDictionary.ABSENT);
+      }
+    }
+  }
+
+  /** Up to 300 keys between -40 and 40, so that lists share and miss some. */
+  @Provide
+  Arbitrary<List<Long>> nearKeys() {
+    return Arbitraries.longs().between(-40, 40).list().ofMinSize(1).ofMaxSize(300);
+  }
+
   /** Up to 3,500 keys, any long or (so that many repeat) one near zero. */
   @Provide
   Arbitrary<List<Long>> addedKeys() {

@@ -166,6 +166,23 @@ class PointInTimeJoinEngineTest {
   }
 
   @Test
+  void laterCommitWinsAmongRowsAtTheSmallestInstant() throws IOException {
+    // An empty slot holds the smallest instant as its candidate's time: the first row at that
+    // instant must still win it, and a later commit then beat that row.
+    FeatureGroupRequest scores =
+        request(
+            USER_SCORES,
+            3,
+            List.of(row(1L, Long.MIN_VALUE, 2, 0, 2.0), row(1L, Long.MIN_VALUE, 1, 0, 1.0)),
+            "score");
+
+    CollectingSink output =
+        join(List.of(USER), List.of(user(1L, Long.MIN_VALUE), user(2L, Long.MIN_VALUE)), scores);
+
+    assertThat(output.column("score")).containsExactly(2.0, null);
+  }
+
+  @Test
   void laterCommitWinsAmongEqualEventTimes() throws IOException {
     FeatureGroupRequest scores =
         request(USER_SCORES, 3, List.of(row(1L, 10, 3, 0, 3.0), row(1L, 10, 2, 7, 2.0)), "score");
@@ -207,6 +224,29 @@ class PointInTimeJoinEngineTest {
 
     assertThat(asOfFirst.column("score")).containsExactly(1.0, null);
     assertThat(asOfSecond.column("score")).containsExactly(2.0, 9.0);
+  }
+
+  @Test
+  void keysWithManySpineRowsAndWithFewFindTheSameSlots() throws IOException {
+    // Key 1 has more spine rows than are sorted by insertion, key 2 fewer; both in shuffled order
+    // with repeated times. Stored rows at the even times 0..58 hold their time.
+    List<ReferenceFeatureRow> rows = new ArrayList<>();
+    for (long time = 0; time < 60; time += 2) {
+      rows.add(row(1L, time, 1, time, (double) time));
+      rows.add(row(2L, time, 1, 100 + time, (double) time));
+    }
+    List<ReferenceSpineRow> spineRows = new ArrayList<>();
+    List<Double> expected = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      long key = i % 8 == 0 ? 2L : 1L;
+      long time = (i * 37L % 80) * 3 / 4;
+      spineRows.add(user(key, time));
+      expected.add((double) Math.min(time - time % 2, 58));
+    }
+
+    CollectingSink output = join(List.of(USER), spineRows, request(USER_SCORES, 1, rows, "score"));
+
+    assertThat(output.column("score")).containsExactlyElementsOf(expected);
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.featurestore.storage.parquet.ArrowParquetWriter;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.parquet.InvalidFeatureFileException;
 import dev.featurestore.storage.parquet.LocalFileInput;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import java.io.IOException;
@@ -60,6 +61,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
   private final BufferAllocator allocator;
   private final long memoryPerRewrite;
   private final Path temporaryFolder;
+  private final ParquetCompression compression;
   private final ExecutorService encoders;
 
   public ParquetObjectRewriter(
@@ -70,6 +72,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
       BufferAllocator allocator,
       long memoryPerRewrite,
       Path temporaryFolder,
+      ParquetCompression compression,
       ExecutorService encoders) {
     this.reader = requireNonNull(reader, "reader is null");
     this.writer = requireNonNull(writer, "writer is null");
@@ -81,6 +84,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
     }
     this.memoryPerRewrite = memoryPerRewrite;
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.compression = requireNonNull(compression, "compression is null");
     this.encoders = requireNonNull(encoders, "encoders is null");
   }
 
@@ -143,7 +147,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
       try (VectorSchemaRoot spine = loaded;
           VectorSchemaRoot kept = VectorSchemaRoot.create(spine.getSchema(), memory);
           ArrowParquetWriter output =
-              new ArrowParquetWriter(rewritten, "spine", kept.getSchema(), encoders)) {
+              new ArrowParquetWriter(rewritten, "spine", kept.getSchema(), compression, encoders)) {
         if (!(spine.getVector(keyColumn) instanceof BaseIntVector)
             && !(spine.getVector(keyColumn) instanceof VarCharVector)) {
           return new Rewrite.Unreadable<>(
@@ -183,7 +187,7 @@ public final class ParquetObjectRewriter implements StoredObjectRewriter {
           VectorSchemaRoot kept = VectorSchemaRoot.create(outputRows.schema(), memory);
           ArrowParquetWriter output =
               new ArrowParquetWriter(
-                  rewritten, trainingSet.name(), outputRows.schema(), encoders)) {
+                  rewritten, trainingSet.name(), outputRows.schema(), compression, encoders)) {
         while (outputRows.loadNextBatch()) {
           kept.allocateNew();
           kept.setRowCount(0);

@@ -36,7 +36,6 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
@@ -96,7 +95,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
   private final MessageType schema;
   private final List<ColumnDescriptor> columns;
   private final ParquetProperties properties;
-  private final CompressionCodecName compression;
+  private final ParquetCompression compression;
   private final ParquetFileWriter fileWriter;
   private final Map<String, String> footerMetadata;
   private final RowGroups rowGroups;
@@ -117,7 +116,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
       OutputFile output,
       MessageType schema,
       Schema arrowSchema,
-      CompressionCodecName compression,
+      ParquetCompression compression,
       RowGroups rowGroups,
       Set<String> columnsWithoutDictionary,
       Map<String, String> footerMetadata)
@@ -125,7 +124,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
     this.schema = schema;
     this.footerMetadata = Map.copyOf(footerMetadata);
     this.columns = schema.getColumns();
-    this.compression = compression;
+    this.compression = requireNonNull(compression, "compression is null");
     this.rowGroups = rowGroups;
     ParquetProperties.Builder builder =
         ParquetProperties.builder()
@@ -396,7 +395,7 @@ final class ArrowColumnsWriter implements AutoCloseable {
       for (int part = 0; part < parts.length; part++) {
         codecs[part] =
             new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
-        compressors[part] = codecs[part].getCompressor(compression);
+        compressors[part] = compression.compressor(codecs[part]);
       }
       // Top-level fields and leaf columns match one to one (a vector's LIST has one leaf).
       pageStore =

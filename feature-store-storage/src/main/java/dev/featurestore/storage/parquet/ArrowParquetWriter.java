@@ -41,11 +41,22 @@ public final class ArrowParquetWriter implements AutoCloseable {
   /** Size and content hash of a finished file. */
   public record WrittenFile(long rowCount, long byteSize, String sha256) {}
 
+  /** Compressed as {@link ParquetCompression#DEFAULT}. */
+  public ArrowParquetWriter(Path path, String name, Schema schema, ExecutorService encoders)
+      throws IOException {
+    this(path, name, schema, ParquetCompression.DEFAULT, encoders);
+  }
+
   /**
    * @param encoders the pool, shared with other work, on which row groups are encoded while the
    *     caller writes the next batches
    */
-  public ArrowParquetWriter(Path path, String name, Schema schema, ExecutorService encoders)
+  public ArrowParquetWriter(
+      Path path,
+      String name,
+      Schema schema,
+      ParquetCompression compression,
+      ExecutorService encoders)
       throws IOException {
     this.path = requireNonNull(path, "path is null");
     this.schema = requireNonNull(schema, "schema is null");
@@ -56,7 +67,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
             output,
             parquetSchema,
             schema,
-            FeatureFileWriter.DEFAULT_COMPRESSION,
+            compression,
             new ArrowColumnsWriter.RowGroups.ByBatches(
                 ROW_GROUP_ROWS, encoders, Runtime.getRuntime().availableProcessors()),
             Set.of(),

@@ -22,7 +22,6 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -44,9 +43,6 @@ import org.apache.parquet.schema.MessageType;
  * Closing a writer that was not finished deletes the partial file.
  */
 public final class FeatureFileWriter implements AutoCloseable {
-  /** Measured in docs/benchmarks-parquet.md: ZSTD writes about as fast and smaller. */
-  public static final CompressionCodecName DEFAULT_COMPRESSION = CompressionCodecName.ZSTD;
-
   /**
    * Big enough that a ranged read of one column chunk amortises an object-store round trip, small
    * enough that key-range pruning skips useful parts of a large file.
@@ -69,7 +65,7 @@ public final class FeatureFileWriter implements AutoCloseable {
   private FeatureFileWriter(
       FeatureGroup group,
       Path path,
-      CompressionCodecName compression,
+      ParquetCompression compression,
       long rowGroupBytes,
       Executor encodeHelpers)
       throws IOException {
@@ -97,31 +93,33 @@ public final class FeatureFileWriter implements AutoCloseable {
   }
 
   public static FeatureFileWriter create(FeatureGroup group, Path path) throws IOException {
-    return create(group, path, DEFAULT_COMPRESSION);
+    return create(group, path, ParquetCompression.DEFAULT);
   }
 
   /**
-   * As {@link #create(FeatureGroup, Path)}, encoding half of the columns on a thread of {@code
-   * encodeHelpers} when one is free: the same bytes, sooner where a core would otherwise idle.
+   * As {@link #create(FeatureGroup, Path, ParquetCompression)}, encoding half of the columns on a
+   * thread of {@code encodeHelpers} when one is free: the same bytes, sooner where a core would
+   * otherwise idle.
    */
-  public static FeatureFileWriter create(FeatureGroup group, Path path, Executor encodeHelpers)
+  public static FeatureFileWriter create(
+      FeatureGroup group, Path path, ParquetCompression compression, Executor encodeHelpers)
       throws IOException {
     return new FeatureFileWriter(
         group,
         path,
-        DEFAULT_COMPRESSION,
+        requireNonNull(compression, "compression is null"),
         ROW_GROUP_BYTES,
         requireNonNull(encodeHelpers, "encodeHelpers is null"));
   }
 
   public static FeatureFileWriter create(
-      FeatureGroup group, Path path, CompressionCodecName compression) throws IOException {
+      FeatureGroup group, Path path, ParquetCompression compression) throws IOException {
     return create(group, path, compression, ROW_GROUP_BYTES);
   }
 
   /** Small row groups let tests exercise pruning without writing 64 MiB. */
   static FeatureFileWriter create(
-      FeatureGroup group, Path path, CompressionCodecName compression, long rowGroupBytes)
+      FeatureGroup group, Path path, ParquetCompression compression, long rowGroupBytes)
       throws IOException {
     return new FeatureFileWriter(
         group,

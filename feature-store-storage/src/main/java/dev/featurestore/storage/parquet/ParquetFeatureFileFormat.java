@@ -14,25 +14,23 @@ import org.apache.parquet.schema.MessageType;
 
 /** Feature files as Parquet, written by {@link FeatureFileWriter}. */
 public final class ParquetFeatureFileFormat implements FeatureFileFormat {
+  private final ParquetCompression compression;
   private final Executor encodeHelpers;
-
-  /** Encodes every file on the calling thread. */
-  public ParquetFeatureFileFormat() {
-    this(Runnable::run);
-  }
 
   /**
    * Encodes half of each file's columns on a thread of {@code encodeHelpers} when one is free (the
    * server's file-writing threads: a commit stores a batch there while the next one decodes).
    */
-  public ParquetFeatureFileFormat(Executor encodeHelpers) {
+  public ParquetFeatureFileFormat(ParquetCompression compression, Executor encodeHelpers) {
+    this.compression = requireNonNull(compression, "compression is null");
     this.encodeHelpers = requireNonNull(encodeHelpers, "encodeHelpers is null");
   }
 
   @Override
   public DataFileStats write(FeatureGroup group, VectorSchemaRoot sortedRows, Path file)
       throws IOException {
-    try (FeatureFileWriter writer = FeatureFileWriter.create(group, file, encodeHelpers)) {
+    try (FeatureFileWriter writer =
+        FeatureFileWriter.create(group, file, compression, encodeHelpers)) {
       writer.write(sortedRows);
       return writer.finish();
     }

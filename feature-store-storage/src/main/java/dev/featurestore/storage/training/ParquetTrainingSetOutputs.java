@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.featurestore.core.objectstore.ObjectStore;
 import dev.featurestore.core.training.TrainingSetOutputs;
 import dev.featurestore.storage.parquet.ArrowParquetWriter;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +21,20 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class ParquetTrainingSetOutputs implements TrainingSetOutputs {
   private final ObjectStore objects;
   private final Path temporaryFolder;
+  private final ParquetCompression compression;
   private final ExecutorService encoders;
 
   /**
    * @param encoders the pool, shared with other work, on which the outputs' row groups are encoded
    */
   public ParquetTrainingSetOutputs(
-      ObjectStore objects, Path temporaryFolder, ExecutorService encoders) {
+      ObjectStore objects,
+      Path temporaryFolder,
+      ParquetCompression compression,
+      ExecutorService encoders) {
     this.objects = requireNonNull(objects, "objects is null");
     this.temporaryFolder = requireNonNull(temporaryFolder, "temporaryFolder is null");
+    this.compression = requireNonNull(compression, "compression is null");
     this.encoders = requireNonNull(encoders, "encoders is null");
   }
 
@@ -49,7 +55,7 @@ public final class ParquetTrainingSetOutputs implements TrainingSetOutputs {
 
     @Override
     public void begin(Schema schema) throws IOException {
-      writer = new ArrowParquetWriter(path, name, schema, encoders);
+      writer = new ArrowParquetWriter(path, name, schema, compression, encoders);
     }
 
     @Override

@@ -32,6 +32,7 @@ import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.read.ObjectCache;
 import dev.featurestore.storage.security.JdbcApiKeys;
@@ -162,7 +163,8 @@ public final class ErasureBenchmark {
               new JdbcUploads(database.dataSource()),
               reader,
               new ObjectStoreSpineUploads(objects, temporary),
-              new ParquetTrainingSetOutputs(objects, temporary, StorageTestBed.THREADS),
+              new ParquetTrainingSetOutputs(
+                  objects, temporary, ParquetCompression.DEFAULT, StorageTestBed.THREADS),
               allocator,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               lineage);
@@ -224,6 +226,7 @@ public final class ErasureBenchmark {
                   allocator,
                   Long.MAX_VALUE,
                   temporary,
+                  ParquetCompression.DEFAULT,
                   StorageTestBed.THREADS),
               objects,
               PublishedTables.NONE);

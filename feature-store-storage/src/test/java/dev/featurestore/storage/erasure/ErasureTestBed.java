@@ -32,6 +32,7 @@ import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.parquet.ArrowParquetReader;
 import dev.featurestore.storage.parquet.FeatureFileScan;
 import dev.featurestore.storage.parquet.LocalFileInput;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
 import dev.featurestore.storage.training.ParquetTrainingSetOutputs;
@@ -96,7 +97,8 @@ public record ErasureTestBed(
             uploads,
             storage.reader(),
             new ObjectStoreSpineUploads(storage.objects(), temporary),
-            new ParquetTrainingSetOutputs(storage.objects(), temporary, StorageTestBed.THREADS),
+            new ParquetTrainingSetOutputs(
+                storage.objects(), temporary, ParquetCompression.DEFAULT, StorageTestBed.THREADS),
             storage.allocator(),
             new PointInTimeJoinEngine(
                 storage.allocator(), JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
@@ -144,6 +146,7 @@ public record ErasureTestBed(
             storage.allocator(),
             Long.MAX_VALUE,
             temporaryFolder,
+            ParquetCompression.DEFAULT,
             StorageTestBed.THREADS),
         objects,
         icebergTables);

@@ -16,7 +16,6 @@ import dev.featurestore.storage.erasure.JdbcTombstones;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
 import dev.featurestore.testing.IngestWorkload;
 import dev.featurestore.testing.TestingPostgres;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -80,7 +78,7 @@ public final class IngestBenchmark {
                   Files.createDirectories(folder.resolve("tmp")), Duration.ofMinutes(5)));
       for (UploadFormat format : List.of(UploadFormat.PARQUET, UploadFormat.ARROW_STREAM)) {
         Path body = format == UploadFormat.PARQUET ? parquet : arrow;
-        long storedBefore = folderBytes(objects);
+        long storedBefore = IngestWorkload.folderBytes(objects);
         resetPeakHeap();
         long started = System.nanoTime();
         Commit commit =
@@ -96,7 +94,7 @@ public final class IngestBenchmark {
             "  peak heap %.0f MB, peak Arrow memory %.0f MB, files written %.1f MB%n",
             peakHeap() / 1e6,
             allocator.getPeakMemoryAllocation() / 1e6,
-            (folderBytes(objects) - storedBefore) / 1e6);
+            (IngestWorkload.folderBytes(objects) - storedBefore) / 1e6);
       }
     }
 
@@ -107,16 +105,6 @@ public final class IngestBenchmark {
 
   private static void report(String what, long rows, long bytes, long nanos) {
     System.out.println(IngestWorkload.rates(what, rows, bytes, nanos));
-  }
-
-  private static long folderBytes(Path folder) throws IOException {
-    try (Stream<Path> files = Files.walk(folder)) {
-      long bytes = 0;
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        bytes += Files.size(file);
-      }
-      return bytes;
-    }
   }
 
   private static void resetPeakHeap() {

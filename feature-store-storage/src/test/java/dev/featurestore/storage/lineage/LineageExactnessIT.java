@@ -33,6 +33,7 @@ import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.ingest.UploadFormat;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.read.FeatureGroupReader;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import dev.featurestore.storage.training.ObjectStoreSpineUploads;
@@ -235,7 +236,8 @@ class LineageExactnessIT {
               new JdbcUploads(dataSource),
               reader,
               new ObjectStoreSpineUploads(objects, buildFolder),
-              new ParquetTrainingSetOutputs(objects, buildFolder, StorageTestBed.THREADS),
+              new ParquetTrainingSetOutputs(
+                  objects, buildFolder, ParquetCompression.DEFAULT, StorageTestBed.THREADS),
               allocator,
               new PointInTimeJoinEngine(allocator, JoinOptions.DEFAULT, ForkJoinPool.commonPool()),
               index);

@@ -107,7 +107,10 @@ class FeatureFileRoundTripTest {
     ExecutorService helpers = Executors.newFixedThreadPool(2);
     try {
       writeWith(FeatureFileWriter.create(group, onCaller), group, rows);
-      writeWith(FeatureFileWriter.create(group, withHelper, helpers), group, rows);
+      writeWith(
+          FeatureFileWriter.create(group, withHelper, ParquetCompression.DEFAULT, helpers),
+          group,
+          rows);
     } finally {
       helpers.close();
     }
@@ -287,7 +290,8 @@ class FeatureFileRoundTripTest {
     List<StoredRows.Row> rows = FeatureFileTestData.rows(KeyType.STRING, 6, 2);
     Path file = directory.resolve("snappy.parquet");
     try (FeatureFileWriter writer =
-            FeatureFileWriter.create(group, file, CompressionCodecName.SNAPPY);
+            FeatureFileWriter.create(
+                group, file, ParquetCompression.of(CompressionCodecName.SNAPPY));
         VectorSchemaRoot batch = StoredRows.batch(group, rows, allocator)) {
       writer.write(batch);
       writer.finish();
@@ -319,8 +323,7 @@ class FeatureFileRoundTripTest {
       FeatureGroup group, List<StoredRows.Row> rows, int batches, Path file, long rowGroupBytes)
       throws IOException {
     try (FeatureFileWriter writer =
-        FeatureFileWriter.create(
-            group, file, FeatureFileWriter.DEFAULT_COMPRESSION, rowGroupBytes)) {
+        FeatureFileWriter.create(group, file, ParquetCompression.DEFAULT, rowGroupBytes)) {
       int batchSize = Math.ceilDiv(rows.size(), batches);
       for (int start = 0; start < rows.size(); start += batchSize) {
         try (VectorSchemaRoot batch =

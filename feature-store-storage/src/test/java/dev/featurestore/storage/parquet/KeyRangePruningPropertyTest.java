@@ -88,7 +88,7 @@ class KeyRangePruningPropertyTest {
               List.of((long) index)));
     }
     try (FeatureFileWriter writer =
-        FeatureFileWriter.create(GROUP, file, FeatureFileWriter.DEFAULT_COMPRESSION, 1)) {
+        FeatureFileWriter.create(GROUP, file, ParquetCompression.DEFAULT, 1)) {
       for (int start = 0; start < rows.size(); start += 2) {
         try (VectorSchemaRoot batch =
             StoredRows.batch(

@@ -190,7 +190,7 @@ class PageDecoderTest {
               new LocalOutputFile(directory.resolve("abandoned.parquet")),
               StoredRowParquetSchema.of("random", schema),
               schema,
-              CompressionCodecName.ZSTD,
+              ParquetCompression.DEFAULT,
               new ArrowColumnsWriter.RowGroups.ByBatches(10_000, StorageTestBed.THREADS, 2),
               Set.of(),
               Map.of())) {
@@ -416,7 +416,7 @@ class PageDecoderTest {
             new LocalOutputFile(file),
             StoredRowParquetSchema.of("random", schema),
             schema,
-            CompressionCodecName.ZSTD,
+            ParquetCompression.DEFAULT,
             rowGroups,
             withoutDictionary,
             Map.of())) {

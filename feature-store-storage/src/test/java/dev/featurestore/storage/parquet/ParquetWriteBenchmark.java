@@ -159,7 +159,8 @@ public final class ParquetWriteBenchmark {
       throws IOException {
     Stopwatch stopwatch = new Stopwatch();
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(StoredRowSchema.of(group), allocator);
-        FeatureFileWriter writer = FeatureFileWriter.create(group, file, codec)) {
+        FeatureFileWriter writer =
+            FeatureFileWriter.create(group, file, ParquetCompression.of(codec))) {
       for (long first = 0; first < rows; first += BATCH_ROWS) {
         fill(batch, first, (int) Math.min(BATCH_ROWS, rows - first));
         stopwatch.start();

@@ -24,6 +24,7 @@ import dev.featurestore.storage.catalog.JdbcUploads;
 import dev.featurestore.storage.catalog.TestingLeases;
 import dev.featurestore.storage.lineage.LineageIndex;
 import dev.featurestore.storage.objectstore.LocalDiskObjectStore;
+import dev.featurestore.storage.parquet.ParquetCompression;
 import dev.featurestore.storage.security.JdbcApiKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,8 @@ class TrainingSetProgressIT {
             new JdbcUploads(database),
             bed.reader(),
             new ObjectStoreSpineUploads(objects, temporaryFolder),
-            new ParquetTrainingSetOutputs(objects, temporaryFolder, StorageTestBed.THREADS),
+            new ParquetTrainingSetOutputs(
+                objects, temporaryFolder, ParquetCompression.DEFAULT, StorageTestBed.THREADS),
             allocator,
             new PointInTimeJoinEngine(
                 allocator,
