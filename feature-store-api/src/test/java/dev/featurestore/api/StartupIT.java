@@ -66,14 +66,6 @@ class StartupIT {
         "--feature-store.s3.secret-key=secret");
   }
 
-  @Test
-  void zstdLevelZstdDoesNotHaveNamesTheSetting() {
-    assertStartFailsNaming(
-        "FEATURE_STORE_PARQUET_ZSTD_LEVEL",
-        "--feature-store.data-dir=" + dataDir,
-        "--feature-store.parquet.zstd-level=99");
-  }
-
   private void assertStartFailsNaming(String variable, String... arguments) {
     assertThatThrownBy(() -> start(arguments))
         .hasRootCauseInstanceOf(Exception.class)
