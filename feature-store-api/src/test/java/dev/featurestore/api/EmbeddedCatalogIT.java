@@ -19,8 +19,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -29,7 +27,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * PostgreSQL, commits reach the disk, the data folder is its owner's alone, and a server killed
  * with SIGKILL starts again at the first attempt.
  */
-@Execution(ExecutionMode.CONCURRENT) // beside the in-process servers: see junit-platform.properties
+// Not beside the other classes (junit-platform.properties): most of these servers run in this JVM,
+// and two Spring applications starting or closing at once on two threads reset each other's logging
+// (Logback's context is one per JVM); StartupIT failed on it once.
 class EmbeddedCatalogIT {
   @TempDir Path dataDir;
 
