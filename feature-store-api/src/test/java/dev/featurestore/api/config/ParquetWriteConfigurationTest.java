@@ -8,8 +8,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * The zstd level setting reaches the files' compression, and a level zstd does not have stops the
- * start naming the setting. A context of this configuration alone: a whole server's failed start
- * re-initializes the JVM's shared logging, which other test contexts of the same JVM still use.
+ * start naming the setting; in a context of this configuration alone, which takes milliseconds
+ * where a server's start takes seconds (StartupIT starts whole servers for the other settings).
  */
 class ParquetWriteConfigurationTest {
   private final ApplicationContextRunner contexts =
