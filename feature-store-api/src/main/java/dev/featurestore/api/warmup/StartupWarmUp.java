@@ -213,25 +213,13 @@ public class StartupWarmUp implements ApplicationRunner {
       List<NewDataFile> stored =
           writer.storeUncommitted(
               GROUP, UploadFormat.PARQUET, new SpooledUpload(body, Files.size(body), "warm-up"));
-      List<DataFile> files = new ArrayList<>();
-      for (NewDataFile file : stored) {
-        files.add(
-            new DataFile(
-                UUID.randomUUID(),
-                file.objectKey(),
-                1,
-                Optional.empty(),
-                GROUP.schemaVersion(),
-                file.rowCount(),
-                file.byteSize(),
-                file.contentHash(),
-                file.keyMin(),
-                file.keyMax(),
-                file.eventTimeMin(),
-                file.eventTimeMax(),
-                1,
-                1));
-      }
+      List<DataFile> files =
+          stored.stream()
+              .map(
+                  file ->
+                      file.committed(
+                          UUID.randomUUID(), 1, Optional.empty(), GROUP.schemaVersion(), 1, 1))
+              .toList();
       List<FeatureSelection> features =
           GROUP.features().stream()
               .map(feature -> new FeatureSelection(feature.name(), feature.name()))

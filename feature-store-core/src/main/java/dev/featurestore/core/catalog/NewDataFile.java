@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.featurestore.core.discovery.FileStatistics;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A file already written to the object store, waiting for the commit that makes it visible, with
@@ -26,6 +28,34 @@ public record NewDataFile(
     if (rowCount < 0 || byteSize < 0) {
       throw new IllegalArgumentException("row count and byte size must not be negative");
     }
+  }
+
+  /**
+   * This file as the catalog lists it once a commit made it visible: added by {@code
+   * addedSequence}, holding rows of the commits {@code minCommitSequence..maxCommitSequence}.
+   */
+  public DataFile committed(
+      UUID id,
+      long addedSequence,
+      Optional<Long> removedSequence,
+      int schemaVersion,
+      long minCommitSequence,
+      long maxCommitSequence) {
+    return new DataFile(
+        id,
+        objectKey,
+        addedSequence,
+        removedSequence,
+        schemaVersion,
+        rowCount,
+        byteSize,
+        contentHash,
+        keyMin,
+        keyMax,
+        eventTimeMin,
+        eventTimeMax,
+        minCommitSequence,
+        maxCommitSequence);
   }
 
   /** A file without feature statistics. */

@@ -649,19 +649,11 @@ public final class InMemoryCatalog implements Catalog {
     }
 
     DataFile dataFile() {
-      return new DataFile(
+      return file.committed(
           id,
-          file.objectKey(),
           addedSequence,
           Optional.ofNullable(removedSequence),
           schemaVersion,
-          file.rowCount(),
-          file.byteSize(),
-          file.contentHash(),
-          file.keyMin(),
-          file.keyMax(),
-          file.eventTimeMin(),
-          file.eventTimeMax(),
           minCommitSequence,
           maxCommitSequence);
     }
