@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,7 +43,7 @@ public final class DataDirectory {
     try (Stream<Path> leftovers = Files.list(folder)) {
       int deleted = 0;
       for (Path leftover : (Iterable<Path>) leftovers::iterator) {
-        deleteRecursively(leftover);
+        TemporaryFolder.delete(leftover);
         deleted++;
       }
       if (deleted > 0) {
@@ -108,16 +107,5 @@ public final class DataDirectory {
       log.warn("Cannot make {} private to its owner; other users may read it: {}", folder, e);
     }
     return folder;
-  }
-
-  private static void deleteRecursively(Path path) throws IOException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> children = Files.list(path)) {
-        for (Path child : (Iterable<Path>) children::iterator) {
-          deleteRecursively(child);
-        }
-      }
-    }
-    Files.deleteIfExists(path);
   }
 }

@@ -38,12 +38,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -166,7 +164,7 @@ public class StartupWarmUp implements ApplicationRunner {
     } catch (IOException | RuntimeException e) {
       log.warn("Warm-up failed after {} rounds; the server starts anyway", roundsRun, e);
     } finally {
-      deleteTree(scratch);
+      deleteScratch(scratch);
     }
   }
 
@@ -344,14 +342,12 @@ public class StartupWarmUp implements ApplicationRunner {
     return FIRST_EVENT.getEpochSecond() * 1_000_000 + hours * HOUR_MICROS;
   }
 
-  private static void deleteTree(Path folder) {
+  private static void deleteScratch(Path folder) {
     if (folder == null) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      TemporaryFolder.delete(folder);
     } catch (IOException e) {
       log.warn("Could not delete the warm-up's scratch folder {}", folder, e);
     }
